@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+// Verso: prepares documents for translation (XLIFF, SRX segmentation, terminology, alignment).
+import PackageDescription
+
+let package = Package(
+    name: "Verso",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "verso", targets: ["verso"]),
+        .library(name: "TranslationModel", targets: ["TranslationModel"]),
+        .library(name: "XLIFF", targets: ["XLIFF"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries (only XMLSupport sees libxml2)
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // MARK: Foundation layers
+        .target(name: "TranslationModel"),
+        .target(name: "Diagnostics"),
+        .target(
+            name: "FileAccess",
+            dependencies: ["Diagnostics"]
+        ),
+        .target(
+            name: "XMLSupport",
+            dependencies: ["CLibXML2", "Diagnostics"]
+        ),
+
+        // MARK: Formats
+        .target(
+            name: "XLIFF",
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+        ),
+
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "verso",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TranslationModel",
+                "Diagnostics",
+                "FileAccess",
+                "XMLSupport",
+                "XLIFF",
+            ]
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["Diagnostics", "FileAccess"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "XMLSupportTests",
+            dependencies: ["XMLSupport", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TranslationModelTests",
+            dependencies: ["TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "XLIFFTests",
+            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

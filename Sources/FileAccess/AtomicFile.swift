@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// An output file written under a temporary name and renamed into place only when complete.
+///
+/// The temporary file lives in the destination folder (so the rename is atomic on one file
+/// system) and is named `.verso-tmp-*`, so that a later run can recognise and remove what a
+/// crash or `kill -9` left behind (`AtomicFile.removeStaleTemporaries(in:)`). Not `Sendable`:
+/// one owner writes it.
+public final class AtomicFile {
+    /// Prefix of every temporary file name, as documented in CLI.md.
+    public static let temporaryPrefix = ".verso-tmp-"
+
+    /// Where the file will appear on `commit()`.
+    public let destination: String
+    /// The temporary path being written.
+    public let temporaryPath: String
+    private var handle: FileHandle?
+    private var buffer: [UInt8] = []
+    private let bufferLimit = 1 << 16
+
+    /// Opens a temporary file beside `destination`, creating missing folders.
+    ///
+    /// Refuses to write over any path in `protectedInputs` (an input is never overwritten).
+    public init(destination: String, protectedInputs: [String] = []) throws {
+        let destURL = URL(fileURLWithPath: destination).standardizedFileURL
+        for input in protectedInputs {
+            let inURL = URL(fileURLWithPath: input).standardizedFileURL
+            if inURL.resolvingSymlinksInPath().path == destURL.resolvingSymlinksInPath().path {
+                throw FileAccessError(path: destination, "refusing to overwrite the input file")
+            }
+        }
+        self.destination = destination
+        let folder = destURL.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileAccessError(path: folder, "cannot create output folder")
+        }
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let name = "\(Self.temporaryPrefix)\(getpid())-\(random)-\(destURL.lastPathComponent)"
+        temporaryPath = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw FileAccessError(path: destination, "cannot create output: \(InputFile.describe(errno: errno))")
+        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    deinit {
+        // An output that was never committed must not survive.
+        if handle != nil { discard() }
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    /// Appends a string as UTF-8.
+    public func write(_ string: String) throws {
+        try write(string.utf8)
+    }
+
+    /// Appends bytes from a raw buffer without copying them into a Swift array first.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    private func flush() throws {
+        guard let handle else { throw FileAccessError(path: destination, "output already closed") }
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw FileAccessError(path: destination, "write failed: \(error.localizedDescription)")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the temporary file to its destination.
+    public func commit() throws {
+        try flush()
+        guard let handle else { throw FileAccessError(path: destination, "output already closed") }
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            throw FileAccessError(path: destination, "cannot finish writing: \(error.localizedDescription)")
+        }
+        self.handle = nil
+        guard rename(temporaryPath, destination) == 0 else {
+            let reason = InputFile.describe(errno: errno)
+            unlink(temporaryPath)
+            throw FileAccessError(path: destination, "cannot move output into place: \(reason)")
+        }
+    }
+
+    /// Closes and deletes the temporary file; the destination is left as it was.
+    public func discard() {
+        try? handle?.close()
+        handle = nil
+        buffer.removeAll()
+        unlink(temporaryPath)
+    }
+
+    /// Writes `bytes` to `destination` atomically in one call.
+    public static func write(_ bytes: some Sequence<UInt8>, to destination: String, protectedInputs: [String] = []) throws {
+        let file = try AtomicFile(destination: destination, protectedInputs: protectedInputs)
+        do {
+            try file.write(bytes)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Removes `.verso-tmp-*` files that an interrupted run left in `folder` (not recursive),
+    /// and returns their paths.
+    @discardableResult
+    public static func removeStaleTemporaries(in folder: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
+    }
+}

@@ -1,0 +1,150 @@
+/// An inline code inside content: the start or end of a paired code, or a standalone one.
+///
+/// Carries everything XLIFF 1.2 (`g`, `x`, `bx`, `ex`, `bpt`, `ept`, `ph`, `it`) and XLIFF 2
+/// (`pc`, `sc`, `ec`, `ph`) can say about a code, so either version can be written from it.
+public struct InlineCode: Sendable, Hashable {
+    /// Whether this run opens a span, closes one, or stands alone.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// Opens a paired code (`<pc>` start, `<sc>`, `<g>` start, `<bpt>`, `<bx>`).
+        case opening
+        /// Closes a paired code (`<pc>` end, `<ec>`, `<g>` end, `<ept>`, `<ex>`).
+        case closing
+        /// A code with no partner (`<ph>`, `<x>`).
+        case standalone
+    }
+
+    /// XLIFF 2 `canReorder` values.
+    public enum Reorder: String, Sendable, Hashable, Codable {
+        /// May be moved freely.
+        case yes
+        /// First code of a sequence that must stay in order.
+        case firstNo
+        /// Follows a `firstNo` code in a fixed sequence.
+        case no
+    }
+
+    /// Opening, closing or standalone.
+    public var kind: Kind
+    /// Identifier; an opening and its closing code share it.
+    public var id: String
+    /// The partner of this code lies outside this content (XLIFF 2 `isolated="yes"`, XLIFF 1.2 `<it>`).
+    public var isolated: Bool
+    /// The native markup this code stands for (`<b>`, `%s`), when known.
+    public var originalData: String?
+    /// Category (`fmt`, `ui`, `quote`, `link`, `image`, `other`) as in XLIFF 2 `type`.
+    public var type: String?
+    /// Refinement of `type` (`xlf:b`, `my:tag`).
+    public var subType: String?
+    /// XLIFF 1.2 `ctype` as written in the source file (`bold`, `x-html-b`, `link`).
+    public var ctype: String?
+    /// Text to show the translator instead of the code (`disp`).
+    public var display: String?
+    /// Plain-text equivalent (`equiv`, XLIFF 1.2 `equiv-text`).
+    public var equivalent: String?
+    /// May be copied in the target.
+    public var canCopy: Bool
+    /// May be deleted from the target.
+    public var canDelete: Bool
+    /// Reordering constraint.
+    public var canReorder: Reorder
+    /// May overlap other spans (XLIFF 2 `canOverlap`); nil when not stated.
+    public var canOverlap: Bool?
+    /// This code is a copy of the code with that id (XLIFF 2 `copyOf`).
+    public var copyOf: String?
+    /// Directionality of the code's content (`ltr`, `rtl`, `auto`).
+    public var direction: String?
+    /// Which XLIFF 1.2 element it came from, so a 1.2 file is written back as it was.
+    public var xliff12Element: XLIFF12CodeElement?
+    /// XLIFF 1.2 `xid`, XLIFF 2 reference to another unit carrying the code's subflow (`subFlows`).
+    public var subFlows: String?
+    /// Foreign-namespace attributes (memoQ, SDL, ITS…).
+    public var extensionAttributes: [ExtensionAttribute]
+
+    /// Creates a code.
+    public init(
+        kind: Kind, id: String, isolated: Bool = false, originalData: String? = nil,
+        type: String? = nil, subType: String? = nil, ctype: String? = nil,
+        display: String? = nil, equivalent: String? = nil,
+        canCopy: Bool = true, canDelete: Bool = true, canReorder: Reorder = .yes, canOverlap: Bool? = nil,
+        copyOf: String? = nil, direction: String? = nil, xliff12Element: XLIFF12CodeElement? = nil,
+        subFlows: String? = nil, extensionAttributes: [ExtensionAttribute] = []
+    ) {
+        self.kind = kind
+        self.id = id
+        self.isolated = isolated
+        self.originalData = originalData
+        self.type = type
+        self.subType = subType
+        self.ctype = ctype
+        self.display = display
+        self.equivalent = equivalent
+        self.canCopy = canCopy
+        self.canDelete = canDelete
+        self.canReorder = canReorder
+        self.canOverlap = canOverlap
+        self.copyOf = copyOf
+        self.direction = direction
+        self.xliff12Element = xliff12Element
+        self.subFlows = subFlows
+        self.extensionAttributes = extensionAttributes
+    }
+}
+
+/// The XLIFF 1.2 inline element a code was read from.
+public enum XLIFF12CodeElement: String, Sendable, Hashable, Codable {
+    /// `<g>`: paired, no native data.
+    case g
+    /// `<x/>`: standalone, no native data.
+    case x
+    /// `<bx/>`: start of a span that may cross segments, no native data.
+    case bx
+    /// `<ex/>`: end of such a span.
+    case ex
+    /// `<bpt>`: start of a paired code with native data.
+    case bpt
+    /// `<ept>`: end of a paired code with native data.
+    case ept
+    /// `<ph>`: standalone code with native data.
+    case ph
+    /// `<it>`: isolated code with native data.
+    case it
+}
+
+/// The start or end of an annotation over a span of content.
+///
+/// XLIFF 2 `<mrk>` (as a start and an end run) and `<sm/>`/`<em/>`; XLIFF 1.2 `<mrk>`.
+public struct Marker: Sendable, Hashable {
+    /// Start or end of the span.
+    public enum Boundary: String, Sendable, Hashable, Codable {
+        /// Opens the annotated span.
+        case start
+        /// Closes it.
+        case end
+    }
+
+    /// Start or end.
+    public var boundary: Boundary
+    /// Identifier shared by the start and its end.
+    public var id: String
+    /// Annotation type: `term`, `comment`, `generic`, `its:…`, or a 1.2 `mtype` (`protected`, `x-…`).
+    public var type: String?
+    /// Value of the annotation (a comment's text, a term's definition).
+    public var value: String?
+    /// Reference to more data (`ref`: a glossary entry, a note).
+    public var ref: String?
+    /// Whether the span is to be translated; nil when not stated.
+    public var translate: Bool?
+    /// Foreign-namespace attributes (ITS, memoQ…).
+    public var extensionAttributes: [ExtensionAttribute]
+
+    /// Creates a marker.
+    public init(boundary: Boundary, id: String, type: String? = nil, value: String? = nil, ref: String? = nil, translate: Bool? = nil, extensionAttributes: [ExtensionAttribute] = []) {
+        self.boundary = boundary
+        self.id = id
+        self.type = type
+        self.value = value
+        self.ref = ref
+        self.translate = translate
+        self.extensionAttributes = extensionAttributes
+    }
+}

@@ -1,0 +1,53 @@
+import XCTest
+import TestSupport
+@testable import XMLSupport
+
+final class StreamingTests: XCTestCase {
+    func testEventsCarryNamespacesAttributesAndText() throws {
+        let xml = """
+        <?xml version="1.0"?>
+        <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" xmlns:mda="urn:oasis:names:tc:xliff:metadata:2.0" version="2.1" srcLang="fr">
+          <unit id="u1" xml:space="preserve"><segment><source>A &amp; <pc id="1">B</pc><![CDATA[<c>]]></source></segment></unit>
+          <mda:metadata/>
+        </xliff>
+        """
+        let reader = try XMLStreamReader(string: xml)
+        var events: [XMLEvent] = []
+        while let e = try reader.next() { events.append(e) }
+        guard case .startElement(let root) = events.first else { return XCTFail() }
+        XCTAssertEqual(root.name, XMLName(namespace: "urn:oasis:names:tc:xliff:document:2.0", local: "xliff"))
+        XCTAssertEqual(root.attribute("srcLang"), "fr")
+        XCTAssertEqual(Set(root.namespaceDeclarations.map(\.prefix)), ["", "mda"])
+        let unit = events.compactMap { if case .startElement(let s) = $0, s.name.local == "unit" { return s } else { return nil } }.first
+        XCTAssertEqual(unit?.attribute("space", namespace: XMLNamespace.xml), "preserve")
+        let texts = events.compactMap { if case .text(let t) = $0 { return t } else { return nil } }
+        XCTAssertTrue(texts.contains("A & "))
+        XCTAssertTrue(texts.contains("<c>"))
+        // Empty elements produce a start and an end.
+        let mda = events.firstIndex { if case .startElement(let s) = $0 { return s.name.local == "metadata" } else { return false } }
+        XCTAssertNotNil(mda)
+        if let mda, case .endElement(let n) = events[mda + 1] { XCTAssertEqual(n.prefix, "mda") } else { XCTFail("no end event") }
+    }
+
+    func testWriterEscapesAndRoundTrips() throws {
+        var bytes: [UInt8] = []
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+        try writer.startDocument()
+        try writer.startElement("root")
+        try writer.attribute("xmlns:x", "urn:x")
+        try writer.attribute("a", "say \"hi\" & <go>\n")
+        try writer.text("1 < 2 & 3 > 2\r\n")
+        try writer.element("x:child", attributes: [("k", "v")])
+        try writer.endDocument()
+        let root = try XMLDocumentParser.parse(bytes: bytes, displayPath: "out.xml")
+        XCTAssertEqual(root.attribute("a"), "say \"hi\" & <go>\n")
+        XCTAssertEqual(root.children.first, .text("1 < 2 & 3 > 2\r\n"))
+        XCTAssertEqual(root.elements.first?.name, XMLName(namespace: "urn:x", local: "child", prefix: "x"))
+    }
+
+    func testWriterRefusesControlCharacters() throws {
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in }
+        try writer.startElement("a")
+        XCTAssertThrowsError(try writer.text("bell\u{7}"))
+    }
+}

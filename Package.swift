@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries (only XMLSupport sees libxml2)
@@ -39,6 +40,45 @@ let package = Package(
             dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
         ),
 
+        // MARK: Source formats (plain text, HTML) and merge back
+        .target(
+            name: "Formats",
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+        ),
+
+        // MARK: Translation memory exchange
+        .target(
+            name: "TMX",
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+        ),
+
+        // MARK: Segmentation (SRX 2.0)
+        .target(
+            name: "Segmentation",
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+        ),
+
+        // MARK: Terminology
+        .target(
+            name: "Terminology",
+            dependencies: [
+                "TranslationModel", "XMLSupport", "Diagnostics", "FileAccess",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // MARK: Alignment
+        .target(
+            name: "Alignment",
+            dependencies: ["TranslationModel", "Diagnostics"]
+        ),
+
+        // MARK: Pipeline (stages and the streaming driver)
+        .target(
+            name: "Pipeline",
+            dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "verso",
@@ -49,6 +89,12 @@ let package = Package(
                 "FileAccess",
                 "XMLSupport",
                 "XLIFF",
+                "Formats",
+                "TMX",
+                "Segmentation",
+                "Terminology",
+                "Alignment",
+                "Pipeline",
             ]
         ),
 
@@ -69,6 +115,30 @@ let package = Package(
         .testTarget(
             name: "XLIFFTests",
             dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FormatsTests",
+            dependencies: ["Formats", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TMXTests",
+            dependencies: ["TMX", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SegmentationTests",
+            dependencies: ["Segmentation", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TerminologyTests",
+            dependencies: ["Terminology", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "AlignmentTests",
+            dependencies: ["Alignment", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

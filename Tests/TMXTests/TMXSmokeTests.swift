@@ -1,0 +1,8 @@
+import XCTest
+@testable import TMX
+
+final class TMXSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertEqual(TMXFormat.version, "1.4")
+    }
+}

@@ -109,6 +109,10 @@ let package = Package(
             dependencies: ["XMLSupport", "TestSupport"]
         ),
         .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
+        ),
+        .testTarget(
             name: "TranslationModelTests",
             dependencies: ["TranslationModel", "TestSupport"]
         ),

@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XLIFFTests",
-            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+            dependencies: ["XLIFF", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "FormatsTests",

@@ -116,6 +116,10 @@ let package = Package(
             dependencies: ["XMLSupport", "TestSupport"]
         ),
         .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
+        ),
+        .testTarget(
             name: "TranslationModelTests",
             dependencies: ["TranslationModel", "TestSupport"]
         ),

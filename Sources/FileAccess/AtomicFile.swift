@@ -123,32 +123,21 @@ public final class AtomicFile {
     }
 
     /// Removes `.verso-tmp-*` files that an interrupted run left in `folder` (not recursive),
-    /// and returns their paths.
-    ///
-    /// Safe while another `verso` writes into the same folder: a temporary file whose name
-    /// carries the id of a process that is still running is left alone (see `isStale`).
+    /// and returns their paths. Files whose writer process is still running are kept.
     @discardableResult
     public static func removeStaleTemporaries(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
-        for name in names where isStale(temporaryName: name) {
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            // The name carries the writer's pid: leave the files of a run that is still alive
+            // (including this process, whose open outputs clean up after themselves).
+            let rest = name.dropFirst(temporaryPrefix.count)
+            if let pid = Int32(rest.prefix { $0 != "-" }), pid == getpid() || kill(pid, 0) == 0 || errno == EPERM {
+                continue
+            }
             let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
             if unlink(path) == 0 { removed.append(path) }
         }
         return removed
-    }
-
-    /// True when `name` is a `.verso-tmp-*` file that no running process is writing: the
-    /// process id in its name (`.verso-tmp-<pid>-…`) is not alive, or the name has none.
-    /// Temporary files of the calling process itself are never stale.
-    public static func isStale(temporaryName name: String) -> Bool {
-        guard name.hasPrefix(temporaryPrefix) else { return false }
-        let rest = name.dropFirst(temporaryPrefix.count)
-        guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { return true }
-        if pid == getpid() { return false }
-        // kill(pid, 0) probes without signalling: ESRCH means no such process. EPERM means it
-        // exists (another user's), so its file may be in use.
-        if kill(pid, 0) == 0 { return false }
-        return errno == ESRCH
     }
 }

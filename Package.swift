@@ -79,6 +79,12 @@ let package = Package(
             dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
         ),
 
+        // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
+        .target(
+            name: "Batch",
+            dependencies: ["Diagnostics", "FileAccess"]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "verso",
@@ -95,6 +101,7 @@ let package = Package(
                 "Terminology",
                 "Alignment",
                 "Pipeline",
+                "Batch",
             ]
         ),
 
@@ -107,6 +114,10 @@ let package = Package(
         .testTarget(
             name: "XMLSupportTests",
             dependencies: ["XMLSupport", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "TranslationModelTests",
@@ -139,6 +150,10 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["Batch", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

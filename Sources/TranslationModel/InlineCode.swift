@@ -63,6 +63,11 @@ public struct InlineCode: Sendable, Hashable {
     public var subContents: [SubContent] = []
     /// Foreign-namespace attributes (memoQ, SDL, ITS…).
     public var extensionAttributes: [ExtensionAttribute]
+    /// Identifier of the XLIFF 2 `<data>` element holding `originalData` (`dataRef`,
+    /// `dataRefStart`/`dataRefEnd`), kept so a rewrite keeps the same ids; writers assign one when nil.
+    public var dataRef: String?
+    /// Directionality of the original data (XLIFF 2 `<data dir="…">`); nil when not stated.
+    public var dataDirection: String?
 
     /// Creates a code.
     public init(
@@ -71,8 +76,11 @@ public struct InlineCode: Sendable, Hashable {
         display: String? = nil, equivalent: String? = nil,
         canCopy: Bool = true, canDelete: Bool = true, canReorder: Reorder = .yes, canOverlap: Bool? = nil,
         copyOf: String? = nil, direction: String? = nil, xliff12Element: XLIFF12CodeElement? = nil,
-        subFlows: String? = nil, extensionAttributes: [ExtensionAttribute] = []
+        subFlows: String? = nil, extensionAttributes: [ExtensionAttribute] = [],
+        dataRef: String? = nil, dataDirection: String? = nil
     ) {
+        self.dataRef = dataRef
+        self.dataDirection = dataDirection
         self.kind = kind
         self.id = id
         self.isolated = isolated

@@ -119,8 +119,6 @@ public struct FileInfo: Sendable, Hashable {
     /// XLIFF 1.2 header elements Verso keeps whole without interpreting them (`phase-group`,
     /// `glossary`, `reference`, `count-group`), in the 1.2 namespace, written back in 1.2 output.
     public var xliff12HeaderElements: [ExtensionElement] = []
-    /// `xml:space` on the file: true for `preserve`, false for `default`, nil when not stated.
-    public var preserveSpace: Bool?
     /// Foreign attributes and elements (on `<file>` and in its 1.2 `<header>`).
     public var extensions: Extensions
     /// Directionality of source text (XLIFF 2 `srcDir`: `ltr`, `rtl`, `auto`); nil when not stated.
@@ -176,8 +174,6 @@ public struct GroupInfo: Sendable, Hashable {
     public var xliff12Elements: [ExtensionElement] = []
     /// Set when the group stands for an XLIFF 1.2 `<bin-unit>`; its `<trans-unit>`s are the group's units.
     public var binaryUnit: BinaryUnit?
-    /// `xml:space` on the group: true for `preserve`, false for `default`, nil when not stated.
-    public var preserveSpace: Bool?
     /// Foreign attributes and elements.
     public var extensions: Extensions
     /// Directionality of source text (XLIFF 2 `srcDir`); nil when not stated.

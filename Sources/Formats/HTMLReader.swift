@@ -175,6 +175,8 @@ final class HTMLReader: SourceReader {
                 let name = p.message.split(separator: " ").dropFirst().first.map(String.init)?.lowercased() ?? ""
                 if HTMLVocabulary.html5Elements.contains(name) || name.contains("-") || name.contains(":") { continue }
             }
+            // libxml2 2.9 objects to "</p>" inside a script, which HTML allows.
+            if p.message.contains("embeds close tag") { continue }
             if findings.count == 50 {
                 findings.append(Finding(.warning, "more HTML problems not shown", at: SourceLocation(file: input.displayPath), code: "html.problem"))
             }

@@ -79,6 +79,12 @@ let package = Package(
             dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
         ),
 
+        // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
+        .target(
+            name: "Batch",
+            dependencies: ["Diagnostics", "FileAccess"]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "verso",
@@ -95,6 +101,7 @@ let package = Package(
                 "Terminology",
                 "Alignment",
                 "Pipeline",
+                "Batch",
             ]
         ),
 
@@ -109,12 +116,16 @@ let package = Package(
             dependencies: ["XMLSupport", "TestSupport"]
         ),
         .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
+        ),
+        .testTarget(
             name: "TranslationModelTests",
             dependencies: ["TranslationModel", "TestSupport"]
         ),
         .testTarget(
             name: "XLIFFTests",
-            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+            dependencies: ["XLIFF", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "FormatsTests",
@@ -139,6 +150,10 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["Batch", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

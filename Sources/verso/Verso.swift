@@ -10,6 +10,7 @@ struct Verso: AsyncParsableCommand {
         subcommands: [
             PrepareCommand.self,
             MergeCommand.self,
+            ConvertCommand.self,
         ]
     )
 }

@@ -169,7 +169,7 @@ public final class DocumentPreparer {
             let splicer = SkeletonSplicer(token: token, header: SkeletonFormat.line(for: header), spool: spool) { try out.write($0) }
             let writer = try XLIFFOutput(version: version, displayPath: output) { try splicer.write($0) }
             var reader = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: DiscardingSkeletonSink())
-            let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage)
+            let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions)
             while let event = try reader.next() {
                 switch event {
@@ -217,7 +217,7 @@ public final class DocumentPreparer {
                     }
                     if info.targetLanguage == nil { info.targetLanguage = options.targetLanguage }
                     fileTarget = info.targetLanguage
-                    context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage)
+                    context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
                     event = .startDocument(info)
                 case .unit(let unit):
                     // Only units nobody has translated yet are prepared again.

@@ -10,14 +10,17 @@ public struct StageContext: Sendable {
     public var sourceLanguage: String
     /// Target language, when known.
     public var targetLanguage: String?
+    /// The XLIFF version being written (stages shape what they add to what it can hold).
+    public var xliffVersion: XLIFFVersion
     /// Receives findings (a deprecated term, a unit too long to segment…).
     public var findings: FindingCollector
 
     /// Creates a context.
-    public init(file: String, sourceLanguage: String, targetLanguage: String?, findings: FindingCollector = FindingCollector()) {
+    public init(file: String, sourceLanguage: String, targetLanguage: String?, xliffVersion: XLIFFVersion = .v1_2, findings: FindingCollector = FindingCollector()) {
         self.file = file
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage
+        self.xliffVersion = xliffVersion
         self.findings = findings
     }
 }

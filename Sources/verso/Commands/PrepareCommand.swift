@@ -4,6 +4,7 @@ import FileAccess
 import Formats
 import Foundation
 import Pipeline
+import Terminology
 import TranslationModel
 
 /// `verso prepare INPUT... -o DIR`: documents to XLIFF for translators, segmented, terms marked.
@@ -27,6 +28,12 @@ struct PrepareCommand: ParsableCommand {
     var output: String
 
     @OptionGroup var languages: LanguageOptions
+
+    @Option(name: .customLong("glossary"), help: ArgumentHelp("A glossary (TBX, CSV/TSV or .sqlite index); repeatable. Default: the glossaries in Glossaries/.", valueName: "file"))
+    var glossaries: [String] = []
+
+    @Flag(name: .customLong("no-terms"), help: "Do not recognise terms.")
+    var noTerms = false
 
     @Option(name: .customLong("xliff"), help: ArgumentHelp("XLIFF version to write: 1.2 (default, opened by every CAT tool), 2.0, 2.1 or 2.2.", valueName: "version"))
     var xliff: String?
@@ -59,6 +66,9 @@ struct PrepareCommand: ParsableCommand {
         if let textUnits, PlainTextUnits(rawValue: textUnits) == nil {
             throw ValidationError("unknown --text-units '\(textUnits)': use auto, paragraphs or lines")
         }
+        if noTerms && !glossaries.isEmpty {
+            throw ValidationError("--no-terms and --glossary contradict each other")
+        }
         if let encoding, !TextEncoding(encoding).isSupported {
             throw ValidationError("unknown encoding '\(encoding)'")
         }
@@ -82,6 +92,30 @@ struct PrepareCommand: ParsableCommand {
         }
 
         var stages: [any Stage] = []
+        var usage: TermUsageLog?
+        var glossaryNames: [String] = []
+        if !noTerms {
+            // A glossary that cannot be read stops the run: preparing without the terms the
+            // user asked for would silently produce the wrong XLIFF.
+            let glossary: Glossary
+            do {
+                if glossaries.isEmpty {
+                    glossary = try BuiltInGlossaries.glossary()
+                    glossaryNames = BuiltInGlossaries.files.map(\.path)
+                } else {
+                    let (g, findings) = try Glossary.open(paths: glossaries)
+                    for f in findings { diagnostics.emit(f) }
+                    glossary = g
+                    glossaryNames = glossaries
+                }
+            } catch {
+                diagnostics.emit(error: error, path: glossaries.first ?? "Glossaries/")
+                throw ExitCode(1)
+            }
+            let log = TermUsageLog()
+            usage = log
+            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: glossaryNames), usage: log))
+        }
         if copySource { stages.append(CopySourceStage()) }
         let pipeline = Pipeline(stages)
         let options = PrepareOptions(
@@ -103,7 +137,18 @@ struct PrepareCommand: ParsableCommand {
             do {
                 let prepared = try preparer.prepare(input: input, into: output, protectedInputs: protected)
                 for f in prepared.findings { diagnostics.emit(f) }
-                entries.append(PrepareReport.FileEntry(prepared: prepared, terms: nil, glossaryFiles: nil))
+                var terms: [PrepareReport.TermFound]?
+                var subset: [String]?
+                if let usage {
+                    let used = usage.usage(for: input)
+                    terms = used.map { PrepareReport.TermFound(term: $0.term, translations: $0.translations, occurrences: $0.occurrences, glossary: $0.glossary) }
+                    do {
+                        subset = try GlossarySubset.write(used, folder: output, inputName: URL(fileURLWithPath: input).lastPathComponent, sourceLanguage: prepared.sourceLanguage, targetLanguage: prepared.targetLanguage, protectedInputs: protected)
+                    } catch {
+                        diagnostics.emit(error: error, path: prepared.output)
+                    }
+                }
+                entries.append(PrepareReport.FileEntry(prepared: prepared, terms: terms, glossaryFiles: subset))
                 statistics.append(prepared.statistics)
                 lines.append(Self.summaryLine(prepared))
             } catch {
@@ -118,7 +163,7 @@ struct PrepareCommand: ParsableCommand {
             targetLanguage: languages.target,
             xliffVersion: options.xliffVersion?.rawValue ?? "1.2",
             stages: pipeline.stageNames,
-            glossaries: [],
+            glossaries: glossaryNames,
             files: entries,
             statistics: statistics
         )

@@ -8,6 +8,9 @@ struct Verso: AsyncParsableCommand {
         abstract: "Prepare documents for translation: XLIFF, segmentation, terminology, alignment.",
         version: VersoVersion.current,
         subcommands: [
+            LookupCommand.self,
+            TermsCommand.self,
+            GlossaryCommand.self,
         ]
     )
 }

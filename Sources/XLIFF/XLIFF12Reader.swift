@@ -588,8 +588,9 @@ public final class XLIFF12Reader: DocumentReader {
             guard case .segment(var s) = unit.parts[i] else { continue }
             s.xliff12State = state
             s.stateQualifier = qualifier
-            if let state {
-                s.state = XLIFFStateMapping.state(for: state)
+            if let state, let mapped = XLIFFStateMapping.state(for: state) {
+                // An x- state has no known XLIFF 2 meaning: the conversion decides (XLIFFVersionAdapter).
+                s.state = mapped
                 s.subState = XLIFFStateMapping.subState(for: state)
             }
             unit.parts[i] = .segment(s)

@@ -185,7 +185,7 @@ public enum XLIFFStateMapping {
         }
         if let sub = segment.subState, sub.hasPrefix(subStatePrefix) {
             let value = String(sub.dropFirst(subStatePrefix.count))
-            if segment.state == nil || state(for: value) == segment.state { return value }
+            if segment.state == nil || state(for: value) == nil || state(for: value) == segment.state { return value }
         }
         return segment.state.map(canonicalXLIFF12State(for:))
     }

@@ -121,7 +121,7 @@ public final class XLIFF12Writer: DocumentWriter {
             try startFile(info)
         case .startGroup(var info):
             guard state == .file else { throw error("group outside a file") }
-            XLIFF12Compatibility.restore(metadata: &info.metadata, attributes: &info.xliff12Attributes)
+            XLIFF12Compatibility.restore(&info)
             try startGroup(info)
         case .unit(let unit):
             guard state == .file else { throw error("unit outside a file") }
@@ -185,8 +185,22 @@ public final class XLIFF12Writer: DocumentWriter {
             foreign.append((qname, a.value))
         }
         bindingUndo.append(undo)
-        for (n, v) in attributes { try xml.attribute(n, v) }
-        for (n, v) in foreign { try xml.attribute(n, v) }
+        for (n, v) in attributes { try attribute(n, v) }
+        for (n, v) in foreign { try attribute(n, v) }
+    }
+
+    /// Text as XML 1.0 can hold it: a control character (possible in XLIFF 2 through `<cp>`,
+    /// which 1.2 lacks) becomes U+FFFD, reported.
+    private func writeText(_ t: String) throws {
+        if try xml.text(t, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
+    }
+
+    private func attribute(_ name: String, _ value: String) throws {
+        if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
     }
 
     /// Closes the innermost element, restoring namespace bindings.
@@ -298,10 +312,10 @@ public final class XLIFF12Writer: DocumentWriter {
             attributes.append((q, a.value))
         }
         bindingUndo.append(undo)
-        for (n, v) in attributes { try xml.attribute(n, v) }
+        for (n, v) in attributes { try attribute(n, v) }
         for child in e.children {
             switch child {
-            case .text(let t): try xml.text(t)
+            case .text(let t): try writeText(t)
             case .element(let c): try writeExtensionElement(c, context: context, indent: false)
             }
         }
@@ -333,7 +347,7 @@ public final class XLIFF12Writer: DocumentWriter {
             attributes.append((q, a.value))
         }
         bindingUndo.append(undo)
-        for (n, v) in attributes { try xml.attribute(n, v) }
+        for (n, v) in attributes { try attribute(n, v) }
         try writeExtensionElements(info.extensions.elements, context: "xliff")
         state = .document
     }
@@ -401,7 +415,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let form = skl.form { attributes.append(("form", form)) }
             if let crc = skl.xliff12Attributes["crc"] { attributes.append(("crc", crc)) }
             try open("internal-file", attributes)
-            try xml.text(content)
+            try writeText(content)
             try close(indent: false)
             if skl.href != nil { warn("skl-both", "the skeleton has both inline content and an href; XLIFF 1.2 holds one: the href is not written") }
         } else {
@@ -659,9 +673,9 @@ public final class XLIFF12Writer: DocumentWriter {
                         if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
                     }
                 }
-                try writeContent(pieces)
+                try writeContent(pieces, isTarget: true)
             } else if let t = segments.first?.target {
-                try writeContent([.runs(t.runs)])
+                try writeContent([.runs(t.runs)], isTarget: true)
             }
             try close(indent: false)
         }
@@ -720,7 +734,7 @@ public final class XLIFF12Writer: DocumentWriter {
         if note.id != nil { warn("note-id", "note ids have no XLIFF 1.2 equivalent; not written") }
         if !note.extensionAttributes.isEmpty { warn("note-attributes", "attributes on <note> beyond XLIFF 1.2's are not written") }
         try open("note", attributes)
-        try xml.text(note.text)
+        try writeText(note.text)
         try close(indent: false)
     }
 
@@ -757,7 +771,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let mm = group.xliff12Attributes["match-mandatory@\(c.index)"], mm == "yes" || mm == "no" { a.append(("match-mandatory", mm)) }
             if let crc = group.xliff12Attributes["crc@\(c.index)"], Self.isNMTOKEN(crc) { a.append(("crc", crc)) }
             try open("context", a)
-            try xml.text(c.value)
+            try writeText(c.value)
             try close(indent: false)
         }
         try close()
@@ -780,7 +794,7 @@ public final class XLIFF12Writer: DocumentWriter {
         if let raw, match.similarity == XLIFF12Reader.parsePercentage(raw) {
             attributes.append(("match-quality", raw))
         } else if let s = match.similarity {
-            attributes.append(("match-quality", s == s.rounded() ? String(Int(s)) : String(s)))
+            attributes.append(("match-quality", XLIFFVersionAdapter.format(s)))
         }
         if let o = match.origin { attributes.append(("origin", o)) }
         if let t = match.xliff12Attributes["alttranstype"] {
@@ -825,7 +839,7 @@ public final class XLIFF12Writer: DocumentWriter {
             }
         }
         try open("target", targetAttributes)
-        try writeContent([.runs(match.target.runs)])
+        try writeContent([.runs(match.target.runs)], isTarget: true)
         try close(indent: false)
         for m in match.metadata { try writeContextGroup(m) }
         for n in match.notes { try writeNote(n) }
@@ -853,7 +867,9 @@ public final class XLIFF12Writer: DocumentWriter {
     /// How a token is written, decided so that the XML nests.
     private enum Form { case element, nested, flat, dropped }
 
-    private func writeContent(_ pieces: [ContentPiece]) throws {
+    /// Writes inline content. `isTarget`: the content of a `<target>`, where a `<mrk>` that is a
+    /// direct child may carry a `mid` only if it names a `<seg-source>` segment (the schema's keyref).
+    private func writeContent(_ pieces: [ContentPiece], isTarget: Bool = false) throws {
         var tokens: [Token] = []
         for piece in pieces {
             switch piece {
@@ -867,23 +883,32 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         // Fast path: plain text.
         if tokens.count == 1, case .text(let t) = tokens[0] {
-            try xml.text(t)
+            try writeText(t)
             return
         }
         let forms = nestingForms(tokens)
         var codeIndex = 0
+        var level = 0
         for (i, token) in tokens.enumerated() {
             switch token {
             case .text(let t):
-                try xml.text(t)
+                try writeText(t)
             case .segmentStart(let mid, let attributes):
                 try open("mrk", [("mtype", "seg"), ("mid", mid)], extensions: attributes, indent: false)
+                level += 1
             case .segmentEnd:
                 try close(indent: false)
+                level -= 1
             case .marker(let m):
                 switch forms[i] {
                 case .nested:
-                    if m.boundary == .start { try openMarker(m) } else { try close(indent: false) }
+                    if m.boundary == .start {
+                        try openMarker(m, allowID: !(isTarget && level == 0))
+                        level += 1
+                    } else {
+                        try close(indent: false)
+                        level -= 1
+                    }
                 default:
                     if m.boundary == .start {
                         warn("marker-overlap", "an annotation overlapping other markup cannot nest in XLIFF 1.2: left out", code: "xliff12.not-written")
@@ -891,6 +916,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 }
             case .code(let c):
                 codeIndex += 1
+                if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
                 try writeCode(c, form: forms[i], fallbackID: String(codeIndex))
             }
         }
@@ -964,7 +990,7 @@ public final class XLIFF12Writer: DocumentWriter {
         return c.originalData == nil && c.subContents.isEmpty
     }
 
-    private func openMarker(_ m: Marker) throws {
+    private func openMarker(_ m: Marker, allowID: Bool) throws {
         var attributes: [(String, String)] = []
         var mtype = m.type ?? "x-generic"
         if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
@@ -974,7 +1000,10 @@ public final class XLIFF12Writer: DocumentWriter {
             mtype = "x-" + mtype.map { $0 == ":" || $0 == " " ? "-" : $0 }.reduce(into: "") { $0.append($1) }
         }
         attributes.append(("mtype", mtype))
-        if !m.id.isEmpty, Self.isNMTOKEN(m.id) { attributes.append(("mid", m.id)) }
+        if !m.id.isEmpty, Self.isNMTOKEN(m.id) {
+            if allowID { attributes.append(("mid", m.id)) }
+            else { warn("target-mrk-id", "an annotation directly in <target> cannot keep its id in XLIFF 1.2 (mid there must name a segment): left out") }
+        }
         if let v = m.value { attributes.append(("comment", v)) }
         if m.ref != nil { warn("marker-ref", "annotation references (ref) have no XLIFF 1.2 equivalent; not written") }
         if m.translate == true { warn("marker-translate", "translate=\"yes\" on an annotation has no XLIFF 1.2 equivalent; not written") }
@@ -1046,14 +1075,14 @@ public final class XLIFF12Writer: DocumentWriter {
     private func writeCodeData(_ c: InlineCode) throws {
         let data = c.originalData ?? ""
         guard !c.subContents.isEmpty else {
-            if !data.isEmpty { try xml.text(data) }
+            if !data.isEmpty { try writeText(data) }
             return
         }
         let utf16 = Array(data.utf16)
         var position = 0
         for sub in c.subContents.sorted(by: { $0.utf16Offset < $1.utf16Offset }) {
             let offset = min(max(sub.utf16Offset, position), utf16.count)
-            if offset > position { try xml.text(String(decoding: utf16[position..<offset], as: UTF16.self)) }
+            if offset > position { try writeText(String(decoding: utf16[position..<offset], as: UTF16.self)) }
             position = offset
             var attributes: [(String, String)] = []
             if let d = sub.datatype { attributes.append(("datatype", fixedValue(d, in: XLIFF12.datatypes, attribute: "datatype"))) }
@@ -1063,7 +1092,7 @@ public final class XLIFF12Writer: DocumentWriter {
             try writeContent([.runs(sub.content.runs)])
             try close(indent: false)
         }
-        if position < utf16.count { try xml.text(String(decoding: utf16[position...], as: UTF16.self)) }
+        if position < utf16.count { try writeText(String(decoding: utf16[position...], as: UTF16.self)) }
     }
 
     private static func validCtype(_ ctype: String, in values: Set<String>) -> String {

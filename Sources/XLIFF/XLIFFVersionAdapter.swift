@@ -36,7 +36,7 @@ public struct XLIFFVersionAdapter {
                 XLIFF12Compatibility.restore(&info)
                 return .startFile(info)
             case .startGroup(var info):
-                XLIFF12Compatibility.restore(metadata: &info.metadata, attributes: &info.xliff12Attributes)
+                XLIFF12Compatibility.restore(&info)
                 return .startGroup(info)
             case .unit(let unit):
                 return .unit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
@@ -71,6 +71,20 @@ public struct XLIFFVersionAdapter {
 
     private static func metaGroup(_ items: [(String, String)]) -> MetaGroup {
         MetaGroup(category: metadataCategory, items: items.map { .meta(type: $0.0, value: $0.1) })
+    }
+
+    /// Adds one entry to the `xliff1.2` group of a metadata list (creating the group).
+    private static func append(_ item: (String, String), to metadata: inout [MetaGroup]) {
+        if let i = metadata.firstIndex(where: { $0.category == metadataCategory }) {
+            metadata[i].items.append(.meta(type: item.0, value: item.1))
+        } else {
+            metadata.append(metaGroup([item]))
+        }
+    }
+
+    /// A similarity as XLIFF 1.2 `match-quality` writes it: `95`, `95.5`.
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     private mutating func toXLIFF2(_ info: inout FileInfo, at location: SourceLocation?) {
@@ -110,6 +124,10 @@ public struct XLIFFVersionAdapter {
 
     private mutating func toXLIFF2(_ info: inout GroupInfo, at location: SourceLocation?) {
         var items: [(String, String)] = info.xliff12Attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if let t = info.type, !XLIFF2Syntax.isUserDefinedValue(t) {
+            items.append(("restype", t))
+            info.type = nil
+        }
         if let binary = info.binaryUnit {
             items.append(("bin-unit/mime-type", binary.mimeType))
             warn("bin-unit", "XLIFF 1.2 <bin-unit> has no XLIFF 2 equivalent: written as a group holding its units, without the binary source and target", at: location)
@@ -127,6 +145,11 @@ public struct XLIFFVersionAdapter {
 
     private mutating func toXLIFF2(_ unit: inout Unit, at location: SourceLocation?) {
         var items: [(String, String)] = unit.xliff12Attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if let t = unit.type, !XLIFF2Syntax.isUserDefinedValue(t) {
+            // 1.2 restype values (`string`, `x-misc`) are not XLIFF 2 type values (prefix:value).
+            items.append(("restype", t))
+            unit.type = nil
+        }
         if let a = unit.approved { items.append(("approved", a ? "yes" : "no")) }
         if let q = unit.segments.lazy.compactMap(\.stateQualifier).first { items.append(("state-qualifier", q)) }
         let markup = unit.xliff12Markup
@@ -189,6 +212,8 @@ public struct XLIFFVersionAdapter {
                     while used.contains(candidate) { candidate += "_" }
                     s.id = candidate
                     unit.parts[firstSegment] = .segment(s)
+                    // Recorded so that the way back to 1.2 leaves the text unsegmented, as it was.
+                    Self.append(("segment-id-assigned", candidate), to: &unit.metadata)
                 }
                 firstID = s.id
             }
@@ -197,6 +222,9 @@ public struct XLIFFVersionAdapter {
                 var m = unit.matches[j]
                 if m.ref == nil, let firstID { m.ref = "#" + firstID }
                 if m.source.isEmpty { m.source = wholeSource; m.source.language = nil }
+                if let raw = m.xliff12Attributes["match-quality"], let s = m.similarity, raw == XLIFFVersionAdapter.format(s) {
+                    m.xliff12Attributes["match-quality"] = nil // the similarity says it all
+                }
                 var items: [(String, String)] = m.xliff12Attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
                 for (k, v) in m.xliff12TargetAttributes.sorted(by: { $0.key < $1.key }) { items.append(("target:\(k)", v)) }
                 if !items.isEmpty { m.metadata.append(Self.metaGroup(items)) }
@@ -356,6 +384,14 @@ public enum XLIFF12Compatibility {
             for case .meta(let type, let value) in group.items {
                 switch type {
                 case "approved": if u.approved == nil { u.approved = value == "yes" }
+                case "restype": if u.type == nil { u.type = value }
+                case "segment-id-assigned":
+                    if let i = u.parts.firstIndex(where: { if case .segment(let s) = $0 { return s.id == value } else { return false } }),
+                       case .segment(var s) = u.parts[i] {
+                        s.id = nil
+                        u.parts[i] = .segment(s)
+                        for j in u.matches.indices where u.matches[j].ref == "#" + value { u.matches[j].ref = nil }
+                    }
                 case "state-qualifier":
                     for i in u.parts.indices {
                         if case .segment(var s) = u.parts[i], s.stateQualifier == nil {
@@ -415,14 +451,17 @@ public enum XLIFF12Compatibility {
         info.metadata = rest
     }
 
-    /// Group metadata of category `xliff1.2` moved back into 1.2 attributes.
-    public static func restore(metadata: inout [MetaGroup], attributes: inout [String: String]) {
-        guard metadata.contains(where: { $0.category == XLIFFVersionAdapter.metadataCategory }) else { return }
+    /// Group information with its `xliff1.2` metadata moved back into 1.2 attributes.
+    public static func restore(_ info: inout GroupInfo) {
+        guard info.metadata.contains(where: { $0.category == XLIFFVersionAdapter.metadataCategory }) else { return }
         var rest: [MetaGroup] = []
-        for group in metadata {
+        for group in info.metadata {
             guard group.category == XLIFFVersionAdapter.metadataCategory else { rest.append(group); continue }
-            for case .meta(let type, let value) in group.items where attributes[type] == nil && !type.contains("/") { attributes[type] = value }
+            for case .meta(let type, let value) in group.items {
+                if type == "restype" { if info.type == nil { info.type = value } }
+                else if info.xliff12Attributes[type] == nil && !type.contains("/") { info.xliff12Attributes[type] = value }
+            }
         }
-        metadata = rest
+        info.metadata = rest
     }
 }

@@ -82,7 +82,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
         ),
 
         // MARK: Command-line tool
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XLIFFTests",
-            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+            dependencies: ["XLIFF", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "FormatsTests",

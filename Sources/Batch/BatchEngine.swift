@@ -128,9 +128,12 @@ public final class BatchEngine: Sendable {
                 result.seconds = Self.seconds(ContinuousClock.now - start)
                 return result
             }
-            let findings = try converter.convert(job)
-            result.findings = findings
-            if findings.contains(where: { $0.severity == .error }) {
+            let outcome = try converter.convert(job)
+            result.findings = outcome.findings
+            result.units = outcome.units
+            result.from = outcome.from
+            result.to = outcome.to
+            if outcome.findings.contains(where: { $0.severity == .error }) {
                 result.status = .failed
             } else {
                 result.status = .converted

@@ -6,16 +6,25 @@ import TranslationModel
 
 /// `verso convert INPUT... -o OUT`: documents to XLIFF, XLIFF between versions, translated XLIFF
 /// back to its original format (`--merge`); one file, or whole folders in parallel.
+///
+/// The work is the `Batch` module's: `BatchPlan` decides what each file becomes, `BatchEngine`
+/// runs the files, `DocumentConverter` calls the per-file library step (`XLIFFConverter` for a
+/// version change). This type parses options and reports.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert files or whole folders: documents to XLIFF, XLIFF between versions, translations back.",
+        abstract: "Convert files or whole folders: documents to XLIFF, XLIFF between versions 1.2, 2.0, 2.1 and 2.2, translations back.",
         discussion: """
         Text and HTML files go through the same pipeline as `verso prepare`; XLIFF files get a \
-        version change (--to); with --merge, translated XLIFF files are merged back into their \
-        original format. Folders are walked recursively and mirrored under -o. One bad file never \
-        stops the others; outputs are written atomically; a re-run skips outputs newer than their \
-        inputs (--force redoes them). Exit status 0 only when every file succeeded.
+        version change only (--to; no re-segmentation, no term marking), streamed one unit at a \
+        time; with --merge, translated XLIFF is merged back into its original format. One input \
+        file: -o names the output file. A folder or several inputs: -o names a folder and the \
+        input tree is mirrored under it, files are converted in parallel (--jobs), one bad file \
+        never stops the others, and a re-run skips outputs newer than their inputs (--force \
+        redoes them). What the target version cannot hold is reported as a warning (exit 0; 1 \
+        with --strict). XLIFF 1.2 output validates against the OASIS strict schema unless \
+        --keep-extensions. Outputs are written atomically and never over an input. Exit status 0 \
+        only when every file succeeded.
         """
     )
 
@@ -31,55 +40,54 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("target"), help: ArgumentHelp("Target language (BCP 47, e.g. en-GB).", valueName: "lang"))
     var target: String?
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Output format: xliff1.2 (default for documents), xliff2.0, xliff2.1 or xliff2.2. A language here is taken as --target.", valueName: "format"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("The version to write: xliff1.2 (default for documents), xliff2.0, xliff2.1 or xliff2.2. Any other value is taken as --target (CLI.md's alias).", valueName: "format"))
     var to: String?
 
-    @Flag(name: .customLong("merge"), help: "Merge translated XLIFF back into the original format (named by its 'original').")
+    @Flag(name: .customLong("merge"), help: "Merge translated XLIFF back into its original format (named by its 'original').")
     var merge = false
+
+    @Flag(name: .customLong("keep-extensions"), help: "Keep other tools' markup in XLIFF 1.2 output (valid against the transitional schema).")
+    var keepExtensions = false
 
     @Option(name: .customLong("include"), help: ArgumentHelp("Convert only files matching this pattern (repeatable; *, ?, [..], **; a pattern without / matches names at any depth).", valueName: "glob"))
     var include: [String] = []
 
-    @Option(name: .customLong("exclude"), help: ArgumentHelp("Leave out files or folders matching this pattern (repeatable).", valueName: "glob"))
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("Leave out files and folders matching this pattern (repeatable).", valueName: "glob"))
     var exclude: [String] = []
 
     @Option(name: .customLong("jobs"), help: ArgumentHelp("Files converted at once (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
-    @Flag(name: .customLong("force"), help: "Convert every file, even when its output is newer than the input.")
+    @Flag(name: .customLong("force"), help: "Convert every file, even when its output is newer than its input.")
     var force = false
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("Write a JSON report of the run (per-file status, counts, timings).", valueName: "file"))
+    @Option(name: .customLong("report"), help: ArgumentHelp("Write a JSON report of the run: per-file status, counts, timings.", valueName: "file"))
     var report: String?
 
-    @Flag(name: .customLong("quiet"), help: "Print only errors and warnings.")
-    var quiet = false
-
-    @Flag(name: .customLong("strict"), help: "Treat warnings as errors (exit 1).")
-    var strict = false
-
-    /// `--to` split into what it names: an XLIFF version, or (CLI.md's alias) the target language.
-    private var requested: (version: XLIFFVersion?, target: String?) {
-        guard let to else { return (nil, target) }
-        if let version = Self.xliffVersion(to) { return (version, target) }
-        return (nil, target ?? to)
-    }
+    @OptionGroup var reporting: ReportingOptions
 
     /// `xliff1.2`, `xliff-2.1`, `XLIFF2.2`, `2.0` → the version.
-    static func xliffVersion(_ text: String) -> XLIFFVersion? {
+    static func version(_ text: String) -> XLIFFVersion? {
         var s = text.lowercased()
         if s.hasPrefix("xliff") { s.removeFirst(5) }
         if s.hasPrefix("-") || s.hasPrefix(" ") { s.removeFirst() }
         return XLIFFVersion(rawValue: s)
     }
 
+    /// `--to` split into what it names: an XLIFF version, or (CLI.md's alias) the target language.
+    private var requested: (version: XLIFFVersion?, target: String?) {
+        guard let to else { return (nil, target) }
+        if let version = Self.version(to) { return (version, target) }
+        return (nil, target ?? to)
+    }
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("name at least one file or folder to convert") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let to, Self.xliffVersion(to) == nil, to.lowercased().hasPrefix("xliff") {
+        if let to, Self.version(to) == nil, to.lowercased().hasPrefix("xliff") || to.first?.isNumber == true {
             throw ValidationError("unknown output format '\(to)': use xliff1.2, xliff2.0, xliff2.1 or xliff2.2")
         }
-        if merge, let to, Self.xliffVersion(to) != nil {
+        if merge, let to, Self.version(to) != nil {
             throw ValidationError("--merge writes each file's original format: --to \(to) does not apply")
         }
         do {
@@ -101,7 +109,7 @@ struct ConvertCommand: ParsableCommand {
             force: force,
             jobs: jobs
         )
-        let settings = ConversionSettings(sourceLanguage: source, targetLanguage: targetLanguage, version: version)
+        let settings = ConversionSettings(sourceLanguage: source, targetLanguage: targetLanguage, version: version, keepExtensions: keepExtensions)
         let converter = DocumentConverter(settings: settings)
         let plan = BatchPlan.make(request, converter: converter)
         do {
@@ -115,37 +123,77 @@ struct ConvertCommand: ParsableCommand {
             throw ExitCode(Self.exitCode(for: error).rawValue)
         }
 
-        // A single named output reports like a compiler (diagnostics only); folders get progress.
-        let console: BatchConsole
-        if case .file = plan.layout {
-            console = BatchConsole(style: .quiet)
-        } else {
-            console = BatchConsole(quiet: quiet)
-        }
+        // One named output reports like a compiler (diagnostics only, then one line on stdout);
+        // folders get a progress bar or plain lines on stderr.
+        let singleFile: Bool
+        if case .file = plan.layout { singleFile = true } else { singleFile = false }
+        let console = singleFile ? BatchConsole(style: .quiet) : BatchConsole(quiet: reporting.quiet)
         let engine = BatchEngine(request: request, converter: converter, observer: console)
         let interrupt = InterruptHandler { [engine] in engine.cancel() }
         let summary = engine.run(plan, startedAt: clock)
         interrupt.stop()
 
+        let batchReport = BatchReport(summary, started: started, version: VersoVersion.current)
         if let report {
             do {
-                try BatchReport(summary, started: started, version: VersoVersion.current).write(to: report)
+                try batchReport.write(to: report)
             } catch {
                 FileHandle.standardError.write(Data("\(BatchFileResult.finding(for: error, path: report))\n".utf8))
                 throw ExitCode(1)
             }
         }
+        if singleFile {
+            try printSingleFile(summary)
+        } else if reporting.json {
+            FileHandle.standardOutput.write(try batchReport.jsonData())
+        }
         if summary.wasCancelled { throw ExitCode(130) }
-        if !summary.succeeded || (strict && summary.counts.warnings > 0) { throw ExitCode(1) }
+        if !summary.succeeded || (reporting.strict && summary.counts.warnings > 0) { throw ExitCode(1) }
     }
 
-    /// Options a plan's files need: languages to prepare text, a version for XLIFF inputs.
+    /// Options a plan's files need: a source language to prepare text, a version for XLIFF inputs.
     private func checkOptions(for plan: BatchPlan, version: XLIFFVersion?) throws {
         if source == nil, let text = plan.jobs.first(where: { $0.action == .prepare && $0.kind == .plainText }) {
             throw ValidationError("--source is needed to prepare text files such as \(text.input) (HTML files default to their lang attribute)")
         }
         if version == nil, let xliff = plan.jobs.first(where: { $0.action == .changeVersion }) {
-            throw ValidationError("--to is needed to convert XLIFF files such as \(xliff.input): say which version (xliff1.2, xliff2.0, xliff2.1, xliff2.2)")
+            throw ValidationError("--to is needed to convert XLIFF files such as \(xliff.input): xliff1.2, xliff2.0, xliff2.1 or xliff2.2")
+        }
+    }
+
+    /// One input file: a line on stdout (`out.xlf: XLIFF 1.2 → 2.1, 12 units`), or with `--json`
+    /// the file's summary as JSON.
+    private func printSingleFile(_ summary: BatchSummary) throws {
+        guard let result = summary.results.first, result.status == .converted, let out = result.output else { return }
+        let warnings = result.warnings.count
+        if reporting.json {
+            var object: [String: Any] = [
+                "input": result.input, "output": out, "warnings": warnings,
+                "findings": result.findings.map { f -> [String: Any] in
+                    var d: [String: Any] = ["severity": f.severity.rawValue, "message": f.message]
+                    if let c = f.code { d["code"] = c }
+                    if let l = f.location {
+                        d["file"] = l.file
+                        if let line = l.line { d["line"] = line }
+                        if let column = l.column { d["column"] = column }
+                    }
+                    return d
+                },
+            ]
+            if let from = result.from { object["from"] = from }
+            if let to = result.to { object["to"] = to }
+            if let units = result.units { object["units"] = units }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else if !reporting.quiet {
+            func name(_ format: String?) -> String {
+                guard let format else { return "?" }
+                return XLIFFVersion(rawValue: format) != nil ? "XLIFF \(format)" : format
+            }
+            var line = "\(out): \(name(result.from)) → \(name(result.to))"
+            if let units = result.units { line += ", \(units) unit\(units == 1 ? "" : "s")" }
+            if warnings > 0 { line += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
+            print(line)
         }
     }
 }
@@ -172,6 +220,7 @@ final class InterruptHandler: @unchecked Sendable {
         }
     }
 
+    /// Restores the default signal handling.
     func stop() {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)

@@ -11,6 +11,9 @@ struct Verso: AsyncParsableCommand {
             PrepareCommand.self,
             MergeCommand.self,
             ConvertCommand.self,
+            LookupCommand.self,
+            TermsCommand.self,
+            GlossaryCommand.self,
         ]
     )
 }

@@ -146,9 +146,11 @@ public final class DocumentPreparer {
         // before any output exists.
         let spool = try SkeletonSpool(folder: folder, name: original)
         var description = SourceDescription(sourceLanguage: options.sourceLanguage ?? "und", targetLanguage: options.targetLanguage, original: original)
-        let first = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: spool)
+        let compactor = SkeletonCompactor(spool)
+        let first = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: compactor)
         var firstReader = first
         while try firstReader.next() != nil {}
+        try compactor.finish()
         try spool.flush()
         let header = first.skeletonHeader
         var findings = first.findings

@@ -82,7 +82,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
         ),
 
         // MARK: Command-line tool

@@ -164,12 +164,12 @@ private struct Planner<Converter: BatchFileConverter> {
             fail(input: input, error)
             return
         }
-        let output: String
         switch layout {
-        case .file(let path): output = path
-        case .folder(let root): output = join(root, outputName)
+        case .file(let path):
+            jobs.append(BatchJob(input: input, relativePath: name, output: path, kind: kind, action: action, outputIsNamed: true))
+        case .folder(let root):
+            jobs.append(BatchJob(input: input, relativePath: name, output: join(root, outputName), kind: kind, action: action))
         }
-        jobs.append(BatchJob(input: input, relativePath: name, output: output, kind: kind, action: action))
     }
 
     private mutating func walk(folder: String, relative: String, outputPrefix: String, layout: OutputLayout) {

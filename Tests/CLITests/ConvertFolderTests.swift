@@ -43,10 +43,10 @@ final class ConvertFolderTests: XCTestCase {
                                            environment: ["XML_CATALOG_FILES": standards.appendingPathComponent("catalog.xml").path])
     }
 
-    /// Damages copies of real XLIFF files the ways files arrive damaged. Files that no one can
-    /// read: tests may run as root, which reads through `chmod 000`, so the unreadable inputs are
-    /// a FIFO (never opened: reading one could block forever) and a dangling symbolic link.
-    private func addBrokenXLIFF(to input: URL, from sample: URL) throws -> [String: String] {
+    /// Damages copies of real documents the ways files arrive damaged. Files that no one can read:
+    /// tests may run as root, which reads through `chmod 000`, so the unreadable inputs are a FIFO
+    /// (never opened: reading one could block forever) and a dangling symbolic link.
+    private func addBrokenFiles(to input: URL, xliff sample: URL, text textSample: URL) throws -> [String: String] {
         let fm = FileManager.default
         let bad = input.appendingPathComponent("damaged")
         try fm.createDirectory(at: bad, withIntermediateDirectories: true)
@@ -65,40 +65,48 @@ final class ConvertFolderTests: XCTestCase {
         broken["damaged/page.xlf"] = "not an XLIFF document"
         try fm.copyItem(at: TestPaths.fixture("xml/xxe.xml"), to: bad.appendingPathComponent("xxe.xlf"))
         broken["damaged/xxe.xlf"] = "error: "
-        XCTAssertEqual(mkfifo(bad.appendingPathComponent("pipe.xlf").path, 0o644), 0)
-        broken["damaged/pipe.xlf"] = "error: not a regular file (it is a FIFO"
-        try fm.createSymbolicLink(atPath: bad.appendingPathComponent("moved.xlf").path, withDestinationPath: "gone/away.xlf")
-        broken["damaged/moved.xlf"] = "error: broken symbolic link"
+        var text = try Data(contentsOf: textSample)
+        text.insert(contentsOf: [0xC3, 0x28], at: 100)
+        try text.write(to: bad.appendingPathComponent("windows.txt"))
+        broken["damaged/windows.txt"] = "error: invalid UTF-8 byte sequence at byte offset 100"
+        XCTAssertEqual(mkfifo(bad.appendingPathComponent("pipe.txt").path, 0o644), 0)
+        broken["damaged/pipe.txt"] = "error: not a regular file (it is a FIFO"
+        try fm.createSymbolicLink(atPath: bad.appendingPathComponent("moved.html").path, withDestinationPath: "gone/away.html")
+        broken["damaged/moved.html"] = "error: broken symbolic link"
         return broken
     }
 
-    func testConvertsAFolderOfXLIFFAndReportsEveryBrokenFileWithoutStopping() throws {
+    private func outputName(_ rel: String) -> String { rel.hasSuffix(".xlf") ? rel : rel + ".xlf" }
+
+    func testConvertsAFolderOfDocumentsAndReportsEveryBrokenFileWithoutStopping() throws {
         let input = work.appendingPathComponent("in")
-        try GeneratedInputs.batchTree(count: 1000, into: input)
-        let good = files(under: input).filter { $0.hasSuffix(".xlf") }
-        XCTAssertGreaterThan(good.count, 150)
-        let broken = try addBrokenXLIFF(to: input, from: input.appendingPathComponent(good[0]))
+        try GeneratedInputs.batchTree(count: 300, into: input)
+        let good = files(under: input)
+        XCTAssertEqual(good.count, 300)
+        let broken = try addBrokenFiles(to: input, xliff: input.appendingPathComponent(try XCTUnwrap(good.first { $0.hasSuffix(".xlf") })),
+                                        text: input.appendingPathComponent(try XCTUnwrap(good.first { $0.hasSuffix(".txt") })))
         let out = work.appendingPathComponent("out")
         let report = work.appendingPathComponent("report.json")
 
-        let result = try VersoCommand.run(["convert", input.path, "--include", "*.xlf", "--to", "xliff2.1", "-o", out.path, "--report", report.path, "--jobs", "3"])
+        let result = try VersoCommand.run(["convert", input.path, "--source", "fr", "--target", "en", "--to", "xliff2.1", "-o", out.path, "--report", report.path, "--jobs", "3"])
 
         XCTAssertEqual(result.status, 1, "a failed file makes the run fail")
         for rel in good {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(rel).path), "missing output for \(rel)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(outputName(rel)).path), "missing output for \(rel)")
         }
         let stderrLines = result.stderr.split(separator: "\n").map(String.init)
         for (rel, reason) in broken {
             let path = input.appendingPathComponent(rel).path
-            let line = stderrLines.first { $0.hasPrefix(path + ":") }
+            let line = stderrLines.first { $0.hasPrefix(path + ":") && $0.contains("error:") }
             XCTAssertNotNil(line, "no diagnostic for \(rel) in:\n\(result.stderr)")
             XCTAssertTrue(line?.contains(reason) ?? false, "\(rel): \(line ?? "")")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(rel).path), "no output for the broken \(rel)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(outputName(rel)).path), "no output for the broken \(rel)")
         }
         XCTAssertTrue(stderrLines.contains { $0.hasPrefix(input.appendingPathComponent("damaged/truncated.xlf").path + ":") && $0.range(of: #"\.xlf:\d+:\d+: error: "#, options: .regularExpression) != nil },
                       "a truncated file is reported with line and column")
         XCTAssertTrue(stderrLines.last?.hasPrefix("\(good.count) converted, ") ?? false, stderrLines.last ?? "")
         XCTAssertFalse(files(under: out).contains(where: isTemporary), "no temporary file survives a run")
+        XCTAssertEqual(files(under: out).count, good.count, "nothing but the outputs is written")
 
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
         let counts = try XCTUnwrap(json["counts"] as? [String: Int])
@@ -107,19 +115,65 @@ final class ConvertFolderTests: XCTestCase {
         XCTAssertEqual(json["succeeded"] as? Bool, false)
         let entries = try XCTUnwrap(json["files"] as? [[String: Any]])
         XCTAssertEqual(entries.filter { $0["status"] as? String == "failed" }.count, broken.count)
-        XCTAssertTrue(entries.filter { $0["status"] as? String == "converted" }.allSatisfy { $0["from"] as? String == "1.2" && $0["to"] as? String == "2.1" && ($0["units"] as? Int ?? 0) > 0 })
+        let converted = entries.filter { $0["status"] as? String == "converted" }
+        XCTAssertEqual(Set(converted.compactMap { $0["action"] as? String }), ["prepare", "change-version"])
+        XCTAssertTrue(converted.allSatisfy { $0["to"] as? String == "2.1" && ($0["units"] as? Int ?? 0) > 0 })
 
-        if let lint = try xmllintSchema(good.prefix(60).map { out.appendingPathComponent($0) }, schema: "xliff21-all-modules.xsd") {
-            XCTAssertEqual(lint.status, 0, lint.stderr)
+        // Every output validates against the OASIS XLIFF 2.1 schemas.
+        if let lint = try xmllintSchema(good.map { out.appendingPathComponent(outputName($0)) }, schema: "xliff21-all-modules.xsd") {
+            XCTAssertEqual(lint.status, 0, String(lint.stderr.suffix(2000)))
         }
+    }
+
+    func testPreparedFolderMergesBackToTheOriginalsByteForByte() throws {
+        let input = work.appendingPathComponent("in")
+        try GeneratedInputs.batchTree(count: 60, into: input)
+        let documents = files(under: input).filter { !$0.hasSuffix(".xlf") }
+        let prepared = work.appendingPathComponent("xliff")
+        let first = try VersoCommand.run(["convert", input.path, "--exclude", "*.xlf", "--source", "fr", "--target", "en", "--copy-source", "-o", prepared.path, "--quiet"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(files(under: prepared), documents.map { $0 + ".xlf" })
+
+        let merged = work.appendingPathComponent("merged")
+        let back = try VersoCommand.run(["convert", prepared.path, "--merge", "-o", merged.path, "--quiet"])
+        XCTAssertEqual(back.status, 0, back.stderr)
+        XCTAssertEqual(files(under: merged), documents, "merge restores each document's name and folder")
+        for rel in documents {
+            XCTAssertEqual(try Data(contentsOf: merged.appendingPathComponent(rel)), try Data(contentsOf: input.appendingPathComponent(rel)), rel)
+        }
+
+        // One XLIFF merged to a named file.
+        let one = work.appendingPathComponent("one.html")
+        let html = try XCTUnwrap(documents.first { $0.hasSuffix(".html") })
+        let single = try VersoCommand.run(["convert", prepared.appendingPathComponent(html + ".xlf").path, "--merge", "-o", one.path])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        XCTAssertEqual(try Data(contentsOf: one), try Data(contentsOf: input.appendingPathComponent(html)))
+    }
+
+    func testDocumentsWithoutLanguagesAreAUsageError() throws {
+        let input = work.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestPaths.sample("seed-article.fr.txt"), to: input.appendingPathComponent("article.txt"))
+        let noSource = try VersoCommand.run(["convert", input.path, "--target", "en", "-o", work.appendingPathComponent("out").path])
+        XCTAssertEqual(noSource.status, 64)
+        XCTAssertTrue(noSource.stderr.contains("--source is needed to prepare text files such as"), noSource.stderr)
+        let noTarget = try VersoCommand.run(["convert", input.path, "--source", "fr", "-o", work.appendingPathComponent("out").path])
+        XCTAssertEqual(noTarget.status, 64)
+        XCTAssertTrue(noTarget.stderr.contains("--target is needed"), noTarget.stderr)
+        // CLI.md's alias: --to with a language is the target language.
+        let alias = try VersoCommand.run(["convert", input.path, "--from", "fr", "--to", "en", "-o", work.appendingPathComponent("out").path, "--quiet"])
+        XCTAssertEqual(alias.status, 0, alias.stderr)
+        let xliff = try String(contentsOf: work.appendingPathComponent("out/article.txt.xlf"), encoding: .utf8)
+        XCTAssertTrue(xliff.contains("target-language=\"en\""), String(xliff.prefix(600)))
+        XCTAssertTrue(xliff.contains("mtype=\"term\""), "terms are marked as prepare marks them")
     }
 
     func testAKilledRunLeavesNoPartialOutputAndARerunCompletesAndCleansUp() throws {
         let input = work.appendingPathComponent("in")
-        try GeneratedInputs.batchTree(count: 400, into: input)
+        try GeneratedInputs.batchTree(count: 200, into: input)
         // A large file, so that the kill lands while it is being written.
         try GeneratedInputs.xliff(version: "1.2", size: "4M", to: input.appendingPathComponent("big/large.xlf"))
-        let args = [input.path, "--include", "*.xlf", "--to", "xliff2.1", "--jobs", "2", "--quiet"]
+        let args = [input.path, "--source", "fr", "--target", "en", "--to", "xliff2.1", "--jobs", "2", "--quiet"]
         let reference = work.appendingPathComponent("reference")
         XCTAssertEqual(try VersoCommand.run(["convert"] + args + ["-o", reference.path]).status, 0)
 

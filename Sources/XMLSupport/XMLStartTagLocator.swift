@@ -20,13 +20,16 @@ public struct XMLStartTagLocator {
         public var occurrence: Int
         /// An attribute of the tag to point at instead of the tag itself.
         public var attribute: String?
+        /// `qualifiedName` is a local name that may appear with any prefix.
+        public var anyPrefix: Bool
 
         /// Creates a request.
-        public init(line: Int, qualifiedName: String, occurrence: Int, attribute: String? = nil) {
+        public init(line: Int, qualifiedName: String, occurrence: Int, attribute: String? = nil, anyPrefix: Bool = false) {
             self.line = line
             self.qualifiedName = qualifiedName
             self.occurrence = occurrence
             self.attribute = attribute
+            self.anyPrefix = anyPrefix
         }
     }
 
@@ -100,17 +103,24 @@ public struct XMLStartTagLocator {
         return out
     }
 
-    /// Byte offsets of `<name` followed by a delimiter on one line.
-    private static func tagStarts(_ name: [UInt8], in line: [UInt8]) -> [Int] {
+    /// Byte offsets of `<name` (or `<prefix:name` when `anyPrefix`) followed by a delimiter on one line.
+    private static func tagStarts(_ name: [UInt8], in line: [UInt8], anyPrefix: Bool = false) -> [Int] {
         var out: [Int] = []
         guard line.count > name.count else { return out }
         var i = 0
         while i + name.count < line.count {
             if line[i] == UInt8(ascii: "<") {
-                var match = true
-                for (k, c) in name.enumerated() where line[i + 1 + k] != c { match = false; break }
+                var start = i + 1
+                if anyPrefix {
+                    // Skip a prefix (name characters up to ':') if there is one.
+                    var j = start
+                    while j < line.count, !isDelimiter(line[j]), line[j] != UInt8(ascii: ":") { j += 1 }
+                    if j < line.count, line[j] == UInt8(ascii: ":") { start = j + 1 }
+                }
+                var match = start + name.count <= line.count
+                if match { for (k, c) in name.enumerated() where line[start + k] != c { match = false; break } }
                 if match {
-                    let after = i + 1 + name.count
+                    let after = start + name.count
                     if after >= line.count || isDelimiter(line[after]) { out.append(i) }
                 }
             }
@@ -126,13 +136,13 @@ public struct XMLStartTagLocator {
     private static func findTag(_ r: Request, lines: [Int: [UInt8]]) -> (line: Int, column: Int)? {
         let name = Array(r.qualifiedName.utf8)
         if let line = lines[r.line] {
-            let starts = tagStarts(name, in: line)
+            let starts = tagStarts(name, in: line, anyPrefix: r.anyPrefix)
             if r.occurrence < starts.count { return (r.line, column(line, starts[r.occurrence])) }
         }
         // The tag began on an earlier line: take the last one found before.
         var l = r.line - 1
         while l >= max(1, r.line - lookBehind) {
-            if let line = lines[l], let last = tagStarts(name, in: line).last { return (l, column(line, last)) }
+            if let line = lines[l], let last = tagStarts(name, in: line, anyPrefix: r.anyPrefix).last { return (l, column(line, last)) }
             l -= 1
         }
         return nil

@@ -62,6 +62,10 @@ public struct MetaGroup: Sendable, Hashable {
     /// The entries, in order.
     public var items: [Item]
 
+    /// XLIFF 1.2 `<context-group>` attributes kept for 1.2 output: `purpose` and `crc` of the group,
+    /// and `match-mandatory@N` / `crc@N` of its N-th `<context>` (0-based).
+    public var xliff12Attributes: [String: String] = [:]
+
     /// Creates a group.
     public init(id: String? = nil, category: String? = nil, appliesTo: String? = nil, items: [Item] = []) {
         self.id = id
@@ -95,6 +99,15 @@ public struct Match: Sendable, Hashable {
     public var matchSuitability: Double?
     /// A reference only, not to be used as a translation.
     public var reference: Bool
+    /// Notes on the candidate (XLIFF 1.2 `<alt-trans><note>`).
+    public var notes: [Note] = []
+    /// XLIFF 1.2 `<alt-trans>` attributes without an XLIFF 2 equivalent (`alttranstype`, `tool-id`,
+    /// `crc`, `datatype`, `restype`, `resname`, `phase-name`, `match-quality` as written…), by name.
+    public var xliff12Attributes: [String: String] = [:]
+    /// XLIFF 1.2 attributes of the candidate's `<target>` (`state`, `state-qualifier`, `phase-name`…).
+    public var xliff12TargetAttributes: [String: String] = [:]
+    /// XLIFF 1.2 `<alt-trans><seg-source>`, its `<mrk mtype="seg">` kept as markers of type `seg`.
+    public var xliff12SegmentedSource: Content?
     /// Metadata attached to the candidate.
     public var metadata: [MetaGroup]
     /// Foreign attributes and elements.

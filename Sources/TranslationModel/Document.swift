@@ -53,6 +53,8 @@ public struct Skeleton: Sendable, Hashable {
     public var content: String?
     /// XLIFF 1.2 `<internal-file form="…">` (e.g. `base64`, a MIME type).
     public var form: String?
+    /// XLIFF 1.2 `crc` and `uid` of `<internal-file>`/`<external-file>`.
+    public var xliff12Attributes: [String: String] = [:]
     /// Foreign elements inside the skeleton (XLIFF 2 allows any XML there).
     public var elements: [ExtensionElement]
 
@@ -75,6 +77,9 @@ public struct ToolInfo: Sendable, Hashable {
     public var version: String?
     /// `tool-company`.
     public var company: String?
+
+    /// Foreign attributes on `<tool>` and the elements inside it (XLIFF 1.2 allows any markup there).
+    public var extensions: Extensions = Extensions()
 
     /// Creates tool information.
     public init(id: String, name: String, version: String? = nil, company: String? = nil) {
@@ -111,6 +116,9 @@ public struct FileInfo: Sendable, Hashable {
     public var tools: [ToolInfo]
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent (`date`, `product-name`, `build-num`, `tool-id`…).
     public var xliff12Attributes: [String: String]
+    /// XLIFF 1.2 header elements Verso keeps whole without interpreting them (`phase-group`,
+    /// `glossary`, `reference`, `count-group`), in the 1.2 namespace, written back in 1.2 output.
+    public var xliff12HeaderElements: [ExtensionElement] = []
     /// Foreign attributes and elements (on `<file>` and in its 1.2 `<header>`).
     public var extensions: Extensions
     /// Directionality of source text (XLIFF 2 `srcDir`: `ltr`, `rtl`, `auto`); nil when not stated.
@@ -162,6 +170,10 @@ public struct GroupInfo: Sendable, Hashable {
     public var metadata: [MetaGroup]
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent.
     public var xliff12Attributes: [String: String]
+    /// XLIFF 1.2 elements of the group Verso keeps whole (`count-group`), written back in 1.2 output.
+    public var xliff12Elements: [ExtensionElement] = []
+    /// Set when the group stands for an XLIFF 1.2 `<bin-unit>`; its `<trans-unit>`s are the group's units.
+    public var binaryUnit: BinaryUnit?
     /// Foreign attributes and elements.
     public var extensions: Extensions
     /// Directionality of source text (XLIFF 2 `srcDir`); nil when not stated.

@@ -57,6 +57,10 @@ public struct InlineCode: Sendable, Hashable {
     public var xliff12Element: XLIFF12CodeElement?
     /// XLIFF 1.2 `xid`, XLIFF 2 reference to another unit carrying the code's subflow (`subFlows`).
     public var subFlows: String?
+    /// XLIFF 1.2 attributes without a model field (`rid`, `crc`, `assoc`), by name.
+    public var xliff12Attributes: [String: String] = [:]
+    /// XLIFF 1.2 `<sub>` elements inside the code's native data, in order.
+    public var subContents: [SubContent] = []
     /// Foreign-namespace attributes (memoQ, SDL, ITS…).
     public var extensionAttributes: [ExtensionAttribute]
     /// Identifier of the XLIFF 2 `<data>` element holding `originalData` (`dataRef`,

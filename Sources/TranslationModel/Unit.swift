@@ -124,6 +124,9 @@ public struct Unit: Sendable, Hashable {
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent (`maxwidth`, `size-unit`, `phase-name`,
     /// `datatype`, `extradata`, …), by name, kept for 1.2 output.
     public var xliff12Attributes: [String: String]
+    /// What XLIFF 1.2 says on the trans-unit's `<source>`, `<seg-source>` and `<target>` elements
+    /// themselves, and the 1.2 elements kept whole (`count-group`).
+    public var xliff12Markup = XLIFF12UnitMarkup()
     /// Foreign attributes and elements.
     public var extensions: Extensions
     /// Directionality of source text (XLIFF 2 `srcDir`); nil when not stated.

@@ -362,6 +362,15 @@ struct XMLSchemaResolver: Sendable {
     }
 }
 
+/// The schema files of a folder.
+public enum XMLSchemaFiles {
+    /// Every `.xsd` file under `folder`, recursively (six levels at most, symbolic links to
+    /// folders not followed).
+    public static func all(under folder: String) -> [String] {
+        XMLSchemaValidatorPath.schemaFiles(under: folder)
+    }
+}
+
 /// Path helpers shared by the resolver and the validator.
 enum XMLSchemaValidatorPath {
     static func directory(of path: String) -> String {

@@ -9,6 +9,7 @@ struct Verso: AsyncParsableCommand {
         version: VersoVersion.current,
         subcommands: [
             ConvertCommand.self,
+            ValidateCommand.self,
         ]
     )
 }

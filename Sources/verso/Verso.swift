@@ -10,6 +10,9 @@ struct Verso: AsyncParsableCommand {
         subcommands: [
             ConvertCommand.self,
             ValidateCommand.self,
+            LookupCommand.self,
+            TermsCommand.self,
+            GlossaryCommand.self,
         ]
     )
 }

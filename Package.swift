@@ -82,7 +82,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
         ),
 
         // MARK: Command-line tool
@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XMLSupportTests",
-            dependencies: ["XMLSupport", "TestSupport"]
+            dependencies: ["XMLSupport", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "FileAccessTests",
@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormatsTests",
-            dependencies: ["Formats", "TranslationModel", "TestSupport"]
+            dependencies: ["Formats", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "TMXTests",
@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "BatchTests",
@@ -162,3 +162,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing harnesses (libFuzzer). Declared only when Fuzz/build.sh sets VERSO_FUZZ=1, so
+// `swift build` and `swift test` never see them. See docs/fuzzing.md.
+if Context.environment["VERSO_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzXML", ["XMLSupport"]),
+    ]
+    for harness in harnesses {
+        package.targets.append(.executableTarget(
+            name: harness.name,
+            dependencies: ["FuzzSupport"] + harness.dependencies,
+            path: "Fuzz/Harnesses/\(harness.name)"
+        ))
+    }
+}

@@ -41,11 +41,22 @@ public final class BatchEngine: Sendable {
     /// True once `cancel()` was called.
     public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
+    /// Walks the inputs and decides every file's output and action (see `BatchPlan.make`).
+    public func plan() -> BatchPlan {
+        BatchPlan.make(request, converter: converter)
+    }
+
     /// Runs the whole batch and returns what happened to every file. Never throws: failures
     /// are in the summary.
     public func run() -> BatchSummary {
         let start = ContinuousClock.now
-        let plan = BatchPlan.make(request, converter: converter)
+        return run(plan(), startedAt: start)
+    }
+
+    /// Runs a plan made by `plan()` (so that a caller can look at it first, e.g. to refuse a
+    /// run whose inputs need an option that was not given). `start` is when planning began, so
+    /// that the wall time and the rate include walking the folders.
+    public func run(_ plan: BatchPlan, startedAt start: ContinuousClock.Instant = .now) -> BatchSummary {
         let removed = Self.removeStaleTemporaries(for: plan)
         let workers = max(1, min(request.jobs, plan.jobs.count))
         observer?.batchWillStart(plan, workers: workers, removedTemporaries: removed)
@@ -117,9 +128,12 @@ public final class BatchEngine: Sendable {
                 result.seconds = Self.seconds(ContinuousClock.now - start)
                 return result
             }
-            let findings = try converter.convert(job)
-            result.findings = findings
-            if findings.contains(where: { $0.severity == .error }) {
+            let outcome = try converter.convert(job)
+            result.findings = outcome.findings
+            result.units = outcome.units
+            result.from = outcome.from
+            result.to = outcome.to
+            if outcome.findings.contains(where: { $0.severity == .error }) {
                 result.status = .failed
             } else {
                 result.status = .converted

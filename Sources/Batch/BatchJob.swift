@@ -93,9 +93,29 @@ public protocol BatchFileConverter: Sendable {
     func outputName(forInput path: String, kind: BatchFileKind, action: BatchAction) throws -> String
 
     /// Converts one file, writing `job.output`. Returns the warnings to report (the file still
-    /// counts as converted); throws when the file cannot be converted (a `LocatedError`
-    /// names the file, line and column).
-    func convert(_ job: BatchJob) throws -> [Finding]
+    /// counts as converted) and what was converted; throws when the file cannot be converted
+    /// (a `LocatedError` names the file, line and column).
+    func convert(_ job: BatchJob) throws -> BatchFileOutcome
+}
+
+/// What a converter says about a file it converted.
+public struct BatchFileOutcome: Sendable, Hashable {
+    /// Warnings (and notes) to report; an error here makes the file count as failed.
+    public var findings: [Finding]
+    /// Units converted, when the converter counts them.
+    public var units: Int?
+    /// The input's format: an XLIFF version (`1.2`, `2.1`) or a document format (`text`, `html`).
+    public var from: String?
+    /// The output's format, in the same terms.
+    public var to: String?
+
+    /// Creates an outcome.
+    public init(findings: [Finding] = [], units: Int? = nil, from: String? = nil, to: String? = nil) {
+        self.findings = findings
+        self.units = units
+        self.from = from
+        self.to = to
+    }
 }
 
 extension BatchFileConverter {
@@ -148,7 +168,7 @@ public enum BatchNaming {
 /// A converter built from closures, for tests and for callers that need no state.
 public struct ClosureConverter: BatchFileConverter {
     private let naming: @Sendable (String, BatchFileKind, BatchAction) throws -> String
-    private let body: @Sendable (BatchJob) throws -> [Finding]
+    private let body: @Sendable (BatchJob) throws -> BatchFileOutcome
 
     /// Creates a converter that runs `body` for each job and names outputs with `naming`
     /// (CLI.md's rule by default).
@@ -159,7 +179,7 @@ public struct ClosureConverter: BatchFileConverter {
         _ body: @escaping @Sendable (BatchJob) throws -> [Finding]
     ) {
         self.naming = naming
-        self.body = body
+        self.body = { BatchFileOutcome(findings: try body($0)) }
     }
 
     /// Calls the naming closure.
@@ -168,7 +188,7 @@ public struct ClosureConverter: BatchFileConverter {
     }
 
     /// Calls the body closure.
-    public func convert(_ job: BatchJob) throws -> [Finding] {
+    public func convert(_ job: BatchJob) throws -> BatchFileOutcome {
         try body(job)
     }
 }

@@ -243,7 +243,7 @@ private struct Planner<Converter: BatchFileConverter> {
             }
             if let existing = FileStatus.ifExists(job.output), let input = inputIdentities[existing.identity] {
                 let message = input == job.input
-                    ? "the output would replace the input itself; choose another -o"
+                    ? "refusing to overwrite the input file: choose another -o"
                     : "its output \(job.output) would replace the input \(input); choose another -o"
                 fail(job: job, FileAccessError(path: job.input, message))
                 continue

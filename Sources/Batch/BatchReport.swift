@@ -51,6 +51,12 @@ public struct BatchReport: Sendable, Codable {
         public var inputBytes: Int64?
         /// Output size in bytes.
         public var outputBytes: Int64?
+        /// Units converted.
+        public var units: Int?
+        /// The input's format (`1.2`, `2.1`, `text`, `html`).
+        public var from: String?
+        /// The output's format.
+        public var to: String?
         /// The error, for a failed file.
         public var error: Diagnostic?
         /// The warnings.
@@ -97,6 +103,7 @@ public struct BatchReport: Sendable, Codable {
                 input: r.input, output: r.output, action: r.action, status: r.status,
                 seconds: (r.seconds * 1_000_000).rounded() / 1_000_000,
                 inputBytes: r.inputBytes, outputBytes: r.outputBytes,
+                units: r.units, from: r.from, to: r.to,
                 error: r.error.map(Diagnostic.init), warnings: r.warnings.map(Diagnostic.init)
             )
         }

@@ -30,6 +30,12 @@ public struct BatchFileResult: Sendable, Hashable {
     public var inputBytes: Int64?
     /// Size of the output in bytes, when written.
     public var outputBytes: Int64?
+    /// Units converted, when the converter counts them.
+    public var units: Int?
+    /// The input's format (`1.2`, `2.1`, `text`, `html`), when the converter says.
+    public var from: String?
+    /// The output's format, in the same terms.
+    public var to: String?
 
     /// Creates a result.
     public init(input: String, output: String?, action: BatchAction?, status: Status, findings: [Finding] = [], seconds: Double = 0, inputBytes: Int64? = nil, outputBytes: Int64? = nil) {

@@ -176,7 +176,7 @@ final class BatchEngineTests: BatchTestCase {
         let summary = run(BatchRequest(inputs: [input.path], output: input.path))
         let xliffCount = before.keys.filter { $0.hasSuffix(".xlf") }.count
         XCTAssertEqual(summary.counts.failed, xliffCount)
-        XCTAssertTrue(summary.results.filter { $0.status == .failed }.allSatisfy { $0.error?.message.contains("replace the input") ?? false })
+        XCTAssertTrue(summary.results.filter { $0.status == .failed }.allSatisfy { $0.error?.message.contains("refusing to overwrite the input file") ?? false })
         var after = try snapshot()
         after = after.filter { before[$0.key] != nil }
         XCTAssertEqual(after, before)

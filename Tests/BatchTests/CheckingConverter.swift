@@ -27,7 +27,7 @@ final class CheckingConverter: BatchFileConverter {
     /// Inputs converted, in completion order.
     var converted: [String] { state.withLock { $0.converted } }
 
-    func convert(_ job: BatchJob) throws -> [Finding] {
+    func convert(_ job: BatchJob) throws -> BatchFileOutcome {
         state.withLock { s in
             s.running += 1
             s.maxRunning = max(s.maxRunning, s.running)
@@ -61,7 +61,7 @@ final class CheckingConverter: BatchFileConverter {
             throw error
         }
         state.withLock { $0.converted.append(job.input) }
-        return findings
+        return BatchFileOutcome(findings: findings)
     }
 
     private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {

@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XMLSupportTests",
-            dependencies: ["XMLSupport", "TestSupport"]
+            dependencies: ["XMLSupport", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "FileAccessTests",

@@ -49,6 +49,11 @@ struct BandSearch {
     let evidence: AnchorEvidence
     let model: ScoringModel
     let shapes: [BeadShape]
+    /// Ring of pair rows: holds the source sentences a bead can span.
+    static let ring = 8
+    static let ringMask = ring - 1
+    /// The most source sentences a shape holds.
+    var maxSource: Int { shapes.map(\.source).max() ?? 1 }
 
     /// Pair masks of one source sentence against its window of target sentences.
     private struct PairRow {
@@ -114,7 +119,7 @@ struct BandSearch {
         var cost = [Double](repeating: .infinity, count: cells)
         var back = [UInt8](repeating: 255, count: cells)
         var forward: [Double] = posteriors ? [Double](repeating: -.infinity, count: cells) : []
-        var rows = [PairRow](repeating: PairRow(), count: 4)
+        var rows = [PairRow](repeating: PairRow(), count: Self.ring)
         var table = MaskTable(capacity: 4096)
         let shapeCosts = model.shapeCost
         let shapeCount = shapes.count
@@ -124,7 +129,7 @@ struct BandSearch {
         let unalignedTarget = (0..<m).map { model.unalignedLengthCost(Double(bitext.target.lengths[$0]), side: 1) }
 
         for i in 0...n {
-            if i >= 1 { fillPairRow(&rows[(i - 1) & 3], sentence: i - 1, band: band, table: &table) }
+            if i >= 1 { fillPairRow(&rows[(i - 1) & Self.ringMask], sentence: i - 1, band: band, table: &table) }
             let lo = band.lower[i], hi = band.upper[i]
             for j in lo...hi {
                 let cell = rowOffset[i] + j - lo
@@ -182,13 +187,13 @@ struct BandSearch {
             // each cell to the end.
             var backward = [Double](repeating: -.infinity, count: cells)
             backward[rowOffset[n] + m - band.lower[n]] = 0
-            rows = [PairRow](repeating: PairRow(), count: 4)
-            var ringFilled = [Int](repeating: -1, count: 4)
+            rows = [PairRow](repeating: PairRow(), count: Self.ring)
+            var ringFilled = [Int](repeating: -1, count: Self.ring)
             for i in stride(from: n, through: 0, by: -1) {
                 // Beads starting at row i use source sentences i, i+1, i+2.
-                for s in i..<min(n, i + 3) where ringFilled[s & 3] != s {
-                    fillPairRow(&rows[s & 3], sentence: s, band: band, table: &table)
-                    ringFilled[s & 3] = s
+                for s in i..<min(n, i + maxSource) where ringFilled[s & Self.ringMask] != s {
+                    fillPairRow(&rows[s & Self.ringMask], sentence: s, band: band, table: &table)
+                    ringFilled[s & Self.ringMask] = s
                 }
                 let lo = band.lower[i], hi = band.upper[i]
                 for j in stride(from: hi, through: lo, by: -1) {
@@ -247,28 +252,28 @@ struct BandSearch {
         var evidence: Float = 0
         let src = evidence_source, tgt = evidence_target
         for s in i0..<i1 {
-            let row = rows[s & 3]
+            let row = rows[s & Self.ringMask]
             var mask: UInt64 = 0
             for t in j0..<j1 { mask |= row.sourceMasks[t - row.windowStart] }
             evidence += src.base[s]
             let first = Int(src.start[s])
             while mask != 0 {
                 let f = first + mask.trailingZeroBitCount
-                evidence += src.gain[f * 3 + b - 1]
+                evidence += src.gain[f * AnchorEvidence.maximumSentences + b - 1]
                 mask &= mask &- 1
             }
         }
         for t in j0..<j1 {
             var mask: UInt64 = 0
             for s in i0..<i1 {
-                let row = rows[s & 3]
+                let row = rows[s & Self.ringMask]
                 mask |= row.targetMasks[t - row.windowStart]
             }
             evidence += tgt.base[t]
             let first = Int(tgt.start[t])
             while mask != 0 {
                 let f = first + mask.trailingZeroBitCount
-                evidence += tgt.gain[f * 3 + a - 1]
+                evidence += tgt.gain[f * AnchorEvidence.maximumSentences + a - 1]
                 mask &= mask &- 1
             }
         }
@@ -282,8 +287,8 @@ struct BandSearch {
     /// Which features of source sentence `s` and of each target sentence of its window match.
     private func fillPairRow(_ row: inout PairRow, sentence s: Int, band: Band, table: inout MaskTable) {
         let n = bitext.source.count
-        let windowStart = band.lower[max(0, s - 2)]
-        let windowEnd = band.upper[min(n, s + 3)]
+        let windowStart = band.lower[max(0, s - maxSource + 1)]
+        let windowEnd = band.upper[min(n, s + maxSource)]
         row.windowStart = windowStart
         let width = max(0, windowEnd - windowStart)
         row.sourceMasks.removeAll(keepingCapacity: true)
@@ -297,8 +302,8 @@ struct BandSearch {
         for f in first..<last {
             let k = Int(src.key[f])
             let bit = UInt64(1) << UInt64(f - first)
-            for mk in Int(evidence.matchStart[k])..<Int(evidence.matchStart[k + 1]) {
-                table.add(evidence.matchKeys[mk], bit)
+            for mk in Int(evidence.setStart[k])..<Int(evidence.setStart[k + 1]) {
+                table.add(evidence.setKeys[mk], bit)
             }
         }
         let tgt = evidence.target

@@ -35,8 +35,10 @@ struct Bitext {
     /// Per key: may a source token with this key match the same key on the target side
     /// (cognates, names, numbers, punctuation, glossary concepts).
     var matchesItself: [Bool] = []
-    /// Per source key: target keys of its translations (dictionary and learned lexicon).
-    var translations: [[Int32]] = []
+    /// Per source key: target keys of its translations in the dictionary.
+    var dictionary: [[Int32]] = []
+    /// Per source key: target keys of the translations learned from the document.
+    var learned: [[Int32]] = []
     /// Per key: does it occur on the source / target side.
     var inSource: [Bool] = []
     var inTarget: [Bool] = []
@@ -46,7 +48,8 @@ struct Bitext {
         let folder = TextFolder()
         source = Self.index(sourceSentences, folder: folder, side: 0, anchors: anchors, into: &self)
         target = Self.index(targetSentences, folder: folder, side: 1, anchors: anchors, into: &self)
-        translations = Array(repeating: [], count: Int(vocabulary.count))
+        dictionary = Array(repeating: [], count: Int(vocabulary.count))
+        learned = dictionary
     }
 
     private mutating func key(_ string: String, kind: Kind, eligible: Bool, side: Int) -> Int32 {
@@ -125,17 +128,10 @@ struct Bitext {
         }
         let useBackward = backward.count > forward.count
         let pairs = useBackward ? backward : forward
-        for (s, t) in pairs where !translations[Int(s)].contains(t) {
-            translations[Int(s)].append(t)
+        for (s, t) in pairs where !self.dictionary[Int(s)].contains(t) {
+            self.dictionary[Int(s)].append(t)
         }
         return (pairs.count, useBackward)
-    }
-
-    /// Target keys that source key `k` matches.
-    @inline(__always) func matchSet(_ k: Int32, into out: inout [Int32]) {
-        out.removeAll(keepingCapacity: true)
-        if matchesItself[Int(k)] { out.append(k) }
-        out.append(contentsOf: translations[Int(k)])
     }
 }
 

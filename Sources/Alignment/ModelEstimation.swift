@@ -6,7 +6,7 @@ extension SentenceAligner {
     /// of the bead holds.
     static func visitFeatures(bitext: Bitext, evidence: AnchorEvidence, beads: [ScoredBead],
                               _ visit: (_ kind: Int, _ matched: Bool, _ chance: Double, _ others: Int) -> Void) {
-        let keyCount = Int(bitext.vocabulary.count)
+        let keyCount = Int(bitext.vocabulary.count) * AnchorEvidence.channels
         var targetMark = [Int32](repeating: -1, count: keyCount)
         var sourceReach = [Int32](repeating: -1, count: keyCount)
         let src = evidence.source, tgt = evidence.target
@@ -21,8 +21,8 @@ extension SentenceAligner {
                 for f in Int(src.start[s])..<Int(src.start[s + 1]) {
                     let k = Int(src.key[f])
                     var matched = false
-                    for mk in Int(evidence.matchStart[k])..<Int(evidence.matchStart[k + 1]) {
-                        let key = Int(evidence.matchKeys[mk])
+                    for mk in Int(evidence.setStart[k])..<Int(evidence.setStart[k + 1]) {
+                        let key = Int(evidence.setKeys[mk])
                         sourceReach[key] = mark
                         if targetMark[key] == mark { matched = true }
                     }
@@ -39,7 +39,7 @@ extension SentenceAligner {
 
     /// The model re-estimated on an alignment: length ratio and variance from its beads, match
     /// probabilities per anchor kind corrected for chance.
-    static func reestimate(_ model: ScoringModel, bitext: Bitext, evidence: AnchorEvidence, beads: [ScoredBead]) -> ScoringModel {
+    static func reestimate(_ model: ScoringModel, bitext: Bitext, evidence: AnchorEvidence, beads: [ScoredBead], shapes: [BeadShape]) -> ScoringModel {
         var out = model
         var sumS = 0.0, sumT = 0.0
         for bead in beads where bead.sourceEnd > bead.sourceStart && bead.targetEnd > bead.targetStart {
@@ -61,14 +61,30 @@ extension SentenceAligner {
             let median = normalized[normalized.count / 2]
             out.variance = min(40, max(2, median / 0.455))
         }
-        var hits = [Double](repeating: 0, count: Bitext.Kind.allCases.count)
-        var trials = [Double](repeating: 0, count: Bitext.Kind.allCases.count)
+        do {
+            // Shape priors: the counts of this alignment, smoothed towards the defaults (the
+            // defaults weigh as much as 300 beads, so a short text barely moves them).
+            let defaults = ScoringModel.defaultShapeCosts(shapes).map { exp(-$0) }
+            var counts = [Double](repeating: 0, count: shapes.count)
+            for bead in beads {
+                if let index = shapes.firstIndex(where: { $0.source == bead.sourceEnd - bead.sourceStart && $0.target == bead.targetEnd - bead.targetStart }) {
+                    counts[index] += 1
+                }
+            }
+            let alpha = 300.0
+            let total = counts.reduce(0, +) + alpha
+            out.shapeCost = zip(counts, defaults).map { -log(($0 + alpha * $1) / total) }
+        }
+        var hits = [Double](repeating: 0, count: AnchorEvidence.kinds)
+        var trials = [Double](repeating: 0, count: AnchorEvidence.kinds)
         visitFeatures(bitext: bitext, evidence: evidence, beads: beads) { kind, matched, chance, others in
             let p0 = 1 - pow(1 - chance, Double(others))
             hits[kind] += (matched ? 1 : 0) - p0
             trials[kind] += 1 - p0
         }
-        for kind in 0..<hits.count where trials[kind] >= 30 {
+        // The learned lexicon was read off this very alignment, so its matches here are
+        // self-fulfilling: keep its prior.
+        for kind in 0..<hits.count - 1 where trials[kind] >= 30 {
             // Shrink towards the prior so a small document does not swing the estimate.
             let prior = model.matchProbability[kind], weight = 30.0
             let p = (hits[kind] + prior * weight) / (trials[kind] + weight)
@@ -89,19 +105,20 @@ extension SentenceAligner {
 }
 
 /// Learns word translations from an alignment of the document itself: words that keep turning
-/// up in the same beads (Dice coefficient over beads) become anchors of the next pass, as
+/// up in the same beads (log-likelihood ratio over beads) become anchors of the next pass, as
 /// hunalign's realign step does without a dictionary.
 enum LexiconLearner {
     /// Pairs must co-occur in at least this many beads.
-    nonisolated(unsafe) static var minimumCount = 2
-    /// Minimum Dice coefficient.
-    nonisolated(unsafe) static var minimumDice = 0.3
+    static let minimumCount = 3
+    /// Minimum association (Dunning's G²; 20 is far beyond chance, p < 10⁻⁵), which adapts to
+    /// the document's size where a fixed count or Dice threshold would not.
+    static let minimumG2 = 20.0
     /// At most this many translations per source word.
-    nonisolated(unsafe) static var maximumPerWord = 3
+    static let maximumPerWord = 3
     /// Beads sampled at most (statistics settle long before; keeps long documents linear).
     static let maximumBeads = 40_000
 
-    /// Adds the learned pairs to `bitext.translations`; returns how many were added.
+    /// Adds the learned pairs to `bitext.learned`; returns how many were added.
     static func learn(into bitext: inout Bitext, beads: [ScoredBead]) -> Int {
         let aligned = beads.filter { $0.sourceEnd > $0.sourceStart && $0.targetEnd > $0.targetStart }
         guard aligned.count >= 10 else { return 0 }
@@ -144,19 +161,32 @@ enum LexiconLearner {
             }
         }
         var best: [Int32: [(Int32, Double)]] = [:]
+        let total = Double(beadSource.count)
         for (pair, count) in pairs where Int(count) >= minimumCount {
             let a = Int32(truncatingIfNeeded: pair >> 32), b = Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)
-            let dice = 2 * Double(count) / Double(sourceCount[Int(a)] + targetCount[Int(b)])
-            if dice >= minimumDice { best[a, default: []].append((b, dice)) }
+            let cs = Double(sourceCount[Int(a)]), ct = Double(targetCount[Int(b)]), k = Double(count)
+            guard k * total > cs * ct else { continue } // attraction, not repulsion
+            let g2 = logLikelihoodRatio(k, cs - k, ct - k, total - cs - ct + k)
+            if g2 >= minimumG2 { best[a, default: []].append((b, g2)) }
         }
         var added = 0
         for (a, candidates) in best {
             let top = candidates.sorted { $0.1 > $1.1 }.prefix(maximumPerWord)
-            for (b, _) in top where !bitext.translations[Int(a)].contains(b) && !(bitext.matchesItself[Int(a)] && a == b) {
-                bitext.translations[Int(a)].append(b)
+            for (b, _) in top where !bitext.learned[Int(a)].contains(b) && !bitext.dictionary[Int(a)].contains(b)
+                && !(bitext.matchesItself[Int(a)] && a == b) {
+                bitext.learned[Int(a)].append(b)
                 added += 1
             }
         }
         return added
+    }
+
+    /// Dunning's log-likelihood ratio (G²) of a 2×2 contingency table.
+    static func logLikelihoodRatio(_ k11: Double, _ k12: Double, _ k21: Double, _ k22: Double) -> Double {
+        func h(_ values: Double...) -> Double {
+            let n = values.reduce(0, +)
+            return values.reduce(0) { $0 + ($1 > 0 ? $1 * log($1 / n) : 0) }
+        }
+        return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
     }
 }

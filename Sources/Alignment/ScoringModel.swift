@@ -24,8 +24,9 @@ struct ScoringModel {
     /// −log P(shape) per shape of the search.
     var shapeCost: [Double] = []
     /// Probability that an anchor that could match does match its counterpart in the right bead,
-    /// per anchor kind.
-    var matchProbability: [Double] = [0.35, 0.7, 0.6, 0.8]
+    /// per feature kind: word, number, punctuation, glossary anchor (matched as themselves),
+    /// dictionary translation, learned translation.
+    var matchProbability: [Double] = [0.35, 0.7, 0.6, 0.8, 0.3, 0.3]
     /// Scale of the anchor evidence (anchors are not independent: a name and its initial, a
     /// number and its unit), tuned on development data of two language pairs.
     var anchorWeight: Double = 0.6
@@ -62,14 +63,21 @@ struct ScoringModel {
         return cost
     }
 
-    /// Cost of one sentence of `letters` left unaligned (half of the log-normal density, the
-    /// half of the averaged model in which that side is generated on its own).
+    /// Cost of one sentence of `letters` left unaligned: half (the half of the averaged model in
+    /// which that side is generated on its own) of the negative log density of its length.
+    /// Unaligned sentences are more often short (headings, OCR debris, separators) than sentences
+    /// in general, so the density mixes the side's log-normal fit with a log-uniform spread.
     @inline(__always)
     func unalignedLengthCost(_ letters: Double, side: Int) -> Double {
         let l = max(letters, 1)
         let mu = side == 0 ? logLengthMean.0 : logLengthMean.1
         let sigma = side == 0 ? logLengthDeviation.0 : logLengthDeviation.1
         let z = (log(l) - mu) / sigma
-        return 0.5 * (log(l) + log(sigma) + 0.5 * log(2 * Double.pi) + z * z / 2)
+        let logNormal = exp(-z * z / 2) / (l * sigma * (2 * Double.pi).squareRoot())
+        let logUniform = 1 / (l * log(2000.0))
+        return -0.5 * log(unalignedMix * logNormal + (1 - unalignedMix) * logUniform)
     }
+
+    /// Weight of the log-normal part of the unaligned-length density.
+    var unalignedMix = 0.5
 }

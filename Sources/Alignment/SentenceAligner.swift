@@ -22,7 +22,7 @@ public struct AlignerConfiguration: Sendable {
     public var reviewThreshold: Double
 
     /// Creates a configuration; the defaults suit documents and their translations of any length.
-    public init(shapes: [BeadShape] = BeadShape.standard, dictionary: BilingualDictionary? = nil,
+    public init(shapes: [BeadShape] = BeadShape.extended, dictionary: BilingualDictionary? = nil,
                 anchors: (any AnchorRecognizer)? = nil, learnsLexicon: Bool = true,
                 bandRadius: Int = 30, maximumBandRadius: Int = 3000, reviewThreshold: Double = 0.5) {
         self.shapes = shapes
@@ -69,7 +69,8 @@ public struct AlignmentStatistics: Sendable, Hashable, Codable {
 
 /// Aligns a text with its translation sentence by sentence.
 ///
-/// Dynamic programming over beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1) scored by the length
+/// Dynamic programming over beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1, and by default
+/// 2-3, 3-2, 1-4, 4-1) scored by the length
 /// model of Gale & Church combined with anchors — numbers, punctuation, names and cognates
 /// (words sharing a stem after folding case and accents), glossary concepts, dictionary pairs and
 /// word translations learned from a first pass over the document itself. The search runs in a
@@ -134,7 +135,7 @@ public struct SentenceAligner: Sendable {
                                     radius: configuration.bandRadius, posteriors: false)
 
         // Pass 2: re-estimate the model on pass 1, learn word translations, realign.
-        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads)
+        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         if configuration.learnsLexicon {
             statistics.learnedPairs = LexiconLearner.learn(into: &bitext, beads: result.beads)
         }
@@ -142,7 +143,7 @@ public struct SentenceAligner: Sendable {
         center = Self.pathCenter(result.beads, sourceCount: n)
         (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
                                 radius: max(10, configuration.bandRadius / 2), posteriors: false)
-        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads)
+        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         evidence = AnchorEvidence(bitext: bitext, model: model)
         center = Self.pathCenter(result.beads, sourceCount: n)
         (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,

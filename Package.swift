@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TMXTests",
-            dependencies: ["TMX", "TranslationModel", "TestSupport"]
+            dependencies: ["TMX", "TranslationModel", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "SegmentationTests",
@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlignmentTests",
-            dependencies: ["Alignment", "TranslationModel", "TestSupport"]
+            dependencies: ["Alignment", "TranslationModel", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",

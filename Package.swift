@@ -70,7 +70,10 @@ let package = Package(
         // MARK: Alignment
         .target(
             name: "Alignment",
-            dependencies: ["TranslationModel", "Diagnostics"]
+            dependencies: ["TranslationModel", "Diagnostics"],
+            // The aligner's inner loops run ~25× slower unoptimised; the test suite aligns whole
+            // novels, so the module is optimised in debug builds too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // MARK: Pipeline (stages and the streaming driver)

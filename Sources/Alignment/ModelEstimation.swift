@@ -74,6 +74,17 @@ extension SentenceAligner {
             let alpha = 300.0
             let total = counts.reduce(0, +) + alpha
             out.shapeCost = zip(counts, defaults).map { -log(($0 + alpha * $1) / total) }
+            // Runs of unaligned sentences: how often a null bead follows one of its kind.
+            var nulls = 0.0, continued = 0.0
+            for k in beads.indices {
+                let a = beads[k].sourceEnd - beads[k].sourceStart, b = beads[k].targetEnd - beads[k].targetStart
+                guard a == 0 || b == 0, k + 1 < beads.count else { continue }
+                nulls += 1
+                let na = beads[k + 1].sourceEnd - beads[k + 1].sourceStart, nb = beads[k + 1].targetEnd - beads[k + 1].targetStart
+                if (a == 0 && na == 0) || (b == 0 && nb == 0) { continued += 1 }
+            }
+            let weight = 20.0
+            out.nullContinuation = min(0.9, max(0.1, (continued + weight * 0.5) / (nulls + weight)))
         }
         var hits = [Double](repeating: 0, count: AnchorEvidence.kinds)
         var trials = [Double](repeating: 0, count: AnchorEvidence.kinds)

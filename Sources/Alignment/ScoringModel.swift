@@ -27,6 +27,9 @@ struct ScoringModel {
     /// per feature kind: word, number, punctuation, glossary anchor (matched as themselves),
     /// dictionary translation, learned translation.
     var matchProbability: [Double] = [0.35, 0.7, 0.6, 0.8, 0.3, 0.3]
+    /// Probability that an unaligned sentence is followed by another on the same side: omitted
+    /// passages and blocks of debris come in runs.
+    var nullContinuation: Double = 0.5
     /// Scale of the anchor evidence (anchors are not independent: a name and its initial, a
     /// number and its unit), tuned on development data of two language pairs.
     var anchorWeight: Double = 0.6

@@ -166,10 +166,10 @@ public struct SentenceAligner: Sendable {
         }
         statistics.lowConfidenceBeads = beads.filter { $0.confidence < configuration.reviewThreshold }.count
 
-        let aligned = beads.filter { !$0.isNull }
-        let unalignedShare = Double(beads.filter(\.isNull).count) / Double(max(beads.count, 1))
-        if min(n, m) >= 5, statistics.anchorMatchRate < 0.03 && unalignedShare > 0.3 || aligned.isEmpty {
-            warnings.append(Finding(.warning, "the texts share almost no anchors (names, numbers, cognates) and many sentences stay unaligned: check that they are translations of each other in the languages given", code: "align.weak-evidence"))
+        let nullShare = Double(beads.filter(\.isNull).count) / Double(max(beads.count, 1))
+        let lowShare = Double(statistics.lowConfidenceBeads) / Double(max(beads.count, 1))
+        if min(n, m) >= 5, nullShare > 0.4 || (statistics.anchorMatchRate < 0.25 && lowShare > 0.5) {
+            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and %.0f%% of the beads leave sentences unaligned: check that they are translations of each other, in the languages given", nullShare * 100), code: "align.weak-evidence"))
         }
         let runs = Self.unalignedRuns(beads, minimum: configuration.unalignedRunWarning)
         for run in runs {

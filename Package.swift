@@ -82,6 +82,12 @@ let package = Package(
             dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
         ),
 
+        // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
+        .target(
+            name: "Batch",
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "verso",
@@ -98,6 +104,7 @@ let package = Package(
                 "Terminology",
                 "Alignment",
                 "Pipeline",
+                "Batch",
             ]
         ),
 
@@ -112,16 +119,20 @@ let package = Package(
             dependencies: ["XMLSupport", "TestSupport"]
         ),
         .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
+        ),
+        .testTarget(
             name: "TranslationModelTests",
             dependencies: ["TranslationModel", "TestSupport"]
         ),
         .testTarget(
             name: "XLIFFTests",
-            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+            dependencies: ["XLIFF", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "FormatsTests",
-            dependencies: ["Formats", "TranslationModel", "TestSupport"]
+            dependencies: ["Formats", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "TMXTests",
@@ -141,7 +152,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["Batch", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
@@ -150,3 +165,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing harnesses (libFuzzer). Declared only when Fuzz/build.sh sets VERSO_FUZZ=1, so
+// `swift build` and `swift test` never see them. See docs/fuzzing.md.
+if Context.environment["VERSO_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzXML", ["XMLSupport"]),
+    ]
+    for harness in harnesses {
+        package.targets.append(.executableTarget(
+            name: harness.name,
+            dependencies: ["FuzzSupport"] + harness.dependencies,
+            path: "Fuzz/Harnesses/\(harness.name)"
+        ))
+    }
+}

@@ -123,12 +123,18 @@ public final class AtomicFile {
     }
 
     /// Removes `.verso-tmp-*` files that an interrupted run left in `folder` (not recursive),
-    /// and returns their paths.
+    /// and returns their paths. Files whose writer process is still running are kept.
     @discardableResult
     public static func removeStaleTemporaries(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(temporaryPrefix) {
+            // The name carries the writer's pid: leave the files of a run that is still alive
+            // (including this process, whose open outputs clean up after themselves).
+            let rest = name.dropFirst(temporaryPrefix.count)
+            if let pid = Int32(rest.prefix { $0 != "-" }), pid == getpid() || kill(pid, 0) == 0 || errno == EPERM {
+                continue
+            }
             let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
             if unlink(path) == 0 { removed.append(path) }
         }

@@ -71,6 +71,35 @@ public final class XMLStreamWriter {
         try flushIfNeeded()
     }
 
+    /// Writes escaped character data, replacing each character XML 1.0 cannot hold (a control
+    /// character that came through XLIFF 2 `<cp>`) by `replacement`; returns how many were replaced.
+    @discardableResult
+    public func text(_ string: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        guard !string.isEmpty else { return 0 }
+        let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
+        try check(xmlTextWriterWriteString(writer, clean), "text")
+        try flushIfNeeded()
+        return replaced
+    }
+
+    /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
+    @discardableResult
+    public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        try check(xmlTextWriterWriteAttribute(writer, qualifiedName, clean), "attribute \(qualifiedName)")
+        return replaced
+    }
+
+    private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
+        guard string.unicodeScalars.contains(where: { !XMLCharacters.isAllowed($0) }) else { return (string, 0) }
+        var out = String.UnicodeScalarView()
+        var replaced = 0
+        for scalar in string.unicodeScalars {
+            if XMLCharacters.isAllowed(scalar) { out.append(scalar) } else { out.append(replacement); replaced += 1 }
+        }
+        return (String(out), replaced)
+    }
+
     /// Writes a comment (`--` inside is refused, as XML requires).
     public func comment(_ string: String) throws {
         if string.contains("--") || string.hasSuffix("-") {

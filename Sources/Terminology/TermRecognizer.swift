@@ -1,0 +1,449 @@
+import Diagnostics
+import TranslationModel
+
+/// A term found in a text, in its cheapest form: where, which term, how. `TermOccurrence` adds
+/// the concept itself.
+public struct TermMatch: Sendable, Hashable {
+    /// Offset of the first matched code unit in the text.
+    public var utf16Offset: UTF16Offset
+    /// Length of the match in UTF-16 code units.
+    public var utf16Length: Int
+    /// Index of the termbase in the glossary's `stores`.
+    public var store: Int
+    /// The matched term.
+    public var ref: TermRef
+    /// How it matched: `.exact`, `.inflected` or `.variant` (never fuzzy in running text).
+    public var kind: MatchKind
+}
+
+/// A term found in a text, with its concept.
+public struct TermOccurrence: Sendable, Hashable {
+    /// Offset of the first matched code unit in the unit's plain text (`Content.plainText`).
+    public var utf16Offset: UTF16Offset
+    /// Length of the match in UTF-16 code units.
+    public var utf16Length: Int
+    /// The text as written in the document.
+    public var text: String
+    /// Name of the termbase the concept comes from.
+    public var glossary: String
+    /// The concept's handle in that termbase.
+    public var conceptHandle: Int
+    /// The concept, with every language.
+    public var concept: Concept
+    /// The source-language term that matched.
+    public var term: Term
+    /// The language of `term`.
+    public var language: String
+    /// How it matched.
+    public var kind: MatchKind
+
+    /// The concept's terms in `language`, preferred first.
+    public func terms(in language: String) -> [Term] { concept.terms(in: language) }
+
+    /// True when the source text uses a deprecated or forbidden term.
+    public var isDiscouraged: Bool { term.status?.isDiscouraged ?? false }
+}
+
+/// Finds every term of a glossary in running text: multi-word terms, case and accents folded,
+/// elided articles and possessives set aside (`l'OTAN`, `NATO's`), inflected forms
+/// (`biélorusses`), hyphen/space variants; never inside inline codes, never across a
+/// standalone code or punctuation.
+///
+/// Built once per glossary and source language: the terms are tokenized and folded into a trie
+/// whose edges are word ids, so matching costs one hash lookup per word of the text and one
+/// trie step per word of a candidate term, whatever the glossary's size. Immutable once built;
+/// share one recognizer between threads.
+///
+/// Letter case is folded except where it tells words apart: a term written in capitals of up to
+/// three letters (`UN`, `WHO`, `ONU`) only matches capitals, and a term written with a capital
+/// (`Turkey`, `NATO`, `BelTA`) does not match an all-lower-case word (`turkey`).
+public final class TermRecognizer: Sendable {
+    /// The source language.
+    public let language: String
+    /// The glossary the terms come from.
+    public let glossary: Glossary
+
+    private struct Payload: Sendable {
+        var store: Int32
+        var concept: Int32
+        var ordinal: Int32
+        var next: Int32
+        var infoOffset: Int32
+        var tokenCount: UInt8
+        var status: UInt8
+        var isCompact: Bool
+    }
+
+    private enum CaseRule: UInt8 {
+        case any = 0
+        case notLower = 1
+        case upper = 2
+    }
+
+    /// What the text must look like for a word of a term written `t`: short acronyms only in
+    /// capitals; a capitalised first word (a name) not in lower case. Capitals later in a term
+    /// are style (`Russian President` / `Russian president`) and not required.
+    private static func caseRule(_ t: Token, position: Int) -> CaseRule {
+        switch t.letterCase {
+        case .upper where t.folded.utf16.count <= 3: return .upper
+        case .upper, .mixed: return .notLower
+        case .title: return position == 0 ? .notLower : .any
+        case .lower, .none: return .any
+        }
+    }
+
+    private let stemmer: LightStemmer
+    private let vocabulary: TokenTable
+    private let stemOf: [Int32]
+    private let edges: EdgeTable
+    private let payloadHead: [Int32]
+    private let payloads: [Payload]
+    private let termFolds: [Int32]
+    private let termCases: [UInt8]
+    /// Number of terms compiled.
+    public let termCount: Int
+    /// Stores answered by on-disk queries (SQLite indexes), by index in `glossary.stores`.
+    private let probedStores: [Int]
+
+    /// Compiles the terms of `glossary` in `language` (and its regional variants).
+    public init(glossary: Glossary, language: String) throws {
+        self.language = language
+        self.glossary = glossary
+        let stemmer = LightStemmer(language: language)
+        self.stemmer = stemmer
+        var vocabulary = TokenTable(capacity: 4096)
+        var edges = EdgeTable(capacity: 4096)
+        var payloadHead: [Int32] = [-1]
+        var payloads: [Payload] = []
+        var termFolds: [Int32] = []
+        var termCases: [UInt8] = []
+        var count = 0
+        var units: [UInt16] = []
+
+        func insertPath(_ keys: [Int32], _ payload: Payload) {
+            var node: Int32 = 0
+            for k in keys {
+                var child = edges.child(node, k)
+                if child < 0 {
+                    child = Int32(payloadHead.count)
+                    payloadHead.append(-1)
+                    edges.set(node, k, child)
+                }
+                node = child
+            }
+            var p = payload
+            p.next = payloadHead[Int(node)]
+            payloadHead[Int(node)] = Int32(payloads.count)
+            payloads.append(p)
+        }
+
+        var probed: [Int] = []
+        for (si, store) in glossary.stores.enumerated() {
+            if store is TermIndex {
+                // Queried on disk at match time rather than compiled into memory.
+                probed.append(si)
+                continue
+            }
+            try store.forEachTerm(language: language) { ref, text, status in
+                let tokens = Tokenizer.tokens(of: text)
+                guard !tokens.isEmpty, tokens.count < 256 else { return }
+                var keys: [Int32] = []
+                keys.reserveCapacity(tokens.count)
+                let infoOffset = Int32(termFolds.count)
+                for (position, t) in tokens.enumerated() {
+                    let fold = vocabulary.insert(t.folded)
+                    termFolds.append(fold)
+                    termCases.append(Self.caseRule(t, position: position).rawValue)
+                    let stems = t.letterCase == .lower || t.letterCase == .none || stemmer.stemsCapitalisedTerms
+                    if stems, stemmer.rules != nil {
+                        units = Array(t.folded.utf16)
+                        let n = stemmer.stem(&units, count: units.count)
+                        keys.append(units.withUnsafeBufferPointer { vocabulary.insert(UnsafeBufferPointer(rebasing: $0[0..<n])) })
+                    } else {
+                        keys.append(fold)
+                    }
+                }
+                let statusCode: UInt8 = status.map { UInt8(TermStatus.allCases.firstIndex(of: $0)! + 1) } ?? 0
+                let payload = Payload(store: Int32(si), concept: Int32(ref.concept), ordinal: Int32(ref.ordinal), next: -1, infoOffset: infoOffset, tokenCount: UInt8(tokens.count), status: statusCode, isCompact: false)
+                insertPath(keys, payload)
+                count += 1
+                // `e-mail` also matches `email`.
+                if tokens.count > 1, tokens.dropFirst().allSatisfy({ $0.gapBefore == .hyphen }) {
+                    let joined = tokens.map(\.folded).joined()
+                    let id = vocabulary.insert(joined)
+                    let compactOffset = Int32(termFolds.count)
+                    termFolds.append(id)
+                    termCases.append(termCases[Int(infoOffset)])
+                    var p = payload
+                    p.infoOffset = compactOffset
+                    p.tokenCount = 1
+                    p.isCompact = true
+                    insertPath([id], p)
+                }
+            }
+        }
+        // The stem of every known word, so that a text word found in the vocabulary needs no
+        // stemming at match time.
+        var stemOf = [Int32](repeating: -1, count: vocabulary.count)
+        if stemmer.rules != nil {
+            for id in 0..<vocabulary.count {
+                units = Array(vocabulary.word(Int32(id)).utf16)
+                let n = stemmer.stem(&units, count: units.count)
+                stemOf[id] = units.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            }
+        }
+        self.vocabulary = vocabulary
+        self.stemOf = stemOf
+        self.edges = edges
+        self.payloadHead = payloadHead
+        self.payloads = payloads
+        self.termFolds = termFolds
+        self.termCases = termCases
+        self.termCount = count
+        self.probedStores = probed
+    }
+
+    /// Approximate bytes held by the compiled trie and vocabulary.
+    public var memoryFootprint: Int {
+        vocabulary.memoryFootprint + edges.memoryFootprint + stemOf.count * 4 + payloadHead.count * 4
+            + payloads.count * MemoryLayout<Payload>.stride + termFolds.count * 4 + termCases.count
+    }
+
+    // MARK: matching
+
+    private struct TextToken {
+        var start: Int32
+        var end: Int32
+        var fold: Int32
+        var stem: Int32
+        var letterCase: LetterCase
+        var gap: Token.Gap
+    }
+
+    /// Every match in `text`. `barriers`: UTF-16 offsets no term may span (standalone codes).
+    /// By default overlapping matches are resolved leftmost-longest (several concepts for the
+    /// same span are all kept); `overlapping: true` returns every match, nested ones included.
+    /// Sorted by offset, longest first.
+    public func matches(in text: String, barriers: Set<Int> = [], overlapping: Bool = false) throws -> [TermMatch] {
+        let units = Array(text.utf16)
+        return try units.withUnsafeBufferPointer { buf in
+            try matches(in: buf, barriers: barriers, overlapping: overlapping)
+        }
+    }
+
+    /// Counts matches in a large text without building `TermMatch` values for a report
+    /// (benchmarks, statistics); the same rules as `matches(in:)`.
+    public func countMatches(in units: UnsafeBufferPointer<UInt16>, overlapping: Bool = false) throws -> Int {
+        var n = 0
+        try scan(units, barriers: [], overlapping: overlapping) { _ in n += 1 }
+        return n
+    }
+
+    /// Every match in UTF-16 text.
+    public func matches(in units: UnsafeBufferPointer<UInt16>, barriers: Set<Int> = [], overlapping: Bool = false) throws -> [TermMatch] {
+        var out: [TermMatch] = []
+        try scan(units, barriers: barriers, overlapping: overlapping) { out.append($0) }
+        return out
+    }
+
+    private func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
+        var tokens: [TextToken] = []
+        tokens.reserveCapacity(min(units.count / 5 + 16, 1 << 16))
+        var scanner = TokenScanner()
+        var stemBuffer: [UInt16] = []
+        stemBuffer.reserveCapacity(64)
+        let stems = stemmer.rules != nil
+        let probing = !probedStores.isEmpty
+        var words: [String] = []
+        scanner.scan(units, barriers: barriers) { t in
+            if probing { words.append(String(decoding: t.folded, as: UTF16.self)) }
+            let fold = vocabulary.find(t.folded)
+            var stem: Int32 = -1
+            if fold >= 0 {
+                stem = stemOf[Int(fold)]
+            } else if stems && t.folded.count > 2 {
+                stemBuffer.removeAll(keepingCapacity: true)
+                stemBuffer.append(contentsOf: t.folded)
+                let n = stemmer.stem(&stemBuffer, count: stemBuffer.count)
+                if n != t.folded.count {
+                    stem = stemBuffer.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                }
+            }
+            tokens.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem == fold ? -1 : stem, letterCase: t.letterCase, gap: t.gap))
+        }
+        guard !tokens.isEmpty else { return }
+
+        // Candidate matches starting at token i, collected per start then filtered.
+        var found: [Candidate] = []
+        let wordStems = probing ? words.map { stemmer.stem($0) } : []
+        var i = 0
+        var coveredUntil = 0 // leftmost-longest: first token not yet covered
+        var stack: [(node: Int32, j: Int)] = []
+        while i < tokens.count {
+            found.removeAll(keepingCapacity: true)
+            if probing {
+                try probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
+            }
+            if found.isEmpty && tokens[i].fold < 0 && tokens[i].stem < 0 { i += 1; continue }
+            stack.removeAll(keepingCapacity: true)
+            stack.append((0, i))
+            while let (node, j) = stack.popLast() {
+                guard j < tokens.count else { continue }
+                let tok = tokens[j]
+                if j > i && tok.gap == .barrier { continue }
+                for pass in 0..<2 {
+                    let key = pass == 0 ? tok.fold : tok.stem
+                    if key < 0 { continue }
+                    let child = edges.child(node, key)
+                    if child < 0 { continue }
+                    var p = payloadHead[Int(child)]
+                    while p >= 0 {
+                        let payload = payloads[Int(p)]
+                        if let kind = accept(payload, tokens, from: i) {
+                            found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
+                        }
+                        p = payloads[Int(p)].next
+                    }
+                    stack.append((child, j + 1))
+                }
+            }
+            if !found.isEmpty && (overlapping || i >= coveredUntil) {
+                var longest = 0
+                for f in found where f.end > longest { longest = f.end }
+                // Longest first, then by kind, keeping one match per concept and span.
+                if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
+                for (k, f) in found.enumerated() where overlapping || f.end == longest {
+                    let duplicate = found[..<k].contains { g in g.end == f.end && g.store == f.store && g.concept == f.concept }
+                    if duplicate { continue }
+                    let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
+                    emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
+                }
+                if !overlapping { coveredUntil = longest; i = longest; continue }
+            }
+            i += 1
+        }
+    }
+
+    private struct Candidate {
+        var end: Int
+        var store: Int32
+        var concept: Int32
+        var ordinal: Int32
+        var kind: MatchKind
+    }
+
+    /// Looks up in the SQLite stores every term that starts at token `i`: the exact and stem
+    /// keys of the 1…n words from `i` in one query, then the same case and stem rules as the trie.
+    private func probe(at i: Int, tokens: [TextToken], words: [String], stems: [String], into found: inout [Candidate]) throws {
+        for si in probedStores {
+            guard let index = glossary.stores[si] as? TermIndex else { continue }
+            var exactKeys: [String] = [], stemKeys: [String] = []
+            var exact = "", stem = ""
+            var j = i
+            while j < tokens.count && j - i < index.maxTermTokens {
+                if j > i && tokens[j].gap == .barrier { break }
+                exact += (j > i ? " " : "") + words[j]
+                stem += (j > i ? " " : "") + stems[j]
+                exactKeys.append(exact)
+                stemKeys.append(stem)
+                j += 1
+            }
+            var keys = exactKeys
+            for k in stemKeys where !keys.contains(k) { keys.append(k) }
+            for r in try index.probe(keys: keys, language: language) {
+                guard let n = exactKeys.firstIndex(of: r.key).map({ $0 + 1 }) ?? stemKeys.firstIndex(of: r.stem).map({ $0 + 1 }) else { continue }
+                let termTokens = Tokenizer.tokens(of: r.hit.text)
+                guard termTokens.count == n else { continue }
+                var isExact = true, ok = true
+                for k in 0..<n {
+                    let tt = termTokens[k], tok = tokens[i + k]
+                    switch Self.caseRule(tt, position: k) {
+                    case .upper: if tok.letterCase != .upper && tok.letterCase != .none { ok = false }
+                    case .notLower: if tok.letterCase == .lower { ok = false }
+                    case .any: break
+                    }
+                    if tt.folded != words[i + k] {
+                        isExact = false
+                        let stemmable = tt.letterCase == .lower || tt.letterCase == .none || stemmer.stemsCapitalisedTerms
+                        if !stemmable || stemmer.stem(tt.folded) != stems[i + k] { ok = false }
+                    }
+                    if !ok { break }
+                }
+                guard ok else { continue }
+                found.append(Candidate(end: i + n, store: Int32(si), concept: Int32(r.hit.ref.concept), ordinal: Int32(r.hit.ref.ordinal), kind: isExact ? .exact : .inflected))
+            }
+        }
+    }
+
+    @inline(__always) private func accept(_ p: Payload, _ tokens: [TextToken], from i: Int) -> MatchKind? {
+        var exact = true
+        let n = Int(p.tokenCount)
+        for k in 0..<n {
+            let tok = tokens[i + k]
+            switch CaseRule(rawValue: termCases[Int(p.infoOffset) + k]) ?? .any {
+            case .any: break
+            case .notLower: if tok.letterCase == .lower { return nil }
+            case .upper: if tok.letterCase != .upper && tok.letterCase != .none { return nil }
+            }
+            if tok.fold != termFolds[Int(p.infoOffset) + k] { exact = false }
+        }
+        if p.isCompact { return .variant }
+        return exact ? .exact : .inflected
+    }
+
+    // MARK: occurrences with concepts
+
+    /// The occurrences in a plain text, with their concepts.
+    public func occurrences(in text: String, overlapping: Bool = false) throws -> [TermOccurrence] {
+        try resolve(try matches(in: text, overlapping: overlapping), in: text)
+    }
+
+    /// The occurrences in content with inline codes: offsets are in `content.plainText`; text
+    /// inside codes is never matched and no term spans a standalone code.
+    public func occurrences(in content: Content, overlapping: Bool = false) throws -> [TermOccurrence] {
+        var text = ""
+        var barriers = Set<Int>()
+        var offset = 0
+        for run in content.runs {
+            switch run {
+            case .text(let t):
+                text += t
+                offset += t.utf16.count
+            case .code(let c):
+                if c.kind == .standalone { barriers.insert(offset) }
+            case .marker:
+                break
+            }
+        }
+        return try resolve(try matches(in: text, barriers: barriers, overlapping: overlapping), in: text)
+    }
+
+    /// Adds concepts and terms to raw matches.
+    public func resolve(_ matches: [TermMatch], in text: String) throws -> [TermOccurrence] {
+        let utf16 = text.utf16
+        var out: [TermOccurrence] = []
+        out.reserveCapacity(matches.count)
+        for m in matches {
+            let store = glossary.stores[m.store]
+            guard let (lang, term) = try store.term(m.ref) else { continue }
+            let from = utf16.index(utf16.startIndex, offsetBy: m.utf16Offset)
+            let to = utf16.index(from, offsetBy: m.utf16Length)
+            out.append(TermOccurrence(
+                utf16Offset: m.utf16Offset, utf16Length: m.utf16Length,
+                text: String(text[from..<to]),
+                glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
+                term: term, language: lang, kind: m.kind))
+        }
+        return out
+    }
+}
+
+extension TermOccurrence {
+    /// A warning when the occurrence uses a deprecated or forbidden term, naming what to use
+    /// instead; nil otherwise. `at` places it (the caller knows the file, line and column).
+    public func discouragedTermFinding(at location: SourceLocation?) -> Finding? {
+        guard let status = term.status, status.isDiscouraged else { return nil }
+        let instead = concept.preferredTerm(in: language).map { " (use '\($0.text)')" } ?? ""
+        return Finding(.warning, "\(status.rawValue) term '\(text)'\(instead)", at: location, code: "terms.\(status.rawValue)")
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+import Formats
+import TestSupport
+@testable import Pipeline
+
+final class SkeletonSpliceTests: XCTestCase {
+    func testSkeletonReplacesThePlaceholderWhateverTheWriteSizes() throws {
+        let folder = TestPaths.temporaryFolder("splice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try SkeletonSpool(folder: folder.path, name: "doc")
+        try spool.append(.text("<p a=\"1\">&"))
+        try spool.append(.text("</p>"))
+        try spool.append(.unit(UnitLayout(unitID: "u1", sourceUTF16Length: 3)))
+        let token = SkeletonSplicer.makeToken()
+        let document = Array("<xliff><internal-file>\(token)</internal-file><body/></xliff>".utf8)
+        for size in [1, 2, 7, 64, document.count] {
+            var out: [UInt8] = []
+            let splicer = SkeletonSplicer(token: token, header: "{\"h\":1}", spool: spool) { out.append(contentsOf: $0) }
+            var i = 0
+            while i < document.count {
+                let piece = Array(document[i..<min(document.count, i + size)])
+                try piece.withUnsafeBytes { try splicer.write($0) }
+                i += size
+            }
+            try splicer.finish()
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "<xliff><internal-file>{\"h\":1}\n{\"t\":\"&lt;p a=\\\"1\\\"&gt;&amp;&lt;/p&gt;\"}\n{\"u\":\"u1\",\"len\":3}\n</internal-file><body/></xliff>", "write size \(size)")
+        }
+    }
+
+    func testMissingPlaceholderIsAnError() throws {
+        let folder = TestPaths.temporaryFolder("splice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try SkeletonSpool(folder: folder.path, name: "doc")
+        let splicer = SkeletonSplicer(token: SkeletonSplicer.makeToken(), header: "{}", spool: spool) { _ in }
+        try Array("<xliff/>".utf8).withUnsafeBytes { try splicer.write($0) }
+        XCTAssertThrowsError(try splicer.finish())
+    }
+
+    func testSpoolFileIsATemporaryRemovedWhenDone() throws {
+        let folder = TestPaths.temporaryFolder("splice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var path = ""
+        do {
+            let spool = try SkeletonSpool(folder: folder.path, name: "doc.txt")
+            path = spool.path
+            XCTAssertTrue(URL(fileURLWithPath: path).lastPathComponent.hasPrefix(".verso-tmp-"))
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}

@@ -80,7 +80,7 @@ public enum LanguageCheck {
             if !compatible { return "the text is written in \(dominant.rawValue) script, not in the \(declaredScript.rawValue) script of '\(language)'" }
         }
         let primary = language.split(separator: "-").first.map { $0.lowercased() } ?? language
-        guard declaredScript == .latin, let own = functionWords[primary] else { return nil }
+        guard declaredScript == .latin, functionWords[primary] != nil else { return nil }
         var counts: [String: Int] = [:]
         var tokens = 0
         for sentence in sample {

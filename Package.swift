@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XMLSupportTests",
-            dependencies: ["XMLSupport", "TestSupport"]
+            dependencies: ["XMLSupport", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "FileAccessTests",

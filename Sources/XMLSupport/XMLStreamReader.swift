@@ -208,6 +208,9 @@ public final class XMLStreamReader {
         var line = 0
         if let node = xmlTextReaderCurrentNode(reader) {
             line = Int(xmlGetLineNo(node))
+            // libxml2 2.9 stores element lines in 16 bits (65535 means "or more"); the parser's
+            // own line is then the best known value (it may be a few lines past the tag).
+            if line >= 65535 { line = max(line, Int(xmlTextReaderGetParserLineNumber(reader))) }
         }
         if xmlTextReaderHasAttributes(reader) == 1 {
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {

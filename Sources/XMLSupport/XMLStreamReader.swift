@@ -56,7 +56,11 @@ public final class XMLStreamReader {
     private var fd: Int32 = -1
     private let sink: LibXML2ErrorSink
     private var pendingEnd: XMLName?
-    private var nameCache: [UnsafeRawPointer: String] = [:]
+    /// Names, prefixes and namespace URIs by the address libxml2 interned them at: a small
+    /// direct-mapped table (a collision only costs a conversion), much cheaper than hashing.
+    private let cacheKeys: UnsafeMutablePointer<UnsafeRawPointer?>
+    private let cacheValues: UnsafeMutablePointer<String>
+    private static let cacheSize = 1024
     private var finished = false
     private var memory: UnsafeMutableBufferPointer<UInt8>?
 
@@ -65,6 +69,7 @@ public final class XMLStreamReader {
 
     /// Opens `path` for streaming. `displayPath` (default: `path`) is what errors name.
     public init(path: String, displayPath: String? = nil) throws {
+        (cacheKeys, cacheValues) = Self.makeCache()
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath ?? path)
         var st = stat()
@@ -82,6 +87,7 @@ public final class XMLStreamReader {
 
     /// Streams a document held in memory (used for small inputs and tests).
     public init(bytes: [UInt8], displayPath: String) throws {
+        (cacheKeys, cacheValues) = Self.makeCache()
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath)
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
@@ -105,7 +111,19 @@ public final class XMLStreamReader {
         xmlTextReaderSetStructuredErrorHandler(reader, libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
     }
 
+    private static func makeCache() -> (UnsafeMutablePointer<UnsafeRawPointer?>, UnsafeMutablePointer<String>) {
+        let keys = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: cacheSize)
+        keys.initialize(repeating: nil, count: cacheSize)
+        let values = UnsafeMutablePointer<String>.allocate(capacity: cacheSize)
+        values.initialize(repeating: "", count: cacheSize)
+        return (keys, values)
+    }
+
     deinit {
+        cacheKeys.deinitialize(count: Self.cacheSize)
+        cacheKeys.deallocate()
+        cacheValues.deinitialize(count: Self.cacheSize)
+        cacheValues.deallocate()
         if let reader { xmlFreeTextReader(reader) }
         if fd >= 0 { close(fd) }
         memory?.deallocate()
@@ -208,6 +226,9 @@ public final class XMLStreamReader {
         var line = 0
         if let node = xmlTextReaderCurrentNode(reader) {
             line = Int(xmlGetLineNo(node))
+            // libxml2 2.9 stores element lines in 16 bits (65535 means "or more"); the parser's
+            // own line is then the best known value (it may be a few lines past the tag).
+            if line >= 65535 { line = max(line, Int(xmlTextReaderGetParserLineNumber(reader))) }
         }
         if xmlTextReaderHasAttributes(reader) == 1 {
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
@@ -236,12 +257,15 @@ public final class XMLStreamReader {
 
     /// Names, prefixes and namespace URIs are interned in the reader's dictionary, so the same
     /// pointer always means the same string: convert each one once.
+    @inline(__always)
     private func cachedString(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         let key = UnsafeRawPointer(p)
-        if let s = nameCache[key] { return s }
+        let slot = (Int(bitPattern: key) >> 4) & (Self.cacheSize - 1)
+        if cacheKeys[slot] == key { return cacheValues[slot] }
         let s = String(cString: p)
-        nameCache[key] = s
+        cacheKeys[slot] = key
+        cacheValues[slot] = s
         return s
     }
 

@@ -11,6 +11,7 @@ struct Verso: AsyncParsableCommand {
             PrepareCommand.self,
             MergeCommand.self,
             ConvertCommand.self,
+            ValidateCommand.self,
             LookupCommand.self,
             TermsCommand.self,
             GlossaryCommand.self,

@@ -105,8 +105,19 @@ public final class TermRecognizer: Sendable {
     /// Stores answered by on-disk queries (SQLite indexes), by index in `glossary.stores`.
     private let probedStores: [Int]
 
-    /// Compiles the terms of `glossary` in `language` (and its regional variants).
-    public init(glossary: Glossary, language: String) throws {
+    /// How terms that live in a SQLite index are matched.
+    public enum IndexStrategy: Sendable {
+        /// Query the index for the words of each text position: no start-up cost, best for
+        /// documents of ordinary size.
+        case probe
+        /// Compile the index's terms into the in-memory trie once (a few seconds for a million
+        /// terms, concepts stay on disk): best for large inputs.
+        case compile
+    }
+
+    /// Compiles the terms of `glossary` in `language` (and its regional variants). Terms of
+    /// SQLite indexes are probed on disk or compiled, as `indexStrategy` says.
+    public init(glossary: Glossary, language: String, indexStrategy: IndexStrategy = .probe) throws {
         self.language = language
         self.glossary = glossary
         let stemmer = LightStemmer(language: language)
@@ -139,7 +150,7 @@ public final class TermRecognizer: Sendable {
 
         var probed: [Int] = []
         for (si, store) in glossary.stores.enumerated() {
-            if store is TermIndex {
+            if store is TermIndex && indexStrategy == .probe {
                 // Queried on disk at match time rather than compiled into memory.
                 probed.append(si)
                 continue
@@ -434,6 +445,17 @@ public final class TermRecognizer: Sendable {
                 glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
                 term: term, language: lang, kind: m.kind))
         }
+        return out
+    }
+}
+
+extension Array where Element == TermOccurrence {
+    /// The distinct concepts of these occurrences, in order of first occurrence: the glossary
+    /// subset to ship beside a document (`TBXWriter.write`, `CSVTermbaseWriter.write`).
+    public var concepts: [Concept] {
+        var seen = Set<String>()
+        var out: [Concept] = []
+        for o in self where seen.insert("\(o.glossary)\u{1}\(o.conceptHandle)").inserted { out.append(o.concept) }
         return out
     }
 }

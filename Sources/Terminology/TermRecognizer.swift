@@ -104,6 +104,8 @@ public final class TermRecognizer: Sendable {
     public let termCount: Int
     /// Stores answered by on-disk queries (SQLite indexes), by index in `glossary.stores`.
     private let probedStores: [Int]
+    /// The most words a term has: the lookahead a match needs.
+    private let maxTermTokens: Int
 
     /// How terms that live in a SQLite index are matched.
     public enum IndexStrategy: Sendable {
@@ -129,6 +131,7 @@ public final class TermRecognizer: Sendable {
         var termFolds: [Int32] = []
         var termCases: [UInt8] = []
         var count = 0
+        var maxTokens = 1
         var units: [UInt16] = []
 
         func insertPath(_ keys: [Int32], _ payload: Payload) {
@@ -158,6 +161,7 @@ public final class TermRecognizer: Sendable {
             try store.forEachTerm(language: language) { ref, text, status in
                 let tokens = Tokenizer.tokens(of: text)
                 guard !tokens.isEmpty, tokens.count < 256 else { return }
+                maxTokens = max(maxTokens, tokens.count)
                 var keys: [Int32] = []
                 keys.reserveCapacity(tokens.count)
                 let infoOffset = Int32(termFolds.count)
@@ -212,6 +216,9 @@ public final class TermRecognizer: Sendable {
         self.termCases = termCases
         self.termCount = count
         self.probedStores = probed
+        var longest = maxTokens
+        for si in probed { longest = max(longest, (glossary.stores[si] as? TermIndex)?.maxTermTokens ?? 8) }
+        self.maxTermTokens = max(longest, 1)
     }
 
     /// Approximate bytes held by the compiled trie and vocabulary.
@@ -257,17 +264,79 @@ public final class TermRecognizer: Sendable {
         return out
     }
 
+    /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
+    /// by the window (a few thousand words), not by the text.
     private func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
         var tokens: [TextToken] = []
-        tokens.reserveCapacity(min(units.count / 5 + 16, 1 << 16))
+        tokens.reserveCapacity(Self.window + maxTermTokens + 1)
         var scanner = TokenScanner()
         var stemBuffer: [UInt16] = []
         stemBuffer.reserveCapacity(64)
         let stems = stemmer.rules != nil
         let probing = !probedStores.isEmpty
         var words: [String] = []
+        var wordStems: [String] = []
+        var found: [Candidate] = []
+        var stack: [(node: Int32, j: Int)] = []
+        var i = 0
+        var coveredUntil = 0 // leftmost-longest: first token not yet covered
+        var failure: (any Error)?
+
+        // Matches every start position below `limit` (needs `maxTermTokens` tokens of lookahead
+        // unless the text has ended).
+        func process(upTo limit: Int) throws {
+            while i < limit {
+                found.removeAll(keepingCapacity: true)
+                if probing {
+                    try probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
+                }
+                if found.isEmpty && tokens[i].fold < 0 && tokens[i].stem < 0 { i += 1; continue }
+                stack.removeAll(keepingCapacity: true)
+                stack.append((0, i))
+                while let (node, j) = stack.popLast() {
+                    guard j < tokens.count else { continue }
+                    let tok = tokens[j]
+                    if j > i && tok.gap == .barrier { continue }
+                    for pass in 0..<2 {
+                        let key = pass == 0 ? tok.fold : tok.stem
+                        if key < 0 { continue }
+                        let child = edges.child(node, key)
+                        if child < 0 { continue }
+                        var p = payloadHead[Int(child)]
+                        while p >= 0 {
+                            let payload = payloads[Int(p)]
+                            if let kind = accept(payload, tokens, from: i) {
+                                found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
+                            }
+                            p = payload.next
+                        }
+                        stack.append((child, j + 1))
+                    }
+                }
+                if !found.isEmpty && (overlapping || i >= coveredUntil) {
+                    var longest = 0
+                    for f in found where f.end > longest { longest = f.end }
+                    // Longest first, then by kind, keeping one match per concept and span.
+                    if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
+                    for (k, f) in found.enumerated() where overlapping || f.end == longest {
+                        let duplicate = found[..<k].contains { g in g.end == f.end && g.store == f.store && g.concept == f.concept }
+                        if duplicate { continue }
+                        let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
+                        emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
+                    }
+                    if !overlapping { coveredUntil = longest; i = longest; continue }
+                }
+                i += 1
+            }
+        }
+
         scanner.scan(units, barriers: barriers) { t in
-            if probing { words.append(String(decoding: t.folded, as: UTF16.self)) }
+            guard failure == nil else { return }
+            if probing {
+                let w = String(decoding: t.folded, as: UTF16.self)
+                words.append(w)
+                wordStems.append(stemmer.stem(w))
+            }
             let fold = vocabulary.find(t.folded)
             var stem: Int32 = -1
             if fold >= 0 {
@@ -281,59 +350,27 @@ public final class TermRecognizer: Sendable {
                 }
             }
             tokens.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem == fold ? -1 : stem, letterCase: t.letterCase, gap: t.gap))
-        }
-        guard !tokens.isEmpty else { return }
-
-        // Candidate matches starting at token i, collected per start then filtered.
-        var found: [Candidate] = []
-        let wordStems = probing ? words.map { stemmer.stem($0) } : []
-        var i = 0
-        var coveredUntil = 0 // leftmost-longest: first token not yet covered
-        var stack: [(node: Int32, j: Int)] = []
-        while i < tokens.count {
-            found.removeAll(keepingCapacity: true)
-            if probing {
-                try probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
-            }
-            if found.isEmpty && tokens[i].fold < 0 && tokens[i].stem < 0 { i += 1; continue }
-            stack.removeAll(keepingCapacity: true)
-            stack.append((0, i))
-            while let (node, j) = stack.popLast() {
-                guard j < tokens.count else { continue }
-                let tok = tokens[j]
-                if j > i && tok.gap == .barrier { continue }
-                for pass in 0..<2 {
-                    let key = pass == 0 ? tok.fold : tok.stem
-                    if key < 0 { continue }
-                    let child = edges.child(node, key)
-                    if child < 0 { continue }
-                    var p = payloadHead[Int(child)]
-                    while p >= 0 {
-                        let payload = payloads[Int(p)]
-                        if let kind = accept(payload, tokens, from: i) {
-                            found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
-                        }
-                        p = payloads[Int(p)].next
-                    }
-                    stack.append((child, j + 1))
+            if tokens.count >= Self.window + maxTermTokens {
+                do {
+                    try process(upTo: tokens.count - maxTermTokens)
+                } catch {
+                    failure = error
+                    return
                 }
+                // Drop what no later match can start in.
+                let drop = min(i, coveredUntil)
+                tokens.removeFirst(drop)
+                if probing { words.removeFirst(drop); wordStems.removeFirst(drop) }
+                i -= drop
+                coveredUntil -= drop
             }
-            if !found.isEmpty && (overlapping || i >= coveredUntil) {
-                var longest = 0
-                for f in found where f.end > longest { longest = f.end }
-                // Longest first, then by kind, keeping one match per concept and span.
-                if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
-                for (k, f) in found.enumerated() where overlapping || f.end == longest {
-                    let duplicate = found[..<k].contains { g in g.end == f.end && g.store == f.store && g.concept == f.concept }
-                    if duplicate { continue }
-                    let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
-                    emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
-                }
-                if !overlapping { coveredUntil = longest; i = longest; continue }
-            }
-            i += 1
         }
+        if let failure { throw failure }
+        try process(upTo: tokens.count)
     }
+
+    /// Words matched per window.
+    private static let window = 4096
 
     private struct Candidate {
         var end: Int

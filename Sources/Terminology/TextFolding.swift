@@ -99,6 +99,10 @@ public enum TextFolding {
                 (v >= 0 && v <= 9 && v == v.rounded()) ? [UInt16(0x30 + Int(v))] : Array(String(scalar).utf16)
             } ?? Array(String(scalar).utf16)
             return pack(.digit, folded)
+        case .otherLetter where value >= 0x0600:
+            // Scripts without case or Latin-style diacritics (Arabic, Indic, CJK, Hangul…):
+            // the letter as written, without the cost of a decomposition.
+            return pack(.letter, Array(String(scalar).utf16))
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
             var e = pack(.letter, Array(foldLetter(scalar).utf16))
             if props.isUppercase || props.generalCategory == .titlecaseLetter { e |= caseUpperBit }

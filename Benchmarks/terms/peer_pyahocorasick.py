@@ -42,6 +42,7 @@ def main():
         text = f.read()
     size = len(text.encode("utf-8"))
     t1 = time.perf_counter()
+    c1 = time.thread_time()
     folded = fold(text)
     matches = 0
     for end, length in automaton.iter(folded):
@@ -52,10 +53,13 @@ def main():
             continue
         matches += 1
     scanned = time.perf_counter() - t1
+    scanned_cpu = time.thread_time() - c1
     print("terms=%d" % n)
     print("build_s=%.3f" % built)
     print("scan_s=%.3f" % scanned)
     print("mb_per_s=%.2f" % (size / 1048576 / scanned))
+    print("scan_cpu_s=%.3f" % scanned_cpu)
+    print("cpu_mb_per_s=%.2f" % (size / 1048576 / scanned_cpu))
     print("matches=%d" % matches)
     print("peak_rss_mb=%.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 

@@ -21,6 +21,13 @@ func seconds(_ start: ContinuousClock.Instant) -> Double {
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
+/// CPU time of this thread: what the scan costs, whatever else the machine is running.
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 func option(_ name: String, _ args: [String]) -> String? {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
     return args[i + 1]
@@ -49,15 +56,19 @@ do {
         let data = try Data(contentsOf: URL(fileURLWithPath: textPath))
         let text = String(decoding: data, as: UTF8.self)
         let t2 = ContinuousClock.now
+        let c2 = cpuSeconds()
         let units = Array(text.utf16)
         let count = try units.withUnsafeBufferPointer { try recognizer.countMatches(in: $0) }
         let scanned = seconds(t2)
+        let scannedCPU = cpuSeconds() - c2
         print("load_s=\(String(format: "%.3f", loaded))")
         print("compile_s=\(String(format: "%.3f", compiled))")
         print("terms=\(recognizer.termCount)")
         print("trie_mb=\(String(format: "%.1f", Double(recognizer.memoryFootprint) / 1_048_576))")
         print("scan_s=\(String(format: "%.3f", scanned))")
         print("mb_per_s=\(String(format: "%.2f", Double(data.count) / 1_048_576 / scanned))")
+        print("scan_cpu_s=\(String(format: "%.3f", scannedCPU))")
+        print("cpu_mb_per_s=\(String(format: "%.2f", Double(data.count) / 1_048_576 / scannedCPU))")
         print("matches=\(count)")
         print("peak_rss_mb=\(String(format: "%.1f", peakRSSMegabytes()))")
     case "lookup":

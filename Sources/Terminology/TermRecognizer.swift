@@ -114,7 +114,14 @@ public final class TermRecognizer: Sendable {
     private struct NodeInfo: Sendable {
         var first: Int32 = 0
         var count: UInt16 = 0
-        var hasChildren = false
+        /// One bit per child word (hashed to 0…63): a zero bit proves there is no edge, so most
+        /// next-word probes are answered from this value without touching the edge table.
+        var childSignature: UInt64 = 0
+        var hasChildren: Bool { childSignature != 0 }
+    }
+
+    @inline(__always) private static func signatureBit(_ word: Int32) -> UInt64 {
+        UInt64(1) << UInt64((UInt32(bitPattern: word) &* 0x9E3779B1) >> 26)
     }
 
     private struct WordInfo: Sendable {
@@ -180,7 +187,7 @@ public final class TermRecognizer: Sendable {
         var vocabulary = TokenTable(capacity: 4096)
         var edges = EdgeTable(capacity: 4096)
         var payloadHead: [Int32] = [-1]
-        var hasChildren: [Bool] = [false]
+        var childSignature: [UInt64] = [0]
         var payloads: [Payload] = []
         var termFolds: [Int32] = []
         var termCases: [UInt8] = []
@@ -195,9 +202,9 @@ public final class TermRecognizer: Sendable {
                 if child < 0 {
                     child = Int32(payloadHead.count)
                     payloadHead.append(-1)
-                    hasChildren.append(false)
+                    childSignature.append(0)
                     edges.set(node, k, child)
-                    hasChildren[Int(node)] = true
+                    childSignature[Int(node)] |= Self.signatureBit(k)
                 }
                 node = child
             }
@@ -273,7 +280,7 @@ public final class TermRecognizer: Sendable {
             list.removeAll(keepingCapacity: true)
             var p = payloadHead[node]
             while p >= 0 { list.append(payloads[Int(p)]); p = payloads[Int(p)].next }
-            nodes[node] = NodeInfo(first: Int32(grouped.count), count: UInt16(min(list.count, Int(UInt16.max))), hasChildren: hasChildren[node])
+            nodes[node] = NodeInfo(first: Int32(grouped.count), count: UInt16(min(list.count, Int(UInt16.max))), childSignature: childSignature[node])
             grouped.append(contentsOf: list.reversed().prefix(Int(UInt16.max)))
         }
         var words = [WordInfo](repeating: WordInfo(), count: vocabulary.count)
@@ -397,7 +404,7 @@ public final class TermRecognizer: Sendable {
         var words: [String] = []
         var wordStems: [String] = []
         var found: [Candidate] = []
-        var stack: [(node: Int32, j: Int)] = []
+        var stack: [(node: Int32, j: Int, signature: UInt64)] = []
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
 
@@ -423,14 +430,15 @@ public final class TermRecognizer: Sendable {
                 let first = tokens[i]
                 if found.isEmpty && first.fold < 0 && first.stem < 0 { i += 1; continue }
                 stack.removeAll(keepingCapacity: true)
-                stack.append((0, i))
-                while let (node, j) = stack.popLast() {
+                stack.append((0, i, .max))
+                while let (node, j, signature) = stack.popLast() {
                     guard j < count else { continue }
                     let tok = tokens[j]
                     if j > i && tok.gap == .barrier { continue }
                     for pass in 0..<2 {
                         let key = pass == 0 ? tok.fold : tok.stem
                         if key < 0 { continue }
+                        if signature & TermRecognizer.signatureBit(key) == 0 { continue }
                         let child: Int32
                         let info: NodeInfo
                         if node == 0 {
@@ -451,7 +459,7 @@ public final class TermRecognizer: Sendable {
                             }
                             p += 1
                         }
-                        if info.hasChildren { stack.append((child, j + 1)) }
+                        if info.hasChildren { stack.append((child, j + 1, info.childSignature)) }
                     }
                 }
                 if !found.isEmpty && (overlapping || i >= coveredUntil) {

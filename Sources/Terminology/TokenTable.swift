@@ -2,8 +2,8 @@
 /// without allocating: the recognizer's hot path hashes the scanner's scratch buffer directly.
 struct TokenTable: Sendable {
     private var arena: [UInt16] = []
-    private var offsets: [Int32] = []   // per id: start in arena
-    private var lengths: [Int32] = []   // per id
+    /// Per id: start in the arena (high half) and length (low half), one load per comparison.
+    private var spans: [UInt64] = []
     // One word per slot: hash in the high half, id + 1 in the low half (0 = empty), so that a
     // probe touches one cache line.
     private var slots: [UInt64]
@@ -17,21 +17,24 @@ struct TokenTable: Sendable {
     }
 
     /// Number of distinct words.
-    var count: Int { offsets.count }
+    var count: Int { spans.count }
 
     @inline(__always) static func hash(_ units: UnsafeBufferPointer<UInt16>) -> UInt32 {
+        // FNV-1a over whole code units, with a final mix so that the low bits (the slot) depend
+        // on every unit.
         var h: UInt32 = 2166136261
-        for u in units {
-            h = (h ^ UInt32(u & 0xFF)) &* 16777619
-            h = (h ^ UInt32(u >> 8)) &* 16777619
-        }
+        for u in units { h = (h ^ UInt32(u)) &* 16777619 }
+        h ^= h >> 15
+        h = h &* 0x2C1B3C6D
+        h ^= h >> 12
         return h
     }
 
     @inline(__always) private func equals(_ id: Int, _ units: UnsafeBufferPointer<UInt16>) -> Bool {
-        let len = Int(lengths[id])
+        let span = spans[id]
+        let len = Int(span & 0xFFFF_FFFF)
         guard len == units.count else { return false }
-        let off = Int(offsets[id])
+        let off = Int(span >> 32)
         return arena.withUnsafeBufferPointer { a in
             for k in 0..<len where a[off + k] != units[k] { return false }
             return true
@@ -74,12 +77,11 @@ struct TokenTable: Sendable {
             }
             i = (i + 1) & mask
         }
-        let id = Int32(offsets.count)
-        offsets.append(Int32(arena.count))
-        lengths.append(Int32(units.count))
+        let id = Int32(spans.count)
+        spans.append(UInt64(arena.count) << 32 | UInt64(units.count))
         arena.append(contentsOf: units)
         slots[i] = UInt64(h) << 32 | UInt64(UInt32(id + 1))
-        if offsets.count * 2 > slots.count { grow() }
+        if spans.count * 2 > slots.count { grow() }
         return id
     }
 
@@ -91,7 +93,8 @@ struct TokenTable: Sendable {
 
     /// The word with this id.
     func word(_ id: Int32) -> String {
-        let off = Int(offsets[Int(id)]), len = Int(lengths[Int(id)])
+        let span = spans[Int(id)]
+        let off = Int(span >> 32), len = Int(span & 0xFFFF_FFFF)
         return String(decoding: arena[off..<(off + len)], as: UTF16.self)
     }
 
@@ -109,7 +112,7 @@ struct TokenTable: Sendable {
     }
 
     /// Bytes held, for memory reports.
-    var memoryFootprint: Int { arena.count * 2 + offsets.count * 8 + slots.count * 8 }
+    var memoryFootprint: Int { arena.count * 2 + spans.count * 8 + slots.count * 8 }
 }
 
 /// The trie's edges: (node, word id) → child node, in one open-addressing table whose slots hold

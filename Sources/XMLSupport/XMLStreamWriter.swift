@@ -18,8 +18,12 @@ public final class XMLStreamWriter {
     private var buffer: UnsafeMutablePointer<xmlBuffer>?
     private let sink: Sink
     private let displayPath: String
-    private var openElements: [String] = []
+    private var openCount = 0
     private let flushThreshold = 1 << 16
+    /// Buffers for passing short Swift strings to C NUL-terminated without a heap allocation
+    /// per call (small strings are not stored contiguously with a terminator).
+    private let scratchName = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private let scratchValue = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
     public init(displayPath: String, sink: @escaping Sink) throws {
@@ -35,10 +39,27 @@ public final class XMLStreamWriter {
     deinit {
         if let writer { xmlFreeTextWriter(writer) }
         if let buffer { xmlBufferFree(buffer) }
+        scratchName.deallocate()
+        scratchValue.deallocate()
     }
 
     /// The number of elements started and not yet ended.
-    public var depth: Int { openElements.count }
+    public var depth: Int { openCount }
+
+    /// Calls `body` with `string` as a NUL-terminated C string: copied into `scratch` when short,
+    /// else the string's own storage.
+    @inline(__always)
+    private func withChars(_ string: String, _ scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafePointer<xmlChar>) -> Int32) -> Int32 {
+        var copy = string
+        let done: Int32? = copy.withUTF8 { utf8 in
+            guard utf8.count < 256 else { return nil }
+            if let base = utf8.baseAddress { scratch.update(from: base, count: utf8.count) }
+            scratch[utf8.count] = 0
+            return body(UnsafePointer(scratch))
+        }
+        if let done { return done }
+        return string.withCString { body(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+    }
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
@@ -48,14 +69,19 @@ public final class XMLStreamWriter {
 
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        try check(xmlTextWriterStartElement(writer, qualifiedName), "<\(qualifiedName)>")
-        openElements.append(qualifiedName)
+        let writer = self.writer
+        try check(withChars(qualifiedName, scratchName) { xmlTextWriterStartElement(writer, $0) }, "<\(qualifiedName)>")
+        openCount += 1
     }
 
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        try check(xmlTextWriterWriteAttribute(writer, qualifiedName, value), "attribute \(qualifiedName)")
+        let writer = self.writer, scratchValue = self.scratchValue
+        let result = withChars(qualifiedName, scratchName) { name in
+            withChars(value, scratchValue) { xmlTextWriterWriteAttribute(writer, name, $0) }
+        }
+        try check(result, "attribute \(qualifiedName)")
     }
 
     /// Writes an attribute only when `value` is not nil.
@@ -67,7 +93,8 @@ public final class XMLStreamWriter {
     public func text(_ string: String) throws {
         guard !string.isEmpty else { return }
         try checkCharacters(string)
-        try check(xmlTextWriterWriteString(writer, string), "text")
+        let writer = self.writer
+        try check(withChars(string, scratchValue) { xmlTextWriterWriteString(writer, $0) }, "text")
         try flushIfNeeded()
     }
 
@@ -91,7 +118,7 @@ public final class XMLStreamWriter {
     }
 
     private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
-        guard string.unicodeScalars.contains(where: { !XMLCharacters.isAllowed($0) }) else { return (string, 0) }
+        guard XMLCharacters.containsDisallowed(string) else { return (string, 0) }
         var out = String.UnicodeScalarView()
         var replaced = 0
         for scalar in string.unicodeScalars {
@@ -117,20 +144,20 @@ public final class XMLStreamWriter {
 
     /// Ends the innermost open element (`<x/>` when it has no content).
     public func endElement() throws {
-        guard !openElements.isEmpty else {
+        guard openCount > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        openElements.removeLast()
+        openCount -= 1
         try check(xmlTextWriterEndElement(writer), "end tag")
         try flushIfNeeded()
     }
 
     /// Ends an element and never collapses it to `<x/>` (some tools want `<target></target>`).
     public func endElementWithClosingTag() throws {
-        guard !openElements.isEmpty else {
+        guard openCount > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        openElements.removeLast()
+        openCount -= 1
         try check(xmlTextWriterFullEndElement(writer), "end tag")
         try flushIfNeeded()
     }
@@ -145,7 +172,7 @@ public final class XMLStreamWriter {
 
     /// Closes every open element, ends the document and hands the remaining bytes to the sink.
     public func endDocument() throws {
-        while !openElements.isEmpty { try endElement() }
+        while openCount > 0 { try endElement() }
         try check(xmlTextWriterEndDocument(writer), "end of document")
         try flush()
     }
@@ -165,14 +192,16 @@ public final class XMLStreamWriter {
         if Int(xmlBufferLength(buffer)) >= flushThreshold { try flush() }
     }
 
-    private func check(_ result: Int32, _ what: String) throws {
+    @inline(__always)
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
         if result < 0 {
-            throw XMLError(location: .init(file: displayPath), message: "cannot write \(what)")
+            throw XMLError(location: .init(file: displayPath), message: "cannot write \(what())")
         }
     }
 
     /// XML 1.0 allows TAB, LF, CR and U+0020 and above, except U+FFFE and U+FFFF.
     private func checkCharacters(_ string: String) throws {
+        guard XMLCharacters.containsDisallowed(string) else { return }
         for scalar in string.unicodeScalars where !XMLCharacters.isAllowed(scalar) {
             let hex = String(scalar.value, radix: 16, uppercase: true)
             throw XMLError(location: .init(file: displayPath), message: "character U+\(hex) cannot appear in XML 1.0; encode it before writing")
@@ -188,5 +217,27 @@ public enum XMLCharacters {
         let v = scalar.value
         if v >= 0x20 { return v < 0xFFFE || v > 0xFFFF }
         return v == 0x9 || v == 0xA || v == 0xD
+    }
+
+    /// True when `string` holds a character XML 1.0 forbids: a scan of its UTF-8 bytes (C0
+    /// controls other than TAB, LF, CR; U+FFFE and U+FFFF), fast enough for every text node.
+    public static func containsDisallowed(_ string: String) -> Bool {
+        if let result = string.utf8.withContiguousStorageIfAvailable(scan) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer { scan($0) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 {
+                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
+            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 }

@@ -125,7 +125,11 @@ public final class XLIFF12Writer: DocumentWriter {
             try startGroup(info)
         case .unit(let unit):
             guard state == .file else { throw error("unit outside a file") }
-            try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            if XLIFF12Compatibility.needsRestoring(unit) {
+                try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            } else {
+                try writeUnit(unit)
+            }
         case .endGroup:
             guard state == .file, let group = groups.popLast() else { throw error("group ended twice") }
             if group.isBinary, !group.trailing.isEmpty {

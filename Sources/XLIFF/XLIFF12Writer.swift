@@ -1073,6 +1073,7 @@ public final class XLIFF12Writer: DocumentWriter {
     private func openMarker(_ m: Marker, allowID: Bool) throws {
         var attributes: [(String, String)] = []
         var mtype = m.type ?? "x-generic"
+        if mtype.hasPrefix(XLIFFStateMapping.subStatePrefix) { mtype.removeFirst(XLIFFStateMapping.subStatePrefix.count) }
         if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
         else if m.type == "generic" { mtype = "x-generic" }
         else if m.type == "comment" { mtype = "x-comment" }

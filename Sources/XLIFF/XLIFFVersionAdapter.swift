@@ -281,6 +281,17 @@ public struct XLIFFVersionAdapter {
         var out = content
         var openingByRID: [String: String] = [:]
         for i in out.runs.indices {
+            if case .marker(var m) = out.runs[i], let type = m.type {
+                // XLIFF 2 annotation types: generic, comment, term, or prefix:value.
+                if type == "protected" {
+                    m.type = "generic"
+                    if m.boundary == .start { m.translate = false }
+                } else if type != "generic" && type != "comment" && type != "term" && !type.contains(":") {
+                    m.type = XLIFFStateMapping.subStatePrefix + type
+                }
+                out.runs[i] = .marker(m)
+                continue
+            }
             guard case .code(var c) = out.runs[i] else { continue }
             if c.type == nil, let ctype = c.ctype {
                 switch ctype {

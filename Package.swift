@@ -85,7 +85,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
         ),
 
         // MARK: Command-line tool
@@ -170,8 +170,13 @@ let package = Package(
 // `swift build` and `swift test` never see them. See docs/fuzzing.md.
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
+        ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
+        ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
+        ("FuzzTBX", ["Terminology"]),
+        ("FuzzCSV", ["Terminology"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

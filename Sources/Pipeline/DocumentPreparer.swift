@@ -129,6 +129,19 @@ public final class DocumentPreparer {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
         let output = URL(fileURLWithPath: folder).appendingPathComponent(Self.outputName(for: input, format: format)).path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
+    /// and each file of a folder conversion). `protectedInputs` are never written over.
+    public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
+        try InputFile.checkReadable(input)
+        let format = try options.format ?? InputFormat.detect(path: input)
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String]) throws -> PreparedFile {
         let protected = protectedInputs + [input]
         if let sourceFormat = format.sourceFormat {
             return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected)

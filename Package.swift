@@ -70,7 +70,10 @@ let package = Package(
         // MARK: Alignment
         .target(
             name: "Alignment",
-            dependencies: ["TranslationModel", "Diagnostics"]
+            dependencies: ["TranslationModel", "Diagnostics"],
+            // The aligner's inner loops run ~25× slower unoptimised; the test suite aligns whole
+            // novels, so the module is optimised in debug builds too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // MARK: Pipeline (stages and the streaming driver)
@@ -82,7 +85,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
         ),
 
         // MARK: Command-line tool
@@ -133,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TMXTests",
-            dependencies: ["TMX", "TranslationModel", "TestSupport"]
+            dependencies: ["TMX", "TranslationModel", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "SegmentationTests",
@@ -145,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlignmentTests",
-            dependencies: ["Alignment", "TranslationModel", "TestSupport"]
+            dependencies: ["Alignment", "TranslationModel", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",
@@ -167,8 +170,13 @@ let package = Package(
 // `swift build` and `swift test` never see them. See docs/fuzzing.md.
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
+        ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
+        ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
+        ("FuzzTBX", ["Terminology"]),
+        ("FuzzCSV", ["Terminology"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

@@ -146,7 +146,7 @@ enum XLIFF2Text {
     /// True when `s` holds a character XML 1.0 cannot carry.
     @inline(__always)
     static func needsEncoding(_ s: String) -> Bool {
-        XMLCharacters.containsDisallowed(s)
+        !XMLCharacters.allAllowed(s)
     }
 
     /// `hex` value of `<cp>`: upper-case, at least four digits.

@@ -57,7 +57,11 @@ public final class XMLStreamReader {
     private let sink: LibXML2ErrorSink
     /// The element just reported was empty (`<x/>`): its end comes next, with no parser step.
     private var pendingEnd = false
-    private var nameCache = InternedNames()
+    /// Names, prefixes and namespace URIs by the address libxml2 interned them at: a small
+    /// direct-mapped table (a collision only costs a conversion), much cheaper than hashing.
+    private let cacheKeys: UnsafeMutablePointer<UnsafeRawPointer?>
+    private let cacheValues: UnsafeMutablePointer<String>
+    private static let cacheSize = 1024
     private var finished = false
     private var memory: UnsafeMutableBufferPointer<UInt8>?
 
@@ -66,6 +70,7 @@ public final class XMLStreamReader {
 
     /// Opens `path` for streaming. `displayPath` (default: `path`) is what errors name.
     public init(path: String, displayPath: String? = nil) throws {
+        (cacheKeys, cacheValues) = Self.makeCache()
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath ?? path)
         var st = stat()
@@ -83,6 +88,7 @@ public final class XMLStreamReader {
 
     /// Streams a document held in memory (used for small inputs and tests).
     public init(bytes: [UInt8], displayPath: String) throws {
+        (cacheKeys, cacheValues) = Self.makeCache()
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath)
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
@@ -106,7 +112,19 @@ public final class XMLStreamReader {
         xmlTextReaderSetStructuredErrorHandler(reader, libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
     }
 
+    private static func makeCache() -> (UnsafeMutablePointer<UnsafeRawPointer?>, UnsafeMutablePointer<String>) {
+        let keys = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: cacheSize)
+        keys.initialize(repeating: nil, count: cacheSize)
+        let values = UnsafeMutablePointer<String>.allocate(capacity: cacheSize)
+        values.initialize(repeating: "", count: cacheSize)
+        return (keys, values)
+    }
+
     deinit {
+        cacheKeys.deinitialize(count: Self.cacheSize)
+        cacheKeys.deallocate()
+        cacheValues.deinitialize(count: Self.cacheSize)
+        cacheValues.deallocate()
         if let reader { xmlFreeTextReader(reader) }
         if fd >= 0 { close(fd) }
         memory?.deallocate()
@@ -289,6 +307,7 @@ public final class XMLStreamReader {
             if line >= 65535 { line = max(line, Int(xmlTextReaderGetParserLineNumber(reader))) }
         }
         if xmlTextReaderHasAttributes(reader) == 1 {
+            attributes.reserveCapacity(Int(xmlTextReaderAttributeCount(reader)))
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 let attrName = currentName(reader)
                 let value = constString(xmlTextReaderConstValue(reader)) ?? ""
@@ -315,59 +334,21 @@ public final class XMLStreamReader {
 
     /// Names, prefixes and namespace URIs are interned in the reader's dictionary, so the same
     /// pointer always means the same string: convert each one once.
+    @inline(__always)
     private func cachedString(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
-        return nameCache.string(for: p)
+        let key = UnsafeRawPointer(p)
+        let slot = (Int(bitPattern: key) >> 4) & (Self.cacheSize - 1)
+        if cacheKeys[slot] == key { return cacheValues[slot] }
+        let s = String(cString: p)
+        cacheKeys[slot] = key
+        cacheValues[slot] = s
+        return s
     }
 
     private func constString(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
-    }
-}
-
-/// Strings for the names libxml2 interns in its dictionary, keyed by pointer: an open-addressing
-/// table with a multiplicative hash, much cheaper per lookup than a `Dictionary` (hashed with
-/// SipHash), since every element and attribute asks for up to three names.
-struct InternedNames {
-    private var keys: [UInt] = Array(repeating: 0, count: 256)
-    private var values: [String] = Array(repeating: "", count: 256)
-    private var count = 0
-
-    mutating func string(for p: UnsafePointer<xmlChar>) -> String {
-        let key = UInt(bitPattern: p)
-        var mask = keys.count - 1
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { break }
-            i = (i + 1) & mask
-        }
-        let s = String(cString: p)
-        if (count + 1) * 2 > keys.count {
-            grow()
-            mask = keys.count - 1
-            i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while keys[i] != 0 { i = (i + 1) & mask }
-        }
-        keys[i] = key
-        values[i] = s
-        count += 1
-        return s
-    }
-
-    private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: "", count: oldKeys.count * 2)
-        let mask = keys.count - 1
-        for (k, v) in zip(oldKeys, oldValues) where k != 0 {
-            var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while keys[i] != 0 { i = (i + 1) & mask }
-            keys[i] = k
-            values[i] = v
-        }
     }
 }
 

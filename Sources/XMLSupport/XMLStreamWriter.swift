@@ -20,10 +20,6 @@ public final class XMLStreamWriter {
     private let displayPath: String
     private var openCount = 0
     private let flushThreshold = 1 << 16
-    /// Buffers for passing short Swift strings to C NUL-terminated without a heap allocation
-    /// per call (small strings are not stored contiguously with a terminator).
-    private let scratchName = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    private let scratchValue = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
     public init(displayPath: String, sink: @escaping Sink) throws {
@@ -39,27 +35,10 @@ public final class XMLStreamWriter {
     deinit {
         if let writer { xmlFreeTextWriter(writer) }
         if let buffer { xmlBufferFree(buffer) }
-        scratchName.deallocate()
-        scratchValue.deallocate()
     }
 
     /// The number of elements started and not yet ended.
     public var depth: Int { openCount }
-
-    /// Calls `body` with `string` as a NUL-terminated C string: copied into `scratch` when short,
-    /// else the string's own storage.
-    @inline(__always)
-    private func withChars(_ string: String, _ scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafePointer<xmlChar>) -> Int32) -> Int32 {
-        var copy = string
-        let done: Int32? = copy.withUTF8 { utf8 in
-            guard utf8.count < 256 else { return nil }
-            if let base = utf8.baseAddress { scratch.update(from: base, count: utf8.count) }
-            scratch[utf8.count] = 0
-            return body(UnsafePointer(scratch))
-        }
-        if let done { return done }
-        return string.withCString { body(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
-    }
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
@@ -67,21 +46,36 @@ public final class XMLStreamWriter {
         // libxml2 ends the declaration with a newline itself.
     }
 
+    // Strings reach libxml2 through `withCString`: a Swift string passed straight as a C
+    // argument is copied to the heap when it is small (most names and values are), and this
+    // writer is on the hot path of every conversion.
+
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        let writer = self.writer
-        try check(withChars(qualifiedName, scratchName) { xmlTextWriterStartElement(writer, $0) }, "<\(qualifiedName)>")
+        let r = qualifiedName.withCString { xmlTextWriterStartElement(writer, Self.xml($0)) }
+        try check(r, "<\(qualifiedName)>")
+        openCount += 1
+    }
+
+    /// Starts an element whose name is a literal (no conversion at all).
+    public func startElement(_ qualifiedName: StaticString) throws {
+        let r = xmlTextWriterStartElement(writer, qualifiedName.utf8Start)
+        try check(r, "<\(qualifiedName)>")
         openCount += 1
     }
 
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        let writer = self.writer, scratchValue = self.scratchValue
-        let result = withChars(qualifiedName, scratchName) { name in
-            withChars(value, scratchValue) { xmlTextWriterWriteAttribute(writer, name, $0) }
-        }
-        try check(result, "attribute \(qualifiedName)")
+        let r = qualifiedName.withCString { n in value.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
+        try check(r, "attribute \(qualifiedName)")
+    }
+
+    /// Writes an attribute whose name is a literal.
+    public func attribute(_ qualifiedName: StaticString, _ value: String) throws {
+        try checkCharacters(value)
+        let r = value.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
+        try check(r, "attribute \(qualifiedName)")
     }
 
     /// Writes an attribute only when `value` is not nil.
@@ -93,8 +87,8 @@ public final class XMLStreamWriter {
     public func text(_ string: String) throws {
         guard !string.isEmpty else { return }
         try checkCharacters(string)
-        let writer = self.writer
-        try check(withChars(string, scratchValue) { xmlTextWriterWriteString(writer, $0) }, "text")
+        let r = string.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
+        try check(r, "text")
         try flushIfNeeded()
     }
 
@@ -104,7 +98,8 @@ public final class XMLStreamWriter {
     public func text(_ string: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
         guard !string.isEmpty else { return 0 }
         let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
-        try check(xmlTextWriterWriteString(writer, clean), "text")
+        let r = clean.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
+        try check(r, "text")
         try flushIfNeeded()
         return replaced
     }
@@ -113,12 +108,22 @@ public final class XMLStreamWriter {
     @discardableResult
     public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
         let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
-        try check(xmlTextWriterWriteAttribute(writer, qualifiedName, clean), "attribute \(qualifiedName)")
+        let r = qualifiedName.withCString { n in clean.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
+        try check(r, "attribute \(qualifiedName)")
+        return replaced
+    }
+
+    /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.
+    @discardableResult
+    public func attribute(_ qualifiedName: StaticString, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        let r = clean.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
+        try check(r, "attribute \(qualifiedName)")
         return replaced
     }
 
     private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
-        guard XMLCharacters.containsDisallowed(string) else { return (string, 0) }
+        guard !XMLCharacters.allAllowed(string) else { return (string, 0) }
         var out = String.UnicodeScalarView()
         var replaced = 0
         for scalar in string.unicodeScalars {
@@ -127,19 +132,39 @@ public final class XMLStreamWriter {
         return (String(out), replaced)
     }
 
+    @inline(__always)
+    private static func xml(_ p: UnsafePointer<CChar>) -> UnsafePointer<xmlChar> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: xmlChar.self)
+    }
+
+    /// Writes a line break followed by `spaces` spaces, as is (indentation between elements;
+    /// never call it inside text, where it would change the content).
+    public func newline(indent spaces: Int) throws {
+        let count = 1 + min(max(spaces, 0), Self.blanks.count - 2)
+        let r = Self.blanks.withUnsafeBufferPointer { buf in
+            xmlTextWriterWriteRawLen(writer, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: xmlChar.self), Int32(count))
+        }
+        try check(r, "indentation")
+    }
+
+    /// "\n" and 128 spaces: the source of every indentation.
+    private static let blanks: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128) + [0]
+
     /// Writes a comment (`--` inside is refused, as XML requires).
     public func comment(_ string: String) throws {
         if string.contains("--") || string.hasSuffix("-") {
             throw XMLError(location: .init(file: displayPath), message: "a comment cannot contain '--' or end with '-'")
         }
         try checkCharacters(string)
-        try check(xmlTextWriterWriteComment(writer, string), "comment")
+        let r = string.withCString { xmlTextWriterWriteComment(writer, Self.xml($0)) }
+        try check(r, "comment")
     }
 
     /// Writes a processing instruction.
     public func processingInstruction(target: String, data: String) throws {
         try checkCharacters(data)
-        try check(xmlTextWriterWritePI(writer, target, data), "processing instruction")
+        let r = target.withCString { t in data.withCString { d in xmlTextWriterWritePI(writer, Self.xml(t), Self.xml(d)) } }
+        try check(r, "processing instruction")
     }
 
     /// Ends the innermost open element (`<x/>` when it has no content).
@@ -187,11 +212,13 @@ public final class XMLStreamWriter {
         xmlBufferEmpty(buffer)
     }
 
+    @inline(__always)
     private func flushIfNeeded() throws {
         guard let buffer else { return }
         if Int(xmlBufferLength(buffer)) >= flushThreshold { try flush() }
     }
 
+    /// Throws when libxml2 reports a failure; the description is built only then.
     @inline(__always)
     private func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
         if result < 0 {
@@ -200,8 +227,9 @@ public final class XMLStreamWriter {
     }
 
     /// XML 1.0 allows TAB, LF, CR and U+0020 and above, except U+FFFE and U+FFFF.
+    @inline(__always)
     private func checkCharacters(_ string: String) throws {
-        guard XMLCharacters.containsDisallowed(string) else { return }
+        guard !XMLCharacters.allAllowed(string) else { return }
         for scalar in string.unicodeScalars where !XMLCharacters.isAllowed(scalar) {
             let hex = String(scalar.value, radix: 16, uppercase: true)
             throw XMLError(location: .init(file: displayPath), message: "character U+\(hex) cannot appear in XML 1.0; encode it before writing")
@@ -219,11 +247,11 @@ public enum XMLCharacters {
         return v == 0x9 || v == 0xA || v == 0xD
     }
 
-    /// True when `string` holds a character XML 1.0 forbids: a scan of its UTF-8 bytes (C0
-    /// controls other than TAB, LF, CR; U+FFFE and U+FFFF), fast enough for every text node.
-    public static func containsDisallowed(_ string: String) -> Bool {
-        if let result = string.utf8.withContiguousStorageIfAvailable(scan) { return result }
-        return Array(string.utf8).withUnsafeBufferPointer { scan($0) }
+    /// True when every character of `string` is allowed: one pass over its UTF-8 bytes, where
+    /// only C0 controls and U+FFFE/U+FFFF (`EF BF BE`/`EF BF BF`) can be refused.
+    public static func allAllowed(_ string: String) -> Bool {
+        if let fast = string.utf8.withContiguousStorageIfAvailable({ scan($0) }) { return fast }
+        return string.unicodeScalars.allSatisfy(isAllowed)
     }
 
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -232,12 +260,12 @@ public enum XMLCharacters {
         while i < n {
             let b = bytes[i]
             if b < 0x20 {
-                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
+                if b != 0x9 && b != 0xA && b != 0xD { return false }
             } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
-                return true
+                return false
             }
             i += 1
         }
-        return false
+        return true
     }
 }

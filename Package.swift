@@ -71,7 +71,10 @@ let package = Package(
         // MARK: Alignment
         .target(
             name: "Alignment",
-            dependencies: ["TranslationModel", "Diagnostics"]
+            dependencies: ["TranslationModel", "Diagnostics"],
+            // The aligner's inner loops run ~25× slower unoptimised; the test suite aligns whole
+            // novels, so the module is optimised in debug builds too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // MARK: Pipeline (stages and the streaming driver)
@@ -83,7 +86,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
         ),
 
         // MARK: Command-line tool
@@ -114,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XMLSupportTests",
-            dependencies: ["XMLSupport", "TestSupport"]
+            dependencies: ["XMLSupport", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "FileAccessTests",
@@ -130,11 +133,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FormatsTests",
-            dependencies: ["Formats", "TranslationModel", "TestSupport"]
+            dependencies: ["Formats", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "TMXTests",
-            dependencies: ["TMX", "TranslationModel", "TestSupport"]
+            dependencies: ["TMX", "TranslationModel", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "SegmentationTests",
@@ -146,11 +149,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AlignmentTests",
-            dependencies: ["Alignment", "TranslationModel", "TestSupport"]
+            dependencies: ["Alignment", "TranslationModel", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "BatchTests",
@@ -168,8 +171,13 @@ let package = Package(
 // `swift build` and `swift test` never see them. See docs/fuzzing.md.
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
+        ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
+        ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
+        ("FuzzTBX", ["Terminology"]),
+        ("FuzzCSV", ["Terminology"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

@@ -125,7 +125,11 @@ public final class XLIFF12Writer: DocumentWriter {
             try startGroup(info)
         case .unit(let unit):
             guard state == .file else { throw error("unit outside a file") }
-            try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            if XLIFF12Compatibility.needsRestoring(unit) {
+                try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            } else {
+                try writeUnit(unit)
+            }
         case .endGroup:
             guard state == .file, let group = groups.popLast() else { throw error("group ended twice") }
             if group.isBinary, !group.trailing.isEmpty {
@@ -166,27 +170,43 @@ public final class XLIFF12Writer: DocumentWriter {
     private func newline() throws {
         guard options.indent else { return }
         if !hasChildLines.isEmpty { hasChildLines[hasChildLines.count - 1] = true }
-        try xml.text(Self.indentation(depth))
+        try xml.newline(indent: 2 * depth)
     }
 
-    private static let indents: [String] = (0..<32).map { "\n" + String(repeating: "  ", count: $0) }
-    private static func indentation(_ depth: Int) -> String { depth < indents.count ? indents[depth] : indents[indents.count - 1] }
 
     /// Opens an element with XLIFF attributes and foreign ones, declaring namespaces as needed.
     private func open(_ name: String, _ attributes: [(String, String)], extensions: [ExtensionAttribute] = [], indent: Bool = true) throws {
         if indent { try newline() }
         try xml.startElement(name)
+        opened()
+        for (n, v) in attributes { try attribute(n, v) }
+        try foreign(extensions)
+    }
+
+    /// Starts an element named by a literal (the hot path: no string conversion).
+    @inline(__always)
+    private func begin(_ name: StaticString, indent: Bool = true) throws {
+        if indent { try newline() }
+        try xml.startElement(name)
+        opened()
+    }
+
+    @inline(__always)
+    private func opened() {
         depth += 1
         hasChildLines.append(false)
-        var undo: [(prefix: String, previous: String?)] = []
-        var foreign: [(String, String)] = []
-        for a in extensions {
+        bindingUndo.append([])
+    }
+
+    /// Writes foreign-namespace attributes of the element just started, declaring their namespaces.
+    private func foreign(_ attributes: [ExtensionAttribute]) throws {
+        guard !attributes.isEmpty else { return }
+        var undo = bindingUndo.removeLast()
+        defer { bindingUndo.append(undo) }
+        for a in attributes {
             guard let qname = try qualifiedAttributeName(a, undo: &undo) else { continue }
-            foreign.append((qname, a.value))
+            try attribute(qname, a.value)
         }
-        bindingUndo.append(undo)
-        for (n, v) in attributes { try attribute(n, v) }
-        for (n, v) in foreign { try attribute(n, v) }
     }
 
     /// Text as XML 1.0 can hold it: a control character (possible in XLIFF 2 through `<cp>`,
@@ -198,6 +218,13 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     private func attribute(_ name: String, _ value: String) throws {
+        if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
+    }
+
+    @inline(__always)
+    private func attribute(_ name: StaticString, _ value: String) throws {
         if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
             warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
         }
@@ -349,6 +376,8 @@ public final class XLIFF12Writer: DocumentWriter {
         bindingUndo.append(undo)
         for (n, v) in attributes { try attribute(n, v) }
         try writeExtensionElements(info.extensions.elements, context: "xliff")
+        if !info.notes.isEmpty { warn("doc-notes", "notes on the whole document (XLIFF 2.2) have no XLIFF 1.2 equivalent; not written") }
+        if !info.metadata.isEmpty { warn("doc-meta", "metadata on the whole document (XLIFF 2.2) has no XLIFF 1.2 equivalent; not written") }
         state = .document
     }
 
@@ -359,7 +388,8 @@ public final class XLIFF12Writer: DocumentWriter {
         contextGroupNames.removeAll(keepingCapacity: true)
         toolIDs = Set(info.tools.map(\.id))
         phaseNames = Self.phaseNames(in: info.xliff12HeaderElements)
-        fileSpace = info.preserveSpace
+        // XLIFF 1.2 has no xml:space on <xliff>: a document-wide value is said on each file.
+        fileSpace = info.preserveSpace ?? document?.preserveSpace
         let doc = document!
         fileSourceLanguage = info.sourceLanguage ?? doc.sourceLanguage
         fileTargetLanguage = info.targetLanguage ?? doc.targetLanguage
@@ -371,7 +401,8 @@ public final class XLIFF12Writer: DocumentWriter {
         attributes.append(("source-language", fileSourceLanguage.isEmpty ? "und" : fileSourceLanguage))
         attributes.append(("datatype", fixedValue(info.datatype ?? "x-undefined", in: XLIFF12.datatypes, attribute: "datatype")))
         if let t = fileTargetLanguage { attributes.append(("target-language", t)) }
-        if let space = info.preserveSpace { attributes.append(("xml:space", space ? "preserve" : "default")) }
+        if let space = fileSpace { attributes.append(("xml:space", space ? "preserve" : "default")) }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
         if options.keepExtensions, !info.id.isEmpty, !(info.id.hasPrefix("f") && Int(info.id.dropFirst()) != nil) {
             attributes.append(("id", info.id))
         }
@@ -457,6 +488,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let a = checkedAttribute(name, value, allowed: allowed, element: info.binaryUnit == nil ? "group" : "bin-unit") { attributes.append(a) }
         }
         if info.canResegment != nil { warn("group-canResegment", "canResegment on a group has no XLIFF 1.2 equivalent; not written") }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
         try open(info.binaryUnit == nil ? "group" : "bin-unit", attributes, extensions: info.extensions.attributes)
         if let binary = info.binaryUnit {
             try writeExtensionElement(binary.source, context: "bin-unit")
@@ -585,109 +617,143 @@ public final class XLIFF12Writer: DocumentWriter {
 
     private func writeUnit(_ unit: Unit) throws {
         let inheritedTranslate = groups.last?.translate ?? true
-        let inheritedSpace = groups.reversed().lazy.compactMap(\.preserveSpace).first ?? fileSpace
-        var attributes: [(String, String)] = [("id", uniqueUnitID(unit.id))]
-        if let n = unit.name { attributes.append(("resname", n)) }
-        if let t = unit.type { attributes.append(("restype", fixedValue(t, in: XLIFF12.restypes, attribute: "restype"))) }
-        if unit.translate != inheritedTranslate { attributes.append(("translate", unit.translate ? "yes" : "no")) }
-        if let a = unit.approved { attributes.append(("approved", a ? "yes" : "no")) }
-        if let s = unit.preserveSpace, s != inheritedSpace { attributes.append(("xml:space", s ? "preserve" : "default")) }
-        for (name, value) in unit.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
-            if let a = checkedAttribute(name, value, allowed: XLIFF12.unitAttributes, element: "trans-unit") { attributes.append(a) }
+        let inheritedSpace = groups.isEmpty ? fileSpace : (groups.reversed().lazy.compactMap(\.preserveSpace).first ?? fileSpace)
+        try begin("trans-unit")
+        try attribute("id", uniqueUnitID(unit.id))
+        if let n = unit.name { try attribute("resname", n) }
+        if let t = unit.type { try attribute("restype", fixedValue(t, in: XLIFF12.restypes, attribute: "restype")) }
+        if unit.translate != inheritedTranslate { try attribute("translate", unit.translate ? "yes" : "no") }
+        if let a = unit.approved { try attribute("approved", a ? "yes" : "no") }
+        if let s = unit.preserveSpace, s != inheritedSpace { try attribute("xml:space", s ? "preserve" : "default") }
+        if !unit.xliff12Attributes.isEmpty {
+            for (name, value) in unit.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.unitAttributes, element: "trans-unit") { try attribute(a.0, a.1) }
+            }
         }
+        try foreign(unit.extensions.attributes)
         if unit.canResegment == false { warn("canResegment", "canResegment=\"no\" has no XLIFF 1.2 equivalent; not written") }
         if !unit.glossary.isEmpty { warn("glossary", "glossary entries have no XLIFF 1.2 equivalent; not written (unit '\(unit.id)')") }
-        try open("trans-unit", attributes, extensions: unit.extensions.attributes)
+        if unit.sourceDirection != nil || unit.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
 
-        let segments = unit.segments
-        let segmented = unit.parts.count > 1 || segments.first?.id != nil || segments.isEmpty
         let markup = unit.xliff12Markup
-        // <source>
+        let parts = unit.parts
+        // The common case, one segment without an id: plain <source> and <target>.
+        if parts.count == 1, case .segment(let only) = parts[0], only.id == nil {
+            try writeSource(only.source, attributes: markup.sourceAttributes)
+            let state = XLIFFStateMapping.xliff12State(of: only).map { validState($0, fallback: only.state) }
+            if only.target != nil || state != nil || only.stateQualifier != nil || !markup.targetAttributes.isEmpty {
+                try beginTarget(language: only.target?.language, state: state, qualifier: only.stateQualifier, markup: markup)
+                if let t = only.target {
+                    if t.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
+                    try writeContent([.runs(t.runs)], isTarget: true)
+                }
+                try close(indent: false)
+            }
+            if only.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+            try writeUnitTail(unit, mids: [])
+            return
+        }
+
+        // Segmented: <source> is the whole text, <seg-source> marks the segments by mid.
         var source = Content()
-        if let kept = markup.unsegmentedSource, segmented {
+        if let kept = markup.unsegmentedSource {
             source = kept
         } else {
-            for part in unit.parts { source.append(contentsOf: part.source) }
-            source.language = unit.parts.lazy.compactMap { $0.source.language }.first
+            for part in parts { source.append(contentsOf: part.source) }
+            source.language = parts.lazy.compactMap { $0.source.language }.first
         }
-        var sourceAttributes: [(String, String)] = []
-        if let l = source.language { sourceAttributes.append(("xml:lang", l)) }
-        try open("source", sourceAttributes, extensions: markup.sourceAttributes)
-        try writeContent([.runs(source.runs)])
+        try writeSource(source, attributes: markup.sourceAttributes)
+        var mids: [String] = []
+        var used = Set<String>()
+        var segments: [Segment] = []
+        for part in parts {
+            guard case .segment(let s) = part else { continue }
+            segments.append(s)
+            var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segments.count)
+            while used.contains(mid) { mid += "_\(segments.count)" }
+            used.insert(mid)
+            mids.append(mid)
+            if s.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+        }
+        try begin("seg-source", indent: true)
+        if let l = markup.segmentedSourceLanguage { try attribute("xml:lang", l) }
+        try foreign(markup.segmentedSourceAttributes)
+        var pieces: [ContentPiece] = []
+        var i = 0
+        for part in parts {
+            switch part {
+            case .segment(let s):
+                pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: s.source.runs))
+                i += 1
+            case .ignorable(let ig):
+                pieces.append(.runs(ig.source.runs))
+            }
+        }
+        try writeContent(pieces)
         try close(indent: false)
 
-        // Segment ids must be unique mids; a segment without one gets its position.
-        var mids: [String] = []
-        if segmented {
-            var used = Set<String>()
-            var n = 0
-            for part in unit.parts {
-                guard case .segment(let s) = part else { continue }
-                n += 1
-                var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(n)
-                while used.contains(mid) { mid += "_\(n)" }
-                used.insert(mid)
-                mids.append(mid)
-            }
-            var segAttributes: [(String, String)] = []
-            if let l = markup.segmentedSourceLanguage { segAttributes.append(("xml:lang", l)) }
-            try open("seg-source", segAttributes, extensions: markup.segmentedSourceAttributes)
-            var pieces: [ContentPiece] = []
-            var i = 0
-            for part in unit.parts {
-                switch part {
-                case .segment(let s):
-                    pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: s.source.runs))
-                    i += 1
-                case .ignorable(let ig):
-                    pieces.append(.runs(ig.source.runs))
-                }
-            }
-            try writeContent(pieces)
-            try close(indent: false)
-        }
-
-        // <target>
         let hasTarget = segments.contains { $0.target != nil }
         let stateValue = targetState(of: segments, unitID: unit.id)
         let qualifier = segments.lazy.compactMap(\.stateQualifier).first
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
-            var attributes: [(String, String)] = []
-            let language = unit.parts.lazy.compactMap { $0.target?.language }.first
-            if let l = language { attributes.append(("xml:lang", l)) }
-            if let s = stateValue { attributes.append(("state", s)) }
-            if let q = qualifier { attributes.append(("state-qualifier", fixedValue(q, in: XLIFF12.stateQualifiers, attribute: "state-qualifier"))) }
-            for (name, value) in markup.targetAttributes.sorted(by: { $0.key < $1.key }) {
-                if let a = checkedAttribute(name, value, allowed: XLIFF12.targetAttributes, element: "target") { attributes.append(a) }
-            }
-            try open("target", attributes, extensions: markup.targetExtensionAttributes)
-            if segmented {
-                var pieces: [ContentPiece] = []
-                var i = 0
-                for part in unit.parts {
-                    switch part {
-                    case .segment(let s):
-                        if let t = s.target { pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: t.runs)) }
-                        i += 1
-                    case .ignorable(let ig):
-                        if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
-                    }
+            let language = parts.lazy.compactMap { $0.target?.language }.first
+            try beginTarget(language: language, state: stateValue, qualifier: qualifier, markup: markup)
+            pieces.removeAll(keepingCapacity: true)
+            i = 0
+            for part in parts {
+                switch part {
+                case .segment(let s):
+                    if let t = s.target { pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: t.runs)) }
+                    i += 1
+                case .ignorable(let ig):
+                    if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
+                    if ig.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
-                try writeContent(pieces, isTarget: true)
-            } else if let t = segments.first?.target {
-                try writeContent([.runs(t.runs)], isTarget: true)
             }
+            try writeContent(pieces, isTarget: true)
             try close(indent: false)
         }
+        try writeUnitTail(unit, mids: Set(mids))
+    }
 
+    private func writeSource(_ source: Content, attributes: [ExtensionAttribute]) throws {
+        try begin("source")
+        if let l = source.language { try attribute("xml:lang", l) }
+        try foreign(attributes)
+        if source.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
+        try writeContent([.runs(source.runs)])
+        try close(indent: false)
+    }
+
+    private func beginTarget(language: String?, state: String?, qualifier: String?, markup: XLIFF12UnitMarkup) throws {
+        try begin("target")
+        if let l = language { try attribute("xml:lang", l) }
+        if let s = state { try attribute("state", s) }
+        if let q = qualifier { try attribute("state-qualifier", fixedValue(q, in: XLIFF12.stateQualifiers, attribute: "state-qualifier")) }
+        if !markup.targetAttributes.isEmpty {
+            for (name, value) in markup.targetAttributes.sorted(by: { $0.key < $1.key }) {
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.targetAttributes, element: "target") { try attribute(a.0, a.1) }
+            }
+        }
+        try foreign(markup.targetExtensionAttributes)
+    }
+
+    /// Context groups, count groups, notes, candidates and foreign elements, then `</trans-unit>`.
+    private func writeUnitTail(_ unit: Unit, mids: Set<String>) throws {
         for m in unit.metadata { try writeContextGroup(m) }
-        for e in markup.elements { try writeExtensionElement(e, context: "trans-unit") }
+        for e in unit.xliff12Markup.elements { try writeExtensionElement(e, context: "trans-unit") }
         for n in unit.notes { try writeNote(n) }
-        let writtenMids = Set(mids)
-        for m in unit.matches { try writeAltTrans(m, mids: writtenMids, unitID: unit.id) }
-        try writeExtensionElements(unit.extensions.elements, context: "trans-unit")
+        for m in unit.matches { try writeAltTrans(m, mids: mids, unitID: unit.id) }
+        if !unit.extensions.elements.isEmpty { try writeExtensionElements(unit.extensions.elements, context: "trans-unit") }
         try close()
-        try xml.flushIfLarge()
+    }
+
+    /// A 1.2 state value the schema accepts.
+    private func validState(_ value: String, fallback: SegmentState?) -> String {
+        if XLIFF12.isValid(value, in: XLIFF12.states) { return value }
+        let fixed = fallback.map(XLIFFStateMapping.canonicalXLIFF12State(for:)) ?? "x-" + value
+        warn("state:\(value)", "state=\"\(value)\" is not an XLIFF 1.2 value: written as \"\(fixed)\"", code: "xliff12.repaired")
+        return fixed
     }
 
     /// The `state` of `<target>`: XLIFF 1.2 has one per target, the model one per segment.
@@ -711,29 +777,24 @@ public final class XLIFF12Writer: DocumentWriter {
             value = values.min(by: { rank($0) < rank($1) })!
             warn("segment-states", "segments of trans-unit '\(unitID)' have different states; XLIFF 1.2 holds one per target: '\(value)' written", code: "xliff12.not-written")
         }
-        if !XLIFF12.isValid(value, in: XLIFF12.states) {
-            let fixed = segments.lazy.compactMap(\.state).first.map(XLIFFStateMapping.canonicalXLIFF12State(for:)) ?? "x-" + value
-            warn("state:\(value)", "state=\"\(value)\" is not an XLIFF 1.2 value: written as \"\(fixed)\"", code: "xliff12.repaired")
-            value = fixed
-        }
-        return value
+        return validState(value, fallback: segments.lazy.compactMap(\.state).first)
     }
 
     // MARK: - Notes, candidates, context
 
     private func writeNote(_ note: Note) throws {
-        var attributes: [(String, String)] = []
-        if let l = note.language { attributes.append(("xml:lang", l)) }
+        try begin("note")
+        if let l = note.language { try attribute("xml:lang", l) }
         if let p = note.priority {
-            if (1...10).contains(p) { attributes.append(("priority", String(p))) }
+            if (1...10).contains(p) { try attribute("priority", String(p)) }
             else { warn("note-priority", "note priority \(p) is outside 1–10: not written", code: "xliff12.repaired") }
         }
-        if let f = note.from { attributes.append(("from", f)) }
-        if let a = note.appliesTo { attributes.append(("annotates", a.rawValue)) }
+        if let f = note.from { try attribute("from", f) }
+        if let a = note.appliesTo { try attribute("annotates", a.rawValue) }
         if note.category != nil { warn("note-category", "note categories have no XLIFF 1.2 equivalent; not written") }
         if note.id != nil { warn("note-id", "note ids have no XLIFF 1.2 equivalent; not written") }
+        if note.ref != nil { warn("note-ref", "note references (ref) have no XLIFF 1.2 equivalent; not written") }
         if !note.extensionAttributes.isEmpty { warn("note-attributes", "attributes on <note> beyond XLIFF 1.2's are not written") }
-        try open("note", attributes)
         try writeText(note.text)
         try close(indent: false)
     }
@@ -870,6 +931,20 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Writes inline content. `isTarget`: the content of a `<target>`, where a `<mrk>` that is a
     /// direct child may carry a `mid` only if it names a `<seg-source>` segment (the schema's keyref).
     private func writeContent(_ pieces: [ContentPiece], isTarget: Bool = false) throws {
+        // Fast path: text and standalone codes only, nothing to nest.
+        if pieces.count == 1, case .runs(let runs) = pieces[0], !runs.contains(where: Self.needsNesting) {
+            var codeIndex = 0
+            for run in runs {
+                switch run {
+                case .text(let t): try writeText(t)
+                case .code(let c):
+                    codeIndex += 1
+                    try writeCode(c, form: .element, fallbackID: String(codeIndex))
+                case .marker: break
+                }
+            }
+            return
+        }
         var tokens: [Token] = []
         for piece in pieces {
             switch piece {
@@ -881,11 +956,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 tokens.append(.segmentEnd)
             }
         }
-        // Fast path: plain text.
-        if tokens.count == 1, case .text(let t) = tokens[0] {
-            try writeText(t)
-            return
-        }
+
         let forms = nestingForms(tokens)
         var codeIndex = 0
         var level = 0
@@ -919,6 +990,15 @@ public final class XLIFF12Writer: DocumentWriter {
                 if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
                 try writeCode(c, form: forms[i], fallbackID: String(codeIndex))
             }
+        }
+    }
+
+    @inline(__always)
+    private static func needsNesting(_ run: Run) -> Bool {
+        switch run {
+        case .text: return false
+        case .code(let c): return c.kind != .standalone
+        case .marker: return true
         }
     }
 
@@ -993,6 +1073,7 @@ public final class XLIFF12Writer: DocumentWriter {
     private func openMarker(_ m: Marker, allowID: Bool) throws {
         var attributes: [(String, String)] = []
         var mtype = m.type ?? "x-generic"
+        if mtype.hasPrefix(XLIFFStateMapping.subStatePrefix) { mtype.removeFirst(XLIFFStateMapping.subStatePrefix.count) }
         if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
         else if m.type == "generic" { mtype = "x-generic" }
         else if m.type == "comment" { mtype = "x-comment" }
@@ -1029,39 +1110,46 @@ public final class XLIFF12Writer: DocumentWriter {
             else if c.xliff12Element == .it { element = .it }
             else { element = .ex }
         }
-        var attributes: [(String, String)] = [("id", id)]
-        if element == .it { attributes.append(("pos", c.kind == .closing ? "close" : "open")) }
+        if element == .g {
+            try begin("g", indent: false)
+        } else {
+            try xml.startElement(Self.elementName(element))
+            opened()
+        }
+        try attribute("id", id)
+        if element == .it { try attribute("pos", c.kind == .closing ? "close" : "open") }
         if let ctype = c.ctype ?? Self.ctype(type: c.type, subType: c.subType) {
             switch element {
-            case .x, .ph: attributes.append(("ctype", Self.validCtype(ctype, in: XLIFF12.placeholderCtypes)))
-            case .g, .bx, .bpt, .it: attributes.append(("ctype", Self.validCtype(ctype, in: XLIFF12.delimiterCtypes)))
+            case .x, .ph: try attribute("ctype", Self.validCtype(ctype, in: XLIFF12.placeholderCtypes))
+            case .g, .bx, .bpt, .it: try attribute("ctype", Self.validCtype(ctype, in: XLIFF12.delimiterCtypes))
             case .ex, .ept: break
             }
         }
-        if let e = c.equivalent { attributes.append(("equiv-text", e)) }
-        if let x = c.subFlows { attributes.append(("xid", x)) }
-        if !c.canCopy, element == .g || element == .x || element == .bx { attributes.append(("clone", "no")) }
-        for (name, value) in c.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
-            switch (name, element) {
-            case ("rid", .bx), ("rid", .ex), ("rid", .bpt), ("rid", .ept), ("rid", .it):
-                if Self.isNMTOKEN(value) { attributes.append((name, value)) }
-            case ("crc", .ph), ("crc", .bpt), ("crc", .ept), ("crc", .it): attributes.append((name, value))
-            case ("assoc", .ph): if ["preceding", "following", "both"].contains(value) { attributes.append((name, value)) }
-            case ("pos", _): break
-            default:
-                if options.keepExtensions { attributes.append((name, value)) }
-                else { warn("code-attr:\(name)", "attribute '\(name)' on <\(element.rawValue)> left out: XLIFF 1.2 strict does not define it there", code: "xliff12.extension-dropped") }
+        if let e = c.equivalent { try attribute("equiv-text", e) }
+        if let x = c.subFlows { try attribute("xid", x) }
+        if !c.canCopy, element == .g || element == .x || element == .bx { try attribute("clone", "no") }
+        if !c.xliff12Attributes.isEmpty {
+            for (name, value) in c.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+                switch (name, element) {
+                case ("rid", .bx), ("rid", .ex), ("rid", .bpt), ("rid", .ept), ("rid", .it):
+                    if Self.isNMTOKEN(value) { try attribute(name, value) }
+                case ("crc", .ph), ("crc", .bpt), ("crc", .ept), ("crc", .it): try attribute(name, value)
+                case ("assoc", .ph): if ["preceding", "following", "both"].contains(value) { try attribute(name, value) }
+                case ("pos", _): break
+                default:
+                    if options.keepExtensions { try attribute(name, value) }
+                    else { warn("code-attr:\(name)", "attribute '\(name)' on <\(element.rawValue)> left out: XLIFF 1.2 strict does not define it there", code: "xliff12.extension-dropped") }
+                }
             }
         }
+        try foreign(c.extensionAttributes)
         if !c.canDelete { warn("canDelete", "canDelete=\"no\" on inline codes has no XLIFF 1.2 equivalent; not written") }
         if c.canReorder != .yes { warn("canReorder", "canReorder on inline codes has no XLIFF 1.2 equivalent; not written") }
         if c.display != nil { warn("disp", "display text (disp) of inline codes has no XLIFF 1.2 equivalent; not written") }
         if c.copyOf != nil { warn("copyOf", "copyOf on inline codes has no XLIFF 1.2 equivalent; not written") }
-        if element == .g {
-            try open("g", attributes, extensions: c.extensionAttributes, indent: false)
-            return
-        }
-        try open(element.rawValue, attributes, extensions: c.extensionAttributes, indent: false)
+        if c.canOverlap != nil { warn("canOverlap", "canOverlap on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.direction != nil || c.dataDirection != nil { warn("code-dir", "directions of inline codes and their data have no XLIFF 1.2 equivalent; not written") }
+        if element == .g { return }
         switch element {
         case .bpt, .ept, .ph, .it:
             try writeCodeData(c)
@@ -1069,6 +1157,19 @@ public final class XLIFF12Writer: DocumentWriter {
             if c.originalData != nil { warn("data-lost", "native data of a code written as <\(element.rawValue)/> has no place in XLIFF 1.2; not written") }
         }
         try close(indent: false)
+    }
+
+    private static func elementName(_ e: XLIFF12CodeElement) -> StaticString {
+        switch e {
+        case .g: return "g"
+        case .x: return "x"
+        case .bx: return "bx"
+        case .ex: return "ex"
+        case .bpt: return "bpt"
+        case .ept: return "ept"
+        case .ph: return "ph"
+        case .it: return "it"
+        }
     }
 
     /// `originalData` with the `<sub>` flows put back at their offsets.

@@ -56,6 +56,7 @@ public final class XMLStreamReader {
     private var fd: Int32 = -1
     private let sink: LibXML2ErrorSink
     private var pendingEnd: XMLName?
+    private var openNames: [XMLName] = []
     /// Names, prefixes and namespace URIs by the address libxml2 interned them at: a small
     /// direct-mapped table (a collision only costs a conversion), much cheaper than hashing.
     private let cacheKeys: UnsafeMutablePointer<UnsafeRawPointer?>
@@ -179,10 +180,11 @@ public final class XMLStreamReader {
             switch UInt32(type) {
             case XML_READER_TYPE_ELEMENT.rawValue:
                 let start = readStartElement(reader)
-                if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = start.name }
+                if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = start.name } else { openNames.append(start.name) }
                 return .startElement(start)
             case XML_READER_TYPE_END_ELEMENT.rawValue:
-                return .endElement(currentName(reader))
+                // The end tag names the element it closes: no need to ask libxml2 again.
+                return .endElement(openNames.popLast() ?? currentName(reader))
             case XML_READER_TYPE_TEXT.rawValue, XML_READER_TYPE_CDATA.rawValue,
                  XML_READER_TYPE_WHITESPACE.rawValue, XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue:
                 return .text(constString(xmlTextReaderConstValue(reader)) ?? "")

@@ -73,7 +73,8 @@ enum AssembledUnit {
 struct UnitAssembler {
     enum Item {
         case atom(SourceAtom)
-        case code(PendingCode)
+        /// Boxed: a code is large, and an unboxed payload would make every character of the unit as large.
+        indirect case code(PendingCode)
     }
 
     private(set) var items: [Item] = []

@@ -231,6 +231,7 @@ public final class XMLStreamReader {
             if line >= 65535 { line = max(line, Int(xmlTextReaderGetParserLineNumber(reader))) }
         }
         if xmlTextReaderHasAttributes(reader) == 1 {
+            attributes.reserveCapacity(Int(xmlTextReaderAttributeCount(reader)))
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 let attrName = currentName(reader)
                 let value = constString(xmlTextReaderConstValue(reader)) ?? ""

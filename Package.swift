@@ -85,7 +85,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline"]
         ),
 
         // MARK: Command-line tool

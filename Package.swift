@@ -171,12 +171,15 @@ let package = Package(
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
     package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
+    package.targets.append(.target(name: "FuzzFormatsSupport", dependencies: ["Formats"], path: "Fuzz/FormatsSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
         ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
         ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
         ("FuzzTBX", ["Terminology"]),
         ("FuzzCSV", ["Terminology"]),
+        ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
+        ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

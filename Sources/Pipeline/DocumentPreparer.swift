@@ -121,7 +121,7 @@ public final class DocumentPreparer: Sendable {
     /// The name of the XLIFF written for an input (`article.txt` → `article.txt.xlf`; an XLIFF
     /// input keeps its name).
     public static func outputName(for input: String, format: InputFormat) -> String {
-        let name = URL(fileURLWithPath: input).lastPathComponent
+        let name = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
         return format == .xliff ? name : name + ".xlf"
     }
 
@@ -130,7 +130,7 @@ public final class DocumentPreparer: Sendable {
     public func prepare(input: String, into folder: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
-        let output = URL(fileURLWithPath: folder).appendingPathComponent(Self.outputName(for: input, format: format)).path
+        let output = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(Self.outputName(for: input, format: format), isDirectory: false).path
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
     }
 
@@ -139,7 +139,7 @@ public final class DocumentPreparer: Sendable {
     public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
-        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: output, isDirectory: false).deletingLastPathComponent().path
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
     }
 
@@ -154,8 +154,11 @@ public final class DocumentPreparer: Sendable {
     // MARK: - Plain text and HTML
 
     private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
-        let original = URL(fileURLWithPath: input).lastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let original = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        var folderStat = stat()
+        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
 
         // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
         // before any output exists.

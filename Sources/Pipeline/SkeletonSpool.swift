@@ -18,7 +18,7 @@ final class SkeletonSpool: SkeletonSink {
 
     init(folder: String, name: String) throws {
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        path = URL(fileURLWithPath: folder).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(getpid())-\(random)-\(name).skeleton").path
+        path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(getpid())-\(random)-\(name).skeleton", isDirectory: false).path
     }
 
     deinit {

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "verso", targets: ["verso"]),
         .library(name: "TranslationModel", targets: ["TranslationModel"]),
         .library(name: "XLIFF", targets: ["XLIFF"]),
+        .library(name: "Terminology", targets: ["Terminology"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -110,7 +110,7 @@ public enum XLIFFConverter {
         } else {
             let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
             next = reader.next
-            location = { nil }
+            location = { reader.eventLocation }
             readerFindings = { reader.findings }
         }
 

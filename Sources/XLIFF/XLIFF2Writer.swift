@@ -29,8 +29,11 @@ public final class XLIFF2Writer: DocumentWriter {
     private var translateStack: [Bool] = [true]
     private var groupIDs: Set<String> = []
     private var generatedGroups = 0
-    /// Unit ids of the current file, and how many had to be renamed to stay unique.
-    private var unitIDs: Set<String> = []
+    /// Unit ids of the current file (as 64-bit fingerprints: 16 bytes a unit, not the ids
+    /// themselves, so that a file of millions of units stays small), and the renamed ones.
+    private var unitIDs = XLIFF2FingerprintSet()
+    /// Whether to watch unit ids (see `init`'s `checksUnitIDs`).
+    private let watchUnitIDs: Bool
     private var renamedUnits: [(String, String)] = []
     private var renamedParts = 0
     private var hasTargetLanguage = false
@@ -44,18 +47,24 @@ public final class XLIFF2Writer: DocumentWriter {
     ///
     /// `version` is the XLIFF version to write (2.0, 2.1 or 2.2); nil writes the version of the
     /// document read when it is 2.x, else 2.1.
-    public init(version: XLIFFVersion? = nil, displayPath: String, sink: @escaping XMLStreamWriter.Sink) throws {
+    ///
+    /// `checksUnitIDs`: rename a unit whose id its file already used (XLIFF 1.2 tools repeat
+    /// them; XLIFF 2 forbids it). It costs 16 bytes a unit for the file's duration; a caller that
+    /// rewrites XLIFF 2, whose ids are unique when the input is valid, may turn it off to keep
+    /// memory flat on huge files.
+    public init(version: XLIFFVersion? = nil, displayPath: String, checksUnitIDs: Bool = true, sink: @escaping XMLStreamWriter.Sink) throws {
         if let version, !version.isVersion2 {
             throw XLIFFError(path: displayPath, "XLIFF2Writer cannot write XLIFF \(version.rawValue)")
         }
+        watchUnitIDs = checksUnitIDs
         requestedVersion = version
         self.displayPath = displayPath
         xml = try XMLStreamWriter(displayPath: displayPath, sink: sink)
     }
 
     /// Creates a writer into an atomic output file; call `file.commit()` after `.endDocument`.
-    public convenience init(version: XLIFFVersion? = nil, file: AtomicFile) throws {
-        try self.init(version: version, displayPath: file.destination) { bytes in try file.write(bytes) }
+    public convenience init(version: XLIFFVersion? = nil, file: AtomicFile, checksUnitIDs: Bool = true) throws {
+        try self.init(version: version, displayPath: file.destination, checksUnitIDs: checksUnitIDs) { bytes in try file.write(bytes) }
     }
 
     /// The whole document as XLIFF bytes.
@@ -316,7 +325,7 @@ public final class XLIFF2Writer: DocumentWriter {
     private func startFile(_ info: FileInfo) throws {
         groupIDs = []
         generatedGroups = 0
-        unitIDs = []
+        unitIDs = XLIFF2FingerprintSet()
         renamedUnits = []
         try openStructural("file")
         try xml.attribute("id", nmtoken(info.id, what: "file id"))
@@ -527,13 +536,13 @@ public final class XLIFF2Writer: DocumentWriter {
         let inherited = translateStack.last!
         try openStructural("unit")
         var unitID = nmtoken(unit.id, what: "unit id")
-        if !unitIDs.insert(unitID).inserted {
+        if watchUnitIDs && !unitIDs.insert(unitID) {
             // XLIFF 2 wants unit ids unique in their file; some XLIFF 1.2 tools repeat them.
             var n = 2
             while unitIDs.contains("\(unitID)-\(n)") { n += 1 }
             renamedUnits.append((unitID, "\(unitID)-\(n)"))
             unitID = "\(unitID)-\(n)"
-            unitIDs.insert(unitID)
+            _ = unitIDs.insert(unitID)
         }
         try xml.attribute("id", unitID)
         try attribute("name", unit.name)
@@ -1268,5 +1277,60 @@ enum XLIFF2UnitPreparation {
             }
         }
         return changes
+    }
+}
+
+/// A set of strings kept as 64-bit fingerprints (FNV-1a, mixed) in an open-addressing table:
+/// 16 bytes an entry at most, for sets as large as a file's units. Two different strings share
+/// a fingerprint with a probability of about n²/2⁶⁵ (1e-7 for two million ids): a false
+/// "already there", which the writer would answer with a needless rename, reported.
+struct XLIFF2FingerprintSet {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+
+    private static func fingerprint(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h == 0 ? 1 : h
+    }
+
+    func contains(_ s: String) -> Bool {
+        let f = Self.fingerprint(s)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: f) & mask
+        while slots[i] != 0 {
+            if slots[i] == f { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
+    /// Adds `s`; false when it was there already.
+    mutating func insert(_ s: String) -> Bool {
+        let f = Self.fingerprint(s)
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: f) & mask
+        while slots[i] != 0 {
+            if slots[i] == f { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = f
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for f in old where f != 0 {
+            var i = Int(truncatingIfNeeded: f) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = f
+        }
     }
 }

@@ -484,13 +484,14 @@ public final class TermRecognizer: Sendable {
             let probing = !recognizer.probedStores.isEmpty
             let count = tokens.count
             while i < limit {
-                found.removeAll(keepingCapacity: true)
+                // Clearing an empty array still costs a call per word: most words match nothing.
+                if !found.isEmpty { found.removeAll(keepingCapacity: true) }
                 if probing {
                     try recognizer.probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
                 }
                 let first = tokens[i]
                 if found.isEmpty && first.fold < 0 && first.stem < 0 { i += 1; continue }
-                stack.removeAll(keepingCapacity: true)
+                // The stack is empty here: the walk below pops until nothing is left.
                 stack.append((0, i, .max))
                 while let (node, j, signature) = stack.popLast() {
                     guard j < count else { continue }

@@ -73,7 +73,9 @@ enum AssembledUnit {
 struct UnitAssembler {
     enum Item {
         case atom(SourceAtom)
-        case code(PendingCode)
+        // Indirect: a code is ten times the size of an atom, and there is an item per character
+        // of source text; inline, every item would take a code's 272 bytes (measured).
+        indirect case code(PendingCode)
     }
 
     private(set) var items: [Item] = []

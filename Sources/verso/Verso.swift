@@ -8,6 +8,7 @@ struct Verso: AsyncParsableCommand {
         abstract: "Prepare documents for translation: XLIFF, segmentation, terminology, alignment.",
         version: VersoVersion.current,
         subcommands: [
+            SegmentCommand.self,
         ]
     )
 }

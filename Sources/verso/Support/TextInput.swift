@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Diagnostics
+import FileAccess
+
+/// Reads text inputs for commands that work on plain text, following CLI.md's input policy:
+/// UTF-8 (a BOM is allowed), or UTF-16 with a BOM; invalid UTF-8 is an error naming the byte offset.
+enum TextInput {
+    /// The input's bytes: a file, or stdin for "-".
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+            return bytes
+        }
+        return try InputFile.readBytes(path)
+    }
+
+    /// Decodes to UTF-16 code units (without the byte-order mark).
+    static func utf16(_ bytes: [UInt8], path: String) throws -> [UInt16] {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            let little = bytes[0] == 0xFF
+            guard bytes.count % 2 == 0 else {
+                throw FileAccessError(path: path, "truncated UTF-16: odd number of bytes")
+            }
+            var units = [UInt16]()
+            units.reserveCapacity(bytes.count / 2 - 1)
+            var i = 2
+            while i + 1 < bytes.count {
+                units.append(little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+                i += 2
+            }
+            return units
+        }
+        let start = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
+        var units = [UInt16]()
+        units.reserveCapacity(bytes.count - start)
+        var invalidAt: Int? = nil
+        bytes.withUnsafeBufferPointer { b in
+            var i = start
+            let n = b.count
+            while i < n {
+                let c0 = b[i]
+                if c0 < 0x80 { units.append(UInt16(c0)); i += 1; continue }
+                var scalar: UInt32
+                var length: Int
+                var minimum: UInt32
+                if c0 & 0xE0 == 0xC0 { scalar = UInt32(c0 & 0x1F); length = 2; minimum = 0x80 }
+                else if c0 & 0xF0 == 0xE0 { scalar = UInt32(c0 & 0x0F); length = 3; minimum = 0x800 }
+                else if c0 & 0xF8 == 0xF0 { scalar = UInt32(c0 & 0x07); length = 4; minimum = 0x10000 }
+                else { invalidAt = i; return }
+                guard i + length <= n else { invalidAt = i; return }
+                for k in 1..<length {
+                    let c = b[i + k]
+                    guard c & 0xC0 == 0x80 else { invalidAt = i; return }
+                    scalar = scalar << 6 | UInt32(c & 0x3F)
+                }
+                guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { invalidAt = i; return }
+                if scalar < 0x10000 {
+                    units.append(UInt16(scalar))
+                } else {
+                    let v = scalar - 0x10000
+                    units.append(UInt16(0xD800 + (v >> 10)))
+                    units.append(UInt16(0xDC00 + (v & 0x3FF)))
+                }
+                i += length
+            }
+        }
+        if let invalidAt {
+            throw FileAccessError(path: path, "invalid UTF-8 at byte offset \(invalidAt) (use UTF-8, or UTF-16 with a byte-order mark)")
+        }
+        return units
+    }
+}
+
+/// Buffered writing to stdout (one `fwrite` per 64 KiB), for commands that print a lot.
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    deinit { flush() }
+
+    func write(_ string: String) {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func write(byte: UInt8) {
+        buffer.append(byte)
+    }
+
+    /// Appends UTF-16 text as UTF-8; with `oneLine`, every run of whitespace holding a line break
+    /// becomes one space, so that the text fits on one line.
+    func write(utf16 text: UnsafeBufferPointer<UInt16>, range: Range<Int>, oneLine: Bool) {
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            let u = text[i]
+            if oneLine && (u == 0x0A || u == 0x0D || u == 0x2028 || u == 0x2029 || u == 0x85) {
+                // swallow the whitespace around the line break
+                while buffer.last == 0x20 || buffer.last == 0x09 { buffer.removeLast() }
+                while i < end && (TextWhitespaceASCII.isSpaceOrBreak(text[i])) { i += 1 }
+                buffer.append(0x20)
+                continue
+            }
+            if u < 0x80 {
+                buffer.append(UInt8(u))
+            } else if u < 0x800 {
+                buffer.append(UInt8(0xC0 | (u >> 6)))
+                buffer.append(UInt8(0x80 | (u & 0x3F)))
+            } else if u >= 0xD800 && u <= 0xDBFF && i + 1 < end && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF {
+                let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(text[i + 1]) - 0xDC00)
+                buffer.append(UInt8(0xF0 | (scalar >> 18)))
+                buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+                i += 1
+            } else if u >= 0xD800 && u <= 0xDFFF {
+                buffer.append(contentsOf: [0xEF, 0xBF, 0xBD]) // lone surrogate
+            } else {
+                buffer.append(UInt8(0xE0 | (u >> 12)))
+                buffer.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
+                buffer.append(UInt8(0x80 | (u & 0x3F)))
+            }
+            i += 1
+        }
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = writeToStandardOutput(raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// `write(2)` on stdout (a free function: inside `StandardOutput`, `write` names its methods).
+private func writeToStandardOutput(_ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(1, pointer, count)
+}
+
+private enum TextWhitespaceASCII {
+    @inline(__always)
+    static func isSpaceOrBreak(_ u: UInt16) -> Bool {
+        u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x0B || u == 0x0C || u == 0x2028 || u == 0x2029 || u == 0x85
+    }
+}

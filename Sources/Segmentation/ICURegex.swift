@@ -40,6 +40,9 @@ final class ICURegex {
 
     deinit { cicu_regex_close(handle) }
 
+    /// The C handle, for the segmenter's hot loop (valid while this object lives).
+    var rawHandle: OpaquePointer { handle }
+
     /// Compiles an ICU pattern.
     static func compile(_ pattern: String, caseInsensitive: Bool = false) throws(ICURegexError) -> ICURegex {
         let units = Array(pattern.utf16)

@@ -36,6 +36,26 @@ struct CompiledRule: Sendable {
     var before: BeforeTest
     /// Break rules: the forward pattern `(?:before)(?=after)` that finds where they fire.
     var scannerRegex: Int?
+    /// Test the `beforebreak` before the `afterbreak` (it is cheap: a word list or a look-behind
+    /// that needed no bounding), since most rules fail on the text before the candidate.
+    var beforeFirst = false
+    /// Code units that can end a `beforebreak` match (nil: any), to skip the rule cheaply.
+    var beforeLast: UnitSet? = nil
+    /// Code units that can stand just before that last one (nil: any).
+    var beforeSecondLast: UnitSet? = nil
+    /// Code units at offset 1 of an `afterbreak` match (nil: any).
+    var afterSecond: UnitSet? = nil
+    /// An `afterbreak` starting with a run of spaces: the run's units, and those that must follow.
+    var afterSkipRun: UnitSet? = nil
+    var afterSkipNext: UnitSet? = nil
+    /// Break rules: code units at offsets 1 and 2 of a scanner match (nil: any).
+    var scanSecond: UnitSet? = nil
+    var scanThird: UnitSet? = nil
+    /// A small look-behind regex that must hold for the rule to match: at the candidate for
+    /// a no-break rule, one unit after the start for a break rule's scanner.
+    var guardRegex: Int? = nil
+    /// Code units that can start an `afterbreak` match (nil: any).
+    var afterFirst: UnitSet? = nil
     /// The source rule, for diagnostics.
     var source: SRXRule
     var languageRuleName: String
@@ -112,9 +132,12 @@ final class CompiledSRX: @unchecked Sendable {
     let icuLocale: String
     let codePlacement: SRXCodePlacement
     let breakInsideCodeSpans: Bool
-    /// For each break rule (by position in `rules`): the no-break rules before it.
+    /// Positions in `rules` of the break rules and of the no-break rules.
     let breakRuleIndexes: [Int]
     let noBreakRuleIndexes: [Int]
+    /// The rules laid out for the matcher's hot loop (break rules found through a trigger table
+    /// of their first characters, or with ICU's search when those are unknown).
+    let table: RuleTable
 
     private let pool = MatcherPool()
 
@@ -125,6 +148,13 @@ final class CompiledSRX: @unchecked Sendable {
         var compiled: [CompiledRule] = []
         let dialect = srx.regexDialect
 
+        func internCompiled(_ icu: String, _ regex: ICURegex) -> Int {
+            if let id = byPattern[icu] { return id }
+            templates.append(regex)
+            byPattern[icu] = templates.count - 1
+            return templates.count - 1
+        }
+
         func intern(_ icu: String, make: () throws(SRXError) -> ICURegex) throws(SRXError) -> Int {
             if let id = byPattern[icu] { return id }
             let regex = try make()
@@ -133,6 +163,8 @@ final class CompiledSRX: @unchecked Sendable {
             return templates.count - 1
         }
 
+        let sets = RegexCharacterSets()
+        var scannerPatterns: [Int: String] = [:]
         var index = 0
         for languageRule in try srx.languageRules(for: language) {
             for rule in languageRule.rules {
@@ -140,12 +172,6 @@ final class CompiledSRX: @unchecked Sendable {
                 let name = languageRule.name
                 let before = try SRXCompiler.translate(rule.beforeBreak, dialect: dialect, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
                 let after = try SRXCompiler.translate(rule.afterBreak, dialect: dialect, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
-                // Each pattern must compile alone, so errors point at the rule's own text.
-                if !rule.beforeBreak.isEmpty {
-                    _ = try intern(before.pattern) { () throws(SRXError) in
-                        try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
-                    }
-                }
                 var afterRegex: Int? = nil
                 if !rule.afterBreak.isEmpty {
                     afterRegex = try intern(after.pattern) { () throws(SRXError) in
@@ -153,7 +179,8 @@ final class CompiledSRX: @unchecked Sendable {
                     }
                 }
                 var beforeTest = BeforeTest.always
-                if !rule.beforeBreak.isEmpty {
+                var cheapBefore = false
+                if !rule.beforeBreak.isEmpty && !rule.isBreak {
                     if let shape = WordListPattern.recognise(before.pattern) {
                         var tailRegex: Int? = nil
                         if shape.literalTail == nil {
@@ -164,22 +191,38 @@ final class CompiledSRX: @unchecked Sendable {
                         }
                         wordLists.append(WordListMatcher(words: shape.words, caseInsensitive: shape.caseInsensitive, literalTail: shape.literalTail ?? [], tailPattern: tailRegex == nil ? nil : shape.tailAtoms.joined(), tailWidth: shape.tailAtoms.count, requiresBoundary: shape.requiresBoundary))
                         beforeTest = .wordList(matcher: wordLists.count - 1, tailRegex: tailRegex, tailAtoms: shape.tailAtoms.count)
+                        cheapBefore = true
                     } else {
                         let lookBehind = "(?<=\(before.pattern))"
-                        let id: Int
-                        do {
-                            id = try intern(lookBehind) { () throws(SRXError) in
-                                try SRXCompiler.compile(lookBehind, translated: nil, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                        var id: Int
+                        var bounded = false
+                        if let existing = byPattern[lookBehind] {
+                            id = existing
+                        } else {
+                            var limit = false
+                            do throws(ICURegexError) {
+                                id = internCompiled(lookBehind, try ICURegex.compile(lookBehind))
+                            } catch {
+                                // Report other errors against the rule's own text.
+                                guard error.name == "U_REGEX_LOOK_BEHIND_LIMIT" else {
+                                    _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                                    throw SRXError(location: rule.beforeBreakLocation ?? rule.location, message: "\(SRXCompiler.describe(rule, in: name, part: "beforebreak")) cannot be used as a look-behind (ICU: \(error.explanation)): \(rule.beforeBreak)")
+                                }
+                                limit = true
+                                id = -1
                             }
-                        } catch {
-                            // Unbounded: bound the quantifiers (see SRXCompileOptions.lookBehindLimit).
-                            let bounded = RegexTranslator.bounded(before, limit: options.lookBehindLimit)
-                            let boundedLookBehind = "(?<=\(bounded.pattern))"
-                            id = try intern(boundedLookBehind) { () throws(SRXError) in
-                                try SRXCompiler.compile(boundedLookBehind, translated: nil, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                            if limit {
+                                // Unbounded: bound the quantifiers (see SRXCompileOptions.lookBehindLimit).
+                                bounded = true
+                                let boundedPattern = RegexTranslator.bounded(before, limit: options.lookBehindLimit)
+                                let boundedLookBehind = "(?<=\(boundedPattern.pattern))"
+                                id = try intern(boundedLookBehind) { () throws(SRXError) in
+                                    try SRXCompiler.compile(boundedLookBehind, translated: nil, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                                }
                             }
                         }
                         beforeTest = .lookBehind(regex: id)
+                        cheapBefore = !bounded
                     }
                 }
                 var scanner: Int? = nil
@@ -191,11 +234,50 @@ final class CompiledSRX: @unchecked Sendable {
                     case (true, false): forward = "(?=\(after.pattern))"
                     case (false, false): forward = "(?:\(before.pattern))(?=\(after.pattern))"
                     }
+                    scannerPatterns[compiled.count] = forward
                     scanner = try intern(forward) { () throws(SRXError) in
-                        try SRXCompiler.compile(forward, translated: nil, original: rule.beforeBreak + " / " + rule.afterBreak, rule: rule, languageRule: name, part: "rule", location: rule.location)
+                        do {
+                            return try ICURegex.compile(forward)
+                        } catch {
+                            // Report the error against the rule's own text.
+                            if !rule.beforeBreak.isEmpty {
+                                _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                            }
+                            return try SRXCompiler.compile(forward, translated: nil, original: rule.beforeBreak + " / " + rule.afterBreak, rule: rule, languageRule: name, part: "rule", location: rule.location)
+                        }
                     }
                 }
-                compiled.append(CompiledRule(index: index, isBreak: rule.isBreak, afterRegex: afterRegex, before: beforeTest, scannerRegex: scanner, source: rule, languageRuleName: name))
+                var compiledRule = CompiledRule(index: index, isBreak: rule.isBreak, afterRegex: afterRegex, before: beforeTest, scannerRegex: scanner, source: rule, languageRuleName: name)
+                if !rule.isBreak {
+                    compiledRule.beforeFirst = cheapBefore
+                    if !rule.beforeBreak.isEmpty {
+                        let (last, secondLast) = sets.lastTwo(of: before.pattern)
+                        compiledRule.beforeLast = last
+                        compiledRule.beforeSecondLast = last == nil ? nil : secondLast
+                    }
+                    if !rule.afterBreak.isEmpty {
+                        compiledRule.afterFirst = sets.first(of: after.pattern)
+                        let prefix = sets.prefix(of: after.pattern, count: 2)
+                        if compiledRule.afterFirst != nil { compiledRule.afterSecond = prefix[1] }
+                        if let (run, next) = sets.afterSkip(of: after.pattern) {
+                            compiledRule.afterSkipRun = run
+                            compiledRule.afterSkipNext = next
+                        }
+                    }
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true),
+                       let regex = try? ICURegex.compile(guardPattern) {
+                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    }
+                } else if let scannerPattern = scannerPatterns[compiled.count] {
+                    let prefix = sets.prefix(of: scannerPattern, count: 3)
+                    compiledRule.scanSecond = prefix[1]
+                    compiledRule.scanThird = prefix[1] == nil ? nil : prefix[2]
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
+                       let regex = try? ICURegex.compile(guardPattern) {
+                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    }
+                }
+                compiled.append(compiledRule)
             }
         }
 
@@ -218,6 +300,30 @@ final class CompiledSRX: @unchecked Sendable {
         self.breakInsideCodeSpans = srx.breakInsideCodeSpans
         self.breakRuleIndexes = compiled.indices.filter { compiled[$0].isBreak }
         self.noBreakRuleIndexes = compiled.indices.filter { !compiled[$0].isBreak }
+        var triggers = [UInt64](repeating: 0, count: 65536)
+        var triggered: [Int] = []
+        var searched: [Int] = []
+        for r in breakRuleIndexes {
+            guard triggered.count < 64, let pattern = scannerPatterns[r], let first = sets.first(of: pattern) else {
+                searched.append(r)
+                continue
+            }
+            let bit = UInt64(1) << UInt64(triggered.count)
+            triggered.append(r)
+            for (w, word) in first.words.enumerated() where word != 0 {
+                for b in 0..<64 where word & (1 << UInt64(b)) != 0 { triggers[w * 64 + b] |= bit }
+            }
+        }
+        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggers: triggers, triggered: triggered, searched: searched)
+    }
+
+    /// Runs `body` with a fresh matcher that times every rule.
+    func profiled(_ body: (SRXMatcher) -> Void) -> SRXMatcher.RuleProfile {
+        let matcher = SRXMatcher(compiled: self)
+        let profile = SRXMatcher.RuleProfile(rules: rules.count)
+        matcher.profile = profile
+        body(matcher)
+        return profile
     }
 
     /// Runs `body` with a matcher owned by the calling thread for its duration.

@@ -6,10 +6,11 @@
 /// possible start, about a microsecond per check with a hundred words; this walks a reversed trie
 /// from the break position instead (tens of nanoseconds). The answer is the same as ICU's: the
 /// word must end where the tail starts, and `\b` must hold before the word.
-struct WordListMatcher: Sendable {
+final class WordListMatcher: @unchecked Sendable {
+    // @unchecked: immutable after init.
     /// Trie over the words read backwards: node 0 is the root.
-    private var children: [[UInt16: Int32]] = [[:]]
-    private var terminal: [Bool] = [false]
+    private let children: [[UInt16: Int32]]
+    private let terminal: [Bool]
     /// Case-insensitive (`(?i)`): words and text are compared case-folded.
     let caseInsensitive: Bool
     /// Literal tail after the word (compared exactly, or folded when case-insensitive).
@@ -22,9 +23,12 @@ struct WordListMatcher: Sendable {
     /// The pattern starts with `\b`.
     let requiresBoundary: Bool
     /// Longest word, in UTF-16 units.
-    private(set) var maxWordLength = 0
+    let maxWordLength: Int
 
     init(words: Set<[UInt16]>, caseInsensitive: Bool, literalTail: [UInt16], tailPattern: String?, tailWidth: Int, requiresBoundary: Bool) {
+        var children: [[UInt16: Int32]] = [[:]]
+        var terminal: [Bool] = [false]
+        var maxWordLength = 0
         self.caseInsensitive = caseInsensitive
         self.literalTail = literalTail
         self.tailPattern = tailPattern
@@ -47,6 +51,9 @@ struct WordListMatcher: Sendable {
             terminal[node] = true
             maxWordLength = max(maxWordLength, word.count)
         }
+        self.children = children
+        self.terminal = terminal
+        self.maxWordLength = maxWordLength
     }
 
     @inline(__always)

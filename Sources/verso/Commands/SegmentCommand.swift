@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import FileAccess
+import Foundation
 import Segmentation
 
 /// `verso segment`: splits text into sentences with SRX rules (Verso's own, or `--srx FILE`).
@@ -27,6 +28,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print only errors and warnings.")
     var quiet = false
+
+    @Flag(name: .customLong("profile-rules"), help: ArgumentHelp("Print the time spent in each SRX rule on stderr (for rule maintainers).", visibility: .hidden))
+    var profileRules = false
 
     @Argument(help: ArgumentHelp("Text files (stdin when none).", valueName: "file"))
     var files: [String] = []
@@ -66,6 +70,15 @@ struct SegmentCommand: ParsableCommand {
             } catch {
                 diagnostics.emit(error: error, path: displayPath)
                 continue
+            }
+            if profileRules {
+                let costs = segmenter.profile(paragraphsOf: String(decoding: units, as: UTF16.self))
+                var report = "ms\tevaluations\tvetoes\trule\n"
+                for c in costs {
+                    let kind = c.rule.isBreak ? "break" : "no-break"
+                    report += "\(c.nanoseconds / 1_000_000)\t\(c.evaluations)\t\(c.vetoes)\t\(c.rule.location) \(kind) [\(c.languageRuleName)] \(c.rule.beforeBreak.prefix(60)) / \(c.rule.afterBreak.prefix(60))\n"
+                }
+                FileHandle.standardError.write(Data(report.utf8))
             }
             units.withUnsafeBufferPointer { text in
                 let paragraphs = segmenter.sentencesByParagraph(inUTF16: text)

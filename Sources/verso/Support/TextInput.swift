@@ -41,37 +41,42 @@ enum TextInput {
             return units
         }
         let start = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
-        var units = [UInt16]()
-        units.reserveCapacity(bytes.count - start)
         var invalidAt: Int? = nil
-        bytes.withUnsafeBufferPointer { b in
-            var i = start
-            let n = b.count
-            while i < n {
-                let c0 = b[i]
-                if c0 < 0x80 { units.append(UInt16(c0)); i += 1; continue }
-                var scalar: UInt32
-                var length: Int
-                var minimum: UInt32
-                if c0 & 0xE0 == 0xC0 { scalar = UInt32(c0 & 0x1F); length = 2; minimum = 0x80 }
-                else if c0 & 0xF0 == 0xE0 { scalar = UInt32(c0 & 0x0F); length = 3; minimum = 0x800 }
-                else if c0 & 0xF8 == 0xF0 { scalar = UInt32(c0 & 0x07); length = 4; minimum = 0x10000 }
-                else { invalidAt = i; return }
-                guard i + length <= n else { invalidAt = i; return }
-                for k in 1..<length {
-                    let c = b[i + k]
-                    guard c & 0xC0 == 0x80 else { invalidAt = i; return }
-                    scalar = scalar << 6 | UInt32(c & 0x3F)
+        // At most one UTF-16 unit per input byte: write through a pointer into a buffer of that size.
+        let units = [UInt16](unsafeUninitializedCapacity: bytes.count - start) { out, written in
+            bytes.withUnsafeBufferPointer { b in
+                var i = start
+                var k = 0
+                let n = b.count
+                while i < n {
+                    let c0 = b[i]
+                    if c0 < 0x80 { out[k] = UInt16(c0); k += 1; i += 1; continue }
+                    var scalar: UInt32
+                    var length: Int
+                    var minimum: UInt32
+                    if c0 & 0xE0 == 0xC0 { scalar = UInt32(c0 & 0x1F); length = 2; minimum = 0x80 }
+                    else if c0 & 0xF0 == 0xE0 { scalar = UInt32(c0 & 0x0F); length = 3; minimum = 0x800 }
+                    else if c0 & 0xF8 == 0xF0 { scalar = UInt32(c0 & 0x07); length = 4; minimum = 0x10000 }
+                    else { invalidAt = i; break }
+                    guard i + length <= n else { invalidAt = i; break }
+                    var valid = true
+                    for j in 1..<length {
+                        let c = b[i + j]
+                        if c & 0xC0 != 0x80 { valid = false; break }
+                        scalar = scalar << 6 | UInt32(c & 0x3F)
+                    }
+                    guard valid, scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { invalidAt = i; break }
+                    if scalar < 0x10000 {
+                        out[k] = UInt16(scalar); k += 1
+                    } else {
+                        let v = scalar - 0x10000
+                        out[k] = UInt16(0xD800 + (v >> 10))
+                        out[k + 1] = UInt16(0xDC00 + (v & 0x3FF))
+                        k += 2
+                    }
+                    i += length
                 }
-                guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { invalidAt = i; return }
-                if scalar < 0x10000 {
-                    units.append(UInt16(scalar))
-                } else {
-                    let v = scalar - 0x10000
-                    units.append(UInt16(0xD800 + (v >> 10)))
-                    units.append(UInt16(0xDC00 + (v & 0x3FF)))
-                }
-                i += length
+                written = k
             }
         }
         if let invalidAt {
@@ -101,39 +106,51 @@ final class StandardOutput {
     /// Appends UTF-16 text as UTF-8; with `oneLine`, every run of whitespace holding a line break
     /// becomes one space, so that the text fits on one line.
     func write(utf16 text: UnsafeBufferPointer<UInt16>, range: Range<Int>, oneLine: Bool) {
+        // Work on a local array: appending to a stored property byte by byte would pay an
+        // exclusivity check per byte.
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        defer {
+            swap(&out, &buffer)
+            if buffer.count >= 1 << 16 { flush() }
+        }
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
             let u = text[i]
-            if oneLine && (u == 0x0A || u == 0x0D || u == 0x2028 || u == 0x2029 || u == 0x85) {
-                // swallow the whitespace around the line break
-                while buffer.last == 0x20 || buffer.last == 0x09 { buffer.removeLast() }
-                while i < end && (TextWhitespaceASCII.isSpaceOrBreak(text[i])) { i += 1 }
-                buffer.append(0x20)
-                continue
-            }
             if u < 0x80 {
-                buffer.append(UInt8(u))
+                if oneLine && (u == 0x0A || u == 0x0D) {
+                    // A line break (and the spaces around it) becomes one space.
+                    while out.last == 0x20 || out.last == 0x09 { out.removeLast() }
+                    while i < end && TextWhitespaceASCII.isSpaceOrBreak(text[i]) { i += 1 }
+                    out.append(0x20)
+                    continue
+                }
+                out.append(UInt8(u))
+            } else if oneLine && (u == 0x2028 || u == 0x2029 || u == 0x85) {
+                while out.last == 0x20 || out.last == 0x09 { out.removeLast() }
+                while i < end && TextWhitespaceASCII.isSpaceOrBreak(text[i]) { i += 1 }
+                out.append(0x20)
+                continue
             } else if u < 0x800 {
-                buffer.append(UInt8(0xC0 | (u >> 6)))
-                buffer.append(UInt8(0x80 | (u & 0x3F)))
+                out.append(UInt8(0xC0 | (u >> 6)))
+                out.append(UInt8(0x80 | (u & 0x3F)))
             } else if u >= 0xD800 && u <= 0xDBFF && i + 1 < end && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF {
                 let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(text[i + 1]) - 0xDC00)
-                buffer.append(UInt8(0xF0 | (scalar >> 18)))
-                buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+                out.append(UInt8(0xF0 | (scalar >> 18)))
+                out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (scalar & 0x3F)))
                 i += 1
             } else if u >= 0xD800 && u <= 0xDFFF {
-                buffer.append(contentsOf: [0xEF, 0xBF, 0xBD]) // lone surrogate
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD]) // lone surrogate
             } else {
-                buffer.append(UInt8(0xE0 | (u >> 12)))
-                buffer.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
-                buffer.append(UInt8(0x80 | (u & 0x3F)))
+                out.append(UInt8(0xE0 | (u >> 12)))
+                out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (u & 0x3F)))
             }
             i += 1
         }
-        if buffer.count >= 1 << 16 { flush() }
     }
 
     func flush() {

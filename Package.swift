@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "verso", targets: ["verso"]),
         .library(name: "TranslationModel", targets: ["TranslationModel"]),
         .library(name: "XLIFF", targets: ["XLIFF"]),
+        .library(name: "Terminology", targets: ["Terminology"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,13 +78,22 @@ let package = Package(
         // MARK: Alignment
         .target(
             name: "Alignment",
-            dependencies: ["TranslationModel", "Diagnostics"]
+            dependencies: ["TranslationModel", "Diagnostics"],
+            // The aligner's inner loops run ~25× slower unoptimised; the test suite aligns whole
+            // novels, so the module is optimised in debug builds too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // MARK: Pipeline (stages and the streaming driver)
         .target(
             name: "Pipeline",
             dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
+        ),
+
+        // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
+        .target(
+            name: "Batch",
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline"]
         ),
 
         // MARK: Command-line tool
@@ -102,6 +112,7 @@ let package = Package(
                 "Terminology",
                 "Alignment",
                 "Pipeline",
+                "Batch",
             ]
         ),
 
@@ -113,7 +124,11 @@ let package = Package(
         ),
         .testTarget(
             name: "XMLSupportTests",
-            dependencies: ["XMLSupport", "TestSupport"]
+            dependencies: ["XMLSupport", "Diagnostics", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FileAccessTests",
+            dependencies: ["FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "TranslationModelTests",
@@ -121,15 +136,15 @@ let package = Package(
         ),
         .testTarget(
             name: "XLIFFTests",
-            dependencies: ["XLIFF", "TranslationModel", "TestSupport"]
+            dependencies: ["XLIFF", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "FormatsTests",
-            dependencies: ["Formats", "TranslationModel", "TestSupport"]
+            dependencies: ["Formats", "TranslationModel", "Diagnostics", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "TMXTests",
-            dependencies: ["TMX", "TranslationModel", "TestSupport"]
+            dependencies: ["TMX", "TranslationModel", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "SegmentationTests",
@@ -141,11 +156,15 @@ let package = Package(
         ),
         .testTarget(
             name: "AlignmentTests",
-            dependencies: ["Alignment", "TranslationModel", "TestSupport"]
+            dependencies: ["Alignment", "TranslationModel", "Diagnostics", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "TranslationModel", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["Batch", "Diagnostics", "FileAccess", "XMLSupport", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
@@ -154,3 +173,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing harnesses (libFuzzer). Declared only when Fuzz/build.sh sets VERSO_FUZZ=1, so
+// `swift build` and `swift test` never see them. See docs/fuzzing.md.
+if Context.environment["VERSO_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
+    package.targets.append(.target(name: "FuzzFormatsSupport", dependencies: ["Formats"], path: "Fuzz/FormatsSupport"))
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzXML", ["XMLSupport"]),
+        ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
+        ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
+        ("FuzzTBX", ["Terminology"]),
+        ("FuzzCSV", ["Terminology"]),
+        ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
+        ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
+    ]
+    for harness in harnesses {
+        package.targets.append(.executableTarget(
+            name: harness.name,
+            dependencies: ["FuzzSupport"] + harness.dependencies,
+            path: "Fuzz/Harnesses/\(harness.name)"
+        ))
+    }
+}

@@ -26,9 +26,12 @@ public struct Note: Sendable, Hashable {
     public var language: String?
     /// Foreign attributes.
     public var extensionAttributes: [ExtensionAttribute]
+    /// What the note refers to (XLIFF 2.2 `ref`, a fragment identifier such as `#m1`).
+    public var ref: String?
 
     /// Creates a note.
-    public init(_ text: String, id: String? = nil, from: String? = nil, category: String? = nil, priority: Int? = nil, appliesTo: AppliesTo? = nil, language: String? = nil, extensionAttributes: [ExtensionAttribute] = []) {
+    public init(_ text: String, id: String? = nil, from: String? = nil, category: String? = nil, priority: Int? = nil, appliesTo: AppliesTo? = nil, language: String? = nil, extensionAttributes: [ExtensionAttribute] = [], ref: String? = nil) {
+        self.ref = ref
         self.text = text
         self.id = id
         self.from = from
@@ -58,6 +61,10 @@ public struct MetaGroup: Sendable, Hashable {
     public var appliesTo: String?
     /// The entries, in order.
     public var items: [Item]
+
+    /// XLIFF 1.2 `<context-group>` attributes kept for 1.2 output: `purpose` and `crc` of the group,
+    /// and `match-mandatory@N` / `crc@N` of its N-th `<context>` (0-based).
+    public var xliff12Attributes: [String: String] = [:]
 
     /// Creates a group.
     public init(id: String? = nil, category: String? = nil, appliesTo: String? = nil, items: [Item] = []) {
@@ -92,13 +99,25 @@ public struct Match: Sendable, Hashable {
     public var matchSuitability: Double?
     /// A reference only, not to be used as a translation.
     public var reference: Bool
+    /// Notes on the candidate (XLIFF 1.2 `<alt-trans><note>`).
+    public var notes: [Note] = []
+    /// XLIFF 1.2 `<alt-trans>` attributes without an XLIFF 2 equivalent (`alttranstype`, `tool-id`,
+    /// `crc`, `datatype`, `restype`, `resname`, `phase-name`, `match-quality` as written…), by name.
+    public var xliff12Attributes: [String: String] = [:]
+    /// XLIFF 1.2 attributes of the candidate's `<target>` (`state`, `state-qualifier`, `phase-name`…).
+    public var xliff12TargetAttributes: [String: String] = [:]
+    /// XLIFF 1.2 `<alt-trans><seg-source>`, its `<mrk mtype="seg">` kept as markers of type `seg`.
+    public var xliff12SegmentedSource: Content?
     /// Metadata attached to the candidate.
     public var metadata: [MetaGroup]
     /// Foreign attributes and elements.
     public var extensions: Extensions
+    /// `id` of the candidate's `<mda:metadata>` element.
+    public var metadataID: String?
 
     /// Creates a candidate.
-    public init(id: String? = nil, ref: String? = nil, source: Content, target: Content, type: String? = nil, subType: String? = nil, origin: String? = nil, similarity: Double? = nil, matchQuality: Double? = nil, matchSuitability: Double? = nil, reference: Bool = false, metadata: [MetaGroup] = [], extensions: Extensions = Extensions()) {
+    public init(id: String? = nil, ref: String? = nil, source: Content, target: Content, type: String? = nil, subType: String? = nil, origin: String? = nil, similarity: Double? = nil, matchQuality: Double? = nil, matchSuitability: Double? = nil, reference: Bool = false, metadata: [MetaGroup] = [], extensions: Extensions = Extensions(), metadataID: String? = nil) {
+        self.metadataID = metadataID
         self.id = id
         self.ref = ref
         self.source = source
@@ -127,9 +146,12 @@ public struct GlossaryEntry: Sendable, Hashable {
         public var source: String?
         /// The translated term.
         public var text: String
+        /// Foreign attributes on `<gls:translation>`.
+        public var extensionAttributes: [ExtensionAttribute]
 
         /// Creates a translation.
-        public init(_ text: String, id: String? = nil, ref: String? = nil, source: String? = nil) {
+        public init(_ text: String, id: String? = nil, ref: String? = nil, source: String? = nil, extensionAttributes: [ExtensionAttribute] = []) {
+            self.extensionAttributes = extensionAttributes
             self.text = text
             self.id = id
             self.ref = ref
@@ -153,9 +175,15 @@ public struct GlossaryEntry: Sendable, Hashable {
     public var translations: [Translation]
     /// Foreign attributes and elements.
     public var extensions: Extensions
+    /// Foreign attributes on `<gls:term>`.
+    public var termExtensionAttributes: [ExtensionAttribute]
+    /// Foreign attributes on `<gls:definition>`.
+    public var definitionExtensionAttributes: [ExtensionAttribute]
 
     /// Creates an entry.
-    public init(term: String, id: String? = nil, ref: String? = nil, termSource: String? = nil, definition: String? = nil, definitionSource: String? = nil, translations: [Translation] = [], extensions: Extensions = Extensions()) {
+    public init(term: String, id: String? = nil, ref: String? = nil, termSource: String? = nil, definition: String? = nil, definitionSource: String? = nil, translations: [Translation] = [], extensions: Extensions = Extensions(), termExtensionAttributes: [ExtensionAttribute] = [], definitionExtensionAttributes: [ExtensionAttribute] = []) {
+        self.termExtensionAttributes = termExtensionAttributes
+        self.definitionExtensionAttributes = definitionExtensionAttributes
         self.term = term
         self.id = id
         self.ref = ref

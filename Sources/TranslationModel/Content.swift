@@ -11,11 +11,14 @@ public struct Content: Sendable, Hashable {
     public var runs: [Run]
     /// `xml:lang` written on this content when it differs from the file's language.
     public var language: String?
+    /// `xml:space` written on this content: true for `preserve`, false for `default`, nil when not stated.
+    public var preserveSpace: Bool?
 
     /// Creates content from runs.
-    public init(_ runs: [Run] = [], language: String? = nil) {
+    public init(_ runs: [Run] = [], language: String? = nil, preserveSpace: Bool? = nil) {
         self.runs = runs
         self.language = language
+        self.preserveSpace = preserveSpace
     }
 
     /// Creates content holding plain text only.
@@ -68,7 +71,7 @@ public struct Content: Sendable, Hashable {
     /// The same content with adjacent text runs merged and empty text runs dropped, so that
     /// two contents that differ only in how their text was split compare equal.
     public var normalized: Content {
-        var out = Content(language: language)
+        var out = Content(language: language, preserveSpace: preserveSpace)
         for run in runs { out.append(run) }
         return out
     }

@@ -23,13 +23,25 @@ public struct DocumentInfo: Sendable, Hashable {
     public var targetLanguage: String?
     /// Foreign attributes and elements on the root.
     public var extensions: Extensions
+    /// `xml:space="preserve"` on the root (true), `"default"` (false); nil when not stated.
+    public var preserveSpace: Bool?
+    /// Notes on the whole document (XLIFF 2.2 `<xliff><notes>`).
+    public var notes: [Note]
+    /// Metadata on the whole document (XLIFF 2.2 `<xliff><mda:metadata>`).
+    public var metadata: [MetaGroup]
+    /// `id` of the document's `<mda:metadata>` element.
+    public var metadataID: String?
 
     /// Creates document information.
-    public init(version: XLIFFVersion? = nil, sourceLanguage: String, targetLanguage: String? = nil, extensions: Extensions = Extensions()) {
+    public init(version: XLIFFVersion? = nil, sourceLanguage: String, targetLanguage: String? = nil, extensions: Extensions = Extensions(), preserveSpace: Bool? = nil, notes: [Note] = [], metadata: [MetaGroup] = [], metadataID: String? = nil) {
         self.version = version
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage
         self.extensions = extensions
+        self.preserveSpace = preserveSpace
+        self.notes = notes
+        self.metadata = metadata
+        self.metadataID = metadataID
     }
 }
 
@@ -41,6 +53,8 @@ public struct Skeleton: Sendable, Hashable {
     public var content: String?
     /// XLIFF 1.2 `<internal-file form="…">` (e.g. `base64`, a MIME type).
     public var form: String?
+    /// XLIFF 1.2 `crc` and `uid` of `<internal-file>`/`<external-file>`.
+    public var xliff12Attributes: [String: String] = [:]
     /// Foreign elements inside the skeleton (XLIFF 2 allows any XML there).
     public var elements: [ExtensionElement]
 
@@ -63,6 +77,9 @@ public struct ToolInfo: Sendable, Hashable {
     public var version: String?
     /// `tool-company`.
     public var company: String?
+
+    /// Foreign attributes on `<tool>` and the elements inside it (XLIFF 1.2 allows any markup there).
+    public var extensions: Extensions = Extensions()
 
     /// Creates tool information.
     public init(id: String, name: String, version: String? = nil, company: String? = nil) {
@@ -99,11 +116,26 @@ public struct FileInfo: Sendable, Hashable {
     public var tools: [ToolInfo]
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent (`date`, `product-name`, `build-num`, `tool-id`…).
     public var xliff12Attributes: [String: String]
+    /// XLIFF 1.2 header elements Verso keeps whole without interpreting them (`phase-group`,
+    /// `glossary`, `reference`, `count-group`), in the 1.2 namespace, written back in 1.2 output.
+    public var xliff12HeaderElements: [ExtensionElement] = []
     /// Foreign attributes and elements (on `<file>` and in its 1.2 `<header>`).
     public var extensions: Extensions
+    /// Directionality of source text (XLIFF 2 `srcDir`: `ltr`, `rtl`, `auto`); nil when not stated.
+    public var sourceDirection: String?
+    /// Directionality of target text (XLIFF 2 `trgDir`); nil when not stated.
+    public var targetDirection: String?
+    /// `xml:space` on the file: true for `preserve`, false for `default`, nil when not stated.
+    public var preserveSpace: Bool?
+    /// `id` of the file's `<mda:metadata>` element.
+    public var metadataID: String?
 
     /// Creates file information.
-    public init(id: String, original: String? = nil, sourceLanguage: String? = nil, targetLanguage: String? = nil, datatype: String? = nil, skeleton: Skeleton? = nil, translate: Bool? = nil, canResegment: Bool? = nil, notes: [Note] = [], metadata: [MetaGroup] = [], tools: [ToolInfo] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions()) {
+    public init(id: String, original: String? = nil, sourceLanguage: String? = nil, targetLanguage: String? = nil, datatype: String? = nil, skeleton: Skeleton? = nil, translate: Bool? = nil, canResegment: Bool? = nil, notes: [Note] = [], metadata: [MetaGroup] = [], tools: [ToolInfo] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions(), sourceDirection: String? = nil, targetDirection: String? = nil, preserveSpace: Bool? = nil, metadataID: String? = nil) {
+        self.sourceDirection = sourceDirection
+        self.targetDirection = targetDirection
+        self.preserveSpace = preserveSpace
+        self.metadataID = metadataID
         self.id = id
         self.original = original
         self.sourceLanguage = sourceLanguage
@@ -138,11 +170,27 @@ public struct GroupInfo: Sendable, Hashable {
     public var metadata: [MetaGroup]
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent.
     public var xliff12Attributes: [String: String]
+    /// XLIFF 1.2 elements of the group Verso keeps whole (`count-group`), written back in 1.2 output.
+    public var xliff12Elements: [ExtensionElement] = []
+    /// Set when the group stands for an XLIFF 1.2 `<bin-unit>`; its `<trans-unit>`s are the group's units.
+    public var binaryUnit: BinaryUnit?
     /// Foreign attributes and elements.
     public var extensions: Extensions
+    /// Directionality of source text (XLIFF 2 `srcDir`); nil when not stated.
+    public var sourceDirection: String?
+    /// Directionality of target text (XLIFF 2 `trgDir`); nil when not stated.
+    public var targetDirection: String?
+    /// `xml:space` on the group: true for `preserve`, false for `default`, nil when not stated.
+    public var preserveSpace: Bool?
+    /// `id` of the group's `<mda:metadata>` element.
+    public var metadataID: String?
 
     /// Creates group information.
-    public init(id: String? = nil, name: String? = nil, type: String? = nil, translate: Bool? = nil, canResegment: Bool? = nil, notes: [Note] = [], metadata: [MetaGroup] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions()) {
+    public init(id: String? = nil, name: String? = nil, type: String? = nil, translate: Bool? = nil, canResegment: Bool? = nil, notes: [Note] = [], metadata: [MetaGroup] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions(), sourceDirection: String? = nil, targetDirection: String? = nil, preserveSpace: Bool? = nil, metadataID: String? = nil) {
+        self.sourceDirection = sourceDirection
+        self.targetDirection = targetDirection
+        self.preserveSpace = preserveSpace
+        self.metadataID = metadataID
         self.id = id
         self.name = name
         self.type = type

@@ -57,8 +57,17 @@ public struct InlineCode: Sendable, Hashable {
     public var xliff12Element: XLIFF12CodeElement?
     /// XLIFF 1.2 `xid`, XLIFF 2 reference to another unit carrying the code's subflow (`subFlows`).
     public var subFlows: String?
+    /// XLIFF 1.2 attributes without a model field (`rid`, `crc`, `assoc`), by name.
+    public var xliff12Attributes: [String: String] = [:]
+    /// XLIFF 1.2 `<sub>` elements inside the code's native data, in order.
+    public var subContents: [SubContent] = []
     /// Foreign-namespace attributes (memoQ, SDL, ITS…).
     public var extensionAttributes: [ExtensionAttribute]
+    /// Identifier of the XLIFF 2 `<data>` element holding `originalData` (`dataRef`,
+    /// `dataRefStart`/`dataRefEnd`), kept so a rewrite keeps the same ids; writers assign one when nil.
+    public var dataRef: String?
+    /// Directionality of the original data (XLIFF 2 `<data dir="…">`); nil when not stated.
+    public var dataDirection: String?
 
     /// Creates a code.
     public init(
@@ -67,8 +76,11 @@ public struct InlineCode: Sendable, Hashable {
         display: String? = nil, equivalent: String? = nil,
         canCopy: Bool = true, canDelete: Bool = true, canReorder: Reorder = .yes, canOverlap: Bool? = nil,
         copyOf: String? = nil, direction: String? = nil, xliff12Element: XLIFF12CodeElement? = nil,
-        subFlows: String? = nil, extensionAttributes: [ExtensionAttribute] = []
+        subFlows: String? = nil, extensionAttributes: [ExtensionAttribute] = [],
+        dataRef: String? = nil, dataDirection: String? = nil
     ) {
+        self.dataRef = dataRef
+        self.dataDirection = dataDirection
         self.kind = kind
         self.id = id
         self.isolated = isolated

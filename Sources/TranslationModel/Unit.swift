@@ -30,9 +30,13 @@ public struct Segment: Sendable, Hashable {
     public var canResegment: Bool?
     /// Foreign attributes on the segment, source or target.
     public var extensions: Extensions
+    /// Position of the target in the unit's target order when it differs from the source order
+    /// (XLIFF 2 `<target order="…">`, 1-based over segments and ignorables); nil when not stated.
+    public var targetOrder: Int?
 
     /// Creates a segment.
-    public init(id: String? = nil, source: Content, target: Content? = nil, state: SegmentState? = nil, subState: String? = nil, xliff12State: String? = nil, stateQualifier: String? = nil, canResegment: Bool? = nil, extensions: Extensions = Extensions()) {
+    public init(id: String? = nil, source: Content, target: Content? = nil, state: SegmentState? = nil, subState: String? = nil, xliff12State: String? = nil, stateQualifier: String? = nil, canResegment: Bool? = nil, extensions: Extensions = Extensions(), targetOrder: Int? = nil) {
+        self.targetOrder = targetOrder
         self.id = id
         self.source = source
         self.target = target
@@ -54,9 +58,12 @@ public struct Ignorable: Sendable, Hashable {
     public var source: Content
     /// The target material, when it differs or was written explicitly.
     public var target: Content?
+    /// Position of the target in the unit's target order (XLIFF 2 `order`); nil when not stated.
+    public var targetOrder: Int?
 
     /// Creates an ignorable part.
-    public init(id: String? = nil, source: Content, target: Content? = nil) {
+    public init(id: String? = nil, source: Content, target: Content? = nil, targetOrder: Int? = nil) {
+        self.targetOrder = targetOrder
         self.id = id
         self.source = source
         self.target = target
@@ -117,11 +124,23 @@ public struct Unit: Sendable, Hashable {
     /// XLIFF 1.2 attributes without an XLIFF 2 equivalent (`maxwidth`, `size-unit`, `phase-name`,
     /// `datatype`, `extradata`, …), by name, kept for 1.2 output.
     public var xliff12Attributes: [String: String]
+    /// What XLIFF 1.2 says on the trans-unit's `<source>`, `<seg-source>` and `<target>` elements
+    /// themselves, and the 1.2 elements kept whole (`count-group`).
+    public var xliff12Markup = XLIFF12UnitMarkup()
     /// Foreign attributes and elements.
     public var extensions: Extensions
+    /// Directionality of source text (XLIFF 2 `srcDir`); nil when not stated.
+    public var sourceDirection: String?
+    /// Directionality of target text (XLIFF 2 `trgDir`); nil when not stated.
+    public var targetDirection: String?
+    /// `id` of the unit's `<mda:metadata>` element.
+    public var metadataID: String?
 
     /// Creates a unit.
-    public init(id: String, name: String? = nil, type: String? = nil, translate: Bool = true, canResegment: Bool? = nil, preserveSpace: Bool? = nil, approved: Bool? = nil, parts: [UnitPart] = [], notes: [Note] = [], matches: [Match] = [], glossary: [GlossaryEntry] = [], metadata: [MetaGroup] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions()) {
+    public init(id: String, name: String? = nil, type: String? = nil, translate: Bool = true, canResegment: Bool? = nil, preserveSpace: Bool? = nil, approved: Bool? = nil, parts: [UnitPart] = [], notes: [Note] = [], matches: [Match] = [], glossary: [GlossaryEntry] = [], metadata: [MetaGroup] = [], xliff12Attributes: [String: String] = [:], extensions: Extensions = Extensions(), sourceDirection: String? = nil, targetDirection: String? = nil, metadataID: String? = nil) {
+        self.sourceDirection = sourceDirection
+        self.targetDirection = targetDirection
+        self.metadataID = metadataID
         self.id = id
         self.name = name
         self.type = type

@@ -18,7 +18,7 @@ public final class XMLStreamWriter {
     private var buffer: UnsafeMutablePointer<xmlBuffer>?
     private let sink: Sink
     private let displayPath: String
-    private var openElements: [String] = []
+    private var openCount = 0
     private let flushThreshold = 1 << 16
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
@@ -38,7 +38,7 @@ public final class XMLStreamWriter {
     }
 
     /// The number of elements started and not yet ended.
-    public var depth: Int { openElements.count }
+    public var depth: Int { openCount }
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
@@ -46,16 +46,36 @@ public final class XMLStreamWriter {
         // libxml2 ends the declaration with a newline itself.
     }
 
+    // Strings reach libxml2 through `withCString`: a Swift string passed straight as a C
+    // argument is copied to the heap when it is small (most names and values are), and this
+    // writer is on the hot path of every conversion.
+
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        try check(xmlTextWriterStartElement(writer, qualifiedName), "<\(qualifiedName)>")
-        openElements.append(qualifiedName)
+        let r = qualifiedName.withCString { xmlTextWriterStartElement(writer, Self.xml($0)) }
+        try check(r, "<\(qualifiedName)>")
+        openCount += 1
+    }
+
+    /// Starts an element whose name is a literal (no conversion at all).
+    public func startElement(_ qualifiedName: StaticString) throws {
+        let r = xmlTextWriterStartElement(writer, qualifiedName.utf8Start)
+        try check(r, "<\(qualifiedName)>")
+        openCount += 1
     }
 
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        try check(xmlTextWriterWriteAttribute(writer, qualifiedName, value), "attribute \(qualifiedName)")
+        let r = qualifiedName.withCString { n in value.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
+        try check(r, "attribute \(qualifiedName)")
+    }
+
+    /// Writes an attribute whose name is a literal.
+    public func attribute(_ qualifiedName: StaticString, _ value: String) throws {
+        try checkCharacters(value)
+        let r = value.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
+        try check(r, "attribute \(qualifiedName)")
     }
 
     /// Writes an attribute only when `value` is not nil.
@@ -67,9 +87,68 @@ public final class XMLStreamWriter {
     public func text(_ string: String) throws {
         guard !string.isEmpty else { return }
         try checkCharacters(string)
-        try check(xmlTextWriterWriteString(writer, string), "text")
+        let r = string.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
+        try check(r, "text")
         try flushIfNeeded()
     }
+
+    /// Writes escaped character data, replacing each character XML 1.0 cannot hold (a control
+    /// character that came through XLIFF 2 `<cp>`) by `replacement`; returns how many were replaced.
+    @discardableResult
+    public func text(_ string: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        guard !string.isEmpty else { return 0 }
+        let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
+        let r = clean.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
+        try check(r, "text")
+        try flushIfNeeded()
+        return replaced
+    }
+
+    /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
+    @discardableResult
+    public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        let r = qualifiedName.withCString { n in clean.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
+        try check(r, "attribute \(qualifiedName)")
+        return replaced
+    }
+
+    /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.
+    @discardableResult
+    public func attribute(_ qualifiedName: StaticString, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        let r = clean.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
+        try check(r, "attribute \(qualifiedName)")
+        return replaced
+    }
+
+    private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
+        guard !XMLCharacters.allAllowed(string) else { return (string, 0) }
+        var out = String.UnicodeScalarView()
+        var replaced = 0
+        for scalar in string.unicodeScalars {
+            if XMLCharacters.isAllowed(scalar) { out.append(scalar) } else { out.append(replacement); replaced += 1 }
+        }
+        return (String(out), replaced)
+    }
+
+    @inline(__always)
+    private static func xml(_ p: UnsafePointer<CChar>) -> UnsafePointer<xmlChar> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: xmlChar.self)
+    }
+
+    /// Writes a line break followed by `spaces` spaces, as is (indentation between elements;
+    /// never call it inside text, where it would change the content).
+    public func newline(indent spaces: Int) throws {
+        let count = 1 + min(max(spaces, 0), Self.blanks.count - 2)
+        let r = Self.blanks.withUnsafeBufferPointer { buf in
+            xmlTextWriterWriteRawLen(writer, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: xmlChar.self), Int32(count))
+        }
+        try check(r, "indentation")
+    }
+
+    /// "\n" and 128 spaces: the source of every indentation.
+    private static let blanks: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128) + [0]
 
     /// Writes a comment (`--` inside is refused, as XML requires).
     public func comment(_ string: String) throws {
@@ -77,31 +156,33 @@ public final class XMLStreamWriter {
             throw XMLError(location: .init(file: displayPath), message: "a comment cannot contain '--' or end with '-'")
         }
         try checkCharacters(string)
-        try check(xmlTextWriterWriteComment(writer, string), "comment")
+        let r = string.withCString { xmlTextWriterWriteComment(writer, Self.xml($0)) }
+        try check(r, "comment")
     }
 
     /// Writes a processing instruction.
     public func processingInstruction(target: String, data: String) throws {
         try checkCharacters(data)
-        try check(xmlTextWriterWritePI(writer, target, data), "processing instruction")
+        let r = target.withCString { t in data.withCString { d in xmlTextWriterWritePI(writer, Self.xml(t), Self.xml(d)) } }
+        try check(r, "processing instruction")
     }
 
     /// Ends the innermost open element (`<x/>` when it has no content).
     public func endElement() throws {
-        guard !openElements.isEmpty else {
+        guard openCount > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        openElements.removeLast()
+        openCount -= 1
         try check(xmlTextWriterEndElement(writer), "end tag")
         try flushIfNeeded()
     }
 
     /// Ends an element and never collapses it to `<x/>` (some tools want `<target></target>`).
     public func endElementWithClosingTag() throws {
-        guard !openElements.isEmpty else {
+        guard openCount > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        openElements.removeLast()
+        openCount -= 1
         try check(xmlTextWriterFullEndElement(writer), "end tag")
         try flushIfNeeded()
     }
@@ -116,7 +197,7 @@ public final class XMLStreamWriter {
 
     /// Closes every open element, ends the document and hands the remaining bytes to the sink.
     public func endDocument() throws {
-        while !openElements.isEmpty { try endElement() }
+        while openCount > 0 { try endElement() }
         try check(xmlTextWriterEndDocument(writer), "end of document")
         try flush()
     }
@@ -131,19 +212,24 @@ public final class XMLStreamWriter {
         xmlBufferEmpty(buffer)
     }
 
+    @inline(__always)
     private func flushIfNeeded() throws {
         guard let buffer else { return }
         if Int(xmlBufferLength(buffer)) >= flushThreshold { try flush() }
     }
 
-    private func check(_ result: Int32, _ what: String) throws {
+    /// Throws when libxml2 reports a failure; the description is built only then.
+    @inline(__always)
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
         if result < 0 {
-            throw XMLError(location: .init(file: displayPath), message: "cannot write \(what)")
+            throw XMLError(location: .init(file: displayPath), message: "cannot write \(what())")
         }
     }
 
     /// XML 1.0 allows TAB, LF, CR and U+0020 and above, except U+FFFE and U+FFFF.
+    @inline(__always)
     private func checkCharacters(_ string: String) throws {
+        guard !XMLCharacters.allAllowed(string) else { return }
         for scalar in string.unicodeScalars where !XMLCharacters.isAllowed(scalar) {
             let hex = String(scalar.value, radix: 16, uppercase: true)
             throw XMLError(location: .init(file: displayPath), message: "character U+\(hex) cannot appear in XML 1.0; encode it before writing")
@@ -159,5 +245,27 @@ public enum XMLCharacters {
         let v = scalar.value
         if v >= 0x20 { return v < 0xFFFE || v > 0xFFFF }
         return v == 0x9 || v == 0xA || v == 0xD
+    }
+
+    /// True when every character of `string` is allowed: one pass over its UTF-8 bytes, where
+    /// only C0 controls and U+FFFE/U+FFFF (`EF BF BE`/`EF BF BF`) can be refused.
+    public static func allAllowed(_ string: String) -> Bool {
+        if let fast = string.utf8.withContiguousStorageIfAvailable({ scan($0) }) { return fast }
+        return string.unicodeScalars.allSatisfy(isAllowed)
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 {
+                if b != 0x9 && b != 0xA && b != 0xD { return false }
+            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
+                return false
+            }
+            i += 1
+        }
+        return true
     }
 }

@@ -8,6 +8,13 @@ struct Verso: AsyncParsableCommand {
         abstract: "Prepare documents for translation: XLIFF, segmentation, terminology, alignment.",
         version: VersoVersion.current,
         subcommands: [
+            PrepareCommand.self,
+            MergeCommand.self,
+            ConvertCommand.self,
+            ValidateCommand.self,
+            LookupCommand.self,
+            TermsCommand.self,
+            GlossaryCommand.self,
             SegmentCommand.self,
         ]
     )

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# `verso convert` over a folder: files per second on 2,000 small documents against
+# translate-toolkit's converters on the same files in the same run, each given both cores.
+# Run through `Benchmarks/run convert` (builds release verso, sets VERSO_BIN, VERSO_BENCH_DIR…).
+#
+#   translate-toolkit: txt2po + po2xliff for .txt, html2po + po2xliff for .html, in two
+#     processes (one per core, each on half of the files: what `xargs -P2` would do without
+#     paying Python's start-up per file). It has no XLIFF version change, so the 394 .xlf files
+#     are left out of the comparison.
+#   verso: `verso convert DIR -o OUT --source fr --target en --jobs 2 --force --quiet`, on the
+#     same .txt/.html files (--exclude '*.xlf'), then on all 2,000 (the .xlf get a 1.2 → 2.1
+#     version change).
+# Prints wall-clock files/s of each, the ratio, and peak memory (max RSS of the largest process).
+# VERSO_BENCH_RUNS (default 3): runs of each tool; the median wall time is reported.
+set -euo pipefail
+: "${VERSO_BIN:?run through Benchmarks/run}" "${VERSO_SHARED:?}" "${VERSO_BENCH_DIR:?}"
+runs=${VERSO_BENCH_RUNS:-3}
+count=${VERSO_BENCH_FILES:-2000}
+inputs="$VERSO_BENCH_DIR/batch"
+if [ ! -f "$inputs/.complete-$count" ]; then
+  rm -rf "$inputs"
+  python3 "$VERSO_SHARED/data/perf/make_inputs.py" --corpus "$VERSO_SHARED/data/corpus/fr.txt.gz" \
+    batch --count "$count" --out "$inputs" >&2
+  touch "$inputs/.complete-$count"
+fi
+work="$VERSO_BENCH_DIR/convert-work"
+rm -rf "$work" && mkdir -p "$work"
+
+ntxt=$(find "$inputs" -name '*.txt' | wc -l)
+nhtml=$(find "$inputs" -name '*.html' | wc -l)
+nxlf=$(find "$inputs" -name '*.xlf' | wc -l)
+nsub=$((ntxt + nhtml))
+echo "inputs: $inputs — $ntxt .txt, $nhtml .html, $nxlf .xlf ($(du -sh --exclude='.complete*' "$inputs" | cut -f1))"
+
+# Two halves of each kind, as trees of symbolic links, so that each translate-toolkit process
+# sees only the files it converts (txt2po given a folder takes every file as text).
+for kind in txt html; do
+  i=0
+  (cd "$inputs" && find . -name "*.$kind" | sort) | while read -r rel; do
+    half=$((i % 2)); i=$((i + 1))
+    mkdir -p "$work/split-$kind-$half/$(dirname "$rel")"
+    ln -s "$inputs/$rel" "$work/split-$kind-$half/$rel"
+  done
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now() { date +%s.%N; }
+
+tt_half() { # one core's share: both chains on half of the files
+  local h=$1 out=$2
+  txt2po --progress=none -i "$work/split-txt-$h" -o "$out/po-txt-$h" &&
+  po2xliff --progress=none -i "$out/po-txt-$h" -o "$out/xlf-txt-$h" &&
+  html2po --progress=none -i "$work/split-html-$h" -o "$out/po-html-$h" &&
+  po2xliff --progress=none -i "$out/po-html-$h" -o "$out/xlf-html-$h"
+}
+export -f tt_half
+export work
+
+tt_times=() tt_rss=0
+for r in $(seq "$runs"); do
+  out="$work/tt-$r"; mkdir -p "$out"
+  t0=$(now)
+  printf '0\n1\n' | xargs -P2 -I{} /usr/bin/time -f '%M' -o "$out/rss-{}" bash -c 'tt_half {} '"$out" 2>"$out/stderr"
+  t1=$(now)
+  tt_times+=("$(echo "$t1 - $t0" | bc)")
+  for f in "$out"/rss-*; do m=$(tail -1 "$f"); [ "$m" -gt "$tt_rss" ] && tt_rss=$m; done
+done
+tt_out=$(find "$work/tt-1" -name '*.xliff' | wc -l)
+tt_wall=$(printf '%s\n' "${tt_times[@]}" | median)
+
+run_verso() { # label, extra args…
+  local label=$1; shift
+  local times=() rss=0 n=0
+  for r in $(seq "$runs"); do
+    local out="$work/verso-$label-$r"
+    t0=$(now)
+    /usr/bin/time -f '%M' -o "$work/verso-rss" "$VERSO_BIN" convert "$inputs" -o "$out" --source fr --target en \
+      --jobs 2 --force --quiet --report "$work/verso-$label-$r.json" "$@" 2>"$work/verso-$label-stderr" || {
+      echo "verso convert failed:"; tail -5 "$work/verso-$label-stderr"; exit 1; }
+    t1=$(now)
+    times+=("$(echo "$t1 - $t0" | bc)")
+    m=$(tail -1 "$work/verso-rss"); [ "$m" -gt "$rss" ] && rss=$m
+  done
+  n=$(find "$work/verso-$label-1" -type f -name '*.xlf' | wc -l)
+  echo "$(printf '%s\n' "${times[@]}" | median) $rss $n" >"$work/verso-$label-result"
+}
+
+run_verso same --exclude '*.xlf'
+run_verso all --to xliff2.1
+read -r v_wall v_rss v_out <"$work/verso-same-result"
+read -r a_wall a_rss a_out <"$work/verso-all-result"
+
+rate() { echo "scale=1; $1 / $2" | bc; }
+tt_rate=$(rate "$nsub" "$tt_wall")
+v_rate=$(rate "$nsub" "$v_wall")
+a_rate=$(rate "$count" "$a_wall")
+printf '%-48s %6s files %8.2f s %9.1f files/s  peak %4d MB\n' \
+  "translate-toolkit (txt2po|html2po + po2xliff, -P2)" "$nsub" "$tt_wall" "$tt_rate" $((tt_rss / 1024)) \
+  "verso convert --jobs 2 (same .txt/.html)" "$nsub" "$v_wall" "$v_rate" $((v_rss / 1024)) \
+  "verso convert --jobs 2 (all, .xlf 1.2 -> 2.1)" "$count" "$a_wall" "$a_rate" $((a_rss / 1024))
+echo "outputs: translate-toolkit $tt_out .xliff, verso $v_out .xlf (same files), $a_out .xlf (all)"
+echo "ratio (wall-clock files/s, same files): verso / translate-toolkit = $(echo "scale=1; $v_rate / $tt_rate" | bc)x  (target >= 10x, aim 20x)"
+
+# Part 2: a big XLIFF through the batch path, 1.2 → 2.1 → 1.2, in flat memory. The input is the
+# one Benchmarks/xliff12 uses ($VERSO_BENCH_DIR/xliff12-<size>.xlf, generated if missing), put in
+# a folder (a symbolic link) so that the folder code path runs; the 2.1 output is converted back.
+# Compared with `xmllint --stream --noout` on the same file. VERSO_BENCH_BIG_SIZE=0 skips it.
+big=${VERSO_BENCH_BIG_SIZE:-1G}
+[ "$big" = "0" ] && exit 0
+bigin="$VERSO_BENCH_DIR/xliff12-$big.xlf"
+if [ ! -f "$bigin" ]; then
+  python3 "$VERSO_SHARED/data/perf/make_inputs.py" --corpus "$VERSO_SHARED/data/corpus/fr.txt.gz" \
+    xliff --version 1.2 --size "$big" --units-per-file 200 --out "$bigin" >&2
+fi
+bigwork="$VERSO_BENCH_DIR/convert-big"
+rm -rf "$bigwork" && mkdir -p "$bigwork/in"
+ln -s "$bigin" "$bigwork/in/big.xlf"
+trap 'rm -rf "$bigwork"' EXIT
+timed() { # label, command…: prints "seconds maxrss_kb"
+  /usr/bin/time -f '%e %M' -o "$bigwork/time" "$@" >/dev/null 2>"$bigwork/stderr" || { tail -3 "$bigwork/stderr"; exit 1; }
+  cat "$bigwork/time"
+}
+read -r x_s x_kb < <(timed xmllint --stream --noout "$bigin")
+read -r a_s a_kb < <(timed "$VERSO_BIN" convert "$bigwork/in" --to xliff2.1 -o "$bigwork/v21" --quiet --force)
+mkdir -p "$bigwork/in21" && mv "$bigwork/v21/big.xlf" "$bigwork/in21/big.xlf"
+read -r xb_s xb_kb < <(timed xmllint --stream --noout "$bigwork/in21/big.xlf")
+read -r b_s b_kb < <(timed "$VERSO_BIN" convert "$bigwork/in21" --to xliff1.2 -o "$bigwork/v12" --quiet --force)
+mb=$(( $(stat -L -c %s "$bigin") / 1048576 ))
+mb21=$(( $(stat -c %s "$bigwork/in21/big.xlf") / 1048576 ))
+echo
+echo "big XLIFF through the folder path ($mb MiB 1.2 in; $mb21 MiB 2.1 in the way back):"
+printf '%-44s %8.2f s  %6.2fx xmllint --stream  peak %4d MB\n' \
+  "verso convert DIR --to xliff2.1 (1.2 -> 2.1)" "$a_s" "$(echo "$a_s / $x_s" | bc -l)" $((a_kb / 1024)) \
+  "verso convert DIR --to xliff1.2 (2.1 -> 1.2)" "$b_s" "$(echo "$b_s / $xb_s" | bc -l)" $((b_kb / 1024))
+printf 'xmllint --stream --noout: %.2f s (1.2 file), %.2f s (2.1 file), peak %d MB\n' "$x_s" "$xb_s" $((x_kb / 1024))
+echo "(translate-toolkit has no 1.2 <-> 2.x converter and loads whole files: not run on this input)"

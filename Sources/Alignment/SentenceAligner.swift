@@ -1,0 +1,262 @@
+import Diagnostics
+import Foundation
+import TranslationModel
+
+/// Settings of a `SentenceAligner`.
+public struct AlignerConfiguration: Sendable {
+    /// The bead shapes the search may use.
+    public var shapes: [BeadShape]
+    /// A bilingual word list whose pairs count as anchors (either orientation; the one that fits
+    /// the texts is used).
+    public var dictionary: BilingualDictionary?
+    /// Glossary terms (or other shared anchors) recognised in the sentences.
+    public var anchors: (any AnchorRecognizer)?
+    /// Learn word translations from a first alignment of the document and realign with them.
+    public var learnsLexicon: Bool
+    /// Half-width of the search band, in sentences, around the expected path; widened where the
+    /// best path runs along its edge.
+    public var bandRadius: Int
+    /// The band is never widened beyond this half-width.
+    public var maximumBandRadius: Int
+    /// A warning names every run of at least this many consecutive unaligned sentences.
+    public var unalignedRunWarning: Int = 5
+    /// Beads with a confidence below this are reported as needing review. On the development
+    /// sets, about 97% of the beads at or above 0.9 are exactly right and about half of those
+    /// below.
+    public var reviewThreshold: Double
+
+    /// Creates a configuration; the defaults suit documents and their translations of any length.
+    public init(shapes: [BeadShape] = BeadShape.extended, dictionary: BilingualDictionary? = nil,
+                anchors: (any AnchorRecognizer)? = nil, learnsLexicon: Bool = true,
+                bandRadius: Int = 30, maximumBandRadius: Int = 3000, reviewThreshold: Double = 0.9) {
+        self.shapes = shapes
+        self.dictionary = dictionary
+        self.anchors = anchors
+        self.learnsLexicon = learnsLexicon
+        self.bandRadius = bandRadius
+        self.maximumBandRadius = maximumBandRadius
+        self.reviewThreshold = reviewThreshold
+    }
+}
+
+/// What an alignment run produced: the beads in order, and what the user should know about it.
+public struct SentenceAlignment: Sendable {
+    /// The beads, in document order; every sentence of both sides is in exactly one bead.
+    public var beads: [Bead]
+    /// Problems that did not stop the alignment (an empty side, very different lengths, texts
+    /// that share almost no anchors). Locations are left for the caller to fill in.
+    public var warnings: [Finding]
+    /// Figures about the run.
+    public var statistics: AlignmentStatistics
+    /// Runs of at least `AlignerConfiguration.unalignedRunWarning` consecutive sentences of one
+    /// side left unaligned (a passage missing from the other side): side (0 source, 1 target)
+    /// and sentence numbers.
+    public var unalignedRuns: [(side: Int, sentences: Range<Int>)]
+}
+
+/// Figures about an alignment run, for reports.
+public struct AlignmentStatistics: Sendable, Hashable, Codable {
+    /// Source and target sentences.
+    public var sourceSentences: Int
+    public var targetSentences: Int
+    /// Target letters per source letter, as estimated on the aligned beads.
+    public var lengthRatio: Double
+    /// Dictionary pairs that occur in the texts (0 without a dictionary).
+    public var dictionaryPairsUsed: Int
+    /// True when the dictionary was used with its columns swapped.
+    public var dictionaryReversed: Bool
+    /// Word translations learned from the document.
+    public var learnedPairs: Int
+    /// Share of the aligned sentences' anchors that found their counterpart.
+    public var anchorMatchRate: Double
+    /// Half-width of the widest band row searched.
+    public var bandRadius: Int
+    /// Beads below the review threshold.
+    public var lowConfidenceBeads: Int
+}
+
+/// Aligns a text with its translation sentence by sentence.
+///
+/// Dynamic programming over beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1, and by default
+/// 2-3, 3-2, 1-4, 4-1) scored by the length
+/// model of Gale & Church combined with anchors — numbers, punctuation, names and cognates
+/// (words sharing a stem after folding case and accents), glossary concepts, dictionary pairs and
+/// word translations learned from a first pass over the document itself. The search runs in a
+/// band around the expected path, so time and memory grow linearly with the document, and is
+/// widened where the best path meets the band's edge. Each bead's confidence is its posterior
+/// probability over all alignments in the band.
+public struct SentenceAligner: Sendable {
+    /// The settings.
+    public var configuration: AlignerConfiguration
+
+    /// Creates an aligner.
+    public init(configuration: AlignerConfiguration = AlignerConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Aligns `source` with `target` (one sentence per element).
+    public func align(source: [String], target: [String]) -> SentenceAlignment {
+        var warnings: [Finding] = []
+        let n = source.count, m = target.count
+        var statistics = AlignmentStatistics(sourceSentences: n, targetSentences: m, lengthRatio: 0,
+                                             dictionaryPairsUsed: 0, dictionaryReversed: false, learnedPairs: 0,
+                                             anchorMatchRate: 0, bandRadius: 0, lowConfidenceBeads: 0)
+        if n == 0 || m == 0 {
+            if n == 0 && m == 0 {
+                warnings.append(Finding(.warning, "both texts are empty: nothing to align", code: "align.empty"))
+            } else {
+                let side = n == 0 ? "source" : "target"
+                warnings.append(Finding(.warning, "the \(side) text is empty: every sentence of the other side is left unaligned", code: "align.empty-side"))
+            }
+            let beads = (0..<n).map { Bead(source: $0..<$0 + 1, target: 0..<0, confidence: 1) }
+                + (0..<m).map { Bead(source: 0..<0, target: $0..<$0 + 1, confidence: 1) }
+            return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: [])
+        }
+
+        var bitext = Bitext(source: source, target: target, anchors: configuration.anchors)
+        if let dictionary = configuration.dictionary {
+            let (used, reversed) = bitext.addDictionary(dictionary)
+            statistics.dictionaryPairsUsed = used
+            statistics.dictionaryReversed = reversed
+            if used == 0 {
+                warnings.append(Finding(.warning, "no pair of the dictionary occurs in the texts: is it for these languages?", code: "align.dictionary-unused"))
+            }
+        }
+        let shapes = configuration.shapes
+        var model = ScoringModel()
+        model.shapeCost = ScoringModel.defaultShapeCosts(shapes)
+        let sourceLetters = Double(bitext.source.cumulative[n]), targetLetters = Double(bitext.target.cumulative[m])
+        model.ratio = sourceLetters > 0 && targetLetters > 0 ? targetLetters / sourceLetters : 1
+        model.logLengthMean.0 = Self.logMean(bitext.source.lengths)
+        model.logLengthMean.1 = Self.logMean(bitext.target.lengths)
+        model.logLengthDeviation.0 = Self.logDeviation(bitext.source.lengths, mean: model.logLengthMean.0)
+        model.logLengthDeviation.1 = Self.logDeviation(bitext.target.lengths, mean: model.logLengthMean.1)
+        if sourceLetters > 0, targetLetters > 0, model.ratio > 2.5 || model.ratio < 0.4 {
+            let longer = model.ratio > 1 ? "target" : "source"
+            warnings.append(Finding(.warning, String(format: "the texts differ much in length (the %@ is %.1f times longer): parts may be missing or the files may not be translations of each other", longer, max(model.ratio, 1 / model.ratio)), code: "align.length-mismatch"))
+        }
+
+        // Pass 1: length and surface anchors, in a band around the chain of confident anchors
+        // (the length diagonal between them).
+        var (center, corners) = AnchorPath.center(bitext)
+        var evidence = AnchorEvidence(bitext: bitext, model: model)
+        var (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
+                                    radius: configuration.bandRadius, corners: corners, posteriors: false)
+
+        // Pass 2: re-estimate the model on pass 1, learn word translations, realign.
+        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
+        if configuration.learnsLexicon {
+            statistics.learnedPairs = LexiconLearner.learn(into: &bitext, beads: result.beads)
+        }
+        evidence = AnchorEvidence(bitext: bitext, model: model)
+        center = Self.pathCenter(result.beads, sourceCount: n)
+        (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
+                                radius: max(10, configuration.bandRadius / 2), posteriors: false)
+        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
+        evidence = AnchorEvidence(bitext: bitext, model: model)
+        center = Self.pathCenter(result.beads, sourceCount: n)
+        (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
+                                radius: max(10, configuration.bandRadius / 2), posteriors: true)
+
+        statistics.lengthRatio = model.ratio
+        statistics.bandRadius = zip(band.lower, band.upper).map { ($1 - $0 + 1) / 2 }.max() ?? 0
+        statistics.anchorMatchRate = Self.matchRate(bitext: bitext, evidence: evidence, beads: result.beads)
+        let beads = result.beads.map {
+            Bead(source: $0.sourceStart..<$0.sourceEnd, target: $0.targetStart..<$0.targetEnd, confidence: $0.posterior)
+        }
+        statistics.lowConfidenceBeads = beads.filter { $0.confidence < configuration.reviewThreshold }.count
+
+        let nullShare = Double(beads.filter(\.isNull).count) / Double(max(beads.count, 1))
+        let lowShare = Double(statistics.lowConfidenceBeads) / Double(max(beads.count, 1))
+        if min(n, m) >= 5, nullShare > 0.4 || (statistics.anchorMatchRate < 0.25 && lowShare > 0.5) {
+            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and %.0f%% of the beads leave sentences unaligned: check that they are translations of each other, in the languages given", nullShare * 100), code: "align.weak-evidence"))
+        }
+        let runs = Self.unalignedRuns(beads, minimum: configuration.unalignedRunWarning)
+        for run in runs {
+            let side = run.side == 0 ? "source" : "target"
+            let other = run.side == 0 ? "target" : "source"
+            warnings.append(Finding(.warning, "\(run.sentences.count) consecutive \(side) sentences (\(run.sentences.lowerBound + 1)–\(run.sentences.upperBound)) have no counterpart in the \(other): a passage may be missing", code: "align.unaligned-passage"))
+        }
+        let identical = zip(source, target).filter { $0 == $1 && !$0.isEmpty }.count
+        if identical * 2 > min(n, m), min(n, m) >= 3 {
+            warnings.append(Finding(.warning, "most sentences are identical on both sides: the target looks untranslated or in the source language", code: "align.same-text"))
+        }
+        return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: runs)
+    }
+
+    /// Runs of consecutive null beads of one side, at least `minimum` sentences long.
+    static func unalignedRuns(_ beads: [Bead], minimum: Int) -> [(side: Int, sentences: Range<Int>)] {
+        var out: [(Int, Range<Int>)] = []
+        var side = -1, start = 0, end = 0
+        func close() { if side >= 0, end - start >= minimum { out.append((side, start..<end)) } }
+        for bead in beads {
+            let beadSide = bead.source.isEmpty ? 1 : (bead.target.isEmpty ? 0 : -1)
+            let range = beadSide == 1 ? bead.target : bead.source
+            if beadSide >= 0, beadSide == side, range.lowerBound == end {
+                end = range.upperBound
+                continue
+            }
+            close()
+            side = beadSide
+            if beadSide >= 0 { start = range.lowerBound; end = range.upperBound }
+        }
+        close()
+        return out
+    }
+
+    /// Runs the band search, widening the band where the best path touches its edge.
+    private func search(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel, center: [Int],
+                        radius: Int, corners: [(Int, Int)] = [], posteriors: Bool) -> (BandSearch.Result, Band) {
+        let m = bitext.target.count
+        var band = Band(center: center, radius: radius, targetCount: m)
+        AnchorPath.addBoxes(corners, to: &band, pad: 3, targetCount: m)
+        var rowRadius = [Int](repeating: radius, count: center.count)
+        let searcher = BandSearch(bitext: bitext, evidence: evidence, model: model, shapes: configuration.shapes)
+        for _ in 0..<12 {
+            let result = searcher.run(band: band, posteriors: false)
+            if result.touchedRows.isEmpty { break }
+            var widened = false
+            for (row, lowerEdge) in result.touchedRows {
+                let r = rowRadius[row]
+                guard r < configuration.maximumBandRadius else { continue }
+                let grow = r
+                let span = 2 * r
+                for i in max(0, row - span)...min(center.count - 1, row + span) {
+                    if lowerEdge { band.lower[i] = max(0, min(band.lower[i], center[i] - 2 * rowRadius[i]) - 0) }
+                    else { band.upper[i] = min(m, max(band.upper[i], center[i] + 2 * rowRadius[i])) }
+                    rowRadius[i] = min(configuration.maximumBandRadius, max(rowRadius[i], r + grow))
+                }
+                widened = true
+            }
+            if !widened { break }
+            band.normalize(targetCount: m)
+        }
+        return (searcher.run(band: band, posteriors: posteriors), band)
+    }
+
+    /// The target position of a path at every source row.
+    static func pathCenter(_ beads: [ScoredBead], sourceCount n: Int) -> [Int] {
+        var center = [Int](repeating: 0, count: n + 1)
+        for bead in beads {
+            center[bead.sourceEnd] = bead.targetEnd
+            let a = bead.sourceEnd - bead.sourceStart
+            if a > 1 {
+                for k in 1..<a {
+                    center[bead.sourceStart + k] = bead.targetStart + (bead.targetEnd - bead.targetStart) * k / a
+                }
+            }
+        }
+        return center
+    }
+
+    static func logMean(_ lengths: [Int32]) -> Double {
+        guard !lengths.isEmpty else { return 4 }
+        return lengths.reduce(0.0) { $0 + log(Double(max($1, 1))) } / Double(lengths.count)
+    }
+
+    static func logDeviation(_ lengths: [Int32], mean: Double) -> Double {
+        guard lengths.count > 1 else { return 1 }
+        let v = lengths.reduce(0.0) { let d = log(Double(max($1, 1))) - mean; return $0 + d * d } / Double(lengths.count - 1)
+        return max(0.3, sqrt(v))
+    }
+}

@@ -1,0 +1,475 @@
+import Diagnostics
+import TranslationModel
+import XMLSupport
+
+/// Reads HTML into units with libxml2's HTML parser, which repairs malformed markup as browsers do.
+///
+/// Block elements (`p`, `h1`, `li`, `td`, `div`, `title`…) delimit units; inline elements (`b`,
+/// `a href`, `br`, `img`…) become inline codes whose original data is the exact tag text;
+/// translatable attribute values (`alt`, `title`, `placeholder`, meta descriptions…) are units of
+/// their own; `script`, `style` and content under `translate="no"` are never shown for
+/// translation. Everything else is skeleton, kept byte for byte. Streams: memory is bounded by
+/// the largest unit, not the document.
+final class HTMLReader: SourceReader {
+    private enum Mode {
+        /// Translatable flow.
+        case normal
+        /// Not translated, written to the skeleton as is.
+        case skeleton
+        /// Not translated, but inside a unit: kept in the current inline code.
+        case code
+    }
+
+    private struct Frame {
+        var name: String
+        var mode: Mode
+        var translate: Bool
+        var preformatted: Bool
+        var kind: HTMLVocabulary.Kind
+        /// Id of the opening code of an inline element, and the unit it is in.
+        var codeID: String?
+        var codeUnitSerial = 0
+        /// True when a region of `translate="no"` markup starts at this element (an inner
+        /// `translate="yes"` may re-open translation).
+        var isTranslateNoRegion: Bool
+    }
+
+    private let input: ChunkedInput
+    private let parser: HTMLStreamParser
+    private let decoder: StreamingTextDecoder?
+    private let skeleton: SkeletonSink
+    private let description: SourceDescription
+    private var stack: [Frame] = []
+    private var assembler = UnitAssembler()
+    private var queue: [DocumentEvent] = []
+    private var queueIndex = 0
+    private var unitCounter = 0
+    private var inputDone = false
+    private var ended = false
+    private var newline: String?
+    private var literalCounts: [Unicode.Scalar: Int] = [:]
+    private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
+    private var problemsSeen = 0
+    private(set) var findings: [Finding] = []
+    private(set) var declaredLanguage: String?
+    private let encoding: TextEncoding
+    private let hasByteOrderMark: Bool
+    private var firstBytes: [UInt8]?
+
+    /// The skeleton header (complete at the end of the document).
+    var skeletonHeader: SkeletonHeader {
+        var references: [Unicode.Scalar: String] = [:]
+        for (scalar, forms) in referenceCounts {
+            let total = forms.values.reduce(0, +)
+            guard total > (literalCounts[scalar] ?? 0), let best = forms.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { continue }
+            references[scalar] = best.key
+        }
+        return SkeletonHeader(format: .html, encoding: encoding, hasByteOrderMark: hasByteOrderMark, newline: newline ?? "\n", preferredReferences: references)
+    }
+
+    init(input: ChunkedInput, options: SourceReaderOptions, description: SourceDescription, skeleton: SkeletonSink) throws {
+        self.input = input
+        self.skeleton = skeleton
+        self.description = description
+        var head = try input.read(atLeast: 4096)
+        var encoding = TextEncoding.utf8
+        var bom = false
+        if let (e, length) = TextEncoding.detectByteOrderMark(head) {
+            encoding = e
+            bom = true
+            head.removeFirst(length)
+        } else if let e = options.encoding {
+            encoding = e
+        } else if let declared = Self.declaredCharset(head) {
+            let e = TextEncoding(declared)
+            // A page that declares a charset this system lacks is read as UTF-8, which it often
+            // really is. So is one declaring an encoding its own ASCII markup cannot be in (UTF-7,
+            // UTF-16 without BOM…): decoding it so would garble the page, and merge would write
+            // the markup back encoded (`+ADw-` for `<`), as fuzzing found.
+            if e.isSupported && e.isASCIICompatible {
+                encoding = e
+            } else if e.isSupported {
+                findings.append(Finding(.warning, "the page declares charset \(declared), which a page cannot be written in; read as UTF-8", at: SourceLocation(file: input.displayPath), code: "html.charset"))
+            }
+        }
+        self.encoding = encoding
+        self.hasByteOrderMark = bom
+        decoder = encoding.isUTF8 && !bom ? nil : try StreamingTextDecoder(encoding: encoding, displayPath: input.displayPath, startOffset: bom ? encoding.byteOrderMark.count : 0)
+        parser = try HTMLStreamParser(displayPath: input.displayPath)
+        firstBytes = head
+        queue.append(.startDocument(DocumentInfo(sourceLanguage: description.sourceLanguage, targetLanguage: description.targetLanguage)))
+        queue.append(.startFile(FileInfo(id: description.fileID, original: description.original, datatype: SourceFormat.html.datatype)))
+    }
+
+    /// The charset a `<meta>` or XML declaration names in the first bytes, if any.
+    static func declaredCharset(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(2048).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
+        var search = head[...]
+        while let r = search.range(of: "charset") ?? (search.hasPrefix("<?xml") ? search.range(of: "encoding") : nil) {
+            var i = r.upperBound
+            while i < search.endIndex, search[i] == " " { i = search.index(after: i) }
+            guard i < search.endIndex, search[i] == "=" else { search = search[r.upperBound...]; continue }
+            i = search.index(after: i)
+            while i < search.endIndex, search[i] == " " || search[i] == "\"" || search[i] == "'" { i = search.index(after: i) }
+            var name = ""
+            while i < search.endIndex, search[i].isLetter || search[i].isNumber || "-_:.".contains(search[i]) {
+                name.append(search[i]); i = search.index(after: i)
+            }
+            if !name.isEmpty { return name }
+            search = search[r.upperBound...]
+        }
+        return nil
+    }
+
+    func next() throws -> DocumentEvent? {
+        while queueIndex >= queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
+            if ended { return nil }
+            try pump()
+        }
+        defer { queueIndex += 1 }
+        return queue[queueIndex]
+    }
+
+    // MARK: - Input
+
+    private func pump() throws {
+        if !inputDone {
+            var bytes: [UInt8]
+            if let first = firstBytes { bytes = first; firstBytes = nil } else { bytes = try input.read() }
+            if bytes.isEmpty {
+                inputDone = true
+                if let decoder { parser.feed(try decoder.finish()) }
+                parser.finish()
+            } else {
+                parser.feed(try decoder?.decode(bytes) ?? validatedUTF8(bytes))
+            }
+        }
+        while let event = parser.next() { try handle(event) }
+        collectProblems()
+        if inputDone {
+            try finishUnit()
+            queue.append(.endFile)
+            queue.append(.endDocument)
+            ended = true
+        }
+    }
+
+    private var utf8Carry: [UInt8] = []
+    private var utf8Offset = 0
+
+    /// Checks UTF-8 without converting (the common case); errors name the byte offset.
+    private func validatedUTF8(_ bytes: [UInt8]) throws -> [UInt8] {
+        var all = utf8Carry
+        all.append(contentsOf: bytes)
+        let complete = StreamingTextDecoder.completePrefixLength(all)
+        if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
+            throw FormatsError(file: input.displayPath, "invalid UTF-8 byte sequence at byte offset \(utf8Offset + bad); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+        }
+        utf8Carry = Array(all[complete...])
+        utf8Offset += complete
+        return complete == all.count ? all : Array(all[..<complete])
+    }
+
+    private func collectProblems() {
+        let problems = parser.problems
+        while problemsSeen < problems.count {
+            let p = problems[problemsSeen]
+            problemsSeen += 1
+            if p.code == 801 {
+                // "Tag x invalid": libxml2 2.9 predates HTML5; only truly unknown tags are worth a word.
+                let name = p.message.split(separator: " ").dropFirst().first.map(String.init)?.lowercased() ?? ""
+                if HTMLVocabulary.html5Elements.contains(name) || name.contains("-") || name.contains(":") { continue }
+            }
+            // libxml2 2.9 objects to "</p>" inside a script, which HTML allows.
+            if p.message.contains("embeds close tag") { continue }
+            if findings.count == 50 {
+                findings.append(Finding(.warning, "more HTML problems not shown", at: SourceLocation(file: input.displayPath), code: "html.problem"))
+            }
+            if findings.count > 50 { continue }
+            findings.append(Finding(.warning, "HTML repaired: \(p.message)", at: p.location, code: "html.problem"))
+        }
+    }
+
+    // MARK: - Events
+
+    private var top: Frame {
+        stack.last ?? Frame(name: "", mode: .normal, translate: true, preformatted: false, kind: .block, codeID: nil, isTranslateNoRegion: false)
+    }
+
+    private func handle(_ event: HTMLEvent) throws {
+        noteNewline(event.raw)
+        switch event {
+        case .startTag(let tag): try start(tag)
+        case .endTag(let tag): try end(tag)
+        case .text(let text): try handleText(text)
+        case .comment(let raw, _), .processingInstruction(let raw, _):
+            try handleOther(raw, ctype: "x-html-comment")
+        case .doctype(let raw, _):
+            try handleOther(raw, ctype: "x-html-doctype")
+        case .skipped(let raw, _):
+            switch top.mode {
+            case .normal:
+                if assembler.isEmpty { try skeletonText(raw) } else { assembler.append(SourceAtom(scalar: nil, raw: raw)) }
+            case .code: assembler.appendToLastCode(raw)
+            case .skeleton: try skeletonText(raw)
+            }
+        }
+    }
+
+    private func start(_ tag: HTMLStartTag) throws {
+        if tag.name == "html", declaredLanguage == nil {
+            declaredLanguage = tag.attribute("lang") ?? tag.attribute("xml:lang")
+            if declaredLanguage?.isEmpty == true { declaredLanguage = nil }
+        }
+        let parent = top
+        var kind = HTMLVocabulary.kind(of: tag.name)
+        let explicit = tag.attribute("translate").map { $0.lowercased() != "no" }
+        let preformatted = parent.preformatted || HTMLVocabulary.preformattedElements.contains(tag.name)
+        var frame = Frame(name: tag.name, mode: parent.mode, translate: explicit ?? parent.translate, preformatted: preformatted, kind: kind, codeID: nil, isTranslateNoRegion: false)
+
+        switch parent.mode {
+        case .code:
+            assembler.appendToLastCode(tag.raw)
+            stack.append(frame)
+            return
+        case .skeleton:
+            // Only an explicit translate="yes" under translate="no" markup re-opens translation.
+            guard explicit == true, stack.contains(where: \.isTranslateNoRegion), kind != .rawContent else {
+                try skeletonText(tag.raw)
+                stack.append(frame)
+                return
+            }
+            // The element's content is translated; its tags stay in the skeleton like a block's.
+            frame.mode = .normal
+            kind = .block
+            frame.kind = .block
+        case .normal:
+            break
+        }
+
+        if tag.isImplied {
+            if kind == .block { try finishUnit() }
+            stack.append(frame)
+            return
+        }
+        switch kind {
+        case .rawContent:
+            if assembler.isEmpty {
+                try skeletonText(tag.raw)
+                frame.mode = .skeleton
+            } else {
+                assembler.append(makeCode(tag, kind: .standalone, protected: true))
+                frame.mode = .code
+            }
+        case .block:
+            try finishUnit()
+            if frame.translate {
+                let nested = try attributeUnits(of: tag)
+                for entry in UnitAssembler.skeleton(of: [.code(PendingCode(code: InlineCode(kind: .standalone, id: ""), raw: tag.raw, nested: nested))]) {
+                    try skeleton.append(entry)
+                }
+                frame.mode = .normal
+            } else {
+                try skeletonText(tag.raw)
+                frame.mode = .skeleton
+                frame.isTranslateNoRegion = true
+            }
+        case .inline, .void:
+            if !frame.translate {
+                assembler.append(makeCode(tag, kind: .standalone, protected: true))
+                frame.mode = .code
+            } else {
+                var code = makeCode(tag, kind: kind == .void ? .standalone : .opening, protected: false)
+                code.nested = try attributeUnits(of: tag)
+                if !code.nested.isEmpty { code.code.subFlows = code.nested.map { $0.layout.unitID }.joined(separator: " ") }
+                if kind == .inline {
+                    frame.codeID = code.code.id
+                    frame.codeUnitSerial = unitSerial
+                }
+                assembler.append(code)
+                frame.mode = .normal
+            }
+        }
+        stack.append(frame)
+    }
+
+    private func end(_ tag: HTMLEndTag) throws {
+        guard let index = stack.lastIndex(where: { $0.name == tag.name }) else {
+            // An end tag for nothing open: keep its text where it stands.
+            try handleOther(tag.raw, ctype: "x-html-\(HTMLVocabulary.sanitized(tag.name))")
+            return
+        }
+        let frame = stack[index]
+        let parentMode = index > 0 ? stack[index - 1].mode : Mode.normal
+        stack.removeSubrange(index...)
+        switch frame.mode {
+        case .code:
+            assembler.appendToLastCode(tag.raw)
+        case .skeleton:
+            try skeletonText(tag.raw)
+        case .normal:
+            if parentMode != .normal {
+                // Leaving a translate="yes" island inside translate="no" markup.
+                try finishUnit()
+                try skeletonText(tag.raw)
+                return
+            }
+            switch frame.kind {
+            case .block, .rawContent:
+                try finishUnit()
+                try skeletonText(tag.raw)
+            case .inline:
+                guard !tag.raw.isEmpty else { return } // closed by the parser: the opening code stays isolated
+                // The opening code may be in an earlier unit (a block started inside the element).
+                let sameUnit = frame.codeID != nil && frame.codeUnitSerial == unitSerial
+                var code = makeCode(name: tag.name, raw: tag.raw, kind: .closing, id: sameUnit ? frame.codeID! : assembler.makeCodeID())
+                code.code.isolated = !sameUnit
+                assembler.append(code)
+            case .void:
+                if !tag.raw.isEmpty { try handleOther(tag.raw, ctype: "x-html-\(HTMLVocabulary.sanitized(tag.name))") }
+            }
+        }
+    }
+
+    private func handleText(_ text: HTMLText) throws {
+        switch top.mode {
+        case .code:
+            assembler.appendToLastCode(text.raw)
+        case .skeleton:
+            try skeletonText(text.raw)
+        case .normal:
+            if text.isRawText {
+                if assembler.isEmpty { try skeletonText(text.raw) } else {
+                    assembler.append(PendingCode(code: InlineCode(kind: .standalone, id: assembler.makeCodeID(), originalData: text.raw, type: "other", ctype: "x-html-script", xliff12Element: .ph), raw: text.raw))
+                }
+                return
+            }
+            let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
+            for atom in atoms { count(atom) }
+            if top.preformatted { unitIsPreformatted = true }
+            assembler.append(atoms: atoms)
+        }
+    }
+
+    /// Comments, processing instructions, stray end tags: skeleton between units, a code inside one.
+    private func handleOther(_ raw: String, ctype: String) throws {
+        guard !raw.isEmpty else { return }
+        switch top.mode {
+        case .code: assembler.appendToLastCode(raw)
+        case .skeleton: try skeletonText(raw)
+        case .normal:
+            if assembler.isEmpty { try skeletonText(raw) } else {
+                assembler.append(PendingCode(code: InlineCode(kind: .standalone, id: assembler.makeCodeID(), originalData: raw, type: "other", ctype: ctype, xliff12Element: .ph), raw: raw))
+            }
+        }
+    }
+
+    // MARK: - Codes and attribute units
+
+    private func makeCode(_ tag: HTMLStartTag, kind: InlineCode.Kind, protected: Bool) -> PendingCode {
+        var code = makeCode(name: tag.name, raw: tag.raw, kind: kind, id: assembler.makeCodeID())
+        if protected {
+            code.code.type = "other"
+            code.code.subType = nil
+            code.code.ctype = "x-html-\(HTMLVocabulary.sanitized(tag.name))-protected"
+        }
+        return code
+    }
+
+    private func makeCode(name: String, raw: String, kind: InlineCode.Kind, id: String) -> PendingCode {
+        let types = HTMLVocabulary.codeTypes(for: name)
+        let element: XLIFF12CodeElement = kind == .opening ? .bpt : kind == .closing ? .ept : .ph
+        let code = InlineCode(kind: kind, id: id, originalData: raw, type: types.type, subType: types.subType, ctype: types.ctype, xliff12Element: element)
+        return PendingCode(code: code, raw: raw)
+    }
+
+    /// Makes a unit of every translatable attribute value of `tag` and says where each goes in
+    /// the tag's text.
+    private func attributeUnits(of tag: HTMLStartTag) throws -> [(utf16Range: Range<Int>, layout: UnitLayout)] {
+        let candidates = tag.attributes.filter { a in
+            guard let v = a.value, v.unicodeScalars.contains(where: { !UnitAssembler.isHTMLSpace($0) }) else { return false }
+            return HTMLVocabulary.isTranslatable(attribute: a.name, of: tag.name, attributes: { tag.attribute($0) })
+        }
+        guard !candidates.isEmpty else { return [] }
+        let scanned = HTMLTagScanner.attributes(in: tag.raw)
+        let utf16 = Array(tag.raw.utf16)
+        var out: [(Range<Int>, UnitLayout)] = []
+        for attribute in candidates {
+            guard let found = scanned.first(where: { $0.name == attribute.name }), let range = found.valueRange else { continue }
+            let rawValue = String(decoding: utf16[range], as: UTF16.self)
+            guard let atoms = RawAlignment.alignStrictly(raw: rawValue, decoded: attribute.value ?? "") else { continue }
+            var mini = UnitAssembler()
+            mini.append(atoms: atoms)
+            let policy = SpellingPolicy(context: .htmlAttribute(quote: found.quote), newline: newline ?? "\n")
+            guard case .unit(let content, var layout, _, let leading, let trailing)? = mini.finish(unitID: nextUnitID, policy: policy, collapseWhitespace: true) else { continue }
+            layout.attributeQuote = found.quote
+            let start = range.lowerBound + leading.utf16.count
+            let end = range.upperBound - trailing.utf16.count
+            var unit = Unit(id: layout.unitID, source: content)
+            unit.preserveSpace = true
+            unit.name = "\(tag.name)@\(attribute.name)"
+            queue.append(.unit(unit))
+            out.append((start..<end, layout))
+        }
+        return out
+    }
+
+    // MARK: - Output
+
+    private func nextUnitID() -> String {
+        unitCounter += 1
+        return "u\(unitCounter)"
+    }
+
+    private func skeletonText(_ raw: String) throws {
+        guard !raw.isEmpty else { return }
+        try finishUnit()
+        try skeleton.append(.text(raw))
+    }
+
+    private var unitIsPreformatted = false
+    /// Counts finished units, so that a code id is known to belong to the current one.
+    private var unitSerial = 0
+
+    private func finishUnit() throws {
+        guard !assembler.isEmpty else { return }
+        let policy = SpellingPolicy(context: .htmlContent, newline: newline ?? "\n")
+        let collapse = !unitIsPreformatted
+        unitIsPreformatted = false
+        unitSerial += 1
+        switch assembler.finish(unitID: nextUnitID, policy: policy, collapseWhitespace: collapse) {
+        case nil:
+            return
+        case .skeleton(let entries):
+            for e in entries { try skeleton.append(e) }
+        case .unit(let content, let layout, let nested, let leading, let trailing):
+            if !leading.isEmpty { try skeleton.append(.text(leading)) }
+            for n in nested { try skeleton.append(.nestedUnit(n)) }
+            try skeleton.append(.unit(layout))
+            if !trailing.isEmpty { try skeleton.append(.text(trailing)) }
+            var unit = Unit(id: layout.unitID, source: content)
+            unit.preserveSpace = true
+            queue.append(.unit(unit))
+        }
+    }
+
+    // MARK: - Statistics for the skeleton header
+
+    private func noteNewline(_ raw: String) {
+        guard newline == nil else { return }
+        let u = Array(raw.utf8)
+        guard let i = u.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return }
+        if u[i] == 0x0A { newline = "\n" } else if i + 1 < u.count && u[i + 1] == 0x0A { newline = "\r\n" } else if i + 1 < u.count { newline = "\r" }
+    }
+
+    private func count(_ atom: SourceAtom) {
+        guard let s = atom.scalar, s != "&", s != "<" else { return }
+        if atom.raw.hasPrefix("&") {
+            referenceCounts[s, default: [:]][atom.raw, default: 0] += 1
+        } else if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
+            literalCounts[s, default: 0] += 1
+        }
+    }
+}

@@ -1,0 +1,269 @@
+import Diagnostics
+import TranslationModel
+
+/// Reads plain text into units: a paragraph (lines up to a blank line) is a unit, or a line is
+/// (`PlainTextUnits`). Line breaks inside a paragraph are `\n` for the translator; blank lines,
+/// the spaces around a paragraph and the exact line endings stay in the skeleton, so merge gives
+/// back the file byte for byte (BOM, CRLF, a missing final newline included).
+///
+/// Streams in 64 KiB chunks; memory is bounded by the longest paragraph, itself cut at a line
+/// break past 1 MiB.
+final class PlainTextReader: SourceReader {
+    static let paragraphLimit = 1 << 20
+
+    private let input: ChunkedInput
+    private let decoder: StreamingTextDecoder
+    private let skeleton: SkeletonSink
+    private let encoding: TextEncoding
+    private let hasByteOrderMark: Bool
+    private var lineMode: Bool
+    private var queue: [DocumentEvent] = []
+    private var queueIndex = 0
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
+    private var inputDone = false
+    private var ended = false
+    private var newline: [UInt8]?
+    private var unitCounter = 0
+    private var lineNumber = 1
+    private(set) var findings: [Finding] = []
+    var declaredLanguage: String? { nil }
+
+    // The paragraph being read.
+    private var paragraph: [UInt8] = []
+    private var paragraphUTF16 = 0
+    private var paragraphOpen = false
+    private var substitutions: [RawSubstitution] = []
+    private var lastTerminator: [UInt8] = []
+    /// Skeleton text waiting to be written before the next unit (or at the end).
+    private var skeletonPending: [UInt8] = []
+
+    var skeletonHeader: SkeletonHeader {
+        SkeletonHeader(format: .plainText, encoding: encoding, hasByteOrderMark: hasByteOrderMark, newline: String(decoding: newline ?? [0x0A], as: UTF8.self))
+    }
+
+    init(input: ChunkedInput, options: SourceReaderOptions, description: SourceDescription, skeleton: SkeletonSink) throws {
+        self.input = input
+        self.skeleton = skeleton
+        var head = try input.read(atLeast: 1 << 16)
+        var encoding = options.encoding ?? .utf8
+        var bom = false
+        var bomLength = 0
+        if let (e, length) = TextEncoding.detectByteOrderMark(head) {
+            encoding = e
+            bom = true
+            bomLength = length
+            head.removeFirst(length)
+        }
+        self.encoding = encoding
+        self.hasByteOrderMark = bom
+        decoder = try StreamingTextDecoder(encoding: encoding, displayPath: input.displayPath, startOffset: bomLength)
+        pending = try decoder.decode(head)
+        switch options.textUnits {
+        case .lines: lineMode = true
+        case .paragraphs: lineMode = false
+        case .auto: lineMode = Self.looksLikeOneParagraphPerLine(pending)
+        }
+        queue.append(.startDocument(DocumentInfo(sourceLanguage: description.sourceLanguage, targetLanguage: description.targetLanguage)))
+        queue.append(.startFile(FileInfo(id: description.fileID, original: description.original, datatype: SourceFormat.plainText.datatype)))
+    }
+
+    /// True when the text has at least two non-blank lines and no blank line between them.
+    static func looksLikeOneParagraphPerLine(_ bytes: [UInt8]) -> Bool {
+        var lines = 0
+        var i = 0
+        var lineStart = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A || b == 0x0D {
+                let blank = bytes[lineStart..<i].allSatisfy(isBlankByte)
+                if blank {
+                    if lines > 0 { return false } // a blank line after text: paragraphs
+                } else {
+                    lines += 1
+                }
+                if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        if lineStart < n, !bytes[lineStart...].allSatisfy(isBlankByte) { lines += 1 }
+        return lines >= 2
+    }
+
+    /// Spaces, tabs, form feeds and the control characters XML cannot carry: a line of only
+    /// these is blank.
+    static func isBlankByte(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b < 0x20 && b != 0x0A && b != 0x0D
+    }
+
+    func next() throws -> DocumentEvent? {
+        while queueIndex >= queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
+            if ended { return nil }
+            try pump()
+        }
+        defer { queueIndex += 1 }
+        return queue[queueIndex]
+    }
+
+    private func pump() throws {
+        if !inputDone {
+            let chunk = try input.read()
+            if pendingStart > 0 { pending.removeFirst(pendingStart); pendingStart = 0 }
+            if chunk.isEmpty {
+                inputDone = true
+                pending.append(contentsOf: try decoder.finish())
+            } else {
+                pending.append(contentsOf: try decoder.decode(chunk))
+            }
+        }
+        try splitLines()
+        if inputDone && pendingStart >= pending.count {
+            try closeParagraph()
+            if !skeletonPending.isEmpty {
+                try skeleton.append(.text(String(decoding: skeletonPending, as: UTF8.self)))
+                    skeletonPending = []
+            }
+            queue.append(.endFile)
+            queue.append(.endDocument)
+            ended = true
+        }
+    }
+
+    /// Takes every complete line out of `pending` (and the last line at the end of the input).
+    private func splitLines() throws {
+        let n = pending.count
+        var start = pendingStart
+        var i = start
+        while i < n {
+            let b = pending[i]
+            if b == 0x0A || b == 0x0D {
+                var end = i + 1
+                if b == 0x0D {
+                    if i + 1 >= n && !inputDone { break } // a CR at the end of a chunk: wait for a possible LF
+                    if i + 1 < n && pending[i + 1] == 0x0A { end = i + 2 }
+                }
+                try line(start, i, end)
+                lineNumber += 1
+                start = end
+                i = end
+                continue
+            }
+            i += 1
+        }
+        if inputDone && start < n {
+            try line(start, n, n)
+            start = n
+        }
+        pendingStart = start
+    }
+
+    /// Handles one line: content `start..<contentEnd`, terminator `contentEnd..<end`.
+    private func line(_ start: Int, _ contentEnd: Int, _ end: Int) throws {
+        if newline == nil && end > contentEnd { newline = Array(pending[contentEnd..<end]) }
+        var blank = true
+        for k in start..<contentEnd where !Self.isBlankByte(pending[k]) { blank = false; break }
+        if blank {
+            try closeParagraph()
+            skeletonPending.append(contentsOf: pending[start..<end])
+            return
+        }
+        if paragraphOpen && (lineMode || paragraph.count >= Self.paragraphLimit) {
+            if !lineMode {
+                findings.append(Finding(.warning, "paragraph longer than 1 MiB: cut at this line break", at: SourceLocation(file: input.displayPath, line: lineNumber), code: "text.long-paragraph"))
+            }
+            try closeParagraph()
+        }
+        var k = start
+        if paragraphOpen {
+            // The previous line's ending becomes "\n" inside the unit.
+            if lastTerminator != (newline ?? [0x0A]) {
+                substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 1, codesBefore: 0, raw: String(decoding: lastTerminator, as: UTF8.self)))
+            }
+            paragraph.append(0x0A)
+            paragraphUTF16 += 1
+        } else {
+            paragraphOpen = true
+            while k < contentEnd && Self.isBlankByte(pending[k]) { k += 1 }
+            skeletonPending.append(contentsOf: pending[start..<k])
+        }
+        appendContent(k, contentEnd)
+        lastTerminator = Array(pending[contentEnd..<end])
+    }
+
+    /// Appends text to the paragraph; characters XML cannot carry are kept for merge only.
+    private func appendContent(_ start: Int, _ end: Int) {
+        var utf16 = paragraphUTF16
+        var inserted: [RawSubstitution] = []
+        var runStart = start
+        pending.withUnsafeBufferPointer { bytes in
+            var k = start
+            while k < end {
+                let b = bytes[k]
+                if b < 0x20 && b != 0x09 {
+                    paragraph.append(contentsOf: bytes[runStart..<k])
+                    inserted.append(RawSubstitution(utf16Offset: utf16, utf16Length: 0, codesBefore: 0, raw: String(UnicodeScalar(b))))
+                    k += 1
+                    runStart = k
+                    continue
+                }
+                if b == 0xEF && k + 2 < end && bytes[k + 1] == 0xBF && (bytes[k + 2] == 0xBE || bytes[k + 2] == 0xBF) {
+                    paragraph.append(contentsOf: bytes[runStart..<k])
+                    inserted.append(RawSubstitution(utf16Offset: utf16, utf16Length: 0, codesBefore: 0, raw: String(decoding: bytes[k..<(k + 3)], as: UTF8.self)))
+                    k += 3
+                    runStart = k
+                    continue
+                }
+                // One UTF-16 unit per lead byte, two for a four-byte sequence.
+                if b & 0xC0 != 0x80 { utf16 += b >= 0xF0 ? 2 : 1 }
+                k += 1
+            }
+            paragraph.append(contentsOf: bytes[runStart..<end])
+        }
+        paragraphUTF16 = utf16
+        substitutions.append(contentsOf: inserted)
+    }
+
+    private func closeParagraph() throws {
+        guard paragraphOpen else { return }
+        paragraphOpen = false
+        // Trailing spaces and tabs go to the skeleton, unless original text is recorded after them.
+        var cut = paragraph.count
+        var utf16 = paragraphUTF16
+        let lastRecorded = substitutions.last?.utf16Offset ?? 0
+        while cut > 0, paragraph[cut - 1] == 0x20 || paragraph[cut - 1] == 0x09, utf16 - 1 >= lastRecorded {
+            cut -= 1
+            utf16 -= 1
+        }
+        if cut == 0 {
+            // Nothing XML can carry (a line of U+FFFE…): all of it is skeleton.
+            skeletonPending.append(contentsOf: substitutions.flatMap { Array($0.raw.utf8) })
+            skeletonPending.append(contentsOf: paragraph)
+            skeletonPending.append(contentsOf: lastTerminator)
+            paragraph.removeAll()
+            paragraphUTF16 = 0
+            substitutions.removeAll()
+            lastTerminator = []
+            return
+        }
+        let trailing = paragraph[cut...]
+        if !skeletonPending.isEmpty {
+            try skeleton.append(.text(String(decoding: skeletonPending, as: UTF8.self)))
+        }
+        unitCounter += 1
+        let id = "u\(unitCounter)"
+        let text = String(decoding: paragraph[..<cut], as: UTF8.self)
+        try skeleton.append(.unit(UnitLayout(unitID: id, sourceUTF16Length: utf16, substitutions: substitutions)))
+        var unit = Unit(id: id, source: Content(text))
+        unit.preserveSpace = true
+        queue.append(.unit(unit))
+        skeletonPending = Array(trailing) + lastTerminator
+        paragraph.removeAll(keepingCapacity: paragraph.count < 1 << 16)
+        paragraphUTF16 = 0
+        substitutions.removeAll()
+        lastTerminator = []
+    }
+}

@@ -1,0 +1,300 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Diagnostics
+
+/// A character encoding of a source document, by its IANA/iconv name.
+///
+/// Source documents are decoded to UTF-8 as they are read and encoded back on merge, so that
+/// readers and the model only ever see Unicode. Byte-for-byte round trip holds for every encoding
+/// whose decoding is reversible (UTF-8, UTF-16, the ISO-8859 and Windows code pages…).
+public struct TextEncoding: Sendable, Hashable, CustomStringConvertible {
+    /// The canonical name written in skeletons and messages (`UTF-8`, `UTF-16LE`, `ISO-8859-1`).
+    public let name: String
+
+    /// Creates an encoding from a user-given name (`utf8`, `latin1`, `windows-1252`…).
+    public init(_ name: String) {
+        let upper = name.uppercased()
+        switch upper.replacingOccurrences("_", with: "-") {
+        case "UTF8", "UTF-8": self.name = "UTF-8"
+        case "UTF16LE", "UTF-16LE": self.name = "UTF-16LE"
+        case "UTF16BE", "UTF-16BE": self.name = "UTF-16BE"
+        case "LATIN1", "LATIN-1", "ISO8859-1", "ISO-8859-1": self.name = "ISO-8859-1"
+        case "CP1252", "WINDOWS1252", "WINDOWS-1252": self.name = "WINDOWS-1252"
+        default: self.name = upper
+        }
+    }
+
+    /// UTF-8.
+    public static let utf8 = TextEncoding("UTF-8")
+    /// UTF-16, little-endian.
+    public static let utf16LE = TextEncoding("UTF-16LE")
+    /// UTF-16, big-endian.
+    public static let utf16BE = TextEncoding("UTF-16BE")
+
+    /// True for UTF-8, which needs no conversion.
+    public var isUTF8: Bool { name == "UTF-8" }
+
+    /// The name.
+    public var description: String { name }
+
+    /// The byte-order mark of this encoding (empty for encodings that have none).
+    public var byteOrderMark: [UInt8] {
+        switch name {
+        case "UTF-8": return [0xEF, 0xBB, 0xBF]
+        case "UTF-16LE": return [0xFF, 0xFE]
+        case "UTF-16BE": return [0xFE, 0xFF]
+        default: return []
+        }
+    }
+
+    /// True when iconv on this system knows the encoding.
+    public var isSupported: Bool {
+        if isUTF8 { return true }
+        let cd = iconv_open("UTF-8", name)
+        if cd == iconv_t(bitPattern: -1) { return false }
+        iconv_close(cd)
+        return true
+    }
+
+    /// True when the encoding writes ASCII text as the same bytes (UTF-8, the ISO-8859 and Windows
+    /// code pages…). Only such an encoding can be named inside a document's own ASCII markup
+    /// (`<meta charset>`): UTF-7 (where `+` starts a shifted sequence — a known XSS vector),
+    /// UTF-16/32 without a BOM and EBCDIC cannot, and a page declaring one is not really in it.
+    public var isASCIICompatible: Bool {
+        if isUTF8 { return true }
+        let ascii = (0x20...0x7E).map(UInt8.init) + [0x09, 0x0A, 0x0D]
+        guard let decoder = try? StreamingTextDecoder(encoding: self, displayPath: ""),
+              let decoded = try? decoder.decode(ascii), let rest = try? decoder.finish() else { return false }
+        return decoded + rest == ascii
+    }
+
+    /// The encoding announced by a byte-order mark at the start of `bytes`, with the mark's length.
+    public static func detectByteOrderMark(_ bytes: some Collection<UInt8>) -> (TextEncoding, Int)? {
+        let b = Array(bytes.prefix(3))
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return (.utf8, 3) }
+        if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { return (.utf16LE, 2) }
+        if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { return (.utf16BE, 2) }
+        return nil
+    }
+}
+
+extension String {
+    /// Foundation-free `replacingOccurrences(of:with:)` for one character.
+    func replacingOccurrences(_ target: Character, with replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
+}
+
+/// Decodes a byte stream in any split into valid UTF-8, reporting the first invalid byte with
+/// its offset in the original file.
+public final class StreamingTextDecoder {
+    /// The encoding decoded from.
+    public let encoding: TextEncoding
+    private let displayPath: String
+    private var carry: [UInt8] = []
+    /// Offset in the file of the first byte not yet decoded (the first of `carry`).
+    private var offset: Int
+    private var converter: IconvConverter?
+
+    /// Creates a decoder; `startOffset` is the file offset of the first byte it will see (after a BOM).
+    public init(encoding: TextEncoding, displayPath: String, startOffset: Int = 0) throws {
+        self.encoding = encoding
+        self.displayPath = displayPath
+        self.offset = startOffset
+        if !encoding.isUTF8 {
+            converter = try IconvConverter(from: encoding.name, to: "UTF-8", displayPath: displayPath)
+        }
+    }
+
+    /// Decodes the next bytes; returns complete UTF-8. Incomplete sequences at the end wait for
+    /// the next call (or fail at `finish()`).
+    public func decode(_ bytes: [UInt8]) throws -> [UInt8] {
+        var input = carry
+        input.append(contentsOf: bytes)
+        carry = []
+        if let converter {
+            let (out, consumed, failure) = converter.convert(input, final: false)
+            if let failure { throw error(at: offset + failure) }
+            carry = Array(input[consumed...])
+            offset += consumed
+            return out
+        }
+        let complete = Self.completePrefixLength(input)
+        if let bad = Self.firstInvalidUTF8(input[..<complete]) { throw error(at: offset + bad) }
+        carry = Array(input[complete...])
+        offset += complete
+        if carry.isEmpty { return input }
+        return Array(input[..<complete])
+    }
+
+    /// Ends the stream; throws when bytes of an incomplete character remain.
+    public func finish() throws -> [UInt8] {
+        guard !carry.isEmpty else { return [] }
+        if let converter {
+            let (out, consumed, failure) = converter.convert(carry, final: true)
+            if let failure { throw error(at: offset + failure) }
+            if consumed < carry.count { throw error(at: offset + consumed, truncated: true) }
+            return out
+        }
+        if let bad = Self.firstInvalidUTF8(carry[...]) { throw error(at: offset + bad) }
+        throw error(at: offset, truncated: true)
+    }
+
+    private func error(at byteOffset: Int, truncated: Bool = false) -> FormatsError {
+        let what = truncated ? "the file ends inside a character" : "invalid \(encoding.name) byte sequence"
+        let hint = encoding.isUTF8 ? "; give the file's encoding with --encoding (e.g. --encoding windows-1252)" : ""
+        return FormatsError(file: displayPath, "\(what) at byte offset \(byteOffset)\(hint)")
+    }
+
+    /// The length of the longest prefix that does not end inside a UTF-8 sequence.
+    static func completePrefixLength(_ bytes: [UInt8]) -> Int {
+        let n = bytes.count
+        var i = n - 1
+        var back = 0
+        while i >= 0 && back < 4 {
+            let b = bytes[i]
+            if b & 0xC0 != 0x80 {
+                let need = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                return (n - i) >= need ? n : i
+            }
+            i -= 1
+            back += 1
+        }
+        return n
+    }
+
+    /// Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, no
+    /// surrogates, nothing above U+10FFFF), or nil.
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        let start = bytes.startIndex
+        while i < end {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            var need = 0
+            var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lowest = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; highest = 0x9F
+            case 0xF0: need = 3; lowest = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; highest = 0x8F
+            default: return i - start
+            }
+            if i + need >= end { return i - start }
+            for k in 1...need {
+                let c = bytes[i + k]
+                let lo: UInt8 = k == 1 ? lowest : 0x80
+                let hi: UInt8 = k == 1 ? highest : 0xBF
+                if c < lo || c > hi { return i - start }
+            }
+            i += need + 1
+        }
+        return nil
+    }
+}
+
+/// Encodes Unicode text into a document's encoding on merge.
+public final class TextEncoder {
+    /// The encoding encoded to.
+    public let encoding: TextEncoding
+    private var converter: IconvConverter?
+    private let displayPath: String
+
+    /// Creates an encoder; `displayPath` names the output in errors.
+    public init(encoding: TextEncoding, displayPath: String) throws {
+        self.encoding = encoding
+        self.displayPath = displayPath
+        if !encoding.isUTF8 {
+            converter = try IconvConverter(from: "UTF-8", to: encoding.name, displayPath: displayPath)
+        }
+    }
+
+    /// The bytes of `text`. A character the encoding cannot hold is replaced by
+    /// `fallback(character)` (itself encoded), or is an error when there is no fallback.
+    public func encode(_ text: String, fallback: ((Unicode.Scalar) -> String)? = nil) throws -> [UInt8] {
+        guard let converter else { return Array(text.utf8) }
+        let input = Array(text.utf8)
+        var out: [UInt8] = []
+        var start = 0
+        while start < input.count {
+            let slice = Array(input[start...])
+            let (bytes, consumed, failure) = converter.convert(slice, final: true)
+            out.append(contentsOf: bytes)
+            guard let failure else {
+                if consumed < slice.count { throw FormatsError(file: displayPath, "cannot encode text in \(encoding.name)") }
+                break
+            }
+            // The character at `failure` has no equivalent in the target encoding.
+            let rest = String(decoding: slice[failure...], as: UTF8.self)
+            guard let scalar = rest.unicodeScalars.first else { break }
+            guard let fallback else {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                throw FormatsError(file: displayPath, "character U+\(hex) ('\(Character(scalar))') cannot be written in \(encoding.name), the original document's encoding")
+            }
+            let replacement = fallback(scalar)
+            let (rb, _, rf) = converter.convert(Array(replacement.utf8), final: true)
+            if rf != nil { throw FormatsError(file: displayPath, "cannot encode '\(replacement)' in \(encoding.name)") }
+            out.append(contentsOf: rb)
+            start += failure + String(scalar).utf8.count
+        }
+        return out
+    }
+}
+
+/// A thin owner of an iconv descriptor (freed in `deinit`).
+final class IconvConverter {
+    private let cd: iconv_t
+
+    init(from: String, to: String, displayPath: String) throws {
+        let cd = iconv_open(to, from)
+        if cd == iconv_t(bitPattern: -1) {
+            throw FormatsError(file: displayPath, "unknown encoding '\(from == "UTF-8" ? to : from)'")
+        }
+        self.cd = cd!
+    }
+
+    deinit { iconv_close(cd) }
+
+    /// Converts as much of `input` as possible. Returns the output, how many input bytes were
+    /// consumed, and the offset of an invalid sequence if one stopped the conversion. An
+    /// incomplete sequence at the end is left unconsumed unless `final` (then it is invalid).
+    func convert(_ input: [UInt8], final: Bool) -> ([UInt8], Int, Int?) {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: max(4096, input.count * 4))
+        var consumed = 0
+        var failure: Int?
+        input.withUnsafeBufferPointer { ip in
+            guard let base = ip.baseAddress else { return }
+            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: CChar.self)
+            var inLeft = ip.count
+            while inLeft > 0 {
+                let produced: Int
+                let result: Int
+                let err: Int32
+                (produced, result, err) = chunk.withUnsafeMutableBufferPointer { op in
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(op.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    var outLeft = op.count
+                    let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    return (op.count - outLeft, r, r == -1 ? errno : 0)
+                }
+                out.append(contentsOf: chunk[..<produced])
+                consumed = ip.count - inLeft
+                if result != -1 { break }
+                if err == E2BIG { continue }
+                if err == EINVAL && !final { break }
+                failure = consumed
+                break
+            }
+        }
+        // Reset the shift state for the next call.
+        iconv(cd, nil, nil, nil, nil)
+        return (out, consumed, failure)
+    }
+}

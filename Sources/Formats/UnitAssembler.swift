@@ -1,0 +1,390 @@
+import TranslationModel
+import XMLSupport
+
+/// One character of source text with the original text it was read from, or original text that
+/// stands for no character at all (`scalar` nil: bytes a parser dropped).
+struct SourceAtom {
+    var scalar: Unicode.Scalar?
+    var raw: String
+}
+
+/// An inline code being built, with the original text it stands for and the nested units
+/// (attribute values) translated inside it.
+struct PendingCode {
+    var code: InlineCode
+    var raw: String
+    /// Ranges of `raw` (UTF-16) replaced on merge by a nested unit's translation.
+    var nested: [(utf16Range: Range<Int>, layout: UnitLayout)] = []
+}
+
+/// How a merge writes a character by default in one context; the reader records every place the
+/// original differs from this, and the merge writes untranslated text the same way.
+struct SpellingPolicy {
+    enum Context: Equatable {
+        /// Plain text: only line endings change.
+        case plainText
+        /// HTML element content.
+        case htmlContent
+        /// An HTML attribute value inside this quote ("" for unquoted).
+        case htmlAttribute(quote: String)
+    }
+
+    var context: Context
+    var newline: String
+
+    /// The default spelling of a character.
+    func spell(_ s: Unicode.Scalar) -> String {
+        if s == "\n" { return newline }
+        switch context {
+        case .plainText:
+            return String(s)
+        case .htmlContent:
+            if s == "&" { return "&amp;" }
+            if s == "<" { return "&lt;" }
+            return String(s)
+        case .htmlAttribute(let quote):
+            if s == "&" { return "&amp;" }
+            if s == "\"" && quote == "\"" { return "&quot;" }
+            if s == "'" && quote == "'" { return "&#39;" }
+            return String(s)
+        }
+    }
+
+    /// True when `raw` is exactly the default spelling of `s` (cheap check for the common case).
+    func isDefault(_ s: Unicode.Scalar, _ raw: String) -> Bool {
+        if s != "\n" && s != "&" && s != "<" && s != "\"" && s != "'" {
+            return raw.unicodeScalars.count == 1 && raw.unicodeScalars.first == s
+        }
+        return raw == spell(s)
+    }
+}
+
+/// What became of the text between two unit boundaries.
+enum AssembledUnit {
+    /// No translatable text: all of it is skeleton.
+    case skeleton([SkeletonEntry])
+    /// A unit, with the skeleton before it (leading whitespace…), its layout and the skeleton after it.
+    case unit(content: Content, layout: UnitLayout, nested: [UnitLayout], leading: String, trailing: String)
+}
+
+/// Collects the atoms and codes of one unit as a reader meets them, then decides what the
+/// translator sees (trimmed, whitespace collapsed unless preformatted) and records how the
+/// original spelled everything, so that merge restores it exactly.
+struct UnitAssembler {
+    enum Item {
+        case atom(SourceAtom)
+        // Indirect: a code is ten times the size of an atom, and there is an item per character
+        // of source text; inline, every item would take a code's 272 bytes (measured).
+        indirect case code(PendingCode)
+    }
+
+    private(set) var items: [Item] = []
+    private var nextCodeID = 1
+
+    /// True when nothing was added since the last `finish()`.
+    var isEmpty: Bool { items.isEmpty }
+
+    /// True when a non-whitespace character was added.
+    var hasText: Bool {
+        items.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+    }
+
+    /// A fresh id for an inline code of this unit.
+    mutating func makeCodeID() -> String {
+        defer { nextCodeID += 1 }
+        return String(nextCodeID)
+    }
+
+    mutating func append(_ atom: SourceAtom) {
+        if let s = atom.scalar, !XMLCharacters.isAllowed(s) {
+            // XML cannot carry it: keep the original text, show the translator nothing.
+            items.append(.atom(SourceAtom(scalar: nil, raw: atom.raw)))
+        } else {
+            items.append(.atom(atom))
+        }
+    }
+
+    mutating func append(atoms: [SourceAtom]) {
+        for a in atoms { append(a) }
+    }
+
+    mutating func append(_ code: PendingCode) {
+        items.append(.code(code))
+    }
+
+    /// Appends original text to the last code (a protected region being read).
+    mutating func appendToLastCode(_ raw: String) {
+        guard case .code(var c)? = items.last else {
+            // Not expected (a protected region always starts with its code); never lose text.
+            items.append(.atom(SourceAtom(scalar: nil, raw: raw)))
+            return
+        }
+        c.raw += raw
+        c.code.originalData = c.raw
+        items[items.count - 1] = .code(c)
+    }
+
+    static func isHTMLSpace(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0C}"
+    }
+
+    /// Ends the unit: returns what it became and resets the assembler.
+    mutating func finish(unitID: () -> String, policy: SpellingPolicy, collapseWhitespace: Bool) -> AssembledUnit? {
+        defer { items = []; nextCodeID = 1 }
+        guard !items.isEmpty else { return nil }
+        var list = normalizeLineBreaks(items)
+        if collapseWhitespace { list = collapse(list) }
+        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+        guard hasText else { return .skeleton(Self.skeleton(of: list[...])) }
+
+        func isTrimmable(_ item: Item) -> Bool {
+            if case .atom(let a) = item { return a.scalar.map(Self.isHTMLSpace) ?? true }
+            return false
+        }
+        var start = list.startIndex
+        while start < list.endIndex && isTrimmable(list[start]) { start += 1 }
+        var end = list.endIndex
+        while end > start && isTrimmable(list[end - 1]) { end -= 1 }
+        let leading = list[..<start].map(Self.rawText).joined()
+        let trailing = list[end...].map(Self.rawText).joined()
+
+        var content = Content()
+        var text = ""
+        var offset = 0
+        var codes = 0
+        var layout = UnitLayout(unitID: unitID())
+        var nested: [UnitLayout] = []
+        // No nested function here: a closure capturing `text` would box it and make every
+        // append copy the whole string.
+        for item in list[start..<end] {
+            switch item {
+            case .atom(let a):
+                guard let s = a.scalar else {
+                    layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
+                    continue
+                }
+                text.unicodeScalars.append(s)
+                let length = s.utf16.count
+                if !policy.isDefault(s, a.raw) {
+                    layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: length, codesBefore: codes, raw: a.raw))
+                }
+                offset += length
+            case .code(let c):
+                if !text.isEmpty { content.append(.text(text)); text = "" }
+                content.append(.code(c.code))
+                for n in c.nested {
+                    layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
+                    nested.append(n.layout)
+                }
+                codes += 1
+            }
+        }
+        if !text.isEmpty { content.append(.text(text)) }
+        layout.sourceUTF16Length = offset
+        content = Self.pairCodes(content)
+        return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
+    }
+
+    /// The skeleton entries for items that form no unit: their original text, with nested units
+    /// (attribute values of inline tags) placed where they were.
+    static func skeleton(of items: ArraySlice<Item>) -> [SkeletonEntry] {
+        var out: [SkeletonEntry] = []
+        var text = ""
+        for item in items {
+            switch item {
+            case .atom(let a): text += a.raw
+            case .code(let c):
+                let utf16 = Array(c.raw.utf16)
+                var position = 0
+                for n in c.nested.sorted(by: { $0.utf16Range.lowerBound < $1.utf16Range.lowerBound }) {
+                    text += String(decoding: utf16[position..<n.utf16Range.lowerBound], as: UTF16.self)
+                    if !text.isEmpty { out.append(.text(text)); text = "" }
+                    out.append(.unit(n.layout))
+                    position = n.utf16Range.upperBound
+                }
+                text += String(decoding: utf16[position...], as: UTF16.self)
+            }
+        }
+        if !text.isEmpty { out.append(.text(text)) }
+        return out
+    }
+
+    private static func rawText(_ item: Item) -> String {
+        switch item {
+        case .atom(let a): return a.raw
+        case .code(let c): return c.raw
+        }
+    }
+
+    /// `\r\n` and a lone `\r` become one `\n` for the translator; the original ending is kept.
+    private func normalizeLineBreaks(_ items: [Item]) -> [Item] {
+        var out: [Item] = []
+        out.reserveCapacity(items.count)
+        var i = 0
+        while i < items.count {
+            if case .atom(let a) = items[i], a.scalar == "\r" {
+                if i + 1 < items.count, case .atom(let b) = items[i + 1], b.scalar == "\n" {
+                    out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw + b.raw)))
+                    i += 2
+                    continue
+                }
+                out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw)))
+                i += 1
+                continue
+            }
+            out.append(items[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// Runs of HTML whitespace become one space, as a browser shows them.
+    private func collapse(_ items: [Item]) -> [Item] {
+        var out: [Item] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            if case .atom(let a) = item, let s = a.scalar, Self.isHTMLSpace(s) {
+                if case .atom(let previous)? = out.last, previous.scalar == " " {
+                    out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: previous.raw + a.raw))
+                    continue
+                }
+                out.append(.atom(SourceAtom(scalar: " ", raw: a.raw)))
+            } else {
+                out.append(item)
+            }
+        }
+        return out
+    }
+
+    /// Marks codes whose partner is not in the content as isolated.
+    static func pairCodes(_ content: Content) -> Content {
+        var open: [String: Int] = [:]
+        var closed = Set<String>()
+        var runs = content.runs
+        var openedIDs = Set<String>()
+        for (i, run) in runs.enumerated() {
+            guard case .code(let c) = run else { continue }
+            switch c.kind {
+            case .opening: open[c.id] = i; openedIDs.insert(c.id)
+            case .closing:
+                if open.removeValue(forKey: c.id) != nil { closed.insert(c.id) }
+                else { var c2 = c; c2.isolated = true; runs[i] = .code(c2) }
+            case .standalone: break
+            }
+        }
+        for (_, i) in open {
+            if case .code(var c) = runs[i] { c.isolated = true; runs[i] = .code(c) }
+        }
+        var out = content
+        out.runs = runs
+        return out
+    }
+}
+
+/// Pairs the original text of a piece of character data with what a parser decoded from it,
+/// one character at a time.
+enum RawAlignment {
+    /// Lenient alignment for element content: original text the decoded text does not account
+    /// for becomes atoms without a character (nothing is ever lost), and decoded characters with
+    /// no original text get an empty one.
+    static func align(raw: String, decoded: String) -> [SourceAtom] {
+        if raw == decoded { return raw.unicodeScalars.map { SourceAtom(scalar: $0, raw: String($0)) } }
+        let r = Array(raw.unicodeScalars)
+        let d = Array(decoded.unicodeScalars)
+        var out: [SourceAtom] = []
+        out.reserveCapacity(d.count + 4)
+        var i = 0, j = 0
+        // Original text that the decoded text does not account for, waiting to become an atom.
+        var pending = ""
+        while i < r.count {
+            var matched: SourceAtom?
+            var consumed = 0
+            if r[i] == "&", let (value, length) = reference(r, at: i) {
+                if j < d.count && value == d[j] {
+                    matched = SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)]))
+                    consumed = length
+                } else if j < d.count && d[j] == "&" {
+                    matched = SourceAtom(scalar: "&", raw: "&")
+                    consumed = 1
+                } else {
+                    pending += string(r[i..<(i + length)])
+                    i += length
+                    continue
+                }
+            } else if j < d.count && r[i] == d[j] {
+                matched = SourceAtom(scalar: d[j], raw: String(r[i]))
+                consumed = 1
+            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
+                let crlf = i + 1 < r.count && r[i + 1] == "\n"
+                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
+                consumed = crlf ? 2 : 1
+            }
+            if let atom = matched {
+                if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)); pending = "" }
+                out.append(atom)
+                i += consumed
+                j += 1
+            } else {
+                pending.unicodeScalars.append(r[i])
+                i += 1
+            }
+        }
+        if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)) }
+        while j < d.count {
+            out.append(SourceAtom(scalar: d[j], raw: ""))
+            j += 1
+        }
+        return out
+    }
+
+    /// Strict alignment for attribute values: nil unless every decoded character is accounted
+    /// for by the original text (the caller then leaves the attribute alone).
+    static func alignStrictly(raw: String, decoded: String) -> [SourceAtom]? {
+        let atoms = align(raw: raw, decoded: decoded)
+        if atoms.contains(where: { $0.scalar == nil || $0.raw.isEmpty }) { return nil }
+        return atoms
+    }
+
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var s = ""
+        s.unicodeScalars.append(contentsOf: scalars)
+        return s
+    }
+
+    /// Parses a character or entity reference at `i`: `&#233;`, `&#xE9;` (`;` optional, as
+    /// libxml2 accepts), `&eacute;` (`;` required). Returns its character and length.
+    static func reference(_ r: [Unicode.Scalar], at i: Int) -> (Unicode.Scalar, Int)? {
+        var k = i + 1
+        guard k < r.count else { return nil }
+        if r[k] == "#" {
+            k += 1
+            var hex = false
+            if k < r.count && (r[k] == "x" || r[k] == "X") { hex = true; k += 1 }
+            var value: UInt32 = 0
+            let digitsStart = k
+            while k < r.count, let d = digit(r[k], hex: hex), k - digitsStart < 8 {
+                value = value * (hex ? 16 : 10) + d
+                k += 1
+            }
+            guard k > digitsStart, let scalar = Unicode.Scalar(value) else { return nil }
+            if k < r.count && r[k] == ";" { k += 1 }
+            return (scalar, k - i)
+        }
+        var name = ""
+        while k < r.count, k - i < 40, r[k].properties.isAlphabetic || ("0"..."9").contains(r[k]) {
+            name.unicodeScalars.append(r[k])
+            k += 1
+        }
+        guard !name.isEmpty, k < r.count, r[k] == ";", let scalar = HTMLEntities.scalar(named: name) else { return nil }
+        return (scalar, k + 1 - i)
+    }
+
+    private static func digit(_ s: Unicode.Scalar, hex: Bool) -> UInt32? {
+        switch s {
+        case "0"..."9": return s.value - 48
+        case "a"..."f" where hex: return s.value - 87
+        case "A"..."F" where hex: return s.value - 55
+        default: return nil
+        }
+    }
+}

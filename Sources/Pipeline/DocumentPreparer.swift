@@ -1,0 +1,290 @@
+import Foundation
+import Diagnostics
+import FileAccess
+import Formats
+import TranslationModel
+import XLIFF
+
+/// The kinds of input `verso prepare` takes.
+public enum InputFormat: String, Sendable, Hashable, CaseIterable {
+    /// Plain text.
+    case plainText = "text"
+    /// HTML.
+    case html
+    /// XLIFF 1.2 or 2.x: untranslated units are prepared again.
+    case xliff
+
+    /// The format of a file: by its name, else by its first bytes.
+    public static func detect(path: String) throws -> InputFormat {
+        if XLIFFDocuments.hasXLIFFName(path) { return .xliff }
+        switch try SourceDocuments.format(path: path) {
+        case .plainText:
+            // An XML file that is XLIFF whatever its name.
+            if SourceFormat.guess(fileName: path) == nil, (try? XLIFFDocuments.version(ofFile: path)) ?? nil != nil { return .xliff }
+            return .plainText
+        case .html: return .html
+        }
+    }
+
+    var sourceFormat: SourceFormat? {
+        switch self {
+        case .plainText: return .plainText
+        case .html: return .html
+        case .xliff: return nil
+        }
+    }
+}
+
+/// How `verso prepare` prepares each input.
+public struct PrepareOptions: Sendable {
+    /// `--source`; nil takes the language the document declares (HTML `lang`, XLIFF `srcLang`).
+    public var sourceLanguage: String?
+    /// `--target`; nil keeps an XLIFF input's target language (required for other inputs).
+    public var targetLanguage: String?
+    /// `--xliff`; nil writes 1.2 for documents and keeps an XLIFF input's version.
+    public var xliffVersion: XLIFFVersion?
+    /// How source documents are decoded and cut into units.
+    public var readerOptions: SourceReaderOptions
+    /// `--format`; nil detects it from the file.
+    public var format: InputFormat?
+    /// Count repeated segments (keeps a hash per distinct segment in memory).
+    public var countRepetitions: Bool
+
+    /// Creates options.
+    public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
+        self.sourceLanguage = sourceLanguage
+        self.targetLanguage = targetLanguage
+        self.xliffVersion = xliffVersion
+        self.readerOptions = readerOptions
+        self.format = format
+        self.countRepetitions = countRepetitions
+    }
+}
+
+/// One input prepared.
+public struct PreparedFile: Sendable {
+    /// The input as the user named it.
+    public var input: String
+    /// The XLIFF written.
+    public var output: String
+    /// The input's format.
+    public var format: InputFormat
+    /// The XLIFF version written.
+    public var xliffVersion: XLIFFVersion
+    /// The source language used.
+    public var sourceLanguage: String
+    /// The target language written.
+    public var targetLanguage: String?
+    /// Units, segments, words…
+    public var statistics: PrepareStatistics
+    /// Problems that did not stop the file.
+    public var findings: [Finding]
+}
+
+/// A problem that stops preparing one input (other than reading or writing errors).
+public struct PrepareError: LocatedError {
+    /// The input concerned.
+    public var location: SourceLocation
+    /// What went wrong.
+    public var message: String
+
+    /// Creates an error about a file.
+    public init(file: String, _ message: String) {
+        location = SourceLocation(file: file)
+        self.message = message
+    }
+}
+
+/// Prepares documents for translation: reads an input a unit at a time, runs the pipeline's
+/// stages on each unit and writes XLIFF, with the skeleton merge needs inside it.
+///
+/// A source document is read twice: the first pass sends its skeleton to a temporary file beside
+/// the output, the second streams the units through the pipeline into the XLIFF writer, and the
+/// skeleton is copied into the XLIFF header as it is written. Memory therefore does not grow with
+/// the document. The output is written under a temporary name and renamed when complete; inputs
+/// are never overwritten.
+public final class DocumentPreparer: Sendable {
+    /// The options.
+    public let options: PrepareOptions
+    /// The stages every unit goes through.
+    public let pipeline: Pipeline
+    /// Called with each unit after the pipeline, before it is written.
+    public let unitObserver: (@Sendable (TranslationModel.Unit, StageContext) -> Void)?
+
+    /// Creates a preparer. It holds no state between inputs: several threads may share it.
+    public init(options: PrepareOptions, pipeline: Pipeline, unitObserver: (@Sendable (TranslationModel.Unit, StageContext) -> Void)? = nil) {
+        self.options = options
+        self.pipeline = pipeline
+        self.unitObserver = unitObserver
+    }
+
+    /// The name of the XLIFF written for an input (`article.txt` → `article.txt.xlf`; an XLIFF
+    /// input keeps its name).
+    public static func outputName(for input: String, format: InputFormat) -> String {
+        let name = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        return format == .xliff ? name : name + ".xlf"
+    }
+
+    /// Prepares one input into `folder`, as `<input file name>.xlf`. `protectedInputs` are never
+    /// written over.
+    public func prepare(input: String, into folder: String, protectedInputs: [String] = []) throws -> PreparedFile {
+        try InputFile.checkReadable(input)
+        let format = try options.format ?? InputFormat.detect(path: input)
+        let output = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(Self.outputName(for: input, format: format), isDirectory: false).path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
+    /// and each file of a folder conversion). `protectedInputs` are never written over.
+    public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
+        try InputFile.checkReadable(input)
+        let format = try options.format ?? InputFormat.detect(path: input)
+        let folder = URL(fileURLWithPath: output, isDirectory: false).deletingLastPathComponent().path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String]) throws -> PreparedFile {
+        let protected = protectedInputs + [input]
+        if let sourceFormat = format.sourceFormat {
+            return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected)
+        }
+        return try prepareXLIFF(input: input, output: output, protected: protected)
+    }
+
+    // MARK: - Plain text and HTML
+
+    private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
+        let original = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        var folderStat = stat()
+        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+
+        // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
+        // before any output exists.
+        let spool = try SkeletonSpool(folder: folder, name: original)
+        var description = SourceDescription(sourceLanguage: options.sourceLanguage ?? "und", targetLanguage: options.targetLanguage, original: original)
+        let compactor = SkeletonCompactor(spool)
+        let first = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: compactor)
+        var firstReader = first
+        // A small document keeps its events from this pass, so it is read (and parsed) once: in
+        // a folder of thousands of small files, the second read was a third of the time.
+        var buffered: [DocumentEvent]? = Self.isSmall(input) ? [] : nil
+        while let event = try firstReader.next() { buffered?.append(event) }
+        try compactor.finish()
+        try spool.flush()
+        let header = first.skeletonHeader
+        var findings = first.findings
+
+        guard let sourceLanguage = options.sourceLanguage ?? first.declaredLanguage else {
+            throw PrepareError(file: input, "no source language: the document declares none (HTML lang); give it with --source")
+        }
+        guard let targetLanguage = options.targetLanguage else {
+            throw PrepareError(file: input, "no target language: give it with --target")
+        }
+        description.sourceLanguage = sourceLanguage
+
+        // Pass 2: units through the pipeline into the XLIFF, the skeleton spliced into its header.
+        let version = options.xliffVersion ?? .v1_2
+        let out = try AtomicFile(destination: output, protectedInputs: protected)
+        do {
+            let token = SkeletonSplicer.makeToken()
+            let splicer = SkeletonSplicer(token: token, header: SkeletonFormat.line(for: header), spool: spool) { try out.write($0) }
+            let writer = try XLIFFOutput(version: version, displayPath: output) { try splicer.write($0) }
+            var bufferedEvents = buffered?.makeIterator()
+            var reader: (any SourceReader)?
+            if buffered == nil {
+                reader = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: DiscardingSkeletonSink())
+            }
+            func next() throws -> DocumentEvent? {
+                guard bufferedEvents != nil else { return try reader?.next() }
+                guard let event = bufferedEvents!.next() else { return nil }
+                // Pass 1 ran before the source language was known (HTML lang).
+                if case .startDocument(var info) = event {
+                    info.sourceLanguage = sourceLanguage
+                    return .startDocument(info)
+                }
+                return event
+            }
+            let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
+            var counter = StatisticsCounter(countRepetitions: options.countRepetitions)
+            while let event = try next() {
+                switch event {
+                case .startFile(var info):
+                    info.skeleton = Skeleton(content: token, form: SkeletonFormat.form)
+                    try writer.write(.startFile(info))
+                case .unit(let unit):
+                    let prepared = try pipeline.process(unit, in: context)
+                    counter.count(prepared)
+                    unitObserver?(prepared, context)
+                    try writer.write(.unit(prepared))
+                default:
+                    try writer.write(event)
+                }
+            }
+            try writer.finish()
+            try splicer.finish()
+            try out.commit()
+            findings += context.findings.findings + writer.findings
+            return PreparedFile(input: input, output: output, format: format == .html ? .html : .plainText, xliffVersion: version, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, statistics: counter.statistics, findings: findings)
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+
+    /// Documents up to this size are parsed once, their events kept in memory between the passes.
+    static let singlePassLimit: Int64 = 512 << 10
+
+    private static func isSmall(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return Int64(st.st_size) <= singlePassLimit
+    }
+
+    // MARK: - XLIFF
+
+    private func prepareXLIFF(input: String, output: String, protected: [String]) throws -> PreparedFile {
+        var (reader, inputVersion) = try XLIFFDocuments.reader(path: input)
+        let version = options.xliffVersion ?? inputVersion
+        var adapter = version == inputVersion ? nil : XLIFFVersionAdapter(target: version)
+        let out = try AtomicFile(destination: output, protectedInputs: protected)
+        do {
+            let writer = try XLIFFOutput(version: version, displayPath: output) { try out.write($0) }
+            var counter = StatisticsCounter(countRepetitions: options.countRepetitions)
+            var context: StageContext?
+            var fileTarget: String?
+            while let event = try reader.next() {
+                var event = event
+                switch event {
+                case .startDocument(var info):
+                    if let s = options.sourceLanguage, s.lowercased() != info.sourceLanguage.lowercased() {
+                        throw PrepareError(file: input, "the XLIFF's source language is \(info.sourceLanguage), not \(s)")
+                    }
+                    if info.targetLanguage == nil { info.targetLanguage = options.targetLanguage }
+                    fileTarget = info.targetLanguage
+                    context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
+                    event = .startDocument(info)
+                case .unit(let unit):
+                    // Only units nobody has translated yet are prepared again.
+                    let untranslated = unit.segments.allSatisfy { $0.target?.isEmpty ?? true }
+                    let prepared = untranslated && context != nil ? try pipeline.process(unit, in: context!) : unit
+                    counter.count(prepared)
+                    if let context { unitObserver?(prepared, context) }
+                    event = .unit(prepared)
+                default:
+                    break
+                }
+                if adapter != nil { event = adapter!.adapt(event) }
+                try writer.write(event)
+            }
+            try writer.finish()
+            try out.commit()
+            let findings = XLIFFDocuments.findings(of: reader) + (context?.findings.findings ?? []) + (adapter?.findings ?? []) + writer.findings
+            return PreparedFile(input: input, output: output, format: .xliff, xliffVersion: version, sourceLanguage: context?.sourceLanguage ?? "", targetLanguage: fileTarget, statistics: counter.statistics, findings: findings)
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Diagnostics
+import Synchronization
+import Terminology
+import TranslationModel
+
+/// Marks glossary terms in every segment's source and attaches the glossary entries to the unit,
+/// the way the XLIFF version written can show them to the translator.
+///
+/// Occurrences become `term` markers (XLIFF 1.2 `<mrk mtype="term" comment="NATO">`, XLIFF 2
+/// `<mrk type="term">`). The entries themselves — the term, its translations, a definition —
+/// become XLIFF 2 glossary-module entries (`<gls:glossEntry>`), or for XLIFF 1.2, which has no
+/// glossary element in a unit, one `<note>` per term (`OTAN → NATO`): notes are what both
+/// translate-toolkit and OmegaT show beside a segment, whereas `<alt-trans>` would be offered
+/// as a translation of the whole segment. See docs/prepare-merge.md.
+public struct TermRecognitionStage: Stage {
+    /// "terms".
+    public var name: String { "terms" }
+
+    private let recognizers: TermRecognizers
+    private let usage: TermUsageLog?
+
+    /// The `from` of the notes this stage writes, so that they can be told apart.
+    public static let noteAuthor = "Verso glossary"
+
+    /// Creates the stage. `usage`, when given, records every concept found, per file.
+    public init(recognizers: TermRecognizers, usage: TermUsageLog? = nil) {
+        self.recognizers = recognizers
+        self.usage = usage
+    }
+
+    /// Marks the terms of one unit.
+    public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
+        let recognizer = try recognizers.recognizer(for: context.sourceLanguage)
+        let asNotes = !context.xliffVersion.isVersion2
+        var u = unit
+        var markerCount = 0
+        var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String)] = [:]
+        for (index, part) in u.parts.enumerated() {
+            guard case .segment(var segment) = part else { continue }
+            let occurrences = try recognizer.occurrences(in: segment.source)
+            guard !occurrences.isEmpty else { continue }
+            var spans: [(range: Range<Int>, start: Marker, end: Marker)] = []
+            for o in occurrences {
+                markerCount += 1
+                let id = "t\(markerCount)"
+                let key = "\(o.glossary)#\(o.conceptHandle)"
+                let translation = preferredTranslation(o, context.targetLanguage)
+                let start = Marker(boundary: .start, id: id, type: "term", value: asNotes ? translation : o.concept.definition)
+                spans.append((o.utf16Offset..<(o.utf16Offset + o.utf16Length), start, Marker(boundary: .end, id: id, type: "term")))
+                if entries[key] == nil { entries[key] = (entries.count, o, id) }
+                usage?.record(o, file: context.file, targetLanguage: context.targetLanguage)
+                if let finding = o.discouragedTermFinding(at: SourceLocation(file: context.file)) {
+                    var f = finding
+                    f.message += " in unit \(unit.id)"
+                    context.findings.report(f)
+                }
+            }
+            segment.source = segment.source.insertingMarkers(spans)
+            u.parts[index] = .segment(segment)
+        }
+        for (_, entry) in entries.sorted(by: { $0.value.order < $1.value.order }) {
+            let o = entry.occurrence
+            let translations = o.concept.terms(in: context.targetLanguage ?? "").filter { !($0.status?.isDiscouraged ?? false) }
+            if asNotes {
+                var text = "\(o.text) → " + (translations.isEmpty ? "(no translation into \(context.targetLanguage ?? "?") in the glossary)" : translations.map(\.text).joined(separator: " | "))
+                if let d = o.concept.definition ?? o.concept.sections(for: context.sourceLanguage).first?.definition { text += " — \(d)" }
+                text += " [\(o.glossary)]"
+                u.notes.append(Note(text, from: Self.noteAuthor, appliesTo: .source))
+            } else {
+                u.glossary.append(GlossaryEntry(
+                    term: o.text,
+                    id: "g\(u.glossary.count + 1)",
+                    ref: "#\(entry.markerID)",
+                    termSource: o.glossary,
+                    definition: o.concept.definition,
+                    translations: translations.map { GlossaryEntry.Translation($0.text, source: o.glossary) }
+                ))
+            }
+        }
+        return u
+    }
+
+    private func preferredTranslation(_ o: TermOccurrence, _ target: String?) -> String? {
+        guard let target else { return nil }
+        return o.concept.terms(in: target).first { !($0.status?.isDiscouraged ?? false) }?.text
+    }
+}
+
+/// The concepts a run's term recognition found, per file: for the report and for the glossary
+/// subset written beside each XLIFF. Safe to share between threads.
+public final class TermUsageLog: Sendable {
+    /// A concept found in a file.
+    public struct Usage: Sendable {
+        /// The concept, with every language.
+        public var concept: Concept
+        /// The termbase it comes from.
+        public var glossary: String
+        /// The source term as the glossary writes it.
+        public var term: String
+        /// Translations into the target language, preferred first.
+        public var translations: [String]
+        /// Occurrences.
+        public var occurrences: Int
+        /// Order of first occurrence.
+        var order: Int
+    }
+
+    private let state = Mutex<[String: [String: Usage]]>([:])
+
+    /// Creates an empty log.
+    public init() {}
+
+    func record(_ o: TermOccurrence, file: String, targetLanguage: String?) {
+        let key = "\(o.glossary)#\(o.conceptHandle)"
+        state.withLock { all in
+            var perFile = all[file] ?? [:]
+            if var u = perFile[key] {
+                u.occurrences += 1
+                perFile[key] = u
+            } else {
+                let translations = targetLanguage.map { o.concept.terms(in: $0).filter { !($0.status?.isDiscouraged ?? false) }.map(\.text) } ?? []
+                perFile[key] = Usage(concept: o.concept, glossary: o.glossary, term: o.term.text, translations: translations, occurrences: 1, order: perFile.count)
+            }
+            all[file] = perFile
+        }
+    }
+
+    /// The concepts found in `file`, in order of first occurrence.
+    public func usage(for file: String) -> [Usage] {
+        state.withLock { all in (all[file] ?? [:]).values.sorted { $0.order < $1.order } }
+    }
+}
+
+/// One term recognizer per source language over the same glossary, built when first needed
+/// (inputs of one run may be in different languages: HTML declares its own). Safe to share.
+public final class TermRecognizers: Sendable {
+    /// The glossary terms come from.
+    public let glossary: Glossary
+    /// Names of the termbases, for reports.
+    public let names: [String]
+    private let cache = Mutex<[String: TermRecognizer]>([:])
+
+    /// Creates the provider.
+    public init(glossary: Glossary, names: [String]) {
+        self.glossary = glossary
+        self.names = names
+    }
+
+    /// The recognizer for `language` (BCP 47).
+    public func recognizer(for language: String) throws -> TermRecognizer {
+        let key = LanguageTag.normalized(language)
+        if let r = cache.withLock({ $0[key] }) { return r }
+        let r = try TermRecognizer(glossary: glossary, language: language)
+        cache.withLock { $0[key] = r }
+        return r
+    }
+}
+
+/// The glossary subset a prepared file uses, written beside its XLIFF for CAT tools that import
+/// termbases: `<input>.glossary.tbx` (TBX 2008, TBX-Basic style) and `<input>.glossary.csv`.
+public enum GlossarySubset {
+    /// Writes the subset of `usage` (source and target languages only) and returns the paths
+    /// written; nothing when no term was found.
+    public static func write(_ usage: [TermUsageLog.Usage], folder: String, inputName: String, sourceLanguage: String, targetLanguage: String?, protectedInputs: [String]) throws -> [String] {
+        guard !usage.isEmpty else { return [] }
+        let languages = [sourceLanguage] + (targetLanguage.map { [$0] } ?? [])
+        let concepts = usage.map { u -> Concept in
+            var c = u.concept
+            c.languageSections = c.languageSections.filter { section in
+                languages.contains { LanguageTag.primary(section.language) == LanguageTag.primary($0) }
+            }
+            return c
+        }
+        let base = folder.hasSuffix("/") ? folder + inputName : folder + "/" + inputName
+        let tbx = base + ".glossary.tbx"
+        let csv = base + ".glossary.csv"
+        try TBXWriter.write(concepts, to: tbx, language: sourceLanguage, sourceDescription: "Terms of \(inputName) found by verso prepare", protectedInputs: protectedInputs)
+        try CSVTermbaseWriter.write(concepts, to: csv, languages: languages, protectedInputs: protectedInputs)
+        return [tbx, csv]
+    }
+}

@@ -1,0 +1,73 @@
+import Diagnostics
+import FileAccess
+import TranslationModel
+import XLIFF
+import XMLSupport
+
+/// Opening XLIFF files of any version, and writing the version asked for.
+public enum XLIFFDocuments {
+    /// The XLIFF version of the file at `path`, from its root element; nil when it is not XLIFF.
+    public static func version(ofFile path: String, displayPath: String? = nil) throws -> XLIFFVersion? {
+        let reader = try XMLStreamReader(path: path, displayPath: displayPath)
+        while let event = try reader.next() {
+            guard case .startElement(let root) = event else { continue }
+            guard root.name.local == "xliff" else { return nil }
+            switch root.name.namespace {
+            case XLIFFNamespace.v2_2: return .v2_2
+            case XLIFFNamespace.v2_0: return root.attribute("version") == "2.1" ? .v2_1 : .v2_0
+            default:
+                if let v = root.attribute("version"), v.hasPrefix("2.") { return XLIFFVersion(rawValue: v) ?? .v2_1 }
+                return .v1_2
+            }
+        }
+        return nil
+    }
+
+    /// True when the name says XLIFF (`.xlf`, `.xliff`, `.sdlxliff`, `.mqxliff`).
+    public static func hasXLIFFName(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return [".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff"].contains { lower.hasSuffix($0) }
+    }
+
+    /// A reader for the file, whatever its version.
+    public static func reader(path: String, displayPath: String? = nil) throws -> (any DocumentReader, XLIFFVersion) {
+        guard let version = try version(ofFile: path, displayPath: displayPath) else {
+            throw XMLError(location: SourceLocation(file: displayPath ?? path), message: "not an XLIFF document (the root element is not <xliff>)")
+        }
+        if version.isVersion2 { return (try XLIFF2Reader(path: path, displayPath: displayPath), version) }
+        return (try XLIFF12Reader(path: path, displayPath: displayPath), version)
+    }
+
+    /// Findings an XLIFF reader collected, whatever its version.
+    static func findings(of reader: any DocumentReader) -> [Finding] {
+        if let r = reader as? XLIFF12Reader { return r.findings }
+        if let r = reader as? XLIFF2Reader { return r.findings }
+        return []
+    }
+}
+
+/// An XLIFF writer of the version asked for, behind one interface.
+final class XLIFFOutput {
+    private let writer12: XLIFF12Writer?
+    private let writer2: XLIFF2Writer?
+
+    init(version: XLIFFVersion, displayPath: String, sink: @escaping XMLStreamWriter.Sink) throws {
+        if version.isVersion2 {
+            writer2 = try XLIFF2Writer(version: version, displayPath: displayPath, sink: sink)
+            writer12 = nil
+        } else {
+            writer12 = try XLIFF12Writer(displayPath: displayPath, sink: sink)
+            writer2 = nil
+        }
+    }
+
+    func write(_ event: DocumentEvent) throws {
+        if let writer12 { try writer12.write(event) } else { try writer2?.write(event) }
+    }
+
+    func finish() throws {
+        try writer12?.finish()
+    }
+
+    var findings: [Finding] { writer12?.findings ?? writer2?.findings ?? [] }
+}

@@ -1,0 +1,113 @@
+import Diagnostics
+import Foundation
+import TranslationModel
+
+/// The glossaries shipped in the repository's `Glossaries/` folder, used when no `--glossary`
+/// is given.
+///
+/// Found at run time, first match wins: the folder named by `VERSO_GLOSSARIES`; `Glossaries/`
+/// beside the executable or `../share/verso/Glossaries` above it (an installed copy); the
+/// `Glossaries/` folder of the source checkout the binary was built from (`swift run`, and a
+/// binary run from `.build/`). A plain search path rather than SwiftPM resources, because the
+/// generated `Bundle.module` accessor stops the program when the bundle is not beside the
+/// binary, which is exactly the case of an installed copy.
+public enum BuiltInGlossaries {
+    /// File extensions that are glossaries.
+    static let extensions: Set<String> = ["tbx", "csv", "tsv"]
+
+    /// The folders searched, in order.
+    public static var searchPath: [URL] {
+        var out: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["VERSO_GLOSSARIES"], !env.isEmpty {
+            out.append(URL(fileURLWithPath: env))
+        }
+        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            let dir = exe.deletingLastPathComponent()
+            out.append(dir.appendingPathComponent("Glossaries"))
+            out.append(dir.deletingLastPathComponent().appendingPathComponent("share/verso/Glossaries"))
+        }
+        // Sources/Terminology/BuiltInGlossaries.swift → repository root.
+        let source = URL(fileURLWithPath: #filePath)
+        out.append(source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Glossaries"))
+        return out
+    }
+
+    /// The folder in use, or nil when none of the search path holds a glossary.
+    public static var directory: URL? {
+        searchPath.first { !files(in: $0).isEmpty }
+    }
+
+    static func files(in folder: URL) -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+            .sorted()
+            .map { folder.appendingPathComponent($0) }
+    }
+
+    /// The glossary files, sorted by name.
+    public static var files: [URL] { directory.map { files(in: $0) } ?? [] }
+
+    /// The built-in termbases, read once per process. A concept whose id appears in several
+    /// files (`country-BY` in `countries.tbx` and `news-fr-en.csv`) is one concept: later
+    /// files add their terms and notes to the first file's entry.
+    public static func termbases() throws -> [Termbase] {
+        try cache.get()
+    }
+
+    private static let cache: Result<[Termbase], any Error> = Result { try load(files) }
+
+    /// Reads and merges glossary files as the built-in set is.
+    public static func load(_ urls: [URL]) throws -> [Termbase] {
+        var bases: [Termbase] = []
+        var owner: [String: (Int, Int)] = [:] // concept id → (termbase, concept)
+        for url in urls {
+            var (tb, _) = try TermbaseFile.read(path: url.path)
+            var kept: [Concept] = []
+            for c in tb.concepts {
+                if let (b, i) = owner[c.id] {
+                    bases[b].concepts[i] = merged(bases[b].concepts[i], c)
+                } else {
+                    owner[c.id] = (bases.count, kept.count)
+                    kept.append(c)
+                }
+            }
+            tb.concepts = kept
+            bases.append(tb)
+        }
+        return bases
+    }
+
+    /// `a` with the terms, definitions and notes of `b` it lacks; `b`'s status wins for a term
+    /// both list, since later files are the curated ones.
+    static func merged(_ a: Concept, _ b: Concept) -> Concept {
+        var out = a
+        if out.subjectField == nil { out.subjectField = b.subjectField }
+        if out.definition == nil { out.definition = b.definition }
+        out.notes += b.notes.filter { !out.notes.contains($0) }
+        for section in b.languageSections {
+            if let si = out.languageSections.firstIndex(where: { LanguageTag.same($0.language, section.language) }) {
+                if out.languageSections[si].definition == nil { out.languageSections[si].definition = section.definition }
+                out.languageSections[si].notes += section.notes.filter { !out.languageSections[si].notes.contains($0) }
+                for t in section.terms {
+                    if let ti = out.languageSections[si].terms.firstIndex(where: { $0.text == t.text }) {
+                        var existing = out.languageSections[si].terms[ti]
+                        existing.status = t.status ?? existing.status
+                        existing.partOfSpeech = existing.partOfSpeech ?? t.partOfSpeech
+                        existing.notes += t.notes.filter { !existing.notes.contains($0) }
+                        out.languageSections[si].terms[ti] = existing
+                    } else {
+                        out.languageSections[si].terms.append(t)
+                    }
+                }
+            } else {
+                out.languageSections.append(section)
+            }
+        }
+        return out
+    }
+
+    /// The built-in glossaries as one `Glossary`.
+    public static func glossary() throws -> Glossary {
+        Glossary(stores: try termbases().map { InMemoryTermStore($0) })
+    }
+}

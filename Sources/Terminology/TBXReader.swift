@@ -1,0 +1,310 @@
+import Diagnostics
+import TranslationModel
+import XMLSupport
+
+/// TBX dialects and their names.
+public enum TBXFormat: String, Sendable, Hashable, CaseIterable {
+    /// ISO 30042:2008 / TBX-Basic: `martif` root, `termEntry`/`langSet`/`tig`.
+    case tbx2008 = "2008"
+    /// ISO 30042:2019, DCA style: `tbx` root, `conceptEntry`/`langSec`/`termSec`, typed
+    /// `descrip`/`termNote` elements (DCT-style namespaced elements are read too).
+    case tbx2019 = "2019"
+
+    /// TBX 2019 (ISO 30042:2019) namespace.
+    public static let namespace2019 = "urn:iso:std:iso:30042:ed-2"
+}
+
+/// Streams the concepts of a TBX file one at a time, so that a termbase of a million entries
+/// is never held whole in memory.
+///
+/// Reads TBX 2008 (`martif`, TBX-Basic and the TBX-Default files of real tools: `tig` and
+/// `ntig`/`termGrp`, `descripGrp`, `termNoteGrp`) and TBX 2019 (`tbx`, DCA and DCT styles).
+/// Parsing goes through XMLSupport: the `<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">` line
+/// most files start with is never loaded, and nothing touches the network. Each entry is read
+/// into a small tree, converted, and dropped.
+public final class TBXReader {
+    /// The dialect, known once the root element has been read.
+    public private(set) var format: TBXFormat = .tbx2008
+    /// `xml:lang` of the root: the termbase's main language.
+    public private(set) var language: String?
+    /// The text of `sourceDesc` (or the `title`), when the header has one.
+    public private(set) var sourceDescription: String?
+    /// Problems that let reading go on (an unknown status value, an entry without terms).
+    public private(set) var findings: [Finding] = []
+
+    private let xml: XMLStreamReader
+    private let displayPath: String
+    private var entryCount = 0
+    private var done = false
+
+    /// Opens `path`; `displayPath` (default: `path`) names the file in errors. Reads up to the
+    /// first entry, so that `format`, `language` and `sourceDescription` are known.
+    public init(path: String, displayPath: String? = nil) throws {
+        self.displayPath = displayPath ?? path
+        xml = try XMLStreamReader(path: path, displayPath: self.displayPath)
+        try readProlog()
+    }
+
+    /// Reads a TBX document held in memory.
+    public init(bytes: [UInt8], displayPath: String) throws {
+        self.displayPath = displayPath
+        xml = try XMLStreamReader(bytes: bytes, displayPath: displayPath)
+        try readProlog()
+    }
+
+    private var pendingEntry: XMLStartElement?
+
+    private func readProlog() throws {
+        var sawRoot = false
+        while let event = try xml.next() {
+            guard case .startElement(let start) = event else { continue }
+            if !sawRoot {
+                switch start.name.local {
+                case "martif": format = .tbx2008
+                case "tbx": format = .tbx2019
+                default:
+                    throw TermbaseError("not a TBX file: the root element is <\(start.name.qualified)>, expected <martif> or <tbx>", file: displayPath, line: start.line)
+                }
+                language = start.attribute("lang", namespace: XMLNamespace.xml)
+                sawRoot = true
+                continue
+            }
+            switch start.name.local {
+            case "martifHeader", "tbxHeader":
+                let header = try xml.readElement(start)
+                sourceDescription = Self.describe(header)
+            case "termEntry", "conceptEntry":
+                pendingEntry = start
+                return
+            default:
+                continue // text, body: descend
+            }
+        }
+        if !sawRoot {
+            throw TermbaseError("not a TBX file: no root element", file: displayPath)
+        }
+        done = true
+    }
+
+    private static func describe(_ header: XMLElement) -> String? {
+        func find(_ e: XMLElement, _ name: String) -> XMLElement? {
+            if e.name.local == name { return e }
+            for c in e.elements { if let f = find(c, name) { return f } }
+            return nil
+        }
+        if let s = find(header, "sourceDesc") {
+            let text = s.elements(named: "p").map { collapse($0.textContent) }.filter { !$0.isEmpty }.joined(separator: " ")
+            if !text.isEmpty { return text }
+        }
+        if let t = find(header, "title") { return collapse(t.textContent) }
+        return nil
+    }
+
+    /// The next concept, or nil at the end of the file.
+    public func next() throws -> Concept? {
+        while !done {
+            let start: XMLStartElement
+            if let p = pendingEntry {
+                start = p
+                pendingEntry = nil
+            } else {
+                guard let event = try xml.next() else { done = true; break }
+                guard case .startElement(let s) = event else { continue }
+                guard s.name.local == "termEntry" || s.name.local == "conceptEntry" else { continue }
+                start = s
+            }
+            let element = try xml.readElement(start)
+            entryCount += 1
+            if let concept = try convert(element) { return concept }
+        }
+        return nil
+    }
+
+    /// Reads every remaining concept.
+    public func readAll() throws -> [Concept] {
+        var out: [Concept] = []
+        while let c = try next() { out.append(c) }
+        return out
+    }
+
+    /// Reads a whole TBX file into a `Termbase` named after the file.
+    public static func read(path: String, displayPath: String? = nil, name: String? = nil) throws -> (Termbase, [Finding]) {
+        let reader = try TBXReader(path: path, displayPath: displayPath)
+        let concepts = try reader.readAll()
+        let tb = Termbase(name: name ?? TermbaseFile.defaultName(for: path), language: reader.language, sourceDescription: reader.sourceDescription, concepts: concepts)
+        return (tb, reader.findings)
+    }
+
+    // MARK: conversion
+
+    private func location(_ line: Int) -> SourceLocation {
+        SourceLocation(file: displayPath, line: line > 0 ? line : nil)
+    }
+
+    private func warn(_ message: String, line: Int) {
+        findings.append(Finding(.warning, message, at: location(line), code: "tbx.read"))
+    }
+
+    /// A data category carried by an element: TBX 2008 and DCA write `<descrip type="definition">`,
+    /// DCT writes `<basic:definition>`. Returns the element that holds the value and the category.
+    private func category(of element: XMLElement) -> (XMLElement, String)? {
+        let local = element.name.local
+        switch local {
+        case "descrip", "admin", "termNote", "transac", "ref", "xref":
+            guard let type = element.attribute("type") else { return nil }
+            return (element, type)
+        case "descripGrp", "adminGrp", "termNoteGrp":
+            guard let first = element.elements.first else { return nil }
+            return category(of: first)
+        default:
+            // DCT style: a data category as an element in a dialect namespace.
+            let ns = element.name.namespace
+            if !ns.isEmpty && ns != TBXFormat.namespace2019 { return (element, local) }
+            return nil
+        }
+    }
+
+    private func convert(_ entry: XMLElement) throws -> Concept? {
+        var concept = Concept(id: entry.attribute("id") ?? "c\(entryCount)")
+        if entry.attribute("id") == nil {
+            warn("entry without an id; named '\(concept.id)'", line: entry.line)
+        }
+        for child in entry.elements {
+            switch child.name.local {
+            case "langSet", "langSec":
+                if let section = try convertSection(child) {
+                    if let i = concept.languageSections.firstIndex(where: { LanguageTag.same($0.language, section.language) }) {
+                        concept.languageSections[i].terms += section.terms
+                        concept.languageSections[i].notes += section.notes
+                        if concept.languageSections[i].definition == nil { concept.languageSections[i].definition = section.definition }
+                    } else {
+                        concept.languageSections.append(section)
+                    }
+                }
+            case "note":
+                let t = collapse(child.textContent)
+                if !t.isEmpty { concept.notes.append(t) }
+            default:
+                guard let (holder, type) = category(of: child) else { continue }
+                let value = collapse(holder.textContent)
+                guard !value.isEmpty else { continue }
+                switch type {
+                case "subjectField": concept.subjectField = concept.subjectField ?? value
+                case "definition": concept.definition = concept.definition ?? value
+                case "note", "explanation", "comment": concept.notes.append(value)
+                default: break
+                }
+            }
+        }
+        if concept.languageSections.allSatisfy({ $0.terms.isEmpty }) {
+            warn("entry '\(concept.id)' has no term; skipped", line: entry.line)
+            return nil
+        }
+        return concept
+    }
+
+    private func convertSection(_ element: XMLElement) throws -> LanguageSection? {
+        guard let lang = element.attribute("lang", namespace: XMLNamespace.xml), !lang.isEmpty else {
+            throw TermbaseError("<\(element.name.local)> without xml:lang", at: location(element.line))
+        }
+        var section = LanguageSection(language: lang)
+        for child in element.elements {
+            switch child.name.local {
+            case "tig", "ntig", "termSec":
+                if let term = convertTerm(child) { section.terms.append(term) }
+            case "note":
+                let t = collapse(child.textContent)
+                if !t.isEmpty { section.notes.append(t) }
+            default:
+                guard let (holder, type) = category(of: child) else { continue }
+                let value = collapse(holder.textContent)
+                guard !value.isEmpty else { continue }
+                switch type {
+                case "definition": section.definition = section.definition ?? value
+                case "note", "explanation", "comment": section.notes.append(value)
+                default: break
+                }
+            }
+        }
+        if section.terms.isEmpty {
+            warn("language section '\(lang)' without a term", line: element.line)
+            return nil
+        }
+        return section
+    }
+
+    private func convertTerm(_ element: XMLElement) -> Term? {
+        // tig/termSec: term and termNotes are children; ntig: inside termGrp.
+        var parts: [XMLElement] = []
+        for c in element.elements {
+            if c.name.local == "termGrp" { parts += c.elements } else { parts.append(c) }
+        }
+        guard let termIndex = parts.firstIndex(where: { $0.name.local == "term" }) else {
+            warn("<\(element.name.local)> without <term>", line: element.line)
+            return nil
+        }
+        let termElement = parts[termIndex]
+        let text = collapse(termElement.textContent)
+        guard !text.isEmpty else {
+            warn("empty <term>", line: termElement.line)
+            return nil
+        }
+        var term = Term(text, id: termElement.attribute("id") ?? element.attribute("id"))
+        for (k, part) in parts.enumerated() where k != termIndex {
+            if part.name.local == "note" {
+                let t = collapse(part.textContent)
+                if !t.isEmpty { term.notes.append(t) }
+                continue
+            }
+            guard let (holder, type) = category(of: part) else { continue }
+            let value = collapse(holder.textContent)
+            guard !value.isEmpty else { continue }
+            switch type {
+            case "administrativeStatus", "normativeAuthorization", "usageStatus":
+                if let s = Self.status(from: value) {
+                    // The most restrictive statement wins when a file gives two.
+                    if term.status == nil || s > term.status! { term.status = s }
+                } else {
+                    warn("unknown term status '\(value)'", line: holder.line)
+                }
+            case "partOfSpeech": term.partOfSpeech = term.partOfSpeech ?? value
+            case "termType": term.termType = term.termType ?? value
+            case "grammaticalGender": term.grammaticalGender = term.grammaticalGender ?? value
+            case "context": term.context = term.context ?? value
+            case "note", "usageNote", "explanation", "comment": term.notes.append(value)
+            default: break
+            }
+        }
+        return term
+    }
+
+    /// Maps the status values of TBX-Basic (`preferredTerm-admn-sts`), TBX core
+    /// (`normativeAuthorization`: `preferredTerm`, `supersededTerm`, …) and common tool exports
+    /// (`forbidden`, `do not use`) to a `TermStatus`.
+    public static func status(from value: String) -> TermStatus? {
+        let v = value.lowercased().filter { $0.isLetter }
+        if v.hasPrefix("preferred") || v.hasPrefix("standardized") || v.hasPrefix("standardised") || v.hasPrefix("legal") || v.hasPrefix("regulated") || v == "approved" || v == "recommended" {
+            return .preferred
+        }
+        if v.hasPrefix("admitted") || v.hasPrefix("admissible") || v.hasPrefix("accepted") || v.hasPrefix("permitted") || v.hasPrefix("allowed") { return .admitted }
+        if v.hasPrefix("deprecated") || v.hasPrefix("superseded") || v.hasPrefix("obsolete") || v.hasPrefix("notrecommended") || v.hasPrefix("outdated") { return .deprecated }
+        if v.hasPrefix("forbidden") || v.hasPrefix("donotuse") || v.hasPrefix("prohibited") || v.hasPrefix("banned") { return .forbidden }
+        return nil
+    }
+}
+
+/// Collapses runs of whitespace to one space and trims: TBX files wrap long definitions.
+func collapse(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    var pendingSpace = false
+    for ch in s {
+        if ch.isWhitespace {
+            pendingSpace = !out.isEmpty
+        } else {
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(ch)
+        }
+    }
+    return out
+}

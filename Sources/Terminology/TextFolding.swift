@@ -1,0 +1,377 @@
+import Foundation
+
+/// What a UTF-16 code unit is for the tokenizer.
+enum CharacterClass: UInt8 {
+    /// Separator or punctuation: ends a token.
+    case other = 0
+    /// A letter: part of a token.
+    case letter = 1
+    /// A decimal digit: part of a token.
+    case digit = 2
+    /// A combining mark: part of the token, dropped from the folded form.
+    case mark = 3
+    /// An apostrophe (`'`, `’`, `ʼ`): ends a token; `l'OTAN` is `l` + `otan`.
+    case apostrophe = 4
+    /// A hyphen inside compounds: ends a token; `Saint-Pétersbourg` = `Saint Pétersbourg`.
+    case hyphen = 5
+    /// Whitespace.
+    case space = 6
+    /// Invisible inside words (soft hyphen, zero-width joiners): skipped.
+    case ignorable = 7
+    /// Half of a surrogate pair: the pair is looked at as one scalar.
+    case surrogate = 8
+}
+
+/// Case and accent folding, one UTF-16 code unit at a time, through a table built once.
+///
+/// Folding lower-cases, removes diacritics (`é` → `e`, `ł` → `l`), expands ligatures and sharp s
+/// (`œ` → `oe`, `ß` → `ss`), maps `ё` → `е` and final sigma to sigma, and keeps the Cyrillic
+/// letters `й` and `ў`, which are letters of their own rather than accented ones. The table
+/// covers the scripts a termbase of European languages meets (Latin, Greek, Cyrillic, general
+/// punctuation, ligatures); other code units are classified on the fly.
+public enum TextFolding {
+    /// Bit set in an entry for an upper-case (or title-case) letter.
+    static let caseUpperBit: UInt64 = 0x10
+    /// Bit set in an entry for a lower-case letter.
+    static let caseLowerBit: UInt64 = 0x20
+
+    /// Entry layout: bits 0–3 class, 4–5 letter case, 8–15 number of folded units (0–3), then
+    /// up to three units.
+    static let table: [UInt64] = {
+        var t = [UInt64](repeating: 0, count: 0x10000)
+        let ranges: [ClosedRange<UInt32>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF]
+        for r in ranges {
+            for v in r { t[Int(v)] = computeEntry(v) }
+        }
+        for v in UInt32(0xD800)...0xDFFF { t[Int(v)] = UInt64(CharacterClass.surrogate.rawValue) }
+        return t
+    }()
+
+    static let covered: [Bool] = {
+        var c = [Bool](repeating: false, count: 0x10000)
+        let ranges: [ClosedRange<Int>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF, 0xD800...0xDFFF]
+        for r in ranges { for v in r { c[v] = true } }
+        return c
+    }()
+
+    /// The class and folded form of one BMP code unit.
+    @inline(__always)
+    static func entry(_ unit: UInt16) -> UInt64 {
+        let i = Int(unit)
+        return covered[i] ? table[i] : computeEntry(UInt32(unit))
+    }
+
+    /// The class and folded form of any scalar (outside the BMP: no folding).
+    static func entry(scalar value: UInt32) -> UInt64 {
+        if value < 0x10000 { return entry(UInt16(value)) }
+        return computeEntry(value)
+    }
+
+    private static let apostrophes: Set<UInt32> = [0x27, 0x60, 0xB4, 0x2BC, 0x2BB, 0x2018, 0x2019, 0x2032, 0xFF07]
+    private static let hyphens: Set<UInt32> = [0x2D, 0x2010, 0x2011, 0xFE63, 0xFF0D]
+    private static let ignorables: Set<UInt32> = [0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+    private static let specialFolds: [UInt32: String] = [
+        0xDF: "ss", 0x1E9E: "ss", 0xE6: "ae", 0xC6: "ae", 0x153: "oe", 0x152: "oe",
+        0xF8: "o", 0xD8: "o", 0x111: "d", 0x110: "d", 0xF0: "d", 0xD0: "d", 0x142: "l", 0x141: "l",
+        0x127: "h", 0x126: "h", 0x131: "i", 0xFE: "th", 0xDE: "th", 0x3C2: "σ",
+        0x451: "е", 0x401: "е", 0x439: "й", 0x419: "й", 0x45E: "ў", 0x40E: "ў",
+        0x138: "q", 0x17F: "s", 0x1E9B: "s",
+    ]
+
+    private static func pack(_ cls: CharacterClass, _ folded: [UInt16]) -> UInt64 {
+        var e = UInt64(cls.rawValue) | UInt64(min(folded.count, 3)) << 8
+        for (k, u) in folded.prefix(3).enumerated() { e |= UInt64(u) << (16 + 16 * UInt64(k)) }
+        return e
+    }
+
+    private static func computeEntry(_ value: UInt32) -> UInt64 {
+        guard let scalar = Unicode.Scalar(value) else { return UInt64(CharacterClass.other.rawValue) }
+        if apostrophes.contains(value) { return pack(.apostrophe, []) }
+        if hyphens.contains(value) { return pack(.hyphen, []) }
+        if ignorables.contains(value) { return pack(.ignorable, []) }
+        let props = scalar.properties
+        if props.isWhitespace { return pack(.space, []) }
+        switch props.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return pack(.mark, [])
+        case .decimalNumber:
+            let folded: [UInt16] = props.numericValue.map { v in
+                (v >= 0 && v <= 9 && v == v.rounded()) ? [UInt16(0x30 + Int(v))] : Array(String(scalar).utf16)
+            } ?? Array(String(scalar).utf16)
+            return pack(.digit, folded)
+        case .otherLetter where value >= 0x0600:
+            // Scripts without case or Latin-style diacritics (Arabic, Indic, CJK, Hangul…):
+            // the letter as written, without the cost of a decomposition.
+            return pack(.letter, Array(String(scalar).utf16))
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            var e = pack(.letter, Array(foldLetter(scalar).utf16))
+            if props.isUppercase || props.generalCategory == .titlecaseLetter { e |= caseUpperBit }
+            else if props.isLowercase { e |= caseLowerBit }
+            return e
+        default:
+            return pack(.other, [])
+        }
+    }
+
+    /// Folds one letter: lower case, no diacritics, ligatures expanded.
+    static func foldLetter(_ scalar: Unicode.Scalar) -> String {
+        if let special = specialFolds[scalar.value] { return special }
+        let lower = scalar.properties.lowercaseMapping
+        var out = ""
+        for s in lower.unicodeScalars {
+            if let special = specialFolds[s.value] { out += special; continue }
+            let decomposed = String(s).decomposedStringWithCompatibilityMapping
+            for d in decomposed.unicodeScalars {
+                switch d.properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: continue
+                default:
+                    if let special = specialFolds[d.value] { out += special }
+                    else { out += String(d.properties.lowercaseMapping) }
+                }
+            }
+        }
+        return out.isEmpty ? String(scalar) : out
+    }
+
+    /// The folded form of a whole string: tokens folded and joined by one space
+    /// (`"L’OTAN"` → `"l otan"`, `"Saint-Pétersbourg"` → `"saint petersbourg"`).
+    public static func fold(_ text: String) -> String {
+        Tokenizer.tokens(of: text).map(\.folded).joined(separator: " ")
+    }
+}
+
+/// The letter case of a token as written, used to keep acronyms (`UN`, `WHO`) from matching
+/// ordinary words (`un`, `who`).
+public enum LetterCase: UInt8, Sendable, Hashable, Codable {
+    /// No cased letter (digits, CJK).
+    case none
+    /// All cased letters lower case.
+    case lower
+    /// First letter upper case, at least one lower case after it.
+    case title
+    /// Every cased letter upper case (at least two letters), or a single capital.
+    case upper
+    /// Anything else (`BelTA`, `iPhone`).
+    case mixed
+}
+
+/// A word of a text: its place in UTF-16 units, its folded form and how it was written.
+public struct Token: Sendable, Hashable {
+    /// Offset of the first code unit in the text.
+    public var utf16Offset: Int
+    /// Length in UTF-16 code units.
+    public var utf16Length: Int
+    /// Case- and accent-folded form.
+    public var folded: String
+    /// Letter case as written.
+    public var letterCase: LetterCase
+    /// What separates it from the previous token.
+    public var gapBefore: Gap
+
+    /// The kind of material between two tokens, which decides whether a multi-word term may
+    /// span them.
+    public enum Gap: UInt8, Sendable, Hashable {
+        /// Start of the text.
+        case start
+        /// Spaces only.
+        case space
+        /// An apostrophe (`l'OTAN`).
+        case apostrophe
+        /// A hyphen (`Saint-Pétersbourg`).
+        case hyphen
+        /// Punctuation or an inline code: no term spans it.
+        case barrier
+    }
+}
+
+/// Splits text into words at spaces, punctuation, apostrophes and hyphens, folding each word.
+public enum Tokenizer {
+    /// The tokens of `text`. `barriers` are UTF-16 offsets where no multi-word term may span
+    /// (standalone inline codes).
+    public static func tokens(of text: String, barriers: Set<Int> = []) -> [Token] {
+        var out: [Token] = []
+        let units = Array(text.utf16)
+        var scanner = TokenScanner(barriers: barriers)
+        units.withUnsafeBufferPointer { buf in
+            while let t = scanner.next(buf) {
+                out.append(Token(
+                    utf16Offset: t.start, utf16Length: t.end - t.start,
+                    folded: scanner.withFolded { String(decoding: $0, as: UTF16.self) },
+                    letterCase: t.letterCase, gapBefore: t.gap))
+            }
+        }
+        return out
+    }
+}
+
+/// Where a token is and how it was written; its folded form is the scanner's `folded` until the
+/// next call.
+struct ScannedToken {
+    var start: Int
+    var end: Int
+    var letterCase: LetterCase
+    var gap: Token.Gap
+}
+
+/// The allocation-free tokenizer shared by `Tokenizer` and the recognizer's hot path: a cursor
+/// over UTF-16 text that folds each word into a reused fixed-size buffer.
+struct TokenScanner {
+    /// Longest folded word kept; longer runs of letters are still one token, but only their
+    /// first units are compared (no term is that long).
+    static let capacity = 256
+    private var buffer = [UInt16](repeating: 0, count: TokenScanner.capacity)
+    /// Number of valid units in the folded form of the token last returned.
+    private(set) var foldedCount = 0
+    private let barriers: Set<Int>
+    private var i = 0
+    private var gap: Token.Gap = .start
+    private var barrierDoneAt = -1
+    // The folding table, held here so the hot loop does not go through the lazy global.
+    private let table = TextFolding.table
+    private let covered = TextFolding.covered
+
+    init(barriers: Set<Int> = []) {
+        self.barriers = barriers
+    }
+
+    /// The folded units of the token last returned.
+    var folded: ArraySlice<UInt16> { buffer[0..<foldedCount] }
+
+    /// Calls `body` with the folded units of the token last returned, without copying them.
+    @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<foldedCount])) }
+    }
+
+    /// The next token of `units`, or nil at the end. Always pass the same text.
+    mutating func next(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
+        let n = units.count
+        let checkBarriers = !barriers.isEmpty
+        var start = -1, end = -1
+        var upper = 0, lower = 0, firstUpper = false, cased = 0
+        var len = 0
+        var position = i
+        var currentGap = gap
+        var nextGap = Token.Gap.space
+        let cap = Self.capacity
+        let barriers = self.barriers
+        var barrierDone = barrierDoneAt
+        let table = self.table, covered = self.covered
+        table.withUnsafeBufferPointer { table in
+        covered.withUnsafeBufferPointer { covered in
+        buffer.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func put(_ u: UInt16) {
+                if len < cap { out[len] = u }
+                len += 1
+            }
+            scanning: while position < n {
+                if checkBarriers && barrierDone != position && barriers.contains(position) {
+                    barrierDone = position
+                    if start >= 0 {
+                        end = position
+                        nextGap = .barrier
+                        break scanning
+                    }
+                    currentGap = .barrier
+                }
+                let u = units[position]
+                if u < 0x80 {
+                    // ASCII fast path.
+                    if u >= 0x61 && u <= 0x7A {
+                        if start < 0 { start = position }
+                        put(u); lower += 1; cased += 1
+                        position += 1; continue
+                    }
+                    if u >= 0x41 && u <= 0x5A {
+                        if start < 0 { start = position; firstUpper = true }
+                        put(u + 32); upper += 1; cased += 1
+                        position += 1; continue
+                    }
+                    if u >= 0x30 && u <= 0x39 {
+                        if start < 0 { start = position }
+                        put(u)
+                        position += 1; continue
+                    }
+                    if u == 0x20 {
+                        position += 1
+                        if start >= 0 {
+                            end = position - 1
+                            nextGap = .space
+                            break scanning
+                        }
+                        continue
+                    }
+                }
+                var width = 1
+                let ui = Int(u)
+                var e = covered[ui] ? table[ui] : TextFolding.entry(u)
+                if UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.surrogate.rawValue {
+                    if u >= 0xD800 && u < 0xDC00 && position + 1 < n && units[position + 1] >= 0xDC00 && units[position + 1] < 0xE000 {
+                        let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[position + 1]) - 0xDC00)
+                        e = TextFolding.entry(scalar: scalar)
+                        width = 2
+                    } else {
+                        e = UInt64(CharacterClass.other.rawValue)
+                    }
+                }
+                let cls = UInt8(truncatingIfNeeded: e) & 0x0F
+                switch cls {
+                case CharacterClass.letter.rawValue, CharacterClass.digit.rawValue:
+                    if start < 0 { start = position }
+                    let count = Int((e >> 8) & 0xFF)
+                    if count == 0 {
+                        for k in 0..<width { put(units[position + k]) }
+                    } else {
+                        for k in 0..<count { put(UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))) }
+                    }
+                    if e & TextFolding.caseUpperBit != 0 {
+                        upper += 1; cased += 1
+                        if start == position { firstUpper = true }
+                    } else if e & TextFolding.caseLowerBit != 0 {
+                        lower += 1; cased += 1
+                    }
+                    position += width
+                case CharacterClass.mark.rawValue, CharacterClass.ignorable.rawValue:
+                    position += width // stays inside the token, folded away
+                default:
+                    // A separator: ends the pending token, and says what lies before the next one.
+                    position += width
+                    let effect: Token.Gap
+                    switch cls {
+                    case CharacterClass.apostrophe.rawValue: effect = .apostrophe
+                    case CharacterClass.hyphen.rawValue: effect = .hyphen
+                    case CharacterClass.space.rawValue: effect = .space
+                    default: effect = .barrier
+                    }
+                    if start >= 0 {
+                        end = position - width
+                        nextGap = effect
+                        break scanning
+                    }
+                    // Between tokens: apostrophes and hyphens count only after plain space,
+                    // punctuation always wins; before the first token nothing counts.
+                    if currentGap == .space && (effect == .apostrophe || effect == .hyphen) { currentGap = effect }
+                    else if effect == .barrier && currentGap != .start { currentGap = .barrier }
+                }
+            }
+        }
+        }
+        }
+        i = position
+        barrierDoneAt = barrierDone
+        guard start >= 0 else {
+            gap = currentGap
+            foldedCount = 0
+            return nil
+        }
+        if end < 0 { end = position }
+        foldedCount = min(len, cap)
+        gap = nextGap
+        let lc: LetterCase
+        if cased == 0 { lc = .none }
+        else if lower == 0 { lc = .upper }
+        else if upper == 0 { lc = .lower }
+        else if firstUpper && upper == 1 { lc = .title }
+        else { lc = .mixed }
+        return ScannedToken(start: start, end: end, letterCase: lc, gap: currentGap)
+    }
+}

@@ -1,0 +1,1238 @@
+import Diagnostics
+import FileAccess
+import TranslationModel
+import XMLSupport
+
+/// Writes document events as XLIFF 1.2, one unit at a time, through libxml2's writer.
+///
+/// By default the output validates against `xliff-core-1.2-strict.xsd`: markup in namespaces that
+/// have no schema (memoQ, Trados, Okapi, ITS…) and attributes only the transitional schema knows
+/// are left out, each kind reported once as a warning. With `keepExtensions` they are written back
+/// and the output validates against `xliff-core-1.2-transitional.xsd`. Data XLIFF 1.2 cannot hold
+/// (glossary entries, XLIFF 2 match types, per-segment states that differ) is reported too.
+/// Values the schema would reject (`restype="menupopup"`, a repeated `trans-unit` id) are repaired
+/// with a warning rather than written invalid. Indentation is added only between structural
+/// elements, never inside text. Not `Sendable`: one owner writes it.
+///
+/// Use: create it over an `AtomicFile` (or any byte sink), `write` the events of a document,
+/// `finish()`, then commit the file.
+public final class XLIFF12Writer: DocumentWriter {
+    /// How to write.
+    public struct Options: Sendable {
+        /// Keep foreign-namespace markup and transitional attributes (output valid against the
+        /// transitional schema) instead of leaving them out (strict schema).
+        public var keepExtensions: Bool
+        /// Indent structural elements (never text).
+        public var indent: Bool
+
+        /// Creates options.
+        public init(keepExtensions: Bool = false, indent: Bool = true) {
+            self.keepExtensions = keepExtensions
+            self.indent = indent
+        }
+    }
+
+    private let xml: XMLStreamWriter
+    private let options: Options
+    private let displayPath: String
+    private var log = FindingLog()
+    private var state = WriterState.initial
+    private var document: DocumentInfo?
+    private var file: FileInfo?
+    private var fileSourceLanguage = ""
+    private var fileTargetLanguage: String?
+    private var groups: [OpenGroup] = []
+    private var unitIDs = Set<Int>()
+    private var groupIDs = Set<Int>()
+    private var contextGroupNames = Set<String>()
+    private var toolIDs = Set<String>()
+    private var phaseNames = Set<String>()
+    private var fileSpace: Bool?
+    private var depth = 0
+    private var bindings: [String: String] = ["xml": XMLNamespace.xml]
+    private var bindingUndo: [[(prefix: String, previous: String?)]] = []
+    private var generatedPrefixes = 0
+    /// Per open element: whether a structural child was written on its own line (then the end
+    /// tag goes on its own line too).
+    private var hasChildLines: [Bool] = []
+
+    private enum WriterState { case initial, document, file, finished }
+
+    private struct OpenGroup {
+        var preserveSpace: Bool?
+        var translate: Bool
+        var trailing: [ExtensionElement]
+        var isBinary: Bool
+    }
+
+    /// Where findings point: set it to the input position of the event about to be written
+    /// (a converter passes its reader's position); nil names the output.
+    public var sourceLocation: SourceLocation?
+
+    /// What could not be written as it was, each kind once with a count.
+    public var findings: [Finding] { log.findings }
+
+    /// Creates a writer that hands its bytes to `sink`; `displayPath` names the output in errors.
+    public init(displayPath: String, options: Options = Options(), sink: @escaping XMLStreamWriter.Sink) throws {
+        self.displayPath = displayPath
+        self.options = options
+        xml = try XMLStreamWriter(displayPath: displayPath, sink: sink)
+    }
+
+    /// Creates a writer into an atomic output file (commit it after `finish()`).
+    public convenience init(file: AtomicFile, options: Options = Options()) throws {
+        try self.init(displayPath: file.destination, options: options) { bytes in try file.write(bytes) }
+    }
+
+    /// Writes a whole document to `path` atomically and returns the findings.
+    @discardableResult
+    public static func write(_ document: Document, to path: String, options: Options = Options(), protectedInputs: [String] = []) throws -> [Finding] {
+        let out = try AtomicFile(destination: path, protectedInputs: protectedInputs)
+        do {
+            let writer = try XLIFF12Writer(file: out, options: options)
+            for event in document.events { try writer.write(event) }
+            try writer.finish()
+            try out.commit()
+            return writer.findings
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+
+    /// Writes a whole document into memory (tests, small files).
+    public static func bytes(of document: Document, options: Options = Options()) throws -> (bytes: [UInt8], findings: [Finding]) {
+        var bytes: [UInt8] = []
+        let writer = try XLIFF12Writer(displayPath: "<memory>", options: options) { bytes.append(contentsOf: $0) }
+        for event in document.events { try writer.write(event) }
+        try writer.finish()
+        return (bytes, writer.findings)
+    }
+
+    /// Writes one event.
+    public func write(_ event: DocumentEvent) throws {
+        switch event {
+        case .startDocument(let info):
+            guard state == .initial else { throw error("document started twice") }
+            try startDocument(info)
+        case .startFile(var info):
+            guard state == .document else { throw error("<file> outside a document") }
+            XLIFF12Compatibility.restore(&info)
+            try startFile(info)
+        case .startGroup(var info):
+            guard state == .file else { throw error("group outside a file") }
+            XLIFF12Compatibility.restore(&info)
+            try startGroup(info)
+        case .unit(let unit):
+            guard state == .file else { throw error("unit outside a file") }
+            if XLIFF12Compatibility.needsRestoring(unit) {
+                try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            } else {
+                try writeUnit(unit)
+            }
+        case .endGroup:
+            guard state == .file, let group = groups.popLast() else { throw error("group ended twice") }
+            if group.isBinary, !group.trailing.isEmpty {
+                for e in group.trailing { try writeExtensionElement(e, context: "bin-unit") }
+            }
+            try close()
+        case .endFile:
+            guard state == .file, groups.isEmpty else { throw error("file ended inside a group") }
+            try close() // body
+            try close() // file
+            state = .document
+            file = nil
+        case .endDocument:
+            guard state == .document else { throw error("document ended before its files") }
+            try close() // xliff
+            try xml.endDocument()
+            state = .finished
+        }
+    }
+
+    /// Checks that the document was complete and hands the last bytes to the sink.
+    public func finish() throws {
+        guard state == .finished else { throw error("the document was not finished (missing end events)") }
+        try xml.flush()
+    }
+
+    private func error(_ message: String) -> XMLError {
+        XMLError(location: SourceLocation(file: displayPath), message: "internal error: \(message)")
+    }
+
+    private func warn(_ key: String, _ message: @autoclosure () -> String, code: String = "xliff12.not-written") {
+        log.warn(key, message(), at: sourceLocation ?? SourceLocation(file: displayPath), code: code)
+    }
+
+    // MARK: - Elements and namespaces
+
+    /// Indents before a structural element at the current depth.
+    private func newline() throws {
+        guard options.indent else { return }
+        if !hasChildLines.isEmpty { hasChildLines[hasChildLines.count - 1] = true }
+        try xml.newline(indent: 2 * depth)
+    }
+
+
+    /// Opens an element with XLIFF attributes and foreign ones, declaring namespaces as needed.
+    private func open(_ name: String, _ attributes: [(String, String)], extensions: [ExtensionAttribute] = [], indent: Bool = true) throws {
+        if indent { try newline() }
+        try xml.startElement(name)
+        opened()
+        for (n, v) in attributes { try attribute(n, v) }
+        try foreign(extensions)
+    }
+
+    /// Starts an element named by a literal (the hot path: no string conversion).
+    @inline(__always)
+    private func begin(_ name: StaticString, indent: Bool = true) throws {
+        if indent { try newline() }
+        try xml.startElement(name)
+        opened()
+    }
+
+    @inline(__always)
+    private func opened() {
+        depth += 1
+        hasChildLines.append(false)
+        bindingUndo.append([])
+    }
+
+    /// Writes foreign-namespace attributes of the element just started, declaring their namespaces.
+    private func foreign(_ attributes: [ExtensionAttribute]) throws {
+        guard !attributes.isEmpty else { return }
+        var undo = bindingUndo.removeLast()
+        defer { bindingUndo.append(undo) }
+        for a in attributes {
+            guard let qname = try qualifiedAttributeName(a, undo: &undo) else { continue }
+            try attribute(qname, a.value)
+        }
+    }
+
+    /// Text as XML 1.0 can hold it: a control character (possible in XLIFF 2 through `<cp>`,
+    /// which 1.2 lacks) becomes U+FFFD, reported.
+    private func writeText(_ t: String) throws {
+        if try xml.text(t, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
+    }
+
+    private func attribute(_ name: String, _ value: String) throws {
+        if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
+    }
+
+    @inline(__always)
+    private func attribute(_ name: StaticString, _ value: String) throws {
+        if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
+        }
+    }
+
+    /// Closes the innermost element, restoring namespace bindings.
+    private func close(indent: Bool = true) throws {
+        depth -= 1
+        if indent, hasChildLines.popLast() == true { try newline() } else if !indent { hasChildLines.removeLast() }
+        try xml.endElement()
+        for entry in bindingUndo.removeLast().reversed() { bindings[entry.prefix] = entry.previous }
+    }
+
+    /// The prefix to use for `namespace`, declaring it on the element being opened if needed.
+    private func bind(namespace: String, preferred: String, forAttribute: Bool, undo: inout [(prefix: String, previous: String?)]) throws -> String {
+        if namespace == XMLNamespace.xml { return "xml" }
+        if !forAttribute || !preferred.isEmpty, bindings[preferred] == namespace { return preferred }
+        if let existing = bindings.first(where: { $0.value == namespace && !$0.key.isEmpty && $0.key != "xml" })?.key { return existing }
+        var prefix = preferred
+        if prefix.isEmpty && forAttribute || prefix == "xml" || prefix == "xmlns" || (bindings[prefix] != nil && bindings[prefix] != namespace) || (prefix.isEmpty && depth <= 1) {
+            repeat {
+                generatedPrefixes += 1
+                prefix = "ns\(generatedPrefixes)"
+            } while bindings[prefix] != nil
+        }
+        undo.append((prefix, bindings[prefix]))
+        bindings[prefix] = namespace
+        try xml.attribute(prefix.isEmpty ? "xmlns" : "xmlns:\(prefix)", namespace)
+        return prefix
+    }
+
+    /// `prefix:name` for a foreign attribute, or nil when it is left out (strict output).
+    private func qualifiedAttributeName(_ a: ExtensionAttribute, undo: inout [(prefix: String, previous: String?)]) throws -> String? {
+        if a.namespace == XMLNamespace.xml { return "xml:\(a.name)" }
+        if a.namespace.isEmpty {
+            // Unqualified attributes Verso does not model: only the transitional schema takes them.
+            guard options.keepExtensions else {
+                warn("attr:\(a.name)", "attribute '\(a.name)' left out: XLIFF 1.2 strict does not define it (use --keep-extensions to keep it, valid against the transitional schema)", code: "xliff12.extension-dropped")
+                return nil
+            }
+            return a.name
+        }
+        guard keeps(namespace: a.namespace, prefix: a.prefix) else { return nil }
+        let prefix = try bind(namespace: a.namespace, preferred: a.prefix, forAttribute: true, undo: &undo)
+        return "\(prefix):\(a.name)"
+    }
+
+    /// Whether markup in `namespace` is written; reports it once per namespace when it is not.
+    private func keeps(namespace: String, prefix: String) -> Bool {
+        if options.keepExtensions || namespace == XLIFF12.xsiNamespace { return true }
+        let shown = prefix.isEmpty ? "'\(namespace)'" : "'\(namespace)' (\(prefix):)"
+        warn("ns:\(namespace)", "markup in namespace \(shown) left out: XLIFF 1.2 strict has no schema for it (use --keep-extensions to keep it, valid against the transitional schema)", code: "xliff12.extension-dropped")
+        return false
+    }
+
+    private func writeExtensionElements(_ elements: [ExtensionElement], context: String) throws {
+        for e in elements { try writeExtensionElement(e, context: context) }
+    }
+
+    /// Writes a foreign element kept whole (or an XLIFF 1.2 element kept whole, such as `<count-group>`).
+    private func writeExtensionElement(_ e: ExtensionElement, context: String, indent: Bool = true) throws {
+        let isXLIFF = XLIFF12.namespaces.contains(e.namespace) || (e.namespace.isEmpty && e.prefix.isEmpty && XLIFF12.knownElements.contains(e.name))
+        if !isXLIFF {
+            if e.namespace.isEmpty {
+                guard options.keepExtensions else {
+                    warn("noNS:\(e.name)", "element <\(e.name)> in no namespace left out (use --keep-extensions to keep it)", code: "xliff12.extension-dropped")
+                    return
+                }
+            } else if !keeps(namespace: e.namespace, prefix: e.prefix) {
+                return
+            }
+        }
+        if indent { try newline() }
+        var undo: [(prefix: String, previous: String?)] = []
+        let qname: String
+        if isXLIFF {
+            try xml.startElement(e.name)
+            if bindings[""] != nil && bindings[""] != XLIFFNamespace.v1_2 {
+                undo.append(("", bindings[""]))
+                bindings[""] = XLIFFNamespace.v1_2
+                try xml.attribute("xmlns", XLIFFNamespace.v1_2)
+            }
+            qname = e.name
+        } else if e.namespace.isEmpty {
+            try xml.startElement(e.name)
+            if let d = bindings[""], !d.isEmpty {
+                undo.append(("", d))
+                bindings[""] = ""
+                try xml.attribute("xmlns", "")
+            }
+            qname = e.name
+        } else {
+            // Keep the element's own prefix (a default namespace stays a default namespace),
+            // unless that prefix is bound to another namespace here.
+            var prefix = e.prefix
+            if prefix == "xml" || prefix == "xmlns" || (!prefix.isEmpty && bindings[prefix] != nil && bindings[prefix] != e.namespace) {
+                repeat { generatedPrefixes += 1; prefix = "ns\(generatedPrefixes)" } while bindings[prefix] != nil
+            }
+            qname = prefix.isEmpty ? e.name : "\(prefix):\(e.name)"
+            try xml.startElement(qname)
+            if bindings[prefix] != e.namespace {
+                undo.append((prefix, bindings[prefix]))
+                bindings[prefix] = e.namespace
+                try xml.attribute(prefix.isEmpty ? "xmlns" : "xmlns:\(prefix)", e.namespace)
+            }
+        }
+        depth += 1
+        var attributes: [(String, String)] = []
+        for a in e.attributes {
+            if a.namespace.isEmpty { attributes.append((a.name, a.value)); continue }
+            guard let q = try qualifiedAttributeName(a, undo: &undo) else { continue }
+            attributes.append((q, a.value))
+        }
+        bindingUndo.append(undo)
+        for (n, v) in attributes { try attribute(n, v) }
+        for child in e.children {
+            switch child {
+            case .text(let t): try writeText(t)
+            case .element(let c): try writeExtensionElement(c, context: context, indent: false)
+            }
+        }
+        depth -= 1
+        try xml.endElement()
+        for entry in bindingUndo.removeLast().reversed() { bindings[entry.prefix] = entry.previous }
+        _ = qname
+    }
+
+    // MARK: - Document, file, group
+
+    private func startDocument(_ info: DocumentInfo) throws {
+        document = info
+        try xml.startDocument()
+        try xml.startElement("xliff")
+        depth = 1
+        hasChildLines.append(false)
+        var undo: [(prefix: String, previous: String?)] = []
+        bindings[""] = XLIFFNamespace.v1_2
+        try xml.attribute("xmlns", XLIFFNamespace.v1_2)
+        try xml.attribute("version", "1.2")
+        var attributes: [(String, String)] = []
+        for a in info.extensions.attributes {
+            if a.namespace == XMLNamespace.xml && a.name != "lang" {
+                warn("root-xml:\(a.name)", "xml:\(a.name) on <xliff> left out: XLIFF 1.2 does not allow it there")
+                continue
+            }
+            guard let q = try qualifiedAttributeName(a, undo: &undo) else { continue }
+            attributes.append((q, a.value))
+        }
+        bindingUndo.append(undo)
+        for (n, v) in attributes { try attribute(n, v) }
+        try writeExtensionElements(info.extensions.elements, context: "xliff")
+        if !info.notes.isEmpty { warn("doc-notes", "notes on the whole document (XLIFF 2.2) have no XLIFF 1.2 equivalent; not written") }
+        if !info.metadata.isEmpty { warn("doc-meta", "metadata on the whole document (XLIFF 2.2) has no XLIFF 1.2 equivalent; not written") }
+        state = .document
+    }
+
+    private func startFile(_ info: FileInfo) throws {
+        file = info
+        unitIDs.removeAll(keepingCapacity: true)
+        groupIDs.removeAll(keepingCapacity: true)
+        contextGroupNames.removeAll(keepingCapacity: true)
+        toolIDs = Set(info.tools.map(\.id))
+        phaseNames = Self.phaseNames(in: info.xliff12HeaderElements)
+        // XLIFF 1.2 has no xml:space on <xliff>: a document-wide value is said on each file.
+        fileSpace = info.preserveSpace ?? document?.preserveSpace
+        let doc = document!
+        fileSourceLanguage = info.sourceLanguage ?? doc.sourceLanguage
+        fileTargetLanguage = info.targetLanguage ?? doc.targetLanguage
+        var attributes: [(String, String)] = []
+        attributes.append(("original", info.original ?? {
+            warn("original", "<file> has no original name; '\(info.id)' written (XLIFF 1.2 requires one)")
+            return info.id
+        }()))
+        attributes.append(("source-language", fileSourceLanguage.isEmpty ? "und" : fileSourceLanguage))
+        attributes.append(("datatype", fixedValue(info.datatype ?? "x-undefined", in: XLIFF12.datatypes, attribute: "datatype")))
+        if let t = fileTargetLanguage { attributes.append(("target-language", t)) }
+        if let space = fileSpace { attributes.append(("xml:space", space ? "preserve" : "default")) }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
+        if options.keepExtensions, !info.id.isEmpty, !(info.id.hasPrefix("f") && Int(info.id.dropFirst()) != nil) {
+            attributes.append(("id", info.id))
+        }
+        for (name, value) in info.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+            if let a = checkedAttribute(name, value, allowed: XLIFF12.fileAttributes, element: "file") { attributes.append(a) }
+        }
+        if info.translate == false { warn("file-translate", "translate=\"no\" on a file has no XLIFF 1.2 equivalent; not written") }
+        if info.canResegment != nil { warn("file-canResegment", "canResegment on a file has no XLIFF 1.2 equivalent; not written") }
+        try open("file", attributes, extensions: info.extensions.attributes)
+        let hasHeader = info.skeleton != nil || !info.xliff12HeaderElements.isEmpty || !info.tools.isEmpty || !info.notes.isEmpty || !info.extensions.elements.isEmpty
+        if hasHeader {
+            try open("header", [])
+            if let skl = info.skeleton { try writeSkeleton(skl) }
+            // Schema order: skl, phase-group, then glossary/reference/count-group/note/tool, then foreign.
+            for e in info.xliff12HeaderElements where e.name == "phase-group" { try writeExtensionElement(e, context: "header") }
+            for e in info.xliff12HeaderElements where e.name != "phase-group" { try writeExtensionElement(e, context: "header") }
+            for tool in info.tools { try writeTool(tool) }
+            for note in info.notes { try writeNote(note) }
+            try writeExtensionElements(info.extensions.elements, context: "header")
+            try close()
+        }
+        for group in info.metadata { try unsupportedMetadata(group, on: "file") }
+        try open("body", [])
+        state = .file
+    }
+
+    private static func phaseNames(in elements: [ExtensionElement]) -> Set<String> {
+        var names = Set<String>()
+        for e in elements where e.name == "phase-group" {
+            for case .element(let phase) in e.children {
+                if let n = phase.attributes.first(where: { $0.name == "phase-name" && $0.namespace.isEmpty })?.value { names.insert(n) }
+            }
+        }
+        return names
+    }
+
+    private func writeSkeleton(_ skl: Skeleton) throws {
+        try open("skl", [])
+        if let content = skl.content {
+            var attributes: [(String, String)] = []
+            if let form = skl.form { attributes.append(("form", form)) }
+            if let crc = skl.xliff12Attributes["crc"] { attributes.append(("crc", crc)) }
+            try open("internal-file", attributes)
+            try writeText(content)
+            try close(indent: false)
+            if skl.href != nil { warn("skl-both", "the skeleton has both inline content and an href; XLIFF 1.2 holds one: the href is not written") }
+        } else {
+            var attributes: [(String, String)] = [("href", skl.href ?? "")]
+            if let crc = skl.xliff12Attributes["crc"] { attributes.append(("crc", crc)) }
+            if let uid = skl.xliff12Attributes["uid"] { attributes.append(("uid", uid)) }
+            try open("external-file", attributes)
+            try close()
+        }
+        if !skl.elements.isEmpty { warn("skl-elements", "markup inside the XLIFF 2 skeleton has no XLIFF 1.2 equivalent; not written") }
+        try close()
+    }
+
+    private func writeTool(_ tool: ToolInfo) throws {
+        var attributes: [(String, String)] = [("tool-id", tool.id), ("tool-name", tool.name)]
+        if let v = tool.version { attributes.append(("tool-version", v)) }
+        if let c = tool.company { attributes.append(("tool-company", c)) }
+        try open("tool", attributes, extensions: tool.extensions.attributes)
+        try writeExtensionElements(tool.extensions.elements, context: "tool")
+        try close()
+    }
+
+    private func startGroup(_ info: GroupInfo) throws {
+        let parentTranslate = groups.last?.translate ?? true
+        let parentSpace = groups.reversed().lazy.compactMap(\.preserveSpace).first ?? fileSpace
+        var attributes: [(String, String)] = []
+        if let binary = info.binaryUnit {
+            attributes.append(("id", uniqueUnitID(info.id ?? "bin\(unitIDs.count + 1)")))
+            attributes.append(("mime-type", binary.mimeType.isEmpty ? "application/octet-stream" : binary.mimeType))
+        } else if let id = info.id {
+            attributes.append(("id", uniqueGroupID(id)))
+        }
+        if let n = info.name { attributes.append(("resname", n)) }
+        if let t = info.type { attributes.append(("restype", fixedValue(t, in: XLIFF12.restypes, attribute: "restype"))) }
+        if let t = info.translate, t != parentTranslate || info.binaryUnit != nil { attributes.append(("translate", t ? "yes" : "no")) }
+        if info.binaryUnit == nil, let s = info.preserveSpace, s != parentSpace { attributes.append(("xml:space", s ? "preserve" : "default")) }
+        let allowed = info.binaryUnit == nil ? XLIFF12.groupAttributes : XLIFF12.binUnitAttributes
+        for (name, value) in info.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+            if let a = checkedAttribute(name, value, allowed: allowed, element: info.binaryUnit == nil ? "group" : "bin-unit") { attributes.append(a) }
+        }
+        if info.canResegment != nil { warn("group-canResegment", "canResegment on a group has no XLIFF 1.2 equivalent; not written") }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
+        try open(info.binaryUnit == nil ? "group" : "bin-unit", attributes, extensions: info.extensions.attributes)
+        if let binary = info.binaryUnit {
+            try writeExtensionElement(binary.source, context: "bin-unit")
+            if let t = binary.target { try writeExtensionElement(t, context: "bin-unit") }
+        }
+        for m in info.metadata { try writeContextGroup(m) }
+        for e in info.xliff12Elements { try writeExtensionElement(e, context: "group") }
+        for n in info.notes { try writeNote(n) }
+        if info.binaryUnit == nil { try writeExtensionElements(info.extensions.elements, context: "group") }
+        groups.append(OpenGroup(preserveSpace: info.binaryUnit == nil ? info.preserveSpace : nil,
+                                translate: info.translate ?? parentTranslate,
+                                trailing: info.binaryUnit == nil ? [] : info.extensions.elements,
+                                isBinary: info.binaryUnit != nil))
+    }
+
+    private func uniqueUnitID(_ id: String) -> String {
+        var candidate = id.isEmpty ? "u\(unitIDs.count + 1)" : id
+        var n = 1
+        while !unitIDs.insert(candidate.hashValue).inserted {
+            n += 1
+            candidate = "\(id)-\(n)"
+        }
+        if candidate != id {
+            warn("dup-unit-id", "trans-unit id '\(id)' is not unique in its file: written as '\(candidate)' (XLIFF 1.2 requires unique ids)", code: "xliff12.repaired")
+        }
+        return candidate
+    }
+
+    private func uniqueGroupID(_ id: String) -> String {
+        var candidate = id
+        var n = 1
+        while !groupIDs.insert(candidate.hashValue).inserted {
+            n += 1
+            candidate = "\(id)-\(n)"
+        }
+        if candidate != id {
+            warn("dup-group-id", "group id '\(id)' is not unique in its file: written as '\(candidate)'", code: "xliff12.repaired")
+        }
+        return candidate
+    }
+
+    /// A value of an enumerated attribute, made valid (`x-` prefixed) when the schema would reject it.
+    private func fixedValue(_ value: String, in values: Set<String>, attribute: String) -> String {
+        if XLIFF12.isValid(value, in: values) { return value }
+        let fixed = "x-" + value.map { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" ? "-" : $0 }.reduce(into: "") { $0.append($1) }
+        warn("value:\(attribute):\(value)", "\(attribute)=\"\(value)\" is not an XLIFF 1.2 value: written as \"\(fixed.count > 2 ? fixed : "x-unknown")\"", code: "xliff12.repaired")
+        return fixed.count > 2 ? fixed : "x-unknown"
+    }
+
+    /// An XLIFF 1.2 attribute Verso keeps but does not model, if the output schema takes it.
+    private func checkedAttribute(_ name: String, _ value: String, allowed: Set<String>, element: String) -> (String, String)? {
+        if !allowed.contains(name) {
+            guard options.keepExtensions else {
+                warn("attr:\(element):\(name)", "attribute '\(name)' on <\(element)> left out: XLIFF 1.2 strict does not define it (use --keep-extensions to keep it, valid against the transitional schema)", code: "xliff12.extension-dropped")
+                return nil
+            }
+            return (name, value)
+        }
+        switch name {
+        case "datatype": return (name, fixedValue(value, in: XLIFF12.datatypes, attribute: name))
+        case "size-unit": return (name, fixedValue(value, in: XLIFF12.sizeUnits, attribute: name))
+        case "merged-trans", "equiv-trans":
+            guard value == "yes" || value == "no" else { return invalid(name, value, element) }
+        case "help-id", "style", "exstyle", "maxwidth", "minwidth", "maxheight", "minheight", "maxbytes", "minbytes", "crc":
+            guard Self.isNMTOKEN(value) else { return invalid(name, value, element) }
+        case "coord":
+            guard Self.isCoordinates(value) else { return invalid(name, value, element) }
+        case "date":
+            guard Self.isDateTime(value) else { return invalid(name, value, element) }
+        case "phase-name":
+            guard phaseNames.contains(value) else {
+                warn("phase:\(value)", "phase-name=\"\(value)\" names no <phase> in the file's header: left out (XLIFF 1.2 requires the reference to resolve)", code: "xliff12.repaired")
+                return nil
+            }
+        case "tool-id":
+            guard toolIDs.contains(value) else {
+                warn("tool:\(value)", "tool-id=\"\(value)\" names no <tool> in the file's header: left out (XLIFF 1.2 requires the reference to resolve)", code: "xliff12.repaired")
+                return nil
+            }
+        default: break
+        }
+        return (name, value)
+    }
+
+    private func invalid(_ name: String, _ value: String, _ element: String) -> (String, String)? {
+        warn("invalid:\(element):\(name)", "\(name)=\"\(value)\" on <\(element)> is not a valid XLIFF 1.2 value: left out", code: "xliff12.repaired")
+        return nil
+    }
+
+    static func isNMTOKEN(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+            switch c {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_", ":": return true
+            default: return c.value >= 0xB7 && !c.properties.isWhitespace
+            }
+        }
+    }
+
+    static func isCoordinates(_ s: String) -> Bool {
+        let parts = s.split(separator: ";", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        return parts.allSatisfy { p in p == "#" || (Int(p) != nil && !p.isEmpty) }
+    }
+
+    static func isDateTime(_ s: String) -> Bool {
+        // xsd:dateTime: YYYY-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?
+        let u = Array(s.utf8)
+        guard u.count >= 19 else { return false }
+        func digits(_ r: Range<Int>) -> Bool { r.allSatisfy { u[$0] >= 48 && u[$0] <= 57 } }
+        guard digits(0..<4), u[4] == 45, digits(5..<7), u[7] == 45, digits(8..<10), u[10] == 84,
+              digits(11..<13), u[13] == 58, digits(14..<16), u[16] == 58, digits(17..<19) else { return false }
+        var i = 19
+        if i < u.count, u[i] == 46 {
+            i += 1
+            let start = i
+            while i < u.count, u[i] >= 48, u[i] <= 57 { i += 1 }
+            if i == start { return false }
+        }
+        if i == u.count { return true }
+        if u[i] == 90 { return i + 1 == u.count }
+        if u[i] == 43 || u[i] == 45 { return u.count == i + 6 && digits(i + 1..<i + 3) && u[i + 3] == 58 && digits(i + 4..<i + 6) }
+        return false
+    }
+
+    // MARK: - Units
+
+    private func writeUnit(_ unit: Unit) throws {
+        let inheritedTranslate = groups.last?.translate ?? true
+        let inheritedSpace = groups.isEmpty ? fileSpace : (groups.reversed().lazy.compactMap(\.preserveSpace).first ?? fileSpace)
+        try begin("trans-unit")
+        try attribute("id", uniqueUnitID(unit.id))
+        if let n = unit.name { try attribute("resname", n) }
+        if let t = unit.type { try attribute("restype", fixedValue(t, in: XLIFF12.restypes, attribute: "restype")) }
+        if unit.translate != inheritedTranslate { try attribute("translate", unit.translate ? "yes" : "no") }
+        if let a = unit.approved { try attribute("approved", a ? "yes" : "no") }
+        if let s = unit.preserveSpace, s != inheritedSpace { try attribute("xml:space", s ? "preserve" : "default") }
+        if !unit.xliff12Attributes.isEmpty {
+            for (name, value) in unit.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.unitAttributes, element: "trans-unit") { try attribute(a.0, a.1) }
+            }
+        }
+        try foreign(unit.extensions.attributes)
+        if unit.canResegment == false { warn("canResegment", "canResegment=\"no\" has no XLIFF 1.2 equivalent; not written") }
+        if !unit.glossary.isEmpty { warn("glossary", "glossary entries have no XLIFF 1.2 equivalent; not written (unit '\(unit.id)')") }
+        if unit.sourceDirection != nil || unit.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
+
+        let markup = unit.xliff12Markup
+        let parts = unit.parts
+        // The common case, one segment without an id: plain <source> and <target>.
+        if parts.count == 1, case .segment(let only) = parts[0], only.id == nil {
+            try writeSource(only.source, attributes: markup.sourceAttributes)
+            let state = XLIFFStateMapping.xliff12State(of: only).map { validState($0, fallback: only.state) }
+            if only.target != nil || state != nil || only.stateQualifier != nil || !markup.targetAttributes.isEmpty {
+                try beginTarget(language: only.target?.language, state: state, qualifier: only.stateQualifier, markup: markup)
+                if let t = only.target {
+                    if t.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
+                    try writeContent([.runs(t.runs)], isTarget: true)
+                }
+                try close(indent: false)
+            }
+            if only.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+            try writeUnitTail(unit, mids: [])
+            return
+        }
+
+        // Segmented: <source> is the whole text, <seg-source> marks the segments by mid.
+        var source = Content()
+        if let kept = markup.unsegmentedSource {
+            source = kept
+        } else {
+            for part in parts { source.append(contentsOf: part.source) }
+            source.language = parts.lazy.compactMap { $0.source.language }.first
+        }
+        try writeSource(source, attributes: markup.sourceAttributes)
+        var mids: [String] = []
+        var used = Set<String>()
+        var segments: [Segment] = []
+        for part in parts {
+            guard case .segment(let s) = part else { continue }
+            segments.append(s)
+            var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segments.count)
+            while used.contains(mid) { mid += "_\(segments.count)" }
+            used.insert(mid)
+            mids.append(mid)
+            if s.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+        }
+        try begin("seg-source", indent: true)
+        if let l = markup.segmentedSourceLanguage { try attribute("xml:lang", l) }
+        try foreign(markup.segmentedSourceAttributes)
+        var pieces: [ContentPiece] = []
+        var i = 0
+        for part in parts {
+            switch part {
+            case .segment(let s):
+                pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: s.source.runs))
+                i += 1
+            case .ignorable(let ig):
+                pieces.append(.runs(ig.source.runs))
+            }
+        }
+        try writeContent(pieces)
+        try close(indent: false)
+
+        let hasTarget = segments.contains { $0.target != nil }
+        let stateValue = targetState(of: segments, unitID: unit.id)
+        let qualifier = segments.lazy.compactMap(\.stateQualifier).first
+        if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
+            let language = parts.lazy.compactMap { $0.target?.language }.first
+            try beginTarget(language: language, state: stateValue, qualifier: qualifier, markup: markup)
+            pieces.removeAll(keepingCapacity: true)
+            i = 0
+            for part in parts {
+                switch part {
+                case .segment(let s):
+                    if let t = s.target { pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: t.runs)) }
+                    i += 1
+                case .ignorable(let ig):
+                    if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
+                    if ig.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+                }
+            }
+            try writeContent(pieces, isTarget: true)
+            try close(indent: false)
+        }
+        try writeUnitTail(unit, mids: Set(mids))
+    }
+
+    private func writeSource(_ source: Content, attributes: [ExtensionAttribute]) throws {
+        try begin("source")
+        if let l = source.language { try attribute("xml:lang", l) }
+        try foreign(attributes)
+        if source.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
+        try writeContent([.runs(source.runs)])
+        try close(indent: false)
+    }
+
+    private func beginTarget(language: String?, state: String?, qualifier: String?, markup: XLIFF12UnitMarkup) throws {
+        try begin("target")
+        if let l = language { try attribute("xml:lang", l) }
+        if let s = state { try attribute("state", s) }
+        if let q = qualifier { try attribute("state-qualifier", fixedValue(q, in: XLIFF12.stateQualifiers, attribute: "state-qualifier")) }
+        if !markup.targetAttributes.isEmpty {
+            for (name, value) in markup.targetAttributes.sorted(by: { $0.key < $1.key }) {
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.targetAttributes, element: "target") { try attribute(a.0, a.1) }
+            }
+        }
+        try foreign(markup.targetExtensionAttributes)
+    }
+
+    /// Context groups, count groups, notes, candidates and foreign elements, then `</trans-unit>`.
+    private func writeUnitTail(_ unit: Unit, mids: Set<String>) throws {
+        for m in unit.metadata { try writeContextGroup(m) }
+        for e in unit.xliff12Markup.elements { try writeExtensionElement(e, context: "trans-unit") }
+        for n in unit.notes { try writeNote(n) }
+        for m in unit.matches { try writeAltTrans(m, mids: mids, unitID: unit.id) }
+        if !unit.extensions.elements.isEmpty { try writeExtensionElements(unit.extensions.elements, context: "trans-unit") }
+        try close()
+    }
+
+    /// A 1.2 state value the schema accepts.
+    private func validState(_ value: String, fallback: SegmentState?) -> String {
+        if XLIFF12.isValid(value, in: XLIFF12.states) { return value }
+        let fixed = fallback.map(XLIFFStateMapping.canonicalXLIFF12State(for:)) ?? "x-" + value
+        warn("state:\(value)", "state=\"\(value)\" is not an XLIFF 1.2 value: written as \"\(fixed)\"", code: "xliff12.repaired")
+        return fixed
+    }
+
+    /// The `state` of `<target>`: XLIFF 1.2 has one per target, the model one per segment.
+    private func targetState(of segments: [Segment], unitID: String) -> String? {
+        var values: [String] = []
+        for s in segments {
+            if let v = XLIFFStateMapping.xliff12State(of: s) { values.append(v) }
+        }
+        guard var value = values.first else { return nil }
+        if values.contains(where: { $0 != value }) {
+            // Keep the least advanced state: a unit is only as done as its least done segment.
+            let rank: (String) -> Int = { v in
+                switch XLIFFStateMapping.state(for: v) {
+                case .initial?: return 0
+                case .translated?: return 1
+                case .reviewed?: return 2
+                case .final?: return 3
+                case nil: return 1
+                }
+            }
+            value = values.min(by: { rank($0) < rank($1) })!
+            warn("segment-states", "segments of trans-unit '\(unitID)' have different states; XLIFF 1.2 holds one per target: '\(value)' written", code: "xliff12.not-written")
+        }
+        return validState(value, fallback: segments.lazy.compactMap(\.state).first)
+    }
+
+    // MARK: - Notes, candidates, context
+
+    private func writeNote(_ note: Note) throws {
+        try begin("note")
+        if let l = note.language { try attribute("xml:lang", l) }
+        if let p = note.priority {
+            if (1...10).contains(p) { try attribute("priority", String(p)) }
+            else { warn("note-priority", "note priority \(p) is outside 1–10: not written", code: "xliff12.repaired") }
+        }
+        if let f = note.from { try attribute("from", f) }
+        if let a = note.appliesTo { try attribute("annotates", a.rawValue) }
+        if note.category != nil { warn("note-category", "note categories have no XLIFF 1.2 equivalent; not written") }
+        if note.id != nil { warn("note-id", "note ids have no XLIFF 1.2 equivalent; not written") }
+        if note.ref != nil { warn("note-ref", "note references (ref) have no XLIFF 1.2 equivalent; not written") }
+        if !note.extensionAttributes.isEmpty { warn("note-attributes", "attributes on <note> beyond XLIFF 1.2's are not written") }
+        try writeText(note.text)
+        try close(indent: false)
+    }
+
+    private func writeContextGroup(_ group: MetaGroup) throws {
+        var contexts: [(type: String, value: String, index: Int)] = []
+        for (index, item) in group.items.enumerated() {
+            switch item {
+            case .meta(let type, let value):
+                contexts.append((fixedValue(type, in: XLIFF12.contextTypes, attribute: "context-type"), value, index))
+            case .group:
+                warn("nested-meta", "nested metadata groups have no XLIFF 1.2 equivalent; not written")
+            }
+        }
+        guard !contexts.isEmpty else {
+            warn("empty-meta", "a metadata group without entries has no XLIFF 1.2 equivalent (<context-group> needs a <context>); not written")
+            return
+        }
+        var attributes: [(String, String)] = []
+        if let name = group.category {
+            if contextGroupNames.insert(name).inserted { attributes.append(("name", name)) }
+            else { warn("context-name", "context-group name '\(name)' is used twice in the file: the repeated name is left out (XLIFF 1.2 requires unique names)", code: "xliff12.repaired") }
+        }
+        if let crc = group.xliff12Attributes["crc"], Self.isNMTOKEN(crc) { attributes.append(("crc", crc)) }
+        if let purpose = group.xliff12Attributes["purpose"] {
+            let valid = purpose.split(separator: " ").allSatisfy { XLIFF12.isValid(String($0), in: XLIFF12.purposes) }
+            if valid { attributes.append(("purpose", purpose)) } else { _ = invalid("purpose", purpose, "context-group") }
+        }
+        if group.id != nil || group.appliesTo != nil {
+            warn("meta-id", "metadata group id and appliesTo have no XLIFF 1.2 equivalent; not written")
+        }
+        try open("context-group", attributes)
+        for c in contexts {
+            var a: [(String, String)] = [("context-type", c.type)]
+            if let mm = group.xliff12Attributes["match-mandatory@\(c.index)"], mm == "yes" || mm == "no" { a.append(("match-mandatory", mm)) }
+            if let crc = group.xliff12Attributes["crc@\(c.index)"], Self.isNMTOKEN(crc) { a.append(("crc", crc)) }
+            try open("context", a)
+            try writeText(c.value)
+            try close(indent: false)
+        }
+        try close()
+    }
+
+    private func unsupportedMetadata(_ group: MetaGroup, on element: String) throws {
+        warn("meta-\(element)", "metadata on a \(element) has no XLIFF 1.2 equivalent; not written")
+    }
+
+    private func writeAltTrans(_ match: Match, mids: Set<String>, unitID: String) throws {
+        var attributes: [(String, String)] = []
+        if let ref = match.ref {
+            let mid = ref.hasPrefix("#") ? String(ref.dropFirst()) : ref
+            if mids.contains(mid) { attributes.append(("mid", mid)) }
+            else if !(mids.isEmpty && match.ref != nil && mid.isEmpty) {
+                warn("match-ref", "a candidate refers to '\(ref)', which is not a segment of its unit in XLIFF 1.2: the reference is left out")
+            }
+        }
+        let raw = match.xliff12Attributes["match-quality"]
+        if let raw, match.similarity == XLIFF12Reader.parsePercentage(raw) {
+            attributes.append(("match-quality", raw))
+        } else if let s = match.similarity {
+            attributes.append(("match-quality", XLIFFVersionAdapter.format(s)))
+        }
+        if let o = match.origin { attributes.append(("origin", o)) }
+        if let t = match.xliff12Attributes["alttranstype"] {
+            attributes.append(("alttranstype", fixedValue(t, in: XLIFF12.altTransTypes, attribute: "alttranstype")))
+        } else if match.reference {
+            attributes.append(("alttranstype", "reference"))
+        }
+        for (name, value) in match.xliff12Attributes.sorted(by: { $0.key < $1.key }) where name != "match-quality" && name != "alttranstype" {
+            switch name {
+            case "xml:lang": attributes.append(("xml:lang", value))
+            case "xml:space": if value == "preserve" || value == "default" { attributes.append(("xml:space", value)) }
+            default:
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.altTransAttributes, element: "alt-trans") { attributes.append(a) }
+            }
+        }
+        if match.type != nil || match.subType != nil { warn("match-type", "match types have no XLIFF 1.2 equivalent; not written") }
+        if match.matchQuality != nil || match.matchSuitability != nil { warn("match-quality2", "matchQuality and matchSuitability have no XLIFF 1.2 equivalent (match-quality holds the similarity); not written") }
+        if match.id != nil { warn("match-id", "candidate ids have no XLIFF 1.2 equivalent; not written") }
+        try open("alt-trans", attributes, extensions: match.extensions.attributes)
+        if !match.source.isEmpty || match.source.language != nil {
+            var a: [(String, String)] = []
+            if let l = match.source.language { a.append(("xml:lang", l)) }
+            try open("source", a)
+            try writeContent([.runs(match.source.runs)])
+            try close(indent: false)
+        }
+        if let seg = match.xliff12SegmentedSource {
+            var a: [(String, String)] = []
+            if let l = seg.language { a.append(("xml:lang", l)) }
+            try open("seg-source", a)
+            try writeContent([.runs(seg.runs)])
+            try close(indent: false)
+        }
+        var targetAttributes: [(String, String)] = []
+        if let l = match.target.language { targetAttributes.append(("xml:lang", l)) }
+        for (name, value) in match.xliff12TargetAttributes.sorted(by: { $0.key < $1.key }) {
+            switch name {
+            case "state": targetAttributes.append((name, fixedValue(value, in: XLIFF12.states, attribute: name)))
+            case "state-qualifier": targetAttributes.append((name, fixedValue(value, in: XLIFF12.stateQualifiers, attribute: name)))
+            default:
+                if let a = checkedAttribute(name, value, allowed: XLIFF12.targetAttributes, element: "target") { targetAttributes.append(a) }
+            }
+        }
+        try open("target", targetAttributes)
+        try writeContent([.runs(match.target.runs)], isTarget: true)
+        try close(indent: false)
+        for m in match.metadata { try writeContextGroup(m) }
+        for n in match.notes { try writeNote(n) }
+        try writeExtensionElements(match.extensions.elements, context: "alt-trans")
+        try close()
+    }
+
+    // MARK: - Inline content
+
+    /// A stretch of content to write: runs, or a segment's runs inside `<mrk mtype="seg">`.
+    enum ContentPiece {
+        case runs([Run])
+        case segment(mid: String, attributes: [ExtensionAttribute], runs: [Run])
+    }
+
+    /// One item of the flattened content: what `writeContent` decides the form of.
+    private enum Token {
+        case text(String)
+        case code(InlineCode)
+        case marker(Marker)
+        case segmentStart(mid: String, attributes: [ExtensionAttribute])
+        case segmentEnd
+    }
+
+    /// How a token is written, decided so that the XML nests.
+    private enum Form { case element, nested, flat, dropped }
+
+    /// Writes inline content. `isTarget`: the content of a `<target>`, where a `<mrk>` that is a
+    /// direct child may carry a `mid` only if it names a `<seg-source>` segment (the schema's keyref).
+    private func writeContent(_ pieces: [ContentPiece], isTarget: Bool = false) throws {
+        // Fast path: text and standalone codes only, nothing to nest.
+        if pieces.count == 1, case .runs(let runs) = pieces[0], !runs.contains(where: Self.needsNesting) {
+            var codeIndex = 0
+            for run in runs {
+                switch run {
+                case .text(let t): try writeText(t)
+                case .code(let c):
+                    codeIndex += 1
+                    try writeCode(c, form: .element, fallbackID: String(codeIndex))
+                case .marker: break
+                }
+            }
+            return
+        }
+        var tokens: [Token] = []
+        for piece in pieces {
+            switch piece {
+            case .runs(let runs):
+                for r in runs { tokens.append(Self.token(r)) }
+            case .segment(let mid, let attributes, let runs):
+                tokens.append(.segmentStart(mid: mid, attributes: attributes))
+                for r in runs { tokens.append(Self.token(r)) }
+                tokens.append(.segmentEnd)
+            }
+        }
+
+        let forms = nestingForms(tokens)
+        var codeIndex = 0
+        var level = 0
+        for (i, token) in tokens.enumerated() {
+            switch token {
+            case .text(let t):
+                try writeText(t)
+            case .segmentStart(let mid, let attributes):
+                try open("mrk", [("mtype", "seg"), ("mid", mid)], extensions: attributes, indent: false)
+                level += 1
+            case .segmentEnd:
+                try close(indent: false)
+                level -= 1
+            case .marker(let m):
+                switch forms[i] {
+                case .nested:
+                    if m.boundary == .start {
+                        try openMarker(m, allowID: !(isTarget && level == 0))
+                        level += 1
+                    } else {
+                        try close(indent: false)
+                        level -= 1
+                    }
+                default:
+                    if m.boundary == .start {
+                        warn("marker-overlap", "an annotation overlapping other markup cannot nest in XLIFF 1.2: left out", code: "xliff12.not-written")
+                    }
+                }
+            case .code(let c):
+                codeIndex += 1
+                if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
+                try writeCode(c, form: forms[i], fallbackID: String(codeIndex))
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func needsNesting(_ run: Run) -> Bool {
+        switch run {
+        case .text: return false
+        case .code(let c): return c.kind != .standalone
+        case .marker: return true
+        }
+    }
+
+    private static func token(_ run: Run) -> Token {
+        switch run {
+        case .text(let t): return .text(t)
+        case .code(let c): return .code(c)
+        case .marker(let m): return .marker(m)
+        }
+    }
+
+    /// Decides which opening/closing tokens can be written as nested elements (`<g>`, `<mrk>`):
+    /// those whose partner closes inside the same parent. Segment boundaries always nest; a
+    /// `<g>` that would cross another element is written as `<bx/>`/`<ex/>` instead, an
+    /// annotation that would cross one is left out.
+    private func nestingForms(_ tokens: [Token]) -> [Form] {
+        var forms = [Form](repeating: .element, count: tokens.count)
+        // Stack entries: (token index, priority, key)
+        var stack: [(index: Int, priority: Int, key: String)] = []
+        func key(_ t: Token) -> (key: String, priority: Int, opens: Bool)? {
+            switch t {
+            case .segmentStart: return ("seg", 3, true)
+            case .segmentEnd: return ("seg", 3, false)
+            case .marker(let m): return ("m:" + m.id, 2, m.boundary == .start)
+            case .code(let c):
+                guard Self.nestsAsG(c) else { return nil }
+                return ("g:" + c.id, 1, c.kind == .opening)
+            default: return nil
+            }
+        }
+        for (i, t) in tokens.enumerated() {
+            guard let k = key(t) else { continue }
+            if k.opens {
+                stack.append((i, k.priority, k.key))
+                forms[i] = .nested
+                continue
+            }
+            guard let matchAt = stack.lastIndex(where: { $0.key == k.key }) else {
+                forms[i] = k.priority == 1 ? .flat : .dropped
+                continue
+            }
+            let above = stack[(matchAt + 1)...]
+            if above.contains(where: { $0.priority > k.priority }) {
+                // This pair crosses a stronger element: it gives way.
+                forms[i] = k.priority == 1 ? .flat : .dropped
+                forms[stack[matchAt].index] = forms[i]
+                stack.remove(at: matchAt)
+                continue
+            }
+            for entry in above { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
+            stack.removeSubrange(matchAt...)
+            forms[i] = .nested
+        }
+        for entry in stack { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
+        // A flattened opening's closing partner (found later by key) must be flat too.
+        var flatKeys = Set<String>()
+        for (i, t) in tokens.enumerated() {
+            guard let k = key(t), k.priority == 1 else { continue }
+            if k.opens, forms[i] != .nested { flatKeys.insert(k.key) }
+            else if !k.opens, flatKeys.contains(k.key) { forms[i] = .flat; flatKeys.remove(k.key) }
+        }
+        return forms
+    }
+
+    /// A paired code written as `<g>` when it nests: read from `<g>`, or a data-less pair from XLIFF 2.
+    private static func nestsAsG(_ c: InlineCode) -> Bool {
+        guard c.kind != .standalone, !c.isolated else { return false }
+        if let e = c.xliff12Element { return e == .g }
+        return c.originalData == nil && c.subContents.isEmpty
+    }
+
+    private func openMarker(_ m: Marker, allowID: Bool) throws {
+        var attributes: [(String, String)] = []
+        var mtype = m.type ?? "x-generic"
+        if mtype.hasPrefix(XLIFFStateMapping.subStatePrefix) { mtype.removeFirst(XLIFFStateMapping.subStatePrefix.count) }
+        if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
+        else if m.type == "generic" { mtype = "x-generic" }
+        else if m.type == "comment" { mtype = "x-comment" }
+        if !XLIFF12.isValid(mtype, in: XLIFF12.mtypes) {
+            mtype = "x-" + mtype.map { $0 == ":" || $0 == " " ? "-" : $0 }.reduce(into: "") { $0.append($1) }
+        }
+        attributes.append(("mtype", mtype))
+        if !m.id.isEmpty, Self.isNMTOKEN(m.id) {
+            if allowID { attributes.append(("mid", m.id)) }
+            else { warn("target-mrk-id", "an annotation directly in <target> cannot keep its id in XLIFF 1.2 (mid there must name a segment): left out") }
+        }
+        if let v = m.value { attributes.append(("comment", v)) }
+        if m.ref != nil { warn("marker-ref", "annotation references (ref) have no XLIFF 1.2 equivalent; not written") }
+        if m.translate == true { warn("marker-translate", "translate=\"yes\" on an annotation has no XLIFF 1.2 equivalent; not written") }
+        try open("mrk", attributes, extensions: m.extensionAttributes, indent: false)
+    }
+
+    private func writeCode(_ c: InlineCode, form: Form, fallbackID: String) throws {
+        let id = c.id.isEmpty ? fallbackID : c.id
+        let element: XLIFF12CodeElement
+        switch c.kind {
+        case .standalone:
+            element = c.xliff12Element == .x || c.xliff12Element == .ph ? c.xliff12Element! : (c.originalData != nil || !c.subContents.isEmpty ? .ph : .x)
+        case .opening:
+            if c.isolated { element = c.xliff12Element == .bx ? .bx : .it }
+            else if form == .nested { element = .g }
+            else if c.xliff12Element == .bpt || (c.xliff12Element != .bx && c.xliff12Element != .g && (c.originalData != nil || !c.subContents.isEmpty)) { element = .bpt }
+            else if c.xliff12Element == .it { element = .it }
+            else { element = .bx }
+        case .closing:
+            if c.isolated { element = c.xliff12Element == .ex ? .ex : .it }
+            else if form == .nested { try close(indent: false); return }
+            else if c.xliff12Element == .ept || (c.xliff12Element != .ex && c.xliff12Element != .g && (c.originalData != nil || !c.subContents.isEmpty)) { element = .ept }
+            else if c.xliff12Element == .it { element = .it }
+            else { element = .ex }
+        }
+        if element == .g {
+            try begin("g", indent: false)
+        } else {
+            try xml.startElement(Self.elementName(element))
+            opened()
+        }
+        try attribute("id", id)
+        if element == .it { try attribute("pos", c.kind == .closing ? "close" : "open") }
+        if let ctype = c.ctype ?? Self.ctype(type: c.type, subType: c.subType) {
+            switch element {
+            case .x, .ph: try attribute("ctype", Self.validCtype(ctype, in: XLIFF12.placeholderCtypes))
+            case .g, .bx, .bpt, .it: try attribute("ctype", Self.validCtype(ctype, in: XLIFF12.delimiterCtypes))
+            case .ex, .ept: break
+            }
+        }
+        if let e = c.equivalent { try attribute("equiv-text", e) }
+        if let x = c.subFlows { try attribute("xid", x) }
+        if !c.canCopy, element == .g || element == .x || element == .bx { try attribute("clone", "no") }
+        if !c.xliff12Attributes.isEmpty {
+            for (name, value) in c.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
+                switch (name, element) {
+                case ("rid", .bx), ("rid", .ex), ("rid", .bpt), ("rid", .ept), ("rid", .it):
+                    if Self.isNMTOKEN(value) { try attribute(name, value) }
+                case ("crc", .ph), ("crc", .bpt), ("crc", .ept), ("crc", .it): try attribute(name, value)
+                case ("assoc", .ph): if ["preceding", "following", "both"].contains(value) { try attribute(name, value) }
+                case ("pos", _): break
+                default:
+                    if options.keepExtensions { try attribute(name, value) }
+                    else { warn("code-attr:\(name)", "attribute '\(name)' on <\(element.rawValue)> left out: XLIFF 1.2 strict does not define it there", code: "xliff12.extension-dropped") }
+                }
+            }
+        }
+        try foreign(c.extensionAttributes)
+        if !c.canDelete { warn("canDelete", "canDelete=\"no\" on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.canReorder != .yes { warn("canReorder", "canReorder on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.display != nil { warn("disp", "display text (disp) of inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.copyOf != nil { warn("copyOf", "copyOf on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.canOverlap != nil { warn("canOverlap", "canOverlap on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.direction != nil || c.dataDirection != nil { warn("code-dir", "directions of inline codes and their data have no XLIFF 1.2 equivalent; not written") }
+        if element == .g { return }
+        switch element {
+        case .bpt, .ept, .ph, .it:
+            try writeCodeData(c)
+        default:
+            if c.originalData != nil { warn("data-lost", "native data of a code written as <\(element.rawValue)/> has no place in XLIFF 1.2; not written") }
+        }
+        try close(indent: false)
+    }
+
+    private static func elementName(_ e: XLIFF12CodeElement) -> StaticString {
+        switch e {
+        case .g: return "g"
+        case .x: return "x"
+        case .bx: return "bx"
+        case .ex: return "ex"
+        case .bpt: return "bpt"
+        case .ept: return "ept"
+        case .ph: return "ph"
+        case .it: return "it"
+        }
+    }
+
+    /// `originalData` with the `<sub>` flows put back at their offsets.
+    private func writeCodeData(_ c: InlineCode) throws {
+        let data = c.originalData ?? ""
+        guard !c.subContents.isEmpty else {
+            if !data.isEmpty { try writeText(data) }
+            return
+        }
+        let utf16 = Array(data.utf16)
+        var position = 0
+        for sub in c.subContents.sorted(by: { $0.utf16Offset < $1.utf16Offset }) {
+            let offset = min(max(sub.utf16Offset, position), utf16.count)
+            if offset > position { try writeText(String(decoding: utf16[position..<offset], as: UTF16.self)) }
+            position = offset
+            var attributes: [(String, String)] = []
+            if let d = sub.datatype { attributes.append(("datatype", fixedValue(d, in: XLIFF12.datatypes, attribute: "datatype"))) }
+            if let ct = sub.ctype { attributes.append(("ctype", Self.validCtype(ct, in: XLIFF12.delimiterCtypes))) }
+            if let x = sub.xid { attributes.append(("xid", x)) }
+            try open("sub", attributes, indent: false)
+            try writeContent([.runs(sub.content.runs)])
+            try close(indent: false)
+        }
+        if position < utf16.count { try writeText(String(decoding: utf16[position...], as: UTF16.self)) }
+    }
+
+    private static func validCtype(_ ctype: String, in values: Set<String>) -> String {
+        if XLIFF12.isValid(ctype, in: values) { return ctype }
+        return "x-" + ctype.map { $0 == " " || $0 == ":" ? "-" : $0 }.reduce(into: "") { $0.append($1) }
+    }
+
+    /// The 1.2 `ctype` for an XLIFF 2 `type`/`subType` (`fmt` + `xlf:b` → `bold`).
+    static func ctype(type: String?, subType: String?) -> String? {
+        switch subType {
+        case "xlf:b": return "bold"
+        case "xlf:i": return "italic"
+        case "xlf:u": return "underlined"
+        case "xlf:lb": return "lb"
+        case "xlf:pb": return "pb"
+        default: break
+        }
+        switch type {
+        case "link": return "link"
+        case "image": return "image"
+        case nil: return nil
+        case let t?: return "x-" + t
+        }
+    }
+}
+
+extension XLIFF12 {
+    /// XLIFF 1.2 element names, to recognise 1.2 elements kept whole without a namespace (XLIFF 1.0 files).
+    static let knownElements: Set<String> = [
+        "xliff", "file", "header", "skl", "internal-file", "external-file", "glossary", "reference",
+        "note", "phase-group", "phase", "count-group", "count", "context-group", "context", "tool",
+        "body", "group", "trans-unit", "source", "seg-source", "target", "alt-trans", "bin-unit",
+        "bin-source", "bin-target", "g", "x", "bx", "ex", "ph", "bpt", "ept", "it", "sub", "mrk",
+    ]
+}
+
+extension XMLStreamWriter {
+    /// Hands the buffered bytes to the sink when a good amount has accumulated.
+    func flushIfLarge() throws {
+        // XMLStreamWriter flushes by itself past 64 KiB on text and end tags; nothing to add.
+    }
+}

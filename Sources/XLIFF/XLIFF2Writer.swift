@@ -1,0 +1,1117 @@
+import Diagnostics
+import FileAccess
+import TranslationModel
+import XMLSupport
+
+/// Writes XLIFF 2.0, 2.1 or 2.2 one event at a time, through libxml2's `xmlTextWriter`.
+///
+/// Memory holds one unit. What the writer emits always validates against the OASIS schemas of
+/// the chosen version and follows the processing requirements it can enforce on its own:
+///
+/// * an opening and a closing code become `<pc>` when they are well nested in the same
+///   content and `<pc>` can say all they carry, `<sc>`/`<ec>` otherwise (isolated only when the
+///   partner is not in the unit); a start and an end marker likewise become `<mrk>` or `<sm>`/`<em>`;
+/// * native data goes to `<originalData>` with `dataRef`s (the ids read are kept, others assigned);
+/// * characters XML 1.0 cannot hold are written as `<cp hex="…"/>` in content and data;
+/// * values the version cannot hold are left out and reported in `findings` (never silently).
+///
+/// XLIFF 1.2-only information in the model (`xliff12Attributes`, `ctype`, tools…) has no place in
+/// XLIFF 2 and is not written; reporting it is the 1.2 → 2 conversion's job.
+public final class XLIFF2Writer: DocumentWriter {
+    private let xml: XMLStreamWriter
+    private let requestedVersion: XLIFFVersion?
+    private var version: XLIFFVersion = .v2_1
+    private var ns = XLIFFNamespace.v2_0
+    private let displayPath: String
+    private var scope = XLIFF2NamespaceScope()
+    /// One entry per open structural element: whether it has structural children yet.
+    private var structure: [Bool] = []
+    private var translateStack: [Bool] = [true]
+    private var groupIDs: Set<String> = []
+    private var generatedGroups = 0
+    private var hasTargetLanguage = false
+    private var reportedMissingTargetLanguage = false
+    private var ended = false
+
+    /// What was left out or adjusted to keep the output valid.
+    public private(set) var findings: [Finding] = []
+
+    /// Creates a writer that hands its bytes to `sink`.
+    ///
+    /// `version` is the XLIFF version to write (2.0, 2.1 or 2.2); nil writes the version of the
+    /// document read when it is 2.x, else 2.1.
+    public init(version: XLIFFVersion? = nil, displayPath: String, sink: @escaping XMLStreamWriter.Sink) throws {
+        if let version, !version.isVersion2 {
+            throw XLIFFError(path: displayPath, "XLIFF2Writer cannot write XLIFF \(version.rawValue)")
+        }
+        requestedVersion = version
+        self.displayPath = displayPath
+        xml = try XMLStreamWriter(displayPath: displayPath, sink: sink)
+    }
+
+    /// Creates a writer into an atomic output file; call `file.commit()` after `.endDocument`.
+    public convenience init(version: XLIFFVersion? = nil, file: AtomicFile) throws {
+        try self.init(version: version, displayPath: file.destination) { bytes in try file.write(bytes) }
+    }
+
+    /// The whole document as XLIFF bytes.
+    public static func bytes(for document: Document, version: XLIFFVersion? = nil, displayPath: String = "<memory>") throws -> [UInt8] {
+        var out: [UInt8] = []
+        let writer = try XLIFF2Writer(version: version, displayPath: displayPath) { out.append(contentsOf: $0) }
+        for event in document.events { try writer.write(event) }
+        return out
+    }
+
+    /// Writes a whole document to `path` atomically; returns the findings.
+    @discardableResult
+    public static func write(_ document: Document, to path: String, version: XLIFFVersion? = nil, protectedInputs: [String] = []) throws -> [Finding] {
+        let file = try AtomicFile(destination: path, protectedInputs: protectedInputs)
+        do {
+            let writer = try XLIFF2Writer(version: version, file: file)
+            for event in document.events { try writer.write(event) }
+            try file.commit()
+            return writer.findings
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Writes one event.
+    public func write(_ event: DocumentEvent) throws {
+        switch event {
+        case .startDocument(let info): try startDocument(info)
+        case .startFile(let info): try startFile(info)
+        case .startGroup(let info): try startGroup(info)
+        case .unit(let unit): try writeUnit(unit)
+        case .endGroup:
+            translateStack.removeLast()
+            try closeStructural()
+        case .endFile:
+            translateStack.removeLast()
+            try closeStructural()
+        case .endDocument:
+            try closeStructural()
+            try xml.text("\n")
+            try xml.endDocument()
+            ended = true
+        }
+    }
+
+    // MARK: - Findings
+
+    private func report(_ message: String, code: String, severity: Severity = .warning) {
+        findings.append(Finding(severity, message, at: SourceLocation(file: displayPath), code: code))
+    }
+
+    // MARK: - Structure and indentation
+
+    private var indentations: [String] = (0..<16).map { "\n" + String(repeating: " ", count: $0) }
+
+    private func indent() throws {
+        let depth = structure.count
+        while depth >= indentations.count { indentations.append("\n" + String(repeating: " ", count: indentations.count)) }
+        try xml.text(indentations[depth])
+    }
+
+    /// Starts a structural element (one whose children are elements, indented).
+    private func openStructural(_ name: String) throws {
+        if !structure.isEmpty {
+            structure[structure.count - 1] = true
+            try indent()
+        }
+        try xml.startElement(name)
+        structure.append(false)
+    }
+
+    private func closeStructural() throws {
+        guard let hadChildren = structure.popLast() else { return }
+        if hadChildren { try indent() }
+        try xml.endElement()
+        scope.pop(to: xml.depth)
+    }
+
+    /// Starts an element that holds text or inline content (no indentation inside).
+    private func openLeaf(_ name: String) throws {
+        if !structure.isEmpty {
+            structure[structure.count - 1] = true
+            try indent()
+        }
+        try xml.startElement(name)
+    }
+
+    private func closeLeaf() throws {
+        try xml.endElement()
+        scope.pop(to: xml.depth)
+    }
+
+    // MARK: - Attribute helpers
+
+    private func attribute(_ name: String, _ value: String?) throws {
+        guard let value else { return }
+        try xml.attribute(name, clean(value, what: "attribute '\(name)'"))
+    }
+
+    private func yesNo(_ name: String, _ value: Bool?) throws {
+        guard let value else { return }
+        try xml.attribute(name, value ? "yes" : "no")
+    }
+
+    private func space(_ value: Bool?) throws {
+        guard let value else { return }
+        try xml.attribute("xml:space", value ? "preserve" : "default")
+    }
+
+    private func direction(_ name: String, _ value: String?) throws {
+        guard let value else { return }
+        guard value == "ltr" || value == "rtl" || value == "auto" else {
+            report("'\(name)' value '\(value)' is not ltr, rtl or auto; left out", code: "xliff2.invalid-value")
+            return
+        }
+        try xml.attribute(name, value)
+    }
+
+    /// Writes foreign attributes, declaring their namespaces on the element just started.
+    private func extensionAttributes(_ attributes: [ExtensionAttribute]) throws {
+        guard !attributes.isEmpty else { return }
+        var declarations: [(String, String)] = []
+        var resolved: [(String, String)] = []
+        for a in attributes {
+            if a.namespace.isEmpty {
+                report("attribute '\(a.name)' without a namespace is not allowed in XLIFF 2; left out", code: "xliff2.invalid-extension")
+                continue
+            }
+            let prefix = scope.resolve(uri: a.namespace, preferred: a.prefix, isAttribute: true, depth: xml.depth, declarations: &declarations)
+            resolved.append((prefix.isEmpty ? a.name : "\(prefix):\(a.name)", a.value))
+        }
+        for (p, uri) in declarations { try xml.attribute(p.isEmpty ? "xmlns" : "xmlns:\(p)", uri) }
+        for (name, value) in resolved { try attribute(name, value) }
+    }
+
+    /// Writes a foreign element and its subtree as it was read.
+    private func extensionElement(_ element: ExtensionElement) throws {
+        var declarations: [(String, String)] = []
+        let depth = xml.depth + 1
+        let prefix = scope.resolve(uri: element.namespace, preferred: element.prefix, isAttribute: false, depth: depth, declarations: &declarations)
+        var attrs: [(String, String)] = []
+        for a in element.attributes {
+            let p = scope.resolve(uri: a.namespace, preferred: a.prefix, isAttribute: true, depth: depth, declarations: &declarations)
+            attrs.append((p.isEmpty ? a.name : "\(p):\(a.name)", a.value))
+        }
+        try xml.startElement(prefix.isEmpty ? element.name : "\(prefix):\(element.name)")
+        for (p, uri) in declarations { try xml.attribute(p.isEmpty ? "xmlns" : "xmlns:\(p)", uri) }
+        for (name, value) in attrs { try attribute(name, value) }
+        for child in element.children {
+            switch child {
+            case .element(let e): try extensionElement(e)
+            case .text(let t): try xml.text(clean(t, what: "text of <\(element.name)>"))
+            }
+        }
+        try xml.endElement()
+        scope.pop(to: xml.depth)
+    }
+
+    private func structuralExtensions(_ elements: [ExtensionElement]) throws {
+        for e in elements {
+            structure[structure.count - 1] = true
+            try indent()
+            try extensionElement(e)
+        }
+    }
+
+    /// Replaces characters XML 1.0 cannot hold (where `<cp>` is not allowed) by U+FFFD, with a finding.
+    private func clean(_ s: String, what: String) -> String {
+        guard XLIFF2Text.needsEncoding(s) else { return s }
+        report("\(what) holds characters XML cannot carry; replaced by U+FFFD", code: "xliff2.invalid-character")
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars { out.append(XMLCharacters.isAllowed(scalar) ? scalar : "\u{FFFD}") }
+        return String(out)
+    }
+
+    /// Text of mixed content where `<cp/>` is allowed (source, target, data).
+    private func contentText(_ s: String) throws {
+        // The writer checks the characters itself (one scan for the usual, clean text) and
+        // refuses before writing anything; only then is the text split around <cp/>.
+        do {
+            try xml.text(s)
+            return
+        } catch let error as XMLError where XLIFF2Text.needsEncoding(s) {
+            _ = error
+        }
+        var run = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            if XMLCharacters.isAllowed(scalar) {
+                run.append(scalar)
+            } else {
+                if !run.isEmpty { try xml.text(String(run)); run = String.UnicodeScalarView() }
+                try xml.startElement("cp")
+                try xml.attribute("hex", XLIFF2Text.hex(scalar.value))
+                try xml.endElement()
+            }
+        }
+        if !run.isEmpty { try xml.text(String(run)) }
+    }
+
+    private func nmtoken(_ value: String, what: String) -> String {
+        if XLIFF2Syntax.isNMTOKEN(value) { return value }
+        var out = ""
+        for ch in value.unicodeScalars { out.unicodeScalars.append(XLIFF2Syntax.isNameChar(ch) ? ch : "_") }
+        if out.isEmpty { out = "_" }
+        report("\(what) '\(value)' is not an XML name token; written as '\(out)'", code: "xliff2.invalid-id")
+        return out
+    }
+
+    // MARK: - Document, file, group
+
+    private func startDocument(_ info: DocumentInfo) throws {
+        if let v = requestedVersion {
+            version = v
+        } else if let v = info.version, v.isVersion2 {
+            version = v
+        } else {
+            version = .v2_1
+        }
+        ns = XLIFFNamespace.core(of: version)
+        hasTargetLanguage = info.targetLanguage != nil
+        try xml.startDocument()
+        try xml.startElement("xliff")
+        structure.append(false)
+        var declarations: [(String, String)] = [("", ns), ("mtc", XLIFFNamespace.matches), ("gls", XLIFFNamespace.glossary), ("mda", XLIFFNamespace.metadata)]
+        for (p, uri) in declarations { scope.bind(p, uri, depth: 1) }
+        // Declare the root's foreign prefixes here too, so that they are not repeated below.
+        var resolved: [(String, String)] = []
+        var extra: [(String, String)] = []
+        for a in info.extensions.attributes where !a.namespace.isEmpty {
+            let p = scope.resolve(uri: a.namespace, preferred: a.prefix, isAttribute: true, depth: 1, declarations: &extra)
+            resolved.append(("\(p):\(a.name)", a.value))
+        }
+        declarations += extra
+        for (p, uri) in declarations { try xml.attribute(p.isEmpty ? "xmlns" : "xmlns:\(p)", uri) }
+        try xml.attribute("version", version.rawValue)
+        try attribute("srcLang", info.sourceLanguage)
+        try attribute("trgLang", info.targetLanguage)
+        try space(info.preserveSpace)
+        for (name, value) in resolved { try attribute(name, value) }
+        if version == .v2_2 {
+            if !info.notes.isEmpty { try notes(info.notes) }
+            if !info.metadata.isEmpty { try metadata(info.metadata, id: info.metadataID) }
+        } else if !info.notes.isEmpty || !info.metadata.isEmpty {
+            report("notes and metadata on the whole document need XLIFF 2.2; left out of XLIFF \(version.rawValue)", code: "xliff2.lost-in-version")
+        }
+        if !info.extensions.elements.isEmpty {
+            report("foreign elements outside <file> are not allowed in XLIFF 2; left out", code: "xliff2.invalid-extension")
+        }
+    }
+
+    private func startFile(_ info: FileInfo) throws {
+        groupIDs = []
+        generatedGroups = 0
+        try openStructural("file")
+        try xml.attribute("id", nmtoken(info.id, what: "file id"))
+        try attribute("original", info.original)
+        try yesNo("canResegment", info.canResegment)
+        try yesNo("translate", info.translate)
+        try direction("srcDir", info.sourceDirection)
+        try direction("trgDir", info.targetDirection)
+        try space(info.preserveSpace)
+        try extensionAttributes(info.extensions.attributes)
+        translateStack.append(info.translate ?? translateStack.last!)
+        if let skeleton = info.skeleton { try self.skeleton(skeleton) }
+        if !info.metadata.isEmpty { try metadata(info.metadata, id: info.metadataID) }
+        try structuralExtensions(info.extensions.elements)
+        if !info.notes.isEmpty { try notes(info.notes) }
+    }
+
+    private func skeleton(_ skeleton: Skeleton) throws {
+        let hasContent = !(skeleton.content ?? "").isEmpty || !skeleton.elements.isEmpty
+        if skeleton.href == nil && !hasContent {
+            report("an empty skeleton without href is not allowed in XLIFF 2; left out", code: "xliff2.invalid-skeleton")
+            return
+        }
+        try openLeaf("skeleton")
+        if let href = skeleton.href {
+            try attribute("href", href)
+            if hasContent { report("skeleton content beside an href is not allowed in XLIFF 2; content left out", code: "xliff2.invalid-skeleton") }
+        } else {
+            if let text = skeleton.content { try xml.text(clean(text, what: "skeleton")) }
+            for e in skeleton.elements { try extensionElement(e) }
+        }
+        try closeLeaf()
+    }
+
+    private func startGroup(_ info: GroupInfo) throws {
+        try openStructural("group")
+        var id = info.id.map { nmtoken($0, what: "group id") }
+        if id == nil || groupIDs.contains(id!) {
+            repeat {
+                generatedGroups += 1
+                id = "g\(generatedGroups)"
+            } while groupIDs.contains(id!)
+        }
+        groupIDs.insert(id!)
+        try xml.attribute("id", id!)
+        try attribute("name", info.name)
+        try yesNo("canResegment", info.canResegment)
+        try yesNo("translate", info.translate)
+        try direction("srcDir", info.sourceDirection)
+        try direction("trgDir", info.targetDirection)
+        if let type = info.type {
+            if XLIFF2Syntax.isUserDefinedValue(type) { try xml.attribute("type", type) }
+            else { report("group type '\(type)' is not of the form prefix:value; left out", code: "xliff2.invalid-value") }
+        }
+        try space(info.preserveSpace)
+        try extensionAttributes(info.extensions.attributes)
+        translateStack.append(info.translate ?? translateStack.last!)
+        if !info.metadata.isEmpty { try metadata(info.metadata, id: info.metadataID) }
+        try structuralExtensions(info.extensions.elements)
+        if !info.notes.isEmpty { try notes(info.notes) }
+    }
+
+    // MARK: - Notes and modules
+
+    private func notes(_ notes: [Note]) throws {
+        try openStructural("notes")
+        for note in notes {
+            try openLeaf("note")
+            try attribute("id", note.id.map { nmtoken($0, what: "note id") })
+            if let a = note.appliesTo, a != .general { try xml.attribute("appliesTo", a.rawValue) }
+            try attribute("category", note.category)
+            if let p = note.priority {
+                if (1...10).contains(p) { try xml.attribute("priority", String(p)) }
+                else { report("note priority \(p) is outside 1–10; left out", code: "xliff2.invalid-value") }
+            }
+            if let ref = note.ref {
+                if version == .v2_2 { try attribute("ref", ref) }
+                else { report("note 'ref' needs XLIFF 2.2; left out of XLIFF \(version.rawValue)", code: "xliff2.lost-in-version") }
+            }
+            try extensionAttributes(note.extensionAttributes)
+            try xml.text(clean(note.text, what: "note"))
+            try closeLeaf()
+        }
+        try closeStructural()
+    }
+
+    private func metadata(_ groups: [MetaGroup], id: String?) throws {
+        let groups = groups.filter { !$0.items.isEmpty }
+        guard !groups.isEmpty else { return }
+        try openStructural("mda:metadata")
+        try attribute("id", id)
+        for g in groups { try metaGroup(g) }
+        try closeStructural()
+    }
+
+    private func metaGroup(_ group: MetaGroup) throws {
+        try openStructural("mda:metaGroup")
+        try attribute("id", group.id)
+        try attribute("category", group.category)
+        if let a = group.appliesTo {
+            if a == "source" || a == "target" || a == "ignorable" { try xml.attribute("appliesTo", a) }
+            else { report("metaGroup appliesTo '\(a)' is not source, target or ignorable; left out", code: "xliff2.invalid-value") }
+        }
+        for item in group.items {
+            switch item {
+            case .meta(let type, let value):
+                try openLeaf("mda:meta")
+                try attribute("type", type)
+                try xml.text(clean(value, what: "metadata"))
+                try closeLeaf()
+            case .group(let g):
+                if !g.items.isEmpty { try metaGroup(g) }
+            }
+        }
+        try closeStructural()
+    }
+
+    private func glossary(_ entries: [GlossaryEntry]) throws {
+        try openStructural("gls:glossary")
+        for entry in entries {
+            try openStructural("gls:glossEntry")
+            try attribute("id", entry.id)
+            try attribute("ref", entry.ref)
+            try extensionAttributes(entry.extensions.attributes)
+            try openLeaf("gls:term")
+            try attribute("source", entry.termSource)
+            try extensionAttributes(entry.termExtensionAttributes)
+            try xml.text(clean(entry.term, what: "glossary term"))
+            try closeLeaf()
+            for t in entry.translations {
+                try openLeaf("gls:translation")
+                try attribute("id", t.id)
+                try attribute("ref", t.ref)
+                try attribute("source", t.source)
+                try extensionAttributes(t.extensionAttributes)
+                try xml.text(clean(t.text, what: "glossary translation"))
+                try closeLeaf()
+            }
+            if let d = entry.definition {
+                try openLeaf("gls:definition")
+                try attribute("source", entry.definitionSource)
+                try extensionAttributes(entry.definitionExtensionAttributes)
+                try xml.text(clean(d, what: "glossary definition"))
+                try closeLeaf()
+            } else if entry.translations.isEmpty {
+                report("glossary entry '\(entry.term)' has neither translation nor definition (XLIFF 2 requires one)", code: "xliff2.incomplete-glossary-entry")
+            }
+            try structuralExtensions(entry.extensions.elements)
+            try closeStructural()
+        }
+        try closeStructural()
+    }
+
+    private func matches(_ matches: [Match], unitRef: String?) throws {
+        try openStructural("mtc:matches")
+        for original in matches {
+            var match = original
+            var data = XLIFF2DataTable()
+            XLIFF2UnitPreparation.prepare(content: &match.source, data: &data)
+            XLIFF2UnitPreparation.prepare(content: &match.target, data: &data)
+            try openStructural("mtc:match")
+            try attribute("id", match.id)
+            try attribute("ref", match.ref ?? unitRef)
+            if let type = match.type {
+                if XLIFF2Syntax.matchTypes.contains(type) { try xml.attribute("type", type) }
+                else { report("match type '\(type)' is not one of \(XLIFF2Syntax.matchTypes.sorted().joined(separator: ", ")); left out", code: "xliff2.invalid-value") }
+            }
+            if let sub = match.subType {
+                if match.type != nil && XLIFF2Syntax.matchTypes.contains(match.type!) && XLIFF2Syntax.isUserDefinedValue(sub) { try xml.attribute("subType", sub) }
+                else { report("match subType '\(sub)' needs a valid type and the form prefix:value; left out", code: "xliff2.invalid-value") }
+            }
+            try attribute("origin", match.origin)
+            try percentage("similarity", match.similarity)
+            try percentage("matchQuality", match.matchQuality)
+            try percentage("matchSuitability", match.matchSuitability)
+            if match.reference { try xml.attribute("reference", "yes") }
+            try extensionAttributes(match.extensions.attributes)
+            if !match.metadata.isEmpty { try metadata(match.metadata, id: match.metadataID) }
+            try originalData(data)
+            try content("source", match.source, order: nil)
+            try content("target", match.target, order: nil)
+            try structuralExtensions(match.extensions.elements)
+            try closeStructural()
+        }
+        try closeStructural()
+    }
+
+    private func percentage(_ name: String, _ value: Double?) throws {
+        guard let value else { return }
+        guard value >= 0 && value <= 100 else {
+            report("\(name) \(value) is outside 0–100; left out", code: "xliff2.invalid-value")
+            return
+        }
+        try xml.attribute(name, XLIFF2Text.decimal(value))
+    }
+
+    // MARK: - Unit
+
+    private func writeUnit(_ original: Unit) throws {
+        var unit = original
+        var data = XLIFF2DataTable()
+        XLIFF2UnitPreparation.prepare(unit: &unit, data: &data)
+        if !unit.parts.contains(where: { if case .segment = $0 { return true } else { return false } }) {
+            report("unit '\(unit.id)' has no segment; an empty one was added (XLIFF 2 requires one)", code: "xliff2.empty-unit")
+            unit.parts.append(.segment(Segment(source: Content())))
+        }
+        let inherited = translateStack.last!
+        try openStructural("unit")
+        try xml.attribute("id", nmtoken(unit.id, what: "unit id"))
+        try attribute("name", unit.name)
+        try yesNo("canResegment", unit.canResegment)
+        if unit.translate != inherited { try yesNo("translate", unit.translate) }
+        try direction("srcDir", unit.sourceDirection)
+        try direction("trgDir", unit.targetDirection)
+        try space(unit.preserveSpace)
+        if let type = unit.type {
+            if XLIFF2Syntax.isUserDefinedValue(type) { try xml.attribute("type", type) }
+            else { report("unit type '\(type)' is not of the form prefix:value; left out", code: "xliff2.invalid-value") }
+        }
+        try extensionAttributes(unit.extensions.attributes)
+        if !unit.matches.isEmpty {
+            try matches(unit.matches, unitRef: firstSegmentRef(&unit))
+        }
+        if !unit.glossary.isEmpty { try glossary(unit.glossary) }
+        if !unit.metadata.isEmpty { try metadata(unit.metadata, id: unit.metadataID) }
+        try structuralExtensions(unit.extensions.elements)
+        if !unit.notes.isEmpty { try notes(unit.notes) }
+        try originalData(data)
+        for part in unit.parts {
+            switch part {
+            case .segment(let s):
+                try openStructural("segment")
+                try attribute("id", s.id.map { nmtoken($0, what: "segment id") })
+                try yesNo("canResegment", s.canResegment)
+                if let state = s.state {
+                    try xml.attribute("state", state.rawValue)
+                } else if s.subState != nil {
+                    try xml.attribute("state", SegmentState.initial.rawValue)
+                }
+                if let sub = s.subState {
+                    if XLIFF2Syntax.isUserDefinedValue(sub) { try xml.attribute("subState", sub) }
+                    else { report("subState '\(sub)' is not of the form prefix:value; left out", code: "xliff2.invalid-value") }
+                }
+                try content("source", s.source, order: nil)
+                if let t = s.target {
+                    noteTarget()
+                    try content("target", t, order: s.targetOrder)
+                }
+                try closeStructural()
+            case .ignorable(let i):
+                try openStructural("ignorable")
+                try attribute("id", i.id.map { nmtoken($0, what: "ignorable id") })
+                try content("source", i.source, order: nil)
+                if let t = i.target {
+                    noteTarget()
+                    try content("target", t, order: i.targetOrder)
+                }
+                try closeStructural()
+            }
+        }
+        try closeStructural()
+    }
+
+    /// A `ref` for candidates that name none: the first segment, given an id if it has none.
+    private func firstSegmentRef(_ unit: inout Unit) -> String? {
+        guard unit.matches.contains(where: { $0.ref == nil }) else { return nil }
+        for (i, part) in unit.parts.enumerated() {
+            guard case .segment(var s) = part else { continue }
+            if s.id == nil {
+                var used = Set<String>()
+                for p in unit.parts {
+                    if case .segment(let x) = p, let id = x.id { used.insert(id) }
+                    if case .ignorable(let x) = p, let id = x.id { used.insert(id) }
+                }
+                var n = 1
+                while used.contains("s\(n)") { n += 1 }
+                s.id = "s\(n)"
+                unit.parts[i] = .segment(s)
+            }
+            return "#" + s.id!
+        }
+        return nil
+    }
+
+    private func noteTarget() {
+        if !hasTargetLanguage && !reportedMissingTargetLanguage {
+            reportedMissingTargetLanguage = true
+            report("the document has targets but no target language (trgLang)", code: "xliff2.missing-target-language", severity: .error)
+        }
+    }
+
+    private func originalData(_ data: XLIFF2DataTable) throws {
+        guard !data.entries.isEmpty else { return }
+        try openStructural("originalData")
+        for entry in data.entries {
+            try openLeaf("data")
+            try xml.attribute("id", entry.id)
+            try direction("dir", entry.direction)
+            try contentText(entry.text)
+            try closeLeaf()
+        }
+        try closeStructural()
+    }
+
+    // MARK: - Inline content
+
+    private func content(_ name: String, _ content: Content, order: Int?) throws {
+        try openLeaf(name)
+        if let lang = content.language { try attribute("xml:lang", lang) }
+        try space(content.preserveSpace)
+        if let order {
+            if order >= 1 { try xml.attribute("order", String(order)) }
+            else { report("target order \(order) is not a positive integer; left out", code: "xliff2.invalid-value") }
+        }
+        let plan = XLIFF2InlinePlan(content.runs)
+        for (index, run) in content.runs.enumerated() {
+            switch run {
+            case .text(let t):
+                try contentText(t)
+            case .code(let code):
+                switch code.kind {
+                case .standalone:
+                    try xml.startElement("ph")
+                    try xml.attribute("id", code.id)
+                    try codeAttributes(code, dataRefName: "dataRef")
+                    try attribute("subFlows", code.subFlows)
+                    try extensionAttributes(code.extensionAttributes)
+                    try xml.endElement()
+                case .opening:
+                    if let closeIndex = plan.elementEnd(index), case .code(let closing) = content.runs[closeIndex] {
+                        try xml.startElement("pc")
+                        try xml.attribute("id", code.id)
+                        try codeAttributes(code, dataRefName: "dataRefStart", display: "dispStart", equivalent: "equivStart")
+                        try attribute("dispEnd", closing.display)
+                        try attribute("equivEnd", closing.equivalent)
+                        try attribute("dataRefEnd", closing.originalData == nil ? nil : closing.dataRef)
+                        try attribute("subFlowsStart", code.subFlows)
+                        try attribute("subFlowsEnd", closing.subFlows)
+                        try direction("dir", code.direction)
+                        try extensionAttributes(code.extensionAttributes)
+                    } else {
+                        try xml.startElement("sc")
+                        try xml.attribute("id", code.id)
+                        if code.isolated { try xml.attribute("isolated", "yes") }
+                        try codeAttributes(code, dataRefName: "dataRef")
+                        try attribute("subFlows", code.subFlows)
+                        try direction("dir", code.direction)
+                        try extensionAttributes(code.extensionAttributes)
+                        try xml.endElement()
+                    }
+                case .closing:
+                    if plan.closesElement(index) {
+                        try xml.endElement()
+                    } else {
+                        try xml.startElement("ec")
+                        if code.isolated {
+                            try xml.attribute("id", code.id)
+                            try xml.attribute("isolated", "yes")
+                        } else {
+                            try xml.attribute("startRef", code.id)
+                        }
+                        try codeAttributes(code, dataRefName: "dataRef")
+                        try attribute("subFlows", code.subFlows)
+                        if code.isolated {
+                            try direction("dir", code.direction)
+                            try extensionAttributes(code.extensionAttributes)
+                        } else {
+                            // Foreign attributes other than fs/slr are allowed on a non-isolated <ec>;
+                            // those two modules require isolated="yes" there.
+                            try extensionAttributes(code.extensionAttributes.filter { $0.namespace != XLIFFNamespace.formatStyle && $0.namespace != XLIFFNamespace.sizeRestriction })
+                        }
+                        try xml.endElement()
+                    }
+                }
+            case .marker(let marker):
+                switch marker.boundary {
+                case .start:
+                    let isElement = plan.elementEnd(index) != nil
+                    try xml.startElement(isElement ? "mrk" : "sm")
+                    try xml.attribute("id", marker.id)
+                    try yesNo("translate", marker.translate)
+                    try attribute("type", marker.type)
+                    try attribute("ref", marker.ref)
+                    try attribute("value", marker.value)
+                    try extensionAttributes(marker.extensionAttributes)
+                    if !isElement { try xml.endElement() }
+                case .end:
+                    if plan.closesElement(index) {
+                        try xml.endElement()
+                    } else {
+                        try xml.startElement("em")
+                        try xml.attribute("startRef", marker.id)
+                        try xml.endElement()
+                    }
+                }
+            }
+        }
+        try closeLeaf()
+    }
+
+    private func codeAttributes(_ code: InlineCode, dataRefName: String, display: String = "disp", equivalent: String = "equiv") throws {
+        if let type = code.type { try xml.attribute("type", type) }
+        if let sub = code.subType { try attribute("subType", sub) }
+        if !code.canCopy { try xml.attribute("canCopy", "no") }
+        if !code.canDelete { try xml.attribute("canDelete", "no") }
+        if code.canReorder != .yes { try xml.attribute("canReorder", code.canReorder.rawValue) }
+        try yesNo("canOverlap", code.canOverlap)
+        try attribute("copyOf", code.copyOf)
+        try attribute(display, code.display)
+        try attribute(equivalent, code.equivalent)
+        if code.originalData != nil, let ref = code.dataRef { try xml.attribute(dataRefName, ref) }
+    }
+}
+
+/// Which inline runs of one content become elements with content (`<pc>`, `<mrk>`) and which
+/// become empty elements (`<sc>`/`<ec>`, `<sm>`/`<em>`).
+struct XLIFF2InlinePlan {
+    /// For each run: the index of the run that closes its element (openings), or -1.
+    private var end: [Int] = []
+    /// For each run: whether it closes an element.
+    private var closes: [Bool] = []
+
+    /// The run closing the element that `index` opens, if it opens one.
+    func elementEnd(_ index: Int) -> Int? {
+        guard index < end.count, end[index] >= 0 else { return nil }
+        return end[index]
+    }
+
+    /// True when the run at `index` ends an element.
+    func closesElement(_ index: Int) -> Bool {
+        index < closes.count && closes[index]
+    }
+
+    init(_ runs: [Run]) {
+        // Text only (the usual case): nothing to plan.
+        guard runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return }
+        // Candidate pairs: the first matching closing run after an opening run. Contents hold
+        // few codes, so linear searches beat hashing.
+        var candidate = [Int](repeating: -1, count: runs.count)
+        var openCodes: [(id: String, index: Int)] = []
+        var openMarkers: [(id: String, index: Int)] = []
+        var any = false
+        for (i, run) in runs.enumerated() {
+            switch run {
+            case .code(let c):
+                if c.kind == .opening && !c.isolated {
+                    if !openCodes.contains(where: { $0.id == c.id }) { openCodes.append((c.id, i)) }
+                } else if c.kind == .closing && !c.isolated, let k = openCodes.firstIndex(where: { $0.id == c.id }) {
+                    let o = openCodes.remove(at: k).index
+                    if case .code(let opening) = runs[o], XLIFF2Inline.canWriteAsPC(opening, c) {
+                        candidate[o] = i
+                        any = true
+                    }
+                }
+            case .marker(let m):
+                if m.boundary == .start {
+                    if !openMarkers.contains(where: { $0.id == m.id }) { openMarkers.append((m.id, i)) }
+                } else if let k = openMarkers.firstIndex(where: { $0.id == m.id }) {
+                    candidate[openMarkers.remove(at: k).index] = i
+                    any = true
+                }
+            case .text:
+                continue
+            }
+        }
+        guard any else { return }
+        end = [Int](repeating: -1, count: runs.count)
+        closes = [Bool](repeating: false, count: runs.count)
+        var openerOf = [Int](repeating: -1, count: runs.count)
+        for (o, c) in candidate.enumerated() where c >= 0 { openerOf[c] = o }
+        // Keep only well-nested pairs: on a crossing, markers give way first (sm/em are the
+        // usual form for overlapping annotations), then the pair being closed.
+        var stack: [Int] = []
+        var demoted = [Bool](repeating: false, count: runs.count)
+        for i in runs.indices {
+            if candidate[i] >= 0 {
+                stack.append(i)
+            } else if openerOf[i] >= 0 {
+                let o = openerOf[i]
+                guard !demoted[o], let position = stack.lastIndex(of: o) else { continue }
+                let above = stack[(position + 1)...]
+                if above.isEmpty {
+                    stack.removeLast()
+                    end[o] = i
+                    closes[i] = true
+                } else if above.allSatisfy({ if case .marker = runs[$0] { return true } else { return false } }) {
+                    for a in above { demoted[a] = true }
+                    stack.removeSubrange(position...)
+                    end[o] = i
+                    closes[i] = true
+                } else {
+                    demoted[o] = true
+                    stack.remove(at: position)
+                }
+            }
+        }
+    }
+}
+
+/// Original data collected for one `<originalData>` (a unit's or a candidate's).
+struct XLIFF2DataTable {
+    struct Entry {
+        var id: String
+        var text: String
+        var direction: String?
+    }
+
+    private(set) var entries: [Entry] = []
+    private var byID: [String: Int] = [:]
+    private var generated = 0
+
+    /// The id to reference `text`: `preferred` when it is free or already holds the same data,
+    /// an existing id holding the same data, or a new one.
+    mutating func id(for text: String, direction: String?, preferred: String?) -> String {
+        if let preferred, XLIFF2Syntax.isNMTOKEN(preferred) {
+            if let i = byID[preferred] {
+                if entries[i].text == text && entries[i].direction == direction { return preferred }
+            } else {
+                byID[preferred] = entries.count
+                entries.append(Entry(id: preferred, text: text, direction: direction))
+                return preferred
+            }
+        }
+        if let existing = entries.first(where: { $0.text == text && $0.direction == direction }) { return existing.id }
+        var id: String
+        repeat {
+            generated += 1
+            id = "d\(generated)"
+        } while byID[id] != nil
+        byID[id] = entries.count
+        entries.append(Entry(id: id, text: text, direction: direction))
+        return id
+    }
+}
+
+/// Adjusts a unit before writing so that what is written meets XLIFF 2's rules: data ids,
+/// code pairing across segments, `canReorder` consequences, valid `type`/`subType`.
+enum XLIFF2UnitPreparation {
+    /// Prepares a unit's parts (data ids of every code, pairing per side).
+    static func prepare(unit: inout Unit, data: inout XLIFF2DataTable) {
+        // One pass registers the ids codes already carry (so that they keep them) and checks
+        // whether anything needs changing: a unit read from valid XLIFF 2 does not, and is
+        // written without being copied.
+        var state = RegisterState()
+        var sourceScan = PairScan(), targetScan = PairScan()
+        for part in unit.parts {
+            scan(part.source, &data, &state, &sourceScan)
+            if let t = part.target { scan(t, &data, &state, &targetScan) }
+        }
+        guard state.hasInline else { return }
+        if !state.needsChange && sourceScan.isBalanced && targetScan.isBalanced { return }
+        for side in [false, true] {
+            var partsContent: [Content?] = unit.parts.map { side ? $0.target : $0.source }
+            preparePairs(&partsContent, dryRun: false)
+            for i in unit.parts.indices {
+                guard var c = partsContent[i] else { continue }
+                assignData(&c, &data)
+                fixCodes(&c, dryRun: false)
+                switch unit.parts[i] {
+                case .segment(var s):
+                    if side { s.target = c } else { s.source = c }
+                    unit.parts[i] = .segment(s)
+                case .ignorable(var g):
+                    if side { g.target = c } else { g.source = c }
+                    unit.parts[i] = .ignorable(g)
+                }
+            }
+        }
+    }
+
+    /// Prepares one content on its own (a candidate's source or target).
+    static func prepare(content: inout Content, data: inout XLIFF2DataTable) {
+        var state = RegisterState()
+        register(content, &data, &state)
+        guard state.hasInline else { return }
+        var one: [Content?] = [content]
+        preparePairs(&one, dryRun: false)
+        content = one[0]!
+        assignData(&content, &data)
+        fixCodes(&content, dryRun: false)
+    }
+
+    /// What registering a unit's data found.
+    struct RegisterState {
+        /// Some run is a code or a marker.
+        var hasInline = false
+        /// Some code's data has no id yet, or an id already used for other data.
+        var needsData = false
+        /// Something must change: data ids, code pairing, or values XLIFF 2 does not allow.
+        var needsChange = false
+    }
+
+    /// Codes and markers still open over one side of a unit, during the scan.
+    struct PairScan {
+        var codes: [(id: String, canCopy: Bool, canDelete: Bool, canOverlap: Bool?, reorder: InlineCode.Reorder)] = []
+        var markers: [String] = []
+        var isBalanced: Bool { codes.isEmpty && markers.isEmpty }
+    }
+
+    /// Registers data ids and checks, read-only, what `preparePairs`, `assignData` and
+    /// `fixCodes` would change.
+    private static func scan(_ content: Content, _ data: inout XLIFF2DataTable, _ state: inout RegisterState, _ pairs: inout PairScan) {
+        for run in content.runs {
+            switch run {
+            case .text:
+                continue
+            case .marker(let m):
+                state.hasInline = true
+                if m.boundary == .start {
+                    if let t = m.type, !XLIFF2Syntax.isMarkerType(t) { state.needsChange = true }
+                    pairs.markers.append(m.id)
+                } else if let k = pairs.markers.lastIndex(of: m.id) {
+                    pairs.markers.remove(at: k)
+                } else {
+                    state.needsChange = true
+                }
+            case .code(let c):
+                state.hasInline = true
+                if let text = c.originalData {
+                    if let ref = c.dataRef {
+                        if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsChange = true }
+                    } else {
+                        state.needsChange = true
+                    }
+                }
+                if c.canReorder != .yes && (c.canCopy || c.canDelete) { state.needsChange = true }
+                if let t = c.type, !XLIFF2Syntax.codeTypes.contains(t) { state.needsChange = true }
+                if let sub = c.subType {
+                    if !XLIFF2Syntax.isUserDefinedValue(sub) || c.type == nil { state.needsChange = true }
+                    else if let required = XLIFF2Syntax.requiredType(forSubType: sub), c.type != required { state.needsChange = true }
+                }
+                if c.copyOf != nil && c.originalData != nil { state.needsChange = true }
+                guard !c.isolated else { continue }
+                if c.kind == .opening {
+                    if pairs.codes.contains(where: { $0.id == c.id }) { state.needsChange = true }
+                    pairs.codes.append((c.id, c.canCopy, c.canDelete, c.canOverlap, c.canReorder))
+                } else if c.kind == .closing {
+                    guard let k = pairs.codes.lastIndex(where: { $0.id == c.id }) else {
+                        state.needsChange = true
+                        continue
+                    }
+                    let o = pairs.codes.remove(at: k)
+                    let reorder: InlineCode.Reorder = o.reorder == .firstNo ? .no : o.reorder
+                    if c.canCopy != o.canCopy || c.canDelete != o.canDelete || c.canOverlap != o.canOverlap || c.canReorder != reorder || c.direction != nil {
+                        state.needsChange = true
+                    }
+                }
+            }
+        }
+    }
+
+    private static func register(_ content: Content, _ data: inout XLIFF2DataTable, _ state: inout RegisterState) {
+        for run in content.runs {
+            switch run {
+            case .text: continue
+            case .marker: state.hasInline = true
+            case .code(let c):
+                state.hasInline = true
+                guard let text = c.originalData else { continue }
+                if let ref = c.dataRef {
+                    if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsData = true }
+                } else {
+                    state.needsData = true
+                }
+            }
+        }
+    }
+
+    private static func assignData(_ content: inout Content, _ data: inout XLIFF2DataTable) {
+        for i in content.runs.indices {
+            guard case .code(var c) = content.runs[i], let text = c.originalData else { continue }
+            let id = data.id(for: text, direction: c.dataDirection, preferred: c.dataRef)
+            if id != c.dataRef {
+                c.dataRef = id
+                content.runs[i] = .code(c)
+            }
+        }
+    }
+
+    /// Pairs openings with closings in document order over one side of a unit; a code whose
+    /// partner is missing becomes isolated, a marker whose partner is missing is completed
+    /// (end added at the end of its content) or dropped (an end without start). Closing codes
+    /// take their opening's canCopy/canDelete/canOverlap/canReorder, as XLIFF 2 requires.
+    /// Returns true when something had to change (with `dryRun`, nothing is changed).
+    @discardableResult
+    private static func preparePairs(_ contents: inout [Content?], dryRun: Bool) -> Bool {
+        var changes = false
+        var openCodes: [String: InlineCode] = [:]
+        var openCodeAt: [String: (Int, Int)] = [:]
+        var openMarkers: [String: (Int, Int)] = [:]
+        var droppedMarkerEnds: [(Int, Int)] = []
+        for ci in contents.indices {
+            guard let content = contents[ci] else { continue }
+            for ri in content.runs.indices {
+                switch content.runs[ri] {
+                case .code(var c):
+                    if c.kind == .opening && !c.isolated {
+                        if openCodes[c.id] != nil {
+                            // A second opening with the same id: the first one is unpaired.
+                            let (pci, pri) = openCodeAt[c.id]!
+                            changes = true
+                            if !dryRun { setIsolated(&contents, pci, pri) }
+                        }
+                        openCodes[c.id] = c
+                        openCodeAt[c.id] = (ci, ri)
+                    } else if c.kind == .closing && !c.isolated {
+                        if let o = openCodes[c.id] {
+                            openCodes[c.id] = nil
+                            openCodeAt[c.id] = nil
+                            var changed = false
+                            if c.canCopy != o.canCopy { c.canCopy = o.canCopy; changed = true }
+                            if c.canDelete != o.canDelete { c.canDelete = o.canDelete; changed = true }
+                            if c.canOverlap != o.canOverlap { c.canOverlap = o.canOverlap; changed = true }
+                            let reorder: InlineCode.Reorder = o.canReorder == .firstNo ? .no : o.canReorder
+                            if c.canReorder != reorder { c.canReorder = reorder; changed = true }
+                            if c.direction != nil { c.direction = nil; changed = true }
+                            if changed {
+                                changes = true
+                                if !dryRun { contents[ci]!.runs[ri] = .code(c) }
+                            }
+                        } else {
+                            changes = true
+                            c.isolated = true
+                            if !dryRun { contents[ci]!.runs[ri] = .code(c) }
+                        }
+                    }
+                case .marker(let m):
+                    if m.boundary == .start {
+                        openMarkers[m.id] = (ci, ri)
+                    } else if openMarkers[m.id] != nil {
+                        openMarkers[m.id] = nil
+                    } else {
+                        droppedMarkerEnds.append((ci, ri))
+                    }
+                case .text:
+                    continue
+                }
+            }
+        }
+        if !openCodeAt.isEmpty || !droppedMarkerEnds.isEmpty || !openMarkers.isEmpty { changes = true }
+        if dryRun { return changes }
+        for (_, position) in openCodeAt { setIsolated(&contents, position.0, position.1) }
+        for (ci, ri) in droppedMarkerEnds.reversed() { contents[ci]!.runs.remove(at: ri) }
+        for (id, position) in openMarkers {
+            contents[position.0]!.runs.append(.marker(Marker(boundary: .end, id: id)))
+        }
+        return changes
+    }
+
+    private static func setIsolated(_ contents: inout [Content?], _ ci: Int, _ ri: Int) {
+        if case .code(var c) = contents[ci]!.runs[ri] {
+            c.isolated = true
+            contents[ci]!.runs[ri] = .code(c)
+        }
+    }
+
+    /// Values XLIFF 2 constrains: `canReorder` other than yes forbids copy and delete; `type`
+    /// from its fixed set; `subType` of the form prefix:value and only with a `type`.
+    @discardableResult
+    private static func fixCodes(_ content: inout Content, dryRun: Bool) -> Bool {
+        var changes = false
+        for i in content.runs.indices {
+            switch content.runs[i] {
+            case .code(var c):
+                var changed = false
+                if c.canReorder != .yes && (c.canCopy || c.canDelete) {
+                    c.canCopy = false
+                    c.canDelete = false
+                    changed = true
+                }
+                if let t = c.type, !XLIFF2Syntax.codeTypes.contains(t) {
+                    c.type = nil
+                    changed = true
+                }
+                if let sub = c.subType {
+                    if !XLIFF2Syntax.isUserDefinedValue(sub) {
+                        c.subType = nil
+                        changed = true
+                    } else if let required = XLIFF2Syntax.requiredType(forSubType: sub), c.type != required {
+                        c.type = required
+                        changed = true
+                    } else if c.type == nil {
+                        c.type = "other"
+                        changed = true
+                    }
+                }
+                if c.copyOf != nil && c.originalData != nil {
+                    c.copyOf = nil
+                    changed = true
+                }
+                if changed {
+                    changes = true
+                    if !dryRun { content.runs[i] = .code(c) }
+                }
+            case .marker(var m):
+                guard m.boundary == .start, let type = m.type, !XLIFF2Syntax.isMarkerType(type) else { continue }
+                changes = true
+                if dryRun { continue }
+                // XLIFF 1.2 mtype values: `protected` is the translate annotation; others keep
+                // their meaning as a generic annotation.
+                if type == "protected" && m.translate == nil { m.translate = false }
+                m.type = "generic"
+                content.runs[i] = .marker(m)
+            case .text:
+                continue
+            }
+        }
+        return changes
+    }
+}

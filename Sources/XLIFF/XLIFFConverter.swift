@@ -1,0 +1,137 @@
+import Diagnostics
+import FileAccess
+import TranslationModel
+import XMLSupport
+
+/// Changes the XLIFF version of one file: 1.2 ↔ 2.0 / 2.1 / 2.2, or a rewrite in the same version.
+///
+/// A version change only: no re-segmentation, no term marking. The input is streamed one unit at
+/// a time through its version's reader, the `XLIFFVersionAdapter` and the target version's writer,
+/// so memory stays flat whatever the file's size; the output is written atomically (a temporary
+/// file renamed into place) and never over the input. What the target version cannot hold comes
+/// back as warnings; a file that cannot be read throws a `LocatedError` (path, line, column).
+/// This is the per-file step of `verso convert`, for one file as for a whole folder.
+public enum XLIFFConverter {
+    /// What to convert to.
+    public struct Options: Sendable, Hashable {
+        /// The version to write.
+        public var version: XLIFFVersion
+        /// Keep foreign-namespace markup in XLIFF 1.2 output (valid against the transitional
+        /// schema); XLIFF 2 output always keeps it.
+        public var keepExtensions: Bool
+
+        /// Creates options.
+        public init(version: XLIFFVersion, keepExtensions: Bool = false) {
+            self.version = version
+            self.keepExtensions = keepExtensions
+        }
+    }
+
+    /// What a conversion did.
+    public struct Result: Sendable, Hashable {
+        /// The version the input was read as.
+        public var sourceVersion: XLIFFVersion
+        /// Units converted.
+        public var unitCount: Int
+        /// Warnings: what the reader skipped and what the target version cannot hold.
+        public var findings: [Finding]
+    }
+
+    /// The XLIFF version of a file, from its root element (only the start of the file is read).
+    public static func detectVersion(ofFile path: String, displayPath: String? = nil) throws -> XLIFFVersion {
+        let reader = try XMLStreamReader(path: path, displayPath: displayPath)
+        while let event = try reader.next() {
+            guard case .startElement(let root) = event else { continue }
+            return try version(of: root, reader: reader)
+        }
+        throw XLIFFError(path: displayPath ?? path, "the document is empty: no root element")
+    }
+
+    static func version(of root: XMLStartElement, reader: XMLStreamReader) throws -> XLIFFVersion {
+        let location = SourceLocation(file: reader.displayPath, line: root.line > 0 ? root.line : nil)
+        guard root.name.local == "xliff" else {
+            throw XLIFFError(location: location, message: "not an XLIFF document: the root element is <\(root.name.qualified)>")
+        }
+        let declared = root.attribute("version")
+        switch root.name.namespace {
+        case XLIFFNamespace.v2_0:
+            switch declared {
+            case "2.0": return .v2_0
+            case "2.1", nil: return .v2_1
+            default: throw XLIFFError(location: location, message: "unknown XLIFF version '\(declared!)' in the 2.0 namespace")
+            }
+        case XLIFFNamespace.v2_2:
+            return .v2_2
+        case let ns where XLIFF12.namespaces.contains(ns):
+            return .v1_2
+        case "":
+            if declared == nil || declared!.hasPrefix("1.") { return .v1_2 }
+            throw XLIFFError(location: location, message: "unknown XLIFF version '\(declared!)' (no namespace)")
+        default:
+            throw XLIFFError(location: location, message: "not an XLIFF document: <xliff> is in namespace '\(root.name.namespace)'")
+        }
+    }
+
+    /// Converts `input` to `output` (a file path; folders are created). `displayInput` is how
+    /// findings and errors name the input (default: `input`).
+    @discardableResult
+    public static func convert(input: String, output: String, options: Options, displayInput: String? = nil) throws -> Result {
+        let shownInput = displayInput ?? input
+        try InputFile.checkReadable(input)
+        let sourceVersion = try detectVersion(ofFile: input, displayPath: shownInput)
+        let out = try AtomicFile(destination: output, protectedInputs: [input])
+        do {
+            let result = try convert(input: input, displayInput: shownInput, sourceVersion: sourceVersion, into: out, options: options)
+            try out.commit()
+            return result
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+
+    private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
+        var findings: [Finding] = []
+        var adapter = XLIFFVersionAdapter(target: options.version)
+        // Only a change between 1.2 and 2.x moves data around; the writers handle the rest
+        // (the 1.2 writer restores 1.2 data kept in XLIFF 2 metadata by itself).
+        let adapts = sourceVersion == .v1_2 && options.version.isVersion2
+        var units = 0
+
+        // The reader, with a way to ask where its last event came from.
+        let next: () throws -> DocumentEvent?
+        let location: () -> SourceLocation?
+        let readerFindings: () -> [Finding]
+        if sourceVersion == .v1_2 {
+            let reader = try XLIFF12Reader(path: input, displayPath: displayInput)
+            next = reader.next
+            location = { reader.eventLocation }
+            readerFindings = { reader.findings }
+        } else {
+            let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
+            next = reader.next
+            location = { nil }
+            readerFindings = { reader.findings }
+        }
+
+        if options.version == .v1_2 {
+            let writer = try XLIFF12Writer(file: out, options: .init(keepExtensions: options.keepExtensions))
+            while let event = try next() {
+                if case .unit = event { units += 1 }
+                let where_ = location() ?? SourceLocation(file: displayInput)
+                writer.sourceLocation = where_
+                try writer.write(event)
+            }
+            try writer.finish()
+            findings = readerFindings() + adapter.findings + writer.findings
+        } else {
+            let writer = try XLIFF2Writer(version: options.version, file: out)
+            while let event = try next() {
+                if case .unit = event { units += 1 }
+                try writer.write(adapts ? adapter.adapt(event, at: location() ?? SourceLocation(file: displayInput)) : event)
+            }
+            findings = readerFindings() + adapter.findings + writer.findings
+        }
+        return Result(sourceVersion: sourceVersion, unitCount: units, findings: findings)
+    }
+}

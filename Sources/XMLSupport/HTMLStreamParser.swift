@@ -1,0 +1,387 @@
+internal import CLibXML2
+import Diagnostics
+
+/// One piece of an HTML document as libxml2's HTML parser reports it, together with the exact
+/// original text it was parsed from.
+///
+/// Concatenating the `raw` text of every event, in order, gives back the parser's input byte for
+/// byte: this is what lets Verso merge a translation back into the original markup unchanged.
+public enum HTMLEvent: Sendable, Equatable {
+    /// A start tag, or an element the parser implied (`raw` is then empty).
+    case startTag(HTMLStartTag)
+    /// An end tag; `raw` is empty when the parser closed the element implicitly.
+    case endTag(HTMLEndTag)
+    /// Character data (text, entity and character references, whitespace, script/style content).
+    case text(HTMLText)
+    /// A comment, `raw` being the whole `<!--…-->`.
+    case comment(raw: String, byteOffset: Int)
+    /// A processing instruction (`<?php …?>`), whole.
+    case processingInstruction(raw: String, byteOffset: Int)
+    /// The document type declaration, whole.
+    case doctype(raw: String, byteOffset: Int)
+    /// Bytes the parser consumed without reporting them: stray end tags, characters HTML does
+    /// not allow, an unterminated comment at the end.
+    case skipped(raw: String, byteOffset: Int)
+
+    /// The original text of the event.
+    public var raw: String {
+        switch self {
+        case .startTag(let t): return t.raw
+        case .endTag(let t): return t.raw
+        case .text(let t): return t.raw
+        case .comment(let r, _), .processingInstruction(let r, _), .doctype(let r, _), .skipped(let r, _): return r
+        }
+    }
+}
+
+/// An HTML start tag.
+public struct HTMLStartTag: Sendable, Equatable {
+    /// The element name in lower case.
+    public var name: String
+    /// Attributes as libxml2 decoded them (entities resolved); `value` is nil for a bare attribute (`disabled`).
+    public var attributes: [HTMLAttribute]
+    /// The exact tag text (`<a href="x">`), empty for an implied element.
+    public var raw: String
+    /// True when the parser inserted the element without a tag in the input (`<html>`, `<body>`, a `<p>`).
+    public var isImplied: Bool
+    /// True for `<br/>`-style tags, which the parser closes at once.
+    public var isSelfClosing: Bool
+    /// Byte offset of the tag in the parser's (UTF-8) input.
+    public var byteOffset: Int
+    /// 1-based line of the tag.
+    public var line: Int
+
+    /// Creates a start tag.
+    public init(name: String, attributes: [HTMLAttribute] = [], raw: String, isImplied: Bool = false, isSelfClosing: Bool = false, byteOffset: Int = 0, line: Int = 0) {
+        self.name = name
+        self.attributes = attributes
+        self.raw = raw
+        self.isImplied = isImplied
+        self.isSelfClosing = isSelfClosing
+        self.byteOffset = byteOffset
+        self.line = line
+    }
+
+    /// The decoded value of an attribute (case-insensitive name), nil when absent or bare.
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+
+    /// True when the attribute is present, with or without a value.
+    public func hasAttribute(_ name: String) -> Bool {
+        attributes.contains { $0.name == name }
+    }
+}
+
+/// An attribute of an HTML start tag.
+public struct HTMLAttribute: Sendable, Equatable {
+    /// Name in lower case.
+    public var name: String
+    /// Decoded value; nil for a bare attribute.
+    public var value: String?
+
+    /// Creates an attribute.
+    public init(name: String, value: String?) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An HTML end tag.
+public struct HTMLEndTag: Sendable, Equatable {
+    /// The element name in lower case.
+    public var name: String
+    /// The exact tag text (`</p>`), empty when the element was closed implicitly.
+    public var raw: String
+    /// Byte offset in the parser's input.
+    public var byteOffset: Int
+
+    /// True when the element was closed by the parser rather than by a tag.
+    public var isImplied: Bool { raw.isEmpty }
+
+    /// Creates an end tag.
+    public init(name: String, raw: String, byteOffset: Int = 0) {
+        self.name = name
+        self.raw = raw
+        self.byteOffset = byteOffset
+    }
+}
+
+/// Character data with the original text it was decoded from.
+public struct HTMLText: Sendable, Equatable {
+    /// The text as the parser decoded it (`&nbsp;` is U+00A0 here).
+    public var decoded: String
+    /// The original text (`&nbsp;` stays `&nbsp;`).
+    public var raw: String
+    /// True for the content of `script` and `style`, which HTML never decodes.
+    public var isRawText: Bool
+    /// Byte offset in the parser's input.
+    public var byteOffset: Int
+
+    /// Creates a text event.
+    public init(decoded: String, raw: String, isRawText: Bool = false, byteOffset: Int = 0) {
+        self.decoded = decoded
+        self.raw = raw
+        self.isRawText = isRawText
+        self.byteOffset = byteOffset
+    }
+}
+
+/// Streams an HTML document through libxml2's HTML push parser (which recovers from malformed
+/// markup as browsers do) and reports each event with the exact original text it came from.
+///
+/// libxml2 reports no source positions for SAX events, only where its input cursor stands when a
+/// callback fires. That is enough: consecutive events own consecutive byte ranges, with three
+/// corrections made here — a start tag's callback fires before its `>` (or `/>`) is consumed;
+/// elements the parser implies or auto-closes get no text (and may fire in the middle of the next
+/// tag); bytes the parser drops silently are reported as `.skipped`. Input must be UTF-8 (callers
+/// transcode first); the document's own charset declaration is ignored. Memory stays flat: only
+/// the bytes not yet assigned to an event are kept. Not `Sendable`: one owner feeds it.
+public final class HTMLStreamParser {
+    private var context: htmlParserCtxtPtr?
+    private var sax = htmlSAXHandler()
+    /// Input bytes from absolute offset `bufferBase` on.
+    private var buffer: [UInt8] = []
+    private var bufferBase = 0
+    /// Absolute offset up to which bytes belong to reported events.
+    private var mark = 0
+    private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
+    private var events: [HTMLEvent] = []
+    private var eventIndex = 0
+    private var finished = false
+    private let sink: LibXML2ErrorSink
+    /// Recoverable problems libxml2 reported (unknown tags, unexpected end tags…), in order.
+    public private(set) var problems: [XMLError] = []
+
+    /// The path used in problem reports.
+    public var displayPath: String { sink.displayPath }
+
+    /// Creates a parser; `displayPath` names the document in problem reports.
+    public init(displayPath: String) throws {
+        LibXML2.prepareThread()
+        sink = LibXML2ErrorSink(displayPath: displayPath)
+        sax.initialized = XML_SAX2_MAGIC // so that libxml2 uses `serror`; the HTML parser still calls the SAX1 element callbacks
+        sax.startElement = { ctx, name, attributes in HTMLStreamParser.from(ctx).didStart(name, attributes) }
+        sax.endElement = { ctx, name in HTMLStreamParser.from(ctx).didEnd(name) }
+        sax.characters = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
+        sax.ignorableWhitespace = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
+        sax.cdataBlock = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: true) }
+        sax.comment = { ctx, _ in HTMLStreamParser.from(ctx).didWhole { .comment(raw: $0, byteOffset: $1) } }
+        sax.processingInstruction = { ctx, _, _ in HTMLStreamParser.from(ctx).didWhole { .processingInstruction(raw: $0, byteOffset: $1) } }
+        sax.internalSubset = { ctx, _, _, _ in HTMLStreamParser.from(ctx).didWhole { .doctype(raw: $0, byteOffset: $1) } }
+        sax.serror = { ctx, error in
+            guard let ctx, let error else { return }
+            HTMLStreamParser.from(ctx).didFindProblem(error)
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        context = htmlCreatePushParserCtxt(&sax, me, nil, 0, nil, XML_CHAR_ENCODING_UTF8)
+        guard let context else {
+            throw XMLError(location: .init(file: displayPath), message: "cannot start the HTML parser")
+        }
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_NODEFDTD.rawValue)
+        _ = htmlCtxtUseOptions(context, options)
+    }
+
+    deinit {
+        if let context { htmlFreeParserCtxt(context) }
+    }
+
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> HTMLStreamParser {
+        Unmanaged<HTMLStreamParser>.fromOpaque(ctx!).takeUnretainedValue()
+    }
+
+    /// Parses the next piece of the document (UTF-8, any split); events become available to `next()`.
+    public func feed(_ bytes: [UInt8]) {
+        guard !finished, let context, !bytes.isEmpty else { return }
+        compact()
+        buffer.append(contentsOf: bytes)
+        // libxml2 2.9's HTML push parser keeps `checkIndex` (where a look-ahead for '<' or '>'
+        // resumes) relative to its buffer, and does not move it when it discards consumed input:
+        // after the first discard it never finds the end of the current construct and stops
+        // reporting events until the document ends, so nothing streams. The index is only a
+        // hint; resetting it makes the look-ahead start again at the cursor.
+        context.pointee.checkIndex = 0
+        bytes.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                _ = htmlParseChunk(context, $0, Int32(p.count), 0)
+            }
+        }
+    }
+
+    /// Tells the parser the document is complete: it closes what is open and reports the rest.
+    public func finish() {
+        guard !finished, let context else { return }
+        _ = htmlParseChunk(context, nil, 0, 1)
+        flushText()
+        let end = bufferBase + buffer.count
+        if mark < end {
+            events.append(.skipped(raw: string(mark, end), byteOffset: mark))
+            mark = end
+        }
+        finished = true
+    }
+
+    /// The next event, or nil when none is available (feed more, or the document is done).
+    public func next() -> HTMLEvent? {
+        guard eventIndex < events.count else {
+            if eventIndex > 0 { events.removeAll(keepingCapacity: true); eventIndex = 0 }
+            return nil
+        }
+        defer { eventIndex += 1 }
+        return events[eventIndex]
+    }
+
+    // MARK: - Positions
+
+    /// Absolute offset of libxml2's input cursor in the bytes fed so far.
+    private var cursor: Int {
+        guard let input = context?.pointee.input else { return mark }
+        let p = input.pointee
+        guard let cur = p.cur, let base = p.base else { return mark }
+        return Int(p.consumed) + (cur - base)
+    }
+
+    private var line: Int { Int(context?.pointee.input?.pointee.line ?? 0) }
+
+    private func byte(at offset: Int) -> UInt8? {
+        let i = offset - bufferBase
+        return i >= 0 && i < buffer.count ? buffer[i] : nil
+    }
+
+    private func string(_ start: Int, _ end: Int) -> String {
+        guard end > start else { return "" }
+        return String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
+    }
+
+    /// Drops bytes already assigned to events, in large steps so that the copy stays cheap.
+    private func compact() {
+        let start = pendingText?.start ?? mark
+        let drop = start - bufferBase
+        if drop > 1 << 16 && drop * 2 > buffer.count {
+            buffer.removeFirst(drop)
+            bufferBase += drop
+        }
+    }
+
+    /// Finds `<name` (or `</name` when `closing`), case-insensitively and followed by a character
+    /// that cannot continue a name, in `start..<end`; the first match, or nil.
+    private func findTag(_ name: [UInt8], closing: Bool, from start: Int, to end: Int) -> Int? {
+        let prefix = closing ? 2 : 1
+        var i = start
+        while i + prefix + name.count <= end {
+            if byte(at: i) == UInt8(ascii: "<"), !closing || byte(at: i + 1) == UInt8(ascii: "/") {
+                var matches = true
+                for (k, c) in name.enumerated() {
+                    guard let b = byte(at: i + prefix + k), lower(b) == c else { matches = false; break }
+                }
+                if matches {
+                    let after = i + prefix + name.count
+                    if after >= end { return i }
+                    if let b = byte(at: after), !isNameByte(b) { return i }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private func lower(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
+    private func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 || b == 58 || b == 46 || b >= 0x80
+    }
+
+    // MARK: - Callbacks
+
+    private func flushText() {
+        guard let text = pendingText else { return }
+        pendingText = nil
+        events.append(.text(HTMLText(decoded: String(decoding: text.decoded, as: UTF8.self), raw: string(text.start, mark), isRawText: text.isRawText, byteOffset: text.start)))
+    }
+
+    private func didText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32, isRawText: Bool) {
+        if let pending = pendingText, pending.isRawText != isRawText { flushText() }
+        let end = max(cursor, mark)
+        if pendingText == nil { pendingText = (mark, [], isRawText) }
+        if let bytes, length > 0 {
+            pendingText!.decoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+        }
+        mark = end
+    }
+
+    private func didStart(_ namePointer: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        flushText()
+        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        var attrs: [HTMLAttribute] = []
+        if let attributes {
+            var i = 0
+            while let n = attributes[i] {
+                attrs.append(HTMLAttribute(name: String(cString: n).lowercased(), value: attributes[i + 1].map { String(cString: $0) }))
+                i += 2
+            }
+        }
+        let pos = max(cursor, mark)
+        let line = self.line
+        guard let at = findTag(Array(name.utf8), closing: false, from: mark, to: pos) else {
+            events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: "", isImplied: true, byteOffset: mark, line: line)))
+            return
+        }
+        if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
+        // The callback fires before the tag's end is consumed: take `>` or `/>` with the tag.
+        var end = pos
+        var selfClosing = false
+        if byte(at: pos) == UInt8(ascii: ">") {
+            end = pos + 1
+        } else if byte(at: pos) == UInt8(ascii: "/"), byte(at: pos + 1) == UInt8(ascii: ">") {
+            end = pos + 2
+            selfClosing = true
+        }
+        mark = end
+        events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: string(at, end), isSelfClosing: selfClosing, byteOffset: at, line: line)))
+    }
+
+    private func didEnd(_ namePointer: UnsafePointer<xmlChar>?) {
+        flushText()
+        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        let pos = max(cursor, mark)
+        // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
+        guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
+              let at = findTag(Array(name.utf8), closing: true, from: mark, to: pos) else {
+            events.append(.endTag(HTMLEndTag(name: name, raw: "", byteOffset: mark)))
+            return
+        }
+        if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
+        events.append(.endTag(HTMLEndTag(name: name, raw: string(at, pos), byteOffset: at)))
+        mark = pos
+    }
+
+    private func didWhole(_ make: (String, Int) -> HTMLEvent) {
+        flushText()
+        let pos = max(cursor, mark)
+        events.append(make(string(mark, pos), mark))
+        mark = pos
+    }
+
+    private func didFindProblem(_ error: UnsafeMutablePointer<xmlError>) {
+        let e = error.pointee
+        var text = e.message.map { String(cString: $0) } ?? "HTML problem"
+        text = text.trimmingWhitespace().replacingNewlines()
+        let line = e.line > 0 ? Int(e.line) : nil
+        let column = e.int2 > 0 ? Int(e.int2) : nil
+        problems.append(XMLError(location: .init(file: sink.displayPath, line: line, column: column), message: text, code: Int(e.code)))
+    }
+}
+
+/// libxml2's table of HTML 4 named character references.
+public enum HTMLEntities {
+    /// The character `&name;` stands for, or nil when HTML does not define it.
+    public static func scalar(named name: String) -> Unicode.Scalar? {
+        guard let entity = htmlEntityLookup(name) else { return nil }
+        return Unicode.Scalar(entity.pointee.value)
+    }
+
+    /// The name of the entity for a character (`nbsp` for U+00A0), or nil.
+    public static func name(for scalar: Unicode.Scalar) -> String? {
+        guard let entity = htmlEntityValueLookup(scalar.value), let name = entity.pointee.name else { return nil }
+        return String(cString: name)
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Diagnostics
+import Terminology
+
+/// `--glossary FILE` (repeatable): TBX, CSV/TSV or a `.sqlite` index; the built-in glossaries
+/// when none is given.
+struct GlossaryOptions: ParsableArguments {
+    @Option(name: .customLong("glossary"), help: ArgumentHelp("Termbase to use: TBX, CSV/TSV or a .sqlite index (repeatable). Default: the built-in glossaries.", valueName: "file"))
+    var glossaries: [String] = []
+
+    /// Opens the glossaries named on the command line, or the built-in ones. Reading warnings
+    /// go to `printer`; a file that cannot be read is thrown.
+    func open(printer: DiagnosticsPrinter) throws -> Glossary {
+        if glossaries.isEmpty {
+            let g = try BuiltInGlossaries.glossary()
+            if g.stores.isEmpty {
+                printer.emit(Finding(.warning, "no built-in glossary found (searched: \(BuiltInGlossaries.searchPath.map(\.path).joined(separator: ", "))); set VERSO_GLOSSARIES or pass --glossary", code: "terms.no-glossary"))
+            }
+            return g
+        }
+        let (g, findings) = try Glossary.open(paths: glossaries)
+        for f in findings { printer.emit(f) }
+        return g
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import XCTest
+import TestSupport
+import TranslationModel
+import Diagnostics
+@testable import Formats
+
+final class HTMLReaderTests: XCTestCase {
+    private func document(_ html: String) throws -> Document {
+        try RoundTrip.read(Array(html.utf8), format: .html)
+    }
+
+    private func texts(_ html: String) throws -> [String] {
+        try document(html).allUnits.map(\.source.plainText)
+    }
+
+    private func fixture(_ name: String) throws -> [UInt8] {
+        try InputFile.readBytesForTest(TestPaths.fixture("html/\(name)"))
+    }
+
+    static let fixtureNames = ["crlf-uppercase.html", "bom-no-final-newline.html", "entities-comments.html", "odd-markup.html", "latin1-meta.html"]
+
+    func testBlockElementsAreUnitsAndInlineElementsAreCodes() throws {
+        let doc = try document("<html><body><h1>Titre</h1><p>Un <b>mot</b> en gras<br>et un <a href=\"/x\">lien</a>.</p></body></html>")
+        let units = doc.allUnits
+        XCTAssertEqual(units.map(\.source.plainText), ["Titre", "Un mot en grasand un lien.".replacingOccurrences(of: "grasand", with: "graset")])
+        let codes = units[1].source.codes
+        XCTAssertEqual(codes.map(\.originalData), ["<b>", "</b>", "<br>", "<a href=\"/x\">", "</a>"])
+        XCTAssertEqual(codes.map(\.kind), [.opening, .closing, .standalone, .opening, .closing])
+        XCTAssertEqual(codes[0].id, codes[1].id)
+        XCTAssertEqual(codes[3].id, codes[4].id)
+        XCTAssertEqual(codes[3].ctype, "link")
+        XCTAssertFalse(codes.contains { $0.isolated })
+    }
+
+    func testAltAndTitleAttributesAreUnitsOfTheirOwn() throws {
+        let doc = try document("<p title=\"Info bulle\"><img src=\"a.png\" alt=\"Une photo\"> Légende</p>")
+        let units = doc.allUnits
+        XCTAssertEqual(units.map(\.source.plainText), ["Info bulle", "Une photo", " Légende"], "the space after the leading image belongs to the unit")
+        let img = units[2].source.codes.first
+        XCTAssertEqual(img?.originalData, "<img src=\"a.png\" alt=\"Une photo\">")
+        XCTAssertEqual(img?.subFlows, units[1].id)
+    }
+
+    func testScriptStyleAndTranslateNoAreNotTranslated() throws {
+        let t = try texts("<head><style>p{}</style><script>var x = '<p>non</p>';</script></head><body><p translate=\"no\">Code</p><p>Le mot <span translate=\"no\">Verso</span> reste.</p></body>")
+        XCTAssertEqual(t, ["Le mot  reste."])
+        let unit = try document("<p>Le mot <span translate=\"no\">Verso</span> reste.</p>").allUnits[0]
+        XCTAssertEqual(unit.source.codes.map(\.originalData), ["<span translate=\"no\">Verso</span>"])
+    }
+
+    func testTranslateYesInsideTranslateNoIsTranslated() throws {
+        XCTAssertEqual(try texts("<div translate=\"no\">Non <span translate=\"yes\">oui</span> non</div>"), ["oui"])
+    }
+
+    func testWhitespaceIsCollapsedExceptInPre() throws {
+        XCTAssertEqual(try texts("<p>  Un\n   deux\t trois  </p><pre>  a\n  b </pre>"), ["Un deux trois", "a\n  b"])
+    }
+
+    func testEntitiesAreDecodedForTheTranslator() throws {
+        XCTAssertEqual(try texts("<p>5&nbsp;&euro; &amp; &lt;plus&gt; &#233;t&eacute;</p>"), ["5\u{A0}€ & <plus> été"])
+    }
+
+    func testHTMLLangIsTheDeclaredLanguage() throws {
+        let reader = try SourceDocuments.reader(bytes: Array("<html lang=\"fr-CA\"><p>x</p></html>".utf8), displayPath: "x.html", format: .html, options: SourceReaderOptions(), description: SourceDescription(sourceLanguage: "und", original: "x.html"), skeleton: DiscardingSkeletonSink())
+        var r = reader
+        while try r.next() != nil {}
+        XCTAssertEqual(reader.declaredLanguage, "fr-CA")
+    }
+
+    func testMetaDescriptionAndFormLabelsAreTranslatable() throws {
+        let t = try texts("<head><meta name=\"description\" content=\"Résumé\"><meta name=\"viewport\" content=\"width=device-width\"></head><body><input type=\"submit\" value=\"Envoyer\"><input type=\"text\" value=\"x\" placeholder=\"Nom\"></body>")
+        XCTAssertEqual(t, ["Résumé", "Envoyer", "Nom"])
+    }
+
+    func testSampleNewsPage() throws {
+        let doc = try RoundTrip.read(try InputFile.readBytesForTest(TestPaths.sample("actualite.fr.html")), format: .html)
+        let t = doc.allUnits.map(\.source.plainText)
+        XCTAssertTrue(t.contains("Biélorussie : Loukachenko rassure Poutine | L’Actualité internationale"))
+        XCTAssertTrue(t.contains("Loukachenko affirme qu’il n’y aura pas de mobilisation en Biélorussie."), "meta description")
+        XCTAssertTrue(t.contains("Le président biélorusse Alexandre Loukachenko à Minsk"), "img alt")
+        XCTAssertTrue(t.contains("Rechercher un article"), "placeholder")
+        XCTAssertTrue(t.contains("Prix de l’abonnement\u{A0}: 9,99\u{A0}€ par mois — s’abonner <sans engagement>."))
+        XCTAssertFalse(t.contains { $0.contains("dataLayer") || $0.contains("font-weight") }, "script and style are skipped")
+        XCTAssertFalse(t.contains { $0.contains("AFP-2022") }, "translate=no is skipped")
+        XCTAssertTrue(t.contains { $0.contains("cité par l’agence  .") == false && $0.contains("cité par l’agence") })
+        XCTAssertFalse(t.contains { $0.contains("\n") }, "whitespace collapsed outside pre")
+    }
+
+    func testFixturesAndSampleRoundTripExactly() throws {
+        for name in Self.fixtureNames {
+            RoundTrip.assertIdentity(try fixture(name), format: .html, name)
+        }
+        RoundTrip.assertIdentity(try InputFile.readBytesForTest(TestPaths.sample("actualite.fr.html")), format: .html, "sample")
+    }
+
+    func testLatin1PageIsDecodedFromItsMetaCharset() throws {
+        let doc = try RoundTrip.read(try fixture("latin1-meta.html"), format: .html)
+        XCTAssertEqual(doc.allUnits.map(\.source.plainText), ["Café", "Crème brûlée à 5\u{A0}¤."])
+    }
+
+    func testTranslatedUnitsKeepCodesAndEscapeText() throws {
+        let doc = try document("<p>Un <b>mot</b> &amp; <img src=a.png alt=\"Une photo\">.</p>\r\n<p>Prix&nbsp;: 5</p>")
+        let translated = RoundTrip.translated(doc) { source in
+            switch source.plainText {
+            case "Une photo": return Content("A \"photo\" & more")
+            case "Prix\u{A0}: 5": return Content("Price\u{A0}: 5 < 6\n!")
+            default:
+                var c = Content()
+                for run in source.runs {
+                    if case .text(let t) = run { c.append(text: t.replacingOccurrences(of: "Un ", with: "A ").replacingOccurrences(of: "mot", with: "word")) } else { c.append(run) }
+                }
+                return c
+            }
+        }
+        let out = String(decoding: try RoundTrip.merge(translated).bytes, as: UTF8.self)
+        XCTAssertEqual(out, "<p>A <b>word</b> &amp; <img src=a.png alt=\"A &quot;photo&quot; &amp; more\">.</p>\r\n<p>Price&nbsp;: 5 &lt; 6\r\n!</p>")
+    }
+
+    func testUnquotedAttributeGetsQuotesWhenTranslationNeedsThem() throws {
+        let doc = try document("<img src=a.png alt=Photo>")
+        let translated = RoundTrip.translated(doc) { _ in Content("A photo") }
+        XCTAssertEqual(String(decoding: try RoundTrip.merge(translated).bytes, as: UTF8.self), "<img src=a.png alt=\"A photo\">")
+    }
+
+    func testPartiallyTranslatedUnitKeepsOriginalSpellingOfUntranslatedSegments() throws {
+        var doc = try document("<p>Un&nbsp;deux.\n  Trois&eacute;.</p>")
+        // Split the unit's text into two segments and an ignorable, as a segmenter would.
+        var unit = doc.allUnits[0]
+        unit.parts = [
+            .segment(Segment(id: "1", source: Content("Un\u{A0}deux."), target: Content("One\u{A0}two."))),
+            .ignorable(Ignorable(source: Content(" "))),
+            .segment(Segment(id: "2", source: Content("Troisé."), target: Content("Troisé."))),
+        ]
+        doc.files[0].items = [.unit(unit)]
+        XCTAssertEqual(String(decoding: try RoundTrip.merge(doc).bytes, as: UTF8.self), "<p>One&nbsp;two.\n  Trois&eacute;.</p>")
+    }
+
+    func testRecoverableProblemsAreWarnings() throws {
+        let (_, findings) = try SourceDocuments.read(bytes: Array("<p>a</x> <section>b</section>".utf8), displayPath: "w.html", format: .html, description: SourceDescription(sourceLanguage: "fr", original: "w.html"))
+        XCTAssertEqual(findings.count, 1, "\(findings)")
+        XCTAssertEqual(findings.first?.severity, .warning)
+        XCTAssertEqual(findings.first?.location?.file, "w.html")
+        XCTAssertEqual(findings.first?.location?.line, 1)
+    }
+
+    func testRandomMarkupRoundTrips() throws {
+        var rng = SeededGenerator(seed: 7)
+        let pieces = [
+            "<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<br>", "<br/>", "<a href=\"x\" title=\"T&amp;t\">", "</a>",
+            "<img alt='A &eacute; b' src=x>", "<div>", "</div>", "<span translate=\"no\">", "</span>", "<script>", "</script>",
+            "<!-- c -->", "<!--", "-->", "&nbsp;", "&amp;", "&foo;", "&#233;", "&#0;", "&", "<", ">", "\"", " ", "  ", "\n",
+            "\r\n", "\r", "\t", "texte", "mot", "é", "👍", "</x>", "<?pi x?>", "<!DOCTYPE html>", "<li>", "<ul>", "</ul>", "<pre>",
+            "</pre>", "<P CLASS=X>", "<title>", "</title>", "<input value=\"Ok\" type=submit>", "\u{0}", "\u{01}", "<![CDATA[x]]>",
+            "<td>", "<table>", "</table>", "<meta name=description content=\"Desc\">", "<textarea>", "</textarea>", "<", "/>",
+        ]
+        for i in 0..<300 {
+            var s = ""
+            for _ in 0..<Int.random(in: 0...40, using: &rng) { s += pieces.randomElement(using: &rng)! }
+            RoundTrip.assertIdentity(Array(s.utf8), format: .html, "case \(i): \(s.debugDescription)")
+        }
+    }
+}

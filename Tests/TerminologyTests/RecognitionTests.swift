@@ -1,0 +1,166 @@
+import Diagnostics
+import TestSupport
+import TranslationModel
+import XCTest
+@testable import Terminology
+
+final class RecognitionTests: XCTestCase {
+    static let builtIn: Glossary = try! BuiltInGlossaries.glossary()
+    static let french: TermRecognizer = try! TermRecognizer(glossary: builtIn, language: "fr")
+    static let english: TermRecognizer = try! TermRecognizer(glossary: builtIn, language: "en")
+
+    private func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    private func found(_ occurrences: [TermOccurrence], to target: String) -> [String] {
+        occurrences.map { "\($0.text) → \($0.concept.preferredTerm(in: target)?.text ?? "?")" }
+    }
+
+    func testEveryNameAndTermOfTheSampleArticleIsFoundWithItsEnglishEquivalent() throws {
+        let article = try text(TestPaths.sample("seed-article.fr.txt"))
+        let occurrences = try Self.french.occurrences(in: article)
+        XCTAssertEqual(found(occurrences, to: "en"), [
+            "président de la Russie → President of Russia", "Vladimir Poutine → Vladimir Putin",
+            "mobilisation partielle → partial mobilisation", "citoyens → citizen", "Ukraine → Ukraine",
+            "tollé → outcry", "Russie → Russia", "Vladimir Poutine → Vladimir Putin", "homologue → counterpart",
+            "biélorusse → Belarusian", "Alexandre Loukachenko → Alexander Lukashenko", "agence de presse → news agency",
+            "TASS → TASS", "chef de l’Etat → head of state", "biélorusse → Belarusian", "homologue → counterpart",
+            "russe → Russian", "président biélorusse → Belarusian President", "protestations → protest",
+            "Tass → TASS", "Alexandre Loukachenko → Alexander Lukashenko", "Biélorussie → Belarus",
+            "mobilisation partielle → partial mobilisation", "chef du Kremlin → Kremlin leader", "numéro un → leader",
+            "biélorusse → Belarusian", "mobilisation → mobilisation", "mobilisation → mobilisation", "Russie → Russia",
+            "Biélorussie → Belarus", "mobilisation → mobilisation", "Russie → Russia", "mobilisation → mobilisation",
+            "président biélorusse → Belarusian President", "presse → press", "BelTA → BelTA",
+            "Alexandre Loukachenko → Alexander Lukashenko", "allié → ally", "Vladimir Poutine → Vladimir Putin",
+            "guerre en Ukraine → war in Ukraine", "chef de l’Etat → head of state", "russe → Russian",
+            "confrontation directe → direct confrontation", "OTAN → NATO", "confrontation mondiale → global confrontation",
+            "OTAN → NATO", "Poutine → Vladimir Putin", "militaires → military",
+        ])
+        // Offsets are UTF-16 offsets into the text.
+        let units = Array(article.utf16)
+        for o in occurrences {
+            XCTAssertEqual(String(decoding: units[o.utf16Offset..<(o.utf16Offset + o.utf16Length)], as: UTF16.self), o.text)
+        }
+        XCTAssertEqual(occurrences.first { $0.text == "citoyens" }?.kind, .inflected)
+        XCTAssertEqual(occurrences.first { $0.text == "Biélorussie" }?.kind, .exact)
+        XCTAssertTrue(occurrences.allSatisfy { !$0.isDiscouraged })
+    }
+
+    func testEveryEntityOfTheArticleIsFoundInItsEnglishTranslation() throws {
+        let translation = try text(TestPaths.sample("seed-article.en.txt"))
+        let occurrences = try Self.english.occurrences(in: translation)
+        XCTAssertEqual(found(occurrences, to: "fr"), [
+            "Russian President → président de la Russie", "Vladimir Putin → Vladimir Poutine",
+            "partial mobilisation → mobilisation partielle", "citizens → citoyen", "Ukraine → Ukraine", "outcry → tollé",
+            "Russia → Russie", "Vladimir Putin → Vladimir Poutine", "Belarusian → biélorusse", "counterpart → homologue",
+            "Alexander Lukashenko → Alexandre Loukachenko", "news agency → agence de presse", "TASS → TASS",
+            "Belarusian → biélorusse", "head of state → chef de l'État", "Russian → russe", "counterpart → homologue",
+            "Belarusian president → président biélorusse", "protests → protestation", "TASS → TASS",
+            "Alexander Lukashenko → Alexandre Loukachenko", "Belarus → Biélorussie", "Kremlin leader → chef du Kremlin",
+            "partial mobilisation → mobilisation partielle", "Belarusian → biélorusse", "leader → numéro un",
+            "mobilisation → mobilisation", "mobilisation → mobilisation", "Russia → Russie", "Belarus → Biélorussie",
+            "mobilisation → mobilisation", "Russia → Russie", "mobilisation → mobilisation",
+            "Belarusian president → président biélorusse", "press → presse", "BelTA → BelTA", "Lukashenko → Alexandre Loukachenko",
+            "ally → allié", "Vladimir Putin → Vladimir Poutine", "war in Ukraine → guerre en Ukraine", "Russian → russe",
+            "head of state → chef de l'État", "direct confrontation → confrontation directe", "NATO → OTAN",
+            "global confrontation → confrontation mondiale", "NATO → OTAN", "Putin → Vladimir Poutine", "military → militaire",
+        ])
+    }
+
+    func testASecondFrenchTextHasNoFalsePositives() throws {
+        let article = try text(TestPaths.fixture("terminology/second-article.fr.txt"))
+        let occurrences = try Self.french.occurrences(in: article)
+        XCTAssertEqual(occurrences.map { "\($0.text) = \($0.concept.id)" }, [
+            "Conseil de l'Europe = org-CouncilOfEurope", "Union européenne = org-EU", "président = term-president",
+            "ukrainien = term-Ukrainian", "Volodymyr Zelensky = person-Zelensky", "OTAN = org-NATO", "Kiev = city-Kyiv",
+            "mobilisation = term-mobilisation", "ONU = org-UN", "Conseil de sécurité = org-UNSC", "Russie = country-RU",
+            "chefs d'État = term-head-of-state", "UE = org-EU", "Biélorusses = term-Belarusian", "presse = term-press",
+        ])
+        XCTAssertEqual(occurrences.first { $0.text == "chefs d'État" }?.kind, .inflected)
+    }
+
+    func testASecondEnglishTextKeepsAcronymsAndNamesApartFromOrdinaryWords() throws {
+        let article = try text(TestPaths.fixture("terminology/second-article.en.txt"))
+        let occurrences = try Self.english.occurrences(in: article)
+        // Not found: "Who" (WHO), "turkey", "us" (US), "china", "jersey" in lower case.
+        XCTAssertEqual(occurrences.map { "\($0.text) = \($0.concept.id)" }, [
+            "Kiev = city-Kyiv", "Ukraine war = term-war-in-Ukraine", "World Health Organization = org-WHO",
+            "UN = org-UN", "EU = org-EU", "Belarusian = term-Belarusian", "leader = term-leader", "Nato = org-NATO",
+            "White Russia = country-BY", "Georgia = country-GE", "president = term-president", "counterpart = term-counterpart",
+        ])
+        let warnings = occurrences.compactMap { $0.discouragedTermFinding(at: nil) }.map(\.message)
+        XCTAssertEqual(warnings, ["deprecated term 'Kiev' (use 'Kyiv')", "forbidden term 'White Russia' (use 'Belarus')"])
+    }
+
+    func testLongestMatchWinsAndNestedMatchesAreAvailable() throws {
+        let text = "La mobilisation partielle a été décrétée."
+        XCTAssertEqual(try Self.french.occurrences(in: text).map(\.text), ["mobilisation partielle"])
+        let all = try Self.french.occurrences(in: text, overlapping: true)
+        XCTAssertEqual(all.map(\.text), ["mobilisation partielle", "mobilisation"])
+        XCTAssertEqual(all.map(\.utf16Offset), [3, 3])
+    }
+
+    func testTermsInsideInlineCodesAreIgnoredAndStandaloneCodesBreakTerms() throws {
+        let bold = InlineCode(kind: .opening, id: "1", originalData: "<b>")
+        let boldEnd = InlineCode(kind: .closing, id: "1", originalData: "</b>")
+        let image = InlineCode(kind: .standalone, id: "2", originalData: "<img alt=\"OTAN\"/>")
+        var content = Content()
+        content.append(.text("La "))
+        content.append(.code(bold))
+        content.append(.text("mobilisation"))
+        content.append(.code(boldEnd))
+        content.append(.text(" partielle "))
+        content.append(.code(image))
+        content.append(.text(" et la mobilisation"))
+        content.append(.code(image))
+        content.append(.text("partielle en Russie."))
+        let occurrences = try Self.french.occurrences(in: content)
+        // The paired <b> code does not break "mobilisation partielle"; the <img/> between
+        // "mobilisation" and "partielle" does, and "OTAN" inside the code is not text.
+        XCTAssertEqual(occurrences.map(\.text), ["mobilisation partielle", "mobilisation", "Russie"])
+        XCTAssertEqual(occurrences.map(\.utf16Offset), [3, 33, 58])
+        XCTAssertEqual(content.plainText.utf16.count, 65)
+    }
+
+    func testLongTextsAreMatchedAcrossWindowBoundaries() throws {
+        // 7 words per sentence × 1,500: matches straddle the recognizer's 4,096-word windows.
+        let sentence = "La mobilisation partielle touche la Biélorussie aussi. "
+        let text = String(repeating: sentence, count: 1_500)
+        let occurrences = try Self.french.occurrences(in: text)
+        XCTAssertEqual(occurrences.count, 3_000)
+        let step = sentence.utf16.count
+        for (k, o) in occurrences.enumerated() {
+            XCTAssertEqual(o.utf16Offset, (k / 2) * step + (k % 2 == 0 ? 3 : 36), "\(k)")
+            XCTAssertEqual(o.text, k % 2 == 0 ? "mobilisation partielle" : "Biélorussie")
+        }
+    }
+
+    func testLargeTextsAreCutAtPunctuationAndMatchedInParallelWithTheSameResult() throws {
+        let sentence = "La mobilisation partielle touche la Biélorussie aussi. "
+        let repeats = (2 << 20) / sentence.utf16.count + 10
+        let units = Array(String(repeating: sentence, count: repeats).utf16)
+        try units.withUnsafeBufferPointer { buf in
+            let chunks = TermRecognizer.chunks(of: buf)
+            if ProcessInfo.processInfo.activeProcessorCount > 1 {
+                XCTAssertGreaterThan(chunks.count, 1)
+                for c in chunks.dropLast() { XCTAssertEqual(buf[c.upperBound - 1], 0x2E) } // cut after "."
+            }
+            XCTAssertEqual(chunks.first?.lowerBound, 0)
+            XCTAssertEqual(chunks.last?.upperBound, buf.count)
+            let matches = try Self.french.matches(in: buf)
+            XCTAssertEqual(matches.count, 2 * repeats)
+            let step = sentence.utf16.count
+            for (k, m) in matches.enumerated() where k % 997 == 0 || k == matches.count - 1 {
+                XCTAssertEqual(m.utf16Offset, (k / 2) * step + (k % 2 == 0 ? 3 : 36), "\(k)")
+            }
+            XCTAssertEqual(try Self.french.countMatches(in: buf), matches.count)
+        }
+    }
+
+    func testRecognitionWorksFromAnyLanguage() throws {
+        let russian = try TermRecognizer(glossary: Self.builtIn, language: "ru")
+        let occurrences = try russian.occurrences(in: "Лукашенко заявил, что в Белоруссии мобилизации не будет, сообщает БелТА.")
+        XCTAssertEqual(occurrences.map { $0.concept.preferredTerm(in: "en")?.text ?? "" }, ["Alexander Lukashenko", "Belarus", "mobilisation", "BelTA"])
+        let german = try TermRecognizer(glossary: Self.builtIn, language: "de")
+        XCTAssertEqual(try german.occurrences(in: "Die NATO und die Verbündeten der Ukraine.").map(\.text), ["NATO", "Verbündeten", "Ukraine"])
+    }
+}

@@ -1,0 +1,145 @@
+import Diagnostics
+import Foundation
+import TestSupport
+import TranslationModel
+import XCTest
+@testable import XLIFF
+
+/// Version changes through `XLIFFConverter`: every output validates, what is lost is reported,
+/// and what both versions hold survives the trip there and back.
+final class XLIFFConversionTests: XCTestCase {
+    /// The valid files of the OASIS 2.1 and 2.2 suites (minus the three broken 2.2 drafts).
+    private var xliff2Valid: [URL] {
+        let broken: Set<String> = ["Good-itsm_text-analytics.xlf", "Good-mda_top-level.xlf", "Good-pgs_plural.xlf"]
+        var out: [URL] = []
+        for suite in ["xliff21", "xliff22"] {
+            for folder in ["core/valid", "modules/valid"] {
+                let dir = TestPaths.sharedFile("standards/conformance/\(suite)/\(folder)")
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+                out += names.filter { $0.hasSuffix(".xlf") && !(suite == "xliff22" && broken.contains($0)) }.sorted().map { dir.appendingPathComponent($0) }
+            }
+        }
+        return out
+    }
+
+    private func schemaFailures(_ files: [URL], schema: String) throws -> [String: String] {
+        guard let xmllint = VersoCommand.which("xmllint"), !files.isEmpty else { return [:] }
+        let standards = TestPaths.sharedFile("standards")
+        var failures: [String: String] = [:]
+        for start in stride(from: 0, to: files.count, by: 50) {
+            let batch = Array(files[start..<min(start + 50, files.count)])
+            let r = try VersoCommand.runProcess(xmllint, ["--nonet", "--noout", "--schema", standards.appendingPathComponent("schemas/\(schema)").path] + batch.map(\.path),
+                                                environment: ["XML_CATALOG_FILES": standards.appendingPathComponent("catalog.xml").path])
+            for f in batch where !r.stderr.contains("\(f.path) validates") {
+                failures[f.lastPathComponent] = r.stderr.split(separator: "\n").filter { $0.hasPrefix(f.path) }.prefix(3).joined(separator: "\n")
+            }
+        }
+        return failures
+    }
+
+    func testEveryValidXLIFF2SuiteFileConvertsToStrictXLIFF12() throws {
+        let folder = TestPaths.temporaryFolder("x2to12")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var strictOut: [URL] = [], keptOut: [URL] = []
+        for (i, input) in xliff2Valid.enumerated() {
+            let strict = folder.appendingPathComponent("\(i)-strict-\(input.lastPathComponent)")
+            let kept = folder.appendingPathComponent("\(i)-kept-\(input.lastPathComponent)")
+            do {
+                try XLIFFConverter.convert(input: input.path, output: strict.path, options: .init(version: .v1_2))
+                try XLIFFConverter.convert(input: input.path, output: kept.path, options: .init(version: .v1_2, keepExtensions: true))
+            } catch {
+                XCTFail("\(input.lastPathComponent): \(error)")
+                continue
+            }
+            strictOut.append(strict)
+            keptOut.append(kept)
+        }
+        XCTAssertGreaterThan(strictOut.count, 100)
+        XCTAssertEqual(try schemaFailures(strictOut, schema: "xliff12/xliff-core-1.2-strict.xsd"), [:])
+        XCTAssertEqual(try schemaFailures(keptOut, schema: "xliff12/xliff-core-1.2-transitional.xsd"), [:])
+        if TranslateToolkit.available {
+            let r = try TranslateToolkit.check(strictOut)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        }
+        print("XLIFF 2 → 1.2: \(strictOut.count) suite files converted, strict and transitional outputs valid")
+    }
+
+    func testEveryRealXLIFF12FileConvertsToValidXLIFF21And22() throws {
+        let folder = TestPaths.temporaryFolder("x12to2")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var out21: [URL] = [], out22: [URL] = []
+        for input in XLIFF12Fixtures.corpus where !XLIFF12Fixtures.malformed.contains(input.lastPathComponent) {
+            let o21 = folder.appendingPathComponent("21-" + input.lastPathComponent)
+            let o22 = folder.appendingPathComponent("22-" + input.lastPathComponent)
+            try XLIFFConverter.convert(input: input.path, output: o21.path, options: .init(version: .v2_1))
+            try XLIFFConverter.convert(input: input.path, output: o22.path, options: .init(version: .v2_2))
+            out21.append(o21)
+            out22.append(o22)
+        }
+        XCTAssertEqual(try schemaFailures(out21, schema: "xliff21-all-modules.xsd"), [:])
+        XCTAssertEqual(try schemaFailures(out22, schema: "xliff22-all-modules.xsd"), [:])
+    }
+
+    func testXLIFF12DataSurvivesATripThroughXLIFF2() throws {
+        // Attributes XLIFF 2 has no place for travel in the xliff1.2 metadata group and come back.
+        let folder = TestPaths.temporaryFolder("x12rt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["Typo3Draft.xlf", "segmented.xlf", "Balancing_MultipleSegments.xlf", "alttrans.xlf", "SF-12-Test02.xlf", "JMP-11-Test01.xlf"] {
+            let input = XLIFF12Fixtures.file(name)
+            let mid = folder.appendingPathComponent("2-" + name), back = folder.appendingPathComponent("back-" + name)
+            let there = try XLIFFConverter.convert(input: input.path, output: mid.path, options: .init(version: .v2_1))
+            try XLIFFConverter.convert(input: mid.path, output: back.path, options: .init(version: .v1_2))
+            let (original, _) = try XLIFF12Fixtures.read(input)
+            let (returned, _) = try XLIFF12Fixtures.read(back)
+            let lost = Set(there.findings.map(\.message))
+            for (a, b) in zip(original.allUnits, returned.allUnits) {
+                XCTAssertEqual(a.id, b.id, name)
+                XCTAssertEqual(a.parts.map { $0.source.plainText }, b.parts.map { $0.source.plainText }, "\(name) \(a.id)")
+                XCTAssertEqual(a.parts.map { $0.target?.plainText }, b.parts.map { $0.target?.plainText }, "\(name) \(a.id)")
+                XCTAssertEqual(a.segments.map(\.xliff12State), b.segments.map(\.xliff12State), "\(name) \(a.id): 1.2 state comes back through state/subState")
+                XCTAssertEqual(a.segments.map(\.stateQualifier), b.segments.map(\.stateQualifier), "\(name) \(a.id)")
+                XCTAssertEqual(a.xliff12Attributes, b.xliff12Attributes, "\(name) \(a.id)")
+                XCTAssertEqual(a.approved, b.approved, "\(name) \(a.id)")
+                XCTAssertEqual(a.name, b.name, name)
+                XCTAssertEqual(a.type, b.type, name)
+                XCTAssertEqual(a.translate, b.translate, name)
+                XCTAssertEqual(a.matches.map(\.target.plainText), b.matches.map(\.target.plainText), name)
+                XCTAssertEqual(a.matches.map(\.similarity), b.matches.map(\.similarity), name)
+                XCTAssertEqual(a.matches.map(\.origin), b.matches.map(\.origin), name)
+                XCTAssertEqual(a.matches.map { $0.xliff12Attributes["alttranstype"] }, b.matches.map { $0.xliff12Attributes["alttranstype"] }, name)
+                XCTAssertEqual(a.notes.map(\.text), b.notes.map(\.text), name)
+                XCTAssertEqual(a.segments.map(\.id), b.segments.map(\.id), "\(name) \(a.id): no segmentation is added or removed")
+            }
+            XCTAssertEqual(original.allUnits.count, returned.allUnits.count, name)
+            XCTAssertEqual(original.files.map(\.info.original), returned.files.map(\.info.original), name)
+            XCTAssertEqual(original.files.map(\.info.datatype), returned.files.map(\.info.datatype), name)
+            XCTAssertEqual(original.files.map { $0.info.tools.map(\.id) }, returned.files.map { $0.info.tools.map(\.id) }, name)
+            XCTAssertEqual(original.files.map { $0.info.tools.map(\.version) }, returned.files.map { $0.info.tools.map(\.version) }, name)
+            _ = lost
+        }
+    }
+
+    func testStatesMapToXLIFF2StateAndSubState() throws {
+        let xml = """
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" target-language="fr" datatype="plaintext"><body>
+        <trans-unit id="1"><source>a</source><target state="needs-review-l10n">A</target></trans-unit>
+        <trans-unit id="2"><source>b</source><target state="translated">B</target></trans-unit>
+        <trans-unit id="3"><source>c</source><target state="signed-off" state-qualifier="exact-match">C</target></trans-unit>
+        <trans-unit id="4"><source>d</source><target state="new"/></trans-unit>
+        <trans-unit id="5"><source>e</source><target state="x-custom">E</target></trans-unit>
+        </body></file></xliff>
+        """
+        let (doc, _) = try XLIFF12Fixtures.read(string: xml)
+        let segs = doc.allUnits.map { $0.segments[0] }
+        XCTAssertEqual(segs.map(\.state), [.translated, .translated, .reviewed, .initial, nil])
+        XCTAssertEqual(segs.map(\.subState), ["xliff1.2:needs-review-l10n", nil, nil, "xliff1.2:new", nil])
+        XCTAssertEqual(segs.map(\.xliff12State), ["needs-review-l10n", "translated", "signed-off", "new", "x-custom"])
+        XCTAssertEqual(segs[2].stateQualifier, "exact-match")
+        // And back: a segment changed by a later stage writes its new state, not the stale 1.2 one.
+        var unit = doc.allUnits[0]
+        if case .segment(var s) = unit.parts[0] { s.state = .final; s.subState = nil; unit.parts[0] = .segment(s) }
+        XCTAssertEqual(XLIFFStateMapping.xliff12State(of: unit.segments[0]), "final")
+        XCTAssertEqual(XLIFFStateMapping.xliff12State(of: Segment(source: "x", state: .translated, subState: "xliff1.2:needs-review-adaptation")), "needs-review-adaptation")
+        XCTAssertEqual(XLIFFStateMapping.xliff12State(of: Segment(source: "x", state: .reviewed)), "signed-off")
+    }
+}

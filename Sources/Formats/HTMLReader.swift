@@ -389,7 +389,7 @@ final class HTMLReader: SourceReader {
     /// the tag's text.
     private func attributeUnits(of tag: HTMLStartTag) throws -> [(utf16Range: Range<Int>, layout: UnitLayout)] {
         let candidates = tag.attributes.filter { a in
-            guard let v = a.value, v.unicodeScalars.contains(where: { !UnitAssembler.isHTMLSpace($0) }) else { return false }
+            guard let v = a.value, v.unicodeScalars.contains(where: UnitAssembler.isVisible) else { return false }
             return HTMLVocabulary.isTranslatable(attribute: a.name, of: tag.name, attributes: { tag.attribute($0) })
         }
         guard !candidates.isEmpty else { return [] }

@@ -86,7 +86,7 @@ struct UnitAssembler {
 
     /// True when a non-whitespace character was added.
     var hasText: Bool {
-        items.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+        items.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
     }
 
     /// A fresh id for an inline code of this unit.
@@ -124,6 +124,14 @@ struct UnitAssembler {
         items[items.count - 1] = .code(c)
     }
 
+    /// True for a character a reader sees: text made only of spaces, no-break spaces and
+    /// zero-width characters (`<td>&nbsp;</td>`) is layout, not something to translate.
+    static func isVisible(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return !isHTMLSpace(s) }
+        if s.value == 0x200B || s.value == 0x200C || s.value == 0x200D || s.value == 0xFEFF || s.value == 0x2060 { return false }
+        return !s.properties.isWhitespace
+    }
+
     static func isHTMLSpace(_ s: Unicode.Scalar) -> Bool {
         s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0C}"
     }
@@ -134,11 +142,11 @@ struct UnitAssembler {
         guard !items.isEmpty else { return nil }
         var list = normalizeLineBreaks(items)
         if collapseWhitespace { list = collapse(list) }
-        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
         guard hasText else { return .skeleton(Self.skeleton(of: list[...])) }
 
         func isTrimmable(_ item: Item) -> Bool {
-            if case .atom(let a) = item { return a.scalar.map(Self.isHTMLSpace) ?? true }
+            if case .atom(let a) = item { return a.scalar.map { !Self.isVisible($0) } ?? true }
             return false
         }
         var start = list.startIndex

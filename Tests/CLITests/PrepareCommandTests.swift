@@ -108,6 +108,9 @@ final class PrepareCommandTests: XCTestCase {
             let xliff = out.appendingPathComponent(name).path
             let lint = try xmllint(xliff, schema: "xliff21-all-modules.xsd")
             XCTAssertEqual(lint.status, 0, lint.stderr)
+            // Processing requirements too (ids, references, code pairing), which XSD cannot check.
+            let validate = try VersoCommand.run(["validate", xliff])
+            XCTAssertEqual(validate.status, 0, validate.stdout + validate.stderr)
             let text = try String(contentsOfFile: xliff, encoding: .utf8)
             XCTAssertTrue(text.contains("version=\"2.1\""))
             XCTAssertTrue(text.contains("<gls:glossEntry"), "terms go into the glossary module")

@@ -153,6 +153,17 @@ final class PrepareCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("Prepared 1 of 4 files"), result.stdout)
     }
 
+    func testMalformedXLIFFInputIsAnErrorWithItsLine() throws {
+        let broken = folder.appendingPathComponent("broken.xlf")
+        try Data("<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n<file original=\"a\" source-language=\"fr\" datatype=\"plaintext\"><body>\n<trans-unit id=\"1\"><source>Un</target></trans-unit>\n</body></file></xliff>\n".utf8).write(to: broken)
+        let out = folder.appendingPathComponent("out")
+        let result = try prepare([broken.path, seed, "--source", "fr", "--target", "en", "-o", out.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertNotNil(result.stderr.range(of: "\(broken.path):4:[0-9]+: error: ", options: .regularExpression), result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-article.fr.txt.xlf").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("broken.xlf").path))
+    }
+
     func testJobsPrepareInParallelWithTheSameResult() throws {
         let one = folder.appendingPathComponent("one"), two = folder.appendingPathComponent("two")
         let inputs = [seed, page] + HTMLFixtures.all

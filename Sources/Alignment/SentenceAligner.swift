@@ -94,8 +94,11 @@ public struct SentenceAligner: Sendable {
         self.configuration = configuration
     }
 
-    /// Aligns `source` with `target` (one sentence per element).
-    public func align(source: [String], target: [String]) -> SentenceAlignment {
+    /// Aligns `source` with `target` (one sentence per element). `sourceParagraphStarts` and
+    /// `targetParagraphStarts`, when given, flag the sentences that start a paragraph: breaks
+    /// that line up on both sides count as anchors.
+    public func align(source: [String], target: [String],
+                      sourceParagraphStarts: [Bool]? = nil, targetParagraphStarts: [Bool]? = nil) -> SentenceAlignment {
         var warnings: [Finding] = []
         let n = source.count, m = target.count
         var statistics = AlignmentStatistics(sourceSentences: n, targetSentences: m, lengthRatio: 0,
@@ -113,7 +116,8 @@ public struct SentenceAligner: Sendable {
             return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: [])
         }
 
-        var bitext = Bitext(source: source, target: target, anchors: configuration.anchors)
+        var bitext = Bitext(source: source, target: target, anchors: configuration.anchors,
+                            sourceParagraphStarts: sourceParagraphStarts, targetParagraphStarts: targetParagraphStarts)
         if let dictionary = configuration.dictionary {
             let (used, reversed) = bitext.addDictionary(dictionary)
             statistics.dictionaryPairsUsed = used
@@ -127,13 +131,21 @@ public struct SentenceAligner: Sendable {
         model.shapeCost = ScoringModel.defaultShapeCosts(shapes)
         let sourceLetters = Double(bitext.source.cumulative[n]), targetLetters = Double(bitext.target.cumulative[m])
         model.ratio = sourceLetters > 0 && targetLetters > 0 ? targetLetters / sourceLetters : 1
+        let countRatio = Double(m) / Double(n)
+        if sourceLetters > 0, targetLetters > 0, countRatio > 1.5 || countRatio < 1 / 1.5 {
+            // Far more sentences on one side: part of a text is probably missing, so the letters
+            // of whole texts say little about how long a translation is; the mean sentence
+            // lengths do (and the first pass corrects either estimate).
+            model.ratio = (targetLetters / Double(m)) / (sourceLetters / Double(n))
+        }
         model.logLengthMean.0 = Self.logMean(bitext.source.lengths)
         model.logLengthMean.1 = Self.logMean(bitext.target.lengths)
         model.logLengthDeviation.0 = Self.logDeviation(bitext.source.lengths, mean: model.logLengthMean.0)
         model.logLengthDeviation.1 = Self.logDeviation(bitext.target.lengths, mean: model.logLengthMean.1)
-        if sourceLetters > 0, targetLetters > 0, model.ratio > 2.5 || model.ratio < 0.4 {
-            let longer = model.ratio > 1 ? "target" : "source"
-            warnings.append(Finding(.warning, String(format: "the texts differ much in length (the %@ is %.1f times longer): parts may be missing or the files may not be translations of each other", longer, max(model.ratio, 1 / model.ratio)), code: "align.length-mismatch"))
+        let letterRatio = sourceLetters > 0 ? targetLetters / sourceLetters : 1
+        if sourceLetters > 0, targetLetters > 0, letterRatio > 2.5 || letterRatio < 0.4 {
+            let longer = letterRatio > 1 ? "target" : "source"
+            warnings.append(Finding(.warning, String(format: "the texts differ much in length (the %@ is %.1f times longer): parts may be missing or the files may not be translations of each other", longer, max(letterRatio, 1 / letterRatio)), code: "align.length-mismatch"))
         }
 
         // Pass 1: length and surface anchors, in a band around the chain of confident anchors
@@ -166,10 +178,15 @@ public struct SentenceAligner: Sendable {
         }
         statistics.lowConfidenceBeads = beads.filter { $0.confidence < configuration.reviewThreshold }.count
 
-        let nullShare = Double(beads.filter(\.isNull).count) / Double(max(beads.count, 1))
-        let lowShare = Double(statistics.lowConfidenceBeads) / Double(max(beads.count, 1))
-        if min(n, m) >= 5, nullShare > 0.4 || (statistics.anchorMatchRate < 0.25 && lowShare > 0.5) {
-            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and %.0f%% of the beads leave sentences unaligned: check that they are translations of each other, in the languages given", nullShare * 100), code: "align.weak-evidence"))
+        // Texts that are not translations of each other leave many sentences of *both* sides
+        // unaligned (a passage missing from one side leaves only that side's) and pair the rest
+        // with little confidence.
+        let unalignedSource = Double(beads.filter { $0.target.isEmpty }.reduce(0) { $0 + $1.source.count }) / Double(n)
+        let unalignedTarget = Double(beads.filter { $0.source.isEmpty }.reduce(0) { $0 + $1.target.count }) / Double(m)
+        let paired = beads.filter { !$0.isNull }
+        let unsure = Double(paired.filter { $0.confidence < configuration.reviewThreshold }.count) / Double(max(paired.count, 1))
+        if min(n, m) >= 5, min(unalignedSource, unalignedTarget) > 0.3 || (statistics.anchorMatchRate < 0.25 && unsure > 0.5) || paired.isEmpty {
+            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and leave %.0f%% of the source and %.0f%% of the target sentences unaligned: check that they are translations of each other, in the languages given", unalignedSource * 100, unalignedTarget * 100), code: "align.weak-evidence"))
         }
         let runs = Self.unalignedRuns(beads, minimum: configuration.unalignedRunWarning)
         for run in runs {

@@ -28,7 +28,7 @@ public struct AlignerConfiguration: Sendable {
     /// Creates a configuration; the defaults suit documents and their translations of any length.
     public init(shapes: [BeadShape] = BeadShape.extended, dictionary: BilingualDictionary? = nil,
                 anchors: (any AnchorRecognizer)? = nil, learnsLexicon: Bool = true,
-                bandRadius: Int = 30, maximumBandRadius: Int = 3000, reviewThreshold: Double = 0.9) {
+                bandRadius: Int = 30, maximumBandRadius: Int = 480, reviewThreshold: Double = 0.9) {
         self.shapes = shapes
         self.dictionary = dictionary
         self.anchors = anchors
@@ -155,16 +155,12 @@ public struct SentenceAligner: Sendable {
         var (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
                                     radius: configuration.bandRadius, corners: corners, posteriors: false)
 
-        // Pass 2: re-estimate the model on pass 1, learn word translations, realign.
+        // Pass 2: re-estimate the model on pass 1, learn word translations, realign in a band
+        // around the first path, with posteriors for the confidences.
         model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         if configuration.learnsLexicon {
             statistics.learnedPairs = LexiconLearner.learn(into: &bitext, beads: result.beads)
         }
-        evidence = AnchorEvidence(bitext: bitext, model: model)
-        center = Self.pathCenter(result.beads, sourceCount: n)
-        (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
-                                radius: max(10, configuration.bandRadius / 2), posteriors: false)
-        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         evidence = AnchorEvidence(bitext: bitext, model: model)
         center = Self.pathCenter(result.beads, sourceCount: n)
         (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
@@ -221,32 +217,38 @@ public struct SentenceAligner: Sendable {
         return out
     }
 
-    /// Runs the band search, widening the band where the best path touches its edge.
-    private func search(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel, center: [Int],
+    /// Runs the band search; where the best path runs along the band's edge, the band is moved
+    /// onto that path (which leans towards the better one outside) and doubled in width around
+    /// the places it touched, and the search runs again, until the path stays inside.
+    private func search(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel, center initialCenter: [Int],
                         radius: Int, corners: [(Int, Int)] = [], posteriors: Bool) -> (BandSearch.Result, Band) {
         let m = bitext.target.count
-        var band = Band(center: center, radius: radius, targetCount: m)
-        AnchorPath.addBoxes(corners, to: &band, pad: 3, targetCount: m)
+        var center = initialCenter
         var rowRadius = [Int](repeating: radius, count: center.count)
+        func makeBand() -> Band {
+            var band = Band(center: center, radius: rowRadius, targetCount: m)
+            AnchorPath.addBoxes(corners, to: &band, pad: 3, targetCount: m)
+            return band
+        }
+        var band = makeBand()
         let searcher = BandSearch(bitext: bitext, evidence: evidence, model: model, shapes: configuration.shapes)
-        for _ in 0..<12 {
-            let result = searcher.run(band: band, posteriors: false)
-            if result.touchedRows.isEmpty { break }
+        for attempt in 0..<10 {
+            let result = searcher.run(band: band, posteriors: posteriors)
+            if result.touchedRows.isEmpty || attempt == 9 { return (result, band) }
+            let previous = rowRadius
             var widened = false
-            for (row, lowerEdge) in result.touchedRows {
-                let r = rowRadius[row]
+            for (row, _) in result.touchedRows {
+                let r = previous[row]
                 guard r < configuration.maximumBandRadius else { continue }
-                let grow = r
-                let span = 2 * r
-                for i in max(0, row - span)...min(center.count - 1, row + span) {
-                    if lowerEdge { band.lower[i] = max(0, min(band.lower[i], center[i] - 2 * rowRadius[i]) - 0) }
-                    else { band.upper[i] = min(m, max(band.upper[i], center[i] + 2 * rowRadius[i])) }
-                    rowRadius[i] = min(configuration.maximumBandRadius, max(rowRadius[i], r + grow))
+                for i in max(0, row - 2 * r)...min(center.count - 1, row + 2 * r) {
+                    let grown = min(configuration.maximumBandRadius, 2 * previous[i])
+                    if grown > rowRadius[i] { rowRadius[i] = grown; widened = true }
                 }
-                widened = true
             }
-            if !widened { break }
-            band.normalize(targetCount: m)
+            let moved = Self.pathCenter(result.beads, sourceCount: bitext.source.count)
+            if !widened && moved == center { return (result, band) }
+            center = moved
+            band = makeBand()
         }
         return (searcher.run(band: band, posteriors: posteriors), band)
     }

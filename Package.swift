@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "verso", targets: ["verso"]),
         .library(name: "TranslationModel", targets: ["TranslationModel"]),
         .library(name: "XLIFF", targets: ["XLIFF"]),
+        .library(name: "Terminology", targets: ["Terminology"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,7 +86,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
         ),
 
         // MARK: Command-line tool
@@ -170,8 +171,13 @@ let package = Package(
 // `swift build` and `swift test` never see them. See docs/fuzzing.md.
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
+        ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
+        ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
+        ("FuzzTBX", ["Terminology"]),
+        ("FuzzCSV", ["Terminology"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

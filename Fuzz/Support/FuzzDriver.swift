@@ -30,3 +30,31 @@ public enum FuzzDriver {
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension FuzzDriver {
+    /// A per-process scratch path for readers that only read files (in /dev/shm when there is one).
+    public static func scratchFile(_ ext: String) -> String {
+        let folder = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        return "\(folder)/verso-fuzz-\(getpid()).\(ext)"
+    }
+
+    /// Writes `bytes` to `path` (replacing it); false when the file cannot be written.
+    public static func writeFile(_ bytes: [UInt8], to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+}

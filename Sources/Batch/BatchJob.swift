@@ -8,7 +8,7 @@ public enum BatchFileKind: String, Sendable, Hashable, Codable, CaseIterable {
     case plainText = "text"
     /// HTML (`.html`, `.htm`, `.xhtml`).
     case html
-    /// XLIFF 1.2 or 2.x (`.xlf`, `.xliff`, `.xlif`).
+    /// XLIFF 1.2 or 2.x (`.xlf`, `.xliff`, `.xlif`, and the tools' `.sdlxliff`, `.mqxliff`, `.mxliff`).
     case xliff
 
     /// The file extensions of each kind, lower case, without the dot.
@@ -16,7 +16,7 @@ public enum BatchFileKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .plainText: return ["txt", "text"]
         case .html: return ["html", "htm", "xhtml"]
-        case .xliff: return ["xlf", "xliff", "xlif"]
+        case .xliff: return ["xlf", "xliff", "xlif", "sdlxliff", "mqxliff", "mxliff"]
         }
     }
 
@@ -69,14 +69,18 @@ public struct BatchJob: Sendable, Hashable {
     public var kind: BatchFileKind
     /// What to do.
     public var action: BatchAction
+    /// True when `-o` named this output file (one input file), rather than a folder to mirror
+    /// the inputs into: a merge then writes exactly that file.
+    public var outputIsNamed: Bool
 
     /// Creates a job.
-    public init(input: String, relativePath: String, output: String, kind: BatchFileKind, action: BatchAction) {
+    public init(input: String, relativePath: String, output: String, kind: BatchFileKind, action: BatchAction, outputIsNamed: Bool = false) {
         self.input = input
         self.relativePath = relativePath
         self.output = output
         self.kind = kind
         self.action = action
+        self.outputIsNamed = outputIsNamed
     }
 }
 

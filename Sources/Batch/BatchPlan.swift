@@ -30,8 +30,8 @@ public struct BatchRequest: Sendable, Hashable {
 
 /// How `-o` is understood (CLI.md, "`-o`").
 public enum OutputLayout: Sendable, Hashable {
-    /// One input file: `-o` names the output file (or, when it is an existing folder, the
-    /// folder to write it into).
+    /// One input file: `-o` names the output file (when `-o` is an existing folder or ends
+    /// with `/`, the output goes into it under its usual name).
     case file(String)
     /// A folder or several inputs: `-o` names a folder and the input tree is mirrored under it.
     case folder(String)
@@ -123,7 +123,12 @@ private struct Planner<Converter: BatchFileConverter> {
         if request.inputs.count == 1, FileStatus.ifExists(request.inputs[0])?.kind != .directory {
             let out = request.output
             if out.hasSuffix("/") || FileStatus.ifExists(out)?.kind == .directory {
-                return .folder(out)
+                // Into an existing folder, under the output's usual name.
+                let input = request.inputs[0]
+                let name = BatchFileKind.detect(BatchNaming.lastComponent(input)).flatMap { kind in
+                    request.mode.action(for: kind).flatMap { try? converter.outputName(forInput: input, kind: kind, action: $0) }
+                } ?? BatchNaming.lastComponent(input)
+                return .file(join(out, name))
             }
             return .file(out)
         }
@@ -159,12 +164,12 @@ private struct Planner<Converter: BatchFileConverter> {
             fail(input: input, error)
             return
         }
-        let output: String
         switch layout {
-        case .file(let path): output = path
-        case .folder(let root): output = join(root, outputName)
+        case .file(let path):
+            jobs.append(BatchJob(input: input, relativePath: name, output: path, kind: kind, action: action, outputIsNamed: true))
+        case .folder(let root):
+            jobs.append(BatchJob(input: input, relativePath: name, output: join(root, outputName), kind: kind, action: action))
         }
-        jobs.append(BatchJob(input: input, relativePath: name, output: output, kind: kind, action: action))
     }
 
     private mutating func walk(folder: String, relative: String, outputPrefix: String, layout: OutputLayout) {

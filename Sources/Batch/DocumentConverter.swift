@@ -1,5 +1,9 @@
 import Diagnostics
 import FileAccess
+import Formats
+import Foundation
+import Pipeline
+import Terminology
 import TranslationModel
 import XLIFF
 
@@ -13,26 +17,68 @@ public struct ConversionSettings: Sendable, Hashable {
     public var version: XLIFFVersion?
     /// `--keep-extensions`: keep other tools' markup in XLIFF 1.2 output.
     public var keepExtensions: Bool
+    /// `--glossary` files (TBX, CSV/TSV, `.sqlite`); empty: the built-in glossaries.
+    public var glossaries: [String]
+    /// False with `--no-terms`.
+    public var recogniseTerms: Bool
+    /// `--copy-source`: pre-fill each target with its source (OmegaT reads only units with one).
+    public var copySource: Bool
+    /// `--encoding`: how documents without a byte-order mark are decoded (default UTF-8).
+    public var encoding: String?
 
     /// Creates settings.
-    public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, version: XLIFFVersion? = nil, keepExtensions: Bool = false) {
+    public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, version: XLIFFVersion? = nil, keepExtensions: Bool = false, glossaries: [String] = [], recogniseTerms: Bool = true, copySource: Bool = false, encoding: String? = nil) {
+        self.copySource = copySource
+        self.encoding = encoding
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage
         self.version = version
         self.keepExtensions = keepExtensions
+        self.glossaries = glossaries
+        self.recogniseTerms = recogniseTerms
     }
 }
 
-/// The converter `verso convert` uses: each action calls the library step that does it — the
-/// XLIFF version change (`XLIFFConverter`), the prepare pipeline, merge — set up once and shared
-/// by every job.
+/// The converter `verso convert` uses: each action calls the library step that does it —
+/// `DocumentPreparer` (the `prepare` pipeline) for documents, `XLIFFConverter` for a version
+/// change, `TranslationMerge` for `--merge`. The pipeline (glossaries loaded, recognisers built)
+/// is set up once and shared by every job.
 public struct DocumentConverter: BatchFileConverter {
     /// The run's settings.
     public let settings: ConversionSettings
+    /// The stages every prepared unit goes through.
+    public let pipeline: Pipeline
+    /// Problems found while loading the glossaries (the run goes on).
+    public let setupFindings: [Finding]
 
-    /// Creates the converter.
-    public init(settings: ConversionSettings) {
+    /// Creates the converter; throws when a glossary cannot be read (preparing without the terms
+    /// the user asked for would silently produce the wrong XLIFF).
+    public init(settings: ConversionSettings, needsPipeline: Bool = true) throws {
         self.settings = settings
+        var stages: [any Stage] = []
+        var findings: [Finding] = []
+        if needsPipeline, settings.recogniseTerms {
+            let glossary: Glossary
+            let names: [String]
+            if settings.glossaries.isEmpty {
+                glossary = try BuiltInGlossaries.glossary()
+                names = BuiltInGlossaries.files.map(\.path)
+            } else {
+                (glossary, findings) = try Glossary.open(paths: settings.glossaries)
+                names = settings.glossaries
+            }
+            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: names)))
+        }
+        if settings.copySource { stages.append(CopySourceStage()) }
+        pipeline = Pipeline(stages)
+        setupFindings = findings
+    }
+
+    /// CLI.md's names, and for a merge the name recorded in the XLIFF's first `original`.
+    public func outputName(forInput path: String, kind: BatchFileKind, action: BatchAction) throws -> String {
+        guard action == .merge else { return BatchNaming.defaultOutputName(forInput: path, action: action) }
+        try InputFile.checkReadable(path)
+        return try TranslationMerge.outputName(forXLIFF: path)
     }
 
     public func convert(_ job: BatchJob) throws -> BatchFileOutcome {
@@ -44,10 +90,25 @@ public struct DocumentConverter: BatchFileConverter {
             let options = XLIFFConverter.Options(version: version, keepExtensions: settings.keepExtensions)
             let result = try XLIFFConverter.convert(input: job.input, output: job.output, options: options)
             return BatchFileOutcome(findings: result.findings, units: result.unitCount, from: result.sourceVersion.rawValue, to: version.rawValue)
+
         case .prepare:
-            throw FileAccessError(path: job.input, "preparing \(job.kind == .html ? "HTML" : "text") files is not in this build yet (the prepare pipeline has not landed)")
+            let options = PrepareOptions(
+                sourceLanguage: settings.sourceLanguage,
+                targetLanguage: settings.targetLanguage,
+                xliffVersion: settings.version ?? .v1_2,
+                readerOptions: SourceReaderOptions(encoding: settings.encoding.map(TextEncoding.init)),
+                format: job.kind == .html ? .html : .plainText,
+                countRepetitions: false
+            )
+            let prepared = try DocumentPreparer(options: options, pipeline: pipeline).prepare(input: job.input, output: job.output)
+            return BatchFileOutcome(findings: prepared.findings, units: prepared.statistics.units, from: prepared.format.rawValue, to: prepared.xliffVersion.rawValue)
+
         case .merge:
-            throw FileAccessError(path: job.input, "merging is not in this build yet (the merge pipeline has not landed)")
+            var claimed: Set<String> = []
+            let folder = URL(fileURLWithPath: job.output).deletingLastPathComponent().path
+            let merged = try TranslationMerge.merge(xliff: job.input, into: folder, claimedOutputs: &claimed, singleOutput: job.outputIsNamed ? job.output : nil)
+            let format = BatchFileKind.detect(BatchNaming.lastComponent(job.output)).map(\.rawValue)
+            return BatchFileOutcome(findings: merged.findings, units: merged.units, from: "xliff", to: format)
         }
     }
 }

@@ -53,6 +53,18 @@ public final class DocumentMerger {
                 try write(encoder.encode(t))
             case .nestedUnit(let layout):
                 nestedLayouts[layout.unitID] = layout
+            case .unitRun(let run):
+                var id = run.first
+                while id < run.first + run.count {
+                    if id > run.first && !run.separator.isEmpty { try write(encoder.encode(run.separator)) }
+                    let unitID = "\(run.prefix)\(id)"
+                    guard let unit = try take(unitID) else {
+                        throw FormatsError(location: location, message: "unit '\(unitID)' of the original document is missing from the XLIFF")
+                    }
+                    let layout = UnitLayout(unitID: unitID, sourceUTF16Length: unit.source.plainText.utf16.count)
+                    try write(encoder.encode(try render(unit, layout, take: take), fallback: fallback))
+                    id += 1
+                }
             case .unit(let layout):
                 guard let unit = try take(layout.unitID) else {
                     throw FormatsError(location: location, message: "unit '\(layout.unitID)' of the original document is missing from the XLIFF")
@@ -95,8 +107,8 @@ public final class DocumentMerger {
 
     private func render(_ unit: Unit, _ layout: UnitLayout, take: (String) throws -> Unit?) throws -> String {
         var layout = layout
-        let sourceLength = unit.source.plainText.utf16.count
-        if sourceLength != layout.sourceUTF16Length {
+        // The recorded spellings are only valid for the source they were recorded for.
+        if !layout.substitutions.isEmpty, unit.source.plainText.utf16.count != layout.sourceUTF16Length {
             changedSources.append(unit.id)
             layout.substitutions = []
         }

@@ -196,23 +196,35 @@ final class PlainTextReader: SourceReader {
 
     /// Appends text to the paragraph; characters XML cannot carry are kept for merge only.
     private func appendContent(_ start: Int, _ end: Int) {
-        var k = start
-        while k < end {
-            let b = pending[k]
-            if b < 0x20 && b != 0x09 {
-                substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 0, codesBefore: 0, raw: String(UnicodeScalar(b))))
+        var utf16 = paragraphUTF16
+        var inserted: [RawSubstitution] = []
+        var runStart = start
+        pending.withUnsafeBufferPointer { bytes in
+            var k = start
+            while k < end {
+                let b = bytes[k]
+                if b < 0x20 && b != 0x09 {
+                    paragraph.append(contentsOf: bytes[runStart..<k])
+                    inserted.append(RawSubstitution(utf16Offset: utf16, utf16Length: 0, codesBefore: 0, raw: String(UnicodeScalar(b))))
+                    k += 1
+                    runStart = k
+                    continue
+                }
+                if b == 0xEF && k + 2 < end && bytes[k + 1] == 0xBF && (bytes[k + 2] == 0xBE || bytes[k + 2] == 0xBF) {
+                    paragraph.append(contentsOf: bytes[runStart..<k])
+                    inserted.append(RawSubstitution(utf16Offset: utf16, utf16Length: 0, codesBefore: 0, raw: String(decoding: bytes[k..<(k + 3)], as: UTF8.self)))
+                    k += 3
+                    runStart = k
+                    continue
+                }
+                // One UTF-16 unit per lead byte, two for a four-byte sequence.
+                if b & 0xC0 != 0x80 { utf16 += b >= 0xF0 ? 2 : 1 }
                 k += 1
-                continue
             }
-            if b == 0xEF && k + 2 < end && pending[k + 1] == 0xBF && (pending[k + 2] == 0xBE || pending[k + 2] == 0xBF) {
-                substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 0, codesBefore: 0, raw: String(decoding: pending[k..<(k + 3)], as: UTF8.self)))
-                k += 3
-                continue
-            }
-            paragraph.append(b)
-            if b & 0xC0 != 0x80 { paragraphUTF16 += b >= 0xF0 ? 2 : 1 }
-            k += 1
+            paragraph.append(contentsOf: bytes[runStart..<end])
         }
+        paragraphUTF16 = utf16
+        substitutions.append(contentsOf: inserted)
     }
 
     private func closeParagraph() throws {

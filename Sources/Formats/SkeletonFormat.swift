@@ -35,6 +35,33 @@ public enum SkeletonEntry: Sendable, Hashable {
     /// A unit whose translation goes inside an inline code of another unit (an `alt` attribute
     /// of an `<img>` in a paragraph); listed before that unit.
     case nestedUnit(UnitLayout)
+    /// Consecutive units written as they are, each separated from the next by the same text
+    /// (the paragraphs of a plain-text file): keeps the skeleton of a big file small.
+    case unitRun(UnitRun)
+}
+
+/// Units `<prefix><first>` … `<prefix><first + count - 1>`, in order, with `separator` between
+/// each and the next, and no original spelling to restore.
+public struct UnitRun: Sendable, Hashable {
+    /// The id prefix (`u`).
+    public var prefix: String
+    /// The number of the first unit.
+    public var first: Int
+    /// How many units.
+    public var count: Int
+    /// The text between two units of the run.
+    public var separator: String
+
+    /// Creates a run.
+    public init(prefix: String, first: Int, count: Int, separator: String) {
+        self.prefix = prefix
+        self.first = first
+        self.count = count
+        self.separator = separator
+    }
+
+    /// The unit ids, in order.
+    public var unitIDs: [String] { (first..<(first + count)).map { "\(prefix)\($0)" } }
 }
 
 /// How the original wrote a unit's source text, where that differs from what the merge would
@@ -149,6 +176,7 @@ public enum SkeletonFormat {
         case .text(let t): return "{\"t\":" + quote(t) + "}"
         case .unit(let layout): return layoutLine(key: "u", layout)
         case .nestedUnit(let layout): return layoutLine(key: "n", layout)
+        case .unitRun(let r): return "{\"r\":" + quote(r.prefix) + ",\"from\":\(r.first),\"count\":\(r.count),\"sep\":" + quote(r.separator) + "}"
         }
     }
 
@@ -233,6 +261,11 @@ public enum SkeletonFormat {
                 entries.append(.unit(try layout(id, object, fail)))
             } else if let id = object["n"] as? String {
                 entries.append(.nestedUnit(try layout(id, object, fail)))
+            } else if let prefix = object["r"] as? String {
+                guard let from = object["from"] as? Int, let count = object["count"] as? Int, count >= 0, let sep = object["sep"] as? String else {
+                    throw fail("malformed unit run")
+                }
+                entries.append(.unitRun(UnitRun(prefix: prefix, first: from, count: count, separator: sep)))
             } else {
                 throw fail("unknown entry")
             }
@@ -263,6 +296,76 @@ public enum SkeletonFormat {
 public protocol SkeletonSink: AnyObject {
     /// Adds the next entry.
     func append(_ entry: SkeletonEntry) throws
+}
+
+/// Turns consecutive plain unit placements with the same text between them into one
+/// `.unitRun`, and passes everything else on: a plain-text file of any size then has a skeleton
+/// of a few lines (an XML text node above 10 MB is refused by secure parsers).
+public final class SkeletonCompactor: SkeletonSink {
+    private let sink: SkeletonSink
+    private var run: (prefix: String, first: Int, count: Int, separator: String?, firstLayout: UnitLayout)?
+    private var gap = ""
+
+    /// Creates a compactor in front of `sink`; call `finish()` at the end.
+    public init(_ sink: SkeletonSink) {
+        self.sink = sink
+    }
+
+    /// Adds an entry.
+    public func append(_ entry: SkeletonEntry) throws {
+        switch entry {
+        case .text(let t):
+            if run != nil { gap += t } else { try sink.append(entry) }
+        case .unit(let layout):
+            if let (prefix, number) = Self.simple(layout) {
+                if var r = run, r.prefix == prefix, r.first + r.count == number, r.separator == nil || r.separator == gap {
+                    r.separator = gap
+                    r.count += 1
+                    run = r
+                    gap = ""
+                    return
+                }
+                try flush()
+                run = (prefix, number, 1, nil, layout)
+                return
+            }
+            try flush()
+            try sink.append(entry)
+        default:
+            try flush()
+            try sink.append(entry)
+        }
+    }
+
+    /// Writes what is pending.
+    public func finish() throws {
+        try flush()
+    }
+
+    private func flush() throws {
+        if let r = run {
+            if r.count == 1 {
+                try sink.append(.unit(r.firstLayout))
+            } else {
+                try sink.append(.unitRun(UnitRun(prefix: r.prefix, first: r.first, count: r.count, separator: r.separator ?? "")))
+            }
+            run = nil
+        }
+        if !gap.isEmpty {
+            try sink.append(.text(gap))
+            gap = ""
+        }
+    }
+
+    /// `(prefix, number)` of a unit that needs nothing but its id (`u12` → `("u", 12)`).
+    private static func simple(_ l: UnitLayout) -> (String, Int)? {
+        guard l.substitutions.isEmpty, l.nestedUnits.isEmpty, l.attributeQuote == nil else { return nil }
+        let digits = l.unitID.reversed().prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 18, let n = Int(String(digits.reversed())) else { return nil }
+        let prefix = String(l.unitID.dropLast(digits.count))
+        guard "\(prefix)\(n)" == l.unitID else { return nil }
+        return (prefix, n)
+    }
 }
 
 /// Keeps skeleton entries in memory, merging adjacent text (for small documents and tests).

@@ -127,9 +127,11 @@ public enum SourceDocuments {
     /// documents and tests; `verso prepare` streams instead).
     public static func read(bytes: [UInt8], displayPath: String, format: SourceFormat, options: SourceReaderOptions = SourceReaderOptions(), description: SourceDescription) throws -> (Document, [Finding]) {
         let collector = SkeletonCollector()
-        var reader = try reader(bytes: bytes, displayPath: displayPath, format: format, options: options, description: description, skeleton: collector)
+        let compactor = SkeletonCompactor(collector)
+        var reader = try reader(bytes: bytes, displayPath: displayPath, format: format, options: options, description: description, skeleton: compactor)
         var builder = DocumentBuilder()
         while let event = try reader.next() { try builder.add(event) }
+        try compactor.finish()
         var document = try builder.document()
         let skeleton = SkeletonDocument(header: reader.skeletonHeader, entries: collector.entries)
         document.files[0].info.skeleton = Skeleton(content: SkeletonFormat.text(for: skeleton), form: SkeletonFormat.form)

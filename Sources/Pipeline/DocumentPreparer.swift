@@ -103,18 +103,19 @@ public struct PrepareError: LocatedError {
 /// skeleton is copied into the XLIFF header as it is written. Memory therefore does not grow with
 /// the document. The output is written under a temporary name and renamed when complete; inputs
 /// are never overwritten.
-public final class DocumentPreparer {
+public final class DocumentPreparer: Sendable {
     /// The options.
     public let options: PrepareOptions
     /// The stages every unit goes through.
     public let pipeline: Pipeline
-    /// Called with each unit after the pipeline, before it is written (statistics, term usage).
-    public var unitObserver: (@Sendable (TranslationModel.Unit, StageContext) -> Void)?
+    /// Called with each unit after the pipeline, before it is written.
+    public let unitObserver: (@Sendable (TranslationModel.Unit, StageContext) -> Void)?
 
-    /// Creates a preparer.
-    public init(options: PrepareOptions, pipeline: Pipeline) {
+    /// Creates a preparer. It holds no state between inputs: several threads may share it.
+    public init(options: PrepareOptions, pipeline: Pipeline, unitObserver: (@Sendable (TranslationModel.Unit, StageContext) -> Void)? = nil) {
         self.options = options
         self.pipeline = pipeline
+        self.unitObserver = unitObserver
     }
 
     /// The name of the XLIFF written for an input (`article.txt` → `article.txt.xlf`; an XLIFF
@@ -124,11 +125,25 @@ public final class DocumentPreparer {
         return format == .xliff ? name : name + ".xlf"
     }
 
-    /// Prepares one input into `folder`. `protectedInputs` are never written over.
+    /// Prepares one input into `folder`, as `<input file name>.xlf`. `protectedInputs` are never
+    /// written over.
     public func prepare(input: String, into folder: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
         let output = URL(fileURLWithPath: folder).appendingPathComponent(Self.outputName(for: input, format: format)).path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
+    /// and each file of a folder conversion). `protectedInputs` are never written over.
+    public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
+        try InputFile.checkReadable(input)
+        let format = try options.format ?? InputFormat.detect(path: input)
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String]) throws -> PreparedFile {
         let protected = protectedInputs + [input]
         if let sourceFormat = format.sourceFormat {
             return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected)
@@ -146,9 +161,11 @@ public final class DocumentPreparer {
         // before any output exists.
         let spool = try SkeletonSpool(folder: folder, name: original)
         var description = SourceDescription(sourceLanguage: options.sourceLanguage ?? "und", targetLanguage: options.targetLanguage, original: original)
-        let first = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: spool)
+        let compactor = SkeletonCompactor(spool)
+        let first = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: compactor)
         var firstReader = first
         while try firstReader.next() != nil {}
+        try compactor.finish()
         try spool.flush()
         let header = first.skeletonHeader
         var findings = first.findings

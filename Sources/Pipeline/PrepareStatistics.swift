@@ -4,8 +4,8 @@ import TranslationModel
 ///
 /// Words are counted as CAT tools do: runs of letters and digits (an apostrophe or hyphen between
 /// letters does not split a word: `aujourd'hui`, `Laisse-les`), each Chinese, Japanese or Korean
-/// ideograph or kana counting as one word. Characters are counted without whitespace, in
-/// Unicode extended grapheme clusters (what a reader sees as one character).
+/// ideograph or kana counting as one word. Characters are counted as a reader sees them:
+/// combining marks and invisible format characters add none; `characters` leaves whitespace out.
 public struct PrepareStatistics: Sendable, Hashable, Codable {
     /// Translatable units.
     public var units = 0
@@ -40,29 +40,66 @@ public struct PrepareStatistics: Sendable, Hashable, Codable {
     }
 
     /// Number of words in `text`.
-    public static func wordCount(_ text: String) -> Int {
-        var count = 0
+    public static func wordCount(_ text: String) -> Int { measure(text).words }
+
+    /// Words, characters without and with whitespace, in one pass.
+    static func measure(_ text: String) -> (words: Int, characters: Int, charactersWithSpaces: Int) {
+        var words = 0, visible = 0, all = 0
         var inWord = false
         var previousWasJoiner = false
         for scalar in text.unicodeScalars {
-            let p = scalar.properties
-            if isIdeographic(scalar) {
-                count += 1
+            let c = classify(scalar)
+            switch c {
+            case .mark: continue // combining marks and format characters add no character
+            case .space: all += 1
+            default: all += 1; visible += 1
+            }
+            switch c {
+            case .ideograph:
+                words += 1
                 inWord = false
                 previousWasJoiner = false
-            } else if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark {
-                if !inWord { count += 1 }
+            case .wordCharacter:
+                if !inWord { words += 1 }
                 inWord = true
                 previousWasJoiner = false
-            } else if inWord && !previousWasJoiner && (scalar == "'" || scalar == "’" || scalar == "-" || scalar == "\u{2011}" || scalar == "." || scalar == ",") {
+            case .joiner where inWord && !previousWasJoiner:
                 // Joins `aujourd'hui`, `Laisse-les`, `3.14`, `260,5` — only between two word characters.
                 previousWasJoiner = true
-            } else {
+            default:
                 inWord = false
                 previousWasJoiner = false
             }
         }
-        return count
+        return (words, visible, all)
+    }
+
+    enum ScalarClass { case wordCharacter, ideograph, joiner, space, mark, other }
+
+    /// A cheap classification: ASCII and Latin letters by range, the rest by Unicode properties.
+    static func classify(_ s: Unicode.Scalar) -> ScalarClass {
+        let v = s.value
+        if v < 0x80 {
+            switch v {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .wordCharacter
+            case 0x27, 0x2D, 0x2E, 0x2C: return .joiner
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: return .space
+            default: return .other
+            }
+        }
+        if (0xC0...0x24F).contains(v) && v != 0xD7 && v != 0xF7 { return .wordCharacter }
+        if v == 0x2019 || v == 0x2011 { return .joiner }
+        if v == 0xA0 || v == 0x202F || v == 0x2009 || v == 0x3000 { return .space }
+        if isIdeographic(s) { return .ideograph }
+        let p = s.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: return .mark
+        case .format: return .mark
+        default: break
+        }
+        if p.isWhitespace { return .space }
+        if p.isAlphabetic || p.numericType != nil { return .wordCharacter }
+        return .other
     }
 
     private static func isIdeographic(_ s: Unicode.Scalar) -> Bool {
@@ -94,14 +131,9 @@ public struct StatisticsCounter: Sendable {
         statistics.units += 1
         for segment in unit.segments {
             let text = segment.source.plainText
-            let words = PrepareStatistics.wordCount(text)
+            let (words, visible, all) = PrepareStatistics.measure(text)
             statistics.segments += 1
             statistics.words += words
-            var all = 0, visible = 0
-            for ch in text {
-                all += 1
-                if !ch.isWhitespace { visible += 1 }
-            }
             statistics.characters += visible
             statistics.charactersWithSpaces += all
             for run in segment.source.runs {

@@ -33,22 +33,33 @@ final class SkeletonSpool: SkeletonSink {
     func append(_ entry: SkeletonEntry) throws {
         if case .text(let t) = entry {
             pendingText += t
-            if pendingText.utf8.count >= 1 << 16 { try writeLine(.text(pendingText)); pendingText = "" }
+            if pendingText.utf8.count >= 1 << 16 { try writePendingText() }
             return
         }
-        if !pendingText.isEmpty { try writeLine(.text(pendingText)); pendingText = "" }
+        try writePendingText()
         try writeLine(entry)
+    }
+
+    private func writePendingText() throws {
+        guard !pendingText.isEmpty else { return }
+        let text = pendingText
+        pendingText = ""
+        try writeLine(.text(text))
     }
 
     private func writeLine(_ entry: SkeletonEntry) throws {
         buffer.append(contentsOf: SkeletonFormat.line(for: entry).utf8)
         buffer.append(0x0A)
         entryCount += 1
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= 1 << 16 { try writeBuffer() }
     }
 
     func flush() throws {
-        if !pendingText.isEmpty { try writeLine(.text(pendingText)); pendingText = "" }
+        try writePendingText()
+        try writeBuffer()
+    }
+
+    private func writeBuffer() throws {
         guard !buffer.isEmpty else { return }
         do { try handle.write(contentsOf: buffer) } catch {
             throw FileAccessError(path: path, "cannot write a temporary file: \(error.localizedDescription)")

@@ -23,13 +23,17 @@ public enum TranslationMerge {
     ///
     /// `claimedOutputs` holds the outputs already written in this run: writing one twice is an
     /// error (two XLIFF files for the same document). `protectedInputs` are never written over.
-    public static func merge(xliff: String, into folder: String, protectedInputs: [String] = [], claimedOutputs: inout Set<String>) throws -> MergedFile {
+    ///
+    /// `singleOutput` names the document to write instead (`verso convert FILE --merge -o OUT`);
+    /// the XLIFF must then hold one `<file>`.
+    public static func merge(xliff: String, into folder: String, protectedInputs: [String] = [], claimedOutputs: inout Set<String>, singleOutput: String? = nil) throws -> MergedFile {
         var (reader, _) = try XLIFFDocuments.reader(path: xliff)
         var outputs: [String] = []
         var findings: [Finding] = []
         var unitCount = 0
         var fileCount = 0
         let location = SourceLocation(file: xliff)
+        var pending: AtomicFile?
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
         while let event = try reader.next() {
@@ -39,7 +43,10 @@ public enum TranslationMerge {
                 throw FormatsError(location: location, message: "<file> '\(info.original ?? info.id)' has no Verso skeleton: only XLIFF written by verso prepare can be merged")
             }
             let name = safeName(info.original, fallback: URL(fileURLWithPath: xliff).deletingPathExtension().lastPathComponent)
-            let output = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            if singleOutput != nil && fileCount > 1 {
+                throw FormatsError(location: location, message: "the XLIFF holds several <file>s (one document each): give -o a folder")
+            }
+            let output = singleOutput ?? URL(fileURLWithPath: folder).appendingPathComponent(name).path
             let key = URL(fileURLWithPath: output).standardizedFileURL.path
             guard claimedOutputs.insert(key).inserted else {
                 throw FormatsError(location: location, message: "'\(name)' is written by another XLIFF of this run already; merge them into different folders")
@@ -67,7 +74,8 @@ public enum TranslationMerge {
                 }, write: { try out.write($0) })
                 // Skip to the end of this <file> if the skeleton did not need every unit.
                 while !fileEnded, let e = try reader.next() { if case .endFile = e { fileEnded = true } }
-                try out.commit()
+                // One named output is committed once the XLIFF is known to hold no other <file>.
+                if singleOutput != nil { pending = out } else { try out.commit() }
                 findings += merger.findings
                 outputs.append(output)
             } catch {
@@ -76,8 +84,20 @@ public enum TranslationMerge {
             }
         }
         if fileCount == 0 { throw FormatsError(location: location, message: "the XLIFF has no <file>") }
+        try pending?.commit()
         findings = XLIFFDocuments.findings(of: reader) + findings
         return MergedFile(xliff: xliff, outputs: outputs, units: unitCount, findings: findings)
+    }
+
+    /// The name `merge` gives the document of the XLIFF's first `<file>` (only the start of the
+    /// XLIFF is read), so that a batch can plan its outputs before merging.
+    public static func outputName(forXLIFF xliff: String) throws -> String {
+        var (reader, _) = try XLIFFDocuments.reader(path: xliff)
+        let fallback = URL(fileURLWithPath: xliff).deletingPathExtension().lastPathComponent
+        while let event = try reader.next() {
+            if case .startFile(let info) = event { return safeName(info.original, fallback: fallback) }
+        }
+        return fallback
     }
 
     /// The file name to write: the last component of `original` (never a path that leaves the

@@ -47,8 +47,9 @@ public final class Glossary: Sendable {
     public func lookup(_ query: String, from: String?, fuzzy: Bool = true) throws -> [LookupResult] {
         let tokens = Tokenizer.tokens(of: query)
         guard !tokens.isEmpty else { return [] }
-        var best: [String: LookupResult] = [:] // "store\u{1}concept"
-        var order: [String] = []
+        struct Key: Hashable { var store: Int; var concept: Int }
+        var best: [Key: LookupResult] = [:]
+        var order: [Key] = []
 
         func languagesToSearch(_ store: any TermStore) -> [String] {
             if let from { return [from] }
@@ -56,10 +57,17 @@ public final class Glossary: Sendable {
             return store.languages.map(LanguageTag.primary).filter { seen.insert($0).inserted }
         }
 
+        var concepts: [Key: Concept] = [:]
         func consider(_ store: any TermStore, storeIndex: Int, _ hit: KeyHit, _ kind: MatchKind, _ distance: Int) throws {
-            let key = "\(storeIndex)\u{1}\(hit.ref.concept)"
-            guard let (_, term) = try store.term(hit.ref) else { return }
-            let candidate = LookupResult(glossary: store.name, conceptHandle: hit.ref.concept, concept: try store.concept(hit.ref.concept), matchedTerm: term, matchedLanguage: hit.language, kind: kind, distance: distance)
+            let key = Key(store: storeIndex, concept: hit.ref.concept)
+            // One read per concept, however many of its terms matched.
+            let concept: Concept
+            if let c = concepts[key] { concept = c } else {
+                concept = try store.concept(hit.ref.concept)
+                concepts[key] = concept
+            }
+            guard let term = concept.term(atOrdinal: hit.ref.ordinal) else { return }
+            let candidate = LookupResult(glossary: store.name, conceptHandle: hit.ref.concept, concept: concept, matchedTerm: term, matchedLanguage: hit.language, kind: kind, distance: distance)
             if let existing = best[key] {
                 if Self.rank(candidate) < Self.rank(existing) { best[key] = candidate }
             } else {
@@ -76,9 +84,9 @@ public final class Glossary: Sendable {
                 let stemmer = LightStemmer(language: lang)
                 for v in variants {
                     let keys = SearchKeys(tokens: v.map(\.folded), stemmer: stemmer)
-                    for h in try store.hits(key: keys.exact, kind: .exact, language: lang) { try consider(store, storeIndex: si, h, .exact, 0) }
-                    for h in try store.hits(key: keys.stem, kind: .inflected, language: lang) { try consider(store, storeIndex: si, h, .inflected, 0) }
-                    for h in try store.hits(key: keys.compact, kind: .variant, language: lang) { try consider(store, storeIndex: si, h, .variant, 0) }
+                    for (h, kind) in try store.lookupHits(exact: keys.exact, stem: keys.stem, compact: keys.compact, language: lang) {
+                        try consider(store, storeIndex: si, h, kind, 0)
+                    }
                 }
             }
         }
@@ -103,8 +111,33 @@ public final class Glossary: Sendable {
     }
 
     private static func rank(_ r: LookupResult) -> (Int, Int, Int) {
-        let kinds = MatchKind.allCases
-        let statuses = TermStatus.allCases
-        return (kinds.firstIndex(of: r.kind)!, r.distance, statuses.firstIndex(of: r.matchedTerm.effectiveStatus)!)
+        let kind: Int
+        switch r.kind {
+        case .exact: kind = 0
+        case .inflected: kind = 1
+        case .variant: kind = 2
+        case .fuzzy: kind = 3
+        }
+        let status: Int
+        switch r.matchedTerm.effectiveStatus {
+        case .preferred: status = 0
+        case .admitted: status = 1
+        case .deprecated: status = 2
+        case .forbidden: status = 3
+        }
+        return (kind, r.distance, status)
+    }
+}
+
+extension Concept {
+    /// The term at this position among the concept's terms (sections in order), as `TermRef`
+    /// counts them.
+    func term(atOrdinal ordinal: Int) -> Term? {
+        var k = 0
+        for s in languageSections {
+            if ordinal < k + s.terms.count { return s.terms[ordinal - k] }
+            k += s.terms.count
+        }
+        return nil
     }
 }

@@ -53,6 +53,13 @@ public final class TermIndex: TermStore, @unchecked Sendable {
         var config = Configuration()
         config.readonly = true
         config.label = "verso.term-index"
+        // Map the file rather than read() it page by page, keep a large page cache, and hold
+        // the shared lock once taken (the index is never written in place: a rebuild renames
+        // a new file over it), so that a lookup costs B-tree steps in memory, not the lock and
+        // hot-journal system calls SQLite otherwise makes for every statement.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536; PRAGMA locking_mode = EXCLUSIVE")
+        }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
             let meta: [String: String] = try db.inDatabase { db in
@@ -105,24 +112,35 @@ public final class TermIndex: TermStore, @unchecked Sendable {
 
     // MARK: TermStore
 
+    private static let conceptSQL = """
+        SELECT c.concept_id, c.subject, c.definition, c.notes, c.has_sections,
+               t.lang, t.text, t.status, t.pos, t.term_type, t.gender, t.context, t.notes, t.term_id
+        FROM concept c JOIN term t ON t.id >= c.first_term AND t.id < c.first_term + c.term_count
+        WHERE c.id = ? ORDER BY t.id
+        """
+
     public func concept(_ handle: Int) throws -> Concept {
         try wrap { db in
-            let cs = try db.cachedStatement(sql: "SELECT concept_id, subject, definition, notes, first_term, term_count, has_sections FROM concept WHERE id = ?")
-            guard let row = try Row.fetchOne(cs, arguments: [handle]) else {
-                throw TermbaseError("no concept \(handle) in the index", file: displayPath)
-            }
-            var c = Concept(id: row[0], subjectField: row[1], definition: row[2], notes: Self.split(row[3]))
-            let first: Int64 = row[4], count: Int64 = row[5], hasSections: Bool = row[6]
-            let ts = try db.cachedStatement(sql: "SELECT lang, text, status, pos, term_type, gender, context, notes, term_id FROM term WHERE id >= ? AND id < ? ORDER BY id")
-            let cursor = try Row.fetchCursor(ts, arguments: [first, first + count])
+            // One statement: the concept row and its term rows, which are consecutive.
+            let cs = try db.cachedStatement(sql: Self.conceptSQL)
+            let cursor = try Row.fetchCursor(cs, arguments: [handle])
+            var c: Concept?
+            var hasSections = false
             while let t = try cursor.next() {
-                let lang: String = t[0]
-                let term = Term(t[1], id: t[8], status: Self.status(t[2]), partOfSpeech: t[3], termType: t[4], grammaticalGender: t[5], context: t[6], notes: Self.split(t[7]))
-                if let last = c.languageSections.last, last.language == lang {
-                    c.languageSections[c.languageSections.count - 1].terms.append(term)
-                } else {
-                    c.languageSections.append(LanguageSection(language: lang, terms: [term]))
+                if c == nil {
+                    c = Concept(id: t[0], subjectField: t[1], definition: t[2], notes: Self.split(t[3]))
+                    hasSections = t[4]
                 }
+                let lang: String = t[5]
+                let term = Term(t[6], id: t[13], status: Self.status(t[7]), partOfSpeech: t[8], termType: t[9], grammaticalGender: t[10], context: t[11], notes: Self.split(t[12]))
+                if let last = c!.languageSections.last, last.language == lang {
+                    c!.languageSections[c!.languageSections.count - 1].terms.append(term)
+                } else {
+                    c!.languageSections.append(LanguageSection(language: lang, terms: [term]))
+                }
+            }
+            guard var c else {
+                throw TermbaseError("no concept \(handle) in the index", file: displayPath)
             }
             if hasSections {
                 let ss = try db.cachedStatement(sql: "SELECT lang, definition, notes FROM section WHERE concept = ?")
@@ -157,6 +175,37 @@ public final class TermIndex: TermStore, @unchecked Sendable {
             let st = try db.cachedStatement(sql: sql)
             return try Row.fetchAll(st, arguments: [primary, key]).map { hit($0) }
         }.filter { LanguageTag.serves($0.language, request: language) }
+    }
+
+    private static let lookupSQL = """
+        SELECT 0, \(hitColumns) FROM term WHERE primary_lang = ?1 AND exact = ?2
+        UNION ALL SELECT 1, \(hitColumns) FROM term WHERE primary_lang = ?1 AND stem = ?3
+        UNION ALL SELECT 2, \(hitColumns) FROM term WHERE primary_lang = ?1 AND compact = ?4
+        UNION ALL SELECT 2, \(hitColumns) FROM term WHERE primary_lang = ?1 AND exact = ?4
+        """
+    /// For a one-word query the compact key is the exact key: three searches suffice.
+    private static let lookupOneWordSQL = """
+        SELECT 0, \(hitColumns) FROM term WHERE primary_lang = ?1 AND exact = ?2
+        UNION ALL SELECT 1, \(hitColumns) FROM term WHERE primary_lang = ?1 AND stem = ?3
+        UNION ALL SELECT 2, \(hitColumns) FROM term WHERE primary_lang = ?1 AND compact = ?2
+        """
+
+    /// The exact, stem and compact keys in one statement (four index searches, one round trip).
+    public func lookupHits(exact: String, stem: String, compact: String, language: String) throws -> [(KeyHit, MatchKind)] {
+        let primary = LanguageTag.primary(language)
+        return try wrap { db in
+            let oneWord = compact == exact
+            let st = try db.cachedStatement(sql: oneWord ? Self.lookupOneWordSQL : Self.lookupSQL)
+            var out: [(KeyHit, MatchKind)] = []
+            let cursor = try Row.fetchCursor(st, arguments: oneWord ? [primary, exact, stem] : [primary, exact, stem, compact])
+            while let row = try cursor.next() {
+                let kind: Int = row[0]
+                let h = KeyHit(ref: TermRef(concept: Int(row[2] as Int64), ordinal: Int(row[3] as Int64)), language: row[4], text: row[5])
+                guard LanguageTag.serves(h.language, request: language) else { continue }
+                out.append((h, kind == 0 ? .exact : kind == 1 ? .inflected : .variant))
+            }
+            return out
+        }
     }
 
     /// Fuzzy candidates share the key's first character (a B-tree range on the exact key);

@@ -63,15 +63,71 @@ public final class TermRecognizer: Sendable {
     /// The glossary the terms come from.
     public let glossary: Glossary
 
+    /// One term at a trie node. The folded ids and case rules of its first four words are kept
+    /// inline, so that checking a match touches this value only (longer terms read the rest
+    /// from `termFolds`/`termCases`).
     private struct Payload: Sendable {
         var store: Int32
         var concept: Int32
         var ordinal: Int32
         var next: Int32
         var infoOffset: Int32
+        var folds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var caseBits: UInt32 = 0
         var tokenCount: UInt8
         var status: UInt8
         var isCompact: Bool
+
+        init(store: Int32, concept: Int32, ordinal: Int32, next: Int32, infoOffset: Int32, tokenCount: UInt8, status: UInt8, isCompact: Bool) {
+            self.store = store
+            self.concept = concept
+            self.ordinal = ordinal
+            self.next = next
+            self.infoOffset = infoOffset
+            self.tokenCount = tokenCount
+            self.status = status
+            self.isCompact = isCompact
+        }
+
+        /// Copies the first words' folds and case rules from the side arrays.
+        mutating func inline(folds all: [Int32], cases: [UInt8]) {
+            let n = Int(tokenCount), o = Int(infoOffset)
+            if n > 0 { folds.0 = all[o] }
+            if n > 1 { folds.1 = all[o + 1] }
+            if n > 2 { folds.2 = all[o + 2] }
+            if n > 3 { folds.3 = all[o + 3] }
+            caseBits = 0
+            for k in 0..<min(n, 16) { caseBits |= UInt32(cases[o + k] & 3) << (2 * UInt32(k)) }
+        }
+
+        @inline(__always) func fold(_ k: Int, _ all: [Int32]) -> Int32 {
+            switch k {
+            case 0: return folds.0
+            case 1: return folds.1
+            case 2: return folds.2
+            case 3: return folds.3
+            default: return all[Int(infoOffset) + k]
+            }
+        }
+    }
+
+    private struct NodeInfo: Sendable {
+        var first: Int32 = 0
+        var count: UInt16 = 0
+        /// One bit per child word (hashed to 0…63): a zero bit proves there is no edge, so most
+        /// next-word probes are answered from this value without touching the edge table.
+        var childSignature: UInt64 = 0
+        var hasChildren: Bool { childSignature != 0 }
+    }
+
+    @inline(__always) private static func signatureBit(_ word: Int32) -> UInt64 {
+        UInt64(1) << UInt64((UInt32(bitPattern: word) &* 0x9E3779B1) >> 26)
+    }
+
+    private struct WordInfo: Sendable {
+        var stem: Int32 = -1
+        var node: Int32 = -1
+        var info = NodeInfo()
     }
 
     private enum CaseRule: UInt8 {
@@ -94,9 +150,13 @@ public final class TermRecognizer: Sendable {
 
     private let stemmer: LightStemmer
     private let vocabulary: TokenTable
-    private let stemOf: [Int32]
     private let edges: EdgeTable
-    private let payloadHead: [Int32]
+    /// Per trie node: where its terms are in `payloads`, and whether it has children.
+    private let nodes: [NodeInfo]
+    /// Per vocabulary word: its stem's id and the root's child along it, with that child's
+    /// node information copied in, so that the first step of a match is one array read.
+    private let words: [WordInfo]
+    /// Terms, grouped by trie node.
     private let payloads: [Payload]
     private let termFolds: [Int32]
     private let termCases: [UInt8]
@@ -104,9 +164,22 @@ public final class TermRecognizer: Sendable {
     public let termCount: Int
     /// Stores answered by on-disk queries (SQLite indexes), by index in `glossary.stores`.
     private let probedStores: [Int]
+    /// The most words a term has: the lookahead a match needs.
+    private let maxTermTokens: Int
 
-    /// Compiles the terms of `glossary` in `language` (and its regional variants).
-    public init(glossary: Glossary, language: String) throws {
+    /// How terms that live in a SQLite index are matched.
+    public enum IndexStrategy: Sendable {
+        /// Query the index for the words of each text position: no start-up cost, best for
+        /// documents of ordinary size.
+        case probe
+        /// Compile the index's terms into the in-memory trie once (a few seconds for a million
+        /// terms, concepts stay on disk): best for large inputs.
+        case compile
+    }
+
+    /// Compiles the terms of `glossary` in `language` (and its regional variants). Terms of
+    /// SQLite indexes are probed on disk or compiled, as `indexStrategy` says.
+    public init(glossary: Glossary, language: String, indexStrategy: IndexStrategy = .probe) throws {
         self.language = language
         self.glossary = glossary
         let stemmer = LightStemmer(language: language)
@@ -114,10 +187,12 @@ public final class TermRecognizer: Sendable {
         var vocabulary = TokenTable(capacity: 4096)
         var edges = EdgeTable(capacity: 4096)
         var payloadHead: [Int32] = [-1]
+        var childSignature: [UInt64] = [0]
         var payloads: [Payload] = []
         var termFolds: [Int32] = []
         var termCases: [UInt8] = []
         var count = 0
+        var maxTokens = 1
         var units: [UInt16] = []
 
         func insertPath(_ keys: [Int32], _ payload: Payload) {
@@ -127,11 +202,14 @@ public final class TermRecognizer: Sendable {
                 if child < 0 {
                     child = Int32(payloadHead.count)
                     payloadHead.append(-1)
+                    childSignature.append(0)
                     edges.set(node, k, child)
+                    childSignature[Int(node)] |= Self.signatureBit(k)
                 }
                 node = child
             }
             var p = payload
+            p.inline(folds: termFolds, cases: termCases)
             p.next = payloadHead[Int(node)]
             payloadHead[Int(node)] = Int32(payloads.count)
             payloads.append(p)
@@ -139,7 +217,7 @@ public final class TermRecognizer: Sendable {
 
         var probed: [Int] = []
         for (si, store) in glossary.stores.enumerated() {
-            if store is TermIndex {
+            if store is TermIndex && indexStrategy == .probe {
                 // Queried on disk at match time rather than compiled into memory.
                 probed.append(si)
                 continue
@@ -147,6 +225,7 @@ public final class TermRecognizer: Sendable {
             try store.forEachTerm(language: language) { ref, text, status in
                 let tokens = Tokenizer.tokens(of: text)
                 guard !tokens.isEmpty, tokens.count < 256 else { return }
+                maxTokens = max(maxTokens, tokens.count)
                 var keys: [Int32] = []
                 keys.reserveCapacity(tokens.count)
                 let infoOffset = Int32(termFolds.count)
@@ -192,20 +271,41 @@ public final class TermRecognizer: Sendable {
                 stemOf[id] = units.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             }
         }
+        // Terms grouped by node, in glossary order (the lists were built by prepending).
+        var grouped: [Payload] = []
+        grouped.reserveCapacity(payloads.count)
+        var nodes = [NodeInfo](repeating: NodeInfo(), count: payloadHead.count)
+        var list: [Payload] = []
+        for node in 0..<payloadHead.count {
+            list.removeAll(keepingCapacity: true)
+            var p = payloadHead[node]
+            while p >= 0 { list.append(payloads[Int(p)]); p = payloads[Int(p)].next }
+            nodes[node] = NodeInfo(first: Int32(grouped.count), count: UInt16(min(list.count, Int(UInt16.max))), childSignature: childSignature[node])
+            grouped.append(contentsOf: list.reversed().prefix(Int(UInt16.max)))
+        }
+        var words = [WordInfo](repeating: WordInfo(), count: vocabulary.count)
+        for id in 0..<vocabulary.count { words[id].stem = stemOf[id] }
+        for (word, child) in edges.rootEdges() {
+            words[Int(word)].node = child
+            words[Int(word)].info = nodes[Int(child)]
+        }
         self.vocabulary = vocabulary
-        self.stemOf = stemOf
+        self.words = words
+        self.nodes = nodes
         self.edges = edges
-        self.payloadHead = payloadHead
-        self.payloads = payloads
+        self.payloads = grouped
         self.termFolds = termFolds
         self.termCases = termCases
         self.termCount = count
         self.probedStores = probed
+        var longest = maxTokens
+        for si in probed { longest = max(longest, (glossary.stores[si] as? TermIndex)?.maxTermTokens ?? 8) }
+        self.maxTermTokens = max(longest, 1)
     }
 
     /// Approximate bytes held by the compiled trie and vocabulary.
     public var memoryFootprint: Int {
-        vocabulary.memoryFootprint + edges.memoryFootprint + stemOf.count * 4 + payloadHead.count * 4
+        vocabulary.memoryFootprint + edges.memoryFootprint + words.count * MemoryLayout<WordInfo>.stride + nodes.count * MemoryLayout<NodeInfo>.stride
             + payloads.count * MemoryLayout<Payload>.stride + termFolds.count * 4 + termCases.count
     }
 
@@ -246,81 +346,150 @@ public final class TermRecognizer: Sendable {
         return out
     }
 
+    /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
+    /// by the window (a few thousand words), not by the text.
     private func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
-        var tokens: [TextToken] = []
-        tokens.reserveCapacity(min(units.count / 5 + 16, 1 << 16))
-        var scanner = TokenScanner()
-        var stemBuffer: [UInt16] = []
-        stemBuffer.reserveCapacity(64)
+        var scanner = TokenScanner(barriers: barriers)
+        var matcher = WindowMatcher(recognizer: self, overlapping: overlapping)
+        matcher.tokens.reserveCapacity(Self.window + maxTermTokens + 1)
+        // Stems only shorten words (a rule may append one unit past the count: keep a margin).
+        var stemBuffer = [UInt16](repeating: 0, count: TokenScanner.capacity + 8)
         let stems = stemmer.rules != nil
         let probing = !probedStores.isEmpty
-        var words: [String] = []
-        scanner.scan(units, barriers: barriers) { t in
-            if probing { words.append(String(decoding: t.folded, as: UTF16.self)) }
-            let fold = vocabulary.find(t.folded)
+        let vocabulary = self.vocabulary
+        let words = self.words
+        while let t = scanner.next(units) {
+            var fold: Int32 = -1
             var stem: Int32 = -1
+            var length = 0
+            scanner.withFolded { f in
+                length = f.count
+                fold = vocabulary.find(f)
+            }
+            if probing {
+                let w = scanner.withFolded { String(decoding: $0, as: UTF16.self) }
+                matcher.words.append(w)
+                matcher.wordStems.append(stemmer.stem(w))
+            }
             if fold >= 0 {
-                stem = stemOf[Int(fold)]
-            } else if stems && t.folded.count > 2 {
-                stemBuffer.removeAll(keepingCapacity: true)
-                stemBuffer.append(contentsOf: t.folded)
-                let n = stemmer.stem(&stemBuffer, count: stemBuffer.count)
-                if n != t.folded.count {
+                stem = words[Int(fold)].stem
+            } else if stems && length > 2 {
+                scanner.withFolded { f in
+                    stemBuffer.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: f.baseAddress!, count: f.count) }
+                }
+                let n = stemmer.stem(&stemBuffer, count: length)
+                if n != length {
                     stem = stemBuffer.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
                 }
             }
-            tokens.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem == fold ? -1 : stem, letterCase: t.letterCase, gap: t.gap))
+            matcher.tokens.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem == fold ? -1 : stem, letterCase: t.letterCase, gap: t.gap))
+            if matcher.tokens.count >= Self.window + maxTermTokens {
+                try matcher.process(upTo: matcher.tokens.count - maxTermTokens, emit)
+                matcher.dropProcessed()
+            }
         }
-        guard !tokens.isEmpty else { return }
+        try matcher.process(upTo: matcher.tokens.count, emit)
+    }
 
-        // Candidate matches starting at token i, collected per start then filtered.
+    /// Words matched per window.
+    private static let window = 4096
+
+    /// The matching state of one scan: a window of tokens and the position reached. A struct
+    /// with mutating methods (not closures over local variables) so that the hot loop pays no
+    /// dynamic exclusivity checks.
+    private struct WindowMatcher {
+        let recognizer: TermRecognizer
+        let overlapping: Bool
+        var tokens: [TextToken] = []
+        var words: [String] = []
+        var wordStems: [String] = []
         var found: [Candidate] = []
-        let wordStems = probing ? words.map { stemmer.stem($0) } : []
+        var stack: [(node: Int32, j: Int, signature: UInt64)] = []
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
-        var stack: [(node: Int32, j: Int)] = []
-        while i < tokens.count {
-            found.removeAll(keepingCapacity: true)
-            if probing {
-                try probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
-            }
-            if found.isEmpty && tokens[i].fold < 0 && tokens[i].stem < 0 { i += 1; continue }
-            stack.removeAll(keepingCapacity: true)
-            stack.append((0, i))
-            while let (node, j) = stack.popLast() {
-                guard j < tokens.count else { continue }
-                let tok = tokens[j]
-                if j > i && tok.gap == .barrier { continue }
-                for pass in 0..<2 {
-                    let key = pass == 0 ? tok.fold : tok.stem
-                    if key < 0 { continue }
-                    let child = edges.child(node, key)
-                    if child < 0 { continue }
-                    var p = payloadHead[Int(child)]
-                    while p >= 0 {
-                        let payload = payloads[Int(p)]
-                        if let kind = accept(payload, tokens, from: i) {
-                            found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
+
+        init(recognizer: TermRecognizer, overlapping: Bool) {
+            self.recognizer = recognizer
+            self.overlapping = overlapping
+        }
+
+        /// Matches every start position below `limit` (which leaves `maxTermTokens` tokens of
+        /// lookahead unless the text has ended).
+        mutating func process(upTo limit: Int, _ emit: (TermMatch) -> Void) throws {
+            let edges = recognizer.edges
+            let wordInfo = recognizer.words
+            let nodes = recognizer.nodes
+            let payloads = recognizer.payloads
+            let probing = !recognizer.probedStores.isEmpty
+            let count = tokens.count
+            while i < limit {
+                found.removeAll(keepingCapacity: true)
+                if probing {
+                    try recognizer.probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
+                }
+                let first = tokens[i]
+                if found.isEmpty && first.fold < 0 && first.stem < 0 { i += 1; continue }
+                stack.removeAll(keepingCapacity: true)
+                stack.append((0, i, .max))
+                while let (node, j, signature) = stack.popLast() {
+                    guard j < count else { continue }
+                    let tok = tokens[j]
+                    if j > i && tok.gap == .barrier { continue }
+                    for pass in 0..<2 {
+                        let key = pass == 0 ? tok.fold : tok.stem
+                        if key < 0 { continue }
+                        if signature & TermRecognizer.signatureBit(key) == 0 { continue }
+                        let child: Int32
+                        let info: NodeInfo
+                        if node == 0 {
+                            let w = wordInfo[Int(key)]
+                            child = w.node
+                            info = w.info
+                        } else {
+                            child = edges.child(node, key)
+                            info = child >= 0 ? nodes[Int(child)] : NodeInfo()
                         }
-                        p = payloads[Int(p)].next
+                        if child < 0 { continue }
+                        var p = Int(info.first)
+                        let end = p + Int(info.count)
+                        while p < end {
+                            let payload = payloads[p]
+                            if let kind = recognizer.accept(payload, tokens, from: i) {
+                                found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
+                            }
+                            p += 1
+                        }
+                        if info.hasChildren { stack.append((child, j + 1, info.childSignature)) }
                     }
-                    stack.append((child, j + 1))
                 }
-            }
-            if !found.isEmpty && (overlapping || i >= coveredUntil) {
-                var longest = 0
-                for f in found where f.end > longest { longest = f.end }
-                // Longest first, then by kind, keeping one match per concept and span.
-                if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
-                for (k, f) in found.enumerated() where overlapping || f.end == longest {
-                    let duplicate = found[..<k].contains { g in g.end == f.end && g.store == f.store && g.concept == f.concept }
-                    if duplicate { continue }
-                    let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
-                    emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
+                if !found.isEmpty && (overlapping || i >= coveredUntil) {
+                    var longest = 0
+                    for f in found where f.end > longest { longest = f.end }
+                    // Longest first, then by kind, keeping one match per concept and span.
+                    if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
+                    for k in found.indices {
+                        let f = found[k]
+                        if !overlapping && f.end != longest { continue }
+                        var duplicate = false
+                        for g in found[..<k] where g.end == f.end && g.store == f.store && g.concept == f.concept { duplicate = true; break }
+                        if duplicate { continue }
+                        let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
+                        emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
+                    }
+                    if !overlapping { coveredUntil = longest; i = longest; continue }
                 }
-                if !overlapping { coveredUntil = longest; i = longest; continue }
+                i += 1
             }
-            i += 1
+        }
+
+        /// Forgets the tokens no later match can start in.
+        mutating func dropProcessed() {
+            let drop = min(i, coveredUntil)
+            guard drop > 0 else { return }
+            tokens.removeFirst(drop)
+            if !words.isEmpty { words.removeFirst(drop); wordStems.removeFirst(drop) }
+            i -= drop
+            coveredUntil -= drop
         }
     }
 
@@ -380,12 +549,13 @@ public final class TermRecognizer: Sendable {
         let n = Int(p.tokenCount)
         for k in 0..<n {
             let tok = tokens[i + k]
-            switch CaseRule(rawValue: termCases[Int(p.infoOffset) + k]) ?? .any {
+            let rule = k < 16 ? UInt8(truncatingIfNeeded: p.caseBits >> (2 * UInt32(k))) & 3 : termCases[Int(p.infoOffset) + k]
+            switch CaseRule(rawValue: rule) ?? .any {
             case .any: break
             case .notLower: if tok.letterCase == .lower { return nil }
             case .upper: if tok.letterCase != .upper && tok.letterCase != .none { return nil }
             }
-            if tok.fold != termFolds[Int(p.infoOffset) + k] { exact = false }
+            if tok.fold != p.fold(k, termFolds) { exact = false }
         }
         if p.isCompact { return .variant }
         return exact ? .exact : .inflected
@@ -434,6 +604,17 @@ public final class TermRecognizer: Sendable {
                 glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
                 term: term, language: lang, kind: m.kind))
         }
+        return out
+    }
+}
+
+extension Array where Element == TermOccurrence {
+    /// The distinct concepts of these occurrences, in order of first occurrence: the glossary
+    /// subset to ship beside a document (`TBXWriter.write`, `CSVTermbaseWriter.write`).
+    public var concepts: [Concept] {
+        var seen = Set<String>()
+        var out: [Concept] = []
+        for o in self where seen.insert("\(o.glossary)\u{1}\(o.conceptHandle)").inserted { out.append(o.concept) }
         return out
     }
 }

@@ -41,11 +41,24 @@ public protocol TermStore: AnyObject, Sendable {
     func hits(key: String, kind: MatchKind, language: String) throws -> [KeyHit]
     /// Terms of `language` whose exact key is within `limit` edits of `key`, with the distance.
     func fuzzyHits(key: String, language: String, limit: Int) throws -> [(KeyHit, Int)]
+    /// Terms under the exact, stem and compact keys of a query, with the kind each matched as.
+    func lookupHits(exact: String, stem: String, compact: String, language: String) throws -> [(KeyHit, MatchKind)]
     /// Calls `body` with every term of the languages serving `language`.
     func forEachTerm(language: String, _ body: (TermRef, String, TermStatus?) throws -> Void) throws
 }
 
 extension TermStore {
+    /// Everything a lookup needs in one call: terms under the exact key (`.exact`), the stem
+    /// key (`.inflected`) and the compact key (`.variant`). Stores on disk answer it with one
+    /// query; this default asks `hits` for each.
+    public func lookupHits(exact: String, stem: String, compact: String, language: String) throws -> [(KeyHit, MatchKind)] {
+        var out: [(KeyHit, MatchKind)] = []
+        for h in try hits(key: exact, kind: .exact, language: language) { out.append((h, .exact)) }
+        for h in try hits(key: stem, kind: .inflected, language: language) { out.append((h, .inflected)) }
+        for h in try hits(key: compact, kind: .variant, language: language) { out.append((h, .variant)) }
+        return out
+    }
+
     /// The term a reference points to, with its language; nil when the reference is stale.
     public func term(_ ref: TermRef) throws -> (language: String, term: Term)? {
         let c = try concept(ref.concept)

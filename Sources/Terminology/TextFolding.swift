@@ -37,7 +37,7 @@ public enum TextFolding {
 
     /// Entry layout: bits 0–3 class, 4–5 letter case, 8–15 number of folded units (0–3), then
     /// up to three units.
-    private static let table: [UInt64] = {
+    static let table: [UInt64] = {
         var t = [UInt64](repeating: 0, count: 0x10000)
         let ranges: [ClosedRange<UInt32>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF]
         for r in ranges {
@@ -47,7 +47,7 @@ public enum TextFolding {
         return t
     }()
 
-    private static let covered: [Bool] = {
+    static let covered: [Bool] = {
         var c = [Bool](repeating: false, count: 0x10000)
         let ranges: [ClosedRange<Int>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF, 0xD800...0xDFFF]
         for r in ranges { for v in r { c[v] = true } }
@@ -99,6 +99,10 @@ public enum TextFolding {
                 (v >= 0 && v <= 9 && v == v.rounded()) ? [UInt16(0x30 + Int(v))] : Array(String(scalar).utf16)
             } ?? Array(String(scalar).utf16)
             return pack(.digit, folded)
+        case .otherLetter where value >= 0x0600:
+            // Scripts without case or Latin-style diacritics (Arabic, Indic, CJK, Hangul…):
+            // the letter as written, without the cost of a decomposition.
+            return pack(.letter, Array(String(scalar).utf16))
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
             var e = pack(.letter, Array(foldLetter(scalar).utf16))
             if props.isUppercase || props.generalCategory == .titlecaseLetter { e |= caseUpperBit }
@@ -187,12 +191,12 @@ public enum Tokenizer {
     public static func tokens(of text: String, barriers: Set<Int> = []) -> [Token] {
         var out: [Token] = []
         let units = Array(text.utf16)
-        var scanner = TokenScanner()
+        var scanner = TokenScanner(barriers: barriers)
         units.withUnsafeBufferPointer { buf in
-            scanner.scan(buf, barriers: barriers) { t in
+            while let t = scanner.next(buf) {
                 out.append(Token(
                     utf16Offset: t.start, utf16Length: t.end - t.start,
-                    folded: String(decoding: t.folded, as: UTF16.self),
+                    folded: scanner.withFolded { String(decoding: $0, as: UTF16.self) },
                     letterCase: t.letterCase, gapBefore: t.gap))
             }
         }
@@ -200,120 +204,174 @@ public enum Tokenizer {
     }
 }
 
-/// A token as the scanner reports it: folded units live in a scratch buffer valid during the callback.
+/// Where a token is and how it was written; its folded form is the scanner's `folded` until the
+/// next call.
 struct ScannedToken {
     var start: Int
     var end: Int
-    var folded: UnsafeBufferPointer<UInt16>
     var letterCase: LetterCase
     var gap: Token.Gap
 }
 
-/// The allocation-free tokenizer loop shared by `Tokenizer` and the recognizer's hot path.
+/// The allocation-free tokenizer shared by `Tokenizer` and the recognizer's hot path: a cursor
+/// over UTF-16 text that folds each word into a reused fixed-size buffer.
 struct TokenScanner {
-    private var scratch: [UInt16] = []
+    /// Longest folded word kept; longer runs of letters are still one token, but only their
+    /// first units are compared (no term is that long).
+    static let capacity = 256
+    private var buffer = [UInt16](repeating: 0, count: TokenScanner.capacity)
+    /// Number of valid units in the folded form of the token last returned.
+    private(set) var foldedCount = 0
+    private let barriers: Set<Int>
+    private var i = 0
+    private var gap: Token.Gap = .start
+    private var barrierDoneAt = -1
+    // The folding table, held here so the hot loop does not go through the lazy global.
+    private let table = TextFolding.table
+    private let covered = TextFolding.covered
 
-    init() { scratch.reserveCapacity(64) }
+    init(barriers: Set<Int> = []) {
+        self.barriers = barriers
+    }
 
-    /// Calls `body` for each token of `units` in order.
-    mutating func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, _ body: (ScannedToken) -> Void) {
+    /// The folded units of the token last returned.
+    var folded: ArraySlice<UInt16> { buffer[0..<foldedCount] }
+
+    /// Calls `body` with the folded units of the token last returned, without copying them.
+    @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<foldedCount])) }
+    }
+
+    /// The next token of `units`, or nil at the end. Always pass the same text.
+    mutating func next(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
         let n = units.count
-        var i = 0
-        var gap: Token.Gap = .start
-        var tokenStart = -1
-        var upper = 0, lower = 0, firstUpper = false, cased = 0
-        scratch.removeAll(keepingCapacity: true)
         let checkBarriers = !barriers.isEmpty
-
-        @inline(__always) func flush(at end: Int) {
-            if tokenStart >= 0 {
-                let lc: LetterCase
-                if cased == 0 { lc = .none }
-                else if lower == 0 { lc = .upper }
-                else if upper == 0 { lc = .lower }
-                else if firstUpper && upper == 1 { lc = .title }
-                else { lc = .mixed }
-                scratch.withUnsafeBufferPointer { f in
-                    body(ScannedToken(start: tokenStart, end: end, folded: f, letterCase: lc, gap: gap))
-                }
-                scratch.removeAll(keepingCapacity: true)
-                tokenStart = -1
-                gap = .space
-                upper = 0; lower = 0; cased = 0; firstUpper = false
+        var start = -1, end = -1
+        var upper = 0, lower = 0, firstUpper = false, cased = 0
+        var len = 0
+        var position = i
+        var currentGap = gap
+        var nextGap = Token.Gap.space
+        let cap = Self.capacity
+        let barriers = self.barriers
+        var barrierDone = barrierDoneAt
+        let table = self.table, covered = self.covered
+        table.withUnsafeBufferPointer { table in
+        covered.withUnsafeBufferPointer { covered in
+        buffer.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func put(_ u: UInt16) {
+                if len < cap { out[len] = u }
+                len += 1
             }
-        }
-
-        while i < n {
-            if checkBarriers && barriers.contains(i) {
-                flush(at: i)
-                gap = .barrier
-            }
-            let u = units[i]
-            var width = 1
-            var e: UInt64
-            if u < 0x80 {
-                // ASCII fast path.
-                if (u >= 0x61 && u <= 0x7A) {
-                    if tokenStart < 0 { tokenStart = i }
-                    scratch.append(u); lower += 1; cased += 1
-                    i += 1; continue
+            scanning: while position < n {
+                if checkBarriers && barrierDone != position && barriers.contains(position) {
+                    barrierDone = position
+                    if start >= 0 {
+                        end = position
+                        nextGap = .barrier
+                        break scanning
+                    }
+                    currentGap = .barrier
                 }
-                if (u >= 0x41 && u <= 0x5A) {
-                    if tokenStart < 0 { tokenStart = i; firstUpper = true }
-                    scratch.append(u + 32); upper += 1; cased += 1
-                    i += 1; continue
+                let u = units[position]
+                if u < 0x80 {
+                    // ASCII fast path.
+                    if u >= 0x61 && u <= 0x7A {
+                        if start < 0 { start = position }
+                        put(u); lower += 1; cased += 1
+                        position += 1; continue
+                    }
+                    if u >= 0x41 && u <= 0x5A {
+                        if start < 0 { start = position; firstUpper = true }
+                        put(u + 32); upper += 1; cased += 1
+                        position += 1; continue
+                    }
+                    if u >= 0x30 && u <= 0x39 {
+                        if start < 0 { start = position }
+                        put(u)
+                        position += 1; continue
+                    }
+                    if u == 0x20 {
+                        position += 1
+                        if start >= 0 {
+                            end = position - 1
+                            nextGap = .space
+                            break scanning
+                        }
+                        continue
+                    }
                 }
-                if (u >= 0x30 && u <= 0x39) {
-                    if tokenStart < 0 { tokenStart = i }
-                    scratch.append(u)
-                    i += 1; continue
-                }
-                e = TextFolding.entry(u)
-            } else {
-                e = TextFolding.entry(u)
+                var width = 1
+                let ui = Int(u)
+                var e = covered[ui] ? table[ui] : TextFolding.entry(u)
                 if UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.surrogate.rawValue {
-                    if u >= 0xD800 && u < 0xDC00 && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] < 0xE000 {
-                        let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[i + 1]) - 0xDC00)
+                    if u >= 0xD800 && u < 0xDC00 && position + 1 < n && units[position + 1] >= 0xDC00 && units[position + 1] < 0xE000 {
+                        let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[position + 1]) - 0xDC00)
                         e = TextFolding.entry(scalar: scalar)
                         width = 2
                     } else {
                         e = UInt64(CharacterClass.other.rawValue)
                     }
                 }
-            }
-            let cls = UInt8(truncatingIfNeeded: e) & 0x0F
-            switch cls {
-            case CharacterClass.letter.rawValue, CharacterClass.digit.rawValue:
-                if tokenStart < 0 { tokenStart = i }
-                let count = Int((e >> 8) & 0xFF)
-                if count == 0 {
-                    // Outside the BMP: keep the unit(s) as written.
-                    for k in 0..<width { scratch.append(units[i + k]) }
-                } else {
-                    for k in 0..<count { scratch.append(UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))) }
+                let cls = UInt8(truncatingIfNeeded: e) & 0x0F
+                switch cls {
+                case CharacterClass.letter.rawValue, CharacterClass.digit.rawValue:
+                    if start < 0 { start = position }
+                    let count = Int((e >> 8) & 0xFF)
+                    if count == 0 {
+                        for k in 0..<width { put(units[position + k]) }
+                    } else {
+                        for k in 0..<count { put(UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))) }
+                    }
+                    if e & TextFolding.caseUpperBit != 0 {
+                        upper += 1; cased += 1
+                        if start == position { firstUpper = true }
+                    } else if e & TextFolding.caseLowerBit != 0 {
+                        lower += 1; cased += 1
+                    }
+                    position += width
+                case CharacterClass.mark.rawValue, CharacterClass.ignorable.rawValue:
+                    position += width // stays inside the token, folded away
+                default:
+                    // A separator: ends the pending token, and says what lies before the next one.
+                    position += width
+                    let effect: Token.Gap
+                    switch cls {
+                    case CharacterClass.apostrophe.rawValue: effect = .apostrophe
+                    case CharacterClass.hyphen.rawValue: effect = .hyphen
+                    case CharacterClass.space.rawValue: effect = .space
+                    default: effect = .barrier
+                    }
+                    if start >= 0 {
+                        end = position - width
+                        nextGap = effect
+                        break scanning
+                    }
+                    // Between tokens: apostrophes and hyphens count only after plain space,
+                    // punctuation always wins; before the first token nothing counts.
+                    if currentGap == .space && (effect == .apostrophe || effect == .hyphen) { currentGap = effect }
+                    else if effect == .barrier && currentGap != .start { currentGap = .barrier }
                 }
-                if e & TextFolding.caseUpperBit != 0 {
-                    upper += 1; cased += 1
-                    if tokenStart == i { firstUpper = true }
-                } else if e & TextFolding.caseLowerBit != 0 {
-                    lower += 1; cased += 1
-                }
-            case CharacterClass.mark.rawValue, CharacterClass.ignorable.rawValue:
-                break // stays inside the token, folded away
-            case CharacterClass.apostrophe.rawValue:
-                flush(at: i)
-                if gap == .space { gap = .apostrophe }
-            case CharacterClass.hyphen.rawValue:
-                flush(at: i)
-                if gap == .space { gap = .hyphen }
-            case CharacterClass.space.rawValue:
-                flush(at: i)
-            default:
-                flush(at: i)
-                if gap != .start { gap = .barrier }
             }
-            i += width
         }
-        flush(at: n)
+        }
+        }
+        i = position
+        barrierDoneAt = barrierDone
+        guard start >= 0 else {
+            gap = currentGap
+            foldedCount = 0
+            return nil
+        }
+        if end < 0 { end = position }
+        foldedCount = min(len, cap)
+        gap = nextGap
+        let lc: LetterCase
+        if cased == 0 { lc = .none }
+        else if lower == 0 { lc = .upper }
+        else if upper == 0 { lc = .lower }
+        else if firstUpper && upper == 1 { lc = .title }
+        else { lc = .mixed }
+        return ScannedToken(start: start, end: end, letterCase: lc, gap: currentGap)
     }
 }

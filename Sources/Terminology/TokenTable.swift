@@ -2,36 +2,39 @@
 /// without allocating: the recognizer's hot path hashes the scanner's scratch buffer directly.
 struct TokenTable: Sendable {
     private var arena: [UInt16] = []
-    private var offsets: [Int32] = []   // per id: start in arena
-    private var lengths: [Int32] = []   // per id
-    private var slots: [Int32]          // id + 1, 0 = empty
-    private var hashes: [UInt32]
+    /// Per id: start in the arena (high half) and length (low half), one load per comparison.
+    private var spans: [UInt64] = []
+    // One word per slot: hash in the high half, id + 1 in the low half (0 = empty), so that a
+    // probe touches one cache line.
+    private var slots: [UInt64]
     private var mask: Int
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
-        hashes = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
     /// Number of distinct words.
-    var count: Int { offsets.count }
+    var count: Int { spans.count }
 
     @inline(__always) static func hash(_ units: UnsafeBufferPointer<UInt16>) -> UInt32 {
+        // FNV-1a over whole code units, with a final mix so that the low bits (the slot) depend
+        // on every unit.
         var h: UInt32 = 2166136261
-        for u in units {
-            h = (h ^ UInt32(u & 0xFF)) &* 16777619
-            h = (h ^ UInt32(u >> 8)) &* 16777619
-        }
+        for u in units { h = (h ^ UInt32(u)) &* 16777619 }
+        h ^= h >> 15
+        h = h &* 0x2C1B3C6D
+        h ^= h >> 12
         return h
     }
 
     @inline(__always) private func equals(_ id: Int, _ units: UnsafeBufferPointer<UInt16>) -> Bool {
-        let len = Int(lengths[id])
+        let span = spans[id]
+        let len = Int(span & 0xFFFF_FFFF)
         guard len == units.count else { return false }
-        let off = Int(offsets[id])
+        let off = Int(span >> 32)
         return arena.withUnsafeBufferPointer { a in
             for k in 0..<len where a[off + k] != units[k] { return false }
             return true
@@ -42,11 +45,16 @@ struct TokenTable: Sendable {
     @inline(__always) func find(_ units: UnsafeBufferPointer<UInt16>) -> Int32 {
         let h = Self.hash(units)
         var i = Int(h) & mask
-        while true {
-            let s = slots[i]
-            if s == 0 { return -1 }
-            if hashes[i] == h && equals(Int(s - 1), units) { return s - 1 }
-            i = (i + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s == 0 { return -1 }
+                if UInt32(truncatingIfNeeded: s >> 32) == h {
+                    let id = Int32(truncatingIfNeeded: s) - 1
+                    if equals(Int(id), units) { return id }
+                }
+                i = (i + 1) & mask
+            }
         }
     }
 
@@ -63,16 +71,17 @@ struct TokenTable: Sendable {
         while true {
             let s = slots[i]
             if s == 0 { break }
-            if hashes[i] == h && equals(Int(s - 1), units) { return s - 1 }
+            if UInt32(truncatingIfNeeded: s >> 32) == h {
+                let id = Int32(truncatingIfNeeded: s) - 1
+                if equals(Int(id), units) { return id }
+            }
             i = (i + 1) & mask
         }
-        let id = Int32(offsets.count)
-        offsets.append(Int32(arena.count))
-        lengths.append(Int32(units.count))
+        let id = Int32(spans.count)
+        spans.append(UInt64(arena.count) << 32 | UInt64(units.count))
         arena.append(contentsOf: units)
-        slots[i] = id + 1
-        hashes[i] = h
-        if offsets.count * 2 > slots.count { grow() }
+        slots[i] = UInt64(h) << 32 | UInt64(UInt32(id + 1))
+        if spans.count * 2 > slots.count { grow() }
         return id
     }
 
@@ -84,43 +93,52 @@ struct TokenTable: Sendable {
 
     /// The word with this id.
     func word(_ id: Int32) -> String {
-        let off = Int(offsets[Int(id)]), len = Int(lengths[Int(id)])
+        let span = spans[Int(id)]
+        let off = Int(span >> 32), len = Int(span & 0xFFFF_FFFF)
         return String(decoding: arena[off..<(off + len)], as: UTF16.self)
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Int32](repeating: 0, count: size)
-        var newHashes = [UInt32](repeating: 0, count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
-        for i in 0..<slots.count where slots[i] != 0 {
-            var j = Int(hashes[i]) & newMask
+        for s in slots where s != 0 {
+            var j = Int(UInt32(truncatingIfNeeded: s >> 32)) & newMask
             while newSlots[j] != 0 { j = (j + 1) & newMask }
-            newSlots[j] = slots[i]
-            newHashes[j] = hashes[i]
+            newSlots[j] = s
         }
         slots = newSlots
-        hashes = newHashes
         mask = newMask
     }
 
     /// Bytes held, for memory reports.
-    var memoryFootprint: Int { arena.count * 2 + offsets.count * 8 + slots.count * 8 }
+    var memoryFootprint: Int { arena.count * 2 + spans.count * 8 + slots.count * 8 }
 }
 
-/// The trie's edges: (node, word id) → child node, in one open-addressing table.
+/// The trie's edges: (node, word id) → child node, in one open-addressing table whose slots hold
+/// key and child together (one cache line per probe).
 struct EdgeTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    private struct Slot: Sendable {
+        var key: UInt64
+        var child: Int32
+    }
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
+    /// One bit per hashed (node, word) pair, 512 KB: most probes are for pairs that are not
+    /// edges, and this answers them from cache instead of missing in the big table.
+    private var filter: [UInt64] = [UInt64](repeating: 0, count: 1 << 16)
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: .max, count: size)
-        values = [Int32](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: .max, child: 0), count: size)
         mask = size - 1
+    }
+
+    @inline(__always) private static func filterBit(_ h: Int) -> (Int, UInt64) {
+        let b = (h >> 40) & ((1 << 22) - 1)
+        return (b >> 6, UInt64(1) << UInt64(b & 63))
     }
 
     @inline(__always) private static func key(_ node: Int32, _ word: Int32) -> UInt64 {
@@ -138,42 +156,51 @@ struct EdgeTable: Sendable {
     /// The child of `node` along `word`, or -1.
     @inline(__always) func child(_ node: Int32, _ word: Int32) -> Int32 {
         let k = Self.key(node, word)
-        var i = Self.slot(k) & mask
-        while true {
-            let stored = keys[i]
-            if stored == k { return values[i] }
-            if stored == .max { return -1 }
-            i = (i + 1) & mask
+        let h = Self.slot(k)
+        let (w, bit) = Self.filterBit(h)
+        if filter.withUnsafeBufferPointer({ $0[w] }) & bit == 0 { return -1 }
+        var i = h & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s.key == k { return s.child }
+                if s.key == .max { return -1 }
+                i = (i + 1) & mask
+            }
         }
     }
 
     /// Sets the child of `node` along `word`.
     mutating func set(_ node: Int32, _ word: Int32, _ child: Int32) {
         let k = Self.key(node, word)
-        var i = Self.slot(k) & mask
-        while keys[i] != .max && keys[i] != k { i = (i + 1) & mask }
-        if keys[i] == .max { count += 1 }
-        keys[i] = k
-        values[i] = child
-        if count * 2 > keys.count { grow() }
+        let h = Self.slot(k)
+        let (w, bit) = Self.filterBit(h)
+        filter[w] |= bit
+        var i = h & mask
+        while slots[i].key != .max && slots[i].key != k { i = (i + 1) & mask }
+        if slots[i].key == .max { count += 1 }
+        slots[i] = Slot(key: k, child: child)
+        if count * 2 > slots.count { grow() }
     }
 
     private mutating func grow() {
-        let size = keys.count * 2
-        var nk = [UInt64](repeating: .max, count: size)
-        var nv = [Int32](repeating: 0, count: size)
+        let size = slots.count * 2
+        var ns = [Slot](repeating: Slot(key: .max, child: 0), count: size)
         let nm = size - 1
-        for i in 0..<keys.count where keys[i] != .max {
-            var j = Self.slot(keys[i]) & nm
-            while nk[j] != .max { j = (j + 1) & nm }
-            nk[j] = keys[i]
-            nv[j] = values[i]
+        for s in slots where s.key != .max {
+            var j = Self.slot(s.key) & nm
+            while ns[j].key != .max { j = (j + 1) & nm }
+            ns[j] = s
         }
-        keys = nk
-        values = nv
+        slots = ns
         mask = nm
     }
 
+    /// Every edge leaving the root, as (word, child).
+    func rootEdges() -> [(Int32, Int32)] {
+        slots.compactMap { s in s.key != .max && s.key >> 32 == 0 ? (Int32(truncatingIfNeeded: s.key), s.child) : nil }
+    }
+
     /// Bytes held, for memory reports.
-    var memoryFootprint: Int { keys.count * 12 }
+    var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride + filter.count * 8 }
 }

@@ -208,6 +208,7 @@ public enum LanguageTag {
     /// True when a section written in `section` serves a request for `request`: same tag, or
     /// `fr-CA` for a request of `fr`, or `fr` for a request of `fr-CA`.
     public static func serves(_ section: String, request: String) -> Bool {
+        if section == request { return true }
         let s = normalized(section), r = normalized(request)
         if s == r { return true }
         if !hasRegion(r) { return primary(s) == r }

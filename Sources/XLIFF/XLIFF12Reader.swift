@@ -89,7 +89,9 @@ public final class XLIFF12Reader: DocumentReader {
             if finished { return nil }
             try step()
         }
-        let event = queue[queueIndex]
+        // Moved out, not copied: a unit is a large value and this is the hot path.
+        var event = DocumentEvent.endGroup
+        swap(&event, &queue[queueIndex])
         queueIndex += 1
         return event
     }
@@ -120,7 +122,7 @@ public final class XLIFF12Reader: DocumentReader {
             if case .startElement(let root) = event { try startRoot(root) }
             return
         }
-        switch event {
+        switch consume event {
         case .startElement(let s):
             try startElement(s)
         case .endElement(let name):
@@ -220,7 +222,7 @@ public final class XLIFF12Reader: DocumentReader {
 
     private func expectFileEnd() throws {
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .endElement(let n) where n.local == "file": return
             case .startElement(let s):
                 warn("<\(s.name.qualified)> after <body> skipped", line: s.line, code: "xliff12.dropped")
@@ -256,7 +258,7 @@ public final class XLIFF12Reader: DocumentReader {
         }
         var sawBody = false
         loop: while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s):
                 if isXLIFF(s.name) && s.name.local == "header" {
                     try readHeader(s, into: &info)
@@ -303,7 +305,7 @@ public final class XLIFF12Reader: DocumentReader {
 
     private func readHeader(_ start: XMLStartElement, into info: inout FileInfo) throws {
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s):
                 if !isXLIFF(s.name) {
                     info.extensions.elements.append(try readExtensionElement(s))
@@ -334,7 +336,7 @@ public final class XLIFF12Reader: DocumentReader {
     private func readSkeleton(_ start: XMLStartElement) throws -> Skeleton {
         var skeleton = Skeleton()
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s) where isXLIFF(s.name) && s.name.local == "internal-file":
                 skeleton.form = s.attribute("form")
                 if let crc = s.attribute("crc") { skeleton.xliff12Attributes["crc"] = crc }
@@ -368,7 +370,7 @@ public final class XLIFF12Reader: DocumentReader {
             tool.extensions.attributes.append(extensionAttribute(a))
         }
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s): tool.extensions.elements.append(try readExtensionElement(s))
             case .endElement: return tool
             default: continue
@@ -503,7 +505,7 @@ public final class XLIFF12Reader: DocumentReader {
         var stateQualifier: String?
         var sawSource = false
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s):
                 guard isXLIFF(s.name) else {
                     unit.extensions.elements.append(try readExtensionElement(s))
@@ -557,8 +559,15 @@ public final class XLIFF12Reader: DocumentReader {
                 }
             case .endElement:
                 if !sawSource { warn("trans-unit '\(unit.id)' has no <source>", line: start.line) }
-                unit.parts = try buildParts(unit: &unit, source: source, segmented: segmented, target: target, line: start.line)
-                applyState(targetState, qualifier: stateQualifier, to: &unit)
+                if segmented == nil {
+                    // The common case, built in place: one segment, no copies.
+                    var segment = Segment(source: source, target: target)
+                    Self.setState(targetState, qualifier: stateQualifier, on: &segment)
+                    unit.parts = [.segment(segment)]
+                } else {
+                    unit.parts = try buildParts(unit: &unit, source: source, segmented: segmented, target: target, line: start.line)
+                    applyState(targetState, qualifier: stateQualifier, to: &unit)
+                }
                 return unit
             default:
                 continue
@@ -586,14 +595,21 @@ public final class XLIFF12Reader: DocumentReader {
         guard state != nil || qualifier != nil else { return }
         for i in unit.parts.indices {
             guard case .segment(var s) = unit.parts[i] else { continue }
-            s.xliff12State = state
-            s.stateQualifier = qualifier
-            if let state, let mapped = XLIFFStateMapping.state(for: state) {
-                // An x- state has no known XLIFF 2 meaning: the conversion decides (XLIFFVersionAdapter).
-                s.state = mapped
-                s.subState = XLIFFStateMapping.subState(for: state)
-            }
+            Self.setState(state, qualifier: qualifier, on: &s)
             unit.parts[i] = .segment(s)
+        }
+    }
+
+    /// The 1.2 state as read, and the XLIFF 2 state (+ subState) it means.
+    @inline(__always)
+    private static func setState(_ state: String?, qualifier: String?, on s: inout Segment) {
+        guard state != nil || qualifier != nil else { return }
+        s.xliff12State = state
+        s.stateQualifier = qualifier
+        if let state, let mapped = XLIFFStateMapping.state(for: state) {
+            // An x- state has no known XLIFF 2 meaning: the conversion decides (XLIFFVersionAdapter).
+            s.state = mapped
+            s.subState = XLIFFStateMapping.subState(for: state)
         }
     }
 
@@ -753,7 +769,7 @@ public final class XLIFF12Reader: DocumentReader {
 
     private func readRuns(into content: inout Content, preserve: Bool) throws {
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .text(let t):
                 content.append(.text(options.normalizeWhitespace && !preserve ? Self.collapseWhitespace(t) : t))
             case .endElement:
@@ -820,7 +836,7 @@ public final class XLIFF12Reader: DocumentReader {
     private func skipEmpty(_ s: XMLStartElement) throws {
         // <x/>, <bx/>, <ex/> are empty; tolerate content by skipping it.
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .endElement: return
             case .startElement: try xml.skipElement()
             default: continue
@@ -834,7 +850,7 @@ public final class XLIFF12Reader: DocumentReader {
         var utf16Count = 0
         var sawData = false
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .text(let t):
                 data += t
                 utf16Count += t.utf16.count
@@ -931,7 +947,7 @@ public final class XLIFF12Reader: DocumentReader {
             }
         }
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s):
                 guard isXLIFF(s.name) else {
                     match.extensions.elements.append(try readExtensionElement(s))
@@ -974,7 +990,7 @@ public final class XLIFF12Reader: DocumentReader {
             group.xliff12Attributes[a.name.local] = a.value
         }
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .startElement(let s) where isXLIFF(s.name) && s.name.local == "context":
                 let index = group.items.count
                 for a in s.attributes where a.name.namespace.isEmpty && a.name.local != "context-type" {
@@ -998,7 +1014,7 @@ public final class XLIFF12Reader: DocumentReader {
     private func readText(until name: XMLName) throws -> String {
         var text = ""
         while let event = try nextXML() {
-            switch event {
+            switch consume event {
             case .text(let t): text += t
             case .endElement: return text
             case .startElement(let s):

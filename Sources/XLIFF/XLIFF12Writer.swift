@@ -125,7 +125,11 @@ public final class XLIFF12Writer: DocumentWriter {
             try startGroup(info)
         case .unit(let unit):
             guard state == .file else { throw error("unit outside a file") }
-            try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            if XLIFF12Compatibility.needsRestoring(unit) {
+                try writeUnit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
+            } else {
+                try writeUnit(unit)
+            }
         case .endGroup:
             guard state == .file, let group = groups.popLast() else { throw error("group ended twice") }
             if group.isBinary, !group.trailing.isEmpty {
@@ -372,6 +376,8 @@ public final class XLIFF12Writer: DocumentWriter {
         bindingUndo.append(undo)
         for (n, v) in attributes { try attribute(n, v) }
         try writeExtensionElements(info.extensions.elements, context: "xliff")
+        if !info.notes.isEmpty { warn("doc-notes", "notes on the whole document (XLIFF 2.2) have no XLIFF 1.2 equivalent; not written") }
+        if !info.metadata.isEmpty { warn("doc-meta", "metadata on the whole document (XLIFF 2.2) has no XLIFF 1.2 equivalent; not written") }
         state = .document
     }
 
@@ -382,7 +388,8 @@ public final class XLIFF12Writer: DocumentWriter {
         contextGroupNames.removeAll(keepingCapacity: true)
         toolIDs = Set(info.tools.map(\.id))
         phaseNames = Self.phaseNames(in: info.xliff12HeaderElements)
-        fileSpace = info.preserveSpace
+        // XLIFF 1.2 has no xml:space on <xliff>: a document-wide value is said on each file.
+        fileSpace = info.preserveSpace ?? document?.preserveSpace
         let doc = document!
         fileSourceLanguage = info.sourceLanguage ?? doc.sourceLanguage
         fileTargetLanguage = info.targetLanguage ?? doc.targetLanguage
@@ -394,7 +401,8 @@ public final class XLIFF12Writer: DocumentWriter {
         attributes.append(("source-language", fileSourceLanguage.isEmpty ? "und" : fileSourceLanguage))
         attributes.append(("datatype", fixedValue(info.datatype ?? "x-undefined", in: XLIFF12.datatypes, attribute: "datatype")))
         if let t = fileTargetLanguage { attributes.append(("target-language", t)) }
-        if let space = info.preserveSpace { attributes.append(("xml:space", space ? "preserve" : "default")) }
+        if let space = fileSpace { attributes.append(("xml:space", space ? "preserve" : "default")) }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
         if options.keepExtensions, !info.id.isEmpty, !(info.id.hasPrefix("f") && Int(info.id.dropFirst()) != nil) {
             attributes.append(("id", info.id))
         }
@@ -480,6 +488,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let a = checkedAttribute(name, value, allowed: allowed, element: info.binaryUnit == nil ? "group" : "bin-unit") { attributes.append(a) }
         }
         if info.canResegment != nil { warn("group-canResegment", "canResegment on a group has no XLIFF 1.2 equivalent; not written") }
+        if info.sourceDirection != nil || info.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
         try open(info.binaryUnit == nil ? "group" : "bin-unit", attributes, extensions: info.extensions.attributes)
         if let binary = info.binaryUnit {
             try writeExtensionElement(binary.source, context: "bin-unit")
@@ -634,7 +643,10 @@ public final class XLIFF12Writer: DocumentWriter {
             let state = XLIFFStateMapping.xliff12State(of: only).map { validState($0, fallback: only.state) }
             if only.target != nil || state != nil || only.stateQualifier != nil || !markup.targetAttributes.isEmpty {
                 try beginTarget(language: only.target?.language, state: state, qualifier: only.stateQualifier, markup: markup)
-                if let t = only.target { try writeContent([.runs(t.runs)], isTarget: true) }
+                if let t = only.target {
+                    if t.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
+                    try writeContent([.runs(t.runs)], isTarget: true)
+                }
                 try close(indent: false)
             }
             if only.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
@@ -695,6 +707,7 @@ public final class XLIFF12Writer: DocumentWriter {
                     i += 1
                 case .ignorable(let ig):
                     if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
+                    if ig.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
             }
             try writeContent(pieces, isTarget: true)
@@ -1060,6 +1073,7 @@ public final class XLIFF12Writer: DocumentWriter {
     private func openMarker(_ m: Marker, allowID: Bool) throws {
         var attributes: [(String, String)] = []
         var mtype = m.type ?? "x-generic"
+        if mtype.hasPrefix(XLIFFStateMapping.subStatePrefix) { mtype.removeFirst(XLIFFStateMapping.subStatePrefix.count) }
         if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
         else if m.type == "generic" { mtype = "x-generic" }
         else if m.type == "comment" { mtype = "x-comment" }
@@ -1133,6 +1147,8 @@ public final class XLIFF12Writer: DocumentWriter {
         if c.canReorder != .yes { warn("canReorder", "canReorder on inline codes has no XLIFF 1.2 equivalent; not written") }
         if c.display != nil { warn("disp", "display text (disp) of inline codes has no XLIFF 1.2 equivalent; not written") }
         if c.copyOf != nil { warn("copyOf", "copyOf on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.canOverlap != nil { warn("canOverlap", "canOverlap on inline codes has no XLIFF 1.2 equivalent; not written") }
+        if c.direction != nil || c.dataDirection != nil { warn("code-dir", "directions of inline codes and their data have no XLIFF 1.2 equivalent; not written") }
         if element == .g { return }
         switch element {
         case .bpt, .ept, .ph, .it:

@@ -558,9 +558,9 @@ public final class XLIFF2Reader: DocumentReader {
             case .startElement(let s):
                 if s.name.namespace == ns {
                     switch s.name.local {
-                    case "originalData": data = try readOriginalData(s)
-                    case "source": match.source = try readContent(s, data: data)
-                    case "target": match.target = try readContent(s, data: data)
+                    case "originalData": data = try readOriginalData()
+                    case "source": match.source = try readContent(data: data).content
+                    case "target": match.target = try readContent(data: data).content
                     default: throw unexpected(s)
                     }
                 } else if s.name.namespace == XLIFFNamespace.metadata && s.name.local == "metadata" {
@@ -579,6 +579,84 @@ public final class XLIFF2Reader: DocumentReader {
 
     // MARK: - Unit
 
+    // MARK: - Unit (cursor: the hot path of a large document)
+
+    /// Names of the unit-level vocabulary, interned in the XML reader, so that elements and
+    /// attributes are recognised by pointer comparison rather than by building strings.
+    struct Atoms {
+        let core, xmlNS, mtcNS, glsNS, mdaNS: XMLAtom
+        let segment, ignorable, notes, originalData, data, source, target: XMLAtom
+        let cp, ph, pc, sc, ec, mrk, sm, em: XMLAtom
+        let matches, glossary, metadata: XMLAtom
+        let id, state, subState, canResegment, order, lang, space, hex, dir: XMLAtom
+        let type, subType, canCopy, canDelete, canOverlap, canReorder, copyOf: XMLAtom
+        let disp, equiv, dispStart, dispEnd, equivStart, equivEnd, subFlows, subFlowsStart, subFlowsEnd: XMLAtom
+        let dataRef, dataRefStart, dataRefEnd, isolated, startRef, translate, ref, value: XMLAtom
+
+        init(_ x: XMLStreamReader, core ns: String) {
+            core = x.atom(ns); xmlNS = x.atom(XMLNamespace.xml)
+            mtcNS = x.atom(XLIFFNamespace.matches); glsNS = x.atom(XLIFFNamespace.glossary); mdaNS = x.atom(XLIFFNamespace.metadata)
+            segment = x.atom("segment"); ignorable = x.atom("ignorable"); notes = x.atom("notes")
+            originalData = x.atom("originalData"); data = x.atom("data"); source = x.atom("source"); target = x.atom("target")
+            cp = x.atom("cp"); ph = x.atom("ph"); pc = x.atom("pc"); sc = x.atom("sc"); ec = x.atom("ec")
+            mrk = x.atom("mrk"); sm = x.atom("sm"); em = x.atom("em")
+            matches = x.atom("matches"); glossary = x.atom("glossary"); metadata = x.atom("metadata")
+            id = x.atom("id"); state = x.atom("state"); subState = x.atom("subState"); canResegment = x.atom("canResegment")
+            order = x.atom("order"); lang = x.atom("lang"); space = x.atom("space"); hex = x.atom("hex"); dir = x.atom("dir")
+            type = x.atom("type"); subType = x.atom("subType"); canCopy = x.atom("canCopy"); canDelete = x.atom("canDelete")
+            canOverlap = x.atom("canOverlap"); canReorder = x.atom("canReorder"); copyOf = x.atom("copyOf")
+            disp = x.atom("disp"); equiv = x.atom("equiv"); dispStart = x.atom("dispStart"); dispEnd = x.atom("dispEnd")
+            equivStart = x.atom("equivStart"); equivEnd = x.atom("equivEnd"); subFlows = x.atom("subFlows")
+            subFlowsStart = x.atom("subFlowsStart"); subFlowsEnd = x.atom("subFlowsEnd")
+            dataRef = x.atom("dataRef"); dataRefStart = x.atom("dataRefStart"); dataRefEnd = x.atom("dataRefEnd")
+            isolated = x.atom("isolated"); startRef = x.atom("startRef"); translate = x.atom("translate")
+            ref = x.atom("ref"); value = x.atom("value")
+        }
+    }
+
+    private var atomTable: Atoms?
+    private var atoms: Atoms {
+        if let atomTable { return atomTable }
+        let table = Atoms(xml, core: ns)
+        atomTable = table
+        return table
+    }
+
+    /// An error at the element the cursor is on.
+    private func errorHere(_ message: String) -> XLIFFError {
+        let line = xml.currentLine
+        return XLIFFError(location: SourceLocation(file: xml.displayPath, line: line > 0 ? line : nil), message: message)
+    }
+
+    private func unexpectedHere() -> XLIFFError {
+        errorHere("unexpected element <\(xml.currentStartElement().name.qualified)>")
+    }
+
+    /// Skips what is left of the element the cursor has just entered.
+    private func skipRest() throws {
+        var depth = 1
+        while depth > 0, let kind = try xml.advance() {
+            if kind == .startElement { depth += 1 } else if kind == .endElement { depth -= 1 }
+        }
+    }
+
+    private func yesNo(_ value: XMLAttributeValue, _ name: @autoclosure () -> String) throws -> Bool {
+        if value.equals("yes") { return true }
+        if value.equals("no") { return false }
+        throw errorHere("attribute '\(name())' must be 'yes' or 'no', not '\(value.string)'")
+    }
+
+    private func space(_ value: XMLAttributeValue) throws -> Bool {
+        if value.equals("preserve") { return true }
+        if value.equals("default") { return false }
+        throw errorHere("xml:space must be 'preserve' or 'default', not '\(value.string)'")
+    }
+
+    private func foreignAttribute(_ value: XMLAttributeValue) -> ExtensionAttribute {
+        let name = xml.currentAttributeName
+        return ExtensionAttribute(namespace: name.namespace, prefix: name.prefix, name: name.local, value: value.string)
+    }
+
     private func readUnit(_ start: XMLStartElement) throws -> Unit {
         var unit = Unit(id: try required(start, "id"))
         unit.name = attr(start, "name")
@@ -589,27 +667,27 @@ public final class XLIFF2Reader: DocumentReader {
         unit.targetDirection = attr(start, "trgDir")
         unit.preserveSpace = try space(start)
         unit.extensions.attributes = extensionAttributes(start)
+        let a = atoms
         var data: [String: DataEntry] = [:]
-        while let event = try xml.next() {
-            switch event {
-            case .startElement(let s):
-                switch s.name.namespace {
-                case ns:
-                    switch s.name.local {
-                    case "segment": unit.parts.append(.segment(try readSegment(s, data: data)))
-                    case "ignorable": unit.parts.append(.ignorable(try readIgnorable(s, data: data)))
-                    case "notes": unit.notes = try readNotes(s)
-                    case "originalData": data = try readOriginalData(s)
-                    default: throw unexpected(s)
-                    }
-                case XLIFFNamespace.matches where s.name.local == "matches":
-                    unit.matches += try readMatches(s)
-                case XLIFFNamespace.glossary where s.name.local == "glossary":
-                    unit.glossary += try readGlossary(s)
-                case XLIFFNamespace.metadata where s.name.local == "metadata":
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                let namespace = xml.namespace, local = xml.localName
+                if namespace == a.core {
+                    if local == a.segment { unit.parts.append(.segment(try readSegment(data: data))) }
+                    else if local == a.ignorable { unit.parts.append(.ignorable(try readIgnorable(data: data))) }
+                    else if local == a.originalData { data = try readOriginalData() }
+                    else if local == a.notes { unit.notes = try readNotes(xml.currentStartElement()) }
+                    else { throw unexpectedHere() }
+                } else if namespace == a.mtcNS && local == a.matches {
+                    unit.matches += try readMatches(xml.currentStartElement())
+                } else if namespace == a.glsNS && local == a.glossary {
+                    unit.glossary += try readGlossary(xml.currentStartElement())
+                } else if namespace == a.mdaNS && local == a.metadata {
+                    let s = xml.currentStartElement()
                     (unit.metadataID, unit.metadata) = try readMetadata(s)
-                default:
-                    unit.extensions.elements.append(try readExtension(s))
+                } else {
+                    unit.extensions.elements.append(try readExtension(xml.currentStartElement()))
                 }
             case .endElement:
                 return unit
@@ -620,66 +698,72 @@ public final class XLIFF2Reader: DocumentReader {
         throw error(start, "unexpected end of document inside <unit>")
     }
 
-    private func readSegment(_ start: XMLStartElement, data: [String: DataEntry]) throws -> Segment {
-        var segment = Segment(id: attr(start, "id"), source: Content())
-        segment.canResegment = try yesNo(start, "canResegment")
-        if let s = attr(start, "state") {
-            guard let state = SegmentState(rawValue: s) else {
-                throw error(start, "attribute 'state' must be initial, translated, reviewed or final, not '\(s)'")
-            }
-            segment.state = state
+    private func readSegment(data: [String: DataEntry]) throws -> Segment {
+        let a = atoms
+        var segment = Segment(source: Content())
+        try xml.forEachAttribute { local, namespace, value in
+            guard namespace == .none else { return }
+            if local == a.id { segment.id = value.string }
+            else if local == a.canResegment { segment.canResegment = try yesNo(value, "canResegment") }
+            else if local == a.state {
+                guard let state = SegmentState(rawValue: value.string) else {
+                    throw errorHere("attribute 'state' must be initial, translated, reviewed or final, not '\(value.string)'")
+                }
+                segment.state = state
+            } else if local == a.subState { segment.subState = value.string }
         }
-        segment.subState = attr(start, "subState")
         var sawSource = false
-        while let event = try xml.next() {
-            switch event {
-            case .startElement(let s):
-                guard s.name.namespace == ns else { throw unexpected(s) }
-                switch s.name.local {
-                case "source":
-                    segment.source = try readContent(s, data: data)
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                guard xml.namespace == a.core else { throw unexpectedHere() }
+                let local = xml.localName
+                if local == a.source {
+                    segment.source = try readContent(data: data).content
                     sawSource = true
-                case "target":
-                    segment.targetOrder = try integer(s, "order")
-                    segment.target = try readContent(s, data: data)
-                default:
-                    throw unexpected(s)
+                } else if local == a.target {
+                    (segment.target, segment.targetOrder) = try readContent(data: data)
+                } else {
+                    throw unexpectedHere()
                 }
             case .endElement:
-                guard sawSource else { throw error(start, "<segment> has no <source>") }
+                guard sawSource else { throw errorHere("<segment> has no <source>") }
                 return segment
             default:
                 continue
             }
         }
-        throw error(start, "unexpected end of document inside <segment>")
+        throw errorHere("unexpected end of document inside <segment>")
     }
 
-    private func readIgnorable(_ start: XMLStartElement, data: [String: DataEntry]) throws -> Ignorable {
-        var ignorable = Ignorable(id: attr(start, "id"), source: Content())
+    private func readIgnorable(data: [String: DataEntry]) throws -> Ignorable {
+        let a = atoms
+        var ignorable = Ignorable(source: Content())
+        xml.forEachAttribute { local, namespace, value in
+            if namespace == .none && local == a.id { ignorable.id = value.string }
+        }
         var sawSource = false
-        while let event = try xml.next() {
-            switch event {
-            case .startElement(let s):
-                guard s.name.namespace == ns else { throw unexpected(s) }
-                switch s.name.local {
-                case "source":
-                    ignorable.source = try readContent(s, data: data)
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                guard xml.namespace == a.core else { throw unexpectedHere() }
+                let local = xml.localName
+                if local == a.source {
+                    ignorable.source = try readContent(data: data).content
                     sawSource = true
-                case "target":
-                    ignorable.targetOrder = try integer(s, "order")
-                    ignorable.target = try readContent(s, data: data)
-                default:
-                    throw unexpected(s)
+                } else if local == a.target {
+                    (ignorable.target, ignorable.targetOrder) = try readContent(data: data)
+                } else {
+                    throw unexpectedHere()
                 }
             case .endElement:
-                guard sawSource else { throw error(start, "<ignorable> has no <source>") }
+                guard sawSource else { throw errorHere("<ignorable> has no <source>") }
                 return ignorable
             default:
                 continue
             }
         }
-        throw error(start, "unexpected end of document inside <ignorable>")
+        throw errorHere("unexpected end of document inside <ignorable>")
     }
 
     // MARK: - Original data and inline content
@@ -689,22 +773,29 @@ public final class XLIFF2Reader: DocumentReader {
         var direction: String?
     }
 
-    private func readOriginalData(_ start: XMLStartElement) throws -> [String: DataEntry] {
+    /// Reads `<originalData>`, the cursor being on its start tag.
+    private func readOriginalData() throws -> [String: DataEntry] {
+        let a = atoms
         var data: [String: DataEntry] = [:]
-        while let event = try xml.next() {
-            switch event {
-            case .startElement(let s):
-                guard s.name.namespace == ns, s.name.local == "data" else { throw unexpected(s) }
-                let id = try required(s, "id")
-                let dir = attr(s, "dir")
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                guard xml.namespace == a.core, xml.localName == a.data else { throw unexpectedHere() }
+                var id: String?
+                var dir: String?
+                xml.forEachAttribute { local, namespace, value in
+                    guard namespace == .none else { return }
+                    if local == a.id { id = value.string } else if local == a.dir { dir = value.string }
+                }
+                guard let id else { throw errorHere("<data> has no 'id' attribute") }
                 var text = ""
-                loop: while let inner = try xml.next() {
+                loop: while let inner = try xml.advance() {
                     switch inner {
-                    case .text(let t): text += t
-                    case .startElement(let c):
-                        guard c.name.namespace == ns, c.name.local == "cp" else { throw unexpected(c) }
-                        text.unicodeScalars.append(try codePoint(c))
-                        try xml.skipElement()
+                    case .text: text += xml.currentText
+                    case .startElement:
+                        guard xml.namespace == a.core, xml.localName == a.cp else { throw unexpectedHere() }
+                        text.unicodeScalars.append(try codePoint())
+                        try skipRest()
                     case .endElement: break loop
                     default: continue
                     }
@@ -716,17 +807,24 @@ public final class XLIFF2Reader: DocumentReader {
                 continue
             }
         }
-        throw error(start, "unexpected end of document inside <originalData>")
+        throw errorHere("unexpected end of document inside <originalData>")
     }
 
-    private func codePoint(_ s: XMLStartElement) throws -> Unicode.Scalar {
-        let hex = try required(s, "hex")
+    /// The character of `<cp hex="…"/>`, the cursor being on it.
+    private func codePoint() throws -> Unicode.Scalar {
+        let a = atoms
+        var hex: String?
+        xml.forEachAttribute { local, namespace, value in
+            if namespace == .none && local == a.hex { hex = value.string }
+        }
+        guard let hex else { throw errorHere("<cp> has no 'hex' attribute") }
         guard let value = UInt32(hex, radix: 16), hex.count <= 6 else {
-            throw error(s, "<cp hex=\"\(hex)\"> is not a hexadecimal code point")
+            throw errorHere("<cp hex=\"\(hex)\"> is not a hexadecimal code point")
         }
         guard let scalar = Unicode.Scalar(value) else {
             // A lone surrogate cannot live in a Swift string; keep the position visibly.
-            findings.append(Finding(.warning, "<cp hex=\"\(hex)\"> is a surrogate code point; replaced by U+FFFD", at: location(s), code: "xliff2.surrogate-code-point"))
+            let line = xml.currentLine
+            findings.append(Finding(.warning, "<cp hex=\"\(hex)\"> is a surrogate code point; replaced by U+FFFD", at: SourceLocation(file: xml.displayPath, line: line > 0 ? line : nil), code: "xliff2.surrogate-code-point"))
             return "\u{FFFD}"
         }
         return scalar
@@ -738,66 +836,68 @@ public final class XLIFF2Reader: DocumentReader {
         case mrk(String)
     }
 
-    /// Reads `<source>`/`<target>` content into runs, the start tag having been read.
-    private func readContent(_ start: XMLStartElement, data: [String: DataEntry]) throws -> Content {
-        var content = Content(language: xmlAttr(start, "lang"), preserveSpace: try space(start))
+    /// Reads `<source>`/`<target>` content into runs, the cursor being on the start tag; also
+    /// returns the target's `order`.
+    private func readContent(data: [String: DataEntry]) throws -> (content: Content, order: Int?) {
+        let a = atoms
+        var content = Content()
+        var order: Int?
+        try xml.forEachAttribute { local, namespace, value in
+            if namespace == a.xmlNS {
+                if local == a.lang { content.language = value.string }
+                else if local == a.space { content.preserveSpace = try space(value) }
+            } else if namespace == .none && local == a.order {
+                let text = value.string
+                guard let n = Int(text.trimmingXMLSpace()) else { throw errorHere("attribute 'order' must be an integer, not '\(text)'") }
+                order = n
+            }
+        }
         var open: [OpenInline] = []
-        while let event = try xml.next() {
-            switch event {
-            case .text(let t):
-                content.append(text: t)
-            case .startElement(let s):
-                guard s.name.namespace == ns else { throw unexpected(s) }
-                switch s.name.local {
-                case "cp":
-                    var scalars = String.UnicodeScalarView()
-                    scalars.append(try codePoint(s))
-                    content.append(text: String(scalars))
-                    try xml.skipElement()
-                case "ph":
-                    var code = try inlineCode(s, kind: .standalone, data: data)
-                    code.subFlows = attr(s, "subFlows")
-                    content.append(.code(code))
-                    try xml.skipElement()
-                case "sc":
-                    var code = try inlineCode(s, kind: .opening, data: data)
-                    code.isolated = try yesNo(s, "isolated") ?? false
-                    content.append(.code(code))
-                    try xml.skipElement()
-                case "ec":
-                    let isolated = try yesNo(s, "isolated") ?? false
-                    var code = try inlineCode(s, kind: .closing, data: data, id: isolated ? (attr(s, "id") ?? attr(s, "startRef")) : (attr(s, "startRef") ?? attr(s, "id")))
-                    code.isolated = isolated
-                    content.append(.code(code))
-                    try xml.skipElement()
-                case "pc":
-                    var opening = try inlineCode(s, kind: .opening, data: data, prefix: "Start")
-                    opening.direction = attr(s, "dir")
-                    var closing = XLIFF2Inline.pcClosing(for: opening)
-                    closing.display = attr(s, "dispEnd")
-                    closing.equivalent = attr(s, "equivEnd")
-                    closing.subFlows = attr(s, "subFlowsEnd")
-                    if let ref = attr(s, "dataRefEnd") {
-                        closing.dataRef = ref
-                        closing.originalData = data[ref]?.text
-                        closing.dataDirection = data[ref]?.direction
-                    }
+        while let kind = try xml.advance() {
+            switch kind {
+            case .text:
+                content.append(text: xml.currentText)
+            case .startElement:
+                guard xml.namespace == a.core else { throw unexpectedHere() }
+                let local = xml.localName
+                if local == a.ph {
+                    content.append(.code(try inlineCode(kind: .standalone, data: data)))
+                    try skipRest()
+                } else if local == a.pc {
+                    let (opening, closing) = try pairedCode(data: data)
                     content.append(.code(opening))
                     open.append(.pc(closing))
-                case "mrk":
-                    content.append(.marker(try marker(s)))
-                    open.append(.mrk(try required(s, "id")))
-                case "sm":
-                    content.append(.marker(try marker(s)))
-                    try xml.skipElement()
-                case "em":
-                    content.append(.marker(Marker(boundary: .end, id: try required(s, "startRef"))))
-                    try xml.skipElement()
-                default:
-                    throw unexpected(s)
+                } else if local == a.sc {
+                    content.append(.code(try inlineCode(kind: .opening, data: data)))
+                    try skipRest()
+                } else if local == a.ec {
+                    content.append(.code(try inlineCode(kind: .closing, data: data)))
+                    try skipRest()
+                } else if local == a.cp {
+                    var scalars = String.UnicodeScalarView()
+                    scalars.append(try codePoint())
+                    content.append(text: String(scalars))
+                    try skipRest()
+                } else if local == a.mrk {
+                    let m = try marker()
+                    content.append(.marker(m))
+                    open.append(.mrk(m.id))
+                } else if local == a.sm {
+                    content.append(.marker(try marker()))
+                    try skipRest()
+                } else if local == a.em {
+                    var ref: String?
+                    xml.forEachAttribute { local, namespace, value in
+                        if namespace == .none && local == a.startRef { ref = value.string }
+                    }
+                    guard let ref else { throw errorHere("<em> has no 'startRef' attribute") }
+                    content.append(.marker(Marker(boundary: .end, id: ref)))
+                    try skipRest()
+                } else {
+                    throw unexpectedHere()
                 }
             case .endElement:
-                guard let top = open.popLast() else { return content }
+                guard let top = open.popLast() else { return (content, order) }
                 switch top {
                 case .pc(let closing): content.append(.code(closing))
                 case .mrk(let id): content.append(.marker(Marker(boundary: .end, id: id)))
@@ -806,53 +906,135 @@ public final class XLIFF2Reader: DocumentReader {
                 continue
             }
         }
-        throw error(start, "unexpected end of document inside <\(start.name.qualified)>")
+        throw errorHere("unexpected end of document inside a <source> or <target>")
     }
 
-    /// A code from the attributes `ph`, `sc`, `ec` and `pc` share. `prefix` is "Start" for `pc`
-    /// (`dispStart`, `equivStart`, `dataRefStart`, `subFlowsStart`).
-    private func inlineCode(_ s: XMLStartElement, kind: InlineCode.Kind, data: [String: DataEntry], prefix: String = "", id: String? = nil) throws -> InlineCode {
-        guard let codeID = id ?? attr(s, "id") else {
-            throw error(s, "<\(s.name.qualified)> has no 'id' attribute")
-        }
-        var code = InlineCode(kind: kind, id: codeID)
-        code.type = attr(s, "type")
-        code.subType = attr(s, "subType")
-        code.canCopy = try yesNo(s, "canCopy") ?? true
-        code.canDelete = try yesNo(s, "canDelete") ?? true
-        code.canOverlap = try yesNo(s, "canOverlap")
-        if let r = attr(s, "canReorder") {
-            guard let reorder = InlineCode.Reorder(rawValue: r) else {
-                throw error(s, "attribute 'canReorder' must be yes, firstNo or no, not '\(r)'")
+    /// A code from `<ph>`, `<sc>` or `<ec>`, the cursor on its tag, in one pass over its
+    /// attributes (codes are the most frequent elements of a document).
+    private func inlineCode(kind: InlineCode.Kind, data: [String: DataEntry]) throws -> InlineCode {
+        let a = atoms
+        var code = InlineCode(kind: kind, id: "")
+        var id: String?
+        var startRef: String?
+        var isolated = false
+        var ref: String?
+        try xml.forEachAttribute { local, namespace, value in
+            guard namespace == .none else {
+                if namespace != a.xmlNS { code.extensionAttributes.append(foreignAttribute(value)) }
+                return
             }
-            code.canReorder = reorder
+            if local == a.id { id = value.string }
+            else if local == a.type { code.type = value.string }
+            else if local == a.subType { code.subType = value.string }
+            else if local == a.dataRef { ref = value.string }
+            else if local == a.canCopy { code.canCopy = try yesNo(value, "canCopy") }
+            else if local == a.canDelete { code.canDelete = try yesNo(value, "canDelete") }
+            else if local == a.canOverlap { code.canOverlap = try yesNo(value, "canOverlap") }
+            else if local == a.canReorder { code.canReorder = try reorder(value) }
+            else if local == a.copyOf { code.copyOf = value.string }
+            else if local == a.dir { code.direction = value.string }
+            else if local == a.disp { code.display = value.string }
+            else if local == a.equiv { code.equivalent = value.string }
+            else if local == a.subFlows { code.subFlows = value.string }
+            else if local == a.isolated { isolated = try yesNo(value, "isolated") }
+            else if local == a.startRef { startRef = value.string }
         }
-        code.copyOf = attr(s, "copyOf")
-        code.direction = attr(s, "dir")
-        if prefix.isEmpty {
-            code.display = attr(s, "disp")
-            code.equivalent = attr(s, "equiv")
-            code.subFlows = attr(s, "subFlows")
-        } else {
-            code.display = attr(s, "dispStart")
-            code.equivalent = attr(s, "equivStart")
-            code.subFlows = attr(s, "subFlowsStart")
+        switch kind {
+        case .closing:
+            // A non-isolated <ec> names its <sc> with startRef; an isolated one has its own id.
+            code.isolated = isolated
+            guard let codeID = isolated ? (id ?? startRef) : (startRef ?? id) else { throw errorHere("<ec> has neither 'startRef' nor 'id'") }
+            code.id = codeID
+        default:
+            if kind == .opening { code.isolated = isolated }
+            guard let id else { throw errorHere("<\(kind == .opening ? "sc" : "ph")> has no 'id' attribute") }
+            code.id = id
         }
-        if let ref = attr(s, "dataRef" + prefix) {
+        if let ref {
             code.dataRef = ref
-            code.originalData = data[ref]?.text
-            code.dataDirection = data[ref]?.direction
+            if let entry = data[ref] {
+                code.originalData = entry.text
+                code.dataDirection = entry.direction
+            }
         }
-        code.extensionAttributes = extensionAttributes(s)
         return code
     }
 
-    private func marker(_ s: XMLStartElement) throws -> Marker {
-        Marker(
-            boundary: .start, id: try required(s, "id"), type: attr(s, "type"),
-            value: attr(s, "value"), ref: attr(s, "ref"), translate: try yesNo(s, "translate"),
-            extensionAttributes: extensionAttributes(s)
-        )
+    /// The opening and closing codes of a `<pc>`, the cursor on its start tag.
+    private func pairedCode(data: [String: DataEntry]) throws -> (InlineCode, InlineCode) {
+        let a = atoms
+        var opening = InlineCode(kind: .opening, id: "")
+        var id: String?
+        var refStart: String?, refEnd: String?
+        var dispEnd: String?, equivEnd: String?, subFlowsEnd: String?
+        try xml.forEachAttribute { local, namespace, value in
+            guard namespace == .none else {
+                if namespace != a.xmlNS { opening.extensionAttributes.append(foreignAttribute(value)) }
+                return
+            }
+            if local == a.id { id = value.string }
+            else if local == a.type { opening.type = value.string }
+            else if local == a.subType { opening.subType = value.string }
+            else if local == a.dataRefStart { refStart = value.string }
+            else if local == a.dataRefEnd { refEnd = value.string }
+            else if local == a.canCopy { opening.canCopy = try yesNo(value, "canCopy") }
+            else if local == a.canDelete { opening.canDelete = try yesNo(value, "canDelete") }
+            else if local == a.canOverlap { opening.canOverlap = try yesNo(value, "canOverlap") }
+            else if local == a.canReorder { opening.canReorder = try reorder(value) }
+            else if local == a.copyOf { opening.copyOf = value.string }
+            else if local == a.dir { opening.direction = value.string }
+            else if local == a.dispStart { opening.display = value.string }
+            else if local == a.dispEnd { dispEnd = value.string }
+            else if local == a.equivStart { opening.equivalent = value.string }
+            else if local == a.equivEnd { equivEnd = value.string }
+            else if local == a.subFlowsStart { opening.subFlows = value.string }
+            else if local == a.subFlowsEnd { subFlowsEnd = value.string }
+        }
+        guard let id else { throw errorHere("<pc> has no 'id' attribute") }
+        opening.id = id
+        if let ref = refStart {
+            opening.dataRef = ref
+            opening.originalData = data[ref]?.text
+            opening.dataDirection = data[ref]?.direction
+        }
+        var closing = XLIFF2Inline.pcClosing(for: opening)
+        closing.display = dispEnd
+        closing.equivalent = equivEnd
+        closing.subFlows = subFlowsEnd
+        if let ref = refEnd {
+            closing.dataRef = ref
+            closing.originalData = data[ref]?.text
+            closing.dataDirection = data[ref]?.direction
+        }
+        return (opening, closing)
+    }
+
+    private func reorder(_ value: XMLAttributeValue) throws -> InlineCode.Reorder {
+        if value.equals("yes") { return .yes }
+        if value.equals("no") { return .no }
+        if value.equals("firstNo") { return .firstNo }
+        throw errorHere("attribute 'canReorder' must be yes, firstNo or no, not '\(value.string)'")
+    }
+
+    /// A start marker from `<mrk>` or `<sm>`, the cursor on its tag.
+    private func marker() throws -> Marker {
+        let a = atoms
+        var m = Marker(boundary: .start, id: "")
+        var id: String?
+        try xml.forEachAttribute { local, namespace, value in
+            guard namespace == .none else {
+                if namespace != a.xmlNS { m.extensionAttributes.append(foreignAttribute(value)) }
+                return
+            }
+            if local == a.id { id = value.string }
+            else if local == a.type { m.type = value.string }
+            else if local == a.value { m.value = value.string }
+            else if local == a.ref { m.ref = value.string }
+            else if local == a.translate { m.translate = try yesNo(value, "translate") }
+        }
+        guard let id else { throw errorHere("<mrk> or <sm> has no 'id' attribute") }
+        m.id = id
+        return m
     }
 }
 
@@ -880,8 +1062,25 @@ enum XLIFF2Inline {
     }
 
     /// True when `closing` is what a `<pc>` written from `opening` would read back as.
+    ///
+    /// Compared field by field (the writer asks for every pair, and building the expected code
+    /// costs more than the rest of the writing); keep in step with `pcClosing(for:)`. Debug
+    /// builds check the result against a comparison of whole values.
     static func canWriteAsPC(_ opening: InlineCode, _ closing: InlineCode) -> Bool {
-        guard !opening.isolated, !closing.isolated, opening.id == closing.id else { return false }
+        let fast = opening.kind == .opening && closing.kind == .closing
+            && !opening.isolated && !closing.isolated && opening.id == closing.id
+            && closing.type == opening.type && closing.subType == opening.subType
+            && closing.canCopy == opening.canCopy && closing.canDelete == opening.canDelete
+            && closing.canOverlap == opening.canOverlap
+            && closing.canReorder == (opening.canReorder == .firstNo ? .no : opening.canReorder)
+            && closing.copyOf == opening.copyOf && closing.direction == nil
+            && closing.extensionAttributes.isEmpty
+        assert(fast == canWriteAsPCByValue(opening, closing), "canWriteAsPC out of step with pcClosing")
+        return fast
+    }
+
+    private static func canWriteAsPCByValue(_ opening: InlineCode, _ closing: InlineCode) -> Bool {
+        guard opening.kind == .opening, !opening.isolated, !closing.isolated, opening.id == closing.id else { return false }
         var expected = pcClosing(for: opening)
         expected.display = closing.display
         expected.equivalent = closing.equivalent

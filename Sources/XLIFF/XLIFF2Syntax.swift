@@ -62,11 +62,13 @@ enum XLIFF2Syntax {
     /// An XML name token (`xs:NMTOKEN`): one or more name characters.
     static func isNMTOKEN(_ s: String) -> Bool {
         guard !s.isEmpty else { return false }
-        for u in s.utf8 where u < 0x80 {
-            // Fast path for ASCII; non-ASCII checked below.
+        var nonASCII = false
+        for u in s.utf8 {
+            if u >= 0x80 { nonASCII = true; continue }
             let ok = (u >= 0x30 && u <= 0x39) || (u >= 0x41 && u <= 0x5A) || (u >= 0x61 && u <= 0x7A) || u == 0x2D || u == 0x2E || u == 0x3A || u == 0x5F
             if !ok { return false }
         }
+        guard nonASCII else { return true }
         for c in s.unicodeScalars where c.value >= 0x80 && !isNameChar(c) { return false }
         return true
     }
@@ -141,27 +143,10 @@ enum XLIFF2Syntax {
 
 /// Text helpers of the XLIFF 2 writer.
 enum XLIFF2Text {
-    /// True when `s` holds a character XML 1.0 cannot carry (fast byte scan: C0 controls other
-    /// than TAB/LF/CR, U+FFFE, U+FFFF).
+    /// True when `s` holds a character XML 1.0 cannot carry.
     @inline(__always)
     static func needsEncoding(_ s: String) -> Bool {
-        if let result = s.utf8.withContiguousStorageIfAvailable(scan) { return result }
-        return Array(s.utf8).withUnsafeBufferPointer { scan($0) }
-    }
-
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x20 {
-                if b != 0x09 && b != 0x0A && b != 0x0D { return true }
-            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
-                return true
-            }
-            i += 1
-        }
-        return false
+        !XMLCharacters.allAllowed(s)
     }
 
     /// `hex` value of `<cp>`: upper-case, at least four digits.

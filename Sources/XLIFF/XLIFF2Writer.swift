@@ -106,8 +106,12 @@ public final class XLIFF2Writer: DocumentWriter {
 
     // MARK: - Structure and indentation
 
+    private var indentations: [String] = (0..<16).map { "\n" + String(repeating: " ", count: $0) }
+
     private func indent() throws {
-        try xml.text("\n" + String(repeating: " ", count: structure.count))
+        let depth = structure.count
+        while depth >= indentations.count { indentations.append("\n" + String(repeating: " ", count: indentations.count)) }
+        try xml.text(indentations[depth])
     }
 
     /// Starts a structural element (one whose children are elements, indented).
@@ -226,9 +230,13 @@ public final class XLIFF2Writer: DocumentWriter {
 
     /// Text of mixed content where `<cp/>` is allowed (source, target, data).
     private func contentText(_ s: String) throws {
-        guard XLIFF2Text.needsEncoding(s) else {
+        // The writer checks the characters itself (one scan for the usual, clean text) and
+        // refuses before writing anything; only then is the text split around <cp/>.
+        do {
             try xml.text(s)
             return
+        } catch let error as XMLError where XLIFF2Text.needsEncoding(s) {
+            _ = error
         }
         var run = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
@@ -626,7 +634,7 @@ public final class XLIFF2Writer: DocumentWriter {
                     try extensionAttributes(code.extensionAttributes)
                     try xml.endElement()
                 case .opening:
-                    if let closeIndex = plan.elementEnd[index], case .code(let closing) = content.runs[closeIndex] {
+                    if let closeIndex = plan.elementEnd(index), case .code(let closing) = content.runs[closeIndex] {
                         try xml.startElement("pc")
                         try xml.attribute("id", code.id)
                         try codeAttributes(code, dataRefName: "dataRefStart", display: "dispStart", equivalent: "equivStart")
@@ -648,7 +656,7 @@ public final class XLIFF2Writer: DocumentWriter {
                         try xml.endElement()
                     }
                 case .closing:
-                    if plan.elementClosers.contains(index) {
+                    if plan.closesElement(index) {
                         try xml.endElement()
                     } else {
                         try xml.startElement("ec")
@@ -674,7 +682,7 @@ public final class XLIFF2Writer: DocumentWriter {
             case .marker(let marker):
                 switch marker.boundary {
                 case .start:
-                    let isElement = plan.elementEnd[index] != nil
+                    let isElement = plan.elementEnd(index) != nil
                     try xml.startElement(isElement ? "mrk" : "sm")
                     try xml.attribute("id", marker.id)
                     try yesNo("translate", marker.translate)
@@ -684,7 +692,7 @@ public final class XLIFF2Writer: DocumentWriter {
                     try extensionAttributes(marker.extensionAttributes)
                     if !isElement { try xml.endElement() }
                 case .end:
-                    if plan.elementClosers.contains(index) {
+                    if plan.closesElement(index) {
                         try xml.endElement()
                     } else {
                         try xml.startElement("em")
@@ -714,61 +722,81 @@ public final class XLIFF2Writer: DocumentWriter {
 /// Which inline runs of one content become elements with content (`<pc>`, `<mrk>`) and which
 /// become empty elements (`<sc>`/`<ec>`, `<sm>`/`<em>`).
 struct XLIFF2InlinePlan {
-    /// Index of an opening code or start marker → index of the run that closes its element.
-    var elementEnd: [Int: Int] = [:]
-    /// Indices of closing runs that end an element.
-    var elementClosers: Set<Int> = []
+    /// For each run: the index of the run that closes its element (openings), or -1.
+    private var end: [Int] = []
+    /// For each run: whether it closes an element.
+    private var closes: [Bool] = []
+
+    /// The run closing the element that `index` opens, if it opens one.
+    func elementEnd(_ index: Int) -> Int? {
+        guard index < end.count, end[index] >= 0 else { return nil }
+        return end[index]
+    }
+
+    /// True when the run at `index` ends an element.
+    func closesElement(_ index: Int) -> Bool {
+        index < closes.count && closes[index]
+    }
 
     init(_ runs: [Run]) {
-        // Candidate pairs: the first matching closing run after an opening run.
-        var openCodes: [String: Int] = [:]
-        var openMarkers: [String: Int] = [:]
-        var candidateEnd: [Int: Int] = [:]
+        // Text only (the usual case): nothing to plan.
+        guard runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return }
+        // Candidate pairs: the first matching closing run after an opening run. Contents hold
+        // few codes, so linear searches beat hashing.
+        var candidate = [Int](repeating: -1, count: runs.count)
+        var openCodes: [(id: String, index: Int)] = []
+        var openMarkers: [(id: String, index: Int)] = []
+        var any = false
         for (i, run) in runs.enumerated() {
             switch run {
             case .code(let c):
                 if c.kind == .opening && !c.isolated {
-                    if openCodes[c.id] == nil { openCodes[c.id] = i }
-                } else if c.kind == .closing && !c.isolated, let o = openCodes[c.id] {
-                    openCodes[c.id] = nil
-                    if case .code(let opening) = runs[o], XLIFF2Inline.canWriteAsPC(opening, c) { candidateEnd[o] = i }
+                    if !openCodes.contains(where: { $0.id == c.id }) { openCodes.append((c.id, i)) }
+                } else if c.kind == .closing && !c.isolated, let k = openCodes.firstIndex(where: { $0.id == c.id }) {
+                    let o = openCodes.remove(at: k).index
+                    if case .code(let opening) = runs[o], XLIFF2Inline.canWriteAsPC(opening, c) {
+                        candidate[o] = i
+                        any = true
+                    }
                 }
             case .marker(let m):
                 if m.boundary == .start {
-                    if openMarkers[m.id] == nil { openMarkers[m.id] = i }
-                } else if let o = openMarkers[m.id] {
-                    openMarkers[m.id] = nil
-                    candidateEnd[o] = i
+                    if !openMarkers.contains(where: { $0.id == m.id }) { openMarkers.append((m.id, i)) }
+                } else if let k = openMarkers.firstIndex(where: { $0.id == m.id }) {
+                    candidate[openMarkers.remove(at: k).index] = i
+                    any = true
                 }
             case .text:
                 continue
             }
         }
-        guard !candidateEnd.isEmpty else { return }
+        guard any else { return }
+        end = [Int](repeating: -1, count: runs.count)
+        closes = [Bool](repeating: false, count: runs.count)
+        var openerOf = [Int](repeating: -1, count: runs.count)
+        for (o, c) in candidate.enumerated() where c >= 0 { openerOf[c] = o }
         // Keep only well-nested pairs: on a crossing, markers give way first (sm/em are the
         // usual form for overlapping annotations), then the pair being closed.
-        var closerOf: [Int: Int] = [:]
-        for (o, c) in candidateEnd { closerOf[c] = o }
         var stack: [Int] = []
-        var demoted: Set<Int> = []
+        var demoted = [Bool](repeating: false, count: runs.count)
         for i in runs.indices {
-            if candidateEnd[i] != nil {
+            if candidate[i] >= 0 {
                 stack.append(i)
-            } else if let o = closerOf[i] {
-                guard !demoted.contains(o), let position = stack.lastIndex(of: o) else { continue }
+            } else if openerOf[i] >= 0 {
+                let o = openerOf[i]
+                guard !demoted[o], let position = stack.lastIndex(of: o) else { continue }
                 let above = stack[(position + 1)...]
                 if above.isEmpty {
                     stack.removeLast()
-                    elementEnd[o] = i
-                    elementClosers.insert(i)
+                    end[o] = i
+                    closes[i] = true
                 } else if above.allSatisfy({ if case .marker = runs[$0] { return true } else { return false } }) {
-                    for a in above { demoted.insert(a) }
-                    stack.removeSubrange((position + 1)...)
-                    stack.removeLast()
-                    elementEnd[o] = i
-                    elementClosers.insert(i)
+                    for a in above { demoted[a] = true }
+                    stack.removeSubrange(position...)
+                    end[o] = i
+                    closes[i] = true
                 } else {
-                    demoted.insert(o)
+                    demoted[o] = true
                     stack.remove(at: position)
                 }
             }
@@ -817,19 +845,24 @@ struct XLIFF2DataTable {
 enum XLIFF2UnitPreparation {
     /// Prepares a unit's parts (data ids of every code, pairing per side).
     static func prepare(unit: inout Unit, data: inout XLIFF2DataTable) {
-        // Register the ids codes already carry first, so that they keep them.
+        // One pass registers the ids codes already carry (so that they keep them) and checks
+        // whether anything needs changing: a unit read from valid XLIFF 2 does not, and is
+        // written without being copied.
+        var state = RegisterState()
+        var sourceScan = PairScan(), targetScan = PairScan()
         for part in unit.parts {
-            register(part.source, &data)
-            if let t = part.target { register(t, &data) }
+            scan(part.source, &data, &state, &sourceScan)
+            if let t = part.target { scan(t, &data, &state, &targetScan) }
         }
-        guard needsWork(unit) else { return }
+        guard state.hasInline else { return }
+        if !state.needsChange && sourceScan.isBalanced && targetScan.isBalanced { return }
         for side in [false, true] {
             var partsContent: [Content?] = unit.parts.map { side ? $0.target : $0.source }
-            preparePairs(&partsContent)
+            preparePairs(&partsContent, dryRun: false)
             for i in unit.parts.indices {
                 guard var c = partsContent[i] else { continue }
                 assignData(&c, &data)
-                fixCodes(&c)
+                fixCodes(&c, dryRun: false)
                 switch unit.parts[i] {
                 case .segment(var s):
                     if side { s.target = c } else { s.source = c }
@@ -844,26 +877,98 @@ enum XLIFF2UnitPreparation {
 
     /// Prepares one content on its own (a candidate's source or target).
     static func prepare(content: inout Content, data: inout XLIFF2DataTable) {
-        register(content, &data)
+        var state = RegisterState()
+        register(content, &data, &state)
+        guard state.hasInline else { return }
         var one: [Content?] = [content]
-        preparePairs(&one)
+        preparePairs(&one, dryRun: false)
         content = one[0]!
         assignData(&content, &data)
-        fixCodes(&content)
+        fixCodes(&content, dryRun: false)
     }
 
-    private static func needsWork(_ unit: Unit) -> Bool {
-        for part in unit.parts {
-            for run in part.source.runs { if case .text = run {} else { return true } }
-            if let t = part.target { for run in t.runs { if case .text = run {} else { return true } } }
-        }
-        return false
+    /// What registering a unit's data found.
+    struct RegisterState {
+        /// Some run is a code or a marker.
+        var hasInline = false
+        /// Some code's data has no id yet, or an id already used for other data.
+        var needsData = false
+        /// Something must change: data ids, code pairing, or values XLIFF 2 does not allow.
+        var needsChange = false
     }
 
-    private static func register(_ content: Content, _ data: inout XLIFF2DataTable) {
+    /// Codes and markers still open over one side of a unit, during the scan.
+    struct PairScan {
+        var codes: [(id: String, canCopy: Bool, canDelete: Bool, canOverlap: Bool?, reorder: InlineCode.Reorder)] = []
+        var markers: [String] = []
+        var isBalanced: Bool { codes.isEmpty && markers.isEmpty }
+    }
+
+    /// Registers data ids and checks, read-only, what `preparePairs`, `assignData` and
+    /// `fixCodes` would change.
+    private static func scan(_ content: Content, _ data: inout XLIFF2DataTable, _ state: inout RegisterState, _ pairs: inout PairScan) {
         for run in content.runs {
-            if case .code(let c) = run, let text = c.originalData, let ref = c.dataRef {
-                _ = data.id(for: text, direction: c.dataDirection, preferred: ref)
+            switch run {
+            case .text:
+                continue
+            case .marker(let m):
+                state.hasInline = true
+                if m.boundary == .start {
+                    if let t = m.type, !XLIFF2Syntax.isMarkerType(t) { state.needsChange = true }
+                    pairs.markers.append(m.id)
+                } else if let k = pairs.markers.lastIndex(of: m.id) {
+                    pairs.markers.remove(at: k)
+                } else {
+                    state.needsChange = true
+                }
+            case .code(let c):
+                state.hasInline = true
+                if let text = c.originalData {
+                    if let ref = c.dataRef {
+                        if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsChange = true }
+                    } else {
+                        state.needsChange = true
+                    }
+                }
+                if c.canReorder != .yes && (c.canCopy || c.canDelete) { state.needsChange = true }
+                if let t = c.type, !XLIFF2Syntax.codeTypes.contains(t) { state.needsChange = true }
+                if let sub = c.subType {
+                    if !XLIFF2Syntax.isUserDefinedValue(sub) || c.type == nil { state.needsChange = true }
+                    else if let required = XLIFF2Syntax.requiredType(forSubType: sub), c.type != required { state.needsChange = true }
+                }
+                if c.copyOf != nil && c.originalData != nil { state.needsChange = true }
+                guard !c.isolated else { continue }
+                if c.kind == .opening {
+                    if pairs.codes.contains(where: { $0.id == c.id }) { state.needsChange = true }
+                    pairs.codes.append((c.id, c.canCopy, c.canDelete, c.canOverlap, c.canReorder))
+                } else if c.kind == .closing {
+                    guard let k = pairs.codes.lastIndex(where: { $0.id == c.id }) else {
+                        state.needsChange = true
+                        continue
+                    }
+                    let o = pairs.codes.remove(at: k)
+                    let reorder: InlineCode.Reorder = o.reorder == .firstNo ? .no : o.reorder
+                    if c.canCopy != o.canCopy || c.canDelete != o.canDelete || c.canOverlap != o.canOverlap || c.canReorder != reorder || c.direction != nil {
+                        state.needsChange = true
+                    }
+                }
+            }
+        }
+    }
+
+    private static func register(_ content: Content, _ data: inout XLIFF2DataTable, _ state: inout RegisterState) {
+        for run in content.runs {
+            switch run {
+            case .text: continue
+            case .marker: state.hasInline = true
+            case .code(let c):
+                state.hasInline = true
+                guard let text = c.originalData else { continue }
+                if let ref = c.dataRef {
+                    if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsData = true }
+                } else {
+                    state.needsData = true
+                }
             }
         }
     }
@@ -883,7 +988,10 @@ enum XLIFF2UnitPreparation {
     /// partner is missing becomes isolated, a marker whose partner is missing is completed
     /// (end added at the end of its content) or dropped (an end without start). Closing codes
     /// take their opening's canCopy/canDelete/canOverlap/canReorder, as XLIFF 2 requires.
-    private static func preparePairs(_ contents: inout [Content?]) {
+    /// Returns true when something had to change (with `dryRun`, nothing is changed).
+    @discardableResult
+    private static func preparePairs(_ contents: inout [Content?], dryRun: Bool) -> Bool {
+        var changes = false
         var openCodes: [String: InlineCode] = [:]
         var openCodeAt: [String: (Int, Int)] = [:]
         var openMarkers: [String: (Int, Int)] = [:]
@@ -897,7 +1005,8 @@ enum XLIFF2UnitPreparation {
                         if openCodes[c.id] != nil {
                             // A second opening with the same id: the first one is unpaired.
                             let (pci, pri) = openCodeAt[c.id]!
-                            setIsolated(&contents, pci, pri)
+                            changes = true
+                            if !dryRun { setIsolated(&contents, pci, pri) }
                         }
                         openCodes[c.id] = c
                         openCodeAt[c.id] = (ci, ri)
@@ -912,10 +1021,14 @@ enum XLIFF2UnitPreparation {
                             let reorder: InlineCode.Reorder = o.canReorder == .firstNo ? .no : o.canReorder
                             if c.canReorder != reorder { c.canReorder = reorder; changed = true }
                             if c.direction != nil { c.direction = nil; changed = true }
-                            if changed { contents[ci]!.runs[ri] = .code(c) }
+                            if changed {
+                                changes = true
+                                if !dryRun { contents[ci]!.runs[ri] = .code(c) }
+                            }
                         } else {
+                            changes = true
                             c.isolated = true
-                            contents[ci]!.runs[ri] = .code(c)
+                            if !dryRun { contents[ci]!.runs[ri] = .code(c) }
                         }
                     }
                 case .marker(let m):
@@ -931,11 +1044,14 @@ enum XLIFF2UnitPreparation {
                 }
             }
         }
+        if !openCodeAt.isEmpty || !droppedMarkerEnds.isEmpty || !openMarkers.isEmpty { changes = true }
+        if dryRun { return changes }
         for (_, position) in openCodeAt { setIsolated(&contents, position.0, position.1) }
         for (ci, ri) in droppedMarkerEnds.reversed() { contents[ci]!.runs.remove(at: ri) }
         for (id, position) in openMarkers {
             contents[position.0]!.runs.append(.marker(Marker(boundary: .end, id: id)))
         }
+        return changes
     }
 
     private static func setIsolated(_ contents: inout [Content?], _ ci: Int, _ ri: Int) {
@@ -947,7 +1063,9 @@ enum XLIFF2UnitPreparation {
 
     /// Values XLIFF 2 constrains: `canReorder` other than yes forbids copy and delete; `type`
     /// from its fixed set; `subType` of the form prefix:value and only with a `type`.
-    private static func fixCodes(_ content: inout Content) {
+    @discardableResult
+    private static func fixCodes(_ content: inout Content, dryRun: Bool) -> Bool {
+        var changes = false
         for i in content.runs.indices {
             switch content.runs[i] {
             case .code(var c):
@@ -977,9 +1095,14 @@ enum XLIFF2UnitPreparation {
                     c.copyOf = nil
                     changed = true
                 }
-                if changed { content.runs[i] = .code(c) }
+                if changed {
+                    changes = true
+                    if !dryRun { content.runs[i] = .code(c) }
+                }
             case .marker(var m):
                 guard m.boundary == .start, let type = m.type, !XLIFF2Syntax.isMarkerType(type) else { continue }
+                changes = true
+                if dryRun { continue }
                 // XLIFF 1.2 mtype values: `protected` is the translate annotation; others keep
                 // their meaning as a generic annotation.
                 if type == "protected" && m.translate == nil { m.translate = false }
@@ -989,5 +1112,6 @@ enum XLIFF2UnitPreparation {
                 continue
             }
         }
+        return changes
     }
 }

@@ -93,6 +93,9 @@ public enum XLIFFConverter {
     private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
         var findings: [Finding] = []
         var adapter = XLIFFVersionAdapter(target: options.version)
+        // Only a change between 1.2 and 2.x moves data around; the writers handle the rest
+        // (the 1.2 writer restores 1.2 data kept in XLIFF 2 metadata by itself).
+        let adapts = sourceVersion == .v1_2 && options.version.isVersion2
         var units = 0
 
         // The reader, with a way to ask where its last event came from.
@@ -117,7 +120,7 @@ public enum XLIFFConverter {
                 if case .unit = event { units += 1 }
                 let where_ = location() ?? SourceLocation(file: displayInput)
                 writer.sourceLocation = where_
-                try writer.write(adapter.adapt(event, at: where_))
+                try writer.write(event)
             }
             try writer.finish()
             findings = readerFindings() + adapter.findings + writer.findings
@@ -125,7 +128,7 @@ public enum XLIFFConverter {
             let writer = try XLIFF2Writer(version: options.version, file: out)
             while let event = try next() {
                 if case .unit = event { units += 1 }
-                try writer.write(adapter.adapt(event, at: location() ?? SourceLocation(file: displayInput)))
+                try writer.write(adapts ? adapter.adapt(event, at: location() ?? SourceLocation(file: displayInput)) : event)
             }
             findings = readerFindings() + adapter.findings + writer.findings
         }

@@ -281,6 +281,17 @@ public struct XLIFFVersionAdapter {
         var out = content
         var openingByRID: [String: String] = [:]
         for i in out.runs.indices {
+            if case .marker(var m) = out.runs[i], let type = m.type {
+                // XLIFF 2 annotation types: generic, comment, term, or prefix:value.
+                if type == "protected" {
+                    m.type = "generic"
+                    if m.boundary == .start { m.translate = false }
+                } else if type != "generic" && type != "comment" && type != "term" && !type.contains(":") {
+                    m.type = XLIFFStateMapping.subStatePrefix + type
+                }
+                out.runs[i] = .marker(m)
+                continue
+            }
             guard case .code(var c) = out.runs[i] else { continue }
             if c.type == nil, let ctype = c.ctype {
                 switch ctype {
@@ -323,11 +334,16 @@ public struct XLIFFVersionAdapter {
     private func assignMarkerIDs(_ unit: inout Unit) {
         var used = Set<String>()
         var needs = false
+        func scan(_ content: Content?) {
+            guard let content else { return }
+            for case .marker(let m) in content.runs {
+                if m.id.isEmpty { needs = true } else { used.insert(m.id) }
+            }
+        }
         for part in unit.parts {
-            for content in [part.source, part.target].compactMap({ $0 }) {
-                for case .marker(let m) in content.runs {
-                    if m.id.isEmpty { needs = true } else { used.insert(m.id) }
-                }
+            switch part {
+            case .segment(let s): scan(s.source); scan(s.target)
+            case .ignorable(let i): scan(i.source); scan(i.target)
             }
         }
         guard needs else { return }
@@ -371,11 +387,16 @@ public struct XLIFFVersionAdapter {
 /// into the model's 1.2 fields. The 1.2 writer applies it to every unit, so a 2.x file that came
 /// from 1.2 is written back as the 1.2 file it was.
 public enum XLIFF12Compatibility {
+    /// True when the unit carries XLIFF 1.2 data in an `xliff1.2` metadata group.
+    @inline(__always)
+    public static func needsRestoring(_ unit: Unit) -> Bool {
+        if unit.metadata.isEmpty && unit.matches.isEmpty { return false }
+        return unit.metadata.contains(where: { $0.category == XLIFFVersionAdapter.metadataCategory }) || unit.matches.contains(where: { m in m.metadata.contains { $0.category == XLIFFVersionAdapter.metadataCategory } })
+    }
+
     /// The unit with its `xliff1.2` metadata moved back into 1.2 attributes.
     public static func restoringXLIFF12Data(_ unit: Unit) -> Unit {
-        guard unit.metadata.contains(where: { $0.category == XLIFFVersionAdapter.metadataCategory }) || unit.matches.contains(where: { m in m.metadata.contains { $0.category == XLIFFVersionAdapter.metadataCategory } }) else {
-            return unit
-        }
+        guard needsRestoring(unit) else { return unit }
         var u = unit
         var attributes = u.xliff12Attributes
         var rest: [MetaGroup] = []

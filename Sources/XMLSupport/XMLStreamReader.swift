@@ -55,7 +55,8 @@ public final class XMLStreamReader {
     private var reader: OpaquePointer?
     private var fd: Int32 = -1
     private let sink: LibXML2ErrorSink
-    private var pendingEnd: XMLName?
+    /// The element just reported was empty (`<x/>`): its end comes next, with no parser step.
+    private var pendingEnd = false
     /// Names, prefixes and namespace URIs by the address libxml2 interned them at: a small
     /// direct-mapped table (a collision only costs a conversion), much cheaper than hashing.
     private let cacheKeys: UnsafeMutablePointer<UnsafeRawPointer?>
@@ -150,9 +151,27 @@ public final class XMLStreamReader {
     /// The next event, or nil at the end of the document. Throws on the first well-formedness
     /// error (with its line and column) and on entity references that need a DTD.
     public func next() throws -> XMLEvent? {
-        if let end = pendingEnd {
-            pendingEnd = nil
-            return .endElement(end)
+        guard let kind = try advance(), let reader else { return nil }
+        switch kind {
+        case .startElement: return .startElement(readStartElement(reader))
+        case .endElement: return .endElement(currentName(reader))
+        case .text: return .text(currentText)
+        case .comment: return .comment(currentText)
+        case .processingInstruction:
+            return .processingInstruction(target: cachedString(xmlTextReaderConstLocalName(reader)) ?? "", data: currentText)
+        }
+    }
+
+    // MARK: - Cursor
+
+    /// Moves to the next node and says what it is, without building an event: the fast path
+    /// for readers of large documents, which then ask only for what they need (`localName`,
+    /// `namespace`, `forEachAttribute`, `currentText`, `currentStartElement()`). Mixes freely
+    /// with `next()`. Nil at the end of the document; throws like `next()`.
+    public func advance() throws -> XMLNodeKind? {
+        if pendingEnd {
+            pendingEnd = false
+            return .endElement
         }
         guard let reader, !finished else { return nil }
         while true {
@@ -175,22 +194,19 @@ public final class XMLStreamReader {
                 finished = true
                 throw XMLError(location: location, message: "XML parse error")
             }
-            let type = xmlTextReaderNodeType(reader)
-            switch UInt32(type) {
+            switch UInt32(xmlTextReaderNodeType(reader)) {
             case XML_READER_TYPE_ELEMENT.rawValue:
-                let start = readStartElement(reader)
-                if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = start.name }
-                return .startElement(start)
+                if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = true }
+                return .startElement
             case XML_READER_TYPE_END_ELEMENT.rawValue:
-                return .endElement(currentName(reader))
+                return .endElement
             case XML_READER_TYPE_TEXT.rawValue, XML_READER_TYPE_CDATA.rawValue,
                  XML_READER_TYPE_WHITESPACE.rawValue, XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue:
-                return .text(constString(xmlTextReaderConstValue(reader)) ?? "")
+                return .text
             case XML_READER_TYPE_COMMENT.rawValue:
-                return .comment(constString(xmlTextReaderConstValue(reader)) ?? "")
+                return .comment
             case XML_READER_TYPE_PROCESSING_INSTRUCTION.rawValue:
-                let target = cachedString(xmlTextReaderConstLocalName(reader)) ?? ""
-                return .processingInstruction(target: target, data: constString(xmlTextReaderConstValue(reader)) ?? "")
+                return .processingInstruction
             case XML_READER_TYPE_ENTITY_REFERENCE.rawValue:
                 let name = cachedString(xmlTextReaderConstLocalName(reader)) ?? "?"
                 finished = true
@@ -205,6 +221,66 @@ public final class XMLStreamReader {
             }
         }
     }
+
+    /// The interned form of `name` in this reader: equal to `localName`/`namespace` exactly when
+    /// the strings are equal, compared as pointers.
+    public func atom(_ name: String) -> XMLAtom {
+        guard let reader else { return XMLAtom(nil) }
+        return XMLAtom(xmlTextReaderConstString(reader, name).map(UnsafeRawPointer.init))
+    }
+
+    /// Local name of the current element (start or end) or attribute, interned.
+    public var localName: XMLAtom {
+        guard let reader else { return XMLAtom(nil) }
+        return XMLAtom(xmlTextReaderConstLocalName(reader).map(UnsafeRawPointer.init))
+    }
+
+    /// Namespace URI of the current element or attribute, interned (`XMLAtom.none` for none).
+    public var namespace: XMLAtom {
+        guard let reader else { return XMLAtom(nil) }
+        return XMLAtom(xmlTextReaderConstNamespaceUri(reader).map(UnsafeRawPointer.init))
+    }
+
+    /// 1-based line of the current element's start tag.
+    public var currentLine: Int {
+        guard let reader, let node = xmlTextReaderCurrentNode(reader) else { return 0 }
+        let line = Int(xmlGetLineNo(node))
+        return line >= 65535 ? max(line, Int(xmlTextReaderGetParserLineNumber(reader))) : line
+    }
+
+    /// The character data of the current text, comment or processing-instruction node.
+    public var currentText: String {
+        guard let reader else { return "" }
+        return constString(xmlTextReaderConstValue(reader)) ?? ""
+    }
+
+    /// The current element as a start event (for the parts of a document read the slow way).
+    public func currentStartElement() -> XMLStartElement {
+        guard let reader else { return XMLStartElement(name: XMLName(local: "")) }
+        return readStartElement(reader)
+    }
+
+    /// Calls `body` for each attribute of the current element (namespace declarations left
+    /// out), with its interned local name and namespace and its value, valid during the call.
+    public func forEachAttribute(_ body: (_ local: XMLAtom, _ namespace: XMLAtom, _ value: XMLAttributeValue) throws -> Void) rethrows {
+        guard let reader, xmlTextReaderHasAttributes(reader) == 1 else { return }
+        defer { xmlTextReaderMoveToElement(reader) }
+        let xmlns = xmlnsAtom
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            let ns = XMLAtom(xmlTextReaderConstNamespaceUri(reader).map(UnsafeRawPointer.init))
+            if ns == xmlns { continue }
+            let local = XMLAtom(xmlTextReaderConstLocalName(reader).map(UnsafeRawPointer.init))
+            try body(local, ns, XMLAttributeValue(pointer: xmlTextReaderConstValue(reader)))
+        }
+    }
+
+    /// The full name of the current attribute during `forEachAttribute` (for foreign attributes).
+    public var currentAttributeName: XMLName {
+        guard let reader else { return XMLName(local: "") }
+        return currentName(reader)
+    }
+
+    private lazy var xmlnsAtom: XMLAtom = atom(XMLNamespace.xmlns)
 
     /// Skips the rest of the current element (after its `.startElement` was returned),
     /// including its end tag.
@@ -231,6 +307,7 @@ public final class XMLStreamReader {
             if line >= 65535 { line = max(line, Int(xmlTextReaderGetParserLineNumber(reader))) }
         }
         if xmlTextReaderHasAttributes(reader) == 1 {
+            attributes.reserveCapacity(Int(xmlTextReaderAttributeCount(reader)))
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 let attrName = currentName(reader)
                 let value = constString(xmlTextReaderConstValue(reader)) ?? ""
@@ -272,5 +349,54 @@ public final class XMLStreamReader {
     private func constString(_ p: UnsafePointer<xmlChar>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
+    }
+}
+
+/// What the cursor of an `XMLStreamReader` stopped at.
+public enum XMLNodeKind: Sendable {
+    /// A start tag (an empty element reports its end next).
+    case startElement
+    /// An end tag.
+    case endElement
+    /// Character data (text, CDATA, white space).
+    case text
+    /// A comment.
+    case comment
+    /// A processing instruction.
+    case processingInstruction
+}
+
+/// A name interned by one `XMLStreamReader`: two atoms of the same reader are equal exactly
+/// when their strings are, compared as pointers. Not valid across readers.
+public struct XMLAtom: Equatable, @unchecked Sendable {
+    // @unchecked: the pointer is only compared, never dereferenced outside the reader.
+    let raw: UnsafeRawPointer?
+
+    init(_ raw: UnsafeRawPointer?) { self.raw = raw }
+
+    /// The atom of "no name" (no namespace).
+    public static let none = XMLAtom(nil)
+}
+
+/// An attribute value seen through the cursor, valid only during `forEachAttribute`'s call
+/// (it points into the parser's memory): read it there, never keep it.
+public struct XMLAttributeValue {
+    let pointer: UnsafePointer<UInt8>?
+
+    init(pointer: UnsafePointer<UInt8>?) { self.pointer = pointer }
+
+    /// The value as a string.
+    public var string: String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+
+    /// True when the value is exactly `literal` (no string built).
+    public func equals(_ literal: StaticString) -> Bool {
+        guard let pointer else { return literal.utf8CodeUnitCount == 0 }
+        let n = literal.utf8CodeUnitCount
+        let bytes = literal.utf8Start
+        for i in 0..<n where pointer[i] != bytes[i] { return false }
+        return pointer[n] == 0
     }
 }

@@ -33,6 +33,8 @@ final class BatchPlanTests: BatchTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let p = try plan([file], folder)
         XCTAssertEqual(p.jobs.map(\.output), [folder.appendingPathComponent("article.txt.xlf").path])
+        XCTAssertEqual(p.layout, .file(folder.appendingPathComponent("article.txt.xlf").path))
+        XCTAssertFalse(p.skipsUpToDateOutputs)
     }
 
     func testAFolderIsMirroredUnderTheOutputFolder() throws {

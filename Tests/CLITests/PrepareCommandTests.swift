@@ -136,6 +136,19 @@ final class PrepareCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("Prepared 1 of 4 files"), result.stdout)
     }
 
+    func testJobsPrepareInParallelWithTheSameResult() throws {
+        let one = folder.appendingPathComponent("one"), two = folder.appendingPathComponent("two")
+        let inputs = [seed, page] + HTMLFixtures.all
+        let a = try prepare(inputs + ["--source", "fr", "--target", "en", "-o", one.path, "--json"])
+        let b = try prepare(inputs + ["--source", "fr", "--target", "en", "-o", two.path, "--json", "--jobs", "3"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(a.stdout.replacingOccurrences(of: one.path, with: "OUT"), b.stdout.replacingOccurrences(of: two.path, with: "OUT"), "same report, in input order")
+        for name in try FileManager.default.contentsOfDirectory(atPath: one.path) {
+            XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent(name)), try Data(contentsOf: two.appendingPathComponent(name)), name)
+        }
+    }
+
     func testReportAndJSONGiveCountsPerFile() throws {
         let out = folder.appendingPathComponent("out")
         let report = folder.appendingPathComponent("report.json")
@@ -208,5 +221,13 @@ final class PrepareCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("\(foreign): error:") && result.stderr.contains("no Verso skeleton"), result.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: merged.appendingPathComponent("seed-article.fr.txt").path))
+    }
+}
+
+/// The HTML test files (Tests/Fixtures/html).
+enum HTMLFixtures {
+    static var all: [String] {
+        ["crlf-uppercase.html", "bom-no-final-newline.html", "entities-comments.html", "odd-markup.html", "latin1-meta.html"]
+            .map { TestPaths.fixture("html/\($0)").path }
     }
 }

@@ -22,10 +22,10 @@ final class PrepareMergeTests: XCTestCase {
         return DocumentPreparer(options: PrepareOptions(sourceLanguage: source, targetLanguage: "en", xliffVersion: version), pipeline: Pipeline(stages))
     }
 
-    private func roundTrip(_ input: URL, version: XLIFFVersion = .v1_2, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func roundTrip(_ input: URL, version: XLIFFVersion = .v1_2, terms: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
         let folder = TestPaths.temporaryFolder("prepare")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let prepared = try preparer(version: version).prepare(input: input.path, into: folder.path)
+        let prepared = try preparer(version: version, terms: terms).prepare(input: input.path, into: folder.path)
         var claimed = Set<String>()
         let merged = try TranslationMerge.merge(xliff: prepared.output, into: folder.appendingPathComponent("merged").path, claimedOutputs: &claimed)
         XCTAssertEqual(merged.outputs.count, 1, file: file, line: line)
@@ -49,6 +49,20 @@ final class PrepareMergeTests: XCTestCase {
             try roundTrip(d, version: .v2_1)
             try roundTrip(d, version: .v2_2)
         }
+    }
+
+    func testLargeDocumentComesBackByteForByte() throws {
+        // Several MB: the skeleton spool and the splice go through many buffers.
+        let folder = TestPaths.temporaryFolder("large")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let seed = try String(contentsOf: TestPaths.sample("seed-article.fr.txt"), encoding: .utf8)
+        var text = ""
+        // Separators that change every paragraph: no unit run, a skeleton line per unit.
+        for i in 0..<700 { text += "\(i). " + seed + (i % 2 == 0 ? "\r\n\r\n" : "\n\n\n") }
+        let input = folder.appendingPathComponent("large.txt")
+        try Data(text.utf8).write(to: input)
+        try roundTrip(input, terms: false)
+        try roundTrip(input, version: .v2_1, terms: false)
     }
 
     func testGeneratedCorpusDocumentsComeBackByteForByte() throws {

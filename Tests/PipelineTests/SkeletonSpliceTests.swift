@@ -28,6 +28,42 @@ final class SkeletonSpliceTests: XCTestCase {
         }
     }
 
+    func testSpoolLongerThanItsBufferComesBackWhole() throws {
+        let folder = TestPaths.temporaryFolder("splice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try SkeletonSpool(folder: folder.path, name: "doc")
+        var expected = "{}\n"
+        for i in 0..<20_000 {
+            try spool.append(.text("<p>\(i)"))
+            try spool.append(.unit(UnitLayout(unitID: "u\(i)", sourceUTF16Length: i)))
+            expected += "{\"t\":\"&lt;p&gt;\(i)\"}\n{\"u\":\"u\(i)\",\"len\":\(i)}\n"
+        }
+        let token = SkeletonSplicer.makeToken()
+        var out: [UInt8] = []
+        let splicer = SkeletonSplicer(token: token, header: "{}", spool: spool) { out.append(contentsOf: $0) }
+        try Array("[\(token)]".utf8).withUnsafeBytes { try splicer.write($0) }
+        try splicer.finish()
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "[" + expected + "]")
+    }
+
+    func testConsecutiveUnitsBecomeOneRun() throws {
+        let collector = SkeletonCollector()
+        let compactor = SkeletonCompactor(collector)
+        try compactor.append(.text("# "))
+        for i in 1...5 {
+            try compactor.append(.unit(UnitLayout(unitID: "u\(i)", sourceUTF16Length: 3)))
+            try compactor.append(.text(i == 5 ? "\n" : "\n\n"))
+        }
+        try compactor.append(.unit(UnitLayout(unitID: "u6", sourceUTF16Length: 3, substitutions: [RawSubstitution(utf16Offset: 1, utf16Length: 1, codesBefore: 0, raw: "\r\n")])))
+        try compactor.finish()
+        XCTAssertEqual(collector.entries, [
+            .text("# "),
+            .unitRun(UnitRun(prefix: "u", first: 1, count: 5, separator: "\n\n")),
+            .text("\n"),
+            .unit(UnitLayout(unitID: "u6", sourceUTF16Length: 3, substitutions: [RawSubstitution(utf16Offset: 1, utf16Length: 1, codesBefore: 0, raw: "\r\n")])),
+        ])
+    }
+
     func testMissingPlaceholderIsAnError() throws {
         let folder = TestPaths.temporaryFolder("splice")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -26,6 +26,10 @@ final class FoldingTests: XCTestCase {
         XCTAssertEqual(tokens.map(\.gapBefore), [.start, .apostrophe, .barrier, .hyphen])
     }
 
+    func testScriptsWithoutCaseAreTokenizedAsWritten() {
+        XCTAssertEqual(Tokenizer.tokens(of: "北約 와 NATO").map(\.folded), ["北約", "와", "nato"])
+    }
+
     func testNonBMPLettersStayInsideTokens() {
         let tokens = Tokenizer.tokens(of: "𝒜bc 𠀀x")
         XCTAssertEqual(tokens.count, 2)

@@ -121,6 +121,19 @@ final class RecognitionTests: XCTestCase {
         XCTAssertEqual(content.plainText.utf16.count, 65)
     }
 
+    func testLongTextsAreMatchedAcrossWindowBoundaries() throws {
+        // 7 words per sentence × 1,500: matches straddle the recognizer's 4,096-word windows.
+        let sentence = "La mobilisation partielle touche la Biélorussie aussi. "
+        let text = String(repeating: sentence, count: 1_500)
+        let occurrences = try Self.french.occurrences(in: text)
+        XCTAssertEqual(occurrences.count, 3_000)
+        let step = sentence.utf16.count
+        for (k, o) in occurrences.enumerated() {
+            XCTAssertEqual(o.utf16Offset, (k / 2) * step + (k % 2 == 0 ? 3 : 36), "\(k)")
+            XCTAssertEqual(o.text, k % 2 == 0 ? "mobilisation partielle" : "Biélorussie")
+        }
+    }
+
     func testRecognitionWorksFromAnyLanguage() throws {
         let russian = try TermRecognizer(glossary: Self.builtIn, language: "ru")
         let occurrences = try russian.occurrences(in: "Лукашенко заявил, что в Белоруссии мобилизации не будет, сообщает БелТА.")

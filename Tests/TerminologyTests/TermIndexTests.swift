@@ -51,6 +51,20 @@ final class TermIndexTests: XCTestCase {
         XCTAssertFalse(try en.occurrences(in: second).contains { ["Who", "us"].contains($0.text) })
     }
 
+    func testCompilingAnIndexGivesTheSameOccurrencesAsProbingIt() throws {
+        let path = try buildBuiltIns()
+        let g = Glossary(stores: [try TermIndex(path: path)])
+        let article = try String(contentsOf: TestPaths.sample("seed-article.fr.txt"), encoding: .utf8)
+        let compiled = try TermRecognizer(glossary: g, language: "fr", indexStrategy: .compile)
+        XCTAssertGreaterThan(compiled.termCount, 100)
+        let probed = try TermRecognizer(glossary: g, language: "fr", indexStrategy: .probe)
+        let a = try compiled.occurrences(in: article)
+        XCTAssertEqual(a.map(\.utf16Offset), try probed.occurrences(in: article).map(\.utf16Offset))
+        // The subset of concepts to ship with the document, in order of first occurrence.
+        XCTAssertEqual(a.concepts.prefix(3).map(\.id), ["term-president-of-Russia", "person-Putin", "term-partial-mobilisation"])
+        XCTAssertEqual(a.concepts.count, Set(a.map(\.conceptHandle)).count)
+    }
+
     func testMalformedInputLeavesNoIndexAndKeepsTheOldOne() throws {
         let folder = TestPaths.temporaryFolder()
         let out = folder.appendingPathComponent("g.sqlite").path

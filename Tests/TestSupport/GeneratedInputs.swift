@@ -17,6 +17,7 @@ public enum GeneratedInputs {
 
     /// Writes one XLIFF file (`version` "1.2" or "2.1") of about `size` ("200K", "5M") at `file`.
     public static func xliff(version: String, size: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try run(["xliff", "--version", version, "--size", size, "--out", file.path])
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Batch
 import Diagnostics
+import Formats
 import Foundation
 import TranslationModel
 
@@ -49,6 +50,18 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("keep-extensions"), help: "Keep other tools' markup in XLIFF 1.2 output (valid against the transitional schema).")
     var keepExtensions = false
 
+    @Option(name: .customLong("glossary"), help: ArgumentHelp("A glossary for preparing documents (TBX, CSV/TSV or .sqlite index); repeatable. Default: the glossaries in Glossaries/.", valueName: "file"))
+    var glossaries: [String] = []
+
+    @Flag(name: .customLong("no-terms"), help: "Do not recognise terms when preparing documents.")
+    var noTerms = false
+
+    @Flag(name: .customLong("copy-source"), help: "Pre-fill each target of a prepared document with its source (state needs-translation), as OmegaT needs.")
+    var copySource = false
+
+    @Option(name: .customLong("encoding"), help: ArgumentHelp("Encoding of documents without a byte-order mark (default UTF-8; HTML: its declared charset).", valueName: "name"))
+    var encoding: String?
+
     @Option(name: .customLong("include"), help: ArgumentHelp("Convert only files matching this pattern (repeatable; *, ?, [..], **; a pattern without / matches names at any depth).", valueName: "glob"))
     var include: [String] = []
 
@@ -90,6 +103,12 @@ struct ConvertCommand: ParsableCommand {
         if merge, let to, Self.version(to) != nil {
             throw ValidationError("--merge writes each file's original format: --to \(to) does not apply")
         }
+        if let encoding, !TextEncoding(encoding).isSupported {
+            throw ValidationError("unknown encoding '\(encoding)'")
+        }
+        if noTerms && !glossaries.isEmpty {
+            throw ValidationError("--no-terms and --glossary contradict each other")
+        }
         do {
             _ = try FileFilter(include: include, exclude: exclude)
         } catch {
@@ -109,11 +128,12 @@ struct ConvertCommand: ParsableCommand {
             force: force,
             jobs: jobs
         )
-        let settings = ConversionSettings(sourceLanguage: source, targetLanguage: targetLanguage, version: version, keepExtensions: keepExtensions)
-        let converter = DocumentConverter(settings: settings)
-        let plan = BatchPlan.make(request, converter: converter)
+        let settings = ConversionSettings(sourceLanguage: source, targetLanguage: targetLanguage, version: version, keepExtensions: keepExtensions, glossaries: glossaries, recogniseTerms: !noTerms, copySource: copySource, encoding: encoding)
+        // Planning needs only the naming rules; the pipeline (glossaries) is loaded only when
+        // there are documents to prepare.
+        let plan = BatchPlan.make(request, converter: try DocumentConverter(settings: settings, needsPipeline: false))
         do {
-            try checkOptions(for: plan, version: version)
+            try checkOptions(for: plan, version: version, target: targetLanguage)
         } catch {
             // Printed with convert's own usage line, exit 64 like every usage error.
             let message = Self.fullMessage(for: error)
@@ -121,6 +141,17 @@ struct ConvertCommand: ParsableCommand {
                 .replacingOccurrences(of: "'convert --help'", with: "'verso convert --help'")
             FileHandle.standardError.write(Data((message + "\n").utf8))
             throw ExitCode(Self.exitCode(for: error).rawValue)
+        }
+
+        let converter: DocumentConverter
+        do {
+            converter = try DocumentConverter(settings: settings, needsPipeline: plan.jobs.contains { $0.action == .prepare })
+        } catch {
+            FileHandle.standardError.write(Data("\(BatchFileResult.finding(for: error, path: glossaries.first ?? "Glossaries/"))\n".utf8))
+            throw ExitCode(1)
+        }
+        for finding in converter.setupFindings {
+            FileHandle.standardError.write(Data("\(finding)\n".utf8))
         }
 
         // One named output reports like a compiler (diagnostics only, then one line on stdout);
@@ -152,9 +183,12 @@ struct ConvertCommand: ParsableCommand {
     }
 
     /// Options a plan's files need: a source language to prepare text, a version for XLIFF inputs.
-    private func checkOptions(for plan: BatchPlan, version: XLIFFVersion?) throws {
+    private func checkOptions(for plan: BatchPlan, version: XLIFFVersion?, target: String?) throws {
         if source == nil, let text = plan.jobs.first(where: { $0.action == .prepare && $0.kind == .plainText }) {
             throw ValidationError("--source is needed to prepare text files such as \(text.input) (HTML files default to their lang attribute)")
+        }
+        if target == nil, let document = plan.jobs.first(where: { $0.action == .prepare }) {
+            throw ValidationError("--target is needed to prepare documents such as \(document.input): name the language to translate into (e.g. --target en)")
         }
         if version == nil, let xliff = plan.jobs.first(where: { $0.action == .changeVersion }) {
             throw ValidationError("--to is needed to convert XLIFF files such as \(xliff.input): xliff1.2, xliff2.0, xliff2.1 or xliff2.2")

@@ -53,10 +53,14 @@ struct PrepareCommand: ParsableCommand {
     @Option(name: .customLong("report"), help: ArgumentHelp("Write a JSON report (units, segments, words, characters, repetitions, terms per file).", valueName: "file"))
     var report: String?
 
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Inputs prepared at once (default 1).", valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var reporting: ReportingOptions
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one document to prepare") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let xliff, XLIFFVersion(rawValue: xliff) == nil {
             throw ValidationError("unknown XLIFF version '\(xliff)': use 1.2, 2.0, 2.1 or 2.2")
         }
@@ -91,33 +95,17 @@ struct PrepareCommand: ParsableCommand {
             throw ValidationError("missing --target: name the language to translate into (e.g. --target en)")
         }
 
-        var stages: [any Stage] = []
-        var usage: TermUsageLog?
-        var glossaryNames: [String] = []
-        if !noTerms {
-            // A glossary that cannot be read stops the run: preparing without the terms the
-            // user asked for would silently produce the wrong XLIFF.
-            let glossary: Glossary
-            do {
-                if glossaries.isEmpty {
-                    glossary = try BuiltInGlossaries.glossary()
-                    glossaryNames = BuiltInGlossaries.files.map(\.path)
-                } else {
-                    let (g, findings) = try Glossary.open(paths: glossaries)
-                    for f in findings { diagnostics.emit(f) }
-                    glossary = g
-                    glossaryNames = glossaries
-                }
-            } catch {
-                diagnostics.emit(error: error, path: glossaries.first ?? "Glossaries/")
-                throw ExitCode(1)
-            }
-            let log = TermUsageLog()
-            usage = log
-            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: glossaryNames), usage: log))
+        let assembled: AssembledPipeline
+        do {
+            assembled = try StandardPipeline.make(PipelineOptions(recognizeTerms: !noTerms, glossaryPaths: glossaries, copySource: copySource))
+        } catch {
+            diagnostics.emit(error: error, path: glossaries.first ?? "Glossaries/")
+            throw ExitCode(1)
         }
-        if copySource { stages.append(CopySourceStage()) }
-        let pipeline = Pipeline(stages)
+        for f in assembled.findings { diagnostics.emit(f) }
+        let pipeline = assembled.pipeline
+        let usage = assembled.termUsage
+        let glossaryNames = assembled.glossaries
         let options = PrepareOptions(
             sourceLanguage: languages.source,
             targetLanguage: languages.target,
@@ -129,13 +117,16 @@ struct PrepareCommand: ParsableCommand {
         let preparer = DocumentPreparer(options: options, pipeline: pipeline)
         AtomicFile.removeStaleTemporaries(in: output)
 
+        // Inputs are prepared --jobs at a time; results are reported in command-line order.
+        let results = ConcurrentMap.run(inputs, jobs: jobs ?? 1) { input -> Result<PreparedFile, Error> in
+            Result { try preparer.prepare(input: input, into: output, protectedInputs: inputs) }
+        }
         var entries: [PrepareReport.FileEntry] = []
         var statistics: [PrepareStatistics] = []
         var lines: [String] = []
-        let protected = inputs
-        for input in inputs {
-            do {
-                let prepared = try preparer.prepare(input: input, into: output, protectedInputs: protected)
+        for (input, result) in zip(inputs, results) {
+            switch result {
+            case .success(let prepared):
                 for f in prepared.findings { diagnostics.emit(f) }
                 var terms: [PrepareReport.TermFound]?
                 var subset: [String]?
@@ -143,7 +134,7 @@ struct PrepareCommand: ParsableCommand {
                     let used = usage.usage(for: input)
                     terms = used.map { PrepareReport.TermFound(term: $0.term, translations: $0.translations, occurrences: $0.occurrences, glossary: $0.glossary) }
                     do {
-                        subset = try GlossarySubset.write(used, folder: output, inputName: URL(fileURLWithPath: input).lastPathComponent, sourceLanguage: prepared.sourceLanguage, targetLanguage: prepared.targetLanguage, protectedInputs: protected)
+                        subset = try GlossarySubset.write(used, folder: output, inputName: URL(fileURLWithPath: input).lastPathComponent, sourceLanguage: prepared.sourceLanguage, targetLanguage: prepared.targetLanguage, protectedInputs: inputs)
                     } catch {
                         diagnostics.emit(error: error, path: prepared.output)
                     }
@@ -151,7 +142,7 @@ struct PrepareCommand: ParsableCommand {
                 entries.append(PrepareReport.FileEntry(prepared: prepared, terms: terms, glossaryFiles: subset))
                 statistics.append(prepared.statistics)
                 lines.append(Self.summaryLine(prepared))
-            } catch {
+            case .failure(let error):
                 diagnostics.emit(error: error, path: input)
                 entries.append(PrepareReport.FileEntry(failed: input, error: (error as? LocatedError)?.message ?? String(describing: error)))
                 lines.append("  \(input): failed")

@@ -1,0 +1,132 @@
+// terms-bench: recognition throughput and lookup latency of Verso's Terminology library.
+//
+//   terms-bench recognize --store FILE --text FILE --language fr [--compile]
+//   terms-bench lookup --store FILE.sqlite --queries FILE --language fr
+//
+// Prints `key=value` lines that bench.sh reads.
+import Foundation
+import Terminology
+
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "0") ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+func seconds(_ start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+/// CPU time of this thread: what the scan costs, whatever else the machine is running.
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// CPU time of the whole process (GRDB may run a statement on its queue's thread).
+func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func option(_ name: String, _ args: [String]) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("terms-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let mode = args.first else { fail("usage: terms-bench recognize|lookup …") }
+let language = option("--language", args) ?? "fr"
+
+do {
+    switch mode {
+    case "recognize":
+        guard let store = option("--store", args), let textPath = option("--text", args) else { fail("recognize needs --store and --text") }
+        let t0 = ContinuousClock.now
+        let (s, _) = try TermbaseFile.open(path: store)
+        let glossary = Glossary(stores: [s])
+        let loaded = seconds(t0)
+        let t1 = ContinuousClock.now
+        let recognizer = try TermRecognizer(glossary: glossary, language: language, indexStrategy: .compile)
+        let compiled = seconds(t1)
+        let data = try Data(contentsOf: URL(fileURLWithPath: textPath))
+        let text = String(decoding: data, as: UTF8.self)
+        let t2 = ContinuousClock.now
+        let c2 = cpuSeconds()
+        let units = Array(text.utf16)
+        let count = try units.withUnsafeBufferPointer { try recognizer.countMatches(in: $0) }
+        let scanned = seconds(t2)
+        let scannedCPU = cpuSeconds() - c2
+        print("load_s=\(String(format: "%.3f", loaded))")
+        print("compile_s=\(String(format: "%.3f", compiled))")
+        print("terms=\(recognizer.termCount)")
+        print("trie_mb=\(String(format: "%.1f", Double(recognizer.memoryFootprint) / 1_048_576))")
+        print("scan_s=\(String(format: "%.3f", scanned))")
+        print("mb_per_s=\(String(format: "%.2f", Double(data.count) / 1_048_576 / scanned))")
+        print("scan_cpu_s=\(String(format: "%.3f", scannedCPU))")
+        print("cpu_mb_per_s=\(String(format: "%.2f", Double(data.count) / 1_048_576 / scannedCPU))")
+        print("matches=\(count)")
+        print("peak_rss_mb=\(String(format: "%.1f", peakRSSMegabytes()))")
+    case "lookup":
+        guard let store = option("--store", args), let queriesPath = option("--queries", args) else { fail("lookup needs --store and --queries") }
+        let index = try TermIndex(path: store)
+        let glossary = Glossary(stores: [index])
+        let queries = try String(contentsOfFile: queriesPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Warm-up: the first queries pay for opening pages of the file.
+        for q in queries.prefix(200) { _ = try glossary.lookup(q, from: language, fuzzy: false) }
+        var micros: [Double] = []
+        var cpuMicros: [Double] = []
+        micros.reserveCapacity(queries.count)
+        var found = 0
+        for q in queries {
+            let t = ContinuousClock.now
+            let c = processCPUSeconds()
+            let r = try glossary.lookup(q, from: language, fuzzy: false)
+            cpuMicros.append((processCPUSeconds() - c) * 1e6)
+            let us = seconds(t) * 1e6
+            micros.append(us)
+            if !r.isEmpty { found += 1 }
+            if us > 1000, ProcessInfo.processInfo.environment["TERMS_BENCH_SLOW"] != nil {
+                FileHandle.standardError.write(Data("slow: \(Int(us)) us: \(q) (\(r.count) results)\n".utf8))
+            }
+        }
+        micros.sort()
+        func pct(_ p: Double) -> Double { micros[min(micros.count - 1, Int(Double(micros.count) * p))] }
+        print("queries=\(micros.count)")
+        print("found=\(found)")
+        print("p50_us=\(String(format: "%.1f", pct(0.50)))")
+        print("p90_us=\(String(format: "%.1f", pct(0.90)))")
+        print("p99_us=\(String(format: "%.1f", pct(0.99)))")
+        print("max_us=\(String(format: "%.1f", micros.last ?? 0))")
+        // Wall time includes the moments the scheduler gives the core to another process;
+        // CPU time is what the lookup itself costs.
+        cpuMicros.sort()
+        print("cpu_p50_us=\(String(format: "%.1f", cpuMicros[cpuMicros.count / 2]))")
+        print("cpu_p99_us=\(String(format: "%.1f", cpuMicros[min(cpuMicros.count - 1, Int(Double(cpuMicros.count) * 0.99))]))")
+        // Misses (a word not in the base) take the slowest exact path: three keys, no hit.
+        var missMicros: [Double] = []
+        for q in queries.prefix(2000) {
+            let t = ContinuousClock.now
+            _ = try glossary.lookup(q + "zq", from: language, fuzzy: false)
+            missMicros.append(seconds(t) * 1e6)
+        }
+        missMicros.sort()
+        print("miss_p99_us=\(String(format: "%.1f", missMicros[min(missMicros.count - 1, Int(Double(missMicros.count) * 0.99))]))")
+        print("peak_rss_mb=\(String(format: "%.1f", peakRSSMegabytes()))")
+    default:
+        fail("unknown mode \(mode)")
+    }
+} catch {
+    fail("\(error)")
+}

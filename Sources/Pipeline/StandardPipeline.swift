@@ -1,0 +1,60 @@
+import Diagnostics
+import Terminology
+
+/// What the prepare pipeline should do, as `verso prepare` and `verso convert` flags say it.
+public struct PipelineOptions: Sendable {
+    /// Recognise glossary terms (`--no-terms` turns it off).
+    public var recognizeTerms: Bool
+    /// Glossary files (`--glossary`); empty means the built-in glossaries.
+    public var glossaryPaths: [String]
+    /// Pre-fill targets with the source (`--copy-source`).
+    public var copySource: Bool
+
+    /// Creates options; the defaults are `verso prepare`'s.
+    public init(recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
+        self.recognizeTerms = recognizeTerms
+        self.glossaryPaths = glossaryPaths
+        self.copySource = copySource
+    }
+}
+
+/// A pipeline assembled from options, with what its stages report about the run.
+public struct AssembledPipeline: Sendable {
+    /// The stages, in order.
+    public var pipeline: Pipeline
+    /// The concepts term recognition found, per file (nil without term recognition).
+    public var termUsage: TermUsageLog?
+    /// The glossary files in use.
+    public var glossaries: [String]
+    /// Problems found while loading glossaries or rules (warnings).
+    public var findings: [Finding]
+}
+
+/// Assembles the standard prepare pipeline: segment → recognise terms → copy source.
+public enum StandardPipeline {
+    /// Builds the stages `options` ask for. Throws when a glossary or rule file cannot be read:
+    /// preparing without what the user asked for would silently give the wrong XLIFF.
+    public static func make(_ options: PipelineOptions) throws -> AssembledPipeline {
+        var stages: [any Stage] = []
+        var usage: TermUsageLog?
+        var glossaries: [String] = []
+        var findings: [Finding] = []
+        if options.recognizeTerms {
+            let glossary: Glossary
+            if options.glossaryPaths.isEmpty {
+                glossary = try BuiltInGlossaries.glossary()
+                glossaries = BuiltInGlossaries.files.map(\.path)
+            } else {
+                let (g, f) = try Glossary.open(paths: options.glossaryPaths)
+                glossary = g
+                glossaries = options.glossaryPaths
+                findings += f
+            }
+            let log = TermUsageLog()
+            usage = log
+            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: glossaries), usage: log))
+        }
+        if options.copySource { stages.append(CopySourceStage()) }
+        return AssembledPipeline(pipeline: Pipeline(stages), termUsage: usage, glossaries: glossaries, findings: findings)
+    }
+}

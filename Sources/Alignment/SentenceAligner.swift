@@ -185,10 +185,17 @@ public struct SentenceAligner: Sendable {
             warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and leave %.0f%% of the source and %.0f%% of the target sentences unaligned: check that they are translations of each other, in the languages given", unalignedSource * 100, unalignedTarget * 100), code: "align.weak-evidence"))
         }
         let runs = Self.unalignedRuns(beads, minimum: configuration.unalignedRunWarning)
-        for run in runs {
+        // The longest passages, in document order; the rest in one line (texts that are not
+        // translations of each other would otherwise print hundreds).
+        let shown = Set(runs.indices.sorted { runs[$0].sentences.count > runs[$1].sentences.count }.prefix(Self.passagesShown))
+        for (index, run) in runs.enumerated() where shown.contains(index) {
             let side = run.side == 0 ? "source" : "target"
             let other = run.side == 0 ? "target" : "source"
             warnings.append(Finding(.warning, "\(run.sentences.count) consecutive \(side) sentences (\(run.sentences.lowerBound + 1)–\(run.sentences.upperBound)) have no counterpart in the \(other): a passage may be missing", code: "align.unaligned-passage"))
+        }
+        if runs.count > shown.count {
+            let rest = runs.count - shown.count
+            warnings.append(Finding(.warning, "\(rest) more passage\(rest == 1 ? "" : "s") of \(configuration.unalignedRunWarning) or more sentences have no counterpart (see the report)", code: "align.unaligned-passages"))
         }
         let identical = zip(source, target).filter { $0 == $1 && !$0.isEmpty }.count
         if identical * 2 > min(n, m), min(n, m) >= 3 {
@@ -196,6 +203,9 @@ public struct SentenceAligner: Sendable {
         }
         return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: runs)
     }
+
+    /// At most this many missing passages are named one by one.
+    static let passagesShown = 10
 
     /// Runs of consecutive null beads of one side, at least `minimum` sentences long.
     static func unalignedRuns(_ beads: [Bead], minimum: Int) -> [(side: Int, sentences: Range<Int>)] {

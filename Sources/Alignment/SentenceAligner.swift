@@ -69,6 +69,8 @@ public struct AlignmentStatistics: Sendable, Hashable, Codable {
     public var learnedPairs: Int
     /// Share of the aligned sentences' anchors that found their counterpart.
     public var anchorMatchRate: Double
+    /// Glossary concepts found on both sides of a bead (occurrences on the source side).
+    public var glossaryAnchorsMatched: Int = 0
     /// Half-width of the widest band row searched.
     public var bandRadius: Int
     /// Beads below the review threshold.
@@ -169,6 +171,11 @@ public struct SentenceAligner: Sendable {
         statistics.lengthRatio = model.ratio
         statistics.bandRadius = zip(band.lower, band.upper).map { ($1 - $0 + 1) / 2 }.max() ?? 0
         statistics.anchorMatchRate = Self.matchRate(bitext: bitext, evidence: evidence, beads: result.beads)
+        var glossaryMatches = 0
+        Self.visitFeatures(bitext: bitext, evidence: evidence, beads: result.beads, sourceOnly: true) { kind, matched, _, _ in
+            if kind == Int(Bitext.Kind.anchor.rawValue) && matched { glossaryMatches += 1 }
+        }
+        statistics.glossaryAnchorsMatched = glossaryMatches
         let beads = result.beads.map {
             Bead(source: $0.sourceStart..<$0.sourceEnd, target: $0.targetStart..<$0.targetEnd, confidence: $0.posterior)
         }

@@ -182,6 +182,20 @@ final class AlignCommandTests: XCTestCase {
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any])
     }
 
+    func testGlossaryTermsAreAnchors() throws {
+        // The built-in glossary knows Biélorussie/Belarus, OTAN/NATO, Kremlin…
+        func glossaryMatches(_ extra: [String]) throws -> Int {
+            let run = try align([frenchSample, englishSample, "--source", "fr", "--target", "en", "-o", path("g.tsv"), "--json"] + extra)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap((json["statistics"] as? [String: Any])?["glossaryAnchorsMatched"] as? Int)
+        }
+        XCTAssertGreaterThan(try glossaryMatches([]), 10)
+        XCTAssertEqual(try glossaryMatches(["--no-terms"]), 0)
+        let glossary = TestPaths.repository.appendingPathComponent("Glossaries/news-fr-en.csv").path
+        XCTAssertGreaterThan(try glossaryMatches(["--glossary", glossary]), 5)
+    }
+
     func testEmptySideWarnsAndStillWritesValidTMX() throws {
         try "".write(toFile: path("empty.txt"), atomically: true, encoding: .utf8)
         let out = path("empty.tmx")

@@ -55,8 +55,9 @@ public struct AlignmentReport: Codable, Sendable {
     public var beads: Int
     /// Beads per shape (`"1-1": 812`).
     public var shapes: [String: Int]
-    /// Sentences left without counterpart, per side.
+    /// Source sentences left without counterpart.
     public var unalignedSourceSentences: Int
+    /// Target sentences left without counterpart.
     public var unalignedTargetSentences: Int
     /// Beads below this confidence are listed for review.
     public var reviewThreshold: Double

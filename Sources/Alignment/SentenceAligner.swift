@@ -56,8 +56,9 @@ public struct SentenceAlignment: Sendable {
 
 /// Figures about an alignment run, for reports.
 public struct AlignmentStatistics: Sendable, Hashable, Codable {
-    /// Source and target sentences.
+    /// Source sentences.
     public var sourceSentences: Int
+    /// Target sentences.
     public var targetSentences: Int
     /// Target letters per source letter, as estimated on the aligned beads.
     public var lengthRatio: Double

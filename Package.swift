@@ -86,7 +86,7 @@ let package = Package(
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline", "Terminology"]
+            dependencies: ["Diagnostics", "FileAccess", "TranslationModel", "XLIFF", "Formats", "Pipeline"]
         ),
 
         // MARK: Command-line tool
@@ -172,12 +172,15 @@ let package = Package(
 if Context.environment["VERSO_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
     package.targets.append(.target(name: "FuzzXLIFFSupport", dependencies: ["XLIFF"], path: "Fuzz/XLIFFSupport"))
+    package.targets.append(.target(name: "FuzzFormatsSupport", dependencies: ["Formats"], path: "Fuzz/FormatsSupport"))
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzXML", ["XMLSupport"]),
         ("FuzzXLIFF12", ["FuzzXLIFFSupport"]),
         ("FuzzXLIFF2", ["FuzzXLIFFSupport"]),
         ("FuzzTBX", ["Terminology"]),
         ("FuzzCSV", ["Terminology"]),
+        ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
+        ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

@@ -100,3 +100,37 @@ printf '%-48s %6s files %8.2f s %9.1f files/s  peak %4d MB\n' \
   "verso convert --jobs 2 (all, .xlf 1.2 -> 2.1)" "$count" "$a_wall" "$a_rate" $((a_rss / 1024))
 echo "outputs: translate-toolkit $tt_out .xliff, verso $v_out .xlf (same files), $a_out .xlf (all)"
 echo "ratio (wall-clock files/s, same files): verso / translate-toolkit = $(echo "scale=1; $v_rate / $tt_rate" | bc)x  (target >= 10x, aim 20x)"
+
+# Part 2: a big XLIFF through the batch path, 1.2 → 2.1 → 1.2, in flat memory. The input is the
+# one Benchmarks/xliff12 uses ($VERSO_BENCH_DIR/xliff12-<size>.xlf, generated if missing), put in
+# a folder (a symbolic link) so that the folder code path runs; the 2.1 output is converted back.
+# Compared with `xmllint --stream --noout` on the same file. VERSO_BENCH_BIG_SIZE=0 skips it.
+big=${VERSO_BENCH_BIG_SIZE:-1G}
+[ "$big" = "0" ] && exit 0
+bigin="$VERSO_BENCH_DIR/xliff12-$big.xlf"
+if [ ! -f "$bigin" ]; then
+  python3 "$VERSO_SHARED/data/perf/make_inputs.py" --corpus "$VERSO_SHARED/data/corpus/fr.txt.gz" \
+    xliff --version 1.2 --size "$big" --units-per-file 200 --out "$bigin" >&2
+fi
+bigwork="$VERSO_BENCH_DIR/convert-big"
+rm -rf "$bigwork" && mkdir -p "$bigwork/in"
+ln -s "$bigin" "$bigwork/in/big.xlf"
+trap 'rm -rf "$bigwork"' EXIT
+timed() { # label, command…: prints "seconds maxrss_kb"
+  /usr/bin/time -f '%e %M' -o "$bigwork/time" "$@" >/dev/null 2>"$bigwork/stderr" || { tail -3 "$bigwork/stderr"; exit 1; }
+  cat "$bigwork/time"
+}
+read -r x_s x_kb < <(timed xmllint --stream --noout "$bigin")
+read -r a_s a_kb < <(timed "$VERSO_BIN" convert "$bigwork/in" --to xliff2.1 -o "$bigwork/v21" --quiet --force)
+mkdir -p "$bigwork/in21" && mv "$bigwork/v21/big.xlf" "$bigwork/in21/big.xlf"
+read -r xb_s xb_kb < <(timed xmllint --stream --noout "$bigwork/in21/big.xlf")
+read -r b_s b_kb < <(timed "$VERSO_BIN" convert "$bigwork/in21" --to xliff1.2 -o "$bigwork/v12" --quiet --force)
+mb=$(( $(stat -L -c %s "$bigin") / 1048576 ))
+mb21=$(( $(stat -c %s "$bigwork/in21/big.xlf") / 1048576 ))
+echo
+echo "big XLIFF through the folder path ($mb MiB 1.2 in; $mb21 MiB 2.1 in the way back):"
+printf '%-44s %8.2f s  %6.2fx xmllint --stream  peak %4d MB\n' \
+  "verso convert DIR --to xliff2.1 (1.2 -> 2.1)" "$a_s" "$(echo "$a_s / $x_s" | bc -l)" $((a_kb / 1024)) \
+  "verso convert DIR --to xliff1.2 (2.1 -> 1.2)" "$b_s" "$(echo "$b_s / $xb_s" | bc -l)" $((b_kb / 1024))
+printf 'xmllint --stream --noout: %.2f s (1.2 file), %.2f s (2.1 file), peak %d MB\n' "$x_s" "$xb_s" $((x_kb / 1024))
+echo "(translate-toolkit has no 1.2 <-> 2.x converter and loads whole files: not run on this input)"

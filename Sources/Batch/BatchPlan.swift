@@ -241,7 +241,7 @@ private struct Planner<Converter: BatchFileConverter> {
         var claimed: [String: String] = [:]
         var kept: [BatchJob] = []
         for job in jobs {
-            let key = URL(fileURLWithPath: job.output).standardizedFileURL.path
+            let key = URL(fileURLWithPath: job.output, isDirectory: false).standardizedFileURL.path
             if let other = claimed[key] {
                 fail(job: job, FileAccessError(path: job.input, "its output \(job.output) is also the output of \(other); rename one of them or use --exclude"))
                 continue

@@ -3,7 +3,6 @@ import FileAccess
 import Formats
 import Foundation
 import Pipeline
-import Terminology
 import TranslationModel
 import XLIFF
 
@@ -40,38 +39,43 @@ public struct ConversionSettings: Sendable, Hashable {
 }
 
 /// The converter `verso convert` uses: each action calls the library step that does it —
-/// `DocumentPreparer` (the `prepare` pipeline) for documents, `XLIFFConverter` for a version
-/// change, `TranslationMerge` for `--merge`. The pipeline (glossaries loaded, recognisers built)
-/// is set up once and shared by every job.
+/// `DocumentPreparer` (the `prepare` pipeline, `StandardPipeline`) for documents,
+/// `XLIFFConverter` for a version change, `TranslationMerge` for `--merge`. The pipeline
+/// (glossaries loaded, recognisers built) and the preparers are set up once and shared by every job.
 public struct DocumentConverter: BatchFileConverter {
     /// The run's settings.
     public let settings: ConversionSettings
-    /// The stages every prepared unit goes through.
-    public let pipeline: Pipeline
     /// Problems found while loading the glossaries (the run goes on).
     public let setupFindings: [Finding]
+    private let textPreparer: DocumentPreparer?
+    private let htmlPreparer: DocumentPreparer?
 
     /// Creates the converter; throws when a glossary cannot be read (preparing without the terms
-    /// the user asked for would silently produce the wrong XLIFF).
+    /// the user asked for would silently produce the wrong XLIFF). Without `needsPipeline` (no
+    /// document to prepare) nothing is loaded.
     public init(settings: ConversionSettings, needsPipeline: Bool = true) throws {
         self.settings = settings
-        var stages: [any Stage] = []
-        var findings: [Finding] = []
-        if needsPipeline, settings.recogniseTerms {
-            let glossary: Glossary
-            let names: [String]
-            if settings.glossaries.isEmpty {
-                glossary = try BuiltInGlossaries.glossary()
-                names = BuiltInGlossaries.files.map(\.path)
-            } else {
-                (glossary, findings) = try Glossary.open(paths: settings.glossaries)
-                names = settings.glossaries
-            }
-            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: names)))
+        guard needsPipeline else {
+            setupFindings = []
+            textPreparer = nil
+            htmlPreparer = nil
+            return
         }
-        if settings.copySource { stages.append(CopySourceStage()) }
-        pipeline = Pipeline(stages)
-        setupFindings = findings
+        let assembled = try StandardPipeline.make(PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource))
+        setupFindings = assembled.findings
+        func preparer(_ format: InputFormat) -> DocumentPreparer {
+            let options = PrepareOptions(
+                sourceLanguage: settings.sourceLanguage,
+                targetLanguage: settings.targetLanguage,
+                xliffVersion: settings.version ?? .v1_2,
+                readerOptions: SourceReaderOptions(encoding: settings.encoding.map(TextEncoding.init)),
+                format: format,
+                countRepetitions: false
+            )
+            return DocumentPreparer(options: options, pipeline: assembled.pipeline)
+        }
+        textPreparer = preparer(.plainText)
+        htmlPreparer = preparer(.html)
     }
 
     /// CLI.md's names, and for a merge the name recorded in the XLIFF's first `original`.
@@ -92,20 +96,15 @@ public struct DocumentConverter: BatchFileConverter {
             return BatchFileOutcome(findings: result.findings, units: result.unitCount, from: result.sourceVersion.rawValue, to: version.rawValue)
 
         case .prepare:
-            let options = PrepareOptions(
-                sourceLanguage: settings.sourceLanguage,
-                targetLanguage: settings.targetLanguage,
-                xliffVersion: settings.version ?? .v1_2,
-                readerOptions: SourceReaderOptions(encoding: settings.encoding.map(TextEncoding.init)),
-                format: job.kind == .html ? .html : .plainText,
-                countRepetitions: false
-            )
-            let prepared = try DocumentPreparer(options: options, pipeline: pipeline).prepare(input: job.input, output: job.output)
+            guard let preparer = job.kind == .html ? htmlPreparer : textPreparer else {
+                throw FileAccessError(path: job.input, "internal error: the prepare pipeline was not set up")
+            }
+            let prepared = try preparer.prepare(input: job.input, output: job.output)
             return BatchFileOutcome(findings: prepared.findings, units: prepared.statistics.units, from: prepared.format.rawValue, to: prepared.xliffVersion.rawValue)
 
         case .merge:
             var claimed: Set<String> = []
-            let folder = URL(fileURLWithPath: job.output).deletingLastPathComponent().path
+            let folder = URL(fileURLWithPath: job.output, isDirectory: false).deletingLastPathComponent().path
             let merged = try TranslationMerge.merge(xliff: job.input, into: folder, claimedOutputs: &claimed, singleOutput: job.outputIsNamed ? job.output : nil)
             let format = BatchFileKind.detect(BatchNaming.lastComponent(job.output)).map(\.rawValue)
             return BatchFileOutcome(findings: merged.findings, units: merged.units, from: "xliff", to: format)

@@ -82,8 +82,15 @@ final class HTMLReader: SourceReader {
             encoding = e
         } else if let declared = Self.declaredCharset(head) {
             let e = TextEncoding(declared)
-            // A page that declares a charset this system lacks is read as UTF-8, which it often really is.
-            if e.isSupported { encoding = e }
+            // A page that declares a charset this system lacks is read as UTF-8, which it often
+            // really is. So is one declaring an encoding its own ASCII markup cannot be in (UTF-7,
+            // UTF-16 without BOM…): decoding it so would garble the page, and merge would write
+            // the markup back encoded (`+ADw-` for `<`), as fuzzing found.
+            if e.isSupported && e.isASCIICompatible {
+                encoding = e
+            } else if e.isSupported {
+                findings.append(Finding(.warning, "the page declares charset \(declared), which a page cannot be written in; read as UTF-8", at: SourceLocation(file: input.displayPath), code: "html.charset"))
+            }
         }
         self.encoding = encoding
         self.hasByteOrderMark = bom
@@ -382,7 +389,7 @@ final class HTMLReader: SourceReader {
     /// the tag's text.
     private func attributeUnits(of tag: HTMLStartTag) throws -> [(utf16Range: Range<Int>, layout: UnitLayout)] {
         let candidates = tag.attributes.filter { a in
-            guard let v = a.value, v.unicodeScalars.contains(where: { !UnitAssembler.isHTMLSpace($0) }) else { return false }
+            guard let v = a.value, v.unicodeScalars.contains(where: UnitAssembler.isVisible) else { return false }
             return HTMLVocabulary.isTranslatable(attribute: a.name, of: tag.name, attributes: { tag.attribute($0) })
         }
         guard !candidates.isEmpty else { return [] }

@@ -59,6 +59,18 @@ public struct TextEncoding: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
+    /// True when the encoding writes ASCII text as the same bytes (UTF-8, the ISO-8859 and Windows
+    /// code pages…). Only such an encoding can be named inside a document's own ASCII markup
+    /// (`<meta charset>`): UTF-7 (where `+` starts a shifted sequence — a known XSS vector),
+    /// UTF-16/32 without a BOM and EBCDIC cannot, and a page declaring one is not really in it.
+    public var isASCIICompatible: Bool {
+        if isUTF8 { return true }
+        let ascii = (0x20...0x7E).map(UInt8.init) + [0x09, 0x0A, 0x0D]
+        guard let decoder = try? StreamingTextDecoder(encoding: self, displayPath: ""),
+              let decoded = try? decoder.decode(ascii), let rest = try? decoder.finish() else { return false }
+        return decoded + rest == ascii
+    }
+
     /// The encoding announced by a byte-order mark at the start of `bytes`, with the mark's length.
     public static func detectByteOrderMark(_ bytes: some Collection<UInt8>) -> (TextEncoding, Int)? {
         let b = Array(bytes.prefix(3))

@@ -73,7 +73,9 @@ enum AssembledUnit {
 struct UnitAssembler {
     enum Item {
         case atom(SourceAtom)
-        case code(PendingCode)
+        // Indirect: a code is ten times the size of an atom, and there is an item per character
+        // of source text; inline, every item would take a code's 272 bytes (measured).
+        indirect case code(PendingCode)
     }
 
     private(set) var items: [Item] = []
@@ -84,7 +86,7 @@ struct UnitAssembler {
 
     /// True when a non-whitespace character was added.
     var hasText: Bool {
-        items.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+        items.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
     }
 
     /// A fresh id for an inline code of this unit.
@@ -122,6 +124,14 @@ struct UnitAssembler {
         items[items.count - 1] = .code(c)
     }
 
+    /// True for a character a reader sees: text made only of spaces, no-break spaces and
+    /// zero-width characters (`<td>&nbsp;</td>`) is layout, not something to translate.
+    static func isVisible(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return !isHTMLSpace(s) }
+        if s.value == 0x200B || s.value == 0x200C || s.value == 0x200D || s.value == 0xFEFF || s.value == 0x2060 { return false }
+        return !s.properties.isWhitespace
+    }
+
     static func isHTMLSpace(_ s: Unicode.Scalar) -> Bool {
         s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0C}"
     }
@@ -132,11 +142,11 @@ struct UnitAssembler {
         guard !items.isEmpty else { return nil }
         var list = normalizeLineBreaks(items)
         if collapseWhitespace { list = collapse(list) }
-        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, !Self.isHTMLSpace(s) { return true } else { return false } }
+        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
         guard hasText else { return .skeleton(Self.skeleton(of: list[...])) }
 
         func isTrimmable(_ item: Item) -> Bool {
-            if case .atom(let a) = item { return a.scalar.map(Self.isHTMLSpace) ?? true }
+            if case .atom(let a) = item { return a.scalar.map { !Self.isVisible($0) } ?? true }
             return false
         }
         var start = list.startIndex
@@ -152,9 +162,8 @@ struct UnitAssembler {
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
         var nested: [UnitLayout] = []
-        func flushText() {
-            if !text.isEmpty { content.append(.text(text)); text = "" }
-        }
+        // No nested function here: a closure capturing `text` would box it and make every
+        // append copy the whole string.
         for item in list[start..<end] {
             switch item {
             case .atom(let a):
@@ -169,7 +178,7 @@ struct UnitAssembler {
                 }
                 offset += length
             case .code(let c):
-                flushText()
+                if !text.isEmpty { content.append(.text(text)); text = "" }
                 content.append(.code(c.code))
                 for n in c.nested {
                     layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
@@ -178,7 +187,7 @@ struct UnitAssembler {
                 codes += 1
             }
         }
-        flushText()
+        if !text.isEmpty { content.append(.text(text)) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
@@ -291,49 +300,44 @@ enum RawAlignment {
         let r = Array(raw.unicodeScalars)
         let d = Array(decoded.unicodeScalars)
         var out: [SourceAtom] = []
+        out.reserveCapacity(d.count + 4)
         var i = 0, j = 0
-        var pendingInsertion = ""
-        func flushInsertion() {
-            if !pendingInsertion.isEmpty { out.append(SourceAtom(scalar: nil, raw: pendingInsertion)); pendingInsertion = "" }
-        }
+        // Original text that the decoded text does not account for, waiting to become an atom.
+        var pending = ""
         while i < r.count {
+            var matched: SourceAtom?
+            var consumed = 0
             if r[i] == "&", let (value, length) = reference(r, at: i) {
                 if j < d.count && value == d[j] {
-                    flushInsertion()
-                    out.append(SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)])))
-                    i += length; j += 1
-                    continue
-                }
-                if j < d.count && d[j] == "&" {
-                    flushInsertion()
-                    out.append(SourceAtom(scalar: "&", raw: "&"))
-                    i += 1; j += 1
-                    continue
-                }
-                pendingInsertion += string(r[i..<(i + length)])
-                i += length
-                continue
-            }
-            if j < d.count && r[i] == d[j] {
-                flushInsertion()
-                out.append(SourceAtom(scalar: d[j], raw: String(r[i])))
-                i += 1; j += 1
-                continue
-            }
-            if j < d.count && r[i] == "\r" && d[j] == "\n" {
-                flushInsertion()
-                if i + 1 < r.count && r[i + 1] == "\n" {
-                    out.append(SourceAtom(scalar: "\n", raw: "\r\n")); i += 2
+                    matched = SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)]))
+                    consumed = length
+                } else if j < d.count && d[j] == "&" {
+                    matched = SourceAtom(scalar: "&", raw: "&")
+                    consumed = 1
                 } else {
-                    out.append(SourceAtom(scalar: "\n", raw: "\r")); i += 1
+                    pending += string(r[i..<(i + length)])
+                    i += length
+                    continue
                 }
-                j += 1
-                continue
+            } else if j < d.count && r[i] == d[j] {
+                matched = SourceAtom(scalar: d[j], raw: String(r[i]))
+                consumed = 1
+            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
+                let crlf = i + 1 < r.count && r[i + 1] == "\n"
+                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
+                consumed = crlf ? 2 : 1
             }
-            pendingInsertion.unicodeScalars.append(r[i])
-            i += 1
+            if let atom = matched {
+                if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)); pending = "" }
+                out.append(atom)
+                i += consumed
+                j += 1
+            } else {
+                pending.unicodeScalars.append(r[i])
+                i += 1
+            }
         }
-        flushInsertion()
+        if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)) }
         while j < d.count {
             out.append(SourceAtom(scalar: d[j], raw: ""))
             j += 1

@@ -15,38 +15,36 @@ extension Content {
             events.append((s.range.upperBound, true, s.end))
             lastEnd = s.range.upperBound
         }
-        var out = Content(language: language)
+        // Plain loops, no nested function: a closure capturing `out` would box it and make every
+        // append copy it.
+        var runs: [Run] = []
+        runs.reserveCapacity(self.runs.count + events.count + 2)
         var offset = 0
         var next = 0
-        func emitMarkers(at position: Int, ends: Bool) {
-            while next < events.count, events[next].offset == position, events[next].isEnd == ends {
-                out.runs.append(.marker(events[next].marker))
-                next += 1
-            }
-        }
-        for run in runs {
+        for run in self.runs {
             switch run {
             case .text(let t):
                 var pending = ""
                 for scalar in t.unicodeScalars {
                     if next < events.count, events[next].offset == offset {
-                        if !pending.isEmpty { out.append(.text(pending)); pending = "" }
-                        emitMarkers(at: offset, ends: true)
-                        emitMarkers(at: offset, ends: false)
+                        if !pending.isEmpty { runs.append(.text(pending)); pending = "" }
+                        while next < events.count, events[next].offset == offset, events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
+                        while next < events.count, events[next].offset == offset, !events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
                     }
                     pending.unicodeScalars.append(scalar)
                     offset += scalar.utf16.count
                 }
-                if !pending.isEmpty { out.append(.text(pending)) }
+                if !pending.isEmpty { runs.append(.text(pending)) }
             case .code:
-                emitMarkers(at: offset, ends: true)
-                out.runs.append(run)
+                while next < events.count, events[next].offset == offset, events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
+                runs.append(run)
             case .marker:
-                out.runs.append(run)
+                runs.append(run)
             }
         }
-        emitMarkers(at: offset, ends: true)
-        emitMarkers(at: offset, ends: false)
+        while next < events.count { runs.append(.marker(events[next].marker)); next += 1 }
+        var out = Content(language: language)
+        for run in runs { out.append(run) }
         return out
     }
 }

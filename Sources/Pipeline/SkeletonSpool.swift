@@ -2,29 +2,39 @@ import Foundation
 import FileAccess
 import Formats
 
-/// Keeps the skeleton of a document being prepared in a temporary file beside the output, so
-/// that preparing a file of any size needs no more memory than a small one.
+/// Keeps the skeleton of a document being prepared in memory up to 64 KiB, then in a temporary
+/// file beside the output, so that preparing a file of any size needs no more memory than a
+/// small one — and a small document (the common case in a folder of thousands) costs no
+/// temporary file at all.
 ///
 /// The file is named like every Verso temporary (`.verso-tmp-<pid>-…`), so that a later run
 /// removes it if this one is killed; it is deleted when the spool is released.
 final class SkeletonSpool: SkeletonSink {
     let path: String
-    private let handle: FileHandle
+    /// The temporary file, opened when the skeleton first outgrows the in-memory buffer.
+    private var handle: FileHandle?
     private var buffer: [UInt8] = []
     private(set) var entryCount = 0
 
     init(folder: String, name: String) throws {
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        path = URL(fileURLWithPath: folder).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(getpid())-\(random)-\(name).skeleton").path
+        path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(getpid())-\(random)-\(name).skeleton", isDirectory: false).path
+    }
+
+    deinit {
+        if let handle {
+            try? handle.close()
+            unlink(path)
+        }
+    }
+
+    private func openFile() throws -> FileHandle {
+        if let handle { return handle }
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forUpdatingAtPath: path) else {
             throw FileAccessError(path: path, "cannot create a temporary file in the output folder")
         }
         handle = h
-    }
-
-    deinit {
-        try? handle.close()
-        unlink(path)
+        return h
     }
 
     /// Adjacent text entries are written as one line (up to 64 KiB), which keeps the skeleton short.
@@ -54,14 +64,17 @@ final class SkeletonSpool: SkeletonSink {
         if buffer.count >= 1 << 16 { try writeBuffer() }
     }
 
+    /// Writes what is pending to the temporary file, if there is one (a skeleton that still fits
+    /// in memory stays there).
     func flush() throws {
         try writePendingText()
-        try writeBuffer()
+        if handle != nil { try writeBuffer() }
     }
 
     private func writeBuffer() throws {
         guard !buffer.isEmpty else { return }
-        do { try handle.write(contentsOf: buffer) } catch {
+        let file = try openFile()
+        do { try file.write(contentsOf: buffer) } catch {
             throw FileAccessError(path: path, "cannot write a temporary file: \(error.localizedDescription)")
         }
         buffer.removeAll(keepingCapacity: true)
@@ -70,6 +83,10 @@ final class SkeletonSpool: SkeletonSink {
     /// Reads the spooled lines back in chunks, from the start.
     func readChunks(_ body: ([UInt8]) throws -> Void) throws {
         try flush()
+        guard let handle else {
+            if !buffer.isEmpty { try body(buffer) }
+            return
+        }
         try handle.seek(toOffset: 0)
         while true {
             guard let data = try handle.read(upToCount: 1 << 16), !data.isEmpty else { break }

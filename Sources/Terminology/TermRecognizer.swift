@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import TranslationModel
 
 /// A term found in a text, in its cheapest form: where, which term, how. `TermOccurrence` adds
@@ -334,16 +335,76 @@ public final class TermRecognizer: Sendable {
     /// Counts matches in a large text without building `TermMatch` values for a report
     /// (benchmarks, statistics); the same rules as `matches(in:)`.
     public func countMatches(in units: UnsafeBufferPointer<UInt16>, overlapping: Bool = false) throws -> Int {
-        var n = 0
-        try scan(units, barriers: [], overlapping: overlapping) { _ in n += 1 }
-        return n
+        let chunks = Self.chunks(of: units)
+        if chunks.count == 1 {
+            var n = 0
+            try scan(units, barriers: [], overlapping: overlapping) { _ in n += 1 }
+            return n
+        }
+        // The buffer outlives the parallel loop and is only read.
+        nonisolated(unsafe) let shared = units
+        let counts = try inParallel(chunks) { chunk in
+            var n = 0
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), barriers: [], overlapping: overlapping) { _ in n += 1 }
+            return n
+        }
+        return counts.reduce(0, +)
     }
 
-    /// Every match in UTF-16 text.
+    /// Every match in UTF-16 text. Texts of several megabytes are cut at punctuation (which no
+    /// term spans, so the result is the same) and the pieces matched on all cores.
     public func matches(in units: UnsafeBufferPointer<UInt16>, barriers: Set<Int> = [], overlapping: Bool = false) throws -> [TermMatch] {
-        var out: [TermMatch] = []
-        try scan(units, barriers: barriers, overlapping: overlapping) { out.append($0) }
-        return out
+        let chunks = barriers.isEmpty ? Self.chunks(of: units) : [0..<units.count]
+        if chunks.count == 1 {
+            var out: [TermMatch] = []
+            try scan(units, barriers: barriers, overlapping: overlapping) { out.append($0) }
+            return out
+        }
+        // The buffer outlives the parallel loop and is only read.
+        nonisolated(unsafe) let shared = units
+        return try inParallel(chunks) { chunk in
+            var out: [TermMatch] = []
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), barriers: [], overlapping: overlapping) { m in
+                var m = m
+                m.utf16Offset += chunk.lowerBound
+                out.append(m)
+            }
+            return out
+        }.flatMap { $0 }
+    }
+
+    /// Pieces of at least 1 MB (UTF-16 units), one per core at most, each ending just after a
+    /// punctuation mark (a barrier no term crosses); one piece when the text is small or has
+    /// no such mark near a cut.
+    static func chunks(of units: UnsafeBufferPointer<UInt16>) -> [Range<Int>] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let minimum = 1 << 20
+        guard cores > 1, units.count >= 2 * minimum else { return [0..<units.count] }
+        let pieces = min(cores, units.count / minimum)
+        var cuts: [Int] = [0]
+        for k in 1..<pieces {
+            var cut = units.count * k / pieces
+            let limit = min(units.count, cut + (1 << 16))
+            while cut < limit {
+                let u = units[cut]
+                // '.', '!', '?', ';', ':', ',', '…', paragraph break: never inside a term.
+                if u == 0x2E || u == 0x21 || u == 0x3F || u == 0x3B || u == 0x3A || u == 0x2C || u == 0x2026 { cut += 1; break }
+                cut += 1
+            }
+            if cut >= limit || cut <= cuts.last! { continue }
+            cuts.append(cut)
+        }
+        cuts.append(units.count)
+        return zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+    }
+
+    /// Runs `body` on each chunk concurrently and returns the results in chunk order.
+    private func inParallel<T>(_ chunks: [Range<Int>], _ body: @Sendable (Range<Int>) throws -> T) throws -> [T] {
+        let results = ParallelResults<T>(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
+            results.set(k, Result { try body(chunks[k]) })
+        }
+        return try results.values()
     }
 
     /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
@@ -423,13 +484,14 @@ public final class TermRecognizer: Sendable {
             let probing = !recognizer.probedStores.isEmpty
             let count = tokens.count
             while i < limit {
-                found.removeAll(keepingCapacity: true)
+                // Clearing an empty array still costs a call per word: most words match nothing.
+                if !found.isEmpty { found.removeAll(keepingCapacity: true) }
                 if probing {
                     try recognizer.probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
                 }
                 let first = tokens[i]
                 if found.isEmpty && first.fold < 0 && first.stem < 0 { i += 1; continue }
-                stack.removeAll(keepingCapacity: true)
+                // The stack is empty here: the walk below pops until nothing is left.
                 stack.append((0, i, .max))
                 while let (node, j, signature) = stack.popLast() {
                     guard j < count else { continue }
@@ -627,4 +689,19 @@ extension TermOccurrence {
         let instead = concept.preferredTerm(in: language).map { " (use '\($0.text)')" } ?? ""
         return Finding(.warning, "\(status.rawValue) term '\(text)'\(instead)", at: location, code: "terms.\(status.rawValue)")
     }
+}
+
+/// Slots for the results of a `concurrentPerform`, each written by exactly one iteration.
+private final class ParallelResults<T>: @unchecked Sendable {
+    // @unchecked: iteration k writes slot k only, and the slots are read after
+    // concurrentPerform has returned (which orders the writes before the reads).
+    private var slots: [Result<T, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ r: Result<T, any Error>) {
+        slots.withUnsafeMutableBufferPointer { $0[k] = r }
+    }
+
+    func values() throws -> [T] { try slots.map { try $0!.get() } }
 }

@@ -114,19 +114,26 @@ public final class XLIFF12Reader: DocumentReader {
     private func emit(_ event: DocumentEvent) { queue.append(event) }
 
     private func step() throws {
-        guard let event = try nextXML() else {
+        if let event = peeked {
+            peeked = nil
+            switch event {
+            case .startElement(let s): if started { try startElement(s) } else { try startRoot(s) }
+            case .endElement: if started { try endElement() }
+            default: break
+            }
+            return
+        }
+        // The cursor: white space between elements costs no string.
+        guard let kind = try xml.advance() else {
             if !started { throw xml.error("the document is empty: no root element") }
             throw xml.error("unexpected end of document")
         }
-        guard started else {
-            if case .startElement(let root) = event { try startRoot(root) }
-            return
-        }
-        switch consume event {
-        case .startElement(let s):
-            try startElement(s)
-        case .endElement(let name):
-            try endElement(name)
+        switch kind {
+        case .startElement:
+            let s = xml.currentStartElement()
+            if started { try startElement(s) } else { try startRoot(s) }
+        case .endElement:
+            if started { try endElement() }
         case .text, .comment, .processingInstruction:
             break
         }
@@ -196,7 +203,7 @@ public final class XLIFF12Reader: DocumentReader {
         }
     }
 
-    private func endElement(_ name: XMLName) throws {
+    private func endElement() throws {
         guard let context = contexts.popLast() else { return }
         switch context {
         case .xliff:
@@ -504,56 +511,64 @@ public final class XLIFF12Reader: DocumentReader {
         var targetState: String?
         var stateQualifier: String?
         var sawSource = false
-        while let event = try nextXML() {
-            switch consume event {
-            case .startElement(let s):
-                guard isXLIFF(s.name) else {
-                    unit.extensions.elements.append(try readExtensionElement(s))
+        let a = atoms
+        precondition(peeked == nil, "the unit cursor reads past no pending event")
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                let local = xml.localName
+                guard xml.namespace == a.xliff else {
+                    unit.extensions.elements.append(try readExtensionElement(xml.currentStartElement()))
                     continue
                 }
-                switch s.name.local {
-                case "source":
+                if local == a.source {
                     if sawSource {
-                        warn("second <source> in trans-unit '\(unit.id)' ignored", line: s.line, code: "xliff12.dropped")
+                        warn("second <source> in trans-unit '\(unit.id)' ignored", line: xml.currentLine, code: "xliff12.dropped")
                         try xml.skipElement()
                         continue
                     }
                     sawSource = true
-                    for a in s.attributes {
-                        if a.name.namespace == XMLNamespace.xml && a.name.local == "lang" { source.language = a.value }
-                        else if !a.name.namespace.isEmpty { unit.xliff12Markup.sourceAttributes.append(extensionAttribute(a)) }
+                    xml.forEachAttribute { local, ns, value in
+                        if ns == a.xml && local == a.lang { source.language = value.string }
+                        else if ns != a.none { unit.xliff12Markup.sourceAttributes.append(extensionAttribute(xml.currentAttributeName, value.string)) }
                     }
-                    source.runs = try readContent(s, preserve: preserve).runs
-                case "seg-source":
-                    var seg = Content()
-                    for a in s.attributes {
-                        if a.name.namespace == XMLNamespace.xml && a.name.local == "lang" { unit.xliff12Markup.segmentedSourceLanguage = a.value }
-                        else if !a.name.namespace.isEmpty { unit.xliff12Markup.segmentedSourceAttributes.append(extensionAttribute(a)) }
-                    }
-                    seg.runs = try readContent(s, preserve: preserve).runs
-                    segmented = seg
-                case "target":
+                    try readRuns(into: &source, preserve: preserve, atoms: a)
+                    if options.normalizeWhitespace && !preserve { Self.trimEdges(&source) }
+                } else if local == a.target {
                     var t = Content()
-                    for a in s.attributes {
-                        switch (a.name.namespace, a.name.local) {
-                        case (XMLNamespace.xml, "lang"): t.language = a.value
-                        case ("", "state"): targetState = a.value
-                        case ("", "state-qualifier"): stateQualifier = a.value
-                        case ("", _): unit.xliff12Markup.targetAttributes[a.name.local] = a.value
-                        default: unit.xliff12Markup.targetExtensionAttributes.append(extensionAttribute(a))
+                    xml.forEachAttribute { local, ns, value in
+                        if ns == a.xml {
+                            if local == a.lang { t.language = value.string }
+                        } else if ns == a.none {
+                            if local == a.state { targetState = value.string }
+                            else if local == a.stateQualifier { stateQualifier = value.string }
+                            else { unit.xliff12Markup.targetAttributes[xml.currentAttributeName.local] = value.string }
+                        } else {
+                            unit.xliff12Markup.targetExtensionAttributes.append(extensionAttribute(xml.currentAttributeName, value.string))
                         }
                     }
-                    t.runs = try readContent(s, preserve: preserve).runs
+                    try readRuns(into: &t, preserve: preserve, atoms: a)
+                    if options.normalizeWhitespace && !preserve { Self.trimEdges(&t) }
                     target = t
-                case "note":
-                    unit.notes.append(try readNote(s))
-                case "alt-trans":
-                    unit.matches.append(try readAltTrans(s, preserve: preserve))
-                case "context-group":
-                    unit.metadata.append(try readContextGroup(s))
-                case "count-group":
-                    unit.xliff12Markup.elements.append(try readExtensionElement(s))
-                default:
+                } else if local == a.segSource {
+                    var seg = Content()
+                    xml.forEachAttribute { local, ns, value in
+                        if ns == a.xml && local == a.lang { unit.xliff12Markup.segmentedSourceLanguage = value.string }
+                        else if ns != a.none { unit.xliff12Markup.segmentedSourceAttributes.append(extensionAttribute(xml.currentAttributeName, value.string)) }
+                    }
+                    try readRuns(into: &seg, preserve: preserve, atoms: a)
+                    if options.normalizeWhitespace && !preserve { Self.trimEdges(&seg) }
+                    segmented = seg
+                } else if local == a.note {
+                    unit.notes.append(try readNote(xml.currentStartElement()))
+                } else if local == a.altTrans {
+                    unit.matches.append(try readAltTrans(xml.currentStartElement(), preserve: preserve))
+                } else if local == a.contextGroup {
+                    unit.metadata.append(try readContextGroup(xml.currentStartElement()))
+                } else if local == a.countGroup {
+                    unit.xliff12Markup.elements.append(try readExtensionElement(xml.currentStartElement()))
+                } else {
+                    let s = xml.currentStartElement()
                     warn("unexpected <\(s.name.local)> in trans-unit '\(unit.id)' skipped", line: s.line, code: "xliff12.dropped")
                     try xml.skipElement()
                 }
@@ -757,86 +772,107 @@ public final class XLIFF12Reader: DocumentReader {
     }
 
     // MARK: - Content
+    //
+    // Inline content is most of a document's nodes: it is read through the stream's cursor
+    // (no event value per node, names compared as interned pointers).
+
+    /// The names the content reader compares, interned in this document's reader.
+    private struct Atoms {
+        let xliff, xml, none: XMLAtom
+        let g, x, bx, ex, bpt, ept, ph, it, mrk, sub: XMLAtom
+        let id, ctype, equivText, xid, clone, pos, mid, mtype, comment, datatype, lang: XMLAtom
+        let source, segSource, target, note, altTrans, contextGroup, countGroup, state, stateQualifier: XMLAtom
+
+        init(_ r: XMLStreamReader, xliffNamespace: String) {
+            xliff = xliffNamespace.isEmpty ? .none : r.atom(xliffNamespace)
+            xml = r.atom(XMLNamespace.xml)
+            none = .none
+            g = r.atom("g"); x = r.atom("x"); bx = r.atom("bx"); ex = r.atom("ex"); bpt = r.atom("bpt")
+            ept = r.atom("ept"); ph = r.atom("ph"); it = r.atom("it"); mrk = r.atom("mrk"); sub = r.atom("sub")
+            id = r.atom("id"); ctype = r.atom("ctype"); equivText = r.atom("equiv-text"); xid = r.atom("xid")
+            clone = r.atom("clone"); pos = r.atom("pos"); mid = r.atom("mid"); mtype = r.atom("mtype")
+            comment = r.atom("comment"); datatype = r.atom("datatype"); lang = r.atom("lang")
+            source = r.atom("source"); segSource = r.atom("seg-source"); target = r.atom("target"); note = r.atom("note")
+            altTrans = r.atom("alt-trans"); contextGroup = r.atom("context-group"); countGroup = r.atom("count-group")
+            state = r.atom("state"); stateQualifier = r.atom("state-qualifier")
+        }
+    }
+
+    private var atomsStorage: Atoms?
+    private var atoms: Atoms {
+        if let a = atomsStorage { return a }
+        let a = Atoms(xml, xliffNamespace: xliffNamespace)
+        atomsStorage = a
+        return a
+    }
 
     /// Reads mixed content (`<source>`, `<target>`, `<seg-source>`, `<g>`, `<mrk>`, `<sub>`) up
     /// to the end of the element just started, as runs.
     private func readContent(_ start: XMLStartElement, preserve: Bool) throws -> Content {
         var content = Content()
-        try readRuns(into: &content, preserve: preserve)
+        try readRuns(into: &content, preserve: preserve, atoms: atoms)
         if options.normalizeWhitespace && !preserve { Self.trimEdges(&content) }
         return content
     }
 
-    private func readRuns(into content: inout Content, preserve: Bool) throws {
-        while let event = try nextXML() {
-            switch consume event {
-            case .text(let t):
+    private func readRuns(into content: inout Content, preserve: Bool, atoms a: Atoms) throws {
+        precondition(peeked == nil, "the content cursor reads past no pending event")
+        while let kind = try xml.advance() {
+            switch kind {
+            case .text:
+                let t = xml.currentText
                 content.append(.text(options.normalizeWhitespace && !preserve ? Self.collapseWhitespace(t) : t))
             case .endElement:
                 return
-            case .startElement(let s):
-                guard isXLIFF(s.name) else {
-                    warn("foreign element <\(s.name.qualified)> inside text dropped (XLIFF 1.2 allows none there)", line: s.line, code: "xliff12.dropped")
+            case .comment, .processingInstruction:
+                continue
+            case .startElement:
+                let local = xml.localName
+                guard xml.namespace == a.xliff else {
+                    let name = xml.currentStartElement().name
+                    warn("foreign element <\(name.qualified)> inside text dropped (XLIFF 1.2 allows none there)", line: xml.currentLine, code: "xliff12.dropped")
                     try xml.skipElement()
                     continue
                 }
-                switch s.name.local {
-                case "g":
-                    var code = inlineCode(s, kind: .opening, element: .g)
+                if local == a.g {
+                    let code = inlineCode(.opening, .g, a)
                     content.append(.code(code))
-                    try readRuns(into: &content, preserve: preserve)
-                    code = InlineCode(kind: .closing, id: code.id, xliff12Element: .g)
+                    try readRuns(into: &content, preserve: preserve, atoms: a)
+                    content.append(.code(InlineCode(kind: .closing, id: code.id, xliff12Element: .g)))
+                } else if local == a.x {
+                    content.append(.code(inlineCode(.standalone, .x, a)))
+                    try skipEmpty()
+                } else if local == a.bx {
+                    content.append(.code(inlineCode(.opening, .bx, a)))
+                    try skipEmpty()
+                } else if local == a.ex {
+                    content.append(.code(inlineCode(.closing, .ex, a)))
+                    try skipEmpty()
+                } else if local == a.ph || local == a.bpt || local == a.ept || local == a.it {
+                    let element: XLIFF12CodeElement = local == a.ph ? .ph : local == a.bpt ? .bpt : local == a.ept ? .ept : .it
+                    let kind: InlineCode.Kind = element == .ph ? .standalone : element == .ept ? .closing : .opening
+                    var code = inlineCode(kind, element, a)
+                    try readCodeData(into: &code, preserve: preserve, atoms: a)
                     content.append(.code(code))
-                case "x":
-                    content.append(.code(inlineCode(s, kind: .standalone, element: .x)))
-                    try skipEmpty(s)
-                case "bx":
-                    content.append(.code(inlineCode(s, kind: .opening, element: .bx)))
-                    try skipEmpty(s)
-                case "ex":
-                    content.append(.code(inlineCode(s, kind: .closing, element: .ex)))
-                    try skipEmpty(s)
-                case "bpt":
-                    var code = inlineCode(s, kind: .opening, element: .bpt)
-                    try readCodeData(into: &code, preserve: preserve)
-                    content.append(.code(code))
-                case "ept":
-                    var code = inlineCode(s, kind: .closing, element: .ept)
-                    try readCodeData(into: &code, preserve: preserve)
-                    content.append(.code(code))
-                case "ph":
-                    var code = inlineCode(s, kind: .standalone, element: .ph)
-                    try readCodeData(into: &code, preserve: preserve)
-                    content.append(.code(code))
-                case "it":
-                    let pos = s.attribute("pos")
-                    var code = inlineCode(s, kind: pos == "close" ? .closing : .opening, element: .it)
-                    code.isolated = true
-                    if pos != "open" && pos != "close" {
-                        code.xliff12Attributes["pos"] = pos ?? ""
-                    }
-                    try readCodeData(into: &code, preserve: preserve)
-                    content.append(.code(code))
-                case "mrk":
-                    let marker = self.marker(s)
+                } else if local == a.mrk {
+                    let marker = self.marker(a)
                     content.append(.marker(marker))
-                    try readRuns(into: &content, preserve: preserve)
+                    try readRuns(into: &content, preserve: preserve, atoms: a)
                     content.append(.marker(Marker(boundary: .end, id: marker.id, type: marker.type == "seg" ? "seg" : nil)))
-                default:
-                    warn("unexpected <\(s.name.local)> inside text skipped", line: s.line, code: "xliff12.dropped")
+                } else {
+                    let name = xml.currentStartElement().name
+                    warn("unexpected <\(name.local)> inside text skipped", line: xml.currentLine, code: "xliff12.dropped")
                     try xml.skipElement()
                 }
-            case .comment, .processingInstruction:
-                continue
             }
         }
         throw xml.error("unexpected end of document inside text")
     }
 
-    private func skipEmpty(_ s: XMLStartElement) throws {
-        // <x/>, <bx/>, <ex/> are empty; tolerate content by skipping it.
-        while let event = try nextXML() {
-            switch consume event {
+    /// `<x/>`, `<bx/>`, `<ex/>` are empty; content, if any, is skipped.
+    private func skipEmpty() throws {
+        while let kind = try xml.advance() {
+            switch kind {
             case .endElement: return
             case .startElement: try xml.skipElement()
             default: continue
@@ -845,29 +881,34 @@ public final class XLIFF12Reader: DocumentReader {
     }
 
     /// Reads the native data of `<bpt>`, `<ept>`, `<ph>`, `<it>`: text with `<sub>` flows.
-    private func readCodeData(into code: inout InlineCode, preserve: Bool) throws {
+    private func readCodeData(into code: inout InlineCode, preserve: Bool, atoms a: Atoms) throws {
         var data = ""
         var utf16Count = 0
         var sawData = false
-        while let event = try nextXML() {
-            switch consume event {
-            case .text(let t):
+        while let kind = try xml.advance() {
+            switch kind {
+            case .text:
+                let t = xml.currentText
                 data += t
                 utf16Count += t.utf16.count
                 sawData = true
             case .endElement:
                 code.originalData = sawData || !code.subContents.isEmpty ? data : nil
                 return
-            case .startElement(let s):
-                if isXLIFF(s.name) && s.name.local == "sub" {
+            case .startElement:
+                if xml.namespace == a.xliff && xml.localName == a.sub {
                     var sub = SubContent(utf16Offset: utf16Count, content: Content())
-                    sub.datatype = s.attribute("datatype")
-                    sub.ctype = s.attribute("ctype")
-                    sub.xid = s.attribute("xid")
-                    try readRuns(into: &sub.content, preserve: preserve)
+                    xml.forEachAttribute { local, ns, value in
+                        guard ns == a.none else { return }
+                        if local == a.datatype { sub.datatype = value.string }
+                        else if local == a.ctype { sub.ctype = value.string }
+                        else if local == a.xid { sub.xid = value.string }
+                    }
+                    try readRuns(into: &sub.content, preserve: preserve, atoms: a)
                     code.subContents.append(sub)
                 } else {
-                    warn("<\(s.name.qualified)> inside an inline code skipped", line: s.line, code: "xliff12.dropped")
+                    let name = xml.currentStartElement().name
+                    warn("<\(name.qualified)> inside an inline code skipped", line: xml.currentLine, code: "xliff12.dropped")
                     try xml.skipElement()
                 }
             case .comment, .processingInstruction:
@@ -877,32 +918,45 @@ public final class XLIFF12Reader: DocumentReader {
         throw xml.error("unexpected end of document inside an inline code")
     }
 
-    private func inlineCode(_ s: XMLStartElement, kind: InlineCode.Kind, element: XLIFF12CodeElement) -> InlineCode {
+    /// The code at the cursor, from its attributes (`<it pos="close">` closes).
+    private func inlineCode(_ kind: InlineCode.Kind, _ element: XLIFF12CodeElement, _ a: Atoms) -> InlineCode {
         var code = InlineCode(kind: kind, id: "", xliff12Element: element)
-        for a in s.attributes {
-            switch (a.name.namespace, a.name.local) {
-            case ("", "id"): code.id = a.value
-            case ("", "ctype"): code.ctype = a.value
-            case ("", "equiv-text"): code.equivalent = a.value
-            case ("", "xid"): code.subFlows = a.value
-            case ("", "clone"): code.canCopy = a.value != "no"
-            case ("", "pos"): break
-            case ("", _): code.xliff12Attributes[a.name.local] = a.value
-            default: code.extensionAttributes.append(extensionAttribute(a))
+        if element == .it { code.isolated = true }
+        var sawPos = false
+        xml.forEachAttribute { local, ns, value in
+            if ns == a.none {
+                if local == a.id { code.id = value.string }
+                else if local == a.ctype { code.ctype = value.string }
+                else if local == a.equivText { code.equivalent = value.string }
+                else if local == a.xid { code.subFlows = value.string }
+                else if local == a.clone { code.canCopy = !value.equals("no") }
+                else if local == a.pos, element == .it {
+                    sawPos = true
+                    if value.equals("close") { code.kind = .closing }
+                    else if !value.equals("open") { code.xliff12Attributes["pos"] = value.string }
+                } else {
+                    code.xliff12Attributes[xml.currentAttributeName.local] = value.string
+                }
+            } else {
+                code.extensionAttributes.append(extensionAttribute(xml.currentAttributeName, value.string))
             }
         }
+        // pos is required on <it>: without one the code stays an isolated opening, as read.
+        if element == .it, !sawPos { code.xliff12Attributes["pos"] = "" }
         return code
     }
 
-    private func marker(_ s: XMLStartElement) -> Marker {
+    /// The `<mrk>` at the cursor as a start marker.
+    private func marker(_ a: Atoms) -> Marker {
         var marker = Marker(boundary: .start, id: "")
-        for a in s.attributes {
-            switch (a.name.namespace, a.name.local) {
-            case ("", "mid"): marker.id = a.value
-            case ("", "mtype"): marker.type = a.value
-            case ("", "comment"): marker.value = a.value
-            case ("", _): marker.extensionAttributes.append(ExtensionAttribute(namespace: "", prefix: "", name: a.name.local, value: a.value))
-            default: marker.extensionAttributes.append(extensionAttribute(a))
+        xml.forEachAttribute { local, ns, value in
+            if ns == a.none {
+                if local == a.mid { marker.id = value.string }
+                else if local == a.mtype { marker.type = value.string }
+                else if local == a.comment { marker.value = value.string }
+                else { marker.extensionAttributes.append(ExtensionAttribute(namespace: "", prefix: "", name: xml.currentAttributeName.local, value: value.string)) }
+            } else {
+                marker.extensionAttributes.append(extensionAttribute(xml.currentAttributeName, value.string))
             }
         }
         return marker
@@ -1030,6 +1084,10 @@ public final class XLIFF12Reader: DocumentReader {
 
     private func extensionAttribute(_ a: XMLAttribute) -> ExtensionAttribute {
         ExtensionAttribute(namespace: a.name.namespace, prefix: a.name.prefix, name: a.name.local, value: a.value)
+    }
+
+    private func extensionAttribute(_ name: XMLName, _ value: String) -> ExtensionAttribute {
+        ExtensionAttribute(namespace: name.namespace, prefix: name.prefix, name: name.local, value: value)
     }
 
     private func readExtensionElement(_ start: XMLStartElement) throws -> ExtensionElement {

@@ -95,12 +95,20 @@ enum XLIFF12 {
 
     /// True for a value of an open XLIFF 1.2 list: one of `values` or an `x-` extension.
     static func isValid(_ value: String, in values: Set<String>) -> Bool {
-        values.contains(value) || isExtensionValue(value)
+        // The x- test first: it needs no hashing, and tools use x- values everywhere.
+        isExtensionValue(value) || values.contains(value)
     }
 
     /// True for `x-` followed by at least one non-space character (the schema's `XTend`).
     static func isExtensionValue(_ value: String) -> Bool {
-        value.hasPrefix("x-") && value.count > 2 && !value.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        var utf8 = value.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "x"), utf8.next() == UInt8(ascii: "-") else { return false }
+        var count = 0
+        while let b = utf8.next() {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return false }
+            count += 1
+        }
+        return count > 0
     }
 
     /// The attributes the strict schema allows on `<file>` besides the four Verso models.

@@ -29,9 +29,11 @@ public struct XLIFFVersionAdapter {
     public var findings: [Finding] { log.findings }
 
     /// The event as the target version can hold it. `location` is where findings point.
-    public mutating func adapt(_ event: DocumentEvent, at location: SourceLocation? = nil) -> DocumentEvent {
+    public mutating func adapt(_ event: consuming DocumentEvent, at location: SourceLocation? = nil) -> DocumentEvent {
+        // The event is consumed so that the unit inside it is uniquely owned: changed in place,
+        // never copied (a unit is a large value and this runs once per unit).
         if target == .v1_2 {
-            switch event {
+            switch consume event {
             case .startFile(var info):
                 XLIFF12Compatibility.restore(&info)
                 return .startFile(info)
@@ -40,11 +42,11 @@ public struct XLIFFVersionAdapter {
                 return .startGroup(info)
             case .unit(let unit):
                 return .unit(XLIFF12Compatibility.restoringXLIFF12Data(unit))
-            default:
-                return event
+            case let other:
+                return other
             }
         }
-        switch event {
+        switch consume event {
         case .startDocument(var info):
             info.version = target
             document = info
@@ -58,8 +60,8 @@ public struct XLIFFVersionAdapter {
         case .unit(var unit):
             toXLIFF2(&unit, at: location)
             return .unit(unit)
-        default:
-            return event
+        case let other:
+            return other
         }
     }
 
@@ -173,7 +175,10 @@ public struct XLIFFVersionAdapter {
         let srcLang = document?.sourceLanguage
         let trgLang = document?.targetLanguage
         for i in unit.parts.indices {
-            switch unit.parts[i] {
+            // Taken out of the array (not copied), so that its contents are changed in place.
+            var part = UnitPart.ignorable(Ignorable(source: Content()))
+            swap(&part, &unit.parts[i])
+            switch consume part {
             case .segment(var s):
                 if s.state == nil, let kept = s.xliff12State {
                     s.state = XLIFFStateMapping.state(for: kept) ?? (s.target == nil ? .initial : .translated)
@@ -188,14 +193,14 @@ public struct XLIFFVersionAdapter {
                 }
                 clearLanguage(&s.source, document: srcLang, at: location)
                 if s.target != nil { clearLanguage(&s.target!, document: trgLang, at: location) }
-                s.source = adaptContent(s.source, at: location)
-                s.target = s.target.map { adaptContent($0, at: location) }
+                adaptContent(&s.source, at: location)
+                if s.target != nil { adaptContent(&s.target!, at: location) }
                 unit.parts[i] = .segment(s)
             case .ignorable(var ig):
                 clearLanguage(&ig.source, document: srcLang, at: location)
                 if ig.target != nil { clearLanguage(&ig.target!, document: trgLang, at: location) }
-                ig.source = adaptContent(ig.source, at: location)
-                ig.target = ig.target.map { adaptContent($0, at: location) }
+                adaptContent(&ig.source, at: location)
+                if ig.target != nil { adaptContent(&ig.target!, at: location) }
                 unit.parts[i] = .ignorable(ig)
             }
         }
@@ -240,8 +245,8 @@ public struct XLIFFVersionAdapter {
                 }
                 clearLanguage(&m.source, document: srcLang, at: location)
                 clearLanguage(&m.target, document: trgLang, at: location)
-                m.source = adaptContent(m.source, at: location)
-                m.target = adaptContent(m.target, at: location)
+                adaptContent(&m.source, at: location)
+                adaptContent(&m.target, at: location)
                 m.metadata = m.metadata.map { adaptContextGroup($0, at: location) }
                 unit.matches[j] = m
             }
@@ -252,7 +257,7 @@ public struct XLIFFVersionAdapter {
 
     private mutating func clearLanguage(_ content: inout Content, document language: String?, at location: SourceLocation?) {
         guard let l = content.language else { return }
-        if let language, l.lowercased() == language.lowercased() { return }
+        if let language, l == language || l.lowercased() == language.lowercased() { return }
         warn("xml:lang", "xml:lang=\"\(l)\" on text differs from the document's language; XLIFF 2 requires them to agree: not written", at: location)
         content.language = nil
     }
@@ -276,9 +281,8 @@ public struct XLIFFVersionAdapter {
 
     /// Inline codes in XLIFF 2 terms: `ctype` becomes `type`/`subType`, `rid` pairs become id
     /// pairs, `<sub>` text is folded into the native data.
-    private mutating func adaptContent(_ content: Content, at location: SourceLocation?) -> Content {
-        guard content.runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return content }
-        var out = content
+    private mutating func adaptContent(_ out: inout Content, at location: SourceLocation?) {
+        guard out.runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return }
         var openingByRID: [String: String] = [:]
         for i in out.runs.indices {
             if case .marker(var m) = out.runs[i], let type = m.type {
@@ -327,7 +331,6 @@ public struct XLIFFVersionAdapter {
             c.xliff12Element = nil
             out.runs[i] = .code(c)
         }
-        return out
     }
 
     /// XLIFF 2 requires an id on every annotation; XLIFF 1.2 `mid` is optional.
@@ -369,7 +372,9 @@ public struct XLIFFVersionAdapter {
             }
         }
         for i in unit.parts.indices {
-            switch unit.parts[i] {
+            var part = UnitPart.ignorable(Ignorable(source: Content()))
+            swap(&part, &unit.parts[i])
+            switch consume part {
             case .segment(var s):
                 fix(&s.source)
                 if s.target != nil { fix(&s.target!) }

@@ -195,6 +195,12 @@ public final class HTMLStreamParser {
         guard !finished, let context, !bytes.isEmpty else { return }
         compact()
         buffer.append(contentsOf: bytes)
+        // libxml2 2.9's HTML push parser keeps `checkIndex` (where a look-ahead for '<' or '>'
+        // resumes) relative to its buffer, and does not move it when it discards consumed input:
+        // after the first discard it never finds the end of the current construct and stops
+        // reporting events until the document ends, so nothing streams. The index is only a
+        // hint; resetting it makes the look-ahead start again at the cursor.
+        context.pointee.checkIndex = 0
         bytes.withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
                 _ = htmlParseChunk(context, $0, Int32(p.count), 0)

@@ -222,6 +222,17 @@ final class ConvertFolderTests: XCTestCase {
         XCTAssertFalse((json["removedTemporaries"] as? [String] ?? []).isEmpty)
     }
 
+    func testHTMLWithoutSourceTakesItsLangAttribute() throws {
+        let input = work.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestPaths.sample("actualite.fr.html"), to: input.appendingPathComponent("actualite.html"))
+        let result = try VersoCommand.run(["convert", input.path, "--target", "en", "-o", work.appendingPathComponent("out").path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let xliff = try String(contentsOf: work.appendingPathComponent("out/actualite.html.xlf"), encoding: .utf8)
+        XCTAssertTrue(xliff.contains("source-language=\"fr\""), String(xliff.prefix(800)))
+        XCTAssertFalse(xliff.contains("\"und\""))
+    }
+
     func testReRunSkipsUpToDateOutputsAndForceRedoesThem() throws {
         let input = work.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input.appendingPathComponent("a/b"), withIntermediateDirectories: true)

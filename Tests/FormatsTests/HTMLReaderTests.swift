@@ -57,6 +57,11 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(try texts("<p>  Un\n   deux\t trois  </p><pre>  a\n  b </pre>"), ["Un deux trois", "a\n  b"])
     }
 
+    func testBlankCellsAreNotUnits() throws {
+        XCTAssertEqual(try texts("<table><tr><td>&nbsp;</td><td> \u{200B} </td><td>Prix</td></tr></table><p>&#160;&#160;</p>"), ["Prix"])
+        RoundTrip.assertIdentity(Array("<table><tr><td>&nbsp;</td><td>Prix</td></tr></table>".utf8), format: .html, "blank cells")
+    }
+
     func testEntitiesAreDecodedForTheTranslator() throws {
         XCTAssertEqual(try texts("<p>5&nbsp;&euro; &amp; &lt;plus&gt; &#233;t&eacute;</p>"), ["5\u{A0}€ & <plus> été"])
     }

@@ -81,8 +81,29 @@ final class SkeletonSpliceTests: XCTestCase {
             let spool = try SkeletonSpool(folder: folder.path, name: "doc.txt")
             path = spool.path
             XCTAssertTrue(URL(fileURLWithPath: path).lastPathComponent.hasPrefix(".verso-tmp-"))
+            // A skeleton past the in-memory limit goes to the temporary file.
+            let line = String(repeating: "é", count: 1000)
+            for i in 0..<200 { try spool.append(.text(line + "\(i)")); try spool.append(.unit(UnitLayout(unitID: "u\(i)"))) }
+            try spool.flush()
             XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+            var bytes = 0
+            try spool.readChunks { bytes += $0.count }
+            XCTAssertGreaterThan(bytes, 200 * 2000)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
+    func testASmallSkeletonStaysInMemory() throws {
+        let folder = TestPaths.temporaryFolder("splice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try SkeletonSpool(folder: folder.path, name: "doc.txt")
+        try spool.append(.text("<p>"))
+        try spool.append(.unit(UnitLayout(unitID: "u1")))
+        try spool.append(.text("</p>\n"))
+        try spool.flush()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [], "no temporary file for a small document")
+        var text = ""
+        try spool.readChunks { text += String(decoding: $0, as: UTF8.self) }
+        XCTAssertEqual(text.split(separator: "\n").count, 3)
     }
 }

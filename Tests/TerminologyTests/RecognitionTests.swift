@@ -134,6 +134,28 @@ final class RecognitionTests: XCTestCase {
         }
     }
 
+    func testLargeTextsAreCutAtPunctuationAndMatchedInParallelWithTheSameResult() throws {
+        let sentence = "La mobilisation partielle touche la Biélorussie aussi. "
+        let repeats = (2 << 20) / sentence.utf16.count + 10
+        let units = Array(String(repeating: sentence, count: repeats).utf16)
+        try units.withUnsafeBufferPointer { buf in
+            let chunks = TermRecognizer.chunks(of: buf)
+            if ProcessInfo.processInfo.activeProcessorCount > 1 {
+                XCTAssertGreaterThan(chunks.count, 1)
+                for c in chunks.dropLast() { XCTAssertEqual(buf[c.upperBound - 1], 0x2E) } // cut after "."
+            }
+            XCTAssertEqual(chunks.first?.lowerBound, 0)
+            XCTAssertEqual(chunks.last?.upperBound, buf.count)
+            let matches = try Self.french.matches(in: buf)
+            XCTAssertEqual(matches.count, 2 * repeats)
+            let step = sentence.utf16.count
+            for (k, m) in matches.enumerated() where k % 997 == 0 || k == matches.count - 1 {
+                XCTAssertEqual(m.utf16Offset, (k / 2) * step + (k % 2 == 0 ? 3 : 36), "\(k)")
+            }
+            XCTAssertEqual(try Self.french.countMatches(in: buf), matches.count)
+        }
+    }
+
     func testRecognitionWorksFromAnyLanguage() throws {
         let russian = try TermRecognizer(glossary: Self.builtIn, language: "ru")
         let occurrences = try russian.occurrences(in: "Лукашенко заявил, что в Белоруссии мобилизации не будет, сообщает БелТА.")

@@ -76,6 +76,25 @@ final class HTMLStreamParserTests: XCTestCase {
         }
     }
 
+    func testEventsComeOutAsTheDocumentIsFed() throws {
+        // A page much larger than a chunk: events must not wait for the end of the document
+        // (libxml2 2.9 stalls after discarding consumed input unless its look-ahead is reset).
+        var page = "<html><body>\n"
+        let sentence = String(repeating: "Une phrase assez longue pour que les morceaux tombent dans le texte. ", count: 8)
+        for i in 0..<4_000 { page += "<p>\(i) \(sentence)<b>gras</b> et un <a href=\"/x\(i)\">lien</a>.</p>\n" }
+        page += "</body></html>\n"
+        let bytes = Array(page.utf8)
+        let parser = try HTMLStreamParser(displayPath: "big.html")
+        var starts = 0
+        var i = 0
+        while i < bytes.count / 2 {
+            parser.feed(Array(bytes[i..<(i + 1 << 16)]))
+            while let e = parser.next() { if case .startTag(let t) = e, t.name == "p" { starts += 1 } }
+            i += 1 << 16
+        }
+        XCTAssertGreaterThan(starts, 1_500, "half the document fed, about half its paragraphs reported")
+    }
+
     func testRecoverableProblemsHaveALine() throws {
         let parser = try HTMLStreamParser(displayPath: "w.html")
         parser.feed(Array("<p>\n</x></p>".utf8))

@@ -170,7 +170,16 @@ struct PrepareCommand: ParsableCommand {
         } else if !reporting.quiet {
             var text = "Prepared \(runReport.totals.prepared) of \(inputs.count) \(inputs.count == 1 ? "file" : "files") into \(output) (XLIFF \(runReport.xliffVersion)"
             if let t = languages.target { text += ", → \(t)" }
-            text += ")\n" + lines.joined(separator: "\n") + "\n"
+            text += ")\n"
+            // One screen: a long run lists its failures and the first files, then the totals.
+            let failedLines = lines.filter { $0.hasSuffix(": failed") }
+            if lines.count <= 20 {
+                text += lines.joined(separator: "\n") + "\n"
+            } else {
+                let shown = lines.filter { !$0.hasSuffix(": failed") }.prefix(max(0, 15 - min(failedLines.count, 15)))
+                text += (Array(shown) + Array(failedLines.prefix(15))).joined(separator: "\n") + "\n"
+                text += "  … and \(lines.count - shown.count - min(failedLines.count, 15)) more (--report FILE lists every file)\n"
+            }
             let t = runReport.totals
             text += "Total: \(t.units) units, \(t.segments) segments, \(t.words) words, \(t.characters) characters"
             if t.repetitions.segments > 0 { text += ", \(t.repetitions.segments) repeated segments (\(t.repetitions.words) words)" }

@@ -1,0 +1,24 @@
+import XCTest
+import TestSupport
+@testable import Formats
+
+/// Charsets a page declares in its own markup (found by fuzzing the HTML reader: see docs/fuzzing.md).
+final class DeclaredCharsetTests: XCTestCase {
+    func testAPageDeclaringUTF7IsReadAsUTF8AndComesBackByteForByte() throws {
+        // Fuzzing found it: decoded as UTF-7, the page was merged back as `+ADw-HTML…`.
+        let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("html/utf7-declared.html")))
+        RoundTrip.assertIdentity(bytes, format: .html, "utf-7 declared")
+        let (document, findings) = try SourceDocuments.read(bytes: bytes, displayPath: "utf7.html", format: .html, description: SourceDescription(sourceLanguage: "fr", targetLanguage: "en", original: "utf7.html"))
+        XCTAssertTrue(findings.contains { $0.code == "html.charset" && $0.message.contains("utf-7") }, "\(findings)")
+        XCTAssertTrue(document.allUnits.contains { $0.segments.first?.source.plainText.contains("Première") ?? false })
+    }
+
+    func testOnlyEncodingsThatKeepASCIICanBeDeclared() {
+        XCTAssertTrue(TextEncoding("utf-8").isASCIICompatible)
+        XCTAssertTrue(TextEncoding("windows-1252").isASCIICompatible)
+        XCTAssertTrue(TextEncoding("iso-8859-15").isASCIICompatible)
+        XCTAssertFalse(TextEncoding("utf-7").isASCIICompatible)
+        XCTAssertFalse(TextEncoding("utf-16le").isASCIICompatible)
+        XCTAssertFalse(TextEncoding("EBCDIC-US").isASCIICompatible)
+    }
+}

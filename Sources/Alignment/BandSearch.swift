@@ -95,6 +95,8 @@ struct BandSearch {
         let sourceGain: UnsafeMutablePointer<Float>, targetGain: UnsafeMutablePointer<Float>
         let sourceBase: UnsafeMutablePointer<Float>, targetBase: UnsafeMutablePointer<Float>
         let sourceCumulative: UnsafeMutablePointer<Int64>, targetCumulative: UnsafeMutablePointer<Int64>
+        let sourceParagraphs: UnsafeMutablePointer<Int32>, targetParagraphs: UnsafeMutablePointer<Int32>
+        let paragraphPenalty: Double
         let unalignedSource: UnsafeMutablePointer<Double>, unalignedTarget: UnsafeMutablePointer<Double>
         /// `halfLog[k]` = ½ log k, for the length model's normalising terms.
         let halfLog: UnsafeMutablePointer<Double>
@@ -112,6 +114,8 @@ struct BandSearch {
             sourceGain = copy(evidence.source.gain); targetGain = copy(evidence.target.gain)
             sourceBase = copy(evidence.source.base); targetBase = copy(evidence.target.base)
             sourceCumulative = copy(bitext.source.cumulative); targetCumulative = copy(bitext.target.cumulative)
+            sourceParagraphs = copy(bitext.source.paragraphs); targetParagraphs = copy(bitext.target.paragraphs)
+            paragraphPenalty = model.paragraphBreakCost
             unalignedSource = copy((0..<bitext.source.count).map { model.unalignedLengthCost(Double(bitext.source.lengths[$0]), side: 0) })
             unalignedTarget = copy((0..<bitext.target.count).map { model.unalignedLengthCost(Double(bitext.target.lengths[$0]), side: 1) })
             let longest = Int(max(bitext.source.cumulative.last ?? 0, bitext.target.cumulative.last ?? 0))
@@ -124,6 +128,7 @@ struct BandSearch {
                            UnsafeMutableRawPointer(sourceGain), UnsafeMutableRawPointer(targetGain),
                            UnsafeMutableRawPointer(sourceBase), UnsafeMutableRawPointer(targetBase),
                            UnsafeMutableRawPointer(sourceCumulative), UnsafeMutableRawPointer(targetCumulative),
+                           UnsafeMutableRawPointer(sourceParagraphs), UnsafeMutableRawPointer(targetParagraphs),
                            UnsafeMutableRawPointer(unalignedSource), UnsafeMutableRawPointer(unalignedTarget),
                            UnsafeMutableRawPointer(halfLog)]
         }
@@ -412,7 +417,11 @@ struct BandSearch {
         }
         let l1 = Double(k.sourceCumulative[i1] - k.sourceCumulative[i0])
         let l2 = Double(k.targetCumulative[j1] - k.targetCumulative[j0])
-        let c = k.lengthCost(l1, l2, a, b)
+        var c = k.lengthCost(l1, l2, a, b)
+        // A paragraph break inside a bead: the sentences on either side of it rarely belong to one
+        // translation unit.
+        let inside = (k.sourceParagraphs[i1] - k.sourceParagraphs[i0 + 1]) + (k.targetParagraphs[j1] - k.targetParagraphs[j0 + 1])
+        if inside > 0 { c += Double(inside) * k.paragraphPenalty }
         var evidence: Float = 0
         let stride = pairs.stride, step = AnchorEvidence.maximumSentences
         for s in i0..<i1 {

@@ -11,6 +11,9 @@ struct Bitext {
         var keys: [Int32] = []
         /// Cumulative lengths: `cumulative[i]` = letters in sentences `0..<i`.
         var cumulative: [Int64] = [0]
+        /// `paragraphs[i]` = sentences among `1..<i` that start a paragraph (the first sentence
+        /// of the text does not count).
+        var paragraphs: [Int32] = [0]
 
         /// Number of sentences.
         var count: Int { lengths.count }
@@ -97,7 +100,9 @@ struct Bitext {
                 let k = bitext.key(AnchorKeys.punctuation(mark), kind: .punctuation, eligible: true, side: side)
                 if !seen.contains(k) { seen.append(k) }
             }
-            if let paragraphStarts, index < paragraphStarts.count, paragraphStarts[index], index > 0 {
+            let startsParagraph = paragraphStarts.map { index < $0.count && $0[index] && index > 0 } ?? false
+            out.paragraphs.append(out.paragraphs.last! + (startsParagraph ? 1 : 0))
+            if startsParagraph {
                 // A paragraph break: an anchor like a punctuation mark (the first sentence of
                 // the text starts a paragraph on both sides anyway).
                 let k = bitext.key("p\u{B6}", kind: .punctuation, eligible: true, side: side)

@@ -54,9 +54,16 @@ let package = Package(
         ),
 
         // MARK: Segmentation (SRX 2.0)
+        // ICU's C API behind a header without ICU types (DESIGN §6: system ICU clashes with
+        // Foundation's bundled ICU in any module that sees its headers).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
         .target(
             name: "Segmentation",
-            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess", "CICU"],
+            resources: [.embedInCode("Resources/verso.srx")]
         ),
 
         // MARK: Terminology

@@ -15,6 +15,7 @@ struct Verso: AsyncParsableCommand {
             LookupCommand.self,
             TermsCommand.self,
             GlossaryCommand.self,
+            SegmentCommand.self,
             AlignCommand.self,
         ]
     )

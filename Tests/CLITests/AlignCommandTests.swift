@@ -271,6 +271,18 @@ final class AlignCommandTests: XCTestCase {
         XCTAssertEqual(threshold.status, 64)
     }
 
+    func testCustomSRXRules() throws {
+        let okapi = TestPaths.sharedFile("standards/conformance/okapi/srx/defaultSegmentation.srx").path
+        let good = try align([frenchSample, englishSample, "--source", "fr", "--target", "en", "-o", path("srx.tsv"), "--srx", okapi])
+        XCTAssertEqual(good.status, 0, good.stderr)
+        XCTAssertGreaterThanOrEqual(try beads(path("srx.tsv")).count, 15)
+        try "<srx version=\"2.0\"><header".write(toFile: path("broken.srx"), atomically: true, encoding: .utf8)
+        let bad = try align([frenchSample, englishSample, "--source", "fr", "--target", "en", "-o", path("srx2.tsv"), "--srx", path("broken.srx")])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("\(path("broken.srx")):1:"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("srx2.tsv")))
+    }
+
     func testMissingInputIsAnErrorNamingIt() throws {
         let result = try align([path("nope.txt"), englishSample, "--source", "fr", "--target", "en", "-o", path("o.tsv")])
         XCTAssertEqual(result.status, 1)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Diagnostics
 import FileAccess
 import Foundation
+import Segmentation
 import Terminology
 import TranslationModel
 import XLIFF
@@ -48,6 +49,9 @@ struct AlignCommand: ParsableCommand {
     @Flag(name: .customLong("presegmented"), help: "Inputs are plain text with one sentence per line.")
     var presegmented = false
 
+    @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to segment with instead of Verso's built-in rules.", valueName: "file"))
+    var srx: String?
+
     @Option(name: .customLong("review-threshold"), help: ArgumentHelp("Beads below this confidence (0–1) need review (default 0.9).", valueName: "confidence"))
     var reviewThreshold: Double = AlignerConfiguration().reviewThreshold
 
@@ -80,16 +84,26 @@ struct AlignCommand: ParsableCommand {
         let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: outputFolder) { AtomicFile.removeStaleTemporaries(in: outputFolder) }
 
+        var rules: SRXRules?
+        if let srx {
+            do {
+                rules = try SRXRules(contentsOf: srx)
+            } catch {
+                printer.emit(error: error, path: srx)
+                throw ExitCode(1)
+            }
+        }
+
         // Both inputs, then their languages (a document may declare its own).
         let source: AlignmentInput, target: AlignmentInput
         do {
-            source = try AlignmentInput(path: sourcePath, language: languages.source, presegmented: presegmented, encoding: encoding)
+            source = try AlignmentInput(path: sourcePath, language: languages.source, presegmented: presegmented, encoding: encoding, rules: rules)
         } catch let error as ValidationError { throw error } catch {
             printer.emit(error: error, path: sourcePath)
             throw ExitCode(1)
         }
         do {
-            target = try AlignmentInput(path: targetPath, language: languages.target, presegmented: presegmented, encoding: encoding)
+            target = try AlignmentInput(path: targetPath, language: languages.target, presegmented: presegmented, encoding: encoding, rules: rules)
         } catch let error as ValidationError { throw error } catch {
             printer.emit(error: error, path: targetPath)
             throw ExitCode(1)

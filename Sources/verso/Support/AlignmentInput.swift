@@ -4,6 +4,7 @@ import Diagnostics
 import FileAccess
 import Formats
 import Foundation
+import Segmentation
 import TranslationModel
 import XLIFF
 
@@ -24,6 +25,8 @@ struct AlignmentInput {
     var sentences: [AlignedSentence] = []
     /// Problems the reader recovered from.
     var findings: [Finding] = []
+    /// SRX rules replacing the built-in ones (`--srx`).
+    var rules: SRXRules?
 
     /// The kind of `path`: by extension, else by its first bytes.
     static func kind(of path: String) throws -> Kind {
@@ -39,7 +42,8 @@ struct AlignmentInput {
 
     /// Opens `path` and reads its sentences; `language` (from `--source`/`--target`, else the
     /// document's own) picks the segmentation rules.
-    init(path: String, language: String?, presegmented: Bool, encoding: String?) throws {
+    init(path: String, language: String?, presegmented: Bool, encoding: String?, rules: SRXRules? = nil) throws {
+        self.rules = rules
         self.path = path
         try InputFile.checkReadable(path)
         kind = presegmented ? .text : try Self.kind(of: path)
@@ -50,7 +54,7 @@ struct AlignmentInput {
                 sentences = Self.lines(text, path: path)
             } else {
                 guard let language else { throw ValidationError("missing --source or --target: plain text (\(path)) does not say its language") }
-                sentences = try Self.segment(text, path: path, language: language)
+                sentences = try Self.segment(text, path: path, splitter: SentenceSplitter(language: language, rules: rules))
             }
         case .html:
             try readHTML(language: language, encoding: encoding)
@@ -90,8 +94,7 @@ struct AlignmentInput {
     }
 
     /// Sentences of plain text, paragraph by paragraph.
-    static func segment(_ text: String, path: String, language: String) throws -> [AlignedSentence] {
-        let splitter = try SentenceSplitter(language: language)
+    static func segment(_ text: String, path: String, splitter: SentenceSplitter) throws -> [AlignedSentence] {
         let index = LineIndex(text)
         let utf16 = Array(text.utf16)
         var out: [AlignedSentence] = []
@@ -120,7 +123,7 @@ struct AlignmentInput {
         guard let lang = language ?? declaredLanguage else {
             throw ValidationError("missing language for \(path): the HTML has no lang attribute; give --source/--target")
         }
-        let splitter = try SentenceSplitter(language: lang)
+        let splitter = try SentenceSplitter(language: lang, rules: rules)
         for unit in units {
             sentences += splitter.sentences(of: unit.source.plainText, path: path)
         }
@@ -143,7 +146,7 @@ struct AlignmentInput {
             let segments = unit.segments
             if segments.count == 1, let lang {
                 // One segment for the whole unit: the XLIFF was not segmented.
-                if splitter == nil { splitter = try SentenceSplitter(language: lang) }
+                if splitter == nil { splitter = try SentenceSplitter(language: lang, rules: rules) }
                 var split = splitter!.sentences(of: segments[0].source.plainText, path: path)
                 for k in split.indices { split[k].location = SourceLocation(file: path) }
                 sentences += split

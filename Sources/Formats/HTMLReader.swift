@@ -405,8 +405,10 @@ final class HTMLReader: SourceReader {
             let policy = SpellingPolicy(context: .htmlAttribute(quote: found.quote), newline: newline ?? "\n")
             guard case .unit(let content, var layout, _, let leading, let trailing)? = mini.finish(unitID: nextUnitID, policy: policy, collapseWhitespace: true) else { continue }
             layout.attributeQuote = found.quote
-            let start = range.lowerBound + leading.utf16.count
-            let end = range.upperBound - trailing.utf16.count
+            // An attribute value has no codes: what is around its text is plain text.
+            func length(_ entries: [SkeletonEntry]) -> Int { entries.reduce(0) { if case .text(let t) = $1 { return $0 + t.utf16.count } else { return $0 } } }
+            let start = range.lowerBound + length(leading)
+            let end = range.upperBound - length(trailing)
             var unit = Unit(id: layout.unitID, source: content)
             unit.preserveSpace = true
             unit.name = "\(tag.name)@\(attribute.name)"
@@ -445,10 +447,10 @@ final class HTMLReader: SourceReader {
         case .skeleton(let entries):
             for e in entries { try skeleton.append(e) }
         case .unit(let content, let layout, let nested, let leading, let trailing):
-            if !leading.isEmpty { try skeleton.append(.text(leading)) }
+            for e in leading { try skeleton.append(e) }
             for n in nested { try skeleton.append(.nestedUnit(n)) }
             try skeleton.append(.unit(layout))
-            if !trailing.isEmpty { try skeleton.append(.text(trailing)) }
+            for e in trailing { try skeleton.append(e) }
             var unit = Unit(id: layout.unitID, source: content)
             unit.preserveSpace = true
             queue.append(.unit(unit))

@@ -2,8 +2,9 @@ import XCTest
 import TestSupport
 @testable import Formats
 
-/// Charsets a page declares in its own markup (found by fuzzing the HTML reader: see docs/fuzzing.md).
-final class DeclaredCharsetTests: XCTestCase {
+/// Inputs the HTML fuzzer (Fuzz/Harnesses/FuzzHTML, docs/fuzzing.md) found breaking the
+/// prepare → merge round trip; each fixture is the fuzzer's input as found.
+final class FuzzRegressionTests: XCTestCase {
     func testAPageDeclaringUTF7IsReadAsUTF8AndComesBackByteForByte() throws {
         // Fuzzing found it: decoded as UTF-7, the page was merged back as `+ADw-HTML…`.
         let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("html/utf7-declared.html")))
@@ -20,5 +21,14 @@ final class DeclaredCharsetTests: XCTestCase {
         XCTAssertFalse(TextEncoding("utf-7").isASCIICompatible)
         XCTAssertFalse(TextEncoding("utf-16le").isASCIICompatible)
         XCTAssertFalse(TextEncoding("EBCDIC-US").isASCIICompatible)
+    }
+
+    func testAZeroWidthNoBreakSpaceAfterANulByteComesBack() throws {
+        // The original text "\0\u{FEFF}b" went into the skeleton's JSON with a literal U+FEFF,
+        // which Foundation's JSON parser dropped after the \u0000 escape.
+        let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("html/nul-then-zwnbsp.html")))
+        RoundTrip.assertIdentity(bytes, format: .html, "NUL then U+FEFF")
+        RoundTrip.assertIdentity(Array("<p>a\u{0}\u{FEFF}b</p>".utf8), format: .html, "minimal")
+        XCTAssertEqual(SkeletonFormat.quote("\u{FEFF}x"), "\"\\ufeffx\"")
     }
 }

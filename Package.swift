@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Segmentation", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "BatchTests",

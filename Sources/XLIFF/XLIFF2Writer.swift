@@ -605,6 +605,7 @@ public final class XLIFF2Writer: DocumentWriter {
     /// the segments' ids; a part id repeated is renamed.
     private func renamePartIDsCollidingWithCodes(_ unit: inout Unit) {
         renameRepeatedPlaceholders(&unit)
+        guard Self.hasCollidingPartID(unit) else { return }
         var partIDs = Set<String>()
         for i in unit.parts.indices {
             let id: String?
@@ -674,19 +675,57 @@ public final class XLIFF2Writer: DocumentWriter {
         }
     }
 
+    /// Cheap test (small arrays, no hashing) for the usual unit: no part id repeated or equal
+    /// to an inline id.
+    private static func hasCollidingPartID(_ unit: Unit) -> Bool {
+        var parts: [String] = []
+        for part in unit.parts {
+            let id: String?
+            switch part {
+            case .segment(let s): id = s.id
+            case .ignorable(let g): id = g.id
+            }
+            guard let id else { continue }
+            if parts.contains(id) { return true }
+            parts.append(id)
+        }
+        guard !parts.isEmpty else { return false }
+        for part in unit.parts {
+            for content in [part.source, part.target] {
+                guard let content else { continue }
+                for run in content.runs {
+                    switch run {
+                    case .code(let c): if parts.contains(c.id) { return true }
+                    case .marker(let m): if parts.contains(m.id) { return true }
+                    case .text: continue
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// True when a standalone code repeats an id within one side of the unit (small arrays).
+    private static func hasRepeatedPlaceholder(_ unit: Unit) -> Bool {
+        for target in [false, true] {
+            var seen: [String] = []
+            for part in unit.parts {
+                guard let content = target ? part.target : part.source else { continue }
+                for run in content.runs {
+                    guard case .code(let c) = run, c.kind == .standalone else { continue }
+                    if seen.contains(c.id) { return true }
+                    seen.append(c.id)
+                }
+            }
+        }
+        return false
+    }
+
     /// Standalone codes repeating an id within one side of a unit (XLIFF 1.2 tools write
     /// `<x id="1"/>` twice): the n-th occurrence becomes `id-n`, on both sides alike, so that a
     /// target code keeps matching its source code.
     private func renameRepeatedPlaceholders(_ unit: inout Unit) {
-        func occurrences(_ target: Bool) -> [String: Int] {
-            var seen: [String: Int] = [:]
-            for part in unit.parts {
-                guard let content = target ? part.target : part.source else { continue }
-                for run in content.runs { if case .code(let c) = run, c.kind == .standalone { seen[c.id, default: 0] += 1 } }
-            }
-            return seen
-        }
-        guard occurrences(false).values.contains(where: { $0 > 1 }) || occurrences(true).values.contains(where: { $0 > 1 }) else { return }
+        guard Self.hasRepeatedPlaceholder(unit) else { return }
         var taken = Set<String>()
         for part in unit.parts {
             for content in [part.source, part.target].compactMap({ $0 }) {

@@ -16,6 +16,7 @@ struct Verso: AsyncParsableCommand {
             TermsCommand.self,
             GlossaryCommand.self,
             SegmentCommand.self,
+            AlignCommand.self,
         ]
     )
 }

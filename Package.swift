@@ -189,6 +189,7 @@ if Context.environment["VERSO_FUZZ"] == "1" {
         ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
         ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
         ("FuzzSRX", ["Segmentation"]),
+        ("FuzzTMX", ["TMX"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

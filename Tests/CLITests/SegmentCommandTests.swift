@@ -100,3 +100,55 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertEqual(result.stdout, "Mr. Smith came.\nHe sat.\n")
     }
 }
+
+/// `verso segment FILE.xlf -o OUT.xlf`: XLIFF re-segmented in the same version.
+final class SegmentXLIFFCommandTests: XCTestCase {
+    private func resegment(_ fixture: String) throws -> (String, CommandResult, URL) {
+        let folder = TestPaths.temporaryFolder()
+        let output = folder.appendingPathComponent("out.xlf")
+        let result = try VersoCommand.run(["segment", TestPaths.fixture("segmentation/\(fixture)").path, "-o", output.path])
+        let written = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        return (written, result, folder)
+    }
+
+    func testXLIFF12UnitsAreSplitWithSegSource() throws {
+        let (xliff, result, folder) = try resegment("unsegmented-1.2.xlf")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(xliff.contains(#"<seg-source><mrk mtype="seg" mid="1">M. Dupont est arrivé à 15 h 30.</mrk> <mrk mtype="seg" mid="2">Il a parlé <g id="1">longtemps. Trop</g> longtemps.</mrk> <mrk mtype="seg" mid="3">Fin.</mrk></seg-source>"#), xliff)
+        // The translated unit and the one not to translate are copied unchanged.
+        XCTAssertFalse(xliff.contains("Déjà traduit.</mrk>"), xliff)
+        XCTAssertFalse(xliff.contains("Ne pas toucher.</mrk>"), xliff)
+        let validation = try VersoCommand.run(["validate", folder.appendingPathComponent("out.xlf").path])
+        XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
+    }
+
+    func testXLIFF2UnitsGetSegmentsAndIgnorables() throws {
+        let (xliff, result, folder) = try resegment("unsegmented-2.1.xlf")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(xliff.contains("<source>M. Dupont est arrivé à 15 h 30.</source>"), xliff)
+        XCTAssertTrue(xliff.contains("<ignorable>"), xliff)
+        XCTAssertTrue(xliff.contains(#"<source>Il a parlé <pc id="1">longtemps. Trop</pc> longtemps.</source>"#), xliff)
+        XCTAssertTrue(xliff.contains("<source>Déjà traduit. Oui.</source>"), xliff)
+        let validation = try VersoCommand.run(["validate", folder.appendingPathComponent("out.xlf").path])
+        XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
+    }
+
+    func testXLIFFWithoutOutputIsAUsageError() throws {
+        let result = try VersoCommand.run(["segment", TestPaths.fixture("segmentation/unsegmented-1.2.xlf").path])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("-o"), result.stderr)
+    }
+
+    func testOutputNeverOverwritesTheInput() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in.xlf")
+        try FileManager.default.copyItem(at: TestPaths.fixture("segmentation/unsegmented-1.2.xlf"), to: input)
+        let before = try Data(contentsOf: input)
+        let result = try VersoCommand.run(["segment", input.path, "-o", input.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(try Data(contentsOf: input), before)
+    }
+}

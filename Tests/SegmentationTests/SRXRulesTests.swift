@@ -62,6 +62,14 @@ final class SRXRulesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(specific.count, 20)
     }
 
+    /// verso.srx is written by scripts/segmentation/verso_srx.py: the two must agree.
+    func testBuiltInRulesAreWhatTheirScriptWrites() throws {
+        guard let python = VersoCommand.which("python3") else { throw XCTSkip("python3 not installed") }
+        let script = TestPaths.repository.appendingPathComponent("scripts/segmentation/verso_srx.py").path
+        let result = try VersoCommand.runProcess(python, [script, "--check"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
     func testCascadeAppliesEveryMatchingMapInOrder() throws {
         let rules = try SRXRules(contentsOf: fixture("cascade.srx"))
         XCTAssertEqual(try rules.languageRuleNames(for: "en"), ["Titles", "Default"])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import FileAccess
 import Foundation
+import Pipeline
 import Segmentation
 
 /// `verso segment`: splits text into sentences with SRX rules (Verso's own, or `--srx FILE`).
@@ -14,11 +15,19 @@ struct SegmentCommand: ParsableCommand {
         stdin when there is none ("-" also means stdin). A blank line ends a paragraph. Prints one \
         sentence per line, with an empty line between paragraphs; line breaks inside a sentence \
         are printed as spaces. --json prints every sentence with its offsets in UTF-16 code units.
+
+        An XLIFF file (1.2 or 2.x) with -o FILE is written to FILE re-segmented, in the same \
+        version: units not translated yet are split into sentences again; translated units and \
+        units with canResegment="no" are copied as they are. The language is the file's source \
+        language unless --lang says otherwise.
         """
     )
 
-    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB).", valueName: "lang"))
-    var language: String
+    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default.", valueName: "lang"))
+    var language: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the re-segmented XLIFF input to this file.", valueName: "file"))
+    var output: String?
 
     @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to use instead of Verso's built-in rules.", valueName: "file"))
     var srx: String?
@@ -36,17 +45,51 @@ struct SegmentCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
-        if language.allSatisfy({ $0.isWhitespace }) {
+        if let language, language.allSatisfy({ $0.isWhitespace }) {
             throw ValidationError("--lang must name a language (e.g. --lang fr)")
         }
+        let xliff = files.filter(Self.isXLIFF)
+        if output != nil {
+            guard files.count == 1, xliff.count == 1 else {
+                throw ValidationError("-o names the output of one XLIFF input; give exactly one XLIFF file")
+            }
+        } else if let first = xliff.first {
+            throw ValidationError("\(first) is XLIFF: name the re-segmented output with -o FILE")
+        }
+        if language == nil && xliff.isEmpty {
+            throw ValidationError("Missing expected argument '--lang <lang>' (the language of the text, e.g. --lang fr)")
+        }
+    }
+
+    /// XLIFF inputs are recognised by their extension or by an <xliff> root near the start.
+    static func isXLIFF(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        if [".xlf", ".xliff", ".xlf2", ".sdlxliff", ".mqxliff"].contains(where: { lower.hasSuffix($0) }) { return true }
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 2048)) ?? Data()
+        return String(decoding: head, as: UTF8.self).contains("<xliff")
     }
 
     func run() throws {
         let diagnostics = DiagnosticsPrinter(quiet: quiet)
+        var rules: SRXRules? = nil
+        if let srx {
+            do {
+                rules = try SRXRules(contentsOf: srx)
+            } catch {
+                diagnostics.emit(error: error, path: srx)
+                throw ExitCode(1)
+            }
+        }
+        if let output, let input = files.first {
+            try resegmentXLIFF(input: input, output: output, rules: rules, diagnostics: diagnostics)
+            return
+        }
+        let language = self.language ?? ""
         let segmenter: Segmenter
         do {
-            if let srx {
-                let rules = try SRXRules(contentsOf: srx)
+            if let rules {
                 segmenter = try Segmenter(rules: rules, language: language)
             } else {
                 segmenter = try Segmenter(language: language)
@@ -93,6 +136,21 @@ struct SegmentCommand: ParsableCommand {
         }
         if json { out.write("]}\n") }
         out.flush()
+        if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
+    }
+
+    private func resegmentXLIFF(input: String, output: String, rules: SRXRules?, diagnostics: DiagnosticsPrinter) throws {
+        do {
+            let result = try XLIFFResegmentation.resegment(input: input, output: output, language: language, rules: rules)
+            for finding in result.findings { diagnostics.emit(finding) }
+            if json {
+                print("{\"input\":\(JSONText.quoted(input)),\"output\":\(JSONText.quoted(output)),\"xliffVersion\":\(JSONText.quoted(result.version.rawValue)),\"units\":\(result.unitCount),\"resegmentedUnits\":\(result.resegmentedCount),\"segments\":\(result.segmentCount)}")
+            } else if !quiet {
+                FileHandle.standardError.write(Data("\(input): \(result.unitCount) units, \(result.resegmentedCount) re-segmented, \(result.segmentCount) segments → \(output)\n".utf8))
+            }
+        } catch {
+            diagnostics.emit(error: error, path: input)
+        }
         if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
     }
 

@@ -188,6 +188,8 @@ if Context.environment["VERSO_FUZZ"] == "1" {
         ("FuzzCSV", ["Terminology"]),
         ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
         ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
+        ("FuzzSRX", ["Segmentation"]),
+        ("FuzzTMX", ["TMX"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

@@ -16,6 +16,8 @@ set -euo pipefail
 : "${VERSO_BIN:?run through Benchmarks/run}" "${VERSO_SHARED:?}" "${VERSO_BENCH_DIR:?}"
 runs=${VERSO_BENCH_RUNS:-3}
 count=${VERSO_BENCH_FILES:-2000}
+# VERSO_BENCH_FILES=0 skips part 1 (the folder of small files); VERSO_BENCH_BIG_SIZE=0 part 2.
+if [ "$count" != 0 ]; then
 inputs="$VERSO_BENCH_DIR/batch"
 if [ ! -f "$inputs/.complete-$count" ]; then
   rm -rf "$inputs"
@@ -109,6 +111,7 @@ echo "outputs: translate-toolkit $tt_out .xliff, verso $v_out .xlf (same files),
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; others' work slows both tools)"
 echo "ratio (wall-clock files/s, same files): verso / translate-toolkit = $(echo "scale=1; $v_rate / $tt_rate" | bc)x  (target >= 10x, aim 20x)"
 echo "ratio (CPU time per file, same files):  translate-toolkit / verso = $(echo "scale=1; $tt_cpu / $v_cpu" | bc)x"
+fi
 
 # Part 2: a big XLIFF through the batch path, 1.2 → 2.1 → 1.2, in flat memory. The input is the
 # one Benchmarks/xliff12 uses ($VERSO_BENCH_DIR/xliff12-<size>.xlf, generated if missing), put in

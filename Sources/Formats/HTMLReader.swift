@@ -141,6 +141,14 @@ final class HTMLReader: SourceReader {
             if bytes.isEmpty {
                 inputDone = true
                 if let decoder { parser.feed(try decoder.finish()) }
+                // UTF-8 checked here, not decoded: bytes of a character the file cuts short must
+                // fail as they do through the decoder, not vanish (fuzzing found them dropped).
+                if decoder == nil, !utf8Carry.isEmpty {
+                    if let bad = StreamingTextDecoder.firstInvalidUTF8(utf8Carry[...]) {
+                        throw FormatsError(file: input.displayPath, "invalid UTF-8 byte sequence at byte offset \(utf8Offset + bad); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                    }
+                    throw FormatsError(file: input.displayPath, "the file ends inside a character at byte offset \(utf8Offset); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                }
                 parser.finish()
             } else {
                 parser.feed(try decoder?.decode(bytes) ?? validatedUTF8(bytes))

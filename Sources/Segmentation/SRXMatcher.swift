@@ -30,7 +30,10 @@ final class SRXMatcher: @unchecked Sendable {
     // The hot loops below work on raw buffers and C handles on purpose: Swift arrays of class
     // references and structs with strings cost a retain/release or an exclusivity check per
     // access, which was most of the time on a 20 MB corpus.
-    private let compiled: CompiledSRX
+    // Unowned: the compiled rules keep their idle matchers in a pool, so a strong reference back
+    // made a cycle that leaked every segmenter built from an SRX file (LeakSanitizer, fuzzing).
+    // A matcher is only used inside a call on its `CompiledSRX`, which is alive then.
+    private unowned let compiled: CompiledSRX
     private let table: RuleTable
     private let regexes: [ICURegex]
     private let handles: UnsafeMutablePointer<OpaquePointer>

@@ -31,4 +31,15 @@ final class FuzzRegressionTests: XCTestCase {
         RoundTrip.assertIdentity(Array("<p>a\u{0}\u{FEFF}b</p>".utf8), format: .html, "minimal")
         XCTAssertEqual(SkeletonFormat.quote("\u{FEFF}x"), "\"\\ufeffx\"")
     }
+
+    func testAnHTMLFileCutInsideACharacterIsAnErrorNotASilentLoss() throws {
+        // The last byte (0xEF, the first of three) was dropped: prepare succeeded, merge gave
+        // back one byte less. It now fails like a text file does, naming the offset.
+        let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("html/truncated-character.html")))
+        XCTAssertThrowsError(try RoundTrip.read(bytes, format: .html)) { error in
+            XCTAssertTrue(String(describing: error).contains("at byte offset \(bytes.count - 1)"), "\(error)")
+        }
+        XCTAssertThrowsError(try RoundTrip.read(Array("<p>caf".utf8) + [0xC3], format: .html))
+        RoundTrip.assertIdentity(Array("<p>café</p>".utf8), format: .html, "complete")
+    }
 }

@@ -166,7 +166,10 @@ struct UnitAssembler {
         let trailing = Self.skeleton(of: list[end...])
 
         var content = Content()
-        var text = ""
+        // The text as UTF-8 bytes, made a String once per run of text: appending scalar by
+        // scalar to a String's unicode-scalar view was a tenth of reading an HTML page.
+        var text: [UInt8] = []
+        text.reserveCapacity(end - start)
         var offset = 0
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
@@ -180,14 +183,14 @@ struct UnitAssembler {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
                     continue
                 }
-                text.unicodeScalars.append(s)
+                if s.value < 0x80 { text.append(UInt8(truncatingIfNeeded: s.value)) } else { UTF8.encode(s) { text.append($0) } }
                 let length = s.utf16.count
                 if !policy.isDefault(s, a.raw) {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: length, codesBefore: codes, raw: a.raw))
                 }
                 offset += length
             case .code(let c):
-                if !text.isEmpty { content.append(.text(text)); text = "" }
+                if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
                 for n in c.nested {
                     layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
@@ -196,7 +199,7 @@ struct UnitAssembler {
                 codes += 1
             }
         }
-        if !text.isEmpty { content.append(.text(text)) }
+        if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)

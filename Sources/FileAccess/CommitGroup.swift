@@ -60,7 +60,8 @@ public final class CommitGroup: Sendable {
     /// Syncs every waiting output, then renames each into place, in the order they were added.
     ///
     /// With more than a few outputs, one `syncfs` on their file system replaces an `fsync` per
-    /// file; a failed sync fails every output of the group (none is renamed).
+    /// file. An output whose sync fails is not renamed (its temporary file is removed) and is
+    /// reported; the others are still moved into place.
     @discardableResult
     public func flush() -> [Outcome] {
         let entries = pending.withLock { list -> [Entry] in
@@ -68,22 +69,15 @@ public final class CommitGroup: Sendable {
             return list
         }
         guard !entries.isEmpty else { return [] }
-        var syncError: String?
-        if entries.count <= Self.individualSyncLimit {
-            for entry in entries where syncError == nil {
-                syncError = Self.sync(file: entry.temporaryPath)
-            }
-        } else {
-            syncError = Self.syncFileSystem(of: entries[0].temporaryPath)
-            if syncError != nil {
-                // No syncfs (or it failed): fall back to one sync per file.
-                syncError = nil
-                for entry in entries where syncError == nil {
-                    syncError = Self.sync(file: entry.temporaryPath)
-                }
+        // One syncfs for the group; one fsync per file when there are only a few, when there
+        // is no syncfs, or when it failed (the per-file syncs then say which file it was).
+        var syncErrors = [String?](repeating: nil, count: entries.count)
+        if entries.count <= Self.individualSyncLimit || Self.syncFileSystem(ofAnyOf: entries) != nil {
+            for (i, entry) in entries.enumerated() {
+                syncErrors[i] = Self.sync(file: entry.temporaryPath)
             }
         }
-        return entries.map { entry in
+        return zip(entries, syncErrors).map { entry, syncError in
             if let syncError {
                 unlink(entry.temporaryPath)
                 return Outcome(entry: entry, error: FileAccessError(path: entry.destination, "cannot finish writing: \(syncError)"))
@@ -109,13 +103,21 @@ public final class CommitGroup: Sendable {
         return fsync(fd) == 0 ? nil : InputFile.describe(errno: errno)
     }
 
-    /// Syncs the whole file system `path` is on; nil on success, else the reason.
-    private static func syncFileSystem(of path: String) -> String? {
+    /// Syncs the whole file system the entries' files are on (one of them is opened to name
+    /// it); nil on success, else the reason.
+    private static func syncFileSystem(ofAnyOf entries: [Entry]) -> String? {
         guard let syncfs = Self.syncfsFunction else { return "no syncfs on this system" }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return InputFile.describe(errno: errno) }
-        defer { close(fd) }
-        return syncfs(fd) == 0 ? nil : InputFile.describe(errno: errno)
+        var reason = "no file to sync"
+        for entry in entries {
+            let fd = open(entry.temporaryPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                reason = InputFile.describe(errno: errno)
+                continue
+            }
+            defer { close(fd) }
+            return syncfs(fd) == 0 ? nil : InputFile.describe(errno: errno)
+        }
+        return reason
     }
 
     /// Linux's `syncfs(2)`, looked up at run time: Swift's Glibc module does not declare it

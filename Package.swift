@@ -54,9 +54,16 @@ let package = Package(
         ),
 
         // MARK: Segmentation (SRX 2.0)
+        // ICU's C API behind a header without ICU types (DESIGN §6: system ICU clashes with
+        // Foundation's bundled ICU in any module that sees its headers).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
         .target(
             name: "Segmentation",
-            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess"]
+            dependencies: ["TranslationModel", "XMLSupport", "Diagnostics", "FileAccess", "CICU"],
+            resources: [.embedInCode("Resources/verso.srx")]
         ),
 
         // MARK: Terminology
@@ -153,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Formats", "XLIFF", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
+            dependencies: ["Pipeline", "Formats", "XLIFF", "Segmentation", "Terminology", "TranslationModel", "Diagnostics", "FileAccess", "TestSupport"]
         ),
         .testTarget(
             name: "BatchTests",
@@ -181,6 +188,8 @@ if Context.environment["VERSO_FUZZ"] == "1" {
         ("FuzzCSV", ["Terminology"]),
         ("FuzzHTML", ["Formats", "FuzzFormatsSupport"]),
         ("FuzzText", ["Formats", "FuzzFormatsSupport"]),
+        ("FuzzSRX", ["Segmentation"]),
+        ("FuzzTMX", ["TMX"]),
     ]
     for harness in harnesses {
         package.targets.append(.executableTarget(

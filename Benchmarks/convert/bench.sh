@@ -16,6 +16,8 @@ set -euo pipefail
 : "${VERSO_BIN:?run through Benchmarks/run}" "${VERSO_SHARED:?}" "${VERSO_BENCH_DIR:?}"
 runs=${VERSO_BENCH_RUNS:-3}
 count=${VERSO_BENCH_FILES:-2000}
+# VERSO_BENCH_FILES=0 skips part 1 (the folder of small files); VERSO_BENCH_BIG_SIZE=0 part 2.
+if [ "$count" != 0 ]; then
 inputs="$VERSO_BENCH_DIR/batch"
 if [ ! -f "$inputs/.complete-$count" ]; then
   rm -rf "$inputs"
@@ -56,50 +58,60 @@ tt_half() { # one core's share: both chains on half of the files
 export -f tt_half
 export work
 
-tt_times=() tt_rss=0
+# CPU seconds (user + sys, children included) of a command's last run, from /usr/bin/time.
+cpu_of() { awk '{print $2 + $3}' "$1"; }
+
+tt_times=() tt_cpus=() tt_rss=0
 for r in $(seq "$runs"); do
   out="$work/tt-$r"; mkdir -p "$out"
   t0=$(now)
-  printf '0\n1\n' | xargs -P2 -I{} /usr/bin/time -f '%M' -o "$out/rss-{}" bash -c 'tt_half {} '"$out" 2>"$out/stderr"
+  printf '0\n1\n' | /usr/bin/time -f '%e %U %S' -o "$out/cpu" xargs -P2 -I{} /usr/bin/time -f '%M' -o "$out/rss-{}" bash -c 'tt_half {} '"$out" 2>"$out/stderr"
   t1=$(now)
   tt_times+=("$(echo "$t1 - $t0" | bc)")
+  tt_cpus+=("$(cpu_of "$out/cpu")")
   for f in "$out"/rss-*; do m=$(tail -1 "$f"); [ "$m" -gt "$tt_rss" ] && tt_rss=$m; done
 done
 tt_out=$(find "$work/tt-1" -name '*.xliff' | wc -l)
 tt_wall=$(printf '%s\n' "${tt_times[@]}" | median)
+tt_cpu=$(printf '%s\n' "${tt_cpus[@]}" | median)
 
 run_verso() { # label, extra args…
   local label=$1; shift
-  local times=() rss=0 n=0
+  local times=() cpus=() rss=0 n=0
   for r in $(seq "$runs"); do
     local out="$work/verso-$label-$r"
     t0=$(now)
-    /usr/bin/time -f '%M' -o "$work/verso-rss" "$VERSO_BIN" convert "$inputs" -o "$out" --source fr --target en \
+    /usr/bin/time -f '%e %U %S %M' -o "$work/verso-rss" "$VERSO_BIN" convert "$inputs" -o "$out" --source fr --target en \
       --jobs 2 --force --quiet --report "$work/verso-$label-$r.json" "$@" 2>"$work/verso-$label-stderr" || {
       echo "verso convert failed:"; tail -5 "$work/verso-$label-stderr"; exit 1; }
     t1=$(now)
     times+=("$(echo "$t1 - $t0" | bc)")
-    m=$(tail -1 "$work/verso-rss"); [ "$m" -gt "$rss" ] && rss=$m
+    cpus+=("$(cpu_of "$work/verso-rss")")
+    m=$(awk '{print $4}' "$work/verso-rss"); [ "$m" -gt "$rss" ] && rss=$m
   done
   n=$(find "$work/verso-$label-1" -type f -name '*.xlf' | wc -l)
-  echo "$(printf '%s\n' "${times[@]}" | median) $rss $n" >"$work/verso-$label-result"
+  echo "$(printf '%s\n' "${times[@]}" | median) $rss $n $(printf '%s\n' "${cpus[@]}" | median)" >"$work/verso-$label-result"
 }
 
 run_verso same --exclude '*.xlf'
 run_verso all --to xliff2.1
-read -r v_wall v_rss v_out <"$work/verso-same-result"
-read -r a_wall a_rss a_out <"$work/verso-all-result"
+read -r v_wall v_rss v_out v_cpu <"$work/verso-same-result"
+read -r a_wall a_rss a_out a_cpu <"$work/verso-all-result"
 
 rate() { echo "scale=1; $1 / $2" | bc; }
 tt_rate=$(rate "$nsub" "$tt_wall")
 v_rate=$(rate "$nsub" "$v_wall")
 a_rate=$(rate "$count" "$a_wall")
-printf '%-48s %6s files %8.2f s %9.1f files/s  peak %4d MB\n' \
-  "translate-toolkit (txt2po|html2po + po2xliff, -P2)" "$nsub" "$tt_wall" "$tt_rate" $((tt_rss / 1024)) \
-  "verso convert --jobs 2 (same .txt/.html)" "$nsub" "$v_wall" "$v_rate" $((v_rss / 1024)) \
-  "verso convert --jobs 2 (all, .xlf 1.2 -> 2.1)" "$count" "$a_wall" "$a_rate" $((a_rss / 1024))
+ms() { echo "scale=2; 1000 * $1 / $2" | bc; }
+printf '%-48s %6s files %8.2f s %9.1f files/s  %6s ms CPU/file  peak %4d MB\n' \
+  "translate-toolkit (txt2po|html2po + po2xliff, -P2)" "$nsub" "$tt_wall" "$tt_rate" "$(ms "$tt_cpu" "$nsub")" $((tt_rss / 1024)) \
+  "verso convert --jobs 2 (same .txt/.html)" "$nsub" "$v_wall" "$v_rate" "$(ms "$v_cpu" "$nsub")" $((v_rss / 1024)) \
+  "verso convert --jobs 2 (all, .xlf 1.2 -> 2.1)" "$count" "$a_wall" "$a_rate" "$(ms "$a_cpu" "$count")" $((a_rss / 1024))
 echo "outputs: translate-toolkit $tt_out .xliff, verso $v_out .xlf (same files), $a_out .xlf (all)"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; others' work slows both tools)"
 echo "ratio (wall-clock files/s, same files): verso / translate-toolkit = $(echo "scale=1; $v_rate / $tt_rate" | bc)x  (target >= 10x, aim 20x)"
+echo "ratio (CPU time per file, same files):  translate-toolkit / verso = $(echo "scale=1; $tt_cpu / $v_cpu" | bc)x"
+fi
 
 # Part 2: a big XLIFF through the batch path, 1.2 → 2.1 → 1.2, in flat memory. The input is the
 # one Benchmarks/xliff12 uses ($VERSO_BENCH_DIR/xliff12-<size>.xlf, generated if missing), put in

@@ -63,33 +63,44 @@ enum AnchorPath {
         return out
     }
 
-    /// Sentence pairs that share an anchor found in exactly one sentence of each side (or in
-    /// exactly two on each side, paired in order): the source sentence's row after it, the
-    /// target sentence's column after it.
+    /// Anchors found in no more than this many sentences, as many on each side, are paired in
+    /// order (the k-th occurrence on one side with the k-th on the other).
+    static let maximumOccurrences = 8
+    /// In long texts, up to one occurrence per this many sentences.
+    static let occurrenceSpacing = 500
+
+    /// Sentence pairs that share an anchor found in as many sentences on each side (at most
+    /// `maximumOccurrences`), paired in order: the row after the source sentence, the column
+    /// after the target sentence. Numbers, names and rare cognates of a translation mostly
+    /// appear as often as in the original.
     static func candidates(_ bitext: Bitext) -> [(Int, Int)] {
         let v = Int(bitext.vocabulary.count)
-        var sourceFirst = [Int32](repeating: -1, count: v), sourceSecond = [Int32](repeating: -1, count: v)
-        var sourceCount = [UInt8](repeating: 0, count: v)
-        for i in 0..<bitext.source.count {
-            for k in bitext.source.keys(of: i) where bitext.matchesItself[Int(k)] && bitext.kind[Int(k)] != .punctuation {
-                let c = sourceCount[Int(k)]
-                if c == 0 { sourceFirst[Int(k)] = Int32(i) } else if c == 1 { sourceSecond[Int(k)] = Int32(i) }
-                if c < 255 { sourceCount[Int(k)] = c + 1 }
+        let limit = Int32(max(maximumOccurrences, min(bitext.source.count, bitext.target.count) / occurrenceSpacing))
+        func occurrences(_ side: Bitext.Side, keep: (Int) -> Bool) -> (start: [Int32], sentences: [Int32]) {
+            var count = [Int32](repeating: 0, count: v)
+            for i in 0..<side.count { for k in side.keys(of: i) where keep(Int(k)) { count[Int(k)] += 1 } }
+            var start = [Int32](repeating: 0, count: v + 1)
+            for k in 0..<v { start[k + 1] = start[k] + (count[k] <= limit ? count[k] : 0) }
+            var fill = start
+            var sentences = [Int32](repeating: 0, count: Int(start[v]))
+            for i in 0..<side.count {
+                for k in side.keys(of: i) where keep(Int(k)) && count[Int(k)] <= limit {
+                    sentences[Int(fill[Int(k)])] = Int32(i)
+                    fill[Int(k)] += 1
+                }
             }
+            return (start, sentences)
         }
-        var targetFirst = [Int32](repeating: -1, count: v), targetSecond = [Int32](repeating: -1, count: v)
-        var targetCount = [UInt8](repeating: 0, count: v)
-        for j in 0..<bitext.target.count {
-            for k in bitext.target.keys(of: j) where sourceCount[Int(k)] > 0 && sourceCount[Int(k)] <= 2 {
-                let c = targetCount[Int(k)]
-                if c == 0 { targetFirst[Int(k)] = Int32(j) } else if c == 1 { targetSecond[Int(k)] = Int32(j) }
-                if c < 255 { targetCount[Int(k)] = c + 1 }
-            }
-        }
+        let usable = { (k: Int) in bitext.matchesItself[k] && bitext.kind[k] != .punctuation && bitext.inSource[k] && bitext.inTarget[k] }
+        let source = occurrences(bitext.source, keep: usable)
+        let target = occurrences(bitext.target, keep: usable)
         var points: [(Int, Int)] = []
-        for k in 0..<v where sourceCount[k] > 0 && sourceCount[k] == targetCount[k] && sourceCount[k] <= 2 {
-            points.append((Int(sourceFirst[k]) + 1, Int(targetFirst[k]) + 1))
-            if sourceCount[k] == 2 { points.append((Int(sourceSecond[k]) + 1, Int(targetSecond[k]) + 1)) }
+        for k in 0..<v {
+            let sCount = source.start[k + 1] - source.start[k], tCount = target.start[k + 1] - target.start[k]
+            guard sCount > 0, sCount == tCount else { continue }
+            for o in 0..<Int(sCount) {
+                points.append((Int(source.sentences[Int(source.start[k]) + o]) + 1, Int(target.sentences[Int(target.start[k]) + o]) + 1))
+            }
         }
         return points
     }

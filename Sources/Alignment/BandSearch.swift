@@ -9,8 +9,13 @@ struct Band {
     /// A band of half-width `radius` around `center` (one entry per row, non-decreasing,
     /// from 0 to `targetCount`).
     init(center: [Int], radius: Int, targetCount: Int) {
-        lower = center.map { max(0, $0 - radius) }
-        upper = center.map { min(targetCount, $0 + radius) }
+        self.init(center: center, radius: [Int](repeating: radius, count: center.count), targetCount: targetCount)
+    }
+
+    /// A band with a half-width per row.
+    init(center: [Int], radius: [Int], targetCount: Int) {
+        lower = zip(center, radius).map { max(0, $0 - $1) }
+        upper = zip(center, radius).map { min(targetCount, $0 + $1) }
         normalize(targetCount: targetCount)
     }
 
@@ -55,11 +60,97 @@ struct BandSearch {
     /// The most source sentences a shape holds.
     var maxSource: Int { shapes.map(\.source).max() ?? 1 }
 
-    /// Pair masks of one source sentence against its window of target sentences.
-    private struct PairRow {
-        var windowStart = 0
-        var sourceMasks: [UInt64] = []
-        var targetMasks: [UInt64] = []
+    /// Pair masks of the last source sentences against their windows of target sentences, in
+    /// flat buffers (one ring slot per sentence) so the inner loop reads them without reference
+    /// counting. Not `Sendable`: one search owns it.
+    final class PairStore {
+        let stride: Int
+        let windowStart: UnsafeMutablePointer<Int>
+        let source: UnsafeMutablePointer<UInt64>
+        let target: UnsafeMutablePointer<UInt64>
+        /// Which sentence each slot holds (-1: none).
+        var holds: [Int]
+
+        init(stride: Int) {
+            self.stride = max(stride, 1)
+            windowStart = .allocate(capacity: BandSearch.ring)
+            windowStart.initialize(repeating: 0, count: BandSearch.ring)
+            source = .allocate(capacity: BandSearch.ring * self.stride)
+            source.initialize(repeating: 0, count: BandSearch.ring * self.stride)
+            target = .allocate(capacity: BandSearch.ring * self.stride)
+            target.initialize(repeating: 0, count: BandSearch.ring * self.stride)
+            holds = [Int](repeating: -1, count: BandSearch.ring)
+        }
+
+        deinit {
+            windowStart.deallocate()
+            source.deallocate()
+            target.deallocate()
+        }
+    }
+
+    /// What the cost of a bead reads, copied once into flat buffers.
+    final class CostKernel {
+        let sourceStart: UnsafeMutablePointer<Int32>, targetStart: UnsafeMutablePointer<Int32>
+        let sourceGain: UnsafeMutablePointer<Float>, targetGain: UnsafeMutablePointer<Float>
+        let sourceBase: UnsafeMutablePointer<Float>, targetBase: UnsafeMutablePointer<Float>
+        let sourceCumulative: UnsafeMutablePointer<Int64>, targetCumulative: UnsafeMutablePointer<Int64>
+        let sourceParagraphs: UnsafeMutablePointer<Int32>, targetParagraphs: UnsafeMutablePointer<Int32>
+        let paragraphPenalty: Double
+        let unalignedSource: UnsafeMutablePointer<Double>, unalignedTarget: UnsafeMutablePointer<Double>
+        /// `halfLog[k]` = ½ log k, for the length model's normalising terms.
+        let halfLog: UnsafeMutablePointer<Double>
+        let halfLogCount: Int
+        let ratio: Double, variance: Double, constant: Double
+        private var allocations: [UnsafeMutableRawPointer] = []
+
+        init(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel) {
+            func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+                _ = UnsafeMutableBufferPointer(start: p, count: array.count).initialize(from: array)
+                return p
+            }
+            sourceStart = copy(evidence.source.start); targetStart = copy(evidence.target.start)
+            sourceGain = copy(evidence.source.gain); targetGain = copy(evidence.target.gain)
+            sourceBase = copy(evidence.source.base); targetBase = copy(evidence.target.base)
+            sourceCumulative = copy(bitext.source.cumulative); targetCumulative = copy(bitext.target.cumulative)
+            sourceParagraphs = copy(bitext.source.paragraphs); targetParagraphs = copy(bitext.target.paragraphs)
+            paragraphPenalty = model.paragraphBreakCost
+            unalignedSource = copy((0..<bitext.source.count).map { model.unalignedLengthCost(Double(bitext.source.lengths[$0]), side: 0) })
+            unalignedTarget = copy((0..<bitext.target.count).map { model.unalignedLengthCost(Double(bitext.target.lengths[$0]), side: 1) })
+            let longest = Int(max(bitext.source.cumulative.last ?? 0, bitext.target.cumulative.last ?? 0))
+            halfLogCount = min(1 << 16, longest + 2)
+            halfLog = copy((0..<halfLogCount).map { $0 == 0 ? 0 : 0.5 * Foundation.log(Double($0)) })
+            ratio = model.ratio
+            variance = model.variance
+            constant = 0.5 * Foundation.log(2 * Double.pi * model.variance) - 0.5 * Foundation.log(model.ratio)
+            allocations = [UnsafeMutableRawPointer(sourceStart), UnsafeMutableRawPointer(targetStart),
+                           UnsafeMutableRawPointer(sourceGain), UnsafeMutableRawPointer(targetGain),
+                           UnsafeMutableRawPointer(sourceBase), UnsafeMutableRawPointer(targetBase),
+                           UnsafeMutableRawPointer(sourceCumulative), UnsafeMutableRawPointer(targetCumulative),
+                           UnsafeMutableRawPointer(sourceParagraphs), UnsafeMutableRawPointer(targetParagraphs),
+                           UnsafeMutableRawPointer(unalignedSource), UnsafeMutableRawPointer(unalignedTarget),
+                           UnsafeMutableRawPointer(halfLog)]
+        }
+
+        deinit { for p in allocations { p.deallocate() } }
+
+        @inline(__always) func halfLogOf(_ x: Double) -> Double {
+            let k = Int(x + 0.5)
+            return k < halfLogCount ? halfLog[k] : 0.5 * Foundation.log(x)
+        }
+
+        /// `ScoringModel.lengthCost` with its logarithms read from the table.
+        @inline(__always) func lengthCost(_ l1: Double, _ l2: Double, _ a: Int, _ b: Int) -> Double {
+            let expected = ratio * l1
+            let mean = max((expected + l2) * 0.5, 1)
+            let v = variance * mean
+            let d = l2 - expected
+            var cost = d * d / (2 * v) + constant + halfLogOf(mean)
+            if a > 1 { cost += Double(a - 1) * halfLogOf(max(l1, 2)) }
+            if b > 1 { cost += Double(b - 1) * halfLogOf(max(l2, 2)) }
+            return cost
+        }
     }
 
     /// A small open-addressing table from key to mask, cleared cheaply between sentences.
@@ -154,16 +245,15 @@ struct BandSearch {
         var forward: [Float] = posteriors ? [Float](repeating: -.infinity, count: cells * states) : []
         var forwardScale = [Double](repeating: 0, count: posteriors ? n + 1 : 0)
         var forwardRow: [Double] = []
-        var rows = [PairRow](repeating: PairRow(), count: Self.ring)
+        let kernel = CostKernel(bitext: bitext, evidence: evidence, model: model)
+        var pairs = PairStore(stride: pairStride(band))
         var table = MaskTable(capacity: 4096)
         let transitions = transitionCosts()
         let nextState = shapes.map(Self.nextState)
         let shapeCount = shapes.count
-        let unalignedSource = (0..<n).map { model.unalignedLengthCost(Double(bitext.source.lengths[$0]), side: 0) }
-        let unalignedTarget = (0..<m).map { model.unalignedLengthCost(Double(bitext.target.lengths[$0]), side: 1) }
 
         for i in 0...n {
-            if i >= 1 { fillPairRow(&rows[(i - 1) & Self.ringMask], sentence: i - 1, band: band, table: &table) }
+            if i >= 1 { ensurePairs(i - 1, pairs, band: band, table: &table) }
             let lo = band.lower[i], hi = band.upper[i]
             let width = hi - lo + 1
             let slot = i & Self.ringMask
@@ -187,7 +277,7 @@ struct BandSearch {
                     var anyReachable = false
                     for st in 0..<states where costRing[prevSlot][prevLocal + st] < .infinity { anyReachable = true; break }
                     if !anyReachable { continue }
-                    let c = beadCost(pi, i, pj, j, rows: rows, unalignedSource: unalignedSource, unalignedTarget: unalignedTarget)
+                    let c = beadCost(pi, i, pj, j, kernel, pairs)
                     let ns = nextState[s]
                     for st in 0..<states {
                         let prev = costRing[prevSlot][prevLocal + st]
@@ -236,17 +326,12 @@ struct BandSearch {
         }
         path.reverse()
         // Each bead's own cost (transition included), recomputed in document order.
-        rows = [PairRow](repeating: PairRow(), count: Self.ring)
-        var filled = [Int](repeating: -1, count: Self.ring)
+        pairs = PairStore(stride: pairs.stride)
         for k in path.indices {
             let bead = path[k].bead
-            for sentence in bead.sourceStart..<bead.sourceEnd where filled[sentence & Self.ringMask] != sentence {
-                fillPairRow(&rows[sentence & Self.ringMask], sentence: sentence, band: band, table: &table)
-                filled[sentence & Self.ringMask] = sentence
-            }
+            for sentence in bead.sourceStart..<bead.sourceEnd { ensurePairs(sentence, pairs, band: band, table: &table) }
             path[k].bead.cost = transitions[path[k].before][path[k].shape]
-                + beadCost(bead.sourceStart, bead.sourceEnd, bead.targetStart, bead.targetEnd, rows: rows,
-                           unalignedSource: unalignedSource, unalignedTarget: unalignedTarget)
+                + beadCost(bead.sourceStart, bead.sourceEnd, bead.targetStart, bead.targetEnd, kernel, pairs)
         }
         var beads = path.map(\.bead)
 
@@ -256,13 +341,9 @@ struct BandSearch {
             var backward = [Float](repeating: -.infinity, count: cells * states)
             var backwardScale = [Double](repeating: 0, count: n + 1)
             var backwardRow: [Double] = []
-            rows = [PairRow](repeating: PairRow(), count: Self.ring)
-            filled = [Int](repeating: -1, count: Self.ring)
+            pairs = PairStore(stride: pairs.stride)
             for i in stride(from: n, through: 0, by: -1) {
-                for s in i..<min(n, i + maxSource) where filled[s & Self.ringMask] != s {
-                    fillPairRow(&rows[s & Self.ringMask], sentence: s, band: band, table: &table)
-                    filled[s & Self.ringMask] = s
-                }
+                for s in i..<min(n, i + maxSource) { ensurePairs(s, pairs, band: band, table: &table) }
                 let lo = band.lower[i], hi = band.upper[i]
                 let width = hi - lo + 1
                 backwardRow = [Double](repeating: -.infinity, count: width * states)
@@ -282,7 +363,7 @@ struct BandSearch {
                         let bw = ni == i ? backwardRow[nextLocal]
                             : backwardScale[ni] + Double(backward[rowOffset[ni] * states + nextLocal])
                         if bw == -.infinity { continue }
-                        let c = beadCost(i, ni, j, nj, rows: rows, unalignedSource: unalignedSource, unalignedTarget: unalignedTarget)
+                        let c = beadCost(i, ni, j, nj, kernel, pairs)
                         for st in 0..<states {
                             backwardRow[local + st] = logAdd(backwardRow[local + st], bw - (transitions[st][s] + c))
                         }
@@ -322,67 +403,85 @@ struct BandSearch {
     /// Cost of the bead of source sentences `i0..<i1` and target sentences `j0..<j1`, without
     /// its shape's cost (see `transitionCosts`).
     @inline(__always)
-    private func beadCost(_ i0: Int, _ i1: Int, _ j0: Int, _ j1: Int, rows: [PairRow],
-                          unalignedSource: [Double], unalignedTarget: [Double]) -> Double {
+    private func beadCost(_ i0: Int, _ i1: Int, _ j0: Int, _ j1: Int, _ k: CostKernel, _ pairs: PairStore) -> Double {
         let a = i1 - i0, b = j1 - j0
         if a == 0 {
             var c = 0.0
-            for t in j0..<j1 { c += unalignedTarget[t] }
+            for t in j0..<j1 { c += k.unalignedTarget[t] }
             return c
         }
         if b == 0 {
             var c = 0.0
-            for s in i0..<i1 { c += unalignedSource[s] }
+            for s in i0..<i1 { c += k.unalignedSource[s] }
             return c
         }
-        let l1 = Double(bitext.source.length(i0, i1)), l2 = Double(bitext.target.length(j0, j1))
-        var c = model.lengthCost(l1, l2, sourceCount: a, targetCount: b)
+        let l1 = Double(k.sourceCumulative[i1] - k.sourceCumulative[i0])
+        let l2 = Double(k.targetCumulative[j1] - k.targetCumulative[j0])
+        var c = k.lengthCost(l1, l2, a, b)
+        // A paragraph break inside a bead: the sentences on either side of it rarely belong to one
+        // translation unit.
+        let inside = (k.sourceParagraphs[i1] - k.sourceParagraphs[i0 + 1]) + (k.targetParagraphs[j1] - k.targetParagraphs[j0 + 1])
+        if inside > 0 { c += Double(inside) * k.paragraphPenalty }
         var evidence: Float = 0
-        let src = evidence_source, tgt = evidence_target
+        let stride = pairs.stride, step = AnchorEvidence.maximumSentences
         for s in i0..<i1 {
-            let row = rows[s & Self.ringMask]
+            let slot = s & Self.ringMask
+            let base = slot * stride - pairs.windowStart[slot]
             var mask: UInt64 = 0
-            for t in j0..<j1 { mask |= row.sourceMasks[t - row.windowStart] }
-            evidence += src.base[s]
-            let first = Int(src.start[s])
+            for t in j0..<j1 { mask |= pairs.source[base + t] }
+            evidence += k.sourceBase[s]
+            let first = Int(k.sourceStart[s])
             while mask != 0 {
-                let f = first + mask.trailingZeroBitCount
-                evidence += src.gain[f * AnchorEvidence.maximumSentences + b - 1]
+                evidence += k.sourceGain[(first + mask.trailingZeroBitCount) * step + b - 1]
                 mask &= mask &- 1
             }
         }
         for t in j0..<j1 {
             var mask: UInt64 = 0
             for s in i0..<i1 {
-                let row = rows[s & Self.ringMask]
-                mask |= row.targetMasks[t - row.windowStart]
+                let slot = s & Self.ringMask
+                mask |= pairs.target[slot * stride - pairs.windowStart[slot] + t]
             }
-            evidence += tgt.base[t]
-            let first = Int(tgt.start[t])
+            evidence += k.targetBase[t]
+            let first = Int(k.targetStart[t])
             while mask != 0 {
-                let f = first + mask.trailingZeroBitCount
-                evidence += tgt.gain[f * AnchorEvidence.maximumSentences + a - 1]
+                evidence += k.targetGain[(first + mask.trailingZeroBitCount) * step + a - 1]
                 mask &= mask &- 1
             }
         }
-        c -= Double(evidence)
-        return c
+        return c - Double(evidence)
     }
 
-    private var evidence_source: AnchorEvidence.Side { evidence.source }
-    private var evidence_target: AnchorEvidence.Side { evidence.target }
+    /// The widest window of target sentences a source sentence is compared with in `band`.
+    func pairStride(_ band: Band) -> Int {
+        let n = bitext.source.count
+        var widest = 1
+        for s in 0..<max(n, 1) where n > 0 {
+            widest = max(widest, band.upper[min(n, s + maxSource)] - band.lower[max(0, s - maxSource + 1)])
+        }
+        return widest
+    }
+
+    /// Fills the ring slot of source sentence `s` unless it already holds it.
+    @inline(__always)
+    private func ensurePairs(_ s: Int, _ pairs: PairStore, band: Band, table: inout MaskTable) {
+        let slot = s & Self.ringMask
+        if pairs.holds[slot] != s {
+            fillPairs(slot: slot, sentence: s, pairs, band: band, table: &table)
+            pairs.holds[slot] = s
+        }
+    }
 
     /// Which features of source sentence `s` and of each target sentence of its window match.
-    private func fillPairRow(_ row: inout PairRow, sentence s: Int, band: Band, table: inout MaskTable) {
+    private func fillPairs(slot: Int, sentence s: Int, _ pairs: PairStore, band: Band, table: inout MaskTable) {
         let n = bitext.source.count
         let windowStart = band.lower[max(0, s - maxSource + 1)]
         let windowEnd = band.upper[min(n, s + maxSource)]
-        row.windowStart = windowStart
+        pairs.windowStart[slot] = windowStart
         let width = max(0, windowEnd - windowStart)
-        row.sourceMasks.removeAll(keepingCapacity: true)
-        row.targetMasks.removeAll(keepingCapacity: true)
-        row.sourceMasks.append(contentsOf: repeatElement(0, count: width))
-        row.targetMasks.append(contentsOf: repeatElement(0, count: width))
+        let sourceRow = pairs.source + slot * pairs.stride, targetRow = pairs.target + slot * pairs.stride
+        sourceRow.update(repeating: 0, count: width)
+        targetRow.update(repeating: 0, count: width)
         let src = evidence.source
         let first = Int(src.start[s]), last = Int(src.start[s + 1])
         guard first < last else { return }
@@ -405,8 +504,8 @@ struct BandSearch {
                     tm |= UInt64(1) << UInt64(g - tFirst)
                 }
             }
-            row.sourceMasks[t - windowStart] = sm
-            row.targetMasks[t - windowStart] = tm
+            sourceRow[t - windowStart] = sm
+            targetRow[t - windowStart] = tm
         }
     }
 }

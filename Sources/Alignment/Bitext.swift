@@ -11,6 +11,9 @@ struct Bitext {
         var keys: [Int32] = []
         /// Cumulative lengths: `cumulative[i]` = letters in sentences `0..<i`.
         var cumulative: [Int64] = [0]
+        /// `paragraphs[i]` = sentences among `1..<i` that start a paragraph (the first sentence
+        /// of the text does not count).
+        var paragraphs: [Int32] = [0]
 
         /// Number of sentences.
         var count: Int { lengths.count }
@@ -44,10 +47,11 @@ struct Bitext {
     var inTarget: [Bool] = []
 
     /// Reads both texts.
-    init(source sourceSentences: [String], target targetSentences: [String], anchors: (any AnchorRecognizer)?) {
+    init(source sourceSentences: [String], target targetSentences: [String], anchors: (any AnchorRecognizer)?,
+         sourceParagraphStarts: [Bool]? = nil, targetParagraphStarts: [Bool]? = nil) {
         let folder = TextFolder()
-        source = Self.index(sourceSentences, folder: folder, side: 0, anchors: anchors, into: &self)
-        target = Self.index(targetSentences, folder: folder, side: 1, anchors: anchors, into: &self)
+        source = Self.index(sourceSentences, folder: folder, side: 0, anchors: anchors, paragraphStarts: sourceParagraphStarts, into: &self)
+        target = Self.index(targetSentences, folder: folder, side: 1, anchors: anchors, paragraphStarts: targetParagraphStarts, into: &self)
         dictionary = Array(repeating: [], count: Int(vocabulary.count))
         learned = dictionary
     }
@@ -65,13 +69,14 @@ struct Bitext {
         return k
     }
 
-    private static func index(_ sentences: [String], folder: TextFolder, side: Int, anchors: (any AnchorRecognizer)?, into bitext: inout Bitext) -> Side {
+    private static func index(_ sentences: [String], folder: TextFolder, side: Int, anchors: (any AnchorRecognizer)?,
+                              paragraphStarts: [Bool]?, into bitext: inout Bitext) -> Side {
         var out = Side()
         out.lengths.reserveCapacity(sentences.count)
         out.start.reserveCapacity(sentences.count + 1)
         var seen: [Int32] = []
         var punctuation: [Unicode.Scalar] = []
-        for sentence in sentences {
+        for (index, sentence) in sentences.enumerated() {
             let length = TextFolder.measure(sentence)
             out.lengths.append(Int32(clamping: length))
             out.cumulative.append(out.cumulative.last! + Int64(length))
@@ -93,6 +98,14 @@ struct Bitext {
             }
             for mark in punctuation {
                 let k = bitext.key(AnchorKeys.punctuation(mark), kind: .punctuation, eligible: true, side: side)
+                if !seen.contains(k) { seen.append(k) }
+            }
+            let startsParagraph = paragraphStarts.map { index < $0.count && $0[index] && index > 0 } ?? false
+            out.paragraphs.append(out.paragraphs.last! + (startsParagraph ? 1 : 0))
+            if startsParagraph {
+                // A paragraph break: an anchor like a punctuation mark (the first sentence of
+                // the text starts a paragraph on both sides anyway).
+                let k = bitext.key("p\u{B6}", kind: .punctuation, eligible: true, side: side)
                 if !seen.contains(k) { seen.append(k) }
             }
             if let anchors {

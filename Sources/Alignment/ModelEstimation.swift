@@ -4,7 +4,7 @@ extension SentenceAligner {
     /// Visits every anchor feature of the aligned (non-null) beads: its kind, whether it found its
     /// counterpart inside the bead, its chance probability, and how many sentences the other side
     /// of the bead holds.
-    static func visitFeatures(bitext: Bitext, evidence: AnchorEvidence, beads: [ScoredBead],
+    static func visitFeatures(bitext: Bitext, evidence: AnchorEvidence, beads: [ScoredBead], sourceOnly: Bool = false,
                               _ visit: (_ kind: Int, _ matched: Bool, _ chance: Double, _ others: Int) -> Void) {
         let keyCount = Int(bitext.vocabulary.count) * AnchorEvidence.channels
         var targetMark = [Int32](repeating: -1, count: keyCount)
@@ -29,6 +29,7 @@ extension SentenceAligner {
                     visit(Int(src.kind[f]), matched, Double(src.chance[f]), b)
                 }
             }
+            if sourceOnly { continue }
             for t in bead.targetStart..<bead.targetEnd {
                 for g in Int(tgt.start[t])..<Int(tgt.start[t + 1]) {
                     visit(Int(tgt.kind[g]), sourceReach[Int(tgt.key[g])] == mark, Double(tgt.chance[g]), a)

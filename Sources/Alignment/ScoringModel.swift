@@ -30,6 +30,8 @@ struct ScoringModel {
     /// Probability that an unaligned sentence is followed by another on the same side: omitted
     /// passages and blocks of debris come in runs.
     var nullContinuation: Double = 0.5
+    /// Cost of each paragraph break inside a bead (when the input says where paragraphs start).
+    var paragraphBreakCost: Double = 3
     /// Scale of the anchor evidence (anchors are not independent: a name and its initial, a
     /// number and its unit), tuned on development data of two language pairs.
     var anchorWeight: Double = 0.6

@@ -28,7 +28,7 @@ public struct AlignerConfiguration: Sendable {
     /// Creates a configuration; the defaults suit documents and their translations of any length.
     public init(shapes: [BeadShape] = BeadShape.extended, dictionary: BilingualDictionary? = nil,
                 anchors: (any AnchorRecognizer)? = nil, learnsLexicon: Bool = true,
-                bandRadius: Int = 30, maximumBandRadius: Int = 3000, reviewThreshold: Double = 0.9) {
+                bandRadius: Int = 30, maximumBandRadius: Int = 480, reviewThreshold: Double = 0.9) {
         self.shapes = shapes
         self.dictionary = dictionary
         self.anchors = anchors
@@ -56,8 +56,9 @@ public struct SentenceAlignment: Sendable {
 
 /// Figures about an alignment run, for reports.
 public struct AlignmentStatistics: Sendable, Hashable, Codable {
-    /// Source and target sentences.
+    /// Source sentences.
     public var sourceSentences: Int
+    /// Target sentences.
     public var targetSentences: Int
     /// Target letters per source letter, as estimated on the aligned beads.
     public var lengthRatio: Double
@@ -69,6 +70,8 @@ public struct AlignmentStatistics: Sendable, Hashable, Codable {
     public var learnedPairs: Int
     /// Share of the aligned sentences' anchors that found their counterpart.
     public var anchorMatchRate: Double
+    /// Glossary concepts found on both sides of a bead (occurrences on the source side).
+    public var glossaryAnchorsMatched: Int = 0
     /// Half-width of the widest band row searched.
     public var bandRadius: Int
     /// Beads below the review threshold.
@@ -94,8 +97,11 @@ public struct SentenceAligner: Sendable {
         self.configuration = configuration
     }
 
-    /// Aligns `source` with `target` (one sentence per element).
-    public func align(source: [String], target: [String]) -> SentenceAlignment {
+    /// Aligns `source` with `target` (one sentence per element). `sourceParagraphStarts` and
+    /// `targetParagraphStarts`, when given, flag the sentences that start a paragraph: breaks
+    /// that line up on both sides count as anchors.
+    public func align(source: [String], target: [String],
+                      sourceParagraphStarts: [Bool]? = nil, targetParagraphStarts: [Bool]? = nil) -> SentenceAlignment {
         var warnings: [Finding] = []
         let n = source.count, m = target.count
         var statistics = AlignmentStatistics(sourceSentences: n, targetSentences: m, lengthRatio: 0,
@@ -113,7 +119,8 @@ public struct SentenceAligner: Sendable {
             return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: [])
         }
 
-        var bitext = Bitext(source: source, target: target, anchors: configuration.anchors)
+        var bitext = Bitext(source: source, target: target, anchors: configuration.anchors,
+                            sourceParagraphStarts: sourceParagraphStarts, targetParagraphStarts: targetParagraphStarts)
         if let dictionary = configuration.dictionary {
             let (used, reversed) = bitext.addDictionary(dictionary)
             statistics.dictionaryPairsUsed = used
@@ -127,13 +134,21 @@ public struct SentenceAligner: Sendable {
         model.shapeCost = ScoringModel.defaultShapeCosts(shapes)
         let sourceLetters = Double(bitext.source.cumulative[n]), targetLetters = Double(bitext.target.cumulative[m])
         model.ratio = sourceLetters > 0 && targetLetters > 0 ? targetLetters / sourceLetters : 1
+        let countRatio = Double(m) / Double(n)
+        if sourceLetters > 0, targetLetters > 0, countRatio > 1.5 || countRatio < 1 / 1.5 {
+            // Far more sentences on one side: part of a text is probably missing, so the letters
+            // of whole texts say little about how long a translation is; the mean sentence
+            // lengths do (and the first pass corrects either estimate).
+            model.ratio = (targetLetters / Double(m)) / (sourceLetters / Double(n))
+        }
         model.logLengthMean.0 = Self.logMean(bitext.source.lengths)
         model.logLengthMean.1 = Self.logMean(bitext.target.lengths)
         model.logLengthDeviation.0 = Self.logDeviation(bitext.source.lengths, mean: model.logLengthMean.0)
         model.logLengthDeviation.1 = Self.logDeviation(bitext.target.lengths, mean: model.logLengthMean.1)
-        if sourceLetters > 0, targetLetters > 0, model.ratio > 2.5 || model.ratio < 0.4 {
-            let longer = model.ratio > 1 ? "target" : "source"
-            warnings.append(Finding(.warning, String(format: "the texts differ much in length (the %@ is %.1f times longer): parts may be missing or the files may not be translations of each other", longer, max(model.ratio, 1 / model.ratio)), code: "align.length-mismatch"))
+        let letterRatio = sourceLetters > 0 ? targetLetters / sourceLetters : 1
+        if sourceLetters > 0, targetLetters > 0, letterRatio > 2.5 || letterRatio < 0.4 {
+            let longer = letterRatio > 1 ? "target" : "source"
+            warnings.append(Finding(.warning, String(format: "the texts differ much in length (the %@ is %.1f times longer): parts may be missing or the files may not be translations of each other", longer, max(letterRatio, 1 / letterRatio)), code: "align.length-mismatch"))
         }
 
         // Pass 1: length and surface anchors, in a band around the chain of confident anchors
@@ -143,16 +158,12 @@ public struct SentenceAligner: Sendable {
         var (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
                                     radius: configuration.bandRadius, corners: corners, posteriors: false)
 
-        // Pass 2: re-estimate the model on pass 1, learn word translations, realign.
+        // Pass 2: re-estimate the model on pass 1, learn word translations, realign in a band
+        // around the first path, with posteriors for the confidences.
         model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         if configuration.learnsLexicon {
             statistics.learnedPairs = LexiconLearner.learn(into: &bitext, beads: result.beads)
         }
-        evidence = AnchorEvidence(bitext: bitext, model: model)
-        center = Self.pathCenter(result.beads, sourceCount: n)
-        (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
-                                radius: max(10, configuration.bandRadius / 2), posteriors: false)
-        model = Self.reestimate(model, bitext: bitext, evidence: evidence, beads: result.beads, shapes: shapes)
         evidence = AnchorEvidence(bitext: bitext, model: model)
         center = Self.pathCenter(result.beads, sourceCount: n)
         (result, band) = search(bitext: bitext, evidence: evidence, model: model, center: center,
@@ -161,21 +172,38 @@ public struct SentenceAligner: Sendable {
         statistics.lengthRatio = model.ratio
         statistics.bandRadius = zip(band.lower, band.upper).map { ($1 - $0 + 1) / 2 }.max() ?? 0
         statistics.anchorMatchRate = Self.matchRate(bitext: bitext, evidence: evidence, beads: result.beads)
+        var glossaryMatches = 0
+        Self.visitFeatures(bitext: bitext, evidence: evidence, beads: result.beads, sourceOnly: true) { kind, matched, _, _ in
+            if kind == Int(Bitext.Kind.anchor.rawValue) && matched { glossaryMatches += 1 }
+        }
+        statistics.glossaryAnchorsMatched = glossaryMatches
         let beads = result.beads.map {
             Bead(source: $0.sourceStart..<$0.sourceEnd, target: $0.targetStart..<$0.targetEnd, confidence: $0.posterior)
         }
         statistics.lowConfidenceBeads = beads.filter { $0.confidence < configuration.reviewThreshold }.count
 
-        let nullShare = Double(beads.filter(\.isNull).count) / Double(max(beads.count, 1))
-        let lowShare = Double(statistics.lowConfidenceBeads) / Double(max(beads.count, 1))
-        if min(n, m) >= 5, nullShare > 0.4 || (statistics.anchorMatchRate < 0.25 && lowShare > 0.5) {
-            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and %.0f%% of the beads leave sentences unaligned: check that they are translations of each other, in the languages given", nullShare * 100), code: "align.weak-evidence"))
+        // Texts that are not translations of each other leave many sentences of *both* sides
+        // unaligned (a passage missing from one side leaves only that side's) and pair the rest
+        // with little confidence.
+        let unalignedSource = Double(beads.filter { $0.target.isEmpty }.reduce(0) { $0 + $1.source.count }) / Double(n)
+        let unalignedTarget = Double(beads.filter { $0.source.isEmpty }.reduce(0) { $0 + $1.target.count }) / Double(m)
+        let paired = beads.filter { !$0.isNull }
+        let unsure = Double(paired.filter { $0.confidence < configuration.reviewThreshold }.count) / Double(max(paired.count, 1))
+        if min(n, m) >= 5, min(unalignedSource, unalignedTarget) > 0.3 || (statistics.anchorMatchRate < 0.25 && unsure > 0.5) || paired.isEmpty {
+            warnings.append(Finding(.warning, String(format: "the texts share few anchors (names, numbers, cognates) and leave %.0f%% of the source and %.0f%% of the target sentences unaligned: check that they are translations of each other, in the languages given", unalignedSource * 100, unalignedTarget * 100), code: "align.weak-evidence"))
         }
         let runs = Self.unalignedRuns(beads, minimum: configuration.unalignedRunWarning)
-        for run in runs {
+        // The longest passages, in document order; the rest in one line (texts that are not
+        // translations of each other would otherwise print hundreds).
+        let shown = Set(runs.indices.sorted { runs[$0].sentences.count > runs[$1].sentences.count }.prefix(Self.passagesShown))
+        for (index, run) in runs.enumerated() where shown.contains(index) {
             let side = run.side == 0 ? "source" : "target"
             let other = run.side == 0 ? "target" : "source"
             warnings.append(Finding(.warning, "\(run.sentences.count) consecutive \(side) sentences (\(run.sentences.lowerBound + 1)–\(run.sentences.upperBound)) have no counterpart in the \(other): a passage may be missing", code: "align.unaligned-passage"))
+        }
+        if runs.count > shown.count {
+            let rest = runs.count - shown.count
+            warnings.append(Finding(.warning, "\(rest) more passage\(rest == 1 ? "" : "s") of \(configuration.unalignedRunWarning) or more sentences have no counterpart (see the report)", code: "align.unaligned-passages"))
         }
         let identical = zip(source, target).filter { $0 == $1 && !$0.isEmpty }.count
         if identical * 2 > min(n, m), min(n, m) >= 3 {
@@ -183,6 +211,9 @@ public struct SentenceAligner: Sendable {
         }
         return SentenceAlignment(beads: beads, warnings: warnings, statistics: statistics, unalignedRuns: runs)
     }
+
+    /// At most this many missing passages are named one by one.
+    static let passagesShown = 10
 
     /// Runs of consecutive null beads of one side, at least `minimum` sentences long.
     static func unalignedRuns(_ beads: [Bead], minimum: Int) -> [(side: Int, sentences: Range<Int>)] {
@@ -204,32 +235,38 @@ public struct SentenceAligner: Sendable {
         return out
     }
 
-    /// Runs the band search, widening the band where the best path touches its edge.
-    private func search(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel, center: [Int],
+    /// Runs the band search; where the best path runs along the band's edge, the band is moved
+    /// onto that path (which leans towards the better one outside) and doubled in width around
+    /// the places it touched, and the search runs again, until the path stays inside.
+    private func search(bitext: Bitext, evidence: AnchorEvidence, model: ScoringModel, center initialCenter: [Int],
                         radius: Int, corners: [(Int, Int)] = [], posteriors: Bool) -> (BandSearch.Result, Band) {
         let m = bitext.target.count
-        var band = Band(center: center, radius: radius, targetCount: m)
-        AnchorPath.addBoxes(corners, to: &band, pad: 3, targetCount: m)
+        var center = initialCenter
         var rowRadius = [Int](repeating: radius, count: center.count)
+        func makeBand() -> Band {
+            var band = Band(center: center, radius: rowRadius, targetCount: m)
+            AnchorPath.addBoxes(corners, to: &band, pad: 3, targetCount: m)
+            return band
+        }
+        var band = makeBand()
         let searcher = BandSearch(bitext: bitext, evidence: evidence, model: model, shapes: configuration.shapes)
-        for _ in 0..<12 {
-            let result = searcher.run(band: band, posteriors: false)
-            if result.touchedRows.isEmpty { break }
+        for attempt in 0..<10 {
+            let result = searcher.run(band: band, posteriors: posteriors)
+            if result.touchedRows.isEmpty || attempt == 9 { return (result, band) }
+            let previous = rowRadius
             var widened = false
-            for (row, lowerEdge) in result.touchedRows {
-                let r = rowRadius[row]
+            for (row, _) in result.touchedRows {
+                let r = previous[row]
                 guard r < configuration.maximumBandRadius else { continue }
-                let grow = r
-                let span = 2 * r
-                for i in max(0, row - span)...min(center.count - 1, row + span) {
-                    if lowerEdge { band.lower[i] = max(0, min(band.lower[i], center[i] - 2 * rowRadius[i]) - 0) }
-                    else { band.upper[i] = min(m, max(band.upper[i], center[i] + 2 * rowRadius[i])) }
-                    rowRadius[i] = min(configuration.maximumBandRadius, max(rowRadius[i], r + grow))
+                for i in max(0, row - 2 * r)...min(center.count - 1, row + 2 * r) {
+                    let grown = min(configuration.maximumBandRadius, 2 * previous[i])
+                    if grown > rowRadius[i] { rowRadius[i] = grown; widened = true }
                 }
-                widened = true
             }
-            if !widened { break }
-            band.normalize(targetCount: m)
+            let moved = Self.pathCenter(result.beads, sourceCount: bitext.source.count)
+            if !widened && moved == center { return (result, band) }
+            center = moved
+            band = makeBand()
         }
         return (searcher.run(band: band, posteriors: posteriors), band)
     }

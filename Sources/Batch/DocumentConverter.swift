@@ -64,7 +64,7 @@ public struct DocumentConverter: BatchFileConverter {
         let assembled = try StandardPipeline.make(PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource))
         setupFindings = assembled.findings
         func preparer(_ format: InputFormat) -> DocumentPreparer {
-            let options = PrepareOptions(
+            var options = PrepareOptions(
                 sourceLanguage: settings.sourceLanguage,
                 targetLanguage: settings.targetLanguage,
                 xliffVersion: settings.version ?? .v1_2,
@@ -72,6 +72,7 @@ public struct DocumentConverter: BatchFileConverter {
                 format: format,
                 countRepetitions: false
             )
+            options.countWords = false
             return DocumentPreparer(options: options, pipeline: assembled.pipeline)
         }
         textPreparer = preparer(.plainText)

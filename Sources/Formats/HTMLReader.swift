@@ -141,6 +141,14 @@ final class HTMLReader: SourceReader {
             if bytes.isEmpty {
                 inputDone = true
                 if let decoder { parser.feed(try decoder.finish()) }
+                // UTF-8 checked here, not decoded: bytes of a character the file cuts short must
+                // fail as they do through the decoder, not vanish (fuzzing found them dropped).
+                if decoder == nil, !utf8Carry.isEmpty {
+                    if let bad = StreamingTextDecoder.firstInvalidUTF8(utf8Carry[...]) {
+                        throw FormatsError(file: input.displayPath, "invalid UTF-8 byte sequence at byte offset \(utf8Offset + bad); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                    }
+                    throw FormatsError(file: input.displayPath, "the file ends inside a character at byte offset \(utf8Offset); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                }
                 parser.finish()
             } else {
                 parser.feed(try decoder?.decode(bytes) ?? validatedUTF8(bytes))
@@ -405,8 +413,10 @@ final class HTMLReader: SourceReader {
             let policy = SpellingPolicy(context: .htmlAttribute(quote: found.quote), newline: newline ?? "\n")
             guard case .unit(let content, var layout, _, let leading, let trailing)? = mini.finish(unitID: nextUnitID, policy: policy, collapseWhitespace: true) else { continue }
             layout.attributeQuote = found.quote
-            let start = range.lowerBound + leading.utf16.count
-            let end = range.upperBound - trailing.utf16.count
+            // An attribute value has no codes: what is around its text is plain text.
+            func length(_ entries: [SkeletonEntry]) -> Int { entries.reduce(0) { if case .text(let t) = $1 { return $0 + t.utf16.count } else { return $0 } } }
+            let start = range.lowerBound + length(leading)
+            let end = range.upperBound - length(trailing)
             var unit = Unit(id: layout.unitID, source: content)
             unit.preserveSpace = true
             unit.name = "\(tag.name)@\(attribute.name)"
@@ -445,10 +455,10 @@ final class HTMLReader: SourceReader {
         case .skeleton(let entries):
             for e in entries { try skeleton.append(e) }
         case .unit(let content, let layout, let nested, let leading, let trailing):
-            if !leading.isEmpty { try skeleton.append(.text(leading)) }
+            for e in leading { try skeleton.append(e) }
             for n in nested { try skeleton.append(.nestedUnit(n)) }
             try skeleton.append(.unit(layout))
-            if !trailing.isEmpty { try skeleton.append(.text(trailing)) }
+            for e in trailing { try skeleton.append(e) }
             var unit = Unit(id: layout.unitID, source: content)
             unit.preserveSpace = true
             queue.append(.unit(unit))

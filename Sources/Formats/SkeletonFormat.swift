@@ -212,7 +212,9 @@ public enum SkeletonFormat {
             case "\t": out += "\\t"
             default:
                 let v = scalar.value
-                if v < 0x20 || v == 0x7F || v == 0xFFFE || v == 0xFFFF || v == 0x2028 || v == 0x2029 {
+                // U+FEFF too: Foundation's JSON parser drops it where a string (or the text after
+                // an escape) starts, taking it for a byte-order mark (fuzzing found it).
+                if v < 0x20 || v == 0x7F || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF || v == 0x2028 || v == 0x2029 {
                     let hex = String(v, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

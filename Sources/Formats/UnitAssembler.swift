@@ -63,8 +63,9 @@ struct SpellingPolicy {
 enum AssembledUnit {
     /// No translatable text: all of it is skeleton.
     case skeleton([SkeletonEntry])
-    /// A unit, with the skeleton before it (leading whitespace…), its layout and the skeleton after it.
-    case unit(content: Content, layout: UnitLayout, nested: [UnitLayout], leading: String, trailing: String)
+    /// A unit, with the skeleton before it (leading whitespace, enclosing tags…), its layout and
+    /// the skeleton after it.
+    case unit(content: Content, layout: UnitLayout, nested: [UnitLayout], leading: [SkeletonEntry], trailing: [SkeletonEntry])
 }
 
 /// Collects the atoms and codes of one unit as a reader meets them, then decides what the
@@ -150,11 +151,19 @@ struct UnitAssembler {
             return false
         }
         var start = list.startIndex
-        while start < list.endIndex && isTrimmable(list[start]) { start += 1 }
         var end = list.endIndex
-        while end > start && isTrimmable(list[end - 1]) { end -= 1 }
-        let leading = list[..<start].map(Self.rawText).joined()
-        let trailing = list[end...].map(Self.rawText).joined()
+        while true {
+            while start < end && isTrimmable(list[start]) { start += 1 }
+            while end > start && isTrimmable(list[end - 1]) { end -= 1 }
+            // A pair of codes around all of the text (`<li><a href>Monde</a></li>`, `<b>Titre</b>`)
+            // is markup around the unit, not in it: the translator gets the text alone.
+            guard end - start >= 3, case .code(let first) = list[start], first.code.kind == .opening,
+                  case .code(let last) = list[end - 1], last.code.kind == .closing, last.code.id == first.code.id else { break }
+            start += 1
+            end -= 1
+        }
+        let leading = Self.skeleton(of: list[..<start])
+        let trailing = Self.skeleton(of: list[end...])
 
         var content = Content()
         var text = ""

@@ -49,6 +49,8 @@ public struct PrepareOptions: Sendable {
     public var format: InputFormat?
     /// Count repeated segments (keeps a hash per distinct segment in memory).
     public var countRepetitions: Bool
+    /// Count words and characters (`verso convert` does not report them).
+    public var countWords: Bool = true
 
     /// Creates options.
     public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
@@ -207,7 +209,7 @@ public final class DocumentPreparer: Sendable {
                 return event
             }
             let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
-            var counter = StatisticsCounter(countRepetitions: options.countRepetitions)
+            var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             while let event = try next() {
                 switch event {
                 case .startFile(var info):
@@ -251,7 +253,7 @@ public final class DocumentPreparer: Sendable {
         let out = try AtomicFile(destination: output, protectedInputs: protected)
         do {
             let writer = try XLIFFOutput(version: version, displayPath: output) { try out.write($0) }
-            var counter = StatisticsCounter(countRepetitions: options.countRepetitions)
+            var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             var context: StageContext?
             var fileTarget: String?
             while let event = try reader.next() {

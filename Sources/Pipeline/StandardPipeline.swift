@@ -1,8 +1,13 @@
 import Diagnostics
+import Segmentation
 import Terminology
 
 /// What the prepare pipeline should do, as `verso prepare` and `verso convert` flags say it.
 public struct PipelineOptions: Sendable {
+    /// Split units into sentences (`--no-segment` turns it off).
+    public var segment: Bool
+    /// SRX rules to segment with (`--srx`); nil means Verso's built-in rules.
+    public var srxPath: String?
     /// Recognise glossary terms (`--no-terms` turns it off).
     public var recognizeTerms: Bool
     /// Glossary files (`--glossary`); empty means the built-in glossaries.
@@ -11,7 +16,9 @@ public struct PipelineOptions: Sendable {
     public var copySource: Bool
 
     /// Creates options; the defaults are `verso prepare`'s.
-    public init(recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
+    public init(segment: Bool = true, srxPath: String? = nil, recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
+        self.segment = segment
+        self.srxPath = srxPath
         self.recognizeTerms = recognizeTerms
         self.glossaryPaths = glossaryPaths
         self.copySource = copySource
@@ -31,6 +38,8 @@ public struct AssembledPipeline: Sendable {
 }
 
 /// Assembles the standard prepare pipeline: segment → recognise terms → copy source.
+///
+/// Terms are marked after segmentation so that a term marker never spans two sentences.
 public enum StandardPipeline {
     /// Builds the stages `options` ask for. Throws when a glossary or rule file cannot be read:
     /// preparing without what the user asked for would silently give the wrong XLIFF.
@@ -39,6 +48,10 @@ public enum StandardPipeline {
         var usage: TermUsageLog?
         var glossaries: [String] = []
         var findings: [Finding] = []
+        if options.segment {
+            let segmenters = try options.srxPath.map { try Segmenters(srxFile: $0) } ?? Segmenters()
+            stages.append(SegmentationStage(segmenters: segmenters))
+        }
         if options.recognizeTerms {
             let glossary: Glossary
             if options.glossaryPaths.isEmpty {

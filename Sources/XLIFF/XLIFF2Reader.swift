@@ -32,6 +32,14 @@ public final class XLIFF2Reader: DocumentReader {
     /// Problems that did not stop the reading (markup skipped because it has no place in the model).
     public private(set) var findings: [Finding] = []
 
+    /// Where the element that produced the last event starts (`path:line`): the `<xliff>`,
+    /// `<file>`, `<group>` or `<unit>` start tag, for findings about that event.
+    public var eventLocation: SourceLocation {
+        SourceLocation(file: xml.displayPath, line: lastLine > 0 ? lastLine : nil)
+    }
+
+    private var lastLine = 0
+
     private enum Level {
         case document, file, group
     }
@@ -77,6 +85,7 @@ public final class XLIFF2Reader: DocumentReader {
                     try skipMisplaced(start)
                     continue
                 }
+                lastLine = start.line
                 switch (levels.last, start.name.local) {
                 case (.document?, "file"):
                     levels.append(.file)
@@ -265,6 +274,7 @@ public final class XLIFF2Reader: DocumentReader {
             throw error(root, "not an XLIFF 2 document: the root element is <\(root.name.qualified)> in \(ns)")
         }
         ns = root.name.namespace
+        lastLine = root.line
         let versionText = attr(root, "version")
         if ns == XLIFFNamespace.v2_2 {
             version = .v2_2

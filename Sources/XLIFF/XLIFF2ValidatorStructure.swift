@@ -248,10 +248,12 @@ extension XLIFF2ValidationRun {
     }
 
     private func collectExtensionIDs(_ node: VNode, into local: inout Set<String>, scope: VScope?) {
-        if let id = node.attr("id") ?? node.attr("id", XMLNamespace.xml) {
+        if let value = node.attr("id") ?? node.attr("id", XMLNamespace.xml) {
+            // Unique among the extension elements of one namespace in the enclosing core element.
+            let id = node.name.namespace + " " + value
             let fresh: Bool
             if let scope { fresh = scope.extensionIDs.insert(id).inserted } else { fresh = local.insert(id).inserted }
-            if !fresh { report(node, "extension element id '\(id)' is not unique in the enclosing <\(node.parent.map(\.qualified) ?? "element")>", code: "xliff2.duplicate-id") }
+            if !fresh { report(node, "extension element id '\(value)' is not unique among the '\(node.name.namespace)' elements of the enclosing XLIFF element", code: "xliff2.duplicate-id") }
         }
         for c in node.children where !XLIFF2Rules.moduleNamespaces.contains(c.name.namespace) && c.name.namespace != ns {
             collectExtensionIDs(c, into: &local, scope: scope)

@@ -29,6 +29,13 @@ public final class XLIFF2Writer: DocumentWriter {
     private var translateStack: [Bool] = [true]
     private var groupIDs: Set<String> = []
     private var generatedGroups = 0
+    /// Unit ids of the current file (as 64-bit fingerprints: 16 bytes a unit, not the ids
+    /// themselves, so that a file of millions of units stays small), and the renamed ones.
+    private var unitIDs = XLIFF2FingerprintSet()
+    /// Whether to watch unit ids (see `init`'s `checksUnitIDs`).
+    private let watchUnitIDs: Bool
+    private var renamedUnits: [(String, String)] = []
+    private var renamedParts = 0
     private var hasTargetLanguage = false
     private var reportedMissingTargetLanguage = false
     private var ended = false
@@ -40,18 +47,24 @@ public final class XLIFF2Writer: DocumentWriter {
     ///
     /// `version` is the XLIFF version to write (2.0, 2.1 or 2.2); nil writes the version of the
     /// document read when it is 2.x, else 2.1.
-    public init(version: XLIFFVersion? = nil, displayPath: String, sink: @escaping XMLStreamWriter.Sink) throws {
+    ///
+    /// `checksUnitIDs`: rename a unit whose id its file already used (XLIFF 1.2 tools repeat
+    /// them; XLIFF 2 forbids it). It costs 16 bytes a unit for the file's duration; a caller that
+    /// rewrites XLIFF 2, whose ids are unique when the input is valid, may turn it off to keep
+    /// memory flat on huge files.
+    public init(version: XLIFFVersion? = nil, displayPath: String, checksUnitIDs: Bool = true, sink: @escaping XMLStreamWriter.Sink) throws {
         if let version, !version.isVersion2 {
             throw XLIFFError(path: displayPath, "XLIFF2Writer cannot write XLIFF \(version.rawValue)")
         }
+        watchUnitIDs = checksUnitIDs
         requestedVersion = version
         self.displayPath = displayPath
         xml = try XMLStreamWriter(displayPath: displayPath, sink: sink)
     }
 
     /// Creates a writer into an atomic output file; call `file.commit()` after `.endDocument`.
-    public convenience init(version: XLIFFVersion? = nil, file: AtomicFile) throws {
-        try self.init(version: version, displayPath: file.destination) { bytes in try file.write(bytes) }
+    public convenience init(version: XLIFFVersion? = nil, file: AtomicFile, checksUnitIDs: Bool = true) throws {
+        try self.init(version: version, displayPath: file.destination, checksUnitIDs: checksUnitIDs) { bytes in try file.write(bytes) }
     }
 
     /// The whole document as XLIFF bytes.
@@ -89,8 +102,14 @@ public final class XLIFF2Writer: DocumentWriter {
             try closeStructural()
         case .endFile:
             translateStack.removeLast()
+            if let first = renamedUnits.first {
+                report("\(renamedUnits.count) unit id\(renamedUnits.count == 1 ? " was" : "s were") repeated in a file (XLIFF 2 wants them unique): renamed, the first '\(first.0)' to '\(first.1)'", code: "xliff2.renamed-id")
+            }
             try closeStructural()
         case .endDocument:
+            if renamedParts > 0 {
+                report("\(renamedParts) inline code or segment id\(renamedParts == 1 ? "" : "s") renamed: XLIFF 2 wants the ids of a unit's segments, ignorables and inline elements unique together", code: "xliff2.renamed-id")
+            }
             try closeStructural()
             try xml.text("\n")
             try xml.endDocument()
@@ -306,6 +325,8 @@ public final class XLIFF2Writer: DocumentWriter {
     private func startFile(_ info: FileInfo) throws {
         groupIDs = []
         generatedGroups = 0
+        unitIDs = XLIFF2FingerprintSet()
+        renamedUnits = []
         try openStructural("file")
         try xml.attribute("id", nmtoken(info.id, what: "file id"))
         try attribute("original", info.original)
@@ -511,9 +532,19 @@ public final class XLIFF2Writer: DocumentWriter {
             report("unit '\(unit.id)' has no segment; an empty one was added (XLIFF 2 requires one)", code: "xliff2.empty-unit")
             unit.parts.append(.segment(Segment(source: Content())))
         }
+        renamePartIDsCollidingWithCodes(&unit)
         let inherited = translateStack.last!
         try openStructural("unit")
-        try xml.attribute("id", nmtoken(unit.id, what: "unit id"))
+        var unitID = nmtoken(unit.id, what: "unit id")
+        if watchUnitIDs && !unitIDs.insert(unitID) {
+            // XLIFF 2 wants unit ids unique in their file; some XLIFF 1.2 tools repeat them.
+            var n = 2
+            while unitIDs.contains("\(unitID)-\(n)") { n += 1 }
+            renamedUnits.append((unitID, "\(unitID)-\(n)"))
+            unitID = "\(unitID)-\(n)"
+            _ = unitIDs.insert(unitID)
+        }
+        try xml.attribute("id", unitID)
         try attribute("name", unit.name)
         try yesNo("canResegment", unit.canResegment)
         if unit.translate != inherited { try yesNo("translate", unit.translate) }
@@ -566,6 +597,178 @@ public final class XLIFF2Writer: DocumentWriter {
             }
         }
         try closeStructural()
+    }
+
+    /// Segment and ignorable ids share their unit's id space with the inline elements (XLIFF
+    /// 1.2 segment `mid`s and code ids do not): an inline id equal to a part id is renamed
+    /// everywhere in the unit (source and target, both ends of a pair, `copyOf`), which keeps
+    /// the segments' ids; a part id repeated is renamed.
+    private func renamePartIDsCollidingWithCodes(_ unit: inout Unit) {
+        renameRepeatedPlaceholders(&unit)
+        guard Self.hasCollidingPartID(unit) else { return }
+        var partIDs = Set<String>()
+        for i in unit.parts.indices {
+            let id: String?
+            switch unit.parts[i] {
+            case .segment(let s): id = s.id
+            case .ignorable(let g): id = g.id
+            }
+            guard let old = id else { continue }
+            if partIDs.insert(old).inserted { continue }
+            let prefix = { if case .segment = unit.parts[i] { return "s" } else { return "i" } }()
+            var n = 1
+            while partIDs.contains("\(prefix)\(n)") { n += 1 }
+            partIDs.insert("\(prefix)\(n)")
+            renamedParts += 1
+            switch unit.parts[i] {
+            case .segment(var s): s.id = "\(prefix)\(n)"; unit.parts[i] = .segment(s)
+            case .ignorable(var g): g.id = "\(prefix)\(n)"; unit.parts[i] = .ignorable(g)
+            }
+        }
+        guard !partIDs.isEmpty else { return }
+        var inline = Set<String>()
+        for part in unit.parts {
+            for content in [part.source, part.target].compactMap({ $0 }) {
+                for run in content.runs {
+                    if case .code(let c) = run { inline.insert(c.id) }
+                    if case .marker(let m) = run { inline.insert(m.id) }
+                }
+            }
+        }
+        let colliding = inline.intersection(partIDs)
+        guard !colliding.isEmpty else { return }
+        var taken = inline.union(partIDs)
+        var renames: [String: String] = [:]
+        for old in colliding.sorted() {
+            var n = 1
+            while taken.contains("\(old)-c\(n)") { n += 1 }
+            renames[old] = "\(old)-c\(n)"
+            taken.insert("\(old)-c\(n)")
+            renamedParts += 1
+        }
+        for i in unit.parts.indices {
+            func rename(_ content: inout Content) {
+                for r in content.runs.indices {
+                    switch content.runs[r] {
+                    case .code(var c):
+                        var changed = false
+                        if let new = renames[c.id] { c.id = new; changed = true }
+                        if let ref = c.copyOf, let new = renames[ref] { c.copyOf = new; changed = true }
+                        if changed { content.runs[r] = .code(c) }
+                    case .marker(var m):
+                        if let new = renames[m.id] { m.id = new; content.runs[r] = .marker(m) }
+                    case .text:
+                        continue
+                    }
+                }
+            }
+            switch unit.parts[i] {
+            case .segment(var s):
+                rename(&s.source)
+                if var t = s.target { rename(&t); s.target = t }
+                unit.parts[i] = .segment(s)
+            case .ignorable(var g):
+                rename(&g.source)
+                if var t = g.target { rename(&t); g.target = t }
+                unit.parts[i] = .ignorable(g)
+            }
+        }
+    }
+
+    /// Cheap test (small arrays, no hashing) for the usual unit: no part id repeated or equal
+    /// to an inline id.
+    private static func hasCollidingPartID(_ unit: Unit) -> Bool {
+        var parts: [String] = []
+        for part in unit.parts {
+            let id: String?
+            switch part {
+            case .segment(let s): id = s.id
+            case .ignorable(let g): id = g.id
+            }
+            guard let id else { continue }
+            if parts.contains(id) { return true }
+            parts.append(id)
+        }
+        guard !parts.isEmpty else { return false }
+        for part in unit.parts {
+            for content in [part.source, part.target] {
+                guard let content else { continue }
+                for run in content.runs {
+                    switch run {
+                    case .code(let c): if parts.contains(c.id) { return true }
+                    case .marker(let m): if parts.contains(m.id) { return true }
+                    case .text: continue
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// True when a standalone code repeats an id within one side of the unit (small arrays).
+    private static func hasRepeatedPlaceholder(_ unit: Unit) -> Bool {
+        for target in [false, true] {
+            var seen: [String] = []
+            for part in unit.parts {
+                guard let content = target ? part.target : part.source else { continue }
+                for run in content.runs {
+                    guard case .code(let c) = run, c.kind == .standalone else { continue }
+                    if seen.contains(c.id) { return true }
+                    seen.append(c.id)
+                }
+            }
+        }
+        return false
+    }
+
+    /// Standalone codes repeating an id within one side of a unit (XLIFF 1.2 tools write
+    /// `<x id="1"/>` twice): the n-th occurrence becomes `id-n`, on both sides alike, so that a
+    /// target code keeps matching its source code.
+    private func renameRepeatedPlaceholders(_ unit: inout Unit) {
+        guard Self.hasRepeatedPlaceholder(unit) else { return }
+        var taken = Set<String>()
+        for part in unit.parts {
+            for content in [part.source, part.target].compactMap({ $0 }) {
+                for run in content.runs {
+                    if case .code(let c) = run { taken.insert(c.id) }
+                    if case .marker(let m) = run { taken.insert(m.id) }
+                }
+            }
+        }
+        var names: [String: String] = [:] // "id#n" → new id, shared by both sides
+        for target in [false, true] {
+            var count: [String: Int] = [:]
+            for i in unit.parts.indices {
+                guard var content = target ? unit.parts[i].target : unit.parts[i].source else { continue }
+                var changed = false
+                for r in content.runs.indices {
+                    guard case .code(var c) = content.runs[r], c.kind == .standalone else { continue }
+                    let n = count[c.id, default: 0] + 1
+                    count[c.id] = n
+                    guard n > 1 else { continue }
+                    let key = "\(c.id)#\(n)"
+                    if names[key] == nil {
+                        var k = n
+                        while taken.contains("\(c.id)-\(k)") { k += 1 }
+                        names[key] = "\(c.id)-\(k)"
+                        taken.insert("\(c.id)-\(k)")
+                        renamedParts += 1
+                    }
+                    c.id = names[key]!
+                    content.runs[r] = .code(c)
+                    changed = true
+                }
+                guard changed else { continue }
+                switch unit.parts[i] {
+                case .segment(var seg):
+                    if target { seg.target = content } else { seg.source = content }
+                    unit.parts[i] = .segment(seg)
+                case .ignorable(var ign):
+                    if target { ign.target = content } else { ign.source = content }
+                    unit.parts[i] = .ignorable(ign)
+                }
+            }
+        }
     }
 
     /// A `ref` for candidates that name none: the first segment, given an id if it has none.
@@ -1113,5 +1316,60 @@ enum XLIFF2UnitPreparation {
             }
         }
         return changes
+    }
+}
+
+/// A set of strings kept as 64-bit fingerprints (FNV-1a, mixed) in an open-addressing table:
+/// 16 bytes an entry at most, for sets as large as a file's units. Two different strings share
+/// a fingerprint with a probability of about n²/2⁶⁵ (1e-7 for two million ids): a false
+/// "already there", which the writer would answer with a needless rename, reported.
+struct XLIFF2FingerprintSet {
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var count = 0
+
+    private static func fingerprint(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h == 0 ? 1 : h
+    }
+
+    func contains(_ s: String) -> Bool {
+        let f = Self.fingerprint(s)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: f) & mask
+        while slots[i] != 0 {
+            if slots[i] == f { return true }
+            i = (i + 1) & mask
+        }
+        return false
+    }
+
+    /// Adds `s`; false when it was there already.
+    mutating func insert(_ s: String) -> Bool {
+        let f = Self.fingerprint(s)
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: f) & mask
+        while slots[i] != 0 {
+            if slots[i] == f { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = f
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for f in old where f != 0 {
+            var i = Int(truncatingIfNeeded: f) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = f
+        }
     }
 }

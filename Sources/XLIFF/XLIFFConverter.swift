@@ -110,7 +110,7 @@ public enum XLIFFConverter {
         } else {
             let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
             next = reader.next
-            location = { nil }
+            location = { reader.eventLocation }
             readerFindings = { reader.findings }
         }
 
@@ -125,7 +125,8 @@ public enum XLIFFConverter {
             try writer.finish()
             findings = readerFindings() + adapter.findings + writer.findings
         } else {
-            let writer = try XLIFF2Writer(version: options.version, file: out)
+            // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
+            let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
             while let event = try next() {
                 if case .unit = event { units += 1 }
                 try writer.write(adapts ? adapter.adapt(event, at: location() ?? SourceLocation(file: displayInput)) : event)

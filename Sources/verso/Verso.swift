@@ -15,6 +15,8 @@ struct Verso: AsyncParsableCommand {
             LookupCommand.self,
             TermsCommand.self,
             GlossaryCommand.self,
+            SegmentCommand.self,
+            AlignCommand.self,
         ]
     )
 }

@@ -233,6 +233,21 @@ final class ConvertFolderTests: XCTestCase {
         XCTAssertFalse(xliff.contains("\"und\""))
     }
 
+    func testOnATerminalProgressIsABarRedrawnInPlace() throws {
+        // `script` (util-linux, in every Debian) runs verso on a pseudo-terminal.
+        guard let script = VersoCommand.which("script") else { throw XCTSkip("script(1) is not installed") }
+        let input = TestPaths.sharedFile("standards/conformance/okapi/xliff12")
+        let out = work.appendingPathComponent("out")
+        let command = [VersoCommand.executable.path, "convert", input.path, "--include", "seg*.xlf", "--to", "xliff2.1", "-o", out.path]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let result = try VersoCommand.runProcess(script, ["-qfec", command, "/dev/null"])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(result.stdout.contains("\r\u{1B}[K"), "the bar is redrawn in place: \(result.stdout.debugDescription)")
+        XCTAssertTrue(result.stdout.range(of: #"\[#+\]  2/2 files  100%  \d+ files/s"#, options: .regularExpression) != nil, result.stdout.debugDescription)
+        XCTAssertFalse(result.stdout.contains("] converted "), "no per-file lines on a terminal")
+        XCTAssertTrue(result.stdout.contains("2 converted, 0 failed"), result.stdout.debugDescription)
+    }
+
     func testReRunSkipsUpToDateOutputsAndForceRedoesThem() throws {
         let input = work.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input.appendingPathComponent("a/b"), withIntermediateDirectories: true)

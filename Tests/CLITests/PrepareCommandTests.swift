@@ -73,17 +73,31 @@ final class PrepareCommandTests: XCTestCase {
 
     func testCopySourceOpensInOmegaTWithEverySegmentLoaded() throws {
         let out = folder.appendingPathComponent("out")
-        let result = try prepare([seed, page, "--source", "fr", "--target", "en", "--copy-source", "-o", out.path, "--quiet"])
+        let result = try prepare([seed, page, "--source", "fr", "--target", "en", "--copy-source", "-o", out.path, "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         guard FileManager.default.fileExists(atPath: "/usr/share/omegat/OmegaT.jar") || ProcessInfo.processInfo.environment["OMEGAT_JAR"] != nil else {
             throw MissingTool(description: "OmegaT is not installed (.ci/setup installs it)")
         }
-        for (name, units) in [("seed-article.fr.txt.xlf", 4), ("actualite.fr.html.xlf", 23)] {
-            let xliff = out.appendingPathComponent(name).path
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        for file in report["files"] as! [[String: Any]] {
+            let xliff = file["output"] as! String
+            let segments = file["segments"] as! Int, units = file["units"] as! Int
+            XCTAssertGreaterThan(segments, units, "paragraphs are split into sentences")
             XCTAssertTrue(try String(contentsOfFile: xliff, encoding: .utf8).contains("<target state=\"needs-translation\">"))
-            let check = try VersoCommand.runProcess(try tool("sh"), [standards.appendingPathComponent("tools/omegat_check.sh").path, xliff, "fr", "en"])
+            let check = try VersoCommand.runProcess(try tool("sh"), [standards.appendingPathComponent("tools/omegat_check.sh").path, xliff, "fr", "en"], environment: ["KEEP": "1"])
             XCTAssertEqual(check.status, 0, check.stdout)
-            XCTAssertTrue(check.stdout.contains("\(units) segments from \(units) trans-units"), check.stdout)
+            XCTAssertTrue(check.stdout.contains("\(segments) segments from \(units) trans-units"), "OmegaT loads every segment: \(check.stdout)")
+            // The XLIFF as OmegaT saved it still merges back into the original, byte for byte.
+            guard let kept = check.stdout.components(separatedBy: "project kept in ").last?.trimmingCharacters(in: .whitespacesAndNewlines), !kept.isEmpty else {
+                return XCTFail("omegat_check did not keep its project: \(check.stdout)")
+            }
+            defer { try? FileManager.default.removeItem(atPath: kept) }
+            let saved = URL(fileURLWithPath: kept).appendingPathComponent("proj/target").appendingPathComponent(URL(fileURLWithPath: xliff).lastPathComponent)
+            let merged = folder.appendingPathComponent("from-omegat")
+            let merge = try VersoCommand.run(["merge", saved.path, "-o", merged.path, "--quiet"])
+            XCTAssertEqual(merge.status, 0, merge.stderr)
+            let original = URL(fileURLWithPath: file["input"] as! String)
+            XCTAssertEqual(try Data(contentsOf: merged.appendingPathComponent(original.lastPathComponent)), try Data(contentsOf: original), "merged from OmegaT's XLIFF")
         }
     }
 
@@ -94,6 +108,9 @@ final class PrepareCommandTests: XCTestCase {
             let xliff = out.appendingPathComponent(name).path
             let lint = try xmllint(xliff, schema: "xliff21-all-modules.xsd")
             XCTAssertEqual(lint.status, 0, lint.stderr)
+            // Processing requirements too (ids, references, code pairing), which XSD cannot check.
+            let validate = try VersoCommand.run(["validate", xliff])
+            XCTAssertEqual(validate.status, 0, validate.stdout + validate.stderr)
             let text = try String(contentsOfFile: xliff, encoding: .utf8)
             XCTAssertTrue(text.contains("version=\"2.1\""))
             XCTAssertTrue(text.contains("<gls:glossEntry"), "terms go into the glossary module")
@@ -134,6 +151,17 @@ final class PrepareCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("bad.txt.xlf").path))
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out.path).contains { $0.hasPrefix(".verso-tmp-") }, "no temporary file left")
         XCTAssertTrue(result.stdout.contains("Prepared 1 of 4 files"), result.stdout)
+    }
+
+    func testMalformedXLIFFInputIsAnErrorWithItsLine() throws {
+        let broken = folder.appendingPathComponent("broken.xlf")
+        try Data("<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n<file original=\"a\" source-language=\"fr\" datatype=\"plaintext\"><body>\n<trans-unit id=\"1\"><source>Un</target></trans-unit>\n</body></file></xliff>\n".utf8).write(to: broken)
+        let out = folder.appendingPathComponent("out")
+        let result = try prepare([broken.path, seed, "--source", "fr", "--target", "en", "-o", out.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertNotNil(result.stderr.range(of: "\(broken.path):4:[0-9]+: error: ", options: .regularExpression), result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-article.fr.txt.xlf").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("broken.xlf").path))
     }
 
     func testJobsPrepareInParallelWithTheSameResult() throws {

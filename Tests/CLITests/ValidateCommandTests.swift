@@ -101,4 +101,15 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertEqual(try VersoCommand.run(["validate"]).status, 64)
         XCTAssertEqual(try VersoCommand.run(["validate", "x.xlf", "--schemas", "/nonexistent"]).status, 64)
     }
+
+    func testReportOptionWritesTheJSONResult() throws {
+        let folder = TestPaths.temporaryFolder("validate-report")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = folder.appendingPathComponent("report.json")
+        let result = try VersoCommand.run(["validate", path("xliff21/core/valid/sample1.xlf"), "--report", report.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        XCTAssertEqual(object["valid"] as? Int, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["report.json"])
+    }
 }

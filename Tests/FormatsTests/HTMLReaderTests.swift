@@ -57,6 +57,16 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(try texts("<p>  Un\n   deux\t trois  </p><pre>  a\n  b </pre>"), ["Un deux trois", "a\n  b"])
     }
 
+    func testTagsAroundTheWholeUnitStayOutOfIt() throws {
+        let doc = try document("<ul><li><a href=\"/x\" title=\"Info\"><b>Monde</b></a></li><li><b>Un</b> et <b>deux</b></li></ul>")
+        let units = doc.allUnits
+        XCTAssertEqual(units.map(\.source.plainText), ["Info", "Monde", "Un et deux"])
+        XCTAssertFalse(units[1].source.hasCodes, "the enclosing <a> and <b> are skeleton")
+        XCTAssertEqual(units[2].source.codes.count, 4, "codes that do not enclose everything stay")
+        let translated = RoundTrip.translated(doc) { ["Info": Content("About"), "Monde": Content("World")][$0.plainText] ?? $0 }
+        XCTAssertEqual(String(decoding: try RoundTrip.merge(translated).bytes, as: UTF8.self), "<ul><li><a href=\"/x\" title=\"About\"><b>World</b></a></li><li><b>Un</b> et <b>deux</b></li></ul>")
+    }
+
     func testBlankCellsAreNotUnits() throws {
         XCTAssertEqual(try texts("<table><tr><td>&nbsp;</td><td> \u{200B} </td><td>Prix</td></tr></table><p>&#160;&#160;</p>"), ["Prix"])
         RoundTrip.assertIdentity(Array("<table><tr><td>&nbsp;</td><td>Prix</td></tr></table>".utf8), format: .html, "blank cells")

@@ -3,6 +3,7 @@ import XCTest
 import Diagnostics
 import FileAccess
 import Formats
+import Segmentation
 import Terminology
 import TestSupport
 import TranslationModel
@@ -11,12 +12,14 @@ import XLIFF
 
 /// prepare → (translate) → merge through the library, on real documents.
 final class PrepareMergeTests: XCTestCase {
+    static let segmenters = Segmenters()
+
     static let builtInTerms: TermRecognizers = {
         TermRecognizers(glossary: try! BuiltInGlossaries.glossary(), names: [])
     }()
 
     private func preparer(version: XLIFFVersion = .v1_2, copySource: Bool = true, terms: Bool = true, source: String? = "fr", usage: TermUsageLog? = nil) -> DocumentPreparer {
-        var stages: [any Stage] = []
+        var stages: [any Stage] = [SegmentationStage(segmenters: Self.segmenters)]
         if terms { stages.append(TermRecognitionStage(recognizers: Self.builtInTerms, usage: usage)) }
         if copySource { stages.append(CopySourceStage()) }
         return DocumentPreparer(options: PrepareOptions(sourceLanguage: source, targetLanguage: "en", xliffVersion: version), pipeline: Pipeline(stages))

@@ -1,25 +1,15 @@
 import Foundation
 import XCTest
 import Formats
+import Segmentation
 import TestSupport
 import TranslationModel
 import XLIFF
 @testable import Pipeline
 
-/// Breaks after ". ", "! " and "? " (after the space), as simple SRX rules do.
-struct PunctuationBreaker: SentenceBreaker {
-    func breakPositions(in text: String) -> [UTF16Offset] {
-        let u = Array(text.utf16)
-        var out: [Int] = []
-        for i in 1..<max(1, u.count) where u[i] == 0x20 && [0x2E, 0x21, 0x3F].contains(u[i - 1]) && i + 1 < u.count {
-            out.append(i + 1)
-        }
-        return out
-    }
-}
-
+/// The segment stage over Verso's SRX rules, in the prepare → merge round trip.
 final class SegmentationStageTests: XCTestCase {
-    private let stage = SegmentationStage { _ in PunctuationBreaker() }
+    private let stage = SegmentationStage(segmenters: Segmenters())
     private let context = StageContext(file: "t", sourceLanguage: "fr", targetLanguage: "en")
 
     private func segmented(_ content: Content) throws -> TranslationModel.Unit {
@@ -27,50 +17,54 @@ final class SegmentationStageTests: XCTestCase {
     }
 
     func testSentencesBecomeSegmentsAndSpacesIgnorables() throws {
-        let unit = try segmented(Content("Un. Deux !  Trois ?"))
-        XCTAssertEqual(unit.segments.map(\.source.plainText), ["Un.", "Deux !", "Trois ?"])
-        XCTAssertEqual(unit.segments.map(\.id), ["1", "2", "3"])
+        let unit = try segmented(Content("Il pleut. Nous restons à la maison !  Viendras-tu demain ?"))
+        XCTAssertEqual(unit.segments.map(\.source.plainText), ["Il pleut.", "Nous restons à la maison !", "Viendras-tu demain ?"])
         XCTAssertEqual(unit.parts.count, 5)
-        XCTAssertEqual(unit.source, Content("Un. Deux !  Trois ?"), "joining the parts gives the text back")
+        XCTAssertEqual(unit.source, Content("Il pleut. Nous restons à la maison !  Viendras-tu demain ?"), "joining the parts gives the text back")
     }
 
-    func testCodesAtABreakGoWithTheirSentence() throws {
+    func testCodesStayIntactAcrossSentences() throws {
         let b1 = InlineCode(kind: .opening, id: "1", originalData: "<b>"), b2 = InlineCode(kind: .closing, id: "1", originalData: "</b>")
-        let i1 = InlineCode(kind: .opening, id: "2", originalData: "<i>"), i2 = InlineCode(kind: .closing, id: "2", originalData: "</i>")
-        let br = InlineCode(kind: .standalone, id: "3", originalData: "<br>")
-        let unit = try segmented(Content([.text("Un "), .code(b1), .text("gras"), .code(b2), .text(". "), .code(br), .code(i1), .text("Deux"), .code(i2), .text(".")]))
+        let unit = try segmented(Content([.text("Il pleut "), .code(b1), .text("fort"), .code(b2), .text(". Nous restons ici.")]))
         XCTAssertEqual(unit.segments.count, 2)
-        XCTAssertEqual(unit.segments[0].source.codes.map(\.id), ["1", "1"])
-        XCTAssertEqual(unit.segments[1].source.runs.first, .code(br), "a standalone code after the space stays with the sentence it starts")
-        XCTAssertEqual(unit.segments[1].source.codes.map(\.id), ["3", "2", "2"])
+        XCTAssertEqual(unit.segments[0].source.codes.map(\.kind), [.opening, .closing])
+        let spanning = try segmented(Content([.code(b1), .text("Il pleut. Nous restons ici."), .code(b2)]))
+        XCTAssertEqual(spanning.segments.count, 1, "no break between a paired code's opening and closing")
     }
 
-    func testNoBreakInsideAPairedCodeOrAMarker() throws {
-        let b1 = InlineCode(kind: .opening, id: "1"), b2 = InlineCode(kind: .closing, id: "1")
-        XCTAssertEqual(try segmented(Content([.code(b1), .text("Un. Deux."), .code(b2)])).segments.count, 1)
-        let m1 = Marker(boundary: .start, id: "m", type: "comment"), m2 = Marker(boundary: .end, id: "m")
-        XCTAssertEqual(try segmented(Content([.marker(m1), .text("Un. Deux."), .marker(m2), .text(" Trois.")])).segments.map(\.source.plainText), ["Un. Deux.", "Trois."])
-        let free = SegmentationStage(breakInsideCodeSpans: true) { _ in PunctuationBreaker() }
-        XCTAssertEqual(try free.process(TranslationModel.Unit(id: "u", source: Content([.code(b1), .text("Un. Deux."), .code(b2)])), in: context).segments.count, 2)
-    }
-
-    func testTranslatedOrSegmentedUnitsAreLeftAlone() throws {
-        var translated = TranslationModel.Unit(id: "u", source: Content("Un. Deux."))
-        translated.parts = [.segment(Segment(source: Content("Un. Deux."), target: Content("One. Two.")))]
+    func testTranslatedUnitsAreLeftAlone() throws {
+        var translated = TranslationModel.Unit(id: "u", source: Content("Il pleut. Nous restons ici."))
+        translated.parts = [.segment(Segment(source: Content("Il pleut. Nous restons ici."), target: Content("It rains. We stay here.")))]
         XCTAssertEqual(try stage.process(translated, in: context), translated)
-        var fixed = TranslationModel.Unit(id: "u", source: Content("Un. Deux."))
-        fixed.canResegment = false
-        XCTAssertEqual(try stage.process(fixed, in: context), fixed)
     }
 
-    func testSegmentedHTMLAndTextComeBackByteForByte() throws {
+    func testAnSRXFileReplacesTheBuiltInRules() throws {
+        let folder = TestPaths.temporaryFolder("srx")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let srx = folder.appendingPathComponent("semicolon.srx")
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <srx xmlns="http://www.lisa.org/srx20" version="2.0">
+          <header segmentsubflows="yes" cascade="no"/>
+          <body>
+            <languagerules>
+              <languagerule languagerulename="all"><rule break="yes"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule></languagerule>
+            </languagerules>
+            <maprules><languagemap languagepattern=".*" languagerulename="all"/></maprules>
+          </body>
+        </srx>
+        """.utf8).write(to: srx)
+        let custom = SegmentationStage(segmenters: try Segmenters(srxFile: srx.path))
+        let unit = try custom.process(TranslationModel.Unit(id: "u", source: Content("Un; deux. Trois")), in: context)
+        XCTAssertEqual(unit.segments.map(\.source.plainText), ["Un;", "deux. Trois"])
+    }
+
+    func testSegmentedDocumentsComeBackByteForByte() throws {
         let folder = TestPaths.temporaryFolder("segment")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let pipeline = Pipeline([stage, CopySourceStage()])
-        let preparer = DocumentPreparer(options: PrepareOptions(sourceLanguage: "fr", targetLanguage: "en"), pipeline: pipeline)
+        let preparer = DocumentPreparer(options: PrepareOptions(sourceLanguage: "fr", targetLanguage: "en"), pipeline: Pipeline([stage, CopySourceStage()]))
         for input in PrepareMergeTests.documents {
             let prepared = try preparer.prepare(input: input.path, into: folder.path)
-            XCTAssertGreaterThan(prepared.statistics.segments, prepared.statistics.units - 1)
             var claimed = Set<String>()
             let merged = try TranslationMerge.merge(xliff: prepared.output, into: folder.appendingPathComponent("m").path, claimedOutputs: &claimed)
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged.outputs[0])), try Data(contentsOf: input), input.lastPathComponent)
@@ -83,16 +77,16 @@ final class SegmentationStageTests: XCTestCase {
         let folder = TestPaths.temporaryFolder("segment")
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent("p.html")
-        try Data("<p>Un&nbsp;: deux.\r\n   Trois&eacute; ici. Quatre.</p>".utf8).write(to: page)
+        try Data("<p>Il pleut&nbsp;: rentrez.\r\n   Nous restons &agrave; la maison. Viendras-tu demain ?</p>".utf8).write(to: page)
         let preparer = DocumentPreparer(options: PrepareOptions(sourceLanguage: "fr", targetLanguage: "en"), pipeline: Pipeline([stage]))
         let prepared = try preparer.prepare(input: page.path, into: folder.path)
         var reader = try XLIFF12Reader(path: prepared.output)
         var document = try Document(reading: &reader)
         guard case .unit(var unit) = document.files[0].items[0] else { return XCTFail() }
-        XCTAssertEqual(unit.segments.map(\.source.plainText), ["Un\u{A0}: deux.", "Troisé ici.", "Quatre."])
+        XCTAssertEqual(unit.segments.map(\.source.plainText), ["Il pleut\u{A0}: rentrez.", "Nous restons à la maison.", "Viendras-tu demain ?"])
         unit.parts = unit.parts.map { part in
             guard case .segment(var s) = part else { return part }
-            s.target = s.source.plainText == "Quatre." ? Content("Four.") : s.source
+            s.target = s.source.plainText.hasPrefix("Viendras") ? Content("Will you come tomorrow?") : s.source
             return .segment(s)
         }
         document.files[0].items[0] = .unit(unit)
@@ -100,6 +94,6 @@ final class SegmentationStageTests: XCTestCase {
         _ = try XLIFF12Writer.write(document, to: xliff)
         var claimed = Set<String>()
         let merged = try TranslationMerge.merge(xliff: xliff, into: folder.appendingPathComponent("m").path, claimedOutputs: &claimed)
-        XCTAssertEqual(try String(contentsOfFile: merged.outputs[0], encoding: .utf8), "<p>Un&nbsp;: deux.\r\n   Trois&eacute; ici. Four.</p>")
+        XCTAssertEqual(try String(contentsOfFile: merged.outputs[0], encoding: .utf8), "<p>Il pleut&nbsp;: rentrez.\r\n   Nous restons &agrave; la maison. Will you come tomorrow?</p>")
     }
 }

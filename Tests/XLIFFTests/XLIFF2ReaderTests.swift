@@ -76,4 +76,17 @@ final class XLIFF2ReaderTests: XCTestCase {
             XCTAssertEqual((error as? LocatedError)?.location.file, "/nonexistent/file.xlf")
         }
     }
+
+    func testEventLocationIsTheLineOfTheElementThatProducedTheEvent() throws {
+        let path = conformance("xliff21/core/valid/everything-core.xlf")
+        let reader = try XLIFF2Reader(path: path)
+        var lines: [String: Int] = [:]
+        while let event = try reader.next() {
+            if case .unit(let u) = event { lines[u.id] = reader.eventLocation.line }
+            if case .startFile = event { lines["file"] = reader.eventLocation.line }
+        }
+        XCTAssertEqual(lines["file"], 3)
+        XCTAssertEqual(lines["tu1"], 18)
+        XCTAssertEqual(lines["tu2"], 45)
+    }
 }

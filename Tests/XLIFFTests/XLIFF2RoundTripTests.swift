@@ -5,7 +5,7 @@ import TranslationModel
 
 final class XLIFF2RoundTripTests: XCTestCase {
     /// Reads `url`, writes it back, reads the output: both models must be equal.
-    private func roundTrip(_ url: URL) throws -> (Document, Document, [UInt8]) {
+    func roundTrip(_ url: URL) throws -> (Document, Document, [UInt8]) {
         let first = try XLIFF2Reader.document(atPath: url.path)
         let bytes = try XLIFF2Writer.bytes(for: first, displayPath: url.lastPathComponent)
         var reader = try XLIFF2Reader(bytes: bytes, displayPath: "rewritten " + url.lastPathComponent)
@@ -32,6 +32,19 @@ final class XLIFF2RoundTripTests: XCTestCase {
             }
             print("XLIFF 2 round trip \(suite): \(equal)/\(files.count) files give an equal model")
         }
+    }
+}
+
+extension XLIFF2RoundTripTests {
+    func testRealToolXLIFF2FilesRoundTripToAnEqualModel() throws {
+        let folder = TestPaths.sharedFile("standards/conformance/okapi/xliff2")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xlf") || $0.hasSuffix(".xliff") }.sorted()
+        XCTAssertGreaterThan(files.count, 10)
+        for name in files {
+            let (first, second, _) = try roundTrip(folder.appendingPathComponent(name))
+            XCTAssertEqual(first, second, "\(name): \(ModelDiff.describe(first, second))")
+        }
+        print("XLIFF 2 round trip okapi/xliff2: \(files.count) files")
     }
 }
 

@@ -115,3 +115,46 @@ final class XLIFF2WriterTests: XCTestCase {
         XCTAssertEqual(try XLIFF2Reader.document(atPath: out).allUnits.first?.source, Content("a"))
     }
 }
+
+/// The writer's guarantees on models that do not come from XLIFF 2 (real XLIFF 1.2 files).
+final class XLIFF2WriterFromXLIFF12Tests: XCTestCase {
+    func testXLIFF12FilesConvertedToXLIFF21MeetTheProcessingRequirements() throws {
+        let folder = TestPaths.temporaryFolder("x12-to-x2")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputs = TestPaths.sharedFile("standards/conformance/okapi/xliff12")
+        let names = try FileManager.default.contentsOfDirectory(atPath: inputs.path).filter { $0.hasSuffix(".xlf") }.sorted()
+        XCTAssertGreaterThan(names.count, 20)
+        var checked = 0
+        for name in names {
+            let out = folder.appendingPathComponent(name)
+            do {
+                try XLIFFConverter.convert(input: inputs.appendingPathComponent(name).path, output: out.path, options: .init(version: .v2_1))
+            } catch {
+                continue // not well-formed inputs (tested elsewhere)
+            }
+            checked += 1
+            let errors = XLIFF2Validator().validate(path: out.path).filter { $0.severity == .error }
+                // Known, reported elsewhere: 1.2 files with targets but no target language, and
+                // SDL header markup whose ids repeat across its element kinds.
+                .filter { $0.code != "xliff2.missing-target-language" && !$0.message.contains("extension element id") }
+            XCTAssertEqual(errors.map(\.description), [], name)
+        }
+        XCTAssertGreaterThan(checked, 20)
+    }
+
+    func testRepeatedUnitIdsAndSegmentIdsEqualToCodeIdsAreRenamed() throws {
+        let code = InlineCode(kind: .standalone, id: "1")
+        let unit = Unit(id: "u", parts: [.segment(Segment(id: "1", source: Content([.text("a"), .code(code)]), target: Content([.code(code), .text("b")])))])
+        let doc = Document(info: DocumentInfo(sourceLanguage: "en", targetLanguage: "fr"), files: [File(info: FileInfo(id: "f"), items: [.unit(unit), .unit(unit)])])
+        var out: [UInt8] = []
+        let writer = try XLIFF2Writer(displayPath: "out.xlf") { out.append(contentsOf: $0) }
+        for e in doc.events { try writer.write(e) }
+        XCTAssertEqual(Set(writer.findings.map(\.code)), ["xliff2.renamed-id"])
+        XCTAssertEqual(XLIFF2Validator().validate(bytes: out, displayPath: "out.xlf").filter { $0.severity == .error }.map(\.description), [])
+        var reader = try XLIFF2Reader(bytes: out, displayPath: "out.xlf")
+        let back = try Document(reading: &reader)
+        XCTAssertEqual(back.allUnits.map(\.id), ["u", "u-2"])
+        XCTAssertEqual(back.allUnits.first?.segments.first?.id, "1")
+        XCTAssertEqual(back.allUnits.first?.segments.first?.source.codes.first?.id, back.allUnits.first?.segments.first?.target?.codes.first?.id)
+    }
+}

@@ -29,6 +29,12 @@ struct PrepareCommand: ParsableCommand {
 
     @OptionGroup var languages: LanguageOptions
 
+    @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 segmentation rules to use instead of Verso's built-in rules.", valueName: "file"))
+    var srx: String?
+
+    @Flag(name: .customLong("no-segment"), help: "Do not split units into sentences (one segment per paragraph or HTML block).")
+    var noSegment = false
+
     @Option(name: .customLong("glossary"), help: ArgumentHelp("A glossary (TBX, CSV/TSV or .sqlite index); repeatable. Default: the glossaries in Glossaries/.", valueName: "file"))
     var glossaries: [String] = []
 
@@ -70,6 +76,9 @@ struct PrepareCommand: ParsableCommand {
         if let textUnits, PlainTextUnits(rawValue: textUnits) == nil {
             throw ValidationError("unknown --text-units '\(textUnits)': use auto, paragraphs or lines")
         }
+        if noSegment && srx != nil {
+            throw ValidationError("--no-segment and --srx contradict each other")
+        }
         if noTerms && !glossaries.isEmpty {
             throw ValidationError("--no-terms and --glossary contradict each other")
         }
@@ -97,9 +106,9 @@ struct PrepareCommand: ParsableCommand {
 
         let assembled: AssembledPipeline
         do {
-            assembled = try StandardPipeline.make(PipelineOptions(recognizeTerms: !noTerms, glossaryPaths: glossaries, copySource: copySource))
+            assembled = try StandardPipeline.make(PipelineOptions(segment: !noSegment, srxPath: srx, recognizeTerms: !noTerms, glossaryPaths: glossaries, copySource: copySource))
         } catch {
-            diagnostics.emit(error: error, path: glossaries.first ?? "Glossaries/")
+            diagnostics.emit(error: error, path: srx ?? glossaries.first ?? "Glossaries/")
             throw ExitCode(1)
         }
         for f in assembled.findings { diagnostics.emit(f) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import FileAccess
 import Foundation
 import TranslationModel
 import XLIFF
@@ -31,6 +32,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("schemas"), help: ArgumentHelp("Also validate against the XML Schemas in this folder (or this .xsd file).", valueName: "dir"))
     var schemas: String?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp("Also write the JSON result (as --json prints it) to this file.", valueName: "file"))
+    var report: String?
+
     @OptionGroup var reporting: ReportingOptions
 
     func validate() throws {
@@ -59,6 +63,14 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         let invalid = reports.filter { !$0.isValid }.count
+        if let report {
+            do {
+                try AtomicFile.write(Array(try Self.json(reports)), to: report, protectedInputs: paths)
+            } catch {
+                printer.emit(error: error, path: report)
+                throw ExitCode(1)
+            }
+        }
         if reporting.json {
             FileHandle.standardOutput.write(try Self.json(reports))
         } else if !reporting.quiet && reports.count > 1 {

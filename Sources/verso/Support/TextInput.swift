@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Diagnostics
 import FileAccess
 import Foundation
@@ -36,6 +41,76 @@ enum TextInput {
         let shift = bytes.count - body.count
         throw TextInputError(location: SourceLocation(file: path, line: line), message: "invalid UTF-8 at byte offset \(offset + shift); convert the file to UTF-8")
     }
+
+    /// The input's bytes: a file, or stdin for "-".
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        }
+        return try InputFile.readBytes(path)
+    }
+
+    /// Decodes to UTF-16 code units (without the byte-order mark).
+    static func utf16(_ bytes: [UInt8], path: String) throws -> [UInt16] {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            let little = bytes[0] == 0xFF
+            guard bytes.count % 2 == 0 else {
+                throw FileAccessError(path: path, "truncated UTF-16: odd number of bytes")
+            }
+            var units = [UInt16]()
+            units.reserveCapacity(bytes.count / 2 - 1)
+            var i = 2
+            while i + 1 < bytes.count {
+                units.append(little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+                i += 2
+            }
+            return units
+        }
+        let start = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
+        var invalidAt: Int? = nil
+        // At most one UTF-16 unit per input byte: write through a pointer into a buffer of that size.
+        let units = [UInt16](unsafeUninitializedCapacity: bytes.count - start) { out, written in
+            bytes.withUnsafeBufferPointer { b in
+                var i = start
+                var k = 0
+                let n = b.count
+                while i < n {
+                    let c0 = b[i]
+                    if c0 < 0x80 { out[k] = UInt16(c0); k += 1; i += 1; continue }
+                    var scalar: UInt32
+                    var length: Int
+                    var minimum: UInt32
+                    if c0 & 0xE0 == 0xC0 { scalar = UInt32(c0 & 0x1F); length = 2; minimum = 0x80 }
+                    else if c0 & 0xF0 == 0xE0 { scalar = UInt32(c0 & 0x0F); length = 3; minimum = 0x800 }
+                    else if c0 & 0xF8 == 0xF0 { scalar = UInt32(c0 & 0x07); length = 4; minimum = 0x10000 }
+                    else { invalidAt = i; break }
+                    guard i + length <= n else { invalidAt = i; break }
+                    var valid = true
+                    for j in 1..<length {
+                        let c = b[i + j]
+                        if c & 0xC0 != 0x80 { valid = false; break }
+                        scalar = scalar << 6 | UInt32(c & 0x3F)
+                    }
+                    guard valid, scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { invalidAt = i; break }
+                    if scalar < 0x10000 {
+                        out[k] = UInt16(scalar); k += 1
+                    } else {
+                        let v = scalar - 0x10000
+                        out[k] = UInt16(0xD800 + (v >> 10))
+                        out[k + 1] = UInt16(0xDC00 + (v & 0x3FF))
+                        k += 2
+                    }
+                    i += length
+                }
+                written = k
+            }
+        }
+        if let invalidAt {
+            let line = 1 + bytes[..<invalidAt].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw TextInputError(location: SourceLocation(file: path, line: line), message: "invalid UTF-8 at byte offset \(invalidAt); convert the file to UTF-8 (or UTF-16 with a byte-order mark)")
+        }
+        return units
+    }
 }
 
 /// A text input that is not valid in its encoding.
@@ -68,5 +143,98 @@ struct LineIndex {
             i += 1
         }
         return (lo + 1, column)
+    }
+}
+
+/// Buffered writing to stdout (one `fwrite` per 64 KiB), for commands that print a lot.
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    deinit { flush() }
+
+    func write(_ string: String) {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func write(byte: UInt8) {
+        buffer.append(byte)
+    }
+
+    /// Appends UTF-16 text as UTF-8; with `oneLine`, every run of whitespace holding a line break
+    /// becomes one space, so that the text fits on one line.
+    func write(utf16 text: UnsafeBufferPointer<UInt16>, range: Range<Int>, oneLine: Bool) {
+        // Work on a local array: appending to a stored property byte by byte would pay an
+        // exclusivity check per byte.
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        defer {
+            swap(&out, &buffer)
+            if buffer.count >= 1 << 16 { flush() }
+        }
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            let u = text[i]
+            if u < 0x80 {
+                if oneLine && (u == 0x0A || u == 0x0D) {
+                    // A line break (and the spaces around it) becomes one space.
+                    while out.last == 0x20 || out.last == 0x09 { out.removeLast() }
+                    while i < end && TextWhitespaceASCII.isSpaceOrBreak(text[i]) { i += 1 }
+                    out.append(0x20)
+                    continue
+                }
+                out.append(UInt8(u))
+            } else if oneLine && (u == 0x2028 || u == 0x2029 || u == 0x85) {
+                while out.last == 0x20 || out.last == 0x09 { out.removeLast() }
+                while i < end && TextWhitespaceASCII.isSpaceOrBreak(text[i]) { i += 1 }
+                out.append(0x20)
+                continue
+            } else if u < 0x800 {
+                out.append(UInt8(0xC0 | (u >> 6)))
+                out.append(UInt8(0x80 | (u & 0x3F)))
+            } else if u >= 0xD800 && u <= 0xDBFF && i + 1 < end && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF {
+                let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(text[i + 1]) - 0xDC00)
+                out.append(UInt8(0xF0 | (scalar >> 18)))
+                out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (scalar & 0x3F)))
+                i += 1
+            } else if u >= 0xD800 && u <= 0xDFFF {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD]) // lone surrogate
+            } else {
+                out.append(UInt8(0xE0 | (u >> 12)))
+                out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (u & 0x3F)))
+            }
+            i += 1
+        }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = writeToStandardOutput(raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// `write(2)` on stdout (a free function: inside `StandardOutput`, `write` names its methods).
+private func writeToStandardOutput(_ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(1, pointer, count)
+}
+
+private enum TextWhitespaceASCII {
+    @inline(__always)
+    static func isSpaceOrBreak(_ u: UInt16) -> Bool {
+        u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x0B || u == 0x0C || u == 0x2028 || u == 0x2029 || u == 0x85
     }
 }

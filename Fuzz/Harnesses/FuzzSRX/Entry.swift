@@ -1,0 +1,2 @@
+// A second source file, so that SwiftPM compiles the harness as a library-style module whose
+// entry point is the `@_cdecl("FuzzSRX_main")` function rather than top-level code.

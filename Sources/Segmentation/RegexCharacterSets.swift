@@ -1,0 +1,630 @@
+/// A set of UTF-16 code units as a 65,536-bit bitmap.
+struct UnitSet: Sendable, Hashable {
+    private(set) var words: [UInt64]
+
+    /// The empty set.
+    init() { words = Array(repeating: 0, count: 1024) }
+
+    /// Every code unit.
+    static var all: UnitSet {
+        var s = UnitSet()
+        for i in 0..<s.words.count { s.words[i] = ~0 }
+        return s
+    }
+
+    @inline(__always)
+    func contains(_ unit: UInt16) -> Bool {
+        words[Int(unit >> 6)] & (1 << UInt64(unit & 63)) != 0
+    }
+
+    mutating func insert(_ unit: UInt16) {
+        words[Int(unit >> 6)] |= 1 << UInt64(unit & 63)
+    }
+
+    mutating func insert(contentsOf other: UnitSet) {
+        for i in 0..<words.count { words[i] |= other.words[i] }
+    }
+
+    /// Includes every high surrogate, so that a set standing for code points stays a superset
+    /// once supplementary characters are written as surrogate pairs.
+    mutating func insertHighSurrogates() {
+        for u in UInt16(0xD800)...UInt16(0xDBFF) { insert(u) }
+    }
+
+    /// Includes every low surrogate (the last unit of a supplementary character).
+    mutating func insertLowSurrogates() {
+        for u in UInt16(0xDC00)...UInt16(0xDFFF) { insert(u) }
+    }
+
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+}
+
+/// Which characters can start (or end) a match of an ICU pattern, computed conservatively: the
+/// answer is a superset of the truth, or nil when it could be anything (or the pattern can match
+/// the empty string).
+///
+/// The segmenter uses it to look for rule matches only where they can start (break rules) and to
+/// skip rules that cannot match at a candidate break (no-break rules), instead of asking ICU at
+/// every position. Single-character atoms (`\p{Lu}`, `[^\s]`, `\h`) are measured by ICU itself
+/// over the whole BMP, so the sets agree with ICU's own classes.
+final class RegexCharacterSets {
+    private var cache: [String: UnitSet?] = [:]
+
+    /// The code units that can start a match of `pattern`, or nil.
+    func first(of pattern: String) -> UnitSet? {
+        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        let (set, nullable) = edgeSet(node, caseInsensitive: false, fromEnd: false)
+        return nullable ? nil : set
+    }
+
+    /// The code units that can end a match of `pattern`, or nil.
+    func last(of pattern: String) -> UnitSet? {
+        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        let (set, nullable) = edgeSet(node, caseInsensitive: false, fromEnd: true)
+        return nullable ? nil : set
+    }
+
+    /// The code unit sets that can stand last and second to last in a match of `pattern` (each
+    /// nil when unknown). Understands look-behinds at the end of the pattern, which constrain the
+    /// text just before the position: `\.(?<=\s[0-9]{1,2}\.)` ends with a digit and a period.
+    func lastTwo(of pattern: String) -> (last: UnitSet?, secondLast: UnitSet?) {
+        guard let node = RegexSyntax.parse(pattern) else { return (nil, nil) }
+        return lastTwo(node, caseInsensitive: false)
+    }
+
+    /// The code unit sets at offsets 0, 1, … `count - 1` of any match of `pattern` (nil entries
+    /// when unknown). Follows a simple sequence of one-character atoms, skipping what matches no
+    /// text and continuing into a final look-ahead (`\.(?=\s\.\s\.)` gives `.`, space, `.`).
+    func prefix(of pattern: String, count: Int) -> [UnitSet?] {
+        var result = [UnitSet?](repeating: nil, count: count)
+        guard let node = RegexSyntax.parse(pattern) else { return result }
+        var offset = 0
+        func walk(_ node: RegexSyntax.Node, ci: Bool) -> Bool { // false: stop
+            switch node {
+            case .group(let inner, let flags):
+                return walk(inner, ci: flags ?? ci)
+            case .sequence(let items, let flagChanges):
+                var ci = ci
+                for (k, item) in items.enumerated() {
+                    if let change = flagChanges[k] { ci = change }
+                    if offset >= count { return false }
+                    if case .lookahead(let inner) = item, k == items.count - 1 {
+                        return walk(inner, ci: ci)
+                    }
+                    if isZeroWidth(item) { continue }
+                    if !walk(item, ci: ci) { return false }
+                }
+                return true
+            case .repeated(let inner, let min) where min >= 1:
+                // The first repetition is certain; what follows it is not at a known offset.
+                _ = walk(inner, ci: ci)
+                return false
+            case .atom(let text):
+                guard offset < count, let set = atomSet(text, caseInsensitive: ci) else { return false }
+                // A supplementary character takes two units: stop where the offsets become unsure.
+                if set.contains(0xD800) { result[offset] = set; offset = count; return false }
+                result[offset] = set
+                offset += 1
+                return true
+            default:
+                return false
+            }
+        }
+        _ = walk(node, ci: false)
+        return result
+    }
+
+    /// A look-behind that must hold at a fixed place of any match, to test alone before the whole
+    /// (much larger) pattern: for a scanner `X(?<=G)…` it holds one unit after the start; for a
+    /// `beforebreak` `…X(?<=G)` ending in zero-width items, at the end. Returns `(?<=G)` and
+    /// that place (1: after the first unit, -1: at the end), or nil.
+    func guardLookBehind(of pattern: String, atEnd: Bool) -> String? {
+        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        var items: [RegexSyntax.Node]
+        switch node {
+        case .sequence(let list, let flags):
+            guard !flags.contains(where: { $0 != nil }) else { return nil }
+            items = list
+        case .group(.sequence(let list, let flags), nil):
+            guard !flags.contains(where: { $0 != nil }) else { return nil }
+            items = list
+        default:
+            return nil
+        }
+        if atEnd {
+            // the first look-behind after the last item that consumes text
+            guard let lastConsuming = items.lastIndex(where: { !isZeroWidth($0) }) else { return nil }
+            for item in items[(lastConsuming + 1)...] {
+                if case .lookbehind(_, let source) = item { return "(?<=\(source))" }
+            }
+            return nil
+        }
+        guard items.count >= 2, case .atom(let text) = items[0], let set = atomSet(text, caseInsensitive: false), !set.contains(0xD800),
+              case .lookbehind(_, let source) = items[1] else { return nil }
+        return "(?<=\(source))"
+    }
+
+    /// For a pattern that starts with a run of spaces (`\s++X`, `[ \t]*+X`): the set of the run and
+    /// the set X can start with, disjoint from it — so the first unit after the run must be in
+    /// the second set. Nil for any other shape.
+    func afterSkip(of pattern: String) -> (skip: UnitSet, next: UnitSet)? {
+        guard let node = RegexSyntax.parse(pattern), case .sequence(let items, let flags) = node, items.count >= 2,
+              !flags.contains(where: { $0 != nil }),
+              case .repeated(.atom(let runText), _) = items[0], !Self.mayMatchSupplementary(runText),
+              let run = atomSet(runText, caseInsensitive: false) else { return nil }
+        let (next, nullable) = edgeSet(.sequence(Array(items[1...]), flagChanges: Array(flags[1...])), caseInsensitive: false, fromEnd: false)
+        guard let next, !nullable else { return nil }
+        for (a, b) in zip(run.words, next.words) where a & b != 0 { return nil }
+        return (run, next)
+    }
+
+    private func isZeroWidth(_ node: RegexSyntax.Node) -> Bool {
+        switch node {
+        case .empty, .zeroWidth, .lookahead, .lookbehind: return true
+        case .group(let inner, _), .repeated(let inner, _): return isZeroWidth(inner)
+        case .sequence(let items, _): return items.allSatisfy(isZeroWidth)
+        case .alternation(let branches): return branches.allSatisfy(isZeroWidth)
+        default: return false
+        }
+    }
+
+    private func lastTwo(_ node: RegexSyntax.Node, caseInsensitive: Bool) -> (last: UnitSet?, secondLast: UnitSet?) {
+        switch node {
+        case .alternation(let branches):
+            var last: UnitSet? = UnitSet(), second: UnitSet? = UnitSet()
+            for b in branches {
+                let (l, s2) = lastTwo(b, caseInsensitive: caseInsensitive)
+                if let l, last != nil { last!.insert(contentsOf: l) } else { last = nil }
+                if let s2, second != nil { second!.insert(contentsOf: s2) } else { second = nil }
+            }
+            return (last, last == nil ? nil : second)
+        case .group(let inner, let flags):
+            return lastTwo(inner, caseInsensitive: flags ?? caseInsensitive)
+        case .lookbehind(let inner, _):
+            return lastTwo(inner, caseInsensitive: caseInsensitive)
+        case .sequence(let items, let flagChanges):
+            let ci = caseInsensitive || flagChanges.contains(true)
+            var end = items.count
+            // Skip what matches no text at the end; a look-behind there constrains the same text.
+            while end > 0 {
+                switch items[end - 1] {
+                case .lookbehind(let inner, _):
+                    return lastTwo(inner, caseInsensitive: ci)
+                case let item where isZeroWidth(item):
+                    end -= 1
+                    continue
+                default:
+                    break
+                }
+                break
+            }
+            guard end > 0 else { return (nil, nil) }
+            guard case .atom(let text) = items[end - 1] else {
+                let (last, nullable) = edgeSet(.sequence(Array(items[..<end]), flagChanges: Array(flagChanges[..<end])), caseInsensitive: caseInsensitive, fromEnd: true)
+                return (nullable ? nil : last, nil)
+            }
+            let last = atomSet(text, caseInsensitive: ci)
+            // The element before the last atom: a look-behind constrains text[p-2] by its last set.
+            var k = end - 1
+            while k > 0 {
+                switch items[k - 1] {
+                case .lookbehind(let inner, _):
+                    let (set, nullable) = edgeSet(inner, caseInsensitive: ci, fromEnd: true)
+                    return (last, nullable ? nil : set)
+                case let item where isZeroWidth(item):
+                    k -= 1
+                    continue
+                default:
+                    let (set, nullable) = edgeSet(.sequence(Array(items[..<k]), flagChanges: Array(flagChanges[..<k])), caseInsensitive: caseInsensitive, fromEnd: true)
+                    return (last, nullable ? nil : set)
+                }
+            }
+            return (last, nil)
+        default:
+            let (last, nullable) = edgeSet(node, caseInsensitive: caseInsensitive, fromEnd: true)
+            return (nullable ? nil : last, nil)
+        }
+    }
+
+    /// (set, nullable): the units that can begin (or end) a match, and whether it can be empty.
+    /// A nil set means "any unit".
+    private func edgeSet(_ node: RegexSyntax.Node, caseInsensitive: Bool, fromEnd: Bool) -> (UnitSet?, Bool) {
+        switch node {
+        case .empty, .zeroWidth, .lookbehind:
+            return (UnitSet(), true)
+        case .lookahead(let inner):
+            // Zero width: constrains the next character when looking forward; conservatively
+            // contributes its first characters and lets the following element contribute too.
+            if fromEnd { return (UnitSet(), true) }
+            let (s, _) = edgeSet(inner, caseInsensitive: caseInsensitive, fromEnd: false)
+            return (s, true)
+        case .atom(let text):
+            return (atomSet(text, caseInsensitive: caseInsensitive), false)
+        case .any:
+            return (nil, false)
+        case .unknown:
+            return (nil, false)
+        case .group(let inner, let flags):
+            var ci = caseInsensitive
+            if let flags { ci = flags }
+            return edgeSet(inner, caseInsensitive: ci, fromEnd: fromEnd)
+        case .repeated(let inner, let min):
+            let (s, nullable) = edgeSet(inner, caseInsensitive: caseInsensitive, fromEnd: fromEnd)
+            return (s, nullable || min == 0)
+        case .alternation(let branches):
+            var acc: UnitSet? = UnitSet()
+            var nullable = false
+            for b in branches {
+                let (s, n) = edgeSet(b, caseInsensitive: caseInsensitive, fromEnd: fromEnd)
+                if let s, acc != nil { acc!.insert(contentsOf: s) } else { acc = nil }
+                nullable = nullable || n
+            }
+            return (acc, nullable)
+        case .sequence(let items, let flagChanges):
+            var acc: UnitSet? = UnitSet()
+            var ci = caseInsensitive
+            let order: [Int] = fromEnd ? Array(items.indices.reversed()) : Array(items.indices)
+            // Inline flags apply from where they appear; when scanning from the end, a flag set
+            // anywhere before an item may apply to it: use case-insensitive if any flag says so.
+            if fromEnd, flagChanges.contains(true) { ci = true }
+            for i in order {
+                if !fromEnd, let change = flagChanges[i] { ci = change }
+                let (s, nullable) = edgeSet(items[i], caseInsensitive: ci, fromEnd: fromEnd)
+                if let s, acc != nil { acc!.insert(contentsOf: s) } else { acc = nil }
+                if !nullable { return (acc, false) }
+            }
+            return (acc, true)
+        }
+    }
+
+    /// The units a one-character atom matches, measured with ICU over the BMP; nil when ICU
+    /// rejects it on its own (then anything is possible).
+    private func atomSet(_ text: String, caseInsensitive: Bool) -> UnitSet? {
+        let key = (caseInsensitive ? "(?i)" : "") + text
+        if let hit = cache[key] { return hit }
+        var result: UnitSet? = nil
+        let scalars = Array(text.unicodeScalars)
+        if !caseInsensitive, let literal = Self.literalUnit(scalars) {
+            var set = UnitSet()
+            set.insert(literal)
+            cache[key] = set
+            return set
+        }
+        // Runs of matching characters in code point order: one ICU call per run, not per unit.
+        if (try? ICURegex.compile(key)) != nil, let regex = try? ICURegex.compile("(?:\(key))+") {
+            var set = UnitSet()
+            Self.allUnits.withUnsafeBufferPointer { buffer in
+                regex.setText(buffer.baseAddress, count: buffer.count)
+                var from = 0
+                while from < buffer.count, let match = regex.firstMatch(from: from) {
+                    for k in match { set.insert(buffer[k]) }
+                    from = max(match.upperBound, match.lowerBound + 1)
+                }
+            }
+            // Supplementary characters start with a high surrogate and end with a low one: keep
+            // the set a superset unless the atom cannot match outside the BMP.
+            if Self.mayMatchSupplementary(text) {
+                set.insertHighSurrogates()
+                set.insertLowSurrogates()
+            }
+            result = set
+        }
+        cache[key] = result
+        return result
+    }
+
+    /// The code unit of an atom that stands for one BMP character literally (`a`, `\.`), or nil.
+    static func literalUnit(_ scalars: [Unicode.Scalar]) -> UInt16? {
+        if scalars.count == 1, scalars[0].value <= 0xFFFF, !"[](){}.*+?|^$\\".unicodeScalars.contains(scalars[0]) {
+            return UInt16(scalars[0].value)
+        }
+        if scalars.count == 2, scalars[0] == "\\", scalars[1].isASCII,
+           !(scalars[1].properties.isAlphabetic || ("0"..."9").contains(scalars[1])) {
+            return UInt16(scalars[1].value)
+        }
+        return nil
+    }
+
+    /// Whether a one-character atom might match a supplementary character (written as two
+    /// UTF-16 units). Conservative: true unless the syntax shows BMP-only characters.
+    static func mayMatchSupplementary(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        if scalars.contains(where: { $0.value > 0xFFFF }) { return true }
+        if scalars.count == 1 { return false }
+        if scalars.first == "\\", scalars.count == 2 {
+            return "SDWHVpPdwXN".unicodeScalars.contains(scalars[1])
+        }
+        if scalars.first == "\\" {
+            // \uXXXX, \x{…}, \xhh, \0ooo, \cX, \p{…}
+            if scalars.count > 1 && (scalars[1] == "p" || scalars[1] == "P" || scalars[1] == "N") { return true }
+            if scalars.count > 2 && scalars[1] == "x" && scalars[2] == "{" { return scalars.count - 4 > 4 }
+            return false
+        }
+        guard scalars.first == "[" else { return true }
+        if text.contains("[^") || text.contains("[:") { return true }
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\\" && i + 1 < scalars.count {
+                let e = scalars[i + 1]
+                if "SDWHVpPdwXNU".unicodeScalars.contains(e) { return true }
+                if e == "x" && i + 2 < scalars.count && scalars[i + 2] == "{" {
+                    var j = i + 3
+                    var digits = 0
+                    while j < scalars.count && scalars[j] != "}" { digits += 1; j += 1 }
+                    if digits > 4 { return true }
+                }
+                i += 2
+                continue
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Every BMP code unit except surrogates, once each.
+    private static let allUnits: [UInt16] = (0...0xFFFF).compactMap { ($0 >= 0xD800 && $0 <= 0xDFFF) ? nil : UInt16($0) }
+}
+
+/// A rough parse of ICU regular-expression syntax: enough structure to know which atoms can come
+/// first or last. Anything it does not understand becomes `.unknown` (any character).
+enum RegexSyntax {
+    indirect enum Node {
+        case empty
+        /// Anchors, `\b`, negative look-arounds: match no character.
+        case zeroWidth
+        /// `(?<=…)`: matches no character, but what it contains ends where it stands. Keeps its
+        /// source text so that the segmenter can test it alone as a cheap guard.
+        case lookbehind(Node, source: String)
+        /// `(?=…)`.
+        case lookahead(Node)
+        /// One character from this atom's text (`a`, `\.`, `[a-z]`, `\p{Lu}`).
+        case atom(String)
+        /// `.`.
+        case any
+        /// Something not understood.
+        case unknown
+        /// A group; `flags` is the case-insensitivity it sets (nil: unchanged).
+        case group(Node, flags: Bool?)
+        /// A quantified node with its minimum count.
+        case repeated(Node, min: Int)
+        case alternation([Node])
+        /// Items in order; `flagChanges[i]` is the case-insensitivity an inline `(?i)`/`(?-i)`
+        /// set just before item i.
+        case sequence([Node], flagChanges: [Bool?])
+    }
+
+    static func parse(_ pattern: String) -> Node? {
+        var parser = Parser(Array(pattern.unicodeScalars))
+        let node = parser.alternation()
+        return parser.failed ? nil : node
+    }
+
+    private struct Parser {
+        let s: [Unicode.Scalar]
+        var i = 0
+        var failed = false
+
+        init(_ s: [Unicode.Scalar]) { self.s = s }
+
+        mutating func alternation() -> Node {
+            var branches: [Node] = [sequence()]
+            while i < s.count && s[i] == "|" {
+                i += 1
+                branches.append(sequence())
+            }
+            return branches.count == 1 ? branches[0] : .alternation(branches)
+        }
+
+        mutating func sequence() -> Node {
+            var items: [Node] = []
+            var flags: [Bool?] = []
+            var pendingFlag: Bool? = nil
+            while i < s.count && s[i] != "|" && s[i] != ")" {
+                if s[i] == "(", i + 1 < s.count, s[i + 1] == "?", let (flag, length) = inlineFlags(at: i), s[i + length - 1] == ")" {
+                    pendingFlag = flag ?? pendingFlag
+                    i += length
+                    continue
+                }
+                var node = atom()
+                if failed { return .unknown }
+                node = quantified(node)
+                items.append(node)
+                flags.append(pendingFlag)
+                pendingFlag = nil
+            }
+            if items.isEmpty { return .empty }
+            return .sequence(items, flagChanges: flags)
+        }
+
+        /// `(?i)`, `(?-i)`, `(?ix)`, `(?i:`: returns the case flag it sets (nil when it leaves it)
+        /// and the length up to and including `)` or `:`.
+        func inlineFlags(at start: Int) -> (Bool?, Int)? {
+            var j = start + 2
+            var on = true
+            var flag: Bool? = nil
+            var sawLetter = false
+            while j < s.count {
+                let c = s[j]
+                if c == "-" { on = false; j += 1; continue }
+                if c == "i" { flag = on; sawLetter = true; j += 1; continue }
+                if "msxwu".unicodeScalars.contains(c) { sawLetter = true; j += 1; continue }
+                if (c == ")" || c == ":") && sawLetter { return (flag, j - start + 1) }
+                return nil
+            }
+            return nil
+        }
+
+        mutating func quantified(_ node: Node) -> Node {
+            guard i < s.count else { return node }
+            var min: Int? = nil
+            switch s[i] {
+            case "*": min = 0; i += 1
+            case "+": min = 1; i += 1
+            case "?": min = 0; i += 1
+            case "{":
+                var j = i + 1
+                var digits = ""
+                while j < s.count, ("0"..."9").contains(s[j]) { digits.unicodeScalars.append(s[j]); j += 1 }
+                if !digits.isEmpty, j < s.count, s[j] == "}" || s[j] == "," {
+                    while j < s.count && s[j] != "}" { j += 1 }
+                    i = j + 1
+                    min = Int(digits) ?? 0
+                }
+            default: break
+            }
+            guard let min else { return node }
+            if i < s.count && (s[i] == "?" || s[i] == "+") { i += 1 }
+            return .repeated(node, min: min)
+        }
+
+        mutating func atom() -> Node {
+            let c = s[i]
+            switch c {
+            case "(":
+                return group()
+            case "[":
+                let start = i
+                skipClass()
+                return .atom(text(start, i))
+            case ".":
+                i += 1
+                return .any
+            case "^", "$":
+                i += 1
+                return .zeroWidth
+            case "\\":
+                return escape()
+            case "*", "+", "?", "{":
+                failed = true
+                return .unknown
+            default:
+                i += 1
+                return .atom(String(c))
+            }
+        }
+
+        mutating func escape() -> Node {
+            guard i + 1 < s.count else { failed = true; return .unknown }
+            let e = s[i + 1]
+            let start = i
+            switch e {
+            case "b", "B", "A", "z", "Z", "G":
+                i += 2
+                return .zeroWidth
+            case "Q":
+                var j = i + 2
+                while j + 1 < s.count && !(s[j] == "\\" && s[j + 1] == "E") { j += 1 }
+                let literal = Array(s[(i + 2)..<min(j, s.count)])
+                i = min(s.count, j + 2)
+                if literal.isEmpty { return .empty }
+                return .sequence(literal.map { .atom("\\x{" + String($0.value, radix: 16) + "}") }, flagChanges: Array(repeating: nil, count: literal.count))
+            case "p", "P", "x", "N":
+                i += 2
+                if i < s.count && s[i] == "{" {
+                    while i < s.count && s[i] != "}" { i += 1 }
+                    i += 1
+                } else if e == "x" {
+                    i = min(s.count, i + 2)
+                } else {
+                    i += 1
+                }
+                return .atom(text(start, i))
+            case "u":
+                i = min(s.count, i + 6)
+                return .atom(text(start, i))
+            case "R", "X":
+                i += 2
+                return .unknown
+            case "k":
+                i += 2
+                return .unknown
+            case "0"..."9":
+                i += 2
+                if e == "0" { while i < s.count, ("0"..."7").contains(s[i]) { i += 1 }; return .atom(text(start, i)) }
+                return .unknown // back-reference
+            case "c":
+                i = min(s.count, i + 3)
+                return .atom(text(start, i))
+            default:
+                i += 2
+                return .atom(text(start, i))
+            }
+        }
+
+        mutating func group() -> Node {
+            // at "("
+            var kind = "capture"
+            var flags: Bool? = nil
+            if i + 1 < s.count && s[i + 1] == "?" {
+                if i + 2 < s.count {
+                    switch s[i + 2] {
+                    case ":": kind = "plain"; i += 3
+                    case "=": kind = "ahead"; i += 3
+                    case "!": kind = "zero"; i += 3
+                    case ">": kind = "plain"; i += 3
+                    case "<":
+                        if i + 3 < s.count && s[i + 3] == "=" { kind = "behind"; i += 4 }
+                        else if i + 3 < s.count && s[i + 3] == "!" { kind = "zero"; i += 4 }
+                        else {
+                            // named group (?<name>
+                            var j = i + 3
+                            while j < s.count && s[j] != ">" { j += 1 }
+                            i = j + 1
+                        }
+                    default:
+                        if let (flag, length) = inlineFlags(at: i), s[i + length - 1] == ":" {
+                            flags = flag
+                            kind = "plain"
+                            i += length
+                        } else {
+                            failed = true
+                            return .unknown
+                        }
+                    }
+                }
+            } else {
+                i += 1
+            }
+            let contentStart = i
+            let inner = alternation()
+            guard i < s.count && s[i] == ")" else { failed = true; return .unknown }
+            i += 1
+            switch kind {
+            case "ahead": return .lookahead(inner)
+            case "behind": return .lookbehind(inner, source: text(contentStart, i - 1))
+            case "zero": return .zeroWidth
+            default: return .group(inner, flags: flags)
+            }
+        }
+
+        mutating func skipClass() {
+            // at "["
+            var depth = 0
+            while i < s.count {
+                let c = s[i]
+                if c == "\\" { i += 2; continue }
+                if c == "[" {
+                    depth += 1
+                    i += 1
+                    if i < s.count && s[i] == "^" { i += 1 }
+                    if i < s.count && s[i] == "]" { i += 1 } // literal ] first
+                    continue
+                }
+                if c == "]" {
+                    depth -= 1
+                    i += 1
+                    if depth == 0 { return }
+                    continue
+                }
+                i += 1
+            }
+            failed = true
+        }
+
+        func text(_ a: Int, _ b: Int) -> String {
+            var out = ""
+            out.unicodeScalars.append(contentsOf: s[a..<min(b, s.count)])
+            return out
+        }
+    }
+}

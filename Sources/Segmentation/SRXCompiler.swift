@@ -1,0 +1,348 @@
+import Diagnostics
+import Synchronization
+
+/// Options for compiling SRX rules.
+public struct SRXCompileOptions: Sendable, Hashable {
+    /// How far back (in UTF-16 units) an unbounded `*`/`+` in a `beforebreak` pattern may reach.
+    ///
+    /// A `beforebreak` pattern is evaluated as an ICU look-behind, which must have a bounded length:
+    /// `\([^\)]*?\.\s` becomes `\([^\)]{0,N}?\.\s`. LanguageTool's segment library bounds them the
+    /// same way (100 by default). The bound also keeps segmentation linear on long paragraphs.
+    public var lookBehindLimit: Int
+
+    /// Creates options.
+    public init(lookBehindLimit: Int = 100) {
+        self.lookBehindLimit = lookBehindLimit
+    }
+}
+
+/// How the text just before a position is tested.
+enum BeforeTest: Sendable {
+    /// Empty `beforebreak`: always true.
+    case always
+    /// A word list (see `WordListMatcher`); `tailRegex` indexes the ICU tail pattern, if any.
+    case wordList(matcher: Int, tailRegex: Int?, tailAtoms: Int)
+    /// An ICU look-behind `(?<=before)` tried with an anchored match at the position.
+    case lookBehind(regex: Int)
+}
+
+/// One rule ready to be evaluated.
+struct CompiledRule: Sendable {
+    /// Position in the cascaded rule list (lower is tried first).
+    var index: Int
+    var isBreak: Bool
+    /// The `afterbreak` pattern's regex (nil when empty).
+    var afterRegex: Int?
+    var before: BeforeTest
+    /// Break rules: the forward pattern `(?:before)(?=after)` that finds where they fire.
+    var scannerRegex: Int?
+    /// Test the `beforebreak` before the `afterbreak` (it is cheap: a word list or a look-behind
+    /// that needed no bounding), since most rules fail on the text before the candidate.
+    var beforeFirst = false
+    /// Code units that can end a `beforebreak` match (nil: any), to skip the rule cheaply.
+    var beforeLast: UnitSet? = nil
+    /// Code units that can stand just before that last one (nil: any).
+    var beforeSecondLast: UnitSet? = nil
+    /// Code units at offset 1 of an `afterbreak` match (nil: any).
+    var afterSecond: UnitSet? = nil
+    /// An `afterbreak` starting with a run of spaces: the run's units, and those that must follow.
+    var afterSkipRun: UnitSet? = nil
+    var afterSkipNext: UnitSet? = nil
+    /// Break rules: code units at offsets 1 and 2 of a scanner match (nil: any).
+    var scanSecond: UnitSet? = nil
+    var scanThird: UnitSet? = nil
+    /// A small look-behind regex that must hold for the rule to match: at the candidate for
+    /// a no-break rule, one unit after the start for a break rule's scanner.
+    var guardRegex: Int? = nil
+    /// Code units that can start an `afterbreak` match (nil: any).
+    var afterFirst: UnitSet? = nil
+    /// The source rule, for diagnostics.
+    var source: SRXRule
+    var languageRuleName: String
+}
+
+/// Compiles SRX rules into ICU regexes; reports errors that name the file, line, column and rule.
+enum SRXCompiler {
+    /// A compiled pattern plus how to describe it in errors.
+    struct Pattern {
+        var icu: String
+        var caseInsensitive = false
+    }
+
+    static func describe(_ rule: SRXRule, in languageRule: String, part: String) -> String {
+        let kind = rule.isBreak ? "break" : "no-break"
+        return "\(part) of \(kind) rule in languagerule \"\(languageRule)\""
+    }
+
+    /// Translates a pattern of `rule`, turning translation errors into located SRX errors.
+    static func translate(_ pattern: String, dialect: SRXRegexDialect, rule: SRXRule, languageRule: String, part: String, location: SourceLocation?) throws(SRXError) -> TranslatedPattern {
+        do {
+            return try RegexTranslator(dialect: dialect).translate(pattern)
+        } catch {
+            let where_ = (location ?? rule.location).advanced(inPattern: pattern, byUTF16Offset: error.offset)
+            throw SRXError(location: where_, message: "\(describe(rule, in: languageRule, part: part)) is not a valid regular expression: \(error.message): \(pattern)")
+        }
+    }
+
+    /// Compiles an ICU pattern built from a rule, mapping ICU's error offset back to the SRX file.
+    static func compile(_ icu: String, translated: TranslatedPattern?, original: String, rule: SRXRule, languageRule: String, part: String, location: SourceLocation?) throws(SRXError) -> ICURegex {
+        do {
+            return try ICURegex.compile(icu)
+        } catch {
+            var where_ = location ?? rule.location
+            if let offset = error.offset, let translated {
+                where_ = where_.advanced(inPattern: original, byUTF16Offset: translated.originalOffset(offset))
+            }
+            throw SRXError(location: where_, message: "\(describe(rule, in: languageRule, part: part)) is not a valid regular expression (ICU: \(error.explanation)): \(original)")
+        }
+    }
+
+    /// True when `language` matches a map rule's pattern (the whole code must match).
+    static func languagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
+        let translated: TranslatedPattern
+        do {
+            translated = try RegexTranslator(dialect: dialect).translate(map.languagePattern)
+        } catch {
+            throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression: \(error.message)")
+        }
+        let regex: ICURegex
+        do {
+            regex = try ICURegex.compile("(?:\(translated.pattern))$")
+        } catch {
+            throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression (ICU: \(error.explanation))")
+        }
+        let units = Array(language.utf16)
+        return units.withUnsafeBufferPointer { buffer in
+            regex.setText(buffer.baseAddress, count: buffer.count)
+            return regex.matchEnd(at: 0) == buffer.count
+        }
+    }
+}
+
+/// The rules for one language, compiled: ICU regex templates (never matched directly, only
+/// cloned into per-thread `SRXMatcher`s) and word lists.
+final class CompiledSRX: @unchecked Sendable {
+    // @unchecked: everything is immutable after init; the ICU templates are only read by
+    // `uregex_clone`, which copies the shared compiled pattern, and that is done under `poolLock`.
+    let rules: [CompiledRule]
+    let templates: [ICURegex]
+    let wordLists: [WordListMatcher]
+    let maskRegex: Int?
+    let useICUBreakRules: Bool
+    let icuLocale: String
+    let codePlacement: SRXCodePlacement
+    let breakInsideCodeSpans: Bool
+    /// Positions in `rules` of the break rules and of the no-break rules.
+    let breakRuleIndexes: [Int]
+    let noBreakRuleIndexes: [Int]
+    /// The rules laid out for the matcher's hot loop (break rules found through a trigger table
+    /// of their first characters, or with ICU's search when those are unknown).
+    let table: RuleTable
+
+    private let pool = MatcherPool()
+
+    init(rules srx: SRXRules, language: String, options: SRXCompileOptions) throws(SRXError) {
+        var templates: [ICURegex] = []
+        var byPattern: [String: Int] = [:]
+        var wordLists: [WordListMatcher] = []
+        var compiled: [CompiledRule] = []
+        let dialect = srx.regexDialect
+
+        func internCompiled(_ icu: String, _ regex: ICURegex) -> Int {
+            if let id = byPattern[icu] { return id }
+            templates.append(regex)
+            byPattern[icu] = templates.count - 1
+            return templates.count - 1
+        }
+
+        func intern(_ icu: String, make: () throws(SRXError) -> ICURegex) throws(SRXError) -> Int {
+            if let id = byPattern[icu] { return id }
+            let regex = try make()
+            templates.append(regex)
+            byPattern[icu] = templates.count - 1
+            return templates.count - 1
+        }
+
+        let sets = RegexCharacterSets()
+        var scannerPatterns: [Int: String] = [:]
+        var index = 0
+        for languageRule in try srx.languageRules(for: language) {
+            for rule in languageRule.rules {
+                defer { index += 1 }
+                let name = languageRule.name
+                let before = try SRXCompiler.translate(rule.beforeBreak, dialect: dialect, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                let after = try SRXCompiler.translate(rule.afterBreak, dialect: dialect, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
+                var afterRegex: Int? = nil
+                if !rule.afterBreak.isEmpty {
+                    afterRegex = try intern(after.pattern) { () throws(SRXError) in
+                        try SRXCompiler.compile(after.pattern, translated: after, original: rule.afterBreak, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
+                    }
+                }
+                var beforeTest = BeforeTest.always
+                var cheapBefore = false
+                if !rule.beforeBreak.isEmpty && !rule.isBreak {
+                    if let shape = WordListPattern.recognise(before.pattern) {
+                        var tailRegex: Int? = nil
+                        if shape.literalTail == nil {
+                            let tail = (shape.caseInsensitive ? "(?i)" : "") + shape.tailAtoms.joined()
+                            tailRegex = try intern(tail) { () throws(SRXError) in
+                                try SRXCompiler.compile(tail, translated: nil, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                            }
+                        }
+                        wordLists.append(WordListMatcher(words: shape.words, caseInsensitive: shape.caseInsensitive, literalTail: shape.literalTail ?? [], tailPattern: tailRegex == nil ? nil : shape.tailAtoms.joined(), tailWidth: shape.tailAtoms.count, requiresBoundary: shape.requiresBoundary))
+                        beforeTest = .wordList(matcher: wordLists.count - 1, tailRegex: tailRegex, tailAtoms: shape.tailAtoms.count)
+                        cheapBefore = true
+                    } else {
+                        let lookBehind = "(?<=\(before.pattern))"
+                        var id: Int
+                        var bounded = false
+                        if let existing = byPattern[lookBehind] {
+                            id = existing
+                        } else {
+                            var limit = false
+                            do throws(ICURegexError) {
+                                id = internCompiled(lookBehind, try ICURegex.compile(lookBehind))
+                            } catch {
+                                // Report other errors against the rule's own text.
+                                guard error.name == "U_REGEX_LOOK_BEHIND_LIMIT" else {
+                                    _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                                    throw SRXError(location: rule.beforeBreakLocation ?? rule.location, message: "\(SRXCompiler.describe(rule, in: name, part: "beforebreak")) cannot be used as a look-behind (ICU: \(error.explanation)): \(rule.beforeBreak)")
+                                }
+                                limit = true
+                                id = -1
+                            }
+                            if limit {
+                                // Unbounded: bound the quantifiers (see SRXCompileOptions.lookBehindLimit).
+                                bounded = true
+                                let boundedPattern = RegexTranslator.bounded(before, limit: options.lookBehindLimit)
+                                let boundedLookBehind = "(?<=\(boundedPattern.pattern))"
+                                id = try intern(boundedLookBehind) { () throws(SRXError) in
+                                    try SRXCompiler.compile(boundedLookBehind, translated: nil, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                                }
+                            }
+                        }
+                        beforeTest = .lookBehind(regex: id)
+                        cheapBefore = !bounded
+                    }
+                }
+                var scanner: Int? = nil
+                if rule.isBreak {
+                    let forward: String
+                    switch (rule.beforeBreak.isEmpty, rule.afterBreak.isEmpty) {
+                    case (true, true): forward = "(?:)"
+                    case (false, true): forward = "(?:\(before.pattern))"
+                    case (true, false): forward = "(?=\(after.pattern))"
+                    case (false, false): forward = "(?:\(before.pattern))(?=\(after.pattern))"
+                    }
+                    scannerPatterns[compiled.count] = forward
+                    scanner = try intern(forward) { () throws(SRXError) in
+                        do {
+                            return try ICURegex.compile(forward)
+                        } catch {
+                            // Report the error against the rule's own text.
+                            if !rule.beforeBreak.isEmpty {
+                                _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                            }
+                            return try SRXCompiler.compile(forward, translated: nil, original: rule.beforeBreak + " / " + rule.afterBreak, rule: rule, languageRule: name, part: "rule", location: rule.location)
+                        }
+                    }
+                }
+                var compiledRule = CompiledRule(index: index, isBreak: rule.isBreak, afterRegex: afterRegex, before: beforeTest, scannerRegex: scanner, source: rule, languageRuleName: name)
+                if !rule.isBreak {
+                    compiledRule.beforeFirst = cheapBefore
+                    if !rule.beforeBreak.isEmpty {
+                        let (last, secondLast) = sets.lastTwo(of: before.pattern)
+                        compiledRule.beforeLast = last
+                        compiledRule.beforeSecondLast = last == nil ? nil : secondLast
+                    }
+                    if !rule.afterBreak.isEmpty {
+                        compiledRule.afterFirst = sets.first(of: after.pattern)
+                        let prefix = sets.prefix(of: after.pattern, count: 2)
+                        if compiledRule.afterFirst != nil { compiledRule.afterSecond = prefix[1] }
+                        if let (run, next) = sets.afterSkip(of: after.pattern) {
+                            compiledRule.afterSkipRun = run
+                            compiledRule.afterSkipNext = next
+                        }
+                    }
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true),
+                       let regex = try? ICURegex.compile(guardPattern) {
+                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    }
+                } else if let scannerPattern = scannerPatterns[compiled.count] {
+                    let prefix = sets.prefix(of: scannerPattern, count: 3)
+                    compiledRule.scanSecond = prefix[1]
+                    compiledRule.scanThird = prefix[1] == nil ? nil : prefix[2]
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
+                       let regex = try? ICURegex.compile(guardPattern) {
+                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    }
+                }
+                compiled.append(compiledRule)
+            }
+        }
+
+        var mask: Int? = nil
+        if let maskPattern = srx.maskPattern {
+            let rule = SRXRule(isBreak: true, beforeBreak: maskPattern, afterBreak: "", location: srx.maskPatternLocation ?? SourceLocation(file: srx.displayPath))
+            let translated = try SRXCompiler.translate(maskPattern, dialect: dialect, rule: rule, languageRule: "okpsrx:rangeRule", part: "mask pattern", location: srx.maskPatternLocation)
+            mask = try intern(translated.pattern) { () throws(SRXError) in
+                try SRXCompiler.compile(translated.pattern, translated: translated, original: maskPattern, rule: rule, languageRule: "okpsrx:rangeRule", part: "mask pattern", location: srx.maskPatternLocation)
+            }
+        }
+
+        self.rules = compiled
+        self.templates = templates
+        self.wordLists = wordLists
+        self.maskRegex = mask
+        self.useICUBreakRules = srx.useICUBreakRules
+        self.icuLocale = String(language.map { $0 == "-" ? "_" : $0 })
+        self.codePlacement = srx.codePlacement
+        self.breakInsideCodeSpans = srx.breakInsideCodeSpans
+        self.breakRuleIndexes = compiled.indices.filter { compiled[$0].isBreak }
+        self.noBreakRuleIndexes = compiled.indices.filter { !compiled[$0].isBreak }
+        var triggers = [UInt64](repeating: 0, count: 65536)
+        var triggered: [Int] = []
+        var searched: [Int] = []
+        for r in breakRuleIndexes {
+            guard triggered.count < 64, let pattern = scannerPatterns[r], let first = sets.first(of: pattern) else {
+                searched.append(r)
+                continue
+            }
+            let bit = UInt64(1) << UInt64(triggered.count)
+            triggered.append(r)
+            for (w, word) in first.words.enumerated() where word != 0 {
+                for b in 0..<64 where word & (1 << UInt64(b)) != 0 { triggers[w * 64 + b] |= bit }
+            }
+        }
+        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggers: triggers, triggered: triggered, searched: searched)
+    }
+
+    /// Runs `body` with a fresh matcher that times every rule.
+    func profiled(_ body: (SRXMatcher) -> Void) -> SRXMatcher.RuleProfile {
+        let matcher = SRXMatcher(compiled: self)
+        let profile = SRXMatcher.RuleProfile(rules: rules.count)
+        matcher.profile = profile
+        body(matcher)
+        return profile
+    }
+
+    /// Runs `body` with a matcher owned by the calling thread for its duration.
+    func withMatcher<T>(_ body: (SRXMatcher) throws -> T) rethrows -> T {
+        let matcher = pool.take() ?? SRXMatcher(compiled: self)
+        defer { pool.give(matcher) }
+        return try body(matcher)
+    }
+}
+
+/// Idle matchers, so that concurrent callers each get their own ICU matcher state.
+final class MatcherPool: Sendable {
+    private let idle = Mutex<[SRXMatcher]>([])
+
+    func take() -> SRXMatcher? { idle.withLock { $0.popLast() } }
+
+    func give(_ matcher: SRXMatcher) {
+        idle.withLock { list in
+            if list.count < 64 { list.append(matcher) }
+        }
+    }
+}

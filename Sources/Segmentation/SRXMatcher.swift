@@ -1,0 +1,319 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import CICU
+
+/// Applies compiled SRX rules to one text at a time; owns the ICU matcher state for one thread.
+///
+/// The SRX algorithm says: at each position between two characters, the first rule (in cascade
+/// order) whose `beforebreak` matches the text ending there and whose `afterbreak` matches the text
+/// starting there decides whether to break; no matching rule, no break. Testing every position
+/// against every rule is slow (and quadratic with unbounded look-behinds), so:
+///
+/// 1. Only positions where a *break* rule fires can become breaks. Each break rule is run once
+///    forward over the text as `(?:before)(?=after)`; every match end is a candidate, labelled
+///    with the first break rule that produced it. (`useICUBreakRules` adds ICU's sentence
+///    boundaries, moved back before trailing whitespace as Okapi does, as the last rule.)
+/// 2. A candidate stays a break unless a *no-break* rule that comes before its break rule also
+///    matches there. Those are tried only at candidates: the `afterbreak` with an anchored match
+///    (memoised per candidate, since many rules share one), then the `beforebreak` as a look-behind
+///    (or a reversed-trie walk for abbreviation lists).
+///
+/// The cost is one forward scan per break rule plus a few checks per candidate: linear in the
+/// text, whatever the paragraph length.
+final class SRXMatcher: @unchecked Sendable {
+    // @unchecked: a matcher is used by one thread at a time; CompiledSRX hands it out from a
+    // locked pool and takes it back when the call returns.
+    //
+    // The hot loops below work on raw buffers and C handles on purpose: Swift arrays of class
+    // references and structs with strings cost a retain/release or an exclusivity check per
+    // access, which was most of the time on a 20 MB corpus.
+    // Unowned: the compiled rules keep their idle matchers in a pool, so a strong reference back
+    // made a cycle that leaked every segmenter built from an SRX file (LeakSanitizer, fuzzing).
+    // A matcher is only used inside a call on its `CompiledSRX`, which is alive then.
+    private unowned let compiled: CompiledSRX
+    private let table: RuleTable
+    private let regexes: [ICURegex]
+    private let handles: UnsafeMutablePointer<OpaquePointer>
+    private let regexGeneration: UnsafeMutablePointer<Int>
+    private let afterStamp: UnsafeMutablePointer<Int>
+    private let afterValue: UnsafeMutablePointer<Bool>
+    /// Mutable per-call state behind a pointer: stored `var`s of a class would cost a dynamic
+    /// exclusivity check on every access in the hot loops.
+    private struct State {
+        var generation = 0
+        var stamp = 0
+        var textBase: UnsafePointer<UInt16>? = nil
+        var textCount = 0
+    }
+    private let state: UnsafeMutablePointer<State>
+    private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
+    /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
+    var profile: RuleProfile?
+
+    init(compiled: CompiledSRX) {
+        self.compiled = compiled
+        table = compiled.table
+        regexes = compiled.templates.map { $0.clone() }
+        let count = max(1, regexes.count)
+        handles = .allocate(capacity: count)
+        regexGeneration = .allocate(capacity: count)
+        afterStamp = .allocate(capacity: count)
+        afterValue = .allocate(capacity: count)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+        for (i, r) in regexes.enumerated() { (handles + i).initialize(to: r.rawHandle) }
+        regexGeneration.initialize(repeating: -1, count: count)
+        afterStamp.initialize(repeating: -1, count: count)
+        afterValue.initialize(repeating: false, count: count)
+    }
+
+    deinit {
+        handles.deallocate()
+        regexGeneration.deallocate()
+        afterStamp.deallocate()
+        afterValue.deallocate()
+        state.deallocate()
+    }
+
+    /// The ICU matcher for regex `id`, pointed at the current text.
+    @inline(__always)
+    private func regex(_ id: Int32) -> OpaquePointer {
+        let i = Int(id)
+        let h = handles[i]
+        if regexGeneration[i] != state.pointee.generation {
+            _ = cicu_regex_set_text(h, state.pointee.textBase, Int32(state.pointee.textCount))
+            regexGeneration[i] = state.pointee.generation
+        }
+        return h
+    }
+
+    /// End of an anchored match of regex `id` at `index`, or -1.
+    @inline(__always)
+    private func matchEnd(_ id: Int32, at index: Int) -> Int {
+        Int(cicu_regex_looking_at(regex(id), Int32(index)))
+    }
+
+    @inline(__always)
+    private func afterMatches(_ id: Int32, at position: Int) -> Bool {
+        let i = Int(id)
+        if afterStamp[i] == state.pointee.stamp { return afterValue[i] }
+        let value = matchEnd(id, at: position) >= 0
+        afterStamp[i] = state.pointee.stamp
+        afterValue[i] = value
+        return value
+    }
+
+    /// The break positions in `text` (UTF-16 offsets, strictly between 0 and `text.count`), sorted.
+    func breaks(in text: UnsafeBufferPointer<UInt16>) -> [Int] {
+        let n = text.count
+        guard n > 0 else { return [] }
+        state.pointee.generation &+= 1
+        state.pointee.textBase = text.baseAddress
+        state.pointee.textCount = n
+        defer { state.pointee.textBase = nil }
+        let table = self.table
+        let profile = self.profile
+        let entries = table.entries
+
+        // Candidates are packed as position << 32 | rule index, so sorting orders them by
+        // position, then by rule.
+        var hits: [UInt64] = []
+
+        // Break rules whose first characters are known: one pass over the text, an anchored
+        // match only where a rule can start. Same result as ICU's search, which tries the same
+        // positions in the same order.
+        let triggered = table.triggered
+        if !triggered.isEmpty {
+            var nextFrom = [Int](repeating: 0, count: triggered.count)
+            nextFrom.withUnsafeMutableBufferPointer { nextFrom in
+                let triggers = table.triggers
+                for s in 0..<n {
+                    var mask = triggers[Int(text[s])]
+                    while mask != 0 {
+                        let k = mask.trailingZeroBitCount
+                        mask &= mask - 1
+                        if s < nextFrom[k] { continue }
+                        let entry = entries[Int(triggered[k])]
+                        // Cheap tests first: the next two units, then a small guard regex.
+                        if entry.scanSecondSet >= 0 && (s + 1 >= n || !table.contains(entry.scanSecondSet, text[s + 1])) { continue }
+                        if entry.scanThirdSet >= 0 && (s + 2 >= n || !table.contains(entry.scanThirdSet, text[s + 2])) { continue }
+                        if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: s + 1) < 0 { continue }
+                        let started = profile == nil ? 0 : RuleProfile.now()
+                        let e = matchEnd(entry.scannerRegex, at: s)
+                        if let profile { profile.add(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started, fired: e >= 0) }
+                        if e >= 0 {
+                            if e > 0 && e < n { hits.append(UInt64(e) << 32 | UInt64(entry.index)) }
+                            nextFrom[k] = e > s ? e : s + 1
+                        }
+                    }
+                }
+            }
+        }
+        for r in table.searched {
+            let entry = entries[Int(r)]
+            guard entry.scannerRegex >= 0 else { continue }
+            let started = profile == nil ? 0 : RuleProfile.now()
+            let h = regex(entry.scannerRegex)
+            var from = 0
+            var s: Int32 = 0, e: Int32 = 0
+            while from <= n, cicu_regex_find(h, Int32(from), &s, &e) != 0 {
+                let p = Int(e)
+                if p > 0 && p < n { hits.append(UInt64(p) << 32 | UInt64(entry.index)) }
+                from = s == e ? p + 1 : p
+            }
+            if let profile { profile.add(rule: Int(r), nanoseconds: RuleProfile.now() - started, fired: false) }
+        }
+        if compiled.useICUBreakRules, let breaker = icuBreaker {
+            for var b in breaker.boundaries(text.baseAddress, count: n) where b < n {
+                while b > 0 && Self.isJavaWhitespace(text[b - 1]) { b -= 1 }
+                if b > 0 { hits.append(UInt64(b) << 32 | UInt64(UInt32.max)) }
+            }
+        }
+        if hits.isEmpty && compiled.maskRegex == nil { return [] }
+        hits.sort()
+
+        var result: [Int] = []
+        var last = -1
+        for hit in hits {
+            let p = Int(hit >> 32)
+            if p == last { continue }
+            last = p
+            let breakRule = Int32(truncatingIfNeeded: Int64(hit & 0xFFFF_FFFF) > Int64(Int32.max) ? Int64(Int32.max) : Int64(hit & 0xFFFF_FFFF))
+            if !vetoed(at: p, before: breakRule, in: text, profile: profile) { result.append(p) }
+        }
+
+        if let mask = compiled.maskRegex {
+            let h = regex(Int32(mask))
+            var from = 0
+            var ranges: [Range<Int>] = []
+            var s: Int32 = 0, e: Int32 = 0
+            while from <= n, cicu_regex_find(h, Int32(from), &s, &e) != 0 {
+                if e > s { ranges.append(Int(s)..<Int(e)) }
+                from = s == e ? Int(e) + 1 : Int(e)
+            }
+            if !ranges.isEmpty {
+                var set = Set(result)
+                for r in ranges {
+                    set = set.filter { !($0 > r.lowerBound && $0 < r.upperBound) }
+                    if r.lowerBound > 0 { set.insert(r.lowerBound) }
+                    if r.upperBound < n { set.insert(r.upperBound) }
+                }
+                result = set.sorted()
+            }
+        }
+        return result
+    }
+
+    /// True when a no-break rule tried before `breakRule` matches at `p`.
+    private func vetoed(at p: Int, before breakRule: Int32, in text: UnsafeBufferPointer<UInt16>, profile: RuleProfile?) -> Bool {
+        state.pointee.stamp &+= 1
+        let table = self.table
+        let entries = table.entries
+        let previous: UInt16 = p > 0 ? text[p - 1] : 0
+        let secondPrevious: UInt16 = p > 1 ? text[p - 2] : 0
+        let next: UInt16 = p < text.count ? text[p] : 0
+        for r in table.noBreak {
+            let entry = entries[Int(r)]
+            if entry.index >= breakRule { break }
+            // Cheap tests on the characters around the position first.
+            if entry.lastSet >= 0 && (p == 0 || !table.contains(entry.lastSet, previous)) { continue }
+            if entry.secondLastSet >= 0 && (p < 2 || !table.contains(entry.secondLastSet, secondPrevious)) { continue }
+            if entry.afterFirstSet >= 0 && (p >= text.count || !table.contains(entry.afterFirstSet, next)) { continue }
+            if entry.afterSecondSet >= 0 && (p + 1 >= text.count || !table.contains(entry.afterSecondSet, text[p + 1])) { continue }
+            if entry.afterSkipRunSet >= 0 {
+                var q = p
+                while q < text.count && table.contains(entry.afterSkipRunSet, text[q]) { q += 1 }
+                if q >= text.count || !table.contains(entry.afterSkipNextSet, text[q]) { continue }
+            }
+            if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 { continue }
+            if let profile {
+                let started = RuleProfile.now()
+                let vetoes = matches(entry, at: p, in: text)
+                profile.add(rule: Int(r), nanoseconds: RuleProfile.now() - started, fired: vetoes)
+                if vetoes { return true }
+                continue
+            }
+            if matches(entry, at: p, in: text) { return true }
+        }
+        return false
+    }
+
+    /// True when no-break rule `entry` matches at `p` (after the character prefilters passed).
+    @inline(__always)
+    private func matches(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        let after = entry.afterRegex
+        if after >= 0 && (!entry.beforeFirst || afterStamp[Int(after)] == state.pointee.stamp) {
+            // The after test is known already, or is the cheaper one: do it first.
+            guard afterMatches(after, at: p) else { return false }
+            return beforeMatches(entry, at: p, in: text)
+        }
+        guard beforeMatches(entry, at: p, in: text) else { return false }
+        return after < 0 || afterMatches(after, at: p)
+    }
+
+    /// True when the rule's `beforebreak` matches the text ending at `p`.
+    @inline(__always)
+    private func beforeMatches(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        switch entry.beforeKind {
+        case 1:
+            return matchEnd(entry.beforeRegex, at: p) >= 0
+        case 2:
+            return table.wordLists[Int(entry.wordList)]._withUnsafeGuaranteedRef { matcher in
+                let wordEnd: Int
+                if entry.tailRegex >= 0 {
+                    var q = p
+                    for _ in 0..<entry.tailAtoms {
+                        guard q > 0 else { break }
+                        q -= 1
+                        if q > 0, text[q] >= 0xDC00, text[q] <= 0xDFFF, text[q - 1] >= 0xD800, text[q - 1] <= 0xDBFF { q -= 1 }
+                    }
+                    guard matchEnd(entry.tailRegex, at: q) == p else { return false }
+                    wordEnd = q
+                } else {
+                    guard matcher.literalTailMatches(endingAt: p, in: text) else { return false }
+                    wordEnd = p - matcher.literalTail.count
+                }
+                return matcher.matchesWord(endingAt: wordEnd, in: text)
+            }
+        default:
+            return true
+        }
+    }
+
+    /// Counts time per rule, for `Segmenter.profile(_:)`.
+    final class RuleProfile {
+        var nanoseconds: [UInt64]
+        var calls: [Int]
+        var fired: [Int]
+
+        init(rules: Int) {
+            nanoseconds = Array(repeating: 0, count: rules)
+            calls = Array(repeating: 0, count: rules)
+            fired = Array(repeating: 0, count: rules)
+        }
+
+        func add(rule: Int, nanoseconds ns: UInt64, fired didFire: Bool) {
+            nanoseconds[rule] += ns
+            calls[rule] += 1
+            if didFire { fired[rule] += 1 }
+        }
+
+        static func now() -> UInt64 {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+        }
+    }
+
+    /// `Character.isWhitespace` in Java: Unicode spaces except the no-break ones, plus controls.
+    @inline(__always)
+    static func isJavaWhitespace(_ u: UInt16) -> Bool {
+        switch u {
+        case 0x09...0x0D, 0x1C...0x20, 0x1680, 0x2000...0x2006, 0x2008...0x200A, 0x2028, 0x2029, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,239 @@
+import TranslationModel
+
+extension Segmenter {
+    /// Splits a unit's source into sentence segments, with the whitespace between sentences as
+    /// ignorables. Joining the parts gives back the unit's source exactly, codes included.
+    ///
+    /// Units are left as they are when they are not to be translated, cannot be re-segmented
+    /// (`canResegment == false`), or already have a translation in some segment. Otherwise all
+    /// parts are joined and split again; the new segments keep the state of the unit's first
+    /// segment and get no id (writers number them).
+    ///
+    /// Inline codes: a break never falls between a paired code's opening and closing (nor inside
+    /// an annotation marker's span) unless the SRX file allows it (`breakInsideCodeSpans`). Codes
+    /// that stand between two sentences go where the SRX `<formathandle>`s say: with the previous
+    /// segment when `include="yes"`, otherwise with the next one.
+    public func segment(_ unit: Unit) -> Unit {
+        guard unit.translate, unit.canResegment != false,
+              !unit.segments.contains(where: { !($0.target?.isEmpty ?? true) }),
+              !unit.segments.contains(where: { $0.canResegment == false }) else { return unit }
+        let source = unit.source
+        guard let pieces = segmentedParts(of: source) else { return unit }
+        let template = unit.segments.first ?? Segment(source: Content())
+        let emptyTargets = unit.segments.contains { $0.target != nil }
+        var result = unit
+        result.parts = pieces.enumerated().map { index, piece in
+            if piece.isSegment {
+                var segment = Segment(source: piece.content)
+                segment.state = template.state
+                segment.subState = template.subState
+                segment.xliff12State = template.xliff12State
+                segment.stateQualifier = template.stateQualifier
+                if emptyTargets { segment.target = Content(language: template.target?.language) }
+                if index == 0 || !pieces[..<index].contains(where: \.isSegment) { segment.extensions = template.extensions }
+                return .segment(segment)
+            }
+            return .ignorable(Ignorable(source: piece.content))
+        }
+        return result
+    }
+
+    /// One part of segmented content.
+    public struct ContentPiece: Sendable, Hashable {
+        /// A sentence (true) or whitespace between sentences (false).
+        public var isSegment: Bool
+        /// The part's runs.
+        public var content: Content
+    }
+
+    /// Splits content with inline codes into sentences and the whitespace between them (see
+    /// `segment(_:)`). Nil when there is no text to segment (empty, blank, or codes only).
+    public func segmentedParts(of content: Content) -> [ContentPiece]? {
+        let items = ContentItems(content)
+        guard items.text.contains(where: { !TextWhitespace.isWhitespace($0) }) else { return nil }
+        var breaks = items.text.withUnsafeBufferPointer { breakPositions(inUTF16: $0) }
+        if !breakInsideCodeSpans || items.hasMarkers {
+            breaks = items.removingBreaksInsideSpans(breaks, codesToo: !breakInsideCodeSpans)
+        }
+        let sentences = items.text.withUnsafeBufferPointer { Self.trimmedRanges($0, breaks: breaks) }
+        guard !sentences.isEmpty else { return nil }
+
+        // Cut points in the item sequence (indexes into items.kinds).
+        var pieces: [ContentPiece] = []
+        var cursor = 0 // first item not yet assigned
+        func emit(_ range: Range<Int>, segment: Bool) {
+            guard !range.isEmpty else { return }
+            pieces.append(ContentPiece(isSegment: segment, content: items.content(range, language: content.language, preserveSpace: content.preserveSpace)))
+        }
+        let placement = codePlacement
+        for (k, sentence) in sentences.enumerated() {
+            let firstItem = items.itemIndex(ofText: sentence.lowerBound)
+            let lastItem = items.itemIndex(ofText: sentence.upperBound - 1)
+            // The gap before this sentence: items cursor..<firstItem. The previous segment already
+            // took the codes that stay with it; the codes left go to this sentence, with the
+            // whitespace after the first of them. Whitespace before them is an ignorable.
+            var start = firstItem
+            var j = firstItem - 1
+            while j >= cursor {
+                if items.isCode(j) { start = j }
+                j -= 1
+            }
+            emit(cursor..<start, segment: false)
+            // This sentence's end: extend over the codes of the next gap that stay with it.
+            var end = lastItem + 1
+            let nextFirst = k + 1 < sentences.count ? items.itemIndex(ofText: sentences[k + 1].lowerBound) : items.kinds.count
+            if k + 1 == sentences.count {
+                // After the last sentence every code stays with it.
+                var m = end
+                while m < nextFirst {
+                    if items.isCode(m) { end = m + 1 }
+                    m += 1
+                }
+            } else {
+                var m = end
+                while m < nextFirst {
+                    if items.isCode(m) {
+                        if items.staysWithPrevious(m, placement: placement) { end = m + 1 } else { break }
+                    }
+                    m += 1
+                }
+            }
+            emit(start..<end, segment: true)
+            cursor = end
+        }
+        emit(cursor..<items.kinds.count, segment: false)
+        return pieces
+    }
+}
+
+/// Content seen as a sequence of items: each UTF-16 unit of text, and each code or marker run.
+struct ContentItems {
+    enum Kind: Equatable {
+        /// A text unit (its offset in `text`).
+        case text(Int)
+        /// A non-text run (its index in `runs`).
+        case run(Int)
+    }
+
+    let runs: [Run]
+    /// The plain text.
+    private(set) var text: [UInt16] = []
+    /// The items in order.
+    private(set) var kinds: [Kind] = []
+    /// Item index of each text unit.
+    private var textItem: [Int] = []
+    private(set) var hasMarkers = false
+
+    init(_ content: Content) {
+        runs = content.runs
+        for (r, run) in runs.enumerated() {
+            switch run {
+            case .text(let t):
+                for u in t.utf16 {
+                    textItem.append(kinds.count)
+                    kinds.append(.text(text.count))
+                    text.append(u)
+                }
+            case .code:
+                kinds.append(.run(r))
+            case .marker:
+                hasMarkers = true
+                kinds.append(.run(r))
+            }
+        }
+    }
+
+    func itemIndex(ofText offset: Int) -> Int { textItem[offset] }
+
+    func isCode(_ item: Int) -> Bool {
+        if case .run = kinds[item] { return true }
+        return false
+    }
+
+    /// Whether the code or marker at `item`, standing between two sentences, ends the previous
+    /// segment (SRX `include="yes"`) rather than starting the next.
+    func staysWithPrevious(_ item: Int, placement: SRXCodePlacement) -> Bool {
+        guard case .run(let r) = kinds[item] else { return false }
+        switch runs[r] {
+        case .code(let code):
+            if code.isolated { return placement.includeIsolatedCodes }
+            switch code.kind {
+            case .opening: return placement.includeStartCodes
+            case .closing: return placement.includeEndCodes
+            case .standalone: return placement.includeIsolatedCodes
+            }
+        case .marker(let marker):
+            // An annotation's end closes what precedes it; its start opens what follows.
+            return marker.boundary == .end
+        case .text:
+            return false
+        }
+    }
+
+    /// The text offset where a run sits (the number of text units before it).
+    private func textOffset(ofItem item: Int) -> Int {
+        var i = item
+        while i < kinds.count {
+            if case .text(let t) = kinds[i] { return t }
+            i += 1
+        }
+        return text.count
+    }
+
+    /// Breaks whose sentences would each hold part of a paired code's span (or of a marker's):
+    /// removed. A span straddles a break when it opens before the last character of the sentence
+    /// before the break and closes after the first character of the sentence after it.
+    func removingBreaksInsideSpans(_ breaks: [Int], codesToo: Bool) -> [Int] {
+        // Spans in text offsets: (opening sits before unit `open`, closing before unit `close`).
+        var spans: [(open: Int, close: Int)] = []
+        var openCodes: [String: [Int]] = [:]
+        var openMarkers: [String: [Int]] = [:]
+        for (i, kind) in kinds.enumerated() {
+            guard case .run(let r) = kind else { continue }
+            switch runs[r] {
+            case .code(let code) where codesToo && !code.isolated:
+                if code.kind == .opening { openCodes[code.id, default: []].append(textOffset(ofItem: i)) }
+                if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+            case .marker(let marker):
+                if marker.boundary == .start { openMarkers[marker.id, default: []].append(textOffset(ofItem: i)) }
+                if marker.boundary == .end, let open = openMarkers[marker.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+            default:
+                break
+            }
+        }
+        guard !spans.isEmpty else { return breaks }
+        var kept: [Int] = []
+        for (k, p) in breaks.enumerated() {
+            let lowerLimit = k > 0 ? breaks[k - 1] : 0
+            let upperLimit = k + 1 < breaks.count ? breaks[k + 1] : text.count
+            var leftLast = p - 1
+            while leftLast >= lowerLimit && TextWhitespace.isWhitespace(text[leftLast]) { leftLast -= 1 }
+            var rightFirst = p
+            while rightFirst < upperLimit && TextWhitespace.isWhitespace(text[rightFirst]) { rightFirst += 1 }
+            if leftLast < lowerLimit || rightFirst >= upperLimit { kept.append(p); continue }
+            let straddles = spans.contains { $0.open <= leftLast && $0.close > rightFirst }
+            if !straddles { kept.append(p) }
+        }
+        return kept
+    }
+
+    /// The runs of items `range` as content (text units merged into text runs).
+    func content(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+        var out = Content(language: language, preserveSpace: preserveSpace)
+        var pending: [UInt16] = []
+        for i in range {
+            switch kinds[i] {
+            case .text(let t):
+                pending.append(text[t])
+            case .run(let r):
+                if !pending.isEmpty {
+                    out.append(.text(String(decoding: pending, as: UTF16.self)))
+                    pending.removeAll()
+                }
+                out.append(runs[r])
+            }
+        }
+        if !pending.isEmpty { out.append(.text(String(decoding: pending, as: UTF16.self))) }
+        return out
+    }
+}

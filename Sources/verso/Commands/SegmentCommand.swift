@@ -1,0 +1,207 @@
+import ArgumentParser
+import Diagnostics
+import FileAccess
+import Foundation
+import Pipeline
+import Segmentation
+
+/// `verso segment`: splits text into sentences with SRX rules (Verso's own, or `--srx FILE`).
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Split text into sentences with SRX rules.",
+        discussion: """
+        Reads plain text (UTF-8, or UTF-16 with a byte-order mark) from the files given, or from \
+        stdin when there is none ("-" also means stdin). A blank line ends a paragraph. Prints one \
+        sentence per line, with an empty line between paragraphs; line breaks inside a sentence \
+        are printed as spaces. --json prints every sentence with its offsets in UTF-16 code units.
+
+        An XLIFF file (1.2 or 2.x) with -o FILE is written to FILE re-segmented, in the same \
+        version: units not translated yet are split into sentences again; translated units and \
+        units with canResegment="no" are copied as they are. The language is the file's source \
+        language unless --lang says otherwise.
+        """
+    )
+
+    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default.", valueName: "lang"))
+    var language: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the re-segmented XLIFF input to this file.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to use instead of Verso's built-in rules.", valueName: "file"))
+    var srx: String?
+
+    @Flag(name: .long, help: "Print JSON (sentences with UTF-16 offsets) instead of one sentence per line.")
+    var json = false
+
+    @Flag(name: .long, help: "Print only errors and warnings.")
+    var quiet = false
+
+    @Flag(name: .customLong("profile-rules"), help: ArgumentHelp("Print the time spent in each SRX rule on stderr (for rule maintainers).", visibility: .hidden))
+    var profileRules = false
+
+    @Argument(help: ArgumentHelp("Text files (stdin when none).", valueName: "file"))
+    var files: [String] = []
+
+    func validate() throws {
+        if let language, language.allSatisfy({ $0.isWhitespace }) {
+            throw ValidationError("--lang must name a language (e.g. --lang fr)")
+        }
+        let xliff = files.filter(Self.isXLIFF)
+        if output != nil {
+            guard files.count == 1, xliff.count == 1 else {
+                throw ValidationError("-o names the output of one XLIFF input; give exactly one XLIFF file")
+            }
+        } else if let first = xliff.first {
+            throw ValidationError("\(first) is XLIFF: name the re-segmented output with -o FILE")
+        }
+        if language == nil && xliff.isEmpty {
+            throw ValidationError("Missing expected argument '--lang <lang>' (the language of the text, e.g. --lang fr)")
+        }
+    }
+
+    /// XLIFF inputs are recognised by their extension or by an <xliff> root near the start.
+    static func isXLIFF(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        if [".xlf", ".xliff", ".xlf2", ".sdlxliff", ".mqxliff"].contains(where: { lower.hasSuffix($0) }) { return true }
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 2048)) ?? Data()
+        return String(decoding: head, as: UTF8.self).contains("<xliff")
+    }
+
+    func run() throws {
+        let diagnostics = DiagnosticsPrinter(quiet: quiet)
+        var rules: SRXRules? = nil
+        if let srx {
+            do {
+                rules = try SRXRules(contentsOf: srx)
+            } catch {
+                diagnostics.emit(error: error, path: srx)
+                throw ExitCode(1)
+            }
+        }
+        if let output, let input = files.first {
+            try resegmentXLIFF(input: input, output: output, rules: rules, diagnostics: diagnostics)
+            return
+        }
+        let language = self.language ?? ""
+        let segmenter: Segmenter
+        do {
+            if let rules {
+                segmenter = try Segmenter(rules: rules, language: language)
+            } else {
+                segmenter = try Segmenter(language: language)
+            }
+        } catch {
+            diagnostics.emit(error: error, path: srx ?? SRXRules.builtInDisplayPath)
+            throw ExitCode(1)
+        }
+
+        let out = StandardOutput()
+        let inputs = files.isEmpty ? ["-"] : files
+        if json {
+            out.write("{\"language\":\(JSONText.quoted(language)),\"offsetUnit\":\"utf16\",\"files\":[")
+        }
+        var firstFile = true
+        for path in inputs {
+            let displayPath = path == "-" ? "<stdin>" : path
+            let units: [UInt16]
+            do {
+                units = try TextInput.utf16(try TextInput.readBytes(path), path: displayPath)
+            } catch {
+                diagnostics.emit(error: error, path: displayPath)
+                continue
+            }
+            if profileRules {
+                let costs = segmenter.profile(paragraphsOf: String(decoding: units, as: UTF16.self))
+                var report = "ms\tevaluations\tvetoes\trule\n"
+                for c in costs {
+                    let kind = c.rule.isBreak ? "break" : "no-break"
+                    report += "\(c.nanoseconds / 1_000_000)\t\(c.evaluations)\t\(c.vetoes)\t\(c.rule.location) \(kind) [\(c.languageRuleName)] \(c.rule.beforeBreak.prefix(60)) / \(c.rule.afterBreak.prefix(60))\n"
+                }
+                FileHandle.standardError.write(Data(report.utf8))
+            }
+            units.withUnsafeBufferPointer { text in
+                let paragraphs = segmenter.sentencesByParagraph(inUTF16: text)
+                if json {
+                    if !firstFile { out.write(",") }
+                    writeJSON(file: displayPath, paragraphs: paragraphs, text: text, to: out)
+                } else {
+                    writeLines(paragraphs: paragraphs, text: text, to: out, separate: !firstFile)
+                }
+            }
+            firstFile = false
+        }
+        if json { out.write("]}\n") }
+        out.flush()
+        if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
+    }
+
+    private func resegmentXLIFF(input: String, output: String, rules: SRXRules?, diagnostics: DiagnosticsPrinter) throws {
+        do {
+            let result = try XLIFFResegmentation.resegment(input: input, output: output, language: language, rules: rules)
+            for finding in result.findings { diagnostics.emit(finding) }
+            if json {
+                print("{\"input\":\(JSONText.quoted(input)),\"output\":\(JSONText.quoted(output)),\"xliffVersion\":\(JSONText.quoted(result.version.rawValue)),\"units\":\(result.unitCount),\"resegmentedUnits\":\(result.resegmentedCount),\"segments\":\(result.segmentCount)}")
+            } else if !quiet {
+                FileHandle.standardError.write(Data("\(input): \(result.unitCount) units, \(result.resegmentedCount) re-segmented, \(result.segmentCount) segments → \(output)\n".utf8))
+            }
+        } catch {
+            diagnostics.emit(error: error, path: input)
+        }
+        if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
+    }
+
+    private func writeLines(paragraphs: [[Range<Int>]], text: UnsafeBufferPointer<UInt16>, to out: StandardOutput, separate: Bool) {
+        for (p, sentences) in paragraphs.enumerated() {
+            if p > 0 || separate { out.write(byte: 0x0A) }
+            for range in sentences {
+                out.write(utf16: text, range: range, oneLine: true)
+                out.write(byte: 0x0A)
+            }
+        }
+    }
+
+    private func writeJSON(file: String, paragraphs: [[Range<Int>]], text: UnsafeBufferPointer<UInt16>, to out: StandardOutput) {
+        out.write("{\"path\":\(JSONText.quoted(file)),\"segments\":[")
+        var first = true
+        for (p, sentences) in paragraphs.enumerated() {
+            for range in sentences {
+                out.write(first ? "{" : ",{")
+                first = false
+                out.write("\"paragraph\":\(p),\"utf16Start\":\(range.lowerBound),\"utf16End\":\(range.upperBound),\"text\":")
+                out.write(JSONText.quoted(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF16.self)))
+                out.write("}")
+            }
+        }
+        out.write("]}")
+    }
+}
+
+/// JSON string literals without Foundation's encoder (which would hold all output in memory).
+enum JSONText {
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}

@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""Writes Sources/Segmentation/Resources/verso.srx, Verso's built-in SRX 2.0 rules.
+
+The SRX file is what Verso loads (and what anyone can read or reuse in another SRX tool); this
+script is where it is written from, because many rules share long lists (the words that start a
+sentence in each language, abbreviations) and the list rules pair every item marker with the next
+one (1. → 2., a) → b), ii → iii). Edit the lists and rules below, then run:
+
+    python3 scripts/segmentation/verso_srx.py            # rewrites verso.srx
+    python3 scripts/segmentation/verso_srx.py --check    # exit 1 if verso.srx differs
+
+SegmentationTests runs the check, so the two cannot drift apart. Patterns are ICU regular
+expressions written as Python raw strings; rule() escapes them for XML.
+"""
+import os
+import sys
+
+out = []
+
+
+def esc(s):
+    return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+
+
+def rule(brk, before, after, comment=None):
+    """One <rule>: break (True) or no-break (False), with its patterns and a comment."""
+    if comment:
+        out.append('<!-- ' + comment.replace('--', '- -') + ' -->')
+    parts = ['<rule break="%s">' % ('yes' if brk else 'no')]
+    if before:
+        parts.append('<beforebreak>%s</beforebreak>' % esc(before))
+    if after:
+        parts.append('<afterbreak>%s</afterbreak>' % esc(after))
+    parts.append('</rule>')
+    out.append(''.join(parts))
+
+
+def begin(name, comment):
+    out.append('<languagerule languagerulename="%s">' % name)
+    out.append('<!-- %s -->' % comment.replace('--', '- -'))
+
+
+def end():
+    out.append('</languagerule>')
+
+WS = r'[\s]'
+OPEN = r'["“‘\'«„‚‹¿¡(\[]*+'
+TERM = r'.!?…‼⁇⁈⁉‽؟۔'
+# attached closers after terminal punctuation
+CLOSE = r'"\'“”‘’«»„‹›)\]}」』）】〕〉》'
+
+def starters(words):
+    groups = {}
+    for w in dict.fromkeys(words):
+        groups.setdefault(w[0], []).append(w[1:])
+    parts = []
+    for c in sorted(groups):
+        rests = sorted(groups[c], key=lambda r: (-len(r), r))
+        if rests == ['']:
+            parts.append(c)
+        else:
+            parts.append(c + '(?:' + '|'.join(rests) + ')')
+    return '(?:' + '|'.join(parts) + r')(?=[\s,\'’])'
+
+DA_WORDS = "Af Alle Da De Dem Den Der Derfor Det Du Efter Eller En Et Fra Han Hun Hvad Hvem Hvis Hvor Hvordan Hvorfor Hvornår I Jeg Men Med Mens Min Mit Når Nu Og Om Op På Så Som Til Vi Ved".split()
+EN_WORDS = ("A After Also An And Another Any As At Because Before Being Both But By Can Could Did Do Does During Each Even Every Finally First For From Had Has Have He Her Here His How However I If In Instead It Its Just Let Many Meanwhile Millions More Most My Neither Never No Nor Not Now Of On Once One Only Or Other Our Perhaps She Since So Some Still Such That The Their Then There These They This Those Though Thus To Today Under Unlike Until We What When Where Whether Which While Who Why With Without Yet You Your Two Three Four Five Six Seven Eight Nine Ten Hundreds Thousands Dozens Several Few".split())
+EN_ST = starters(EN_WORDS)
+DA_ST = starters(sorted(set(DA_WORDS + EN_WORDS)))
+FR_ST = starters("À A Au Aux Ainsi Alors Après Aujourd Aucun Aucune Avant Avec C Ce Ceci Cela Celle Celui Cependant Certains Certaines Ces Cet Cette Chaque Comme Comment D Dans De Depuis Des Donc Du Elle Elles En Enfin Ensuite Entre Et Il Ils J Je L La Le Les Leur Leurs Lors Lorsque Mais Malgré Même N Ni Nous On Or Où Par Parmi Pendant Plus Pour Pourquoi Pourtant Puis Qu Quand Que Quel Quelle Quelles Quels Qui Rien S Sa Sans Se Selon Ses Si Son Sous Sur Toutefois Tous Tout Toute Toutes Un Une Voici Voilà Vous Deux Trois Quatre Cinq Six Sept Huit Neuf Dix Vingt Cent Mille Plusieurs Beaucoup Chacun".split())
+DE_ST = starters("Aber Alle Als Am An Auch Auf Aus Bei Bis Da Damit Dann Das Dass Dazu Dem Den Denn Der Des Deshalb Die Dies Diese Dieser Dieses Doch Dort Du Durch Ein Eine Einer Er Es Für Heute Hier Ich Ihr Im In Ja Jedoch Jetzt Kein Keine Man Mit Nach Nein Nicht Noch Nun Ob Obwohl Oder So Sie Seit Trotz Um Und Unter Vom Von Vor Wann Warum Was Weil Wenn Wer Wie Wir Wo Während Zu Zum Zur".split())
+SV_ST = starters("Alla Att Av De Dem Den Det Du Efter Eller En Ett För Han Hon Hur Här I Jag Men Med När Nu Och Om På Så Som Till Vad Var Vem Vi Varför".split())
+NO_ST = starters("Alle At Av De Dem Den Der Det Du Eller En Et Etter For Fra Han Hun Hva Hvem Hvis Hvor Hvordan Hvorfor I Jeg Men Med Når Nå Og Om På Så Som Til Vi".split())
+NL_ST = starters("Aan Al Alle Als Bij Dan Dat De Deze Die Dit Door Een En Er Het Hij Hier Hoe Ik In Is Je Maar Met Na Naar Niet Nog Nu Of Om Omdat Ook Op Over Tot Uit Van Veel Voor Waar Wanneer Wat We Wie Wij Zij Ze Zo".split())
+ES_ST = starters("A Al Ante Así Aunque Bajo Cada Como Con Cuando Cómo Cuál Cuándo De Del Desde Después Durante El Ella Ellas Ellos En Entre Es Esa Ese Eso Esta Este Esto Estos Estas Gracias Hay La Las Le Les Lo Los Mi Mientras Muy Ni No Nos Nosotros Nuestra Nuestro O Para Pero Por Porque Pues Que Qué Quien Quién Se Según Si Sin Sobre Su Sus También Tras Tu Un Una Uno Unos Unas Usted Y Ya Yo".split())
+IT_ST = starters("A Ad Al Alla Alle Allora Anche Che Chi Ci Come Con Così Da Dal Dalla Del Della Di Dopo Dove E Ecco Egli Ella Era Gli Grazie I Il In Io La Le Lei Li Lo Lui Ma Mi Molti Nel Nella Nei Noi Non O Oggi Ogni Per Perché Però Poi Quando Quel Quella Quello Questa Questo Se Si Sono Su Sul Tra Tu Tutti Un Una Uno Voi".split())
+PT_ST = starters("A Ao Aos As Com Como Da Das De Depois Do Dos E Ela Elas Ele Eles Em Era Essa Esse Esta Este Eu Isso Isto Já Mas Muito Na Nas No Nos Nós Não O Os Para Pela Pelo Por Porque Quando Que Se Sem Sua Seu Também Um Uma Você".split())
+RU_ST = starters("А Без В Во Вот Все Всё Вы Да Для До Если Есть Же За И Из Или Им Их К Как Когда Кто Мы На Нам Нас Не Нет Но Ну О Об Он Она Они Оно От По Под После При С Так Там То Только У Уже Что Это Эта Этот Я".split())
+UK_ST = starters("А Але В Від Він Вона Вони Все Ви Для До Це Цей Ця Коли Хто Що Як Ми На Не Ні Але Або Та І Й З Із Я Ти Там Тут Так Після Під При".split())
+PL_ST = starters("A Ale Bo Był Była Było Co Czy Dla Do I Ich Ja Jak Jednak Jego Jej Już Kiedy Kto Na Nie Nigdy O Od Oni Ona On Po Pod Przez Przy Się Są Tak Także Tam Ten Ta To Ty W We Z Za Że".split())
+CS_ST = starters("A Ale Ani Byl Byla Bylo Co Další Do I Já Jak Jako Je Jejich Jeho Její Již Když Kdo Na Ne Nebo O Od On Ona Oni Po Pokud Potom Pro Proto Při S Se Tak Také Tam Ten Tento To Tato V Ve Však Z Za Že".split())
+SK_ST = starters("A Ale Ani Bol Bola Bolo Čo Do I Ja Ako Je Ich Jeho Jej Už Keď Kto Na Nie Alebo O Od On Ona Oni Po Potom Pre Preto Pri S So Tak Tiež Tam Ten Toto To Tá V Vo Však Z Za Že".split())
+RO_ST = starters("A Acest Această Acum Apoi Aici Ca Care Cu Că Când Cum Dar De Deci Din După El Ea Ei Ele Eu Iar Iată În La Mai Nu Noi O Pe Pentru Prin Sau Se Și Un Una Unde Voi".split())
+EL_ST = starters("Ο Η Το Οι Τα Τις Τους Την Τον Του Της Των Ένα Μια Και Αλλά Όμως Αυτό Αυτή Αυτός Εμείς Εγώ Εσύ Εκεί Εδώ Σε Στο Στη Στην Στον Από Για Με Μετά Πριν Όταν Αν Δεν".split())
+FI_ST = starters("He Hän Ja Jos Kun Me Minä Mutta Myös Ne Niin Nyt Se Sen Sitten Sinä Tämä Te Tällä Vaikka".split())
+HU_ST = starters("A Az Azt Azonban De Egy És Ez Ezt Ha Hogy Is Itt Ki Mi Mert Meg Nem Ő Ők Ott Pedig Sőt Tehát Most Már".split())
+TR_ST = starters("Ama Ancak Ben Bir Bu Bunu Çünkü Da De Daha En Fakat Her Hem İle Ve Ya Şu Sen Siz Biz Onlar O Ne Nasıl Neden".split())
+CA_ST = starters("A Al Als Amb Així Aquest Aquesta Com Però De Del Des Després El Ell Ella Els En Entre Es Hi I Jo La Les Li Mentre Na No Per Perquè Quan Que Qui Se Si Sobre Un Una".split())
+
+def after_unless(st):
+    # whitespace, optional openers, then anything that is not a sentence starter
+    return r'\s++' + OPEN + r'(?!' + st + r')'
+
+NOT_ALNUM_BEFORE = r'(?<![\p{L}\p{N}\p{M}°º])'
+
+# ---------------------------------------------------------------------------
+begin('Lines', 'Line structure, for every language: a blank line or a hard line break ends a sentence; a line that wraps mid-sentence (ending with a space, the next one not a list item) does not.')
+rule(False, r'[\n\r\u2028\u0085]', r'[ \t]*+[.!?,;:…)\]]', 'A line that starts with punctuation continues the previous one.')
+rule(False, r'[^\s:][ \t]++(?:\r?\n|\r)', r'(?![ \t\u3000]|[•◦▪‣⁃·*\-–—]|[0-9]{1,3}[.)）]|\(?[\p{L}][.)][ \t]|\(?[ivxIVX]{1,5}[.)][ \t]|$)',
+     'Soft wrap: the line ends with a space (not after a colon) and the next line is not indented and starts no list item.')
+rule(True, r'\r?\n|\r(?!\n)|[\u2028\u2029\u0085]', None, 'Any other line break ends a sentence (lists, headings, addresses, one sentence per line).')
+end()
+
+# ---------------------------------------------------------------------------
+begin('CJK', 'Chinese and Japanese: sentences end with 。！？ without a following space; nothing inside brackets or quotes 「」（）《》 breaks.')
+rule(True, r'[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303F\uFF00-\uFFEF][ \t\u3000]*+\r?\n', None, 'A line ending in CJK text ends a sentence (CJK text is not wrapped with spaces).')
+end()
+
+# ---------------------------------------------------------------------------
+PUNCT = r'(?:\.\)?|[)）])'
+BULLET = r'[•◦▪‣⁃·*–—\-]'
+MARKER_BODY = r'(?:[0-9]{1,2}|\p{L}|[ivxlcIVXLC]{1,5})'
+letters = 'abcdefghijklmnopqrstuvwxyz'
+romans = ['i','ii','iii','iv','v','vi','vii','viii','ix','x']
+PAIRS = [(str(n), str(n+1), True) for n in range(1, 30)]
+PAIRS += [(a, b, False) for a, b in zip(letters, letters[1:])]
+PAIRS += [(a + r'(?=\))', b + r'(?=\))', False) for a, b in zip(letters.upper(), letters.upper()[1:])]
+PAIRS += [(a, b, False) for a, b in zip(romans, romans[1:])]
+# A list item marker stands at the start, after a space, a bullet or an opening parenthesis
+# ("AS750-10." is no marker).
+MARKER_BEFORE = r'(?<![^\s•◦▪‣⁃·(])'
+def marker(m):
+    return MARKER_BEFORE + r'\(?' + m + PUNCT
+# Break before the next item: the match starts at the punctuation of the previous marker and runs
+# lazily to the space before the next one.
+LIST_BREAK_ALTS = []
+for a, b, numeric in PAIRS:
+    follow = r'[ \t]++["“(]*+[\p{Lu}\p{N}]' if numeric else r'[ \t]'
+    LIST_BREAK_ALTS.append(r'(?<=' + marker(a) + r')[ \t][^\n]{0,250}?(?<![•◦▪‣⁃·*–—\-])(?=[ \t](?:' + BULLET + r'[ \t]?)?\(?' + b + PUNCT + follow + ')')
+LIST_BODY = r'(?:[0-9]{1,2}|[a-z]|[ivx]{1,4}|[A-Z](?=\)))'
+LIST_GUARD = r'(?<=' + MARKER_BEFORE + r'(?:[0-9]{1,2}|[a-z]|[ivx]{1,4})\.|[0-9a-zA-Z]\.?\))'
+LIST_BREAK = r'[.)）]' + LIST_GUARD + r'\)?(?:' + '|'.join(LIST_BREAK_ALTS) + ')'
+# No break after an item marker that follows the previous one ("item 2. The second").
+NUM_ALTS = []
+for n in range(2, 31):
+    NUM_ALTS.append(r'(?<=(?<![\p{L}\p{N}])%d(?:\.\)?|\)))(?<=' % n + MARKER_BEFORE + r'%d(?:\.\)?|[)）])[^\n]{1,300})' % (n - 1))
+LIST_AFTER_NUMBER = r'\.(?<=\s[0-9]{1,2}\.)(?:' + '|'.join(NUM_ALTS) + ')'
+LIST_AFTER_NUMBER_PAREN = r'\)(?<=\s[0-9]{1,2}\.?\))(?:' + '|'.join(NUM_ALTS) + ')'
+LETTER_ALTS = []
+for a, b in zip(letters, letters[1:]):
+    LETTER_ALTS.append(r'(?<=%s\.\)?|%s\))(?<=' % (b, b) + MARKER_BEFORE + r'\(?%s(?:\.\)?|\))[^\n]{1,300})' % a)
+LIST_AFTER_LETTER = r'\.(?<=[ \t•◦▪‣⁃·][a-z]\.)(?:' + '|'.join(LETTER_ALTS) + ')'
+LIST_AFTER_LETTER_PAREN = r'\)(?<=[ \t•◦▪‣⁃·]\(?[a-z]\.?\))(?:' + '|'.join(LETTER_ALTS) + ')'
+# Where a list item marker stands: at the start of a paragraph or line, after a bullet, after
+# "?", "!", ":" or ";" — or after a sentence that ends with a period, but then only when the next
+# item marker follows in the same paragraph ("Finally, this. 1. The first item 2. The second").
+CTX_START = r'(?:^|[\n•◦▪‣⁃·]|(?:^|\s)[*–—\-]|[!?:;]["”’»)]?[ \t])[ \t]{0,3}(?:' + BULLET + r'[ \t]{0,2})?\(?'
+CTX_PERIOD = r'\p{L}{2}[.…]["”’»)]?[ \t]{1,3}\(?'
+MARKER_START_LETTER = r'\.(?<=(?<![\p{L}\p{N}])\p{L}\.)(?<=' + CTX_START + r'\p{L}\.)'
+MARKER_START_NUMBER = r'\.(?<=(?<![\p{L}\p{N}])[0-9]{1,2}\.)(?<=' + CTX_START + r'[0-9]{1,2}\.)'
+MARKER_START_ROMAN = r'\.(?<=(?<![\p{L}\p{N}])[ivxlcIVXLC]{2,5}\.)(?<=' + CTX_START + r'[ivxlcIVXLC]{2,5}\.)'
+MARKER_START_PAREN = r'[)）](?<=(?<![\p{L}\p{N}])\(?' + MARKER_BODY + r'\.?[)）])(?<=' + CTX_START + MARKER_BODY + r'\.?[)）])'
+MARKER_PERIOD_NUMBER = r'\.(?<=(?<![\p{L}\p{N}])[0-9]{1,2}\.)(?<=' + CTX_PERIOD + r'[0-9]{1,2}\.)'
+MARKER_PERIOD_LETTER = r'[.)](?<=(?<![\p{L}\p{N}])[a-z]\.?\)?)(?<=' + CTX_PERIOD + r'[a-z]\.?\)?)'
+NEXT_NUMBER = r'(?:' + '|'.join(r'(?<=(?<![0-9])%d\.)\s[^\n]{0,300}?\s(?:' % n + BULLET + r'\s?)?%d[.)]' % (n + 1) for n in range(1, 30)) + ')'
+NEXT_LETTER = r'(?:' + '|'.join(r'(?<=(?<!\p{L})%s\.?\)?)\s[^\n]{0,300}?\s(?:' % a + BULLET + r'\s?)?%s[.)]' % b for a, b in zip(letters, letters[1:])) + ')'
+
+begin('Common', 'Rules shared by every language written with spaces between words; the language rule sets before it add abbreviations and starters.')
+rule(False, r'[' + TERM + r']', r'[ \t\u00A0\u202F]*+[»”)\]}›」』）】〕〉》]', 'A closing quote or bracket after the end of a sentence belongs to that sentence (the break comes after it).')
+rule(True, LIST_BREAK, None,
+     'Lists in running text: "1. first item 2. second item", "a) … b) …", "(i) … (ii) …": break before an item marker that follows the previous one.')
+rule(False, MARKER_PERIOD_NUMBER, NEXT_NUMBER, 'No break after a numbered item marker that starts a list after a sentence: the next marker follows.')
+rule(False, MARKER_PERIOD_LETTER, NEXT_LETTER, 'No break after a lettered item marker that starts a list after a sentence ("Smith. a. here it is b. another").')
+for m in (MARKER_START_LETTER, MARKER_START_NUMBER, MARKER_START_ROMAN, MARKER_START_PAREN):
+    rule(False, m, r'\s', 'No break after a list item marker at the start of a paragraph, a line or a sentence ("1. The first item", "a. here", "Q. What").')
+for m in (LIST_AFTER_NUMBER, LIST_AFTER_NUMBER_PAREN):
+    rule(False, m, r'\s', 'No break after a numbered item marker that follows the previous one ("item 2. The second item").')
+for m in (LIST_AFTER_LETTER, LIST_AFTER_LETTER_PAREN):
+    rule(False, m, r'\s', 'No break after a one-letter item marker that follows the previous one ("b. The second item").')
+rule(False, r'[.…][' + CLOSE + r']{0,3}', r'\s++["“‘\'«„‚(\[]*+(?![a-z][.)][ \t])\p{Ll}', 'Lower case after a period or an ellipsis: an abbreviation or an ellipsis inside a sentence.')
+rule(False, r'[!?؟][' + CLOSE + r']{0,3}', r'\s++(?:[-–—]+\s*+)?["“‘\'«„‚(\[]*+(?![a-z][.)][ \t]|[0-9]{1,2}(?:\.\)?|[)）]))[\p{Ll}0-9]', 'Lower case or a digit after ! or ?: "Yahoo! in", "voila! -- you", "firma? 13:28".')
+rule(False, r'[' + TERM + r']', r'\s++[,;:/]', 'Punctuation that continues the sentence (or a verse: " / ").')
+rule(False, r'\[(?:\.\.\.|…)\][' + CLOSE + r']{0,3}', r'\s', 'An omission mark "[...]" is not the end of a sentence.')
+rule(False, r'(?:\b\p{L}{1,3}|[Nn][°º])\.', r'\s++["“(]?[0-9]', 'A short abbreviation before a number: "p. 55", "no. 5", "Rs. 16720", "N°. 1026".')
+rule(False, r'[0-9]\.', r'\s++[-–][0-9]', 'Ranges of ordinals: "1. -3. Jahrhundert".')
+rule(True, r'\.(?<=\p{L}\.)', r'\s\.\s\.\s\.\s++' + OPEN + r'\p{Lu}', 'A sentence ending with a period, followed by an ellipsis that starts the next one: "compounds. . . . The".')
+rule(False, r'[^.\s]\s\.\s\.\s\.', r'\s', 'A spaced ellipsis inside a sentence (". . ." after a word and a space).')
+rule(False, r'\p{L}\.\s\.\s\.\s\.', r'\s', 'A period followed by a spaced ellipsis that starts the next sentence: no second break after it.')
+rule(False, r'\.', r'\s++\.(?!\.)', 'Inside a spaced ellipsis ". . .".')
+rule(False, r'(?:\b(?:https?|ftp)://|\bwww\.)[^\s]{0,200}', r'[\p{L}\p{N}/]', 'Inside a URL.')
+rule(False, r'[.!?]', r'[\p{L}\p{N}._%+\-]{0,64}@[\p{L}\p{N}]', 'Inside an e-mail address.')
+rule(False, r'(?:^|[\s,;:(])[0-9]{1,2}\.', r'\p{Lu}', 'A list item written without a space: "1.Helado, 2.Carne".')
+rule(True, r'[.!?](?:(?<=[\p{Ll}\p{Lo})\]][.!?])|(?<=[0-9][.!?])(?=\p{Lu}\p{Ll}))', r'\p{Lu}(?:\p{Ll}|\p{Lu}*+[\s,\'’])', 'A sentence end without the space: "Hello world.Today is Tuesday."')
+rule(True, r'\.(?<=(?:\p{Ll}{2}|[)\]])\.)[0-9]{1,3}(?:[ ,][0-9]{1,3})*', r'\s++' + OPEN + r'\p{Lu}', 'Footnote numbers after the period: "a consultation.11 12 Take the example".')
+rule(True, r'[' + TERM + r']++(?:[' + CLOSE + r']|\[[0-9]{1,3}(?:[-–,][0-9]{1,3})*\])*+', r'\s', 'The end of a sentence: . ! ? … (runs of them), then closing quotes, brackets or footnote references.')
+rule(True, r'[。！？．｡]++[」』）】〕〉》"”’]*+', r'(?![」』）】〕〉》"”’])', 'Full-width and ideographic full stops end a sentence without a following space.')
+end()
+
+# ---------------------------------------------------------------------------
+def initials_acronyms(st, name, extra=''):
+    rule(False, NOT_ALNUM_BEFORE + r'(?<![.\'’\-])' + extra + r'\p{Lu}(?:\.-\p{Lu})?\.', after_unless(st),
+         f'{name}: initials ("J. Smith", "J.-P. Sartre") unless the next word starts a sentence.')
+    rule(False, r'\p{L}\.(?<=\.\p{L}{1,3}\.)(?<=' + NOT_ALNUM_BEFORE + r'(?:\p{L}{1,3}\.){2,8})', after_unless(st),
+         f'{name}: acronyms with periods ("U.S.", "i.e.", "Ph.D.") unless the next word starts a sentence.')
+
+def abbreviations(titles, others, st, name, ci_others=None):
+    if titles:
+        rule(False, r'\b(?:' + '|'.join(titles) + r')\.', r'\s', f'{name}: titles and words that always precede a name or a number.')
+    if others:
+        rule(False, r'\b(?:' + '|'.join(others) + r')\.', after_unless(st), f'{name}: abbreviations; a break only when the next word starts a sentence.')
+    if ci_others:
+        rule(False, r'(?i)\b(?:' + '|'.join(ci_others) + r')\.', after_unless(st), f'{name}: abbreviations in any case.')
+
+EN_TITLES = "Adm Brig Capt Cmdr Col Comdr Dr Drs Fr Gen Gov Hon Lt Maj Messrs Mlle Mme Mr Mrs Ms Msgr Mt Pres Prof Rep Rev Revd Sen Sgt Sr St Ste Supt Ft".split()
+EN_OTHERS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri".split()
+EN_CI = "al approx apt assn ave bldg blvd bros ca cf ch chap co corp dept dist div ed eds eg esp est fig figs gal hr hrs ie inc incl jr lb lbs ltd med mfg mgr min misc mo mos mph no nos nr oz pp pt pts qt rd ref refs rs sec sq sr tbsp tel tsp univ viz vol vols vs wk yr yrs btw fe ext".split()
+
+begin('English', 'English: abbreviations, titles, initials, acronyms, a.m./p.m.')
+rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof)\.', 'A lower-case time abbreviation before a title: "At 5 a.m. Mr. Smith went".')
+rule(True, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital otherwise ends the sentence: "at 6 P.M. Travelers".')
+abbreviations(EN_TITLES, EN_OTHERS, EN_ST, 'English', EN_CI)
+initials_acronyms(EN_ST, 'English')
+end()
+
+FR_TITLES = "M MM Mme Mmes Mlle Mlles Me Mes Mgr Dr Drs Pr Pr Prof St Ste Sts Stes Gén Col Cdt Lt Sgt Cne Adj Vve".split()
+FR_REF = "av apr art chap cf env ex fig hab ill liv n no nos op p pp réf s ss t tt v vol vols éd éds coll dir trad préf suppl suiv sq sqq ibid id cit loc ms mss anc ann arr bd boul ch dép éq esp gr inf sup lat max min hab tél janv févr fév avr juil sept oct nov déc lun mar mer jeu ven sam dim c-à-d adj adv abrév var vs".split()
+begin('French', 'French: titles (M., Mme, MM.), abbreviations (p. ex., av. J.-C., n°, XIXe s.), guillemets with (no-break) spaces before the closing one.')
+rule(True, r'[»”](?<=[' + TERM + r'][\s\u00A0\u202F]{0,3}[»”])[»”]*+(?:[\s\u00A0\u202F]*+[)\]])?', r'\s++' + OPEN + r'(?!\p{Ll})', 'A sentence ending inside guillemets: the closing » (after a no-break space) stays with it: « Il faut agir ! » Il est parti.')
+rule(False, r'\bc\.-à-d\.', r'\s', 'c.-à-d.')
+rule(False, r's\.(?<=\ss\.)(?<=\b[IVXLC]{1,8}(?:e|er|ème)\s{1,3}s\.)', r'\s++(?!' + FR_ST + ')', '"XIXe s." (siècle).')
+abbreviations(FR_TITLES, FR_REF, FR_ST, 'French')
+initials_acronyms(FR_ST, 'French', r'(?!J\.-C\.)')
+end()
+
+DE_TITLES = "Dr Prof Hr Fr Frl Dipl Ing St Hl".split()
+DE_OTHERS = "Abb Abs Abt Adr allg Anh Anm Art Aufl Ausg bes Bd Bde bspw bzgl bzw ca Chr d dgl Di Do engl etc evtl Fa Fam Fr frz geb gegr ges gest Ggs ggf hl Hrsg i inkl insb Jh Jhd jhrl Kap kath Kfz led lfd Mi Mio Mo Mrd Nr o od orig Pkw Pl Reg rd röm S s Sa sog So St Std Str stv Tel tägl Tsd u ü usw uvm v vgl Vors vs z zz zzt".split()
+begin('German', 'German: abbreviations (z. B., u. a., bzw., Dr. med.), ordinals ("am 12. Juni", "XII. Pluku").')
+rule(False, r'\b(?:z|u|d|o|s|v|i|Z|U|D|S|V)\.', r'\s?(?:B|a|Ä|ä|h|ä|T|Z|Ä|U|R|W|d|g|J)\.', 'Two-part abbreviations: z. B., u. a., u. Ä., d. h., z. T., z. Z., o. Ä., s. o., s. u., v. a., i. d. R.')
+rule(False, r'\b(?:med|jur|phil|rer|nat|pol|oec|habil|dent|vet|theol)\.', r'\s', 'Doctoral titles: "Dr. med. Meyer".')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(DE_ST), 'Ordinal numbers: "am 12. Juni", "der 3. Platz", "XII. Korps".')
+abbreviations(DE_TITLES, DE_OTHERS, DE_ST, 'German')
+initials_acronyms(DE_ST, 'German')
+end()
+
+DA_TITLES = "Dr Hr Fr Frk Skt St Mr Mrs Ms Prof Mt".split()
+DA_OTHERS = "adr afd alm bl ca cand co Co ds dvs eks el etc evt f fhv fig fx gl hhv jf jr kl kr ldt lign mht mia mio mv ndf nr Nr nov obs off osv pga pkt pp pr resp sek sml spm st stk tdl tlf vedr vh vol vs".split()
+begin('Danish', 'Danish (and the English text Danish documents often quote).')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case: "5. gade".')
+rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof|Hr|Fr)\.', 'A lower-case time abbreviation before a title.')
+rule(True, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital.')
+abbreviations(DA_TITLES + EN_TITLES, DA_OTHERS + EN_OTHERS, DA_ST, 'Danish', EN_CI)
+initials_acronyms(DA_ST, 'Danish')
+end()
+
+SV_OTHERS = "bl dvs el etc f fr fig jfr kap kl kr m fl mm mfl nr obs osv pga resp s sid st t tel tex tim ung vol ex".split()
+begin('Swedish', 'Swedish.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
+rule(False, r'\b(?:t|f|m|s|d|e)\.', r'\s?(?:ex|v|m|fl|k|Kr|s|h|a|o)\.', 'Two-part abbreviations: t. ex., f. v., m. m., m. fl.')
+abbreviations("Dr Prof Hr Fr St".split(), SV_OTHERS, SV_ST, 'Swedish')
+initials_acronyms(SV_ST, 'Swedish')
+end()
+
+NO_OTHERS = "adm alt bl ca ca dvs el etc evt f fig forts fr hhv jf jnr kap kl kr ltd m mht mill mrd nr o obs osv pga pkt pr red s sen sep sml st stk tlf tab ved vedr vol".split()
+begin('Norwegian', 'Norwegian (Bokmål and Nynorsk).')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
+abbreviations("Dr Prof Hr Fr St".split(), NO_OTHERS, NO_ST, 'Norwegian')
+initials_acronyms(NO_ST, 'Norwegian')
+end()
+
+NL_OTHERS = "aanw adj afb afd afk alg art bijv bijz bv blz ca d dgl dhr dr drs dus enz etc evt fig gesch i ir jl jr ll m mevr mr mw nl nr o pag plm prof resp sr st t tel vb vgl vnw vw wo z zg zgn".split()
+begin('Dutch', 'Dutch.')
+rule(False, r'\b(?:d|m|t|z|b|i|o)\.', r'\s?(?:w|a|h|m|v|n|b|i|z)\.', 'Two-part abbreviations: d.w.z., m.a.w., t.a.v., z.g.a.n.')
+abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST, 'Dutch')
+initials_acronyms(NL_ST, 'Dutch')
+end()
+
+ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs".split()
+ES_OTHERS = "a admón adm apdo art atte av avda aprox c cap cf cía col comp cta ctra dcha dpto ed ej etc fig fol gral izq km lic n núm no op p pág págs párr párrf pp pral prov pza ref s sig ss tel telf vol vols Ene Feb Mar Abr May Jun Jul Ago Sep Sept Oct Nov Dic Lun Mié Jue Vie Sáb Dom ene feb abr may jun jul ago sep sept oct nov dic lun mar mié jue vie sáb dom EE UU Hs hs min seg Ud Uds Vd Vds".split()
+begin('Spanish', 'Spanish: titles (Sr., Sra., Lic.), abbreviations (párrf., art., EE. UU.), ¿ ¡.')
+abbreviations(ES_TITLES, ES_OTHERS, ES_ST, 'Spanish')
+initials_acronyms(ES_ST, 'Spanish')
+end()
+
+CA_OTHERS = "admin art av c cap cf col dept dir doc ed etc ex fig gral km núm p pàg pl pp prof pral sr sra srta tel vol".split()
+begin('Catalan', 'Catalan.')
+abbreviations("Sr Sra Srta Dr Dra Prof St Sta".split(), CA_OTHERS, CA_ST, 'Catalan')
+initials_acronyms(CA_ST, 'Catalan')
+end()
+
+PT_OTHERS = "a adm al ap apt art av c cap cf cia col cp dept dr dra ed etc ex fig h i jan fev mar abr mai jun jul ago set out nov dez km lda ltda min n nº núm obs p pág pp prof r ref s séc sr sra srta tel v vol".split()
+begin('Portuguese', 'Portuguese.')
+abbreviations("Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma Av St".split(), PT_OTHERS, PT_ST, 'Portuguese')
+initials_acronyms(PT_ST, 'Portuguese')
+end()
+
+IT_TITLES = "Sig Sigg Sigra Dott Dr Dott.ssa Prof Prof.ssa Avv Ing Arch Geom Rag On Sen Mons Gen Col Cap Ten Mar Egr Gent Spett Ill Dir Amm Ecc S St".split()
+IT_OTHERS = "a ad ag all ant art artt att az c ca cap cfr cit cod col conf cors cost d dott ecc ed es es fig gen gr id ill int lett lib loc mar meteor idraul min misc mitt n nn num op p pag pagg par pp psicol pt q racc rif s sec seg segg sez sg sgg sig st suppl tab tel tit trad v vd vol voll gen feb apr giu lug ago sett ott nov dic dom econ lun mer gio ven sab".split()
+begin('Italian', 'Italian: titles (Sig.ra, Dott., Avv., Ing.), abbreviations.')
+abbreviations(IT_TITLES, IT_OTHERS, IT_ST, 'Italian', ["Nov", "Dic", "Set", "Ott", "Gen", "Feb", "Mar", "Apr", "Mag", "Giu", "Lug", "Ago"])
+initials_acronyms(IT_ST, 'Italian')
+end()
+
+RO_OTHERS = "adj adm adr art bd c cca cf d dl dna dnei dr ed etc ex fig gen id ing jud lit loc mun nr obs p pag pct pl pr prof prov r ref sec sf sp st str tab tel urm v vol".split()
+begin('Romanian', 'Romanian.')
+abbreviations("Dl Dna Dra Dr Prof Ing St".split(), RO_OTHERS, RO_ST, 'Romanian')
+initials_acronyms(RO_ST, 'Romanian')
+end()
+
+RU_OTHERS = "акад англ б бл букв в вв вкл внутр г гг гл гос гр д др долл дол доц е ж зав зам изд им инж исп канд кв кг км коп к кол корп куб л лат м мин млн млрд напр нар нем о обл п пгт пер пл пос пр проф просп р рис руб рус с сан св сл см сокр соч ср ст стр т тел тов тт тыс ул уч ф фр ч чел шт э экз эл яз".split()
+begin('Russian', 'Russian and other Cyrillic-script languages: abbreviations (г., гг., т. е., и т. д.), initials ("А. И. Семенов").')
+rule(False, r'\b(?:г|гг|в|вв|ч|мин|сек)\.', r'\s', 'г., гг., в., вв. (year, century) and units never end a sentence here.')
+rule(False, r'\b(?:т|и|т\.\s?е|т\.\s?к|т\.\s?п|т\.\s?д|т\.\s?н|т\.\s?о|т\.\s?б)\.', r'\s?(?:е|к|д|п|н|о|б|пр)\.', 'т. е., т. к., и т. д., и т. п., т. н.')
+rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence: "2012 жыл. №590".')
+abbreviations([], RU_OTHERS, RU_ST, 'Russian')
+initials_acronyms(RU_ST, 'Russian')
+end()
+
+begin('Ukrainian', 'Ukrainian.')
+rule(False, r'\b(?:р|рр|ст|с|т|див|напр|проф|акад|вул|буд|кв|м|млн|млрд|тис|грн|коп|пл|обл|р-н|с-ще|ім|др|доц|канд|зав|заст|ін|тощо|тис)\.', after_unless(UK_ST), 'Abbreviations.')
+initials_acronyms(UK_ST, 'Ukrainian')
+end()
+
+begin('Kazakh', 'Kazakh: a question or exclamation mark ends a sentence even before lower case ("кім? не?").')
+rule(True, r'[?!]', r'\s++["“«(]*+\p{Ll}', '? and ! before a lower-case word.')
+rule(False, r'\b(?:т|б|ж|ш|ғ|обл|қ|г|гг|млн|млрд|мың|ж\.\s?б|т\.\s?б)\.', after_unless(RU_ST), 'Abbreviations (т. б., ж., ғ.).')
+rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence.')
+initials_acronyms(RU_ST, 'Kazakh')
+end()
+
+PL_OTHERS = "al art bałt br cdn cz dn dr ds dz ew godz gr im inż itd itp jw kol ks lek m mgr min n np nr ok os p pl pkt pn pon por pot pow prof przyp r red rys s st str śr tel tj tzn tzw ul w wg wsch ww wyd zach zob zł".split()
+begin('Polish', 'Polish.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(PL_ST), 'Ordinal numbers.')
+abbreviations("Dr Prof Mgr Inż Ks Pan Pani".split(), PL_OTHERS, PL_ST, 'Polish')
+initials_acronyms(PL_ST, 'Polish')
+end()
+
+CS_OTHERS = "apod atd č čís doc dr ev fa hod ing jr kap kpt mil min mj např násl odd os p pís pl popř por př r resp roč s sb sl spol st str sv tel tj tzv ul viz zejm zn".split()
+begin('Czech', 'Czech.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(CS_ST), 'Ordinal numbers ("7. dubna", "XII. sjezd").')
+rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
+abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), CS_OTHERS, CS_ST, 'Czech')
+initials_acronyms(CS_ST, 'Czech')
+end()
+
+SK_OTHERS = "a al atď č čís doc dr ev hod ing jr kap mil min napr nasl odd os p pís pl popr por pozn príp r resp roč s sl spol st str sv tel tj tzv ul viz zn".split()
+begin('Slovak', 'Slovak.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(SK_ST), 'Ordinal numbers ("7. Apríla", "XII. Pluku").')
+rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
+abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), SK_OTHERS, SK_ST, 'Slovak')
+initials_acronyms(SK_ST, 'Slovak')
+end()
+
+begin('Greek', 'Greek: ";" is the question mark; a period ends a sentence even before lower case.')
+rule(True, r'[;;]', r'\s', 'The Greek question mark.')
+rule(False, r'\b(?:κ|π|χ|μ|σ|δ|βλ|κλπ|κτλ|π\.χ|ο\.π|αι|εκ|τ|χλμ|εκατ|δισ)\.', r'\s', 'Abbreviations (π.χ., κ.λπ., βλ.).')
+rule(True, r'\.', r'\s++\p{Ll}', 'A period before lower case.')
+initials_acronyms(EL_ST, 'Greek')
+end()
+
+begin('Finnish', 'Finnish.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(FI_ST), 'Ordinal numbers.')
+abbreviations("Dr Prof Tri Rva Hra St".split(), "ap eaa esim ja jKr eKr jne ks ma mm n noin nro os p puh s ti tms v vrt yms".split(), FI_ST, 'Finnish')
+initials_acronyms(FI_ST, 'Finnish')
+end()
+
+begin('Hungarian', 'Hungarian.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,4}|[IVXLC]{1,6})\.', after_unless(HU_ST), 'Ordinal numbers ("2014. május", "XX. század").')
+abbreviations("Dr Prof Id Ifj Özv".split(), "ált ang bek dr ered ev évf f fej pl stb szám szül u ún vö".split(), HU_ST, 'Hungarian')
+initials_acronyms(HU_ST, 'Hungarian')
+end()
+
+begin('Turkish', 'Turkish.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(TR_ST), 'Ordinal numbers ("15. yüzyıl").')
+abbreviations("Dr Prof Doç Av Yrd Sn Öğr".split(), "age bkz cad çev der ed örn s sf sok vb vd vs yy".split(), TR_ST, 'Turkish')
+initials_acronyms(TR_ST, 'Turkish')
+end()
+
+begin('Armenian', 'Armenian: the full stop is ։ (often typed as ":"); "." inside a sentence is not an end.')
+rule(False, r'\.', r'\s', 'A period is not the end of an Armenian sentence.')
+rule(True, r'[:։]++', r'\s++' + OPEN + r'[\p{Lu}\p{N}]', 'The Armenian full stop (or a colon used as one) before a capital.')
+end()
+
+begin('Arabic', 'Arabic, Persian, Urdu: ؟ and ۔ end sentences; a colon before a new clause in Arabic script too.')
+rule(True, r':', r'\s++[\p{Arabic}]', 'A colon before Arabic script ends a segment (as in headlines "سؤال وجواب: ماذا").')
+end()
+
+begin('Indic', 'Hindi, Marathi, Nepali, Bengali…: the danda । ends a sentence; "." as well.')
+rule(True, r'[।॥]', r'', 'Danda, with or without a following space.')
+end()
+
+begin('Ethiopic', 'Amharic, Tigrinya: ። ፧ ፨ end sentences without a space.')
+rule(True, r'[።፧፨]', r'(?![።፧፨])', 'Ethiopic full stop and question mark.')
+end()
+
+begin('Myanmar', 'Burmese: ။ ends a sentence.')
+rule(True, r'။', r'(?!။)', 'Burmese full stop.')
+end()
+
+begin('CJKNoBreak', 'Chinese and Japanese: no break inside brackets and quotes, nor in decimal numbers.')
+rule(False, r'[（(「『《〈【〔“][^）)」』》〉】〕”\n]{0,200}[。！？．｡!?]', r'[^（(「『《〈【〔“\n]{0,200}[）)」』》〉】〕”]', 'Inside brackets or quotes.')
+rule(False, r'[0-9０-９]．', r'[0-9０-９]', 'A full-width decimal point.')
+end()
+
+begin('Generic', 'Languages without a rule set of their own: initials and acronyms never end a sentence.')
+rule(False, NOT_ALNUM_BEFORE + r'(?<![.\'’\-])\p{Lu}\.', r'\s++' + OPEN + r'\p{Lu}', 'Initials.')
+rule(False, r'\p{L}\.(?<=\.\p{L}{1,3}\.)(?<=' + NOT_ALNUM_BEFORE + r'(?:\p{L}{1,3}\.){2,8})', r'\s', 'Acronyms with periods.')
+end()
+
+MAPS = [
+  ('(?i)(?:ja|zh)(?:[-_].*)?', 'CJK'),
+  ('.*', 'Lines'),
+  ('(?i)en(?:[-_].*)?', 'English'),
+  ('(?i)fr(?:[-_].*)?', 'French'),
+  ('(?i)de(?:[-_].*)?', 'German'),
+  ('(?i)da(?:[-_].*)?', 'Danish'),
+  ('(?i)sv(?:[-_].*)?', 'Swedish'),
+  ('(?i)(?:no|nb|nn)(?:[-_].*)?', 'Norwegian'),
+  ('(?i)nl(?:[-_].*)?', 'Dutch'),
+  ('(?i)es(?:[-_].*)?', 'Spanish'),
+  ('(?i)ca(?:[-_].*)?', 'Catalan'),
+  ('(?i)pt(?:[-_].*)?', 'Portuguese'),
+  ('(?i)it(?:[-_].*)?', 'Italian'),
+  ('(?i)ro(?:[-_].*)?', 'Romanian'),
+  ('(?i)(?:ru|be|bg|sr|mk)(?:[-_].*)?', 'Russian'),
+  ('(?i)uk(?:[-_].*)?', 'Ukrainian'),
+  ('(?i)(?:kk|ky)(?:[-_].*)?', 'Kazakh'),
+  ('(?i)pl(?:[-_].*)?', 'Polish'),
+  ('(?i)cs(?:[-_].*)?', 'Czech'),
+  ('(?i)sk(?:[-_].*)?', 'Slovak'),
+  ('(?i)el(?:[-_].*)?', 'Greek'),
+  ('(?i)fi(?:[-_].*)?', 'Finnish'),
+  ('(?i)hu(?:[-_].*)?', 'Hungarian'),
+  ('(?i)tr(?:[-_].*)?', 'Turkish'),
+  ('(?i)hy(?:[-_].*)?', 'Armenian'),
+  ('(?i)(?:ar|fa|ur|ps)(?:[-_].*)?', 'Arabic'),
+  ('(?i)(?:hi|mr|ne|bn|sa|pa|gu)(?:[-_].*)?', 'Indic'),
+  ('(?i)(?:am|ti)(?:[-_].*)?', 'Ethiopic'),
+  ('(?i)my(?:[-_].*)?', 'Myanmar'),
+  ('(?i)(?:ja|zh)(?:[-_].*)?', 'CJKNoBreak'),
+  ('(?i)(?!(?:en|fr|de|da|sv|no|nb|nn|nl|es|ca|pt|it|ro|ru|be|bg|sr|mk|uk|kk|ky|pl|cs|sk|el|fi|hu|tr|hy)(?:[-_].*)?$).*', 'Generic'),
+  ('.*', 'Common'),
+]
+
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Verso's sentence segmentation rules (SRX 2.0).
+
+  Written by scripts/segmentation/verso_srx.py: edit that script and run it (the tests check that
+  this file is what it writes).
+
+  Patterns are ICU regular expressions (okpsrx:options useJavaRegex="no"), as the SRX 2.0
+  specification says: \\s matches every Unicode space, no-break spaces included.
+  The file cascades: a language uses "Lines", its own rule set, then "Common" (see <maprules>).
+  At each position the first rule whose beforebreak matches the text before it and whose
+  afterbreak matches the text after it decides; no rule, no break.
+
+  Written for Verso (Apache-2.0). See docs/segmentation.md.
+-->
+<srx xmlns="http://www.lisa.org/srx20" xmlns:okpsrx="http://okapi.sf.net/srx-extensions" version="2.0">
+<header segmentsubflows="yes" cascade="yes">
+<formathandle type="start" include="no"/>
+<formathandle type="end" include="yes"/>
+<formathandle type="isolated" include="no"/>
+<okpsrx:options oneSegmentIncludesAll="no" trimLeadingWhitespaces="yes" trimTrailingWhitespaces="yes" useJavaRegex="no" useIcu4jBreakRules="no"/>
+</header>
+<body>
+<languagerules>"""
+
+
+def document():
+    lines = [HEAD] + out + ['</languagerules>', '<maprules>']
+    for pattern, name in MAPS:
+        lines.append('<languagemap languagepattern="%s" languagerulename="%s"/>' % (esc(pattern), name))
+    lines += ['</maprules>', '</body>', '</srx>']
+    return '\n'.join(lines) + '\n'
+
+
+if __name__ == '__main__':
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    target = os.path.join(root, 'Sources', 'Segmentation', 'Resources', 'verso.srx')
+    text = document()
+    if '--check' in sys.argv[1:]:
+        with open(target, encoding='utf-8') as f:
+            if f.read() != text:
+                sys.exit('verso.srx differs from what scripts/segmentation/verso_srx.py writes: run the script')
+        sys.exit(0)
+    with open(target, 'w', encoding='utf-8') as f:
+        f.write(text)

@@ -442,11 +442,6 @@ public final class TermRecognizer: Sendable {
         private let capacity: Int
         private(set) var count = 0
         private let found: ScratchBuffer<Candidate>
-        /// Where the warming loads of `process` are stored, so that they are not optimised away.
-        private let sink = ScratchBuffer<UInt32>(capacity: 1)
-        /// Tokens whose root blocks are read ahead of the walk.
-        private static let warmBatch = 256
-        private static let warming = false
         private let stack: ScratchBuffer<Visit>
         var words: [String] = []
         var wordStems: [String] = []
@@ -480,12 +475,7 @@ public final class TermRecognizer: Sendable {
             let count = self.count
             var i = self.i
             defer { self.i = i }
-            var warmedUntil = i
             while i < limit {
-                if Self.warming && i >= warmedUntil {
-                    warmedUntil = min(limit, i + Self.warmBatch)
-                    warm(i..<warmedUntil, count: count)
-                }
                 var nFound = 0
                 if probing {
                     probeFound.removeAll(keepingCapacity: true)
@@ -509,30 +499,6 @@ public final class TermRecognizer: Sendable {
                 }
                 i += 1
             }
-        }
-
-        /// Reads the first two trie steps of the terms that may start in `range` (the root's
-        /// child along each token's word, and its child along the next token's word) before
-        /// the walk needs them. These loads do not depend on one another, so their cache misses
-        /// overlap here, where the walk, whose every step depends on the previous one, would
-        /// wait for them one at a time: the trie of a large glossary does not fit in cache.
-        @inline(__always) private func warm(_ range: Range<Int>, count: Int) {
-            let trie = self.trie
-            let blocks = trie.blocks
-            var touched: UInt32 = 0
-            for k in range {
-                let o = Int(tokens[k].foldRoot)
-                if o < 0 { continue }
-                touched |= blocks[o + 2]
-                let next = continuation(k + 1, count)
-                if trie.signature(o) & next != 0 {
-                    let t = tokens[k + 1]
-                    let c = trie.child(o, t.fold >= 0 ? t.fold : t.stem)
-                    if c >= 0 { touched |= blocks[c + 2] }
-                }
-            }
-            // Stored, so that the loads are not optimised away.
-            sink.base[0] = touched
         }
 
         /// The bits of `TermRecognizer.signatureBit` of the words token `j` may continue a term

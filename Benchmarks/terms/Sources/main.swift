@@ -110,6 +110,10 @@ do {
         var cpuMicros: [Double] = []
         micros.reserveCapacity(queries.count)
         var found = 0
+        // TERMS_BENCH_TRACE=FILE: one line per query (CPU µs, wall µs, results, query), to see
+        // which queries make the tail.
+        let trace = ProcessInfo.processInfo.environment["TERMS_BENCH_TRACE"]
+        var traceLines: [String] = []
         for q in queries {
             let t = ContinuousClock.now
             let c = processCPUSeconds()
@@ -118,10 +122,12 @@ do {
             let us = seconds(t) * 1e6
             micros.append(us)
             if !r.isEmpty { found += 1 }
+            if trace != nil { traceLines.append("\(String(format: "%.1f", cpuMicros.last!))\t\(String(format: "%.1f", us))\t\(r.count)\t\(q)") }
             if us > 1000, ProcessInfo.processInfo.environment["TERMS_BENCH_SLOW"] != nil {
                 FileHandle.standardError.write(Data("slow: \(Int(us)) us: \(q) (\(r.count) results)\n".utf8))
             }
         }
+        if let trace { try traceLines.joined(separator: "\n").write(toFile: trace, atomically: true, encoding: .utf8) }
         micros.sort()
         func pct(_ p: Double) -> Double { micros[min(micros.count - 1, Int(Double(micros.count) * p))] }
         print("queries=\(micros.count)")

@@ -200,6 +200,42 @@ final class SegmentXLIFFCommandTests: XCTestCase {
         XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
     }
 
+    /// The OASIS schemas, offline through the shared catalog.
+    private func xmllint(_ file: URL, schema: String) throws -> CommandResult {
+        let standards = TestPaths.sharedFile("standards")
+        let xmllint = try XCTUnwrap(VersoCommand.which("xmllint"), "xmllint (libxml2-utils) is installed by .ci/setup")
+        return try VersoCommand.runProcess(xmllint, ["--nonet", "--noout", "--schema", standards.appendingPathComponent("schemas/\(schema)").path, file.path],
+                                           environment: ["XML_CATALOG_FILES": standards.appendingPathComponent("catalog.xml").path])
+    }
+
+    func testResegmentedXLIFFValidatesAgainstTheOASISSchemas() throws {
+        for (fixture, schema) in [("unsegmented-1.2.xlf", "xliff12/xliff-core-1.2-strict.xsd"), ("unsegmented-2.1.xlf", "xliff21-all-modules.xsd")] {
+            let (xliff, result, folder) = try resegment(fixture)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertFalse(xliff.isEmpty)
+            let check = try xmllint(folder.appendingPathComponent("out.xlf"), schema: schema)
+            XCTAssertEqual(check.status, 0, "\(fixture): \(check.stderr)")
+        }
+    }
+
+    /// A segment that a match refers to (`<mtc:match ref="#m1">`) keeps its id, so the reference
+    /// still resolves (OASIS 2.1 suite file; the unit is one sentence, segmented the same way).
+    func testSegmentIDsThatMatchesReferToAreKept() throws {
+        let input = TestPaths.sharedFile("standards/conformance/xliff21/modules/valid/Good-mtc_match-with-inlines.xlf")
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.xlf")
+        let result = try VersoCommand.run(["segment", input.path, "-o", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 units, 0 re-segmented"), result.stderr)
+        let xliff = try String(contentsOf: output, encoding: .utf8)
+        XCTAssertTrue(xliff.contains(#"<segment id="m1">"#), xliff)
+        let validation = try VersoCommand.run(["validate", output.path])
+        XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
+        XCTAssertEqual(try xmllint(output, schema: "xliff20-all-modules.xsd").status, 0)
+    }
+
     func testXLIFFWithoutOutputIsAUsageError() throws {
         let result = try VersoCommand.run(["segment", TestPaths.fixture("segmentation/unsegmented-1.2.xlf").path])
         XCTAssertEqual(result.status, 64)

@@ -3,6 +3,7 @@
 //   terms-bench recognize --store FILE --text FILE --language fr [--compile]
 //   terms-bench lookup --store FILE.sqlite --queries FILE --language fr
 //   terms-bench digest --store FILE|builtin --text FILE --language fr
+//   terms-bench lookup-digest --store FILE --queries FILE --language fr
 //
 // `digest` prints a fingerprint of everything recognition and tokenization produce for a text
 // (every match in the default, nested and barrier modes; every token), so that a change to the
@@ -189,6 +190,29 @@ do {
             }
         }
         print("tokens=\(tokens) \(h.hex)")
+    case "lookup-digest":
+        // A fingerprint of every lookup result (concept, matched term, kind, order) for each
+        // query, as written and with `l’` in front, to check that a change to the lookup path
+        // gives the same results.
+        guard let store = option("--store", args), let queriesPath = option("--queries", args) else { fail("lookup-digest needs --store and --queries") }
+        let glossary: Glossary
+        if store == "builtin" {
+            glossary = try BuiltInGlossaries.glossary()
+        } else {
+            let (s, _) = try TermbaseFile.open(path: store)
+            glossary = Glossary(stores: [s])
+        }
+        let queries = try String(contentsOfFile: queriesPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        var h = Digest()
+        var results = 0
+        for q in queries + queries.prefix(2000).map({ "l’" + $0 }) {
+            for r in try glossary.lookup(q, from: language, fuzzy: false) {
+                h.add(r.conceptHandle); h.add(r.matchedTerm.text); h.add(r.matchedLanguage); h.add(r.kind.rawValue); h.add(r.distance)
+                results += 1
+            }
+            h.add(-2)
+        }
+        print("lookups=\(results) \(h.hex)")
     default:
         fail("unknown mode \(mode)")
     }

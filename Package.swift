@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmentationTests",
-            dependencies: ["Segmentation", "TranslationModel", "TestSupport"]
+            dependencies: ["Segmentation", "Formats", "TranslationModel", "TestSupport"]
         ),
         .testTarget(
             name: "TerminologyTests",

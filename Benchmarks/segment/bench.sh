@@ -23,12 +23,17 @@ if command -v taskset > /dev/null; then pin=(taskset -c 0); fi
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
+# Peak memory (max RSS) through GNU time when there is one; text is streamed, so Verso's should
+# stay near its start-up footprint whatever the corpus size.
+rss=()
+if [ -x /usr/bin/time ]; then rss=(/usr/bin/time -f %M -o "$VERSO_BENCH_DIR/segment.rss"); fi
+
 # best_time CMD...: the best wall time of $runs runs on the corpus; output kept in $out_file.
 best_time() {
   local best="" t0 t1 t
   for _ in $(seq "$runs"); do
     t0=$(now)
-    "${pin[@]}" "$@" < "$corpus" > "$out_file"
+    "${rss[@]}" "${pin[@]}" "$@" < "$corpus" > "$out_file"
     t1=$(now)
     t=$(calc "$t1 - $t0")
     if [ -z "$best" ] || [ "$(awk "BEGIN { print ($t < $best) }")" = 1 ]; then best=$t; fi
@@ -44,7 +49,7 @@ startup_time() {
   calc "$t1 - $t0"
 }
 
-declare -A seconds startup sentences
+declare -A seconds startup sentences peak
 tools=(verso sentencex icu)
 for tool in "${tools[@]}"; do
   case $tool in
@@ -56,15 +61,16 @@ for tool in "${tools[@]}"; do
   startup[$tool]=$(startup_time "${cmd[@]}")
   seconds[$tool]=$(best_time "${cmd[@]}")
   sentences[$tool]=$(grep -c . "$out_file" || true)
+  peak[$tool]=$( [ ${#rss[@]} -gt 0 ] && awk '{ printf "%.0f", $1 / 1024 }' "$VERSO_BENCH_DIR/segment.rss" || echo "-")
 done
 
 printf 'corpus: %s (%s bytes), best of %s runs, one core\n' "$corpus" "$bytes" "$runs"
-printf '%-10s %9s %10s %14s %11s\n' tool seconds "MB/s" "MB/s w/o start" sentences
+printf '%-10s %9s %10s %14s %11s %12s\n' tool seconds "MB/s" "MB/s w/o start" sentences "peak RSS MB"
 for tool in "${tools[@]}"; do
   mbs=$(calc "$bytes / 1000000 / ${seconds[$tool]}")
   net=$(calc "${seconds[$tool]} - ${startup[$tool]}")
   mbs_net=$(calc "$bytes / 1000000 / $net")
-  printf '%-10s %9.3f %10.1f %14.1f %11s\n' "$tool" "${seconds[$tool]}" "$mbs" "$mbs_net" "${sentences[$tool]}"
+  printf '%-10s %9.3f %10.1f %14.1f %11s %12s\n' "$tool" "${seconds[$tool]}" "$mbs" "$mbs_net" "${sentences[$tool]}" "${peak[$tool]}"
 done
 for peer in sentencex icu; do
   printf 'verso / %-9s speed ratio: %.2f\n' "$peer" "$(calc "${seconds[$peer]} / ${seconds[verso]}")"

@@ -10,6 +10,8 @@ import FileAccess
 final class ChunkedInput {
     static let chunkSize = 1 << 16
     private var fd: Int32 = -1
+    /// False for stdin, which is not ours to close.
+    private var ownsDescriptor = true
     private var memory: [UInt8]?
     private var memoryOffset = 0
     let displayPath: String
@@ -28,6 +30,13 @@ final class ChunkedInput {
         guard fd >= 0 else { throw FileAccessError(path: displayPath, InputFile.describe(errno: errno)) }
     }
 
+    /// Reads standard input; errors name `displayPath` (`<stdin>`).
+    init(standardInputNamed displayPath: String) {
+        self.displayPath = displayPath
+        fd = 0
+        ownsDescriptor = false
+    }
+
     /// Serves `bytes` (tests, small inputs).
     init(bytes: [UInt8], displayPath: String) {
         self.displayPath = displayPath
@@ -35,7 +44,7 @@ final class ChunkedInput {
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
+        if fd >= 0 && ownsDescriptor { close(fd) }
     }
 
     /// The next chunk; empty at the end of the file.

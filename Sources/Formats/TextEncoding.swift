@@ -98,6 +98,9 @@ public final class StreamingTextDecoder {
     /// Offset in the file of the first byte not yet decoded (the first of `carry`).
     private var offset: Int
     private var converter: IconvConverter?
+    /// After `decode` or `finish` threw: the text (UTF-8) decoded from the bytes of that call
+    /// before the invalid sequence, so that a caller can still use what came before it.
+    public private(set) var decodedBeforeFailure: [UInt8] = []
 
     /// Creates a decoder; `startOffset` is the file offset of the first byte it will see (after a BOM).
     public init(encoding: TextEncoding, displayPath: String, startOffset: Int = 0) throws {
@@ -115,15 +118,16 @@ public final class StreamingTextDecoder {
         var input = carry
         input.append(contentsOf: bytes)
         carry = []
+        decodedBeforeFailure = []
         if let converter {
             let (out, consumed, failure) = converter.convert(input, final: false)
-            if let failure { throw error(at: offset + failure) }
+            if let failure { decodedBeforeFailure = out; throw error(at: offset + failure) }
             carry = Array(input[consumed...])
             offset += consumed
             return out
         }
         let complete = Self.completePrefixLength(input)
-        if let bad = Self.firstInvalidUTF8(input[..<complete]) { throw error(at: offset + bad) }
+        if let bad = Self.firstInvalidUTF8(input[..<complete]) { decodedBeforeFailure = Array(input[..<bad]); throw error(at: offset + bad) }
         carry = Array(input[complete...])
         offset += complete
         if carry.isEmpty { return input }
@@ -133,13 +137,15 @@ public final class StreamingTextDecoder {
     /// Ends the stream; throws when bytes of an incomplete character remain.
     public func finish() throws -> [UInt8] {
         guard !carry.isEmpty else { return [] }
+        decodedBeforeFailure = []
         if let converter {
             let (out, consumed, failure) = converter.convert(carry, final: true)
+            decodedBeforeFailure = out
             if let failure { throw error(at: offset + failure) }
             if consumed < carry.count { throw error(at: offset + consumed, truncated: true) }
             return out
         }
-        if let bad = Self.firstInvalidUTF8(carry[...]) { throw error(at: offset + bad) }
+        if let bad = Self.firstInvalidUTF8(carry[...]) { decodedBeforeFailure = Array(carry[..<bad]); throw error(at: offset + bad) }
         throw error(at: offset, truncated: true)
     }
 

@@ -15,6 +15,11 @@ extension SRXRules {
 
     /// Reads an SRX document held in memory.
     public init(bytes: [UInt8], displayPath: String) throws {
+        // libxml2 calls an empty document "Extra content at the end of the document": say it plainly.
+        let content = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw SRXError(location: SourceLocation(file: displayPath), message: "the file is empty: expected an SRX document (<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">)")
+        }
         let root = try XMLDocumentParser.parse(bytes: bytes, displayPath: displayPath)
         self = try SRXParser(bytes: bytes, displayPath: displayPath).parse(root)
     }

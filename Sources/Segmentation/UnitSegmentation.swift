@@ -7,7 +7,8 @@ extension Segmenter {
     /// Units are left as they are when they are not to be translated, cannot be re-segmented
     /// (`canResegment == false`), or already have a translation in some segment. Otherwise all
     /// parts are joined and split again; the new segments keep the state of the unit's first
-    /// segment and get no id (writers number them).
+    /// segment; a part that starts where an old part started keeps its id (and the old part is
+    /// kept whole when its content is unchanged); other new parts get no id (writers number them).
     ///
     /// Inline codes: a break never falls between a paired code's opening and closing (nor inside
     /// an annotation marker's span) unless the SRX file allows it (`breakInsideCodeSpans`). Codes
@@ -35,7 +36,49 @@ extension Segmenter {
             }
             return .ignorable(Ignorable(source: piece.content))
         }
+        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: result.parts)
         return result
+    }
+
+    /// Where a part starts in its unit: UTF-16 units of text and number of other runs before it.
+    private struct PartStart: Hashable {
+        var text = 0
+        var otherRuns = 0
+
+        mutating func advance(over content: Content) {
+            for run in content.runs {
+                if case .text(let t) = run { text += t.utf16.count } else { otherRuns += 1 }
+            }
+        }
+    }
+
+    /// A new part that starts where an old part started keeps the old part's id, so that
+    /// references to it (`<mtc:match ref="#m1">`, comments) still resolve; when its content is
+    /// also the same, the old part is kept whole (id, state, extensions): re-segmenting a unit
+    /// that is already segmented the same way changes nothing.
+    static func keepingUnchangedParts(of old: [UnitPart], in new: [UnitPart]) -> [UnitPart] {
+        var oldByStart: [PartStart: UnitPart] = [:]
+        var position = PartStart()
+        for part in old {
+            oldByStart[position] = part
+            position.advance(over: part.source)
+        }
+        position = PartStart()
+        return new.map { part in
+            defer { position.advance(over: part.source) }
+            switch (part, oldByStart[position]) {
+            case (.segment(var segment), .segment(let before)?):
+                if segment.source.normalized.runs == before.source.normalized.runs { return .segment(before) }
+                segment.id = before.id
+                return .segment(segment)
+            case (.ignorable(var ignorable), .ignorable(let before)?):
+                if ignorable.source.normalized.runs == before.source.normalized.runs { return .ignorable(before) }
+                ignorable.id = before.id
+                return .ignorable(ignorable)
+            default:
+                return part
+            }
+        }
     }
 
     /// One part of segmented content.

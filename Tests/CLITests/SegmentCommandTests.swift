@@ -62,9 +62,74 @@ final class SegmentCommandTests: XCTestCase {
         try "Fine. Really.".write(to: good, atomically: true, encoding: .utf8)
         let result = try VersoCommand.run(["segment", "--lang", "en", bad.path, good.path])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("\(bad.path):2: error: invalid UTF-8 at byte offset 5"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(bad.path):2:2: error: invalid UTF-8 byte sequence at byte offset 5"), result.stderr)
         // The other file is still segmented.
         XCTAssertEqual(result.stdout, "Fine.\nReally.\n")
+    }
+
+    func testInvalidUTF8IsReportedAfterTheParagraphsBeforeItArePrinted() throws {
+        let file = TestPaths.fixture("segmentation/invalid-utf8-third-paragraph.txt").path
+        let result = try VersoCommand.run(["segment", "--lang", "fr", file])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, "Première phrase.\nDeuxième.\n\nBon paragraphe ici.\n")
+        XCTAssertTrue(result.stderr.hasPrefix("\(file):5:9: error: invalid UTF-8 byte sequence at byte offset 59"), result.stderr)
+    }
+
+    func testInvalidUTF8OnStdinNamesStdin() throws {
+        let input = try Data(contentsOf: TestPaths.fixture("segmentation/invalid-utf8-third-paragraph.txt"))
+        let result = try VersoCommand.runProcess(VersoCommand.executable, ["segment", "--lang", "fr", "--json"], stdin: input)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("<stdin>:5:9: error: "), result.stderr)
+        // The JSON is still complete, with the sentences before the error.
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let segments = (object?["files"] as? [[String: Any]])?.first?["segments"] as? [[String: Any]]
+        XCTAssertEqual(segments?.compactMap { $0["text"] as? String }, ["Première phrase.", "Deuxième.", "Bon paragraphe ici."])
+    }
+
+    func testEncodingOptionDecodesOtherCharsets() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("latin1.txt")
+        try Data([0x43, 0x61, 0x66, 0xE9, 0x2E, 0x20, 0x54, 0x68, 0xE9, 0x2E]).write(to: file) // "Café. Thé." in ISO-8859-1
+        let result = try VersoCommand.run(["segment", "--lang", "fr", "--encoding", "iso-8859-1", file.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "Café.\nThé.\n")
+        let unknown = try VersoCommand.run(["segment", "--lang", "fr", "--encoding", "klingon-8", file.path])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+    }
+
+    /// Several MB are read a piece at a time: offsets stay relative to the whole file (after the
+    /// BOM), in UTF-16, and every sentence is printed once, in order.
+    func testLongFileIsStreamedWithFileRelativeUTF16Offsets() throws {
+        let gzip = try XCTUnwrap(VersoCommand.which("gzip"))
+        let corpus = try VersoCommand.runProcess(gzip, ["-dc", TestPaths.sharedFile("data/corpus/fr.txt.gz").path]).stdout
+        var text = String(corpus.utf8.prefix(2_600_000)) ?? ""
+        text = String(text[..<text.range(of: "\n\n", options: .backwards)!.lowerBound])
+        text += "\n\nUn emoji 😀 au milieu. Puis la fin."
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("long.txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: file)
+
+        let result = try VersoCommand.run(["segment", "--lang", "fr", "--json", file.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let segments = try XCTUnwrap((object["files"] as? [[String: Any]])?.first?["segments"] as? [[String: Any]])
+        let units = Array(text.utf16)
+        var previousEnd = 0, previousParagraph = 0
+        for segment in segments {
+            let start = try XCTUnwrap(segment["utf16Start"] as? Int), end = try XCTUnwrap(segment["utf16End"] as? Int)
+            let paragraph = try XCTUnwrap(segment["paragraph"] as? Int)
+            XCTAssertGreaterThanOrEqual(start, previousEnd)
+            XCTAssertTrue(paragraph == previousParagraph || paragraph == previousParagraph + 1)
+            XCTAssertEqual(String(decoding: units[start..<end], as: UTF16.self), segment["text"] as? String)
+            previousEnd = end
+            previousParagraph = paragraph
+        }
+        XCTAssertEqual(segments.last?["text"] as? String, "Puis la fin.")
+        XCTAssertEqual(previousParagraph + 1, text.components(separatedBy: "\n\n").filter { !$0.allSatisfy(\.isWhitespace) }.count)
+        let lines = try VersoCommand.run(["segment", "--lang", "fr", file.path])
+        XCTAssertEqual(lines.stdout.split(separator: "\n").count, segments.count)
     }
 
     func testMissingFileIsAnErrorNamingIt() throws {
@@ -133,6 +198,42 @@ final class SegmentXLIFFCommandTests: XCTestCase {
         XCTAssertTrue(xliff.contains("<source>Déjà traduit. Oui.</source>"), xliff)
         let validation = try VersoCommand.run(["validate", folder.appendingPathComponent("out.xlf").path])
         XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
+    }
+
+    /// The OASIS schemas, offline through the shared catalog.
+    private func xmllint(_ file: URL, schema: String) throws -> CommandResult {
+        let standards = TestPaths.sharedFile("standards")
+        let xmllint = try XCTUnwrap(VersoCommand.which("xmllint"), "xmllint (libxml2-utils) is installed by .ci/setup")
+        return try VersoCommand.runProcess(xmllint, ["--nonet", "--noout", "--schema", standards.appendingPathComponent("schemas/\(schema)").path, file.path],
+                                           environment: ["XML_CATALOG_FILES": standards.appendingPathComponent("catalog.xml").path])
+    }
+
+    func testResegmentedXLIFFValidatesAgainstTheOASISSchemas() throws {
+        for (fixture, schema) in [("unsegmented-1.2.xlf", "xliff12/xliff-core-1.2-strict.xsd"), ("unsegmented-2.1.xlf", "xliff21-all-modules.xsd")] {
+            let (xliff, result, folder) = try resegment(fixture)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertFalse(xliff.isEmpty)
+            let check = try xmllint(folder.appendingPathComponent("out.xlf"), schema: schema)
+            XCTAssertEqual(check.status, 0, "\(fixture): \(check.stderr)")
+        }
+    }
+
+    /// A segment that a match refers to (`<mtc:match ref="#m1">`) keeps its id, so the reference
+    /// still resolves (OASIS 2.1 suite file; the unit is one sentence, segmented the same way).
+    func testSegmentIDsThatMatchesReferToAreKept() throws {
+        let input = TestPaths.sharedFile("standards/conformance/xliff21/modules/valid/Good-mtc_match-with-inlines.xlf")
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.xlf")
+        let result = try VersoCommand.run(["segment", input.path, "-o", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 units, 0 re-segmented"), result.stderr)
+        let xliff = try String(contentsOf: output, encoding: .utf8)
+        XCTAssertTrue(xliff.contains(#"<segment id="m1">"#), xliff)
+        let validation = try VersoCommand.run(["validate", output.path])
+        XCTAssertEqual(validation.status, 0, validation.stdout + validation.stderr)
+        XCTAssertEqual(try xmllint(output, schema: "xliff20-all-modules.xsd").status, 0)
     }
 
     func testXLIFFWithoutOutputIsAUsageError() throws {

@@ -141,6 +141,16 @@ final class SRXRulesTests: XCTestCase {
         }
     }
 
+    func testEmptyFileIsAnErrorSayingSo() {
+        for bytes: [UInt8] in [[], [0xEF, 0xBB, 0xBF, 0x0A], Array("  \n".utf8)] {
+            XCTAssertThrowsError(try SRXRules(bytes: bytes, displayPath: "empty.srx")) { error in
+                guard let error = error as? SRXError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.location.file, "empty.srx")
+                XCTAssertTrue(error.message.contains("empty"), error.message)
+            }
+        }
+    }
+
     func testMissingFileIsAnErrorNamingIt() {
         XCTAssertThrowsError(try SRXRules(contentsOf: "/nonexistent/rules.srx")) { error in
             XCTAssertEqual((error as? LocatedError)?.location.file, "/nonexistent/rules.srx")

@@ -105,6 +105,23 @@ final class UnitSegmentationTests: XCTestCase {
         XCTAssertEqual(result.segments.map(\.state), [.initial, .initial, .initial])
     }
 
+    func testSegmentsStartingWhereOldOnesStartedKeepTheirIDs() throws {
+        let segmenter = try Segmenter(language: "en")
+        var u = unit([])
+        u.parts = [.segment(Segment(id: "s1", source: "One. Two", state: .translated)), .ignorable(Ignorable(id: "i1", source: " ")), .segment(Segment(id: "s2", source: "three. Four."))]
+        let result = segmenter.segment(u)
+        XCTAssertEqual(render(result), "[One.]{ }[Two three.]{ }[Four.]")
+        // "One." starts where s1 did; the others are new.
+        XCTAssertEqual(result.segments.map(\.id), ["s1", nil, nil])
+    }
+
+    func testAUnitAlreadySegmentedTheSameWayIsUnchanged() throws {
+        let segmenter = try Segmenter(language: "en")
+        var u = unit([])
+        u.parts = [.segment(Segment(id: "a", source: Content([.text("One "), .text("two.")]), state: .reviewed)), .ignorable(Ignorable(id: "b", source: " ")), .segment(Segment(id: "c", source: Content([open("1"), .text("Three."), close("1")])))]
+        XCTAssertEqual(segmenter.segment(u), u)
+    }
+
     func testWhitespaceOnlyAndCodeOnlyUnitsAreUnchanged() throws {
         let segmenter = try Segmenter(language: "en")
         let blank = unit([.text("   ")])

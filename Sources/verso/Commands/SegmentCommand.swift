@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import FileAccess
+import Formats
 import Foundation
 import Pipeline
 import Segmentation
@@ -32,6 +33,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to use instead of Verso's built-in rules.", valueName: "file"))
     var srx: String?
 
+    @Option(name: .customLong("encoding"), help: ArgumentHelp("Encoding of text input without a byte-order mark (default UTF-8; e.g. windows-1252).", valueName: "name"))
+    var encoding: String?
+
     @Flag(name: .long, help: "Print JSON (sentences with UTF-16 offsets) instead of one sentence per line.")
     var json = false
 
@@ -55,6 +59,9 @@ struct SegmentCommand: ParsableCommand {
             }
         } else if let first = xliff.first {
             throw ValidationError("\(first) is XLIFF: name the re-segmented output with -o FILE")
+        }
+        if let encoding, !TextEncoding(encoding).isSupported {
+            throw ValidationError("unknown encoding '\(encoding)' (try utf-8, utf-16le, windows-1252, iso-8859-1)")
         }
         if language == nil && xliff.isEmpty {
             throw ValidationError("Missing expected argument '--lang <lang>' (the language of the text, e.g. --lang fr)")
@@ -105,33 +112,10 @@ struct SegmentCommand: ParsableCommand {
             out.write("{\"language\":\(JSONText.quoted(language)),\"offsetUnit\":\"utf16\",\"files\":[")
         }
         var firstFile = true
+        var printedParagraph = false
         for path in inputs {
             let displayPath = path == "-" ? "<stdin>" : path
-            let units: [UInt16]
-            do {
-                units = try TextInput.utf16(try TextInput.readBytes(path), path: displayPath)
-            } catch {
-                diagnostics.emit(error: error, path: displayPath)
-                continue
-            }
-            if profileRules {
-                let costs = segmenter.profile(paragraphsOf: String(decoding: units, as: UTF16.self))
-                var report = "ms\tevaluations\tvetoes\trule\n"
-                for c in costs {
-                    let kind = c.rule.isBreak ? "break" : "no-break"
-                    report += "\(c.nanoseconds / 1_000_000)\t\(c.evaluations)\t\(c.vetoes)\t\(c.rule.location) \(kind) [\(c.languageRuleName)] \(c.rule.beforeBreak.prefix(60)) / \(c.rule.afterBreak.prefix(60))\n"
-                }
-                FileHandle.standardError.write(Data(report.utf8))
-            }
-            units.withUnsafeBufferPointer { text in
-                let paragraphs = segmenter.sentencesByParagraph(inUTF16: text)
-                if json {
-                    if !firstFile { out.write(",") }
-                    writeJSON(file: displayPath, paragraphs: paragraphs, text: text, to: out)
-                } else {
-                    writeLines(paragraphs: paragraphs, text: text, to: out, separate: !firstFile)
-                }
-            }
+            segmentText(path: path, displayPath: displayPath, segmenter: segmenter, out: out, firstFile: firstFile, printedParagraph: &printedParagraph, diagnostics: diagnostics)
             firstFile = false
         }
         if json { out.write("]}\n") }
@@ -154,29 +138,71 @@ struct SegmentCommand: ParsableCommand {
         if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
     }
 
-    private func writeLines(paragraphs: [[Range<Int>]], text: UnsafeBufferPointer<UInt16>, to out: StandardOutput, separate: Bool) {
-        for (p, sentences) in paragraphs.enumerated() {
-            if p > 0 || separate { out.write(byte: 0x0A) }
-            for range in sentences {
-                out.write(utf16: text, range: range, oneLine: true)
-                out.write(byte: 0x0A)
+    /// Streams one text input: paragraphs are segmented and printed as they are read, a piece of
+    /// about 1 MiB at a time (`TextParagraphChunks`), so memory stays flat. An error in the middle
+    /// (invalid UTF-8) is reported after the paragraphs before it were printed.
+    private func segmentText(path: String, displayPath: String, segmenter: Segmenter, out: StandardOutput, firstFile: Bool, printedParagraph: inout Bool, diagnostics: DiagnosticsPrinter) {
+        if json { out.write((firstFile ? "" : ",") + "{\"path\":\(JSONText.quoted(displayPath)),\"segments\":[") }
+        defer { if json { out.write("]}") } }
+        var paragraphIndex = 0
+        var firstSegment = true
+        var costs: [String: SRXRuleCost] = [:]
+        defer { if profileRules { printProfile(costs) } }
+        var separate = printedParagraph
+        defer { printedParagraph = separate }
+        do {
+            let source = try TextParagraphChunks(path: path, displayPath: displayPath, encoding: encoding.map(TextEncoding.init))
+            while let chunk = try source.next() {
+                if profileRules {
+                    for c in segmenter.profile(paragraphsOf: String(decoding: chunk.utf16, as: UTF16.self)) {
+                        let key = "\(c.rule.location)\u{0}\(c.languageRuleName)\u{0}\(c.rule.isBreak)\u{0}\(c.rule.beforeBreak)\u{0}\(c.rule.afterBreak)"
+                        if var sum = costs[key] {
+                            sum.nanoseconds += c.nanoseconds
+                            sum.evaluations += c.evaluations
+                            sum.vetoes += c.vetoes
+                            costs[key] = sum
+                        } else {
+                            costs[key] = c
+                        }
+                    }
+                }
+                chunk.utf16.withUnsafeBufferPointer { text in
+                    for paragraph in TextParagraphs.ranges(in: text) {
+                        let sentences = segmenter.sentences(inUTF16: UnsafeBufferPointer(rebasing: text[paragraph]))
+                        guard !sentences.isEmpty else { continue }
+                        if !json && separate { out.write(byte: 0x0A) }
+                        separate = true
+                        for s in sentences {
+                            let range = (s.lowerBound + paragraph.lowerBound)..<(s.upperBound + paragraph.lowerBound)
+                            if json {
+                                out.write(firstSegment ? "{" : ",{")
+                                firstSegment = false
+                                out.write("\"paragraph\":\(paragraphIndex),\"utf16Start\":\(range.lowerBound + chunk.utf16Offset),\"utf16End\":\(range.upperBound + chunk.utf16Offset),\"text\":")
+                                out.write(JSONText.quoted(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF16.self)))
+                                out.write("}")
+                            } else {
+                                out.write(utf16: text, range: range, oneLine: true)
+                                out.write(byte: 0x0A)
+                            }
+                        }
+                        paragraphIndex += 1
+                    }
+                }
             }
+        } catch {
+            out.flush()
+            diagnostics.emit(error: error, path: displayPath)
         }
     }
 
-    private func writeJSON(file: String, paragraphs: [[Range<Int>]], text: UnsafeBufferPointer<UInt16>, to out: StandardOutput) {
-        out.write("{\"path\":\(JSONText.quoted(file)),\"segments\":[")
-        var first = true
-        for (p, sentences) in paragraphs.enumerated() {
-            for range in sentences {
-                out.write(first ? "{" : ",{")
-                first = false
-                out.write("\"paragraph\":\(p),\"utf16Start\":\(range.lowerBound),\"utf16End\":\(range.upperBound),\"text\":")
-                out.write(JSONText.quoted(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF16.self)))
-                out.write("}")
-            }
+    /// `--profile-rules`: the time spent in each rule, summed over the pieces of one input, on stderr.
+    private func printProfile(_ costs: [String: SRXRuleCost]) {
+        var report = "ms\tevaluations\tvetoes\trule\n"
+        for c in costs.values.sorted(by: { $0.nanoseconds > $1.nanoseconds }) {
+            let kind = c.rule.isBreak ? "break" : "no-break"
+            report += "\(c.nanoseconds / 1_000_000)\t\(c.evaluations)\t\(c.vetoes)\t\(c.rule.location) \(kind) [\(c.languageRuleName)] \(c.rule.beforeBreak.prefix(60)) / \(c.rule.afterBreak.prefix(60))\n"
         }
-        out.write("]}")
+        FileHandle.standardError.write(Data(report.utf8))
     }
 }
 

@@ -24,7 +24,7 @@ struct SegmentCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default.", valueName: "lang"))
+    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default.", valueName: "lang"), transform: LanguageArgument.check)
     var language: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the re-segmented XLIFF input to this file.", valueName: "file"))

@@ -67,9 +67,19 @@ final class LanguageOptionTests: XCTestCase {
 
     func testSegmentTermsAndLookupCheckTheirLanguageOptions() throws {
         try assertUsageError(["segment", french, "--lang", "fr-"], option: "--lang", value: "fr-")
-        try assertUsageError(["segment", french, "--from", "123"], option: "--from", value: "123")
+        try assertUsageError(["segment", french, "--from", "123"], option: "--lang", value: "123")
         try assertUsageError(["terms", french, "--source", "f", "--target", "en"], option: "--source", value: "f")
         try assertUsageError(["lookup", "OTAN", "--from", "fr", "--to", "english!"], option: "--to", value: "english!")
+    }
+
+    func testSegmentWithItsOwnSRXTakesTheCodesThatFileMaps() throws {
+        // LanguageTool's SRX selects rules with codes such as en_two, matched by regular expressions.
+        let srx = TestPaths.sharedFile("data/segmentation/srx/languagetool-segment.srx").path
+        let result = try VersoCommand.run(["segment", "--lang", "en_two", "--srx", srx], stdin: "Mr. Smith came. He sat.")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let builtIn = try VersoCommand.run(["segment", "--lang", "en_two"], stdin: "Mr. Smith came. He sat.")
+        XCTAssertEqual(builtIn.status, 64, builtIn.stderr)
+        XCTAssertTrue(builtIn.stderr.contains("'en_two'") && builtIn.stderr.contains("--lang") && builtIn.stderr.contains("en-two"), builtIn.stderr)
     }
 
     func testWellFormedTagsInAnyCaseAreAccepted() throws {

@@ -270,6 +270,8 @@ struct UnitAssembler {
 
     /// `\r\n` and a lone `\r` become one `\n` for the translator; the original ending is kept.
     private func normalizeLineBreaks(_ items: [Item]) -> [Item] {
+        // Most units hold no carriage return: no copy then.
+        guard items.contains(where: { if case .atom(let a) = $0 { return a.scalar == "\r" } else { return false } }) else { return items }
         var out: [Item] = []
         out.reserveCapacity(items.count)
         var i = 0

@@ -64,71 +64,20 @@ public final class TermRecognizer: Sendable {
     /// The glossary the terms come from.
     public let glossary: Glossary
 
-    /// One term at a trie node. The folded ids and case rules of its first four words are kept
-    /// inline, so that checking a match touches this value only (longer terms read the rest
-    /// from `termFolds`/`termCases`).
-    private struct Payload: Sendable {
+    /// One term at a trie node while the trie is built (terms of a node are chained by
+    /// `next`); `CompiledTrie` lays them out for matching.
+    private struct Payload {
         var store: Int32
         var concept: Int32
         var ordinal: Int32
         var next: Int32
         var infoOffset: Int32
-        var folds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
-        var caseBits: UInt32 = 0
         var tokenCount: UInt8
-        var status: UInt8
         var isCompact: Bool
-
-        init(store: Int32, concept: Int32, ordinal: Int32, next: Int32, infoOffset: Int32, tokenCount: UInt8, status: UInt8, isCompact: Bool) {
-            self.store = store
-            self.concept = concept
-            self.ordinal = ordinal
-            self.next = next
-            self.infoOffset = infoOffset
-            self.tokenCount = tokenCount
-            self.status = status
-            self.isCompact = isCompact
-        }
-
-        /// Copies the first words' folds and case rules from the side arrays.
-        mutating func inline(folds all: [Int32], cases: [UInt8]) {
-            let n = Int(tokenCount), o = Int(infoOffset)
-            if n > 0 { folds.0 = all[o] }
-            if n > 1 { folds.1 = all[o + 1] }
-            if n > 2 { folds.2 = all[o + 2] }
-            if n > 3 { folds.3 = all[o + 3] }
-            caseBits = 0
-            for k in 0..<min(n, 16) { caseBits |= UInt32(cases[o + k] & 3) << (2 * UInt32(k)) }
-        }
-
-        @inline(__always) func fold(_ k: Int, _ all: [Int32]) -> Int32 {
-            switch k {
-            case 0: return folds.0
-            case 1: return folds.1
-            case 2: return folds.2
-            case 3: return folds.3
-            default: return all[Int(infoOffset) + k]
-            }
-        }
-    }
-
-    private struct NodeInfo: Sendable {
-        var first: Int32 = 0
-        var count: UInt16 = 0
-        /// One bit per child word (hashed to 0…63): a zero bit proves there is no edge, so most
-        /// next-word probes are answered from this value without touching the edge table.
-        var childSignature: UInt64 = 0
-        var hasChildren: Bool { childSignature != 0 }
     }
 
     @inline(__always) private static func signatureBit(_ word: Int32) -> UInt64 {
         UInt64(1) << UInt64((UInt32(bitPattern: word) &* 0x9E3779B1) >> 26)
-    }
-
-    private struct WordInfo: Sendable {
-        var stem: Int32 = -1
-        var node: Int32 = -1
-        var info = NodeInfo()
     }
 
     private enum CaseRule: UInt8 {
@@ -150,17 +99,8 @@ public final class TermRecognizer: Sendable {
     }
 
     private let stemmer: LightStemmer
-    private let vocabulary: TokenTable
-    private let edges: EdgeTable
-    /// Per trie node: where its terms are in `payloads`, and whether it has children.
-    private let nodes: [NodeInfo]
-    /// Per vocabulary word: its stem's id and the root's child along it, with that child's
-    /// node information copied in, so that the first step of a match is one array read.
-    private let words: [WordInfo]
-    /// Terms, grouped by trie node.
-    private let payloads: [Payload]
-    private let termFolds: [Int32]
-    private let termCases: [UInt8]
+    /// The vocabulary and the trie, laid out for matching.
+    private let trie: CompiledTrie
     /// Number of terms compiled.
     public let termCount: Int
     /// Stores answered by on-disk queries (SQLite indexes), by index in `glossary.stores`.
@@ -188,7 +128,6 @@ public final class TermRecognizer: Sendable {
         var vocabulary = TokenTable(capacity: 4096)
         var edges = EdgeTable(capacity: 4096)
         var payloadHead: [Int32] = [-1]
-        var childSignature: [UInt64] = [0]
         var payloads: [Payload] = []
         var termFolds: [Int32] = []
         var termCases: [UInt8] = []
@@ -203,14 +142,11 @@ public final class TermRecognizer: Sendable {
                 if child < 0 {
                     child = Int32(payloadHead.count)
                     payloadHead.append(-1)
-                    childSignature.append(0)
                     edges.set(node, k, child)
-                    childSignature[Int(node)] |= Self.signatureBit(k)
                 }
                 node = child
             }
             var p = payload
-            p.inline(folds: termFolds, cases: termCases)
             p.next = payloadHead[Int(node)]
             payloadHead[Int(node)] = Int32(payloads.count)
             payloads.append(p)
@@ -223,7 +159,7 @@ public final class TermRecognizer: Sendable {
                 probed.append(si)
                 continue
             }
-            try store.forEachTerm(language: language) { ref, text, status in
+            try store.forEachTerm(language: language) { ref, text, _ in
                 let tokens = Tokenizer.tokens(of: text)
                 guard !tokens.isEmpty, tokens.count < 256 else { return }
                 maxTokens = max(maxTokens, tokens.count)
@@ -243,8 +179,7 @@ public final class TermRecognizer: Sendable {
                         keys.append(fold)
                     }
                 }
-                let statusCode: UInt8 = status.map { UInt8(TermStatus.allCases.firstIndex(of: $0)! + 1) } ?? 0
-                let payload = Payload(store: Int32(si), concept: Int32(ref.concept), ordinal: Int32(ref.ordinal), next: -1, infoOffset: infoOffset, tokenCount: UInt8(tokens.count), status: statusCode, isCompact: false)
+                let payload = Payload(store: Int32(si), concept: Int32(ref.concept), ordinal: Int32(ref.ordinal), next: -1, infoOffset: infoOffset, tokenCount: UInt8(tokens.count), isCompact: false)
                 insertPath(keys, payload)
                 count += 1
                 // `e-mail` also matches `email`.
@@ -272,31 +207,23 @@ public final class TermRecognizer: Sendable {
                 stemOf[id] = units.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             }
         }
-        // Terms grouped by node, in glossary order (the lists were built by prepending).
-        var grouped: [Payload] = []
-        grouped.reserveCapacity(payloads.count)
-        var nodes = [NodeInfo](repeating: NodeInfo(), count: payloadHead.count)
-        var list: [Payload] = []
+        // Terms grouped by node, in glossary order (the lists were built by prepending); at
+        // most 65,535 per node.
+        var terms = [[CompiledTrie.Term]](repeating: [], count: payloadHead.count)
+        var list: [CompiledTrie.Term] = []
         for node in 0..<payloadHead.count {
             list.removeAll(keepingCapacity: true)
             var p = payloadHead[node]
-            while p >= 0 { list.append(payloads[Int(p)]); p = payloads[Int(p)].next }
-            nodes[node] = NodeInfo(first: Int32(grouped.count), count: UInt16(min(list.count, Int(UInt16.max))), childSignature: childSignature[node])
-            grouped.append(contentsOf: list.reversed().prefix(Int(UInt16.max)))
+            while p >= 0 {
+                let q = payloads[Int(p)]
+                list.append(CompiledTrie.Term(store: q.store, concept: q.concept, ordinal: q.ordinal, infoOffset: q.infoOffset, tokenCount: Int(q.tokenCount), isCompact: q.isCompact))
+                p = q.next
+            }
+            terms[node] = Array(list.reversed().prefix(Int(UInt16.max)))
         }
-        var words = [WordInfo](repeating: WordInfo(), count: vocabulary.count)
-        for id in 0..<vocabulary.count { words[id].stem = stemOf[id] }
-        for (word, child) in edges.rootEdges() {
-            words[Int(word)].node = child
-            words[Int(word)].info = nodes[Int(child)]
-        }
-        self.vocabulary = vocabulary
-        self.words = words
-        self.nodes = nodes
-        self.edges = edges
-        self.payloads = grouped
-        self.termFolds = termFolds
-        self.termCases = termCases
+        payloads = []
+        self.trie = CompiledTrie(vocabulary: vocabulary, stemOf: stemOf, edges: edges.allEdges(), terms: terms,
+                                 termFolds: termFolds, termCases: termCases, signatureBit: Self.signatureBit)
         self.termCount = count
         self.probedStores = probed
         var longest = maxTokens
@@ -306,19 +233,28 @@ public final class TermRecognizer: Sendable {
 
     /// Approximate bytes held by the compiled trie and vocabulary.
     public var memoryFootprint: Int {
-        vocabulary.memoryFootprint + edges.memoryFootprint + words.count * MemoryLayout<WordInfo>.stride + nodes.count * MemoryLayout<NodeInfo>.stride
-            + payloads.count * MemoryLayout<Payload>.stride + termFolds.count * 4 + termCases.count
+        trie.memoryFootprint
     }
 
     // MARK: matching
 
-    private struct TextToken {
+    /// A word of the text being matched: where it is, its folded word's id and its stem's id
+    /// in the vocabulary (-1: unknown; the stem is -1 when it is the word itself).
+    private struct TextToken: BitwiseCopyable {
         var start: Int32
         var end: Int32
         var fold: Int32
         var stem: Int32
+        /// `signatureBit` of `fold` and of `stem` (0 for an unknown word): which children
+        /// signatures this token can be among.
+        var keyBits: UInt64
         var letterCase: LetterCase
         var gap: Token.Gap
+        /// The blocks of the root's children along `fold` and `stem` (-1: none).
+        var foldRoot: Int32
+        var stemRoot: Int32
+        /// The root has a child along `fold` or `stem`: a term may start here.
+        var startsTerm: Bool { foldRoot >= 0 || stemRoot >= 0 }
     }
 
     /// Every match in `text`. `barriers`: UTF-16 offsets no term may span (standalone codes).
@@ -414,162 +350,269 @@ public final class TermRecognizer: Sendable {
     /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
     /// by the window (a few thousand words), not by the text.
     private func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
-        var scanner = TokenScanner(barriers: barriers)
-        var matcher = WindowMatcher(recognizer: self, overlapping: overlapping)
-        matcher.tokens.reserveCapacity(Self.window + maxTermTokens + 1)
-        // Stems only shorten words (a rule may append one unit past the count: keep a margin).
-        var stemBuffer = [UInt16](repeating: 0, count: TokenScanner.capacity + 8)
-        let stems = stemmer.rules != nil
-        let probing = !probedStores.isEmpty
-        let vocabulary = self.vocabulary
-        let words = self.words
-        while let t = scanner.next(units) {
-            var fold: Int32 = -1
-            var stem: Int32 = -1
-            var length = 0
-            scanner.withFolded { f in
-                length = f.count
-                fold = vocabulary.find(f)
-            }
-            if probing {
-                let w = scanner.withFolded { String(decoding: $0, as: UTF16.self) }
-                matcher.words.append(w)
-                matcher.wordStems.append(stemmer.stem(w))
-            }
-            if fold >= 0 {
-                stem = words[Int(fold)].stem
-            } else if stems && length > 2 {
-                scanner.withFolded { f in
-                    stemBuffer.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: f.baseAddress!, count: f.count) }
+        try withExtendedLifetime(self) {
+            let trie = self.trie.reader
+            var scanner = TokenScanner(barriers: barriers)
+            let lookahead = maxTermTokens
+            var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, capacity: Self.window + lookahead + 1)
+            // Stems only shorten words (a rule may append one unit past the count: keep a margin).
+            var stemBuffer = [UInt16](repeating: 0, count: TokenScanner.capacity + 8)
+            let stems = stemmer.rules != nil
+            let probing = !probedStores.isEmpty
+            while let t = scanner.next(units) {
+                let length = scanner.foldedCount
+                let hash = scanner.foldedHash
+                let fold = scanner.withFolded { trie.find(padded: $0, hash: hash) }
+                var stem: Int32 = -1
+                if probing {
+                    let w = scanner.withFolded { String(decoding: $0, as: UTF16.self) }
+                    matcher.words.append(w)
+                    matcher.wordStems.append(stemmer.stem(w))
                 }
-                let n = stemmer.stem(&stemBuffer, count: length)
-                if n != length {
-                    stem = stemBuffer.withUnsafeBufferPointer { vocabulary.find(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                if fold >= 0 {
+                    stem = trie.stem(fold)
+                } else if stems && length > 2 {
+                    scanner.withFolded { f in
+                        stemBuffer.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: f.baseAddress!, count: f.count) }
+                    }
+                    let n = stemmer.stem(&stemBuffer, count: length)
+                    if n != length {
+                        stem = stemBuffer.withUnsafeBufferPointer { b in
+                            let key = UnsafeBufferPointer(rebasing: b[0..<n])
+                            return trie.find(padded: key, hash: TokenTable.hash(key))
+                        }
+                    }
+                }
+                if stem == fold { stem = -1 }
+                // Whether a term can start here: the root has a child along the word or its stem.
+                let keyBits = (fold >= 0 ? Self.signatureBit(fold) : 0) | (stem >= 0 ? Self.signatureBit(stem) : 0)
+                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, letterCase: t.letterCase, gap: t.gap,
+                                         foldRoot: fold >= 0 ? trie.root(fold) : -1, stemRoot: stem >= 0 ? trie.root(stem) : -1))
+                if matcher.count >= Self.window + lookahead {
+                    try matcher.process(upTo: matcher.count - lookahead, emit)
+                    matcher.dropProcessed()
                 }
             }
-            matcher.tokens.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem == fold ? -1 : stem, letterCase: t.letterCase, gap: t.gap))
-            if matcher.tokens.count >= Self.window + maxTermTokens {
-                try matcher.process(upTo: matcher.tokens.count - maxTermTokens, emit)
-                matcher.dropProcessed()
-            }
+            try matcher.process(upTo: matcher.count, emit)
         }
-        try matcher.process(upTo: matcher.tokens.count, emit)
     }
 
     /// Words matched per window.
     private static let window = 4096
 
-    /// The matching state of one scan: a window of tokens and the position reached. A struct
-    /// with mutating methods (not closures over local variables) so that the hot loop pays no
-    /// dynamic exclusivity checks.
+    /// A term found at the current start token, before the longest are chosen.
+    private struct Candidate: BitwiseCopyable {
+        var end: Int32
+        var store: Int32
+        var concept: Int32
+        var ordinal: Int32
+        /// `MatchKind` as 0 exact, 1 inflected, 2 variant (its rank).
+        var kind: UInt8
+
+        static func code(_ kind: MatchKind) -> UInt8 {
+            switch kind {
+            case .exact: return 0
+            case .inflected: return 1
+            case .variant: return 2
+            case .fuzzy: return 3
+            }
+        }
+
+        static let kinds: [MatchKind] = [.exact, .inflected, .variant, .fuzzy]
+    }
+
+    /// A trie position still to visit: the node's block, the next token, the node's child
+    /// signature.
+    private struct Visit: BitwiseCopyable {
+        var block: Int32
+        var j: Int32
+        var signature: UInt64
+    }
+
+    /// The matching state of one scan: a window of tokens and the position reached. Tokens,
+    /// candidates and the walk's stack live in scratch memory owned by the scan and are read
+    /// through plain pointers.
     private struct WindowMatcher {
         let recognizer: TermRecognizer
+        let trie: CompiledTrie.Reader
         let overlapping: Bool
-        var tokens: [TextToken] = []
+        let probing: Bool
+        private let tokenStore: ScratchBuffer<TextToken>
+        private let tokens: UnsafeMutablePointer<TextToken>
+        private let capacity: Int
+        private(set) var count = 0
+        private let found: ScratchBuffer<Candidate>
+        private let stack: ScratchBuffer<Visit>
         var words: [String] = []
         var wordStems: [String] = []
-        var found: [Candidate] = []
-        var stack: [(node: Int32, j: Int, signature: UInt64)] = []
+        private var probeFound: [Candidate] = []
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
 
-        init(recognizer: TermRecognizer, overlapping: Bool) {
+        init(recognizer: TermRecognizer, trie: CompiledTrie.Reader, overlapping: Bool, capacity: Int) {
             self.recognizer = recognizer
+            self.trie = trie
             self.overlapping = overlapping
+            self.probing = !recognizer.probedStores.isEmpty
+            self.capacity = capacity
+            tokenStore = ScratchBuffer(capacity: capacity)
+            tokens = tokenStore.base
+            found = ScratchBuffer(capacity: 64)
+            stack = ScratchBuffer(capacity: 2 * recognizer.maxTermTokens + 8)
+        }
+
+        @inline(__always) mutating func append(_ t: TextToken) {
+            // The scan processes the window before it is full.
+            precondition(count < capacity)
+            tokens[count] = t
+            count += 1
         }
 
         /// Matches every start position below `limit` (which leaves `maxTermTokens` tokens of
         /// lookahead unless the text has ended).
         mutating func process(upTo limit: Int, _ emit: (TermMatch) -> Void) throws {
-            let edges = recognizer.edges
-            let wordInfo = recognizer.words
-            let nodes = recognizer.nodes
-            let payloads = recognizer.payloads
-            let probing = !recognizer.probedStores.isEmpty
-            let count = tokens.count
+            let tokens = self.tokens
+            let count = self.count
+            var i = self.i
+            defer { self.i = i }
             while i < limit {
-                // Clearing an empty array still costs a call per word: most words match nothing.
-                if !found.isEmpty { found.removeAll(keepingCapacity: true) }
+                var nFound = 0
                 if probing {
-                    try recognizer.probe(at: i, tokens: tokens, words: words, stems: wordStems, into: &found)
+                    probeFound.removeAll(keepingCapacity: true)
+                    try recognizer.probe(at: i, tokens: UnsafeBufferPointer(start: tokens, count: count), words: words, stems: wordStems, into: &probeFound)
+                    for c in probeFound { found.put(c, at: nFound); nFound += 1 }
                 }
-                let first = tokens[i]
-                if found.isEmpty && first.fold < 0 && first.stem < 0 { i += 1; continue }
-                // The stack is empty here: the walk below pops until nothing is left.
-                stack.append((0, i, .max))
-                while let (node, j, signature) = stack.popLast() {
-                    guard j < count else { continue }
-                    let tok = tokens[j]
-                    if j > i && tok.gap == .barrier { continue }
-                    for pass in 0..<2 {
-                        let key = pass == 0 ? tok.fold : tok.stem
-                        if key < 0 { continue }
-                        if signature & TermRecognizer.signatureBit(key) == 0 { continue }
-                        let child: Int32
-                        let info: NodeInfo
-                        if node == 0 {
-                            let w = wordInfo[Int(key)]
-                            child = w.node
-                            info = w.info
-                        } else {
-                            child = edges.child(node, key)
-                            info = child >= 0 ? nodes[Int(child)] : NodeInfo()
-                        }
-                        if child < 0 { continue }
-                        var p = Int(info.first)
-                        let end = p + Int(info.count)
-                        while p < end {
-                            let payload = payloads[p]
-                            if let kind = recognizer.accept(payload, tokens, from: i) {
-                                found.append(Candidate(end: j + 1, store: payload.store, concept: payload.concept, ordinal: payload.ordinal, kind: kind))
-                            }
-                            p += 1
-                        }
-                        if info.hasChildren { stack.append((child, j + 1, info.childSignature)) }
+                if nFound == 0 && !tokens[i].startsTerm { i += 1; continue }
+                nFound = walk(from: i, count: count, found: nFound)
+                if nFound > 0 && (overlapping || i >= coveredUntil) {
+                    if nFound == 1 && !overlapping {
+                        // The usual case: one term, nothing to sort or deduplicate.
+                        let c = found.base[0]
+                        let start = Int(tokens[i].start), end = Int(tokens[Int(c.end) - 1].end)
+                        emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(c.store), ref: TermRef(concept: Int(c.concept), ordinal: Int(c.ordinal)), kind: Candidate.kinds[Int(c.kind)]))
+                        coveredUntil = Int(c.end)
+                        i = Int(c.end)
+                        continue
                     }
-                }
-                if !found.isEmpty && (overlapping || i >= coveredUntil) {
-                    var longest = 0
-                    for f in found where f.end > longest { longest = f.end }
-                    // Longest first, then by kind, keeping one match per concept and span.
-                    if found.count > 1 { found.sort { a, b in a.end != b.end ? a.end > b.end : a.kind < b.kind } }
-                    for k in found.indices {
-                        let f = found[k]
-                        if !overlapping && f.end != longest { continue }
-                        var duplicate = false
-                        for g in found[..<k] where g.end == f.end && g.store == f.store && g.concept == f.concept { duplicate = true; break }
-                        if duplicate { continue }
-                        let start = Int(tokens[i].start), end = Int(tokens[f.end - 1].end)
-                        emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(f.store), ref: TermRef(concept: Int(f.concept), ordinal: Int(f.ordinal)), kind: f.kind))
-                    }
+                    let longest = emitLongest(from: i, found: nFound, emit)
                     if !overlapping { coveredUntil = longest; i = longest; continue }
                 }
                 i += 1
             }
         }
 
-        /// Forgets the tokens no later match can start in.
-        mutating func dropProcessed() {
-            let drop = min(i, coveredUntil)
-            guard drop > 0 else { return }
-            tokens.removeFirst(drop)
-            if !words.isEmpty { words.removeFirst(drop); wordStems.removeFirst(drop) }
-            i -= drop
-            coveredUntil -= drop
+        /// The bits of `TermRecognizer.signatureBit` of the words token `j` may continue a term
+        /// with: none past the window or after punctuation.
+        @inline(__always) private func continuation(_ j: Int, _ count: Int) -> UInt64 {
+            guard j < count else { return 0 }
+            let tok = tokens[j]
+            return tok.gap == .barrier ? 0 : tok.keyBits
         }
-    }
 
-    private struct Candidate {
-        var end: Int
-        var store: Int32
-        var concept: Int32
-        var ordinal: Int32
-        var kind: MatchKind
+        /// Collects in `found` (from index `nFound`) every term starting at token `i`: a
+        /// depth-first walk from the root along each token's folded word, then its stem. A child
+        /// is visited only when the next token's words may be among its children. Returns the
+        /// number of candidates.
+        @inline(__always) private func walk(from i: Int, count: Int, found nFound: Int) -> Int {
+            let trie = self.trie
+            let blocks = trie.blocks
+            let tokens = self.tokens
+            var nFound = nFound
+            var stackBase = stack.base
+            var sp = 0
+            @inline(__always) func visit(_ o: Int, _ j: Int) {
+                let terms = Int(blocks[o + 2])
+                var p = blocks + o + 4
+                for _ in 0..<terms {
+                    if let kind = TermRecognizer.accept(p, tokens + i, trie) {
+                        found.put(Candidate(end: Int32(j + 1), store: Int32(p[0] & 0xFFFF), concept: Int32(bitPattern: p[1]), ordinal: Int32(bitPattern: p[2]), kind: kind), at: nFound)
+                        nFound += 1
+                    }
+                    p += CompiledTrie.termWords
+                }
+                let signature = trie.signature(o)
+                if signature & continuation(j + 1, count) != 0 {
+                    if sp == stack.capacity {
+                        stack.grow()
+                        stackBase = stack.base
+                    }
+                    stackBase[sp] = Visit(block: Int32(o), j: Int32(j + 1), signature: signature)
+                    sp += 1
+                }
+            }
+            // The root: its children along the token's words were found with them.
+            let first = tokens[i]
+            if first.foldRoot >= 0 { visit(Int(first.foldRoot), i) }
+            if first.stemRoot >= 0 { visit(Int(first.stemRoot), i) }
+            while sp > 0 {
+                sp -= 1
+                let v = stackBase[sp]
+                let j = Int(v.j)
+                let tok = tokens[j]
+                if tok.fold >= 0 && v.signature & TermRecognizer.signatureBit(tok.fold) != 0 {
+                    let o = trie.child(Int(v.block), tok.fold)
+                    if o >= 0 { visit(o, j) }
+                }
+                if tok.stem >= 0 && v.signature & TermRecognizer.signatureBit(tok.stem) != 0 {
+                    let o = trie.child(Int(v.block), tok.stem)
+                    if o >= 0 { visit(o, j) }
+                }
+            }
+            return nFound
+        }
+
+        /// Emits the longest of the `nFound` candidates at token `i` (every one when
+        /// overlapping), longest first, then by kind, one per concept and span; returns the
+        /// end of the longest.
+        @inline(never) private func emitLongest(from i: Int, found nFound: Int, _ emit: (TermMatch) -> Void) -> Int {
+            let f = found.base
+            var longest: Int32 = 0
+            for k in 0..<nFound where f[k].end > longest { longest = f[k].end }
+            // A stable insertion sort: the lists are short.
+            if nFound > 1 {
+                for k in 1..<nFound {
+                    let c = f[k]
+                    var m = k
+                    while m > 0 && (f[m - 1].end < c.end || (f[m - 1].end == c.end && f[m - 1].kind > c.kind)) {
+                        f[m] = f[m - 1]
+                        m -= 1
+                    }
+                    f[m] = c
+                }
+            }
+            let start = Int(tokens[i].start)
+            for k in 0..<nFound {
+                let c = f[k]
+                if !overlapping && c.end != longest { continue }
+                var duplicate = false
+                var g = 0
+                while g < k {
+                    if f[g].end == c.end && f[g].store == c.store && f[g].concept == c.concept { duplicate = true; break }
+                    g += 1
+                }
+                if duplicate { continue }
+                let end = Int(tokens[Int(c.end) - 1].end)
+                emit(TermMatch(utf16Offset: start, utf16Length: end - start, store: Int(c.store), ref: TermRef(concept: Int(c.concept), ordinal: Int(c.ordinal)), kind: Candidate.kinds[Int(c.kind)]))
+            }
+            return Int(longest)
+        }
+
+        /// Forgets the tokens no later match can start in or reach: those before `i`.
+        /// (`coveredUntil` never exceeds `i`; it may lag behind it when nothing matched.)
+        mutating func dropProcessed() {
+            let drop = i
+            guard drop > 0 else { return }
+            tokens.update(from: tokens + drop, count: count - drop)
+            count -= drop
+            if !words.isEmpty { words.removeFirst(drop); wordStems.removeFirst(drop) }
+            i = 0
+            coveredUntil = max(coveredUntil - drop, 0)
+        }
     }
 
     /// Looks up in the SQLite stores every term that starts at token `i`: the exact and stem
     /// keys of the 1…n words from `i` in one query, then the same case and stem rules as the trie.
-    private func probe(at i: Int, tokens: [TextToken], words: [String], stems: [String], into found: inout [Candidate]) throws {
+    private func probe(at i: Int, tokens: UnsafeBufferPointer<TextToken>, words: [String], stems: [String], into found: inout [Candidate]) throws {
         for si in probedStores {
             guard let index = glossary.stores[si] as? TermIndex else { continue }
             var exactKeys: [String] = [], stemKeys: [String] = []
@@ -605,26 +648,31 @@ public final class TermRecognizer: Sendable {
                     if !ok { break }
                 }
                 guard ok else { continue }
-                found.append(Candidate(end: i + n, store: Int32(si), concept: Int32(r.hit.ref.concept), ordinal: Int32(r.hit.ref.ordinal), kind: isExact ? .exact : .inflected))
+                found.append(Candidate(end: Int32(i + n), store: Int32(si), concept: Int32(r.hit.ref.concept), ordinal: Int32(r.hit.ref.ordinal), kind: Candidate.code(isExact ? .exact : .inflected)))
             }
         }
     }
 
-    @inline(__always) private func accept(_ p: Payload, _ tokens: [TextToken], from i: Int) -> MatchKind? {
+    /// How the term whose block entry is at `p` matches the tokens from `tokens[0]`: its case
+    /// rules hold and every word is the term's folded word (`exact`) or has its stem
+    /// (`inflected`); nil when a rule fails. Codes as in `Candidate.kind`.
+    @inline(__always) private static func accept(_ p: UnsafePointer<UInt32>, _ tokens: UnsafePointer<TextToken>, _ trie: CompiledTrie.Reader) -> UInt8? {
         var exact = true
-        let n = Int(p.tokenCount)
+        let n = Int((p[0] >> 16) & 0xFF)
+        let caseBits = p[3]
         for k in 0..<n {
-            let tok = tokens[i + k]
-            let rule = k < 16 ? UInt8(truncatingIfNeeded: p.caseBits >> (2 * UInt32(k))) & 3 : termCases[Int(p.infoOffset) + k]
-            switch CaseRule(rawValue: rule) ?? .any {
-            case .any: break
-            case .notLower: if tok.letterCase == .lower { return nil }
-            case .upper: if tok.letterCase != .upper && tok.letterCase != .none { return nil }
+            let tok = tokens[k]
+            let rule = k < 16 ? UInt8(truncatingIfNeeded: caseBits >> (2 * UInt32(k))) & 3 : trie.termCases[Int(p[4]) + k]
+            switch rule {
+            case CaseRule.notLower.rawValue: if tok.letterCase == .lower { return nil }
+            case CaseRule.upper.rawValue: if tok.letterCase != .upper && tok.letterCase != .none { return nil }
+            default: break
             }
-            if tok.fold != p.fold(k, termFolds) { exact = false }
+            let fold = k < 4 ? Int32(bitPattern: p[5 + k]) : trie.termFolds[Int(p[4]) + k]
+            if tok.fold != fold { exact = false }
         }
-        if p.isCompact { return .variant }
-        return exact ? .exact : .inflected
+        if p[0] & (1 << 24) != 0 { return 2 }
+        return exact ? 0 : 1
     }
 
     // MARK: occurrences with concepts
@@ -692,6 +740,35 @@ extension TermOccurrence {
         guard let status = term.status, status.isDiscouraged else { return nil }
         let instead = concept.preferredTerm(in: language).map { " (use '\($0.text)')" } ?? ""
         return Finding(.warning, "\(status.rawValue) term '\(text)'\(instead)", at: location, code: "terms.\(status.rawValue)")
+    }
+}
+
+/// Growable scratch memory of trivial values, owned by one scan: its contents are read and
+/// written through `base` without retain or bounds check.
+private final class ScratchBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Doubles the capacity, keeping the contents.
+    func grow() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        bigger.initialize(from: base, count: capacity)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// Stores `value` at `index`, growing when needed.
+    @inline(__always) func put(_ value: Element, at index: Int) {
+        while index >= capacity { grow() }
+        base[index] = value
     }
 }
 

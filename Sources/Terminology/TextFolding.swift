@@ -35,30 +35,31 @@ public enum TextFolding {
     /// Bit set in an entry for a lower-case letter.
     static let caseLowerBit: UInt64 = 0x20
 
+    /// Class nibble of a table entry for a code unit outside the precomputed ranges: its entry
+    /// is computed when met (`CharacterClass` never uses this value).
+    static let uncoveredClass: UInt8 = 0x0F
+
     /// Entry layout: bits 0–3 class, 4–5 letter case, 8–15 number of folded units (0–3), then
-    /// up to three units.
-    static let table: [UInt64] = {
-        var t = [UInt64](repeating: 0, count: 0x10000)
+    /// up to three units. One entry per UTF-16 code unit, in memory that lives as long as the
+    /// process, so that the tokenizer's loop reads it through a plain pointer (no array
+    /// retained or bounds-checked per character). Code units outside the scripts a termbase
+    /// of European languages meets are marked `uncoveredClass` and computed on the fly.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 0x10000)
+        t.initialize(repeating: UInt64(uncoveredClass), count: 0x10000)
         let ranges: [ClosedRange<UInt32>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF]
         for r in ranges {
             for v in r { t[Int(v)] = computeEntry(v) }
         }
         for v in UInt32(0xD800)...0xDFFF { t[Int(v)] = UInt64(CharacterClass.surrogate.rawValue) }
-        return t
-    }()
-
-    static let covered: [Bool] = {
-        var c = [Bool](repeating: false, count: 0x10000)
-        let ranges: [ClosedRange<Int>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF, 0xD800...0xDFFF]
-        for r in ranges { for v in r { c[v] = true } }
-        return c
+        return UnsafePointer(t)
     }()
 
     /// The class and folded form of one BMP code unit.
     @inline(__always)
     static func entry(_ unit: UInt16) -> UInt64 {
-        let i = Int(unit)
-        return covered[i] ? table[i] : computeEntry(UInt32(unit))
+        let e = table[Int(unit)]
+        return UInt8(truncatingIfNeeded: e) & 0x0F == uncoveredClass ? computeEntry(UInt32(unit)) : e
     }
 
     /// The class and folded form of any scalar (outside the BMP: no folding).
@@ -142,7 +143,7 @@ public enum TextFolding {
 
 /// The letter case of a token as written, used to keep acronyms (`UN`, `WHO`) from matching
 /// ordinary words (`un`, `who`).
-public enum LetterCase: UInt8, Sendable, Hashable, Codable {
+public enum LetterCase: UInt8, Sendable, Hashable, Codable, BitwiseCopyable {
     /// No cased letter (digits, CJK).
     case none
     /// All cased letters lower case.
@@ -170,7 +171,7 @@ public struct Token: Sendable, Hashable {
 
     /// The kind of material between two tokens, which decides whether a multi-word term may
     /// span them.
-    public enum Gap: UInt8, Sendable, Hashable {
+    public enum Gap: UInt8, Sendable, Hashable, BitwiseCopyable {
         /// Start of the text.
         case start
         /// Spaces only.
@@ -213,59 +214,171 @@ struct ScannedToken {
     var gap: Token.Gap
 }
 
+/// Scratch memory of a fixed size, owned by a scanner and freed with it.
+private final class ScratchUnits {
+    let base: UnsafeMutablePointer<UInt16>
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        base.initialize(repeating: 0, count: capacity)
+    }
+
+    deinit { base.deallocate() }
+}
+
 /// The allocation-free tokenizer shared by `Tokenizer` and the recognizer's hot path: a cursor
-/// over UTF-16 text that folds each word into a reused fixed-size buffer.
+/// over UTF-16 text that folds each word into a reused fixed-size buffer and hashes the folded
+/// form on the way (`TokenTable.hash`), so that looking the word up costs no second pass.
 struct TokenScanner {
     /// Longest folded word kept; longer runs of letters are still one token, but only their
     /// first units are compared (no term is that long).
     static let capacity = 256
-    private var buffer = [UInt16](repeating: 0, count: TokenScanner.capacity)
+    private let storage = ScratchUnits(capacity: TokenScanner.capacity)
+    // Read once here rather than through the lazy global on every call.
+    private let table = TextFolding.table
     /// Number of valid units in the folded form of the token last returned.
     private(set) var foldedCount = 0
-    private let barriers: Set<Int>
+    /// `TokenTable.hash` of the folded form of the token last returned.
+    private(set) var foldedHash: UInt32 = 0
+    /// Standalone-code offsets, ascending; `barrierIndex` is the first not yet reached.
+    private let barriers: [Int]
+    private var barrierIndex = 0
+    /// `barriers[barrierIndex]`, or `Int.max` when none is left.
+    private var nextBarrier: Int
     private var i = 0
     private var gap: Token.Gap = .start
-    private var barrierDoneAt = -1
-    // The folding table, held here so the hot loop does not go through the lazy global.
-    private let table = TextFolding.table
-    private let covered = TextFolding.covered
 
     init(barriers: Set<Int> = []) {
-        self.barriers = barriers
+        self.barriers = barriers.sorted()
+        nextBarrier = self.barriers.first ?? Int.max
     }
 
     /// The folded units of the token last returned.
-    var folded: ArraySlice<UInt16> { buffer[0..<foldedCount] }
+    var folded: ArraySlice<UInt16> { ArraySlice(UnsafeBufferPointer(start: storage.base, count: foldedCount)) }
 
     /// Calls `body` with the folded units of the token last returned, without copying them.
     @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
-        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<foldedCount])) }
+        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: storage.base, count: foldedCount)) }
     }
 
     /// The next token of `units`, or nil at the end. Always pass the same text.
-    mutating func next(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
+    @inline(__always) mutating func next(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
         let n = units.count
-        let checkBarriers = !barriers.isEmpty
+        guard i < n, let text = units.baseAddress else {
+            foldedCount = 0
+            return nil
+        }
+        // Fast path, for most words of European text: spaces, then a word of ASCII letters and
+        // Latin-1/Latin Extended-A letters that fold to one letter (`é`, `Ł`), ending at a space,
+        // punctuation or the end of the text, with no standalone code on the way. Anything else
+        // (digits, ligatures, combining marks, other scripts, codes) goes through `scan`, from
+        // the word's start.
+        var position = i
+        let barrierAt = nextBarrier
+        while position < n && position < barrierAt && text[position] == 0x20 { position &+= 1 }
+        i = position
+        if position < n && position < barrierAt {
+            let u = text[position]
+            // (`(c | 0x20) - 0x61 < 26` holds for ASCII letters only, whatever the unit.)
+            if (u | 0x20) &- 0x61 < 26 || u &- 0xC0 < 0xC0 {
+                let runEnd = min(n, barrierAt)
+                let out = storage.base
+                let cap = Self.capacity
+                let table = self.table
+                var h = TokenTable.hashSeed
+                var upper = 0, cased = 0
+                var firstUpper = false
+                var p = position
+                var c = u
+                while p &- position < cap {
+                    let f: UInt16
+                    if (c | 0x20) &- 0x61 < 26 {
+                        f = c | 0x20
+                        let isUpper = Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
+                        upper &+= isUpper
+                        cased &+= 1
+                    } else if c &- 0xC0 < 0xC0 {
+                        // Latin-1 letters and Latin Extended-A: a table entry of one folded unit.
+                        let e = table[Int(c)]
+                        guard UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.letter.rawValue, (e >> 8) & 0xFF == 1 else { break }
+                        f = UInt16(truncatingIfNeeded: e >> 16)
+                        if e & TextFolding.caseUpperBit != 0 { upper &+= 1; cased &+= 1 }
+                        else if e & TextFolding.caseLowerBit != 0 { cased &+= 1 }
+                    } else {
+                        break
+                    }
+                    out[p &- position] = f
+                    h = (h ^ UInt32(f)) &* TokenTable.hashPrime
+                    p &+= 1
+                    if p == runEnd { break }
+                    c = text[p]
+                }
+                if p > position {
+                    // Upper case of the first letter, as `scan` decides it.
+                    let e0 = u < 0x80 ? (u < 0x60 ? TextFolding.caseUpperBit : 0) : table[Int(u)]
+                    firstUpper = e0 & TextFolding.caseUpperBit != 0
+                }
+                var nextGap = Token.Gap.space
+                var done = p > position && p == n
+                if p > position && p < runEnd && p &- position < cap {
+                    switch UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
+                    case CharacterClass.space.rawValue: done = true
+                    case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
+                    case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
+                    case CharacterClass.other.rawValue: done = true; nextGap = .barrier
+                    default: break
+                    }
+                }
+                if done {
+                    i = p == n ? p : p &+ 1
+                    let len = p &- position
+                    foldedCount = len
+                    foldedHash = TokenTable.finish(h)
+                    let currentGap = gap
+                    gap = nextGap
+                    let lower = cased &- upper
+                    let lc: LetterCase
+                    if cased == 0 { lc = .none }
+                    else if lower == 0 { lc = .upper }
+                    else if upper == 0 { lc = .lower }
+                    else if firstUpper && upper == 1 { lc = .title }
+                    else { lc = .mixed }
+                    return ScannedToken(start: position, end: p, letterCase: lc, gap: currentGap)
+                }
+            }
+        }
+        return scan(units)
+    }
+
+    /// The general case of `next`: any character, standalone codes.
+    @inline(never) private mutating func scan(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
+        let n = units.count
+        guard i < n, let text = units.baseAddress else {
+            foldedCount = 0
+            return nil
+        }
+        let out = storage.base
+        let table = self.table
+        let cap = Self.capacity
         var start = -1, end = -1
-        var upper = 0, lower = 0, firstUpper = false, cased = 0
+        var upper = 0, cased = 0, firstUpper = false
         var len = 0
+        var h: UInt32 = TokenTable.hashSeed
         var position = i
         var currentGap = gap
         var nextGap = Token.Gap.space
-        let cap = Self.capacity
-        let barriers = self.barriers
-        var barrierDone = barrierDoneAt
-        let table = self.table, covered = self.covered
-        table.withUnsafeBufferPointer { table in
-        covered.withUnsafeBufferPointer { covered in
-        buffer.withUnsafeMutableBufferPointer { out in
-            @inline(__always) func put(_ u: UInt16) {
-                if len < cap { out[len] = u }
-                len += 1
-            }
-            scanning: while position < n {
-                if checkBarriers && barrierDone != position && barriers.contains(position) {
-                    barrierDone = position
+        var barrierIndex = self.barrierIndex
+        var nextBarrier = self.nextBarrier
+        scanning: while position < n {
+            if position >= nextBarrier {
+                // Offsets skipped inside a surrogate pair never count, as before.
+                while nextBarrier < position {
+                    barrierIndex += 1
+                    nextBarrier = barrierIndex < barriers.count ? barriers[barrierIndex] : Int.max
+                }
+                if position == nextBarrier {
+                    barrierIndex += 1
+                    nextBarrier = barrierIndex < barriers.count ? barriers[barrierIndex] : Int.max
                     if start >= 0 {
                         end = position
                         nextGap = .barrier
@@ -273,91 +386,112 @@ struct TokenScanner {
                     }
                     currentGap = .barrier
                 }
-                let u = units[position]
-                if u < 0x80 {
-                    // ASCII fast path.
-                    if u >= 0x61 && u <= 0x7A {
-                        if start < 0 { start = position }
-                        put(u); lower += 1; cased += 1
-                        position += 1; continue
-                    }
-                    if u >= 0x41 && u <= 0x5A {
-                        if start < 0 { start = position; firstUpper = true }
-                        put(u + 32); upper += 1; cased += 1
-                        position += 1; continue
-                    }
-                    if u >= 0x30 && u <= 0x39 {
-                        if start < 0 { start = position }
-                        put(u)
-                        position += 1; continue
-                    }
-                    if u == 0x20 {
-                        position += 1
-                        if start >= 0 {
-                            end = position - 1
-                            nextGap = .space
-                            break scanning
-                        }
-                        continue
-                    }
+            }
+            let u = text[position]
+            if u < 0x80 {
+                // ASCII fast path, no table: a run of letters in one tight loop (stopping at
+                // the next standalone code), digits and spaces one at a time.
+                if (u | 0x20) &- 0x61 < 26 {
+                    if start < 0 { start = position; firstUpper = u < 0x60 }
+                    let runEnd = min(n, nextBarrier)
+                    var p = position
+                    var c = u
+                    repeat {
+                        let f = c | 0x20
+                        upper &+= Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
+                        if len < cap { out[len] = f; h = (h ^ UInt32(f)) &* TokenTable.hashPrime }
+                        len &+= 1
+                        p &+= 1
+                        if p == runEnd { break }
+                        c = text[p]
+                    } while c < 0x80 && (c | 0x20) &- 0x61 < 26
+                    cased &+= p &- position
+                    position = p
+                    continue
                 }
-                var width = 1
-                let ui = Int(u)
-                var e = covered[ui] ? table[ui] : TextFolding.entry(u)
-                if UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.surrogate.rawValue {
-                    if u >= 0xD800 && u < 0xDC00 && position + 1 < n && units[position + 1] >= 0xDC00 && units[position + 1] < 0xE000 {
-                        let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[position + 1]) - 0xDC00)
-                        e = TextFolding.entry(scalar: scalar)
-                        width = 2
-                    } else {
-                        e = UInt64(CharacterClass.other.rawValue)
-                    }
-                }
-                let cls = UInt8(truncatingIfNeeded: e) & 0x0F
-                switch cls {
-                case CharacterClass.letter.rawValue, CharacterClass.digit.rawValue:
+                if u &- 0x30 < 10 {
                     if start < 0 { start = position }
-                    let count = Int((e >> 8) & 0xFF)
-                    if count == 0 {
-                        for k in 0..<width { put(units[position + k]) }
-                    } else {
-                        for k in 0..<count { put(UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))) }
-                    }
-                    if e & TextFolding.caseUpperBit != 0 {
-                        upper += 1; cased += 1
-                        if start == position { firstUpper = true }
-                    } else if e & TextFolding.caseLowerBit != 0 {
-                        lower += 1; cased += 1
-                    }
-                    position += width
-                case CharacterClass.mark.rawValue, CharacterClass.ignorable.rawValue:
-                    position += width // stays inside the token, folded away
-                default:
-                    // A separator: ends the pending token, and says what lies before the next one.
-                    position += width
-                    let effect: Token.Gap
-                    switch cls {
-                    case CharacterClass.apostrophe.rawValue: effect = .apostrophe
-                    case CharacterClass.hyphen.rawValue: effect = .hyphen
-                    case CharacterClass.space.rawValue: effect = .space
-                    default: effect = .barrier
-                    }
+                    if len < cap { out[len] = u; h = (h ^ UInt32(u)) &* TokenTable.hashPrime }
+                    len &+= 1
+                    position &+= 1; continue
+                }
+                if u == 0x20 {
+                    position &+= 1
                     if start >= 0 {
-                        end = position - width
-                        nextGap = effect
+                        end = position &- 1
+                        nextGap = .space
                         break scanning
                     }
-                    // Between tokens: apostrophes and hyphens count only after plain space,
-                    // punctuation always wins; before the first token nothing counts.
-                    if currentGap == .space && (effect == .apostrophe || effect == .hyphen) { currentGap = effect }
-                    else if effect == .barrier && currentGap != .start { currentGap = .barrier }
+                    continue
                 }
             }
-        }
-        }
+            var width = 1
+            var e = table[Int(u)]
+            var cls = UInt8(truncatingIfNeeded: e) & 0x0F
+            if cls == TextFolding.uncoveredClass {
+                e = TextFolding.entry(u)
+                cls = UInt8(truncatingIfNeeded: e) & 0x0F
+            }
+            if cls == CharacterClass.surrogate.rawValue {
+                if u >= 0xD800 && u < 0xDC00 && position + 1 < n && text[position + 1] >= 0xDC00 && text[position + 1] < 0xE000 {
+                    let scalar = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(text[position + 1]) - 0xDC00)
+                    e = TextFolding.entry(scalar: scalar)
+                    width = 2
+                } else {
+                    e = UInt64(CharacterClass.other.rawValue)
+                }
+                cls = UInt8(truncatingIfNeeded: e) & 0x0F
+            }
+            switch cls {
+            case CharacterClass.letter.rawValue, CharacterClass.digit.rawValue:
+                if start < 0 { start = position }
+                let count = Int((e >> 8) & 0xFF)
+                if count == 0 {
+                    for k in 0..<width {
+                        let v = text[position + k]
+                        if len < cap { out[len] = v; h = (h ^ UInt32(v)) &* TokenTable.hashPrime }
+                        len += 1
+                    }
+                } else {
+                    for k in 0..<count {
+                        let v = UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))
+                        if len < cap { out[len] = v; h = (h ^ UInt32(v)) &* TokenTable.hashPrime }
+                        len += 1
+                    }
+                }
+                if e & TextFolding.caseUpperBit != 0 {
+                    upper &+= 1; cased &+= 1
+                    if start == position { firstUpper = true }
+                } else if e & TextFolding.caseLowerBit != 0 {
+                    cased &+= 1
+                }
+                position += width
+            case CharacterClass.mark.rawValue, CharacterClass.ignorable.rawValue:
+                position += width // stays inside the token, folded away
+            default:
+                // A separator: ends the pending token, and says what lies before the next one.
+                position += width
+                let effect: Token.Gap
+                switch cls {
+                case CharacterClass.apostrophe.rawValue: effect = .apostrophe
+                case CharacterClass.hyphen.rawValue: effect = .hyphen
+                case CharacterClass.space.rawValue: effect = .space
+                default: effect = .barrier
+                }
+                if start >= 0 {
+                    end = position - width
+                    nextGap = effect
+                    break scanning
+                }
+                // Between tokens: apostrophes and hyphens count only after plain space,
+                // punctuation always wins; before the first token nothing counts.
+                if currentGap == .space && (effect == .apostrophe || effect == .hyphen) { currentGap = effect }
+                else if effect == .barrier && currentGap != .start { currentGap = .barrier }
+            }
         }
         i = position
-        barrierDoneAt = barrierDone
+        self.barrierIndex = barrierIndex
+        self.nextBarrier = nextBarrier
         guard start >= 0 else {
             gap = currentGap
             foldedCount = 0
@@ -365,8 +499,10 @@ struct TokenScanner {
         }
         if end < 0 { end = position }
         foldedCount = min(len, cap)
+        foldedHash = TokenTable.finish(h)
         gap = nextGap
         let lc: LetterCase
+        let lower = cased - upper
         if cased == 0 { lc = .none }
         else if lower == 0 { lc = .upper }
         else if upper == 0 { lc = .lower }

@@ -19,15 +19,25 @@ struct TokenTable: Sendable {
     /// Number of distinct words.
     var count: Int { spans.count }
 
-    @inline(__always) static func hash(_ units: UnsafeBufferPointer<UInt16>) -> UInt32 {
-        // FNV-1a over whole code units, with a final mix so that the low bits (the slot) depend
-        // on every unit.
-        var h: UInt32 = 2166136261
-        for u in units { h = (h ^ UInt32(u)) &* 16777619 }
+    /// FNV-1a over whole code units (`TokenScanner` computes it while folding), with a final
+    /// mix so that the low bits (the slot) depend on every unit.
+    static let hashSeed: UInt32 = 2166136261
+    /// The FNV-1a multiplier.
+    static let hashPrime: UInt32 = 16777619
+
+    /// The final mix of `hash`.
+    @inline(__always) static func finish(_ h: UInt32) -> UInt32 {
+        var h = h
         h ^= h >> 15
         h = h &* 0x2C1B3C6D
         h ^= h >> 12
         return h
+    }
+
+    @inline(__always) static func hash(_ units: UnsafeBufferPointer<UInt16>) -> UInt32 {
+        var h = hashSeed
+        for u in units { h = (h ^ UInt32(u)) &* hashPrime }
+        return finish(h)
     }
 
     @inline(__always) private func equals(_ id: Int, _ units: UnsafeBufferPointer<UInt16>) -> Bool {
@@ -203,4 +213,11 @@ struct EdgeTable: Sendable {
 
     /// Bytes held, for memory reports.
     var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride + filter.count * 8 }
+
+    /// Every edge, as (parent, word, child).
+    func allEdges() -> [(node: Int32, word: Int32, child: Int32)] {
+        slots.compactMap { s in
+            s.key != .max ? (Int32(truncatingIfNeeded: s.key >> 32), Int32(truncatingIfNeeded: s.key), s.child) : nil
+        }
+    }
 }

@@ -2,6 +2,12 @@
 //
 //   terms-bench recognize --store FILE --text FILE --language fr [--compile]
 //   terms-bench lookup --store FILE.sqlite --queries FILE --language fr
+//   terms-bench digest --store FILE|builtin --text FILE --language fr
+//   terms-bench lookup-digest --store FILE --queries FILE --language fr
+//
+// `digest` prints a fingerprint of everything recognition and tokenization produce for a text
+// (every match in the default, nested and barrier modes; every token), so that a change to the
+// matching internals can be checked to give the same results as the previous version.
 //
 // Prints `key=value` lines that bench.sh reads.
 import Foundation
@@ -33,6 +39,20 @@ func processCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// FNV-1a over the fields of results, for `digest`.
+struct Digest {
+    var value: UInt64 = 0xcbf29ce484222325
+    mutating func add(_ x: Int) {
+        var v = UInt64(bitPattern: Int64(x))
+        for _ in 0..<8 { value = (value ^ (v & 0xFF)) &* 0x100000001b3; v >>= 8 }
+    }
+    mutating func add(_ s: String) {
+        for b in s.utf8 { value = (value ^ UInt64(b)) &* 0x100000001b3 }
+        add(-1)
+    }
+    var hex: String { String(value, radix: 16) }
 }
 
 func option(_ name: String, _ args: [String]) -> String? {
@@ -91,6 +111,10 @@ do {
         var cpuMicros: [Double] = []
         micros.reserveCapacity(queries.count)
         var found = 0
+        // TERMS_BENCH_TRACE=FILE: one line per query (CPU µs, wall µs, results, query), to see
+        // which queries make the tail.
+        let trace = ProcessInfo.processInfo.environment["TERMS_BENCH_TRACE"]
+        var traceLines: [String] = []
         for q in queries {
             let t = ContinuousClock.now
             let c = processCPUSeconds()
@@ -99,10 +123,12 @@ do {
             let us = seconds(t) * 1e6
             micros.append(us)
             if !r.isEmpty { found += 1 }
+            if trace != nil { traceLines.append("\(String(format: "%.1f", cpuMicros.last!))\t\(String(format: "%.1f", us))\t\(r.count)\t\(q)") }
             if us > 1000, ProcessInfo.processInfo.environment["TERMS_BENCH_SLOW"] != nil {
                 FileHandle.standardError.write(Data("slow: \(Int(us)) us: \(q) (\(r.count) results)\n".utf8))
             }
         }
+        if let trace { try traceLines.joined(separator: "\n").write(toFile: trace, atomically: true, encoding: .utf8) }
         micros.sort()
         func pct(_ p: Double) -> Double { micros[min(micros.count - 1, Int(Double(micros.count) * p))] }
         print("queries=\(micros.count)")
@@ -126,6 +152,67 @@ do {
         missMicros.sort()
         print("miss_p99_us=\(String(format: "%.1f", missMicros[min(missMicros.count - 1, Int(Double(missMicros.count) * 0.99))]))")
         print("peak_rss_mb=\(String(format: "%.1f", peakRSSMegabytes()))")
+    case "digest":
+        guard let store = option("--store", args), let textPath = option("--text", args) else { fail("digest needs --store and --text") }
+        let glossary: Glossary
+        if store == "builtin" {
+            glossary = try BuiltInGlossaries.glossary()
+        } else {
+            let (s, _) = try TermbaseFile.open(path: store)
+            glossary = Glossary(stores: [s])
+        }
+        let recognizer = try TermRecognizer(glossary: glossary, language: language, indexStrategy: .compile)
+        let data = try Data(contentsOf: URL(fileURLWithPath: textPath))
+        let text = String(decoding: data, as: UTF8.self)
+        let units = Array(text.utf16)
+        func digest(_ name: String, _ matches: [TermMatch]) {
+            var h = Digest()
+            for m in matches {
+                h.add(m.utf16Offset); h.add(m.utf16Length); h.add(m.store)
+                h.add(m.ref.concept); h.add(m.ref.ordinal); h.add(m.kind.rawValue)
+            }
+            print("\(name)=\(matches.count) \(h.hex)")
+        }
+        try units.withUnsafeBufferPointer { buf in
+            digest("matches", try recognizer.matches(in: buf))
+            digest("nested", try recognizer.matches(in: buf, overlapping: true))
+            // Standalone codes every 61 units (single chunk: barriers turn parallelism off).
+            let barriers = Set(stride(from: 0, to: buf.count, by: 61))
+            digest("barriers", try recognizer.matches(in: buf, barriers: barriers))
+        }
+        var h = Digest()
+        var tokens = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for t in Tokenizer.tokens(of: String(line)) {
+                h.add(t.utf16Offset); h.add(t.utf16Length); h.add(t.folded)
+                h.add(Int(t.letterCase.rawValue)); h.add(Int(t.gapBefore.rawValue))
+                tokens += 1
+            }
+        }
+        print("tokens=\(tokens) \(h.hex)")
+    case "lookup-digest":
+        // A fingerprint of every lookup result (concept, matched term, kind, order) for each
+        // query, as written and with `l’` in front, to check that a change to the lookup path
+        // gives the same results.
+        guard let store = option("--store", args), let queriesPath = option("--queries", args) else { fail("lookup-digest needs --store and --queries") }
+        let glossary: Glossary
+        if store == "builtin" {
+            glossary = try BuiltInGlossaries.glossary()
+        } else {
+            let (s, _) = try TermbaseFile.open(path: store)
+            glossary = Glossary(stores: [s])
+        }
+        let queries = try String(contentsOfFile: queriesPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        var h = Digest()
+        var results = 0
+        for q in queries + queries.prefix(2000).map({ "l’" + $0 }) {
+            for r in try glossary.lookup(q, from: language, fuzzy: false) {
+                h.add(r.conceptHandle); h.add(r.matchedTerm.text); h.add(r.matchedLanguage); h.add(r.kind.rawValue); h.add(r.distance)
+                results += 1
+            }
+            h.add(-2)
+        }
+        print("lookups=\(results) \(h.hex)")
     default:
         fail("unknown mode \(mode)")
     }

@@ -1,0 +1,285 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The recognizer's vocabulary and trie once built, laid out for matching: what one text word
+/// costs is one probe in the word table (whose record holds the word, its stem and the root's
+/// child along it) and one node block per trie step (the node's terms and children together).
+///
+/// Matching a large text is bound by memory latency as much as by instructions: the trie of a
+/// 100,000-term glossary does not fit in the caches of a shared machine, so what matters is how
+/// many distinct cache lines a word touches. Built as hash tables (`TokenTable`, `EdgeTable`),
+/// a step cost an edge-table slot, a node record and a term record, each in a different table;
+/// here they are one block, and a word lookup touches one 32-byte record instead of a slot, a
+/// span and the word's text.
+///
+/// Layout:
+/// - `records`: open-addressing table of `WordRecord`s. A word's id is its slot, so the record
+///   is found without an indirection; the word is stored inline when it has at most
+///   `WordRecord.inlineUnits` units, else in `arena`.
+/// - `blocks`: node blocks, 32-bit words. A block is a header (children signature, 2 words;
+///   number of terms; number of children), the node's terms (`termWords` words each), then
+///   its children as (word id, block offset) pairs in ascending order of word id.
+struct CompiledTrie: Sendable {
+    /// A term at a trie node, as the builder gives it (word ids are the builder's dense ids).
+    struct Term {
+        var store: Int32
+        var concept: Int32
+        var ordinal: Int32
+        /// Where the term's folded words and case rules start in `termFolds`/`termCases`.
+        var infoOffset: Int32
+        var tokenCount: Int
+        /// A hyphenated term matched as one word (`email` for `e-mail`).
+        var isCompact: Bool
+    }
+
+    /// 32-bit words per term in a block: flags, concept, ordinal, case rules of the first 16
+    /// words (2 bits each), offset of the term's words, folded ids of the first 4 words.
+    static let termWords = 9
+
+    private let records: FrozenBuffer<WordRecord>
+    private let mask: Int
+    private let arena: FrozenBuffer<UInt16>
+    private let blocks: FrozenBuffer<UInt32>
+    private let termFolds: FrozenBuffer<Int32>
+    private let termCases: FrozenBuffer<UInt8>
+
+    /// Number of word slots (word ids are below this).
+    var slotCount: Int { records.count }
+
+    /// Bytes held, for memory reports.
+    var memoryFootprint: Int {
+        records.count * MemoryLayout<WordRecord>.stride + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
+    }
+
+    /// Lays out the builder's tables. `stemOf`: per dense word id, its stem's dense id or -1.
+    /// `edges`: every (parent node, word, child node). `terms`: per node, its terms in glossary
+    /// order. `termFolds`: folded dense ids of every term's words; `termCases`: their case rules.
+    init(vocabulary: TokenTable, stemOf: [Int32], edges: [(node: Int32, word: Int32, child: Int32)],
+         terms: [[Term]], termFolds: [Int32], termCases: [UInt8], signatureBit: (Int32) -> UInt64) {
+        // Word records, at the slot their hash gives.
+        var size = 16
+        while size < vocabulary.count * 2 { size <<= 1 }
+        let mask = size - 1
+        var records = [WordRecord](repeating: WordRecord(), count: size)
+        var arena: [UInt16] = []
+        var slotOf = [Int32](repeating: -1, count: vocabulary.count)
+        var units: [UInt16] = []
+        for id in 0..<vocabulary.count {
+            units = Array(vocabulary.word(Int32(id)).utf16)
+            let h = units.withUnsafeBufferPointer { TokenTable.hash($0) }
+            var s = Int(h) & mask
+            while records[s].length != 0 { s = (s + 1) & mask }
+            var r = WordRecord()
+            r.hash = h
+            r.length = UInt16(units.count)
+            if units.count <= WordRecord.inlineUnits {
+                r.text = WordRecord.pack(units)
+            } else {
+                r.text = (UInt64(arena.count), 0)
+                arena.append(contentsOf: units)
+            }
+            records[s] = r
+            slotOf[id] = Int32(s)
+        }
+        func slot(_ id: Int32) -> Int32 { id < 0 ? -1 : slotOf[Int(id)] }
+        for id in 0..<vocabulary.count { records[Int(slotOf[id])].stem = slot(stemOf[id]) }
+
+        // Children of every node, by word slot.
+        let nodeCount = terms.count
+        var children = [[(key: Int32, child: Int32)]](repeating: [], count: nodeCount)
+        for e in edges { children[Int(e.node)].append((slot(e.word), e.child)) }
+        // Blocks in node order: a term's path was created node after node, so a node's first
+        // child often follows it. The root has no block: its children are in the word records.
+        var offset = [Int](repeating: -1, count: nodeCount)
+        var total = 0
+        for node in 1..<max(nodeCount, 1) {
+            offset[node] = total
+            total += 4 + Self.termWords * terms[node].count + 2 * children[node].count
+        }
+        precondition(total < Int(Int32.max), "trie too large")
+        var blocks = [UInt32](repeating: 0, count: total)
+        for node in 1..<max(nodeCount, 1) {
+            var o = offset[node]
+            let kids = children[node].sorted { $0.key < $1.key }
+            var signature: UInt64 = 0
+            for k in kids { signature |= signatureBit(k.key) }
+            blocks[o] = UInt32(truncatingIfNeeded: signature)
+            blocks[o + 1] = UInt32(truncatingIfNeeded: signature >> 32)
+            blocks[o + 2] = UInt32(terms[node].count)
+            blocks[o + 3] = UInt32(kids.count)
+            o += 4
+            for t in terms[node] {
+                let n = t.tokenCount, info = Int(t.infoOffset)
+                blocks[o] = UInt32(UInt16(truncatingIfNeeded: t.store)) | UInt32(UInt8(n)) << 16 | (t.isCompact ? 1 << 24 : 0)
+                blocks[o + 1] = UInt32(bitPattern: t.concept)
+                blocks[o + 2] = UInt32(bitPattern: t.ordinal)
+                var cases: UInt32 = 0
+                for k in 0..<min(n, 16) { cases |= UInt32(termCases[info + k] & 3) << (2 * UInt32(k)) }
+                blocks[o + 3] = cases
+                blocks[o + 4] = UInt32(bitPattern: t.infoOffset)
+                for k in 0..<4 { blocks[o + 5 + k] = UInt32(bitPattern: k < n ? slot(termFolds[info + k]) : -1) }
+                o += Self.termWords
+            }
+            for (k, c) in kids.enumerated() {
+                blocks[o + 2 * k] = UInt32(bitPattern: c.key)
+                blocks[o + 2 * k + 1] = UInt32(offset[Int(c.child)])
+            }
+        }
+        for (key, child) in children.first ?? [] { records[Int(key)].root = Int32(offset[Int(child)]) }
+
+        self.records = FrozenBuffer(records)
+        self.mask = mask
+        self.arena = FrozenBuffer(arena)
+        self.blocks = FrozenBuffer(blocks)
+        self.termFolds = FrozenBuffer(termFolds.map { slot($0) })
+        self.termCases = FrozenBuffer(termCases)
+    }
+
+    /// Pointers for a hot loop; valid while this trie is alive.
+    var reader: Reader {
+        Reader(records: records.base, mask: mask, arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
+    }
+
+    struct Reader {
+        let records: UnsafePointer<WordRecord>
+        let mask: Int
+        let arena: UnsafePointer<UInt16>
+        let blocks: UnsafePointer<UInt32>
+        let termFolds: UnsafePointer<Int32>
+        let termCases: UnsafePointer<UInt8>
+
+        /// The id of the folded word `units` whose `TokenTable.hash` is `h`, or -1.
+        @inline(__always) func find(_ units: UnsafeBufferPointer<UInt16>, hash h: UInt32) -> Int32 {
+            guard let u = units.baseAddress, units.count > 0 else { return -1 }
+            let len = units.count
+            return find(u, len, h, len <= WordRecord.inlineUnits ? WordRecord.pack(u, len) : (0, 0))
+        }
+
+        /// `find` for a word in a buffer with at least `WordRecord.inlineUnits` readable units
+        /// (the scanner's): its inline form is two masked loads.
+        @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>, hash h: UInt32) -> Int32 {
+            guard let u = units.baseAddress, units.count > 0 else { return -1 }
+            let len = units.count
+            var text: (UInt64, UInt64) = (0, 0)
+            if len <= WordRecord.inlineUnits {
+                let raw = UnsafeRawPointer(u)
+                let low = min(len, 4)
+                text.0 = raw.loadUnaligned(as: UInt64.self) & ((UInt64(1) << UInt64(16 * low)) &- 1)
+                if len > 4 { text.1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ((UInt64(1) << UInt64(16 * (len - 4))) &- 1) }
+            }
+            return find(u, len, h, text)
+        }
+
+        @inline(__always) private func find(_ u: UnsafePointer<UInt16>, _ len: Int, _ h: UInt32, _ text: (UInt64, UInt64)) -> Int32 {
+            var i = Int(h) & mask
+            while true {
+                let r = records[i]
+                if r.length == 0 { return -1 }
+                if r.hash == h && Int(r.length) == len {
+                    if len <= WordRecord.inlineUnits {
+                        if r.text.0 == text.0 && r.text.1 == text.1 { return Int32(truncatingIfNeeded: i) }
+                    } else {
+                        let word = arena + Int(r.text.0)
+                        var k = 0
+                        while k < len && word[k] == u[k] { k += 1 }
+                        if k == len { return Int32(truncatingIfNeeded: i) }
+                    }
+                }
+                i = (i + 1) & mask
+            }
+        }
+
+        /// The stem of word `id` (-1: none in the vocabulary).
+        @inline(__always) func stem(_ id: Int32) -> Int32 { records[Int(id)].stem }
+
+        /// The block of the root's child along word `id`, or -1.
+        @inline(__always) func root(_ id: Int32) -> Int32 { records[Int(id)].root }
+
+        /// The signature of the children of the block at `o`.
+        @inline(__always) func signature(_ o: Int) -> UInt64 {
+            UInt64(blocks[o]) | UInt64(blocks[o + 1]) << 32
+        }
+
+        /// The block of the child of block `o` along word `key`, or -1.
+        @inline(__always) func child(_ o: Int, _ key: Int32) -> Int {
+            let n = Int(blocks[o + 3])
+            let keys = blocks + o + 4 + CompiledTrie.termWords * Int(blocks[o + 2])
+            let k = UInt32(bitPattern: key)
+            var lo = 0, hi = n
+            while hi - lo > 8 {
+                let mid = (lo + hi) >> 1
+                if keys[2 * mid] <= k { lo = mid } else { hi = mid }
+            }
+            while lo < hi {
+                if keys[2 * lo] == k { return Int(keys[2 * lo + 1]) }
+                lo += 1
+            }
+            return -1
+        }
+    }
+}
+
+/// A word of the vocabulary in `CompiledTrie`'s table: 32 bytes, two to a cache line.
+struct WordRecord: BitwiseCopyable {
+    /// Words of up to this many UTF-16 units are stored in the record.
+    static let inlineUnits = 8
+
+    var hash: UInt32 = 0
+    /// The stem's id, or -1.
+    var stem: Int32 = -1
+    /// Offset of the block of the root's child along this word, or -1.
+    var root: Int32 = -1
+    /// Length in UTF-16 units; 0 marks an empty slot (no word is empty).
+    var length: UInt16 = 0
+    var spare: UInt16 = 0
+    /// The units, zero-padded, when `length <= inlineUnits`; else the arena offset in `.0`.
+    var text: (UInt64, UInt64) = (0, 0)
+
+    /// Up to eight units, four to a 64-bit word, the rest zero.
+    @inline(__always) static func pack(_ u: UnsafePointer<UInt16>, _ n: Int) -> (UInt64, UInt64) {
+        var a: UInt64 = 0, b: UInt64 = 0
+        for k in 0..<min(n, 4) { a |= UInt64(u[k]) << (16 * UInt64(k)) }
+        if n > 4 { for k in 4..<n { b |= UInt64(u[k]) << (16 * UInt64(k - 4)) } }
+        return (a, b)
+    }
+
+    static func pack(_ units: [UInt16]) -> (UInt64, UInt64) {
+        units.withUnsafeBufferPointer { pack($0.baseAddress!, $0.count) }
+    }
+}
+
+/// A read-only array in memory of its own, aligned on a cache line and read through a plain
+/// pointer: hot loops pay no retain, uniqueness or bounds check per access. Never mutated
+/// after `init`, so it is safe to share between threads.
+final class FrozenBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+    let base: UnsafePointer<Element>
+    let count: Int
+
+    init(_ elements: [Element]) {
+        var bytes = max(elements.count, 1) * MemoryLayout<Element>.stride
+        var alignment = max(64, MemoryLayout<Element>.alignment)
+        #if os(Linux)
+        // Tables of several megabytes are read at random: on 2 MB pages their addresses stay
+        // in the TLB, where 4 KB pages would cost a page walk per probe. The kernel is asked
+        // for such pages (transparent huge pages, `madvise` mode); without them nothing changes.
+        let hugePage = 2 << 20
+        if bytes >= 2 * hugePage {
+            bytes = (bytes + hugePage - 1) / hugePage * hugePage
+            alignment = hugePage
+        }
+        #endif
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        #if os(Linux)
+        if alignment == hugePage { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+        #endif
+        let p = raw.bindMemory(to: Element.self, capacity: max(elements.count, 1))
+        elements.withUnsafeBufferPointer { b in
+            if let a = b.baseAddress { p.initialize(from: a, count: b.count) }
+        }
+        base = UnsafePointer(p)
+        count = elements.count
+    }
+
+    deinit { UnsafeMutableRawPointer(mutating: base).deallocate() }
+}

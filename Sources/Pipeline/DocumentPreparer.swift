@@ -51,6 +51,9 @@ public struct PrepareOptions: Sendable {
     public var countRepetitions: Bool
     /// Count words and characters (`verso convert` does not report them).
     public var countWords: Bool = true
+    /// `--keep-extensions`: XLIFF 1.2 output keeps other tools' markup (`sdl:`, `mq:`…) of an
+    /// XLIFF input, valid against the transitional schema instead of the strict one.
+    public var keepExtensions: Bool = false
 
     /// Creates options.
     public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
@@ -132,8 +135,24 @@ public final class DocumentPreparer: Sendable {
     public func prepare(input: String, into folder: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
-        let output = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(Self.outputName(for: input, format: format), isDirectory: false).path
+        let output = Self.join(folder, Self.outputName(for: input, format: format))
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    /// The XLIFF `prepare(input:into:)` writes for `input`, named as the folder was given
+    /// (`out/` + `article.txt.xlf`); nil when the input cannot be read or its format told
+    /// (preparing it then fails with the reason).
+    public func outputPath(for input: String, in folder: String) -> String? {
+        guard (try? InputFile.checkReadable(input)) != nil,
+              let format = try? options.format ?? InputFormat.detect(path: input) else { return nil }
+        return Self.join(folder, Self.outputName(for: input, format: format))
+    }
+
+    /// `folder/name`, the folder as the user wrote it (paths in messages and reports stay
+    /// relative when the user's were).
+    static func join(_ folder: String, _ name: String) -> String {
+        if folder.isEmpty { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
@@ -252,7 +271,7 @@ public final class DocumentPreparer: Sendable {
         var adapter = version == inputVersion ? nil : XLIFFVersionAdapter(target: version)
         let out = try AtomicFile(destination: output, protectedInputs: protected)
         do {
-            let writer = try XLIFFOutput(version: version, displayPath: output) { try out.write($0) }
+            let writer = try XLIFFOutput(version: version, displayPath: output, keepExtensions: options.keepExtensions) { try out.write($0) }
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             var context: StageContext?
             var fileTarget: String?

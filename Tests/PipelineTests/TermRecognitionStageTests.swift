@@ -9,14 +9,14 @@ import XLIFF
 /// The term stage on units that already carry term markup: its own from an earlier run, or
 /// another tool's.
 final class TermRecognitionStageTests: XCTestCase {
-    private func units(_ path: String) throws -> [Unit] {
+    private func units(_ path: String) throws -> [TranslationModel.Unit] {
         var (reader, _) = try XLIFFDocuments.reader(path: path)
-        var out: [Unit] = []
+        var out: [TranslationModel.Unit] = []
         while let event = try reader.next() { if case .unit(let u) = event { out.append(u) } }
         return out
     }
 
-    private func untranslated(_ unit: Unit) -> Unit {
+    private func untranslated(_ unit: TranslationModel.Unit) -> TranslationModel.Unit {
         var u = unit
         u.parts = u.parts.map { part in
             guard case .segment(var s) = part else { return part }

@@ -53,10 +53,11 @@ struct CompiledTrie: Sendable {
     }
 
     /// Lays out the builder's tables. `stemOf`: per dense word id, its stem's dense id or -1.
-    /// `edges`: every (parent node, word, child node). `terms`: per node, its terms in glossary
-    /// order. `termFolds`: folded dense ids of every term's words; `termCases`: their case rules.
+    /// `edges`: every (parent node, word, child node). Node `n`'s terms, in glossary order, are
+    /// `terms[termStart[n]..<termStart[n + 1]]`. `termFolds`: folded dense ids of every term's
+    /// words; `termCases`: their case rules.
     init(vocabulary: TokenTable, stemOf: [Int32], edges: [(node: Int32, word: Int32, child: Int32)],
-         terms: [[Term]], termFolds: [Int32], termCases: [UInt8], signatureBit: (Int32) -> UInt64) {
+         termStart: [Int32], terms: [Term], termFolds: [Int32], termCases: [UInt8], signatureBit: (Int32) -> UInt64) {
         // Word records, at the slot their hash gives.
         var size = 16
         while size < vocabulary.count * 2 { size <<= 1 }
@@ -85,31 +86,43 @@ struct CompiledTrie: Sendable {
         func slot(_ id: Int32) -> Int32 { id < 0 ? -1 : slotOf[Int(id)] }
         for id in 0..<vocabulary.count { records[Int(slotOf[id])].stem = slot(stemOf[id]) }
 
-        // Children of every node, by word slot.
-        let nodeCount = terms.count
-        var children = [[(key: Int32, child: Int32)]](repeating: [], count: nodeCount)
-        for e in edges { children[Int(e.node)].append((slot(e.word), e.child)) }
+        // Children of every node, by word slot: node `n`'s are `kids[childStart[n]..<childStart[n + 1]]`,
+        // each (word slot << 32 | child node), sorted so by word slot.
+        let nodeCount = termStart.count - 1
+        var childStart = [Int](repeating: 0, count: nodeCount + 1)
+        for e in edges { childStart[Int(e.node) + 1] += 1 }
+        for n in 0..<nodeCount { childStart[n + 1] += childStart[n] }
+        var kids = [UInt64](repeating: 0, count: edges.count)
+        var fill = childStart
+        for e in edges {
+            kids[fill[Int(e.node)]] = UInt64(UInt32(bitPattern: slot(e.word))) << 32 | UInt64(UInt32(bitPattern: e.child))
+            fill[Int(e.node)] += 1
+        }
+        fill = []
+        for n in 0..<nodeCount where childStart[n + 1] - childStart[n] > 1 { kids[childStart[n]..<childStart[n + 1]].sort() }
+        @inline(__always) func key(_ k: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: k >> 32)) }
+        @inline(__always) func child(_ k: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: k)) }
         // Blocks in node order: a term's path was created node after node, so a node's first
         // child often follows it. The root has no block: its children are in the word records.
         var offset = [Int](repeating: -1, count: nodeCount)
         var total = 0
         for node in 1..<max(nodeCount, 1) {
             offset[node] = total
-            total += 4 + Self.termWords * terms[node].count + 2 * children[node].count
+            total += 4 + Self.termWords * Int(termStart[node + 1] - termStart[node]) + 2 * (childStart[node + 1] - childStart[node])
         }
         precondition(total < Int(Int32.max), "trie too large")
         var blocks = [UInt32](repeating: 0, count: total)
         for node in 1..<max(nodeCount, 1) {
             var o = offset[node]
-            let kids = children[node].sorted { $0.key < $1.key }
+            let children = childStart[node]..<childStart[node + 1]
             var signature: UInt64 = 0
-            for k in kids { signature |= signatureBit(k.key) }
+            for k in children { signature |= signatureBit(key(kids[k])) }
             blocks[o] = UInt32(truncatingIfNeeded: signature)
             blocks[o + 1] = UInt32(truncatingIfNeeded: signature >> 32)
-            blocks[o + 2] = UInt32(terms[node].count)
-            blocks[o + 3] = UInt32(kids.count)
+            blocks[o + 2] = UInt32(termStart[node + 1] - termStart[node])
+            blocks[o + 3] = UInt32(children.count)
             o += 4
-            for t in terms[node] {
+            for t in terms[Int(termStart[node])..<Int(termStart[node + 1])] {
                 let n = t.tokenCount, info = Int(t.infoOffset)
                 blocks[o] = UInt32(UInt16(truncatingIfNeeded: t.store)) | UInt32(UInt8(n)) << 16 | (t.isCompact ? 1 << 24 : 0)
                 blocks[o + 1] = UInt32(bitPattern: t.concept)
@@ -121,12 +134,14 @@ struct CompiledTrie: Sendable {
                 for k in 0..<4 { blocks[o + 5 + k] = UInt32(bitPattern: k < n ? slot(termFolds[info + k]) : -1) }
                 o += Self.termWords
             }
-            for (k, c) in kids.enumerated() {
-                blocks[o + 2 * k] = UInt32(bitPattern: c.key)
-                blocks[o + 2 * k + 1] = UInt32(offset[Int(c.child)])
+            for (k, c) in kids[children].enumerated() {
+                blocks[o + 2 * k] = UInt32(bitPattern: key(c))
+                blocks[o + 2 * k + 1] = UInt32(offset[child(c)])
             }
         }
-        for (key, child) in children.first ?? [] { records[Int(key)].root = Int32(offset[Int(child)]) }
+        if nodeCount > 0 {
+            for c in kids[childStart[0]..<childStart[1]] { records[Int(key(c))].root = Int32(offset[child(c)]) }
+        }
 
         self.records = FrozenBuffer(records)
         self.mask = mask

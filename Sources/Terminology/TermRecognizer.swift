@@ -208,21 +208,39 @@ public final class TermRecognizer: Sendable {
             }
         }
         // Terms grouped by node, in glossary order (the lists were built by prepending); at
-        // most 65,535 per node.
-        var terms = [[CompiledTrie.Term]](repeating: [], count: payloadHead.count)
-        var list: [CompiledTrie.Term] = []
-        for node in 0..<payloadHead.count {
-            list.removeAll(keepingCapacity: true)
+        // most 65,535 per node. Flat arrays, not an array per node: a million-term glossary
+        // has a million nodes, and as many small allocations would cost time and peak memory.
+        let nodeCount = payloadHead.count
+        var termStart = [Int32](repeating: 0, count: nodeCount + 1)
+        var listLength = [Int32](repeating: 0, count: nodeCount)
+        for node in 0..<nodeCount {
+            var n: Int32 = 0
             var p = payloadHead[node]
+            while p >= 0 { n += 1; p = payloads[Int(p)].next }
+            listLength[node] = n
+            termStart[node + 1] = termStart[node] + min(n, Int32(UInt16.max))
+        }
+        var terms = [CompiledTrie.Term](repeating: CompiledTrie.Term(store: 0, concept: 0, ordinal: 0, infoOffset: 0, tokenCount: 0, isCompact: false), count: Int(termStart[nodeCount]))
+        for node in 0..<nodeCount {
+            // The list runs newest first: its k-th entry is the node's (n - 1 - k)-th term.
+            var k: Int32 = 0
+            var p = payloadHead[node]
+            let n = listLength[node]
             while p >= 0 {
                 let q = payloads[Int(p)]
-                list.append(CompiledTrie.Term(store: q.store, concept: q.concept, ordinal: q.ordinal, infoOffset: q.infoOffset, tokenCount: Int(q.tokenCount), isCompact: q.isCompact))
+                let position = n - 1 - k
+                if position < Int32(UInt16.max) {
+                    terms[Int(termStart[node] + position)] = CompiledTrie.Term(store: q.store, concept: q.concept, ordinal: q.ordinal, infoOffset: q.infoOffset, tokenCount: Int(q.tokenCount), isCompact: q.isCompact)
+                }
+                k += 1
                 p = q.next
             }
-            terms[node] = Array(list.reversed().prefix(Int(UInt16.max)))
         }
         payloads = []
-        self.trie = CompiledTrie(vocabulary: vocabulary, stemOf: stemOf, edges: edges.allEdges(), terms: terms,
+        listLength = []
+        let allEdges = edges.allEdges()
+        edges = EdgeTable(capacity: 1)
+        self.trie = CompiledTrie(vocabulary: vocabulary, stemOf: stemOf, edges: allEdges, termStart: termStart, terms: terms,
                                  termFolds: termFolds, termCases: termCases, signatureBit: Self.signatureBit)
         self.termCount = count
         self.probedStores = probed

@@ -227,7 +227,8 @@ public final class DocumentPreparer: Sendable {
                 }
                 return event
             }
-            let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
+            var context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
+            context.pendingPositions = PendingPositions()
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             while let event = try next() {
                 switch event {
@@ -246,7 +247,8 @@ public final class DocumentPreparer: Sendable {
             try writer.finish()
             try splicer.finish()
             try out.commit()
-            findings += context.findings.findings + writer.findings
+            let placed = FindingPositions.locateInDocument(context.pendingPositions?.requests ?? [], path: input, encoding: header.encoding)
+            findings += context.findings.findings + placed + writer.findings
             return PreparedFile(input: input, output: output, format: format == .html ? .html : .plainText, xliffVersion: version, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, statistics: counter.statistics, findings: findings)
         } catch {
             out.discard()
@@ -285,6 +287,7 @@ public final class DocumentPreparer: Sendable {
                     if info.targetLanguage == nil { info.targetLanguage = options.targetLanguage }
                     fileTarget = info.targetLanguage
                     context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
+                    context?.pendingPositions = PendingPositions()
                     event = .startDocument(info)
                 case .unit(let unit):
                     // Only units nobody has translated yet are prepared again.
@@ -301,7 +304,8 @@ public final class DocumentPreparer: Sendable {
             }
             try writer.finish()
             try out.commit()
-            let findings = XLIFFDocuments.findings(of: reader) + (context?.findings.findings ?? []) + (adapter?.findings ?? []) + writer.findings
+            let placed = FindingPositions.locateInXLIFF(context?.pendingPositions?.requests ?? [], path: input)
+            let findings = XLIFFDocuments.findings(of: reader) + (context?.findings.findings ?? []) + placed + (adapter?.findings ?? []) + writer.findings
             return PreparedFile(input: input, output: output, format: .xliff, xliffVersion: version, sourceLanguage: context?.sourceLanguage ?? "", targetLanguage: fileTarget, statistics: counter.statistics, findings: findings)
         } catch {
             out.discard()

@@ -56,9 +56,13 @@ public struct TermRecognitionStage: Stage {
                 if entries[key] == nil { entries[key] = (entries.count, o, id) }
                 usage?.record(o, file: context.file, targetLanguage: context.targetLanguage)
                 if let finding = o.discouragedTermFinding(at: SourceLocation(file: context.file)) {
-                    var f = finding
-                    f.message += " in unit \(unit.id)"
-                    context.findings.report(f)
+                    if let pending = context.pendingPositions {
+                        pending.add(finding, unit: unit.id, text: o.text)
+                    } else {
+                        var f = finding
+                        f.message += " in unit \(unit.id)"
+                        context.findings.report(f)
+                    }
                 }
             }
             segment.source = segment.source.insertingMarkers(spans)

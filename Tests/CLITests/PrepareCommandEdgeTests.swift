@@ -176,3 +176,33 @@ final class PrepareCommandEdgeTests: XCTestCase {
         XCTAssertEqual(report["xliffVersion"] as? String, "1.2")
     }
 }
+
+/// Where prepare's warnings about terms point.
+final class PrepareFindingLocationTests: XCTestCase {
+    func testDiscouragedTermWarningsGiveLineAndColumnForTextAndTheUnitsLineForXLIFF() throws {
+        let folder = TestPaths.temporaryFolder("prepare-locations")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = TestPaths.fixture("terminology/second-article.en.txt").path
+        // The same places `verso terms` gives (TerminologyCLITests).
+        let text = try VersoCommand.run(["prepare", path, "--source", "en", "--target", "fr", "-o", folder.appendingPathComponent("a").path, "--quiet"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stderr.contains("\(path):1:14: warning: deprecated term 'Kiev' (use 'Kyiv')\n"), text.stderr)
+        XCTAssertTrue(text.stderr.contains("\(path):3:218: warning: forbidden term 'White Russia' (use 'Belarus')\n"), text.stderr)
+
+        // An XLIFF input: the line and column of the unit's start tag.
+        let plain = folder.appendingPathComponent("b")
+        XCTAssertEqual(try VersoCommand.run(["prepare", path, "--source", "en", "--target", "fr", "--no-terms", "-o", plain.path, "--quiet"]).status, 0)
+        let xliff = plain.appendingPathComponent("second-article.en.txt.xlf").path
+        let lines = try String(contentsOfFile: xliff, encoding: .utf8).components(separatedBy: "\n")
+        func place(of unit: String) -> String? {
+            guard let i = lines.firstIndex(where: { $0.contains("<trans-unit id=\"\(unit)\"") }) else { return nil }
+            let column = lines[i].distance(from: lines[i].startIndex, to: lines[i].range(of: "<trans-unit")!.lowerBound) + 1
+            return "\(i + 1):\(column)"
+        }
+        let u1 = try XCTUnwrap(place(of: "u1")), u2 = try XCTUnwrap(place(of: "u2"))
+        let again = try VersoCommand.run(["prepare", xliff, "-o", folder.appendingPathComponent("c").path, "--quiet"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("\(xliff):\(u1): warning: deprecated term 'Kiev' (use 'Kyiv') in unit u1\n"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("\(xliff):\(u2): warning: forbidden term 'White Russia' (use 'Belarus') in unit u2\n"), again.stderr)
+    }
+}

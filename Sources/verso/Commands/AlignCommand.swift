@@ -52,7 +52,7 @@ struct AlignCommand: ParsableCommand {
     @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to segment with instead of Verso's built-in rules.", valueName: "file"))
     var srx: String?
 
-    @Option(name: .customLong("review-threshold"), help: ArgumentHelp("Beads below this confidence (0–1) need review (default 0.9).", valueName: "confidence"))
+    @Option(name: .customLong("review-threshold"), help: ArgumentHelp("Beads below this confidence (0–1) need review.", valueName: "confidence"))
     var reviewThreshold: Double = AlignerConfiguration().reviewThreshold
 
     @Option(name: .customLong("xliff"), help: ArgumentHelp("XLIFF version for .xlf output: 1.2 (default), 2.0, 2.1 or 2.2.", valueName: "version"))
@@ -114,6 +114,17 @@ struct AlignCommand: ParsableCommand {
         }
         guard let targetLanguage = languages.target ?? target.declaredLanguage else {
             throw ValidationError("missing --target: \(targetPath) does not say its language (e.g. --target en)")
+        }
+        // A language the document declares (HTML lang, XLIFF source-language) is checked like
+        // the options: it goes into the TMX's and XLIFF's xml:lang.
+        for (option, input, declared) in [("--source", source, languages.source == nil ? sourceLanguage : nil), ("--target", target, languages.target == nil ? targetLanguage : nil)] {
+            guard let declared else { continue }
+            do {
+                _ = try LanguageTag(parsing: declared)
+            } catch {
+                printer.emit(Finding(.error, "the document declares its language as '\(declared)', which is not a well-formed BCP 47 tag (\(error.reason)): name the language with \(option)", at: SourceLocation(file: input.path), code: "align.language-tag"))
+                throw ExitCode(1)
+            }
         }
         for (input, language) in [(source, sourceLanguage), (target, targetLanguage)] {
             if let problem = LanguageCheck.mismatch(input.sentences.map(\.text), declared: language) {

@@ -83,11 +83,15 @@ extension Content: ExpressibleByStringLiteral {
 }
 
 /// One piece of `Content`.
+///
+/// Codes and markers are `indirect` (held in a shared, immutable box): a code carries a dozen
+/// strings, and content is copied between reader, stages and writer, so a copy that is one
+/// reference count instead of one per field is what keeps large documents fast.
 public enum Run: Sendable, Hashable {
     /// Translatable text.
     case text(String)
     /// An inline code: formatting, a placeholder, a link… standing for native markup.
-    case code(InlineCode)
+    indirect case code(InlineCode)
     /// The start or end of an annotation (a term, a comment, a segment boundary in XLIFF 1.2).
-    case marker(Marker)
+    indirect case marker(Marker)
 }

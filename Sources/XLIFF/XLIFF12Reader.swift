@@ -30,23 +30,23 @@ public final class XLIFF12Reader: DocumentReader {
 
     private let xml: XMLStreamReader
     private let options: Options
-    private var peeked: XMLEvent?
-    private var queue: [DocumentEvent] = []
-    private var queueIndex = 0
-    private var contexts: [Context] = []
-    private var started = false
-    private var finished = false
-    private var xliffNamespace = XLIFFNamespace.v1_2
-    private var documentInfo: DocumentInfo?
-    private var pendingRootExtensions = Extensions()
-    private var pendingFileElements: [ExtensionElement] = []
-    private var fileCount = 0
-    private var unitCount = 0
-    private var lastLine = 0
-    private var documentStarted = false
+    @exclusivity(unchecked) private var peeked: XMLEvent?
+    @exclusivity(unchecked) private var queue: [DocumentEvent] = []
+    @exclusivity(unchecked) private var queueIndex = 0
+    @exclusivity(unchecked) private var contexts: [Context] = []
+    @exclusivity(unchecked) private var started = false
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var xliffNamespace = XLIFFNamespace.v1_2
+    @exclusivity(unchecked) private var documentInfo: DocumentInfo?
+    @exclusivity(unchecked) private var pendingRootExtensions = Extensions()
+    @exclusivity(unchecked) private var pendingFileElements: [ExtensionElement] = []
+    @exclusivity(unchecked) private var fileCount = 0
+    @exclusivity(unchecked) private var unitCount = 0
+    @exclusivity(unchecked) private var lastLine = 0
+    @exclusivity(unchecked) private var documentStarted = false
 
     /// Problems that did not stop the read, in document order.
-    public private(set) var findings: [Finding] = []
+    @exclusivity(unchecked) public private(set) var findings: [Finding] = []
 
     /// Where the element that produced the last event starts (`path:line`), for findings about it.
     public var eventLocation: SourceLocation {
@@ -603,8 +603,8 @@ public final class XLIFF12Reader: DocumentReader {
         return true
     }
 
-    private var spaceStack: [Bool?] = []
-    private var translateStack: [Bool?] = []
+    @exclusivity(unchecked) private var spaceStack: [Bool?] = []
+    @exclusivity(unchecked) private var translateStack: [Bool?] = []
 
     private func applyState(_ state: String?, qualifier: String?, to unit: inout Unit) {
         guard state != nil || qualifier != nil else { return }
@@ -798,7 +798,7 @@ public final class XLIFF12Reader: DocumentReader {
         }
     }
 
-    private var atomsStorage: Atoms?
+    @exclusivity(unchecked) private var atomsStorage: Atoms?
     private var atoms: Atoms {
         if let a = atomsStorage { return a }
         let a = Atoms(xml, xliffNamespace: xliffNamespace)

@@ -35,26 +35,26 @@ public final class XLIFF12Writer: DocumentWriter {
     private let xml: XMLStreamWriter
     private let options: Options
     private let displayPath: String
-    private var log = FindingLog()
-    private var state = WriterState.initial
-    private var document: DocumentInfo?
-    private var file: FileInfo?
-    private var fileSourceLanguage = ""
-    private var fileTargetLanguage: String?
-    private var groups: [OpenGroup] = []
-    private var unitIDs = Set<Int>()
-    private var groupIDs = Set<Int>()
-    private var contextGroupNames = Set<String>()
-    private var toolIDs = Set<String>()
-    private var phaseNames = Set<String>()
-    private var fileSpace: Bool?
-    private var depth = 0
-    private var bindings: [String: String] = ["xml": XMLNamespace.xml]
-    private var bindingUndo: [[(prefix: String, previous: String?)]] = []
-    private var generatedPrefixes = 0
+    @exclusivity(unchecked) private var log = FindingLog()
+    @exclusivity(unchecked) private var state = WriterState.initial
+    @exclusivity(unchecked) private var document: DocumentInfo?
+    @exclusivity(unchecked) private var file: FileInfo?
+    @exclusivity(unchecked) private var fileSourceLanguage = ""
+    @exclusivity(unchecked) private var fileTargetLanguage: String?
+    @exclusivity(unchecked) private var groups: [OpenGroup] = []
+    @exclusivity(unchecked) private var unitIDs = Set<Int>()
+    @exclusivity(unchecked) private var groupIDs = Set<Int>()
+    @exclusivity(unchecked) private var contextGroupNames = Set<String>()
+    @exclusivity(unchecked) private var toolIDs = Set<String>()
+    @exclusivity(unchecked) private var phaseNames = Set<String>()
+    @exclusivity(unchecked) private var fileSpace: Bool?
+    @exclusivity(unchecked) private var depth = 0
+    @exclusivity(unchecked) private var bindings: [String: String] = ["xml": XMLNamespace.xml]
+    @exclusivity(unchecked) private var bindingUndo: [[(prefix: String, previous: String?)]] = []
+    @exclusivity(unchecked) private var generatedPrefixes = 0
     /// Per open element: whether a structural child was written on its own line (then the end
     /// tag goes on its own line too).
-    private var hasChildLines: [Bool] = []
+    @exclusivity(unchecked) private var hasChildLines: [Bool] = []
 
     private enum WriterState { case initial, document, file, finished }
 
@@ -67,7 +67,7 @@ public final class XLIFF12Writer: DocumentWriter {
 
     /// Where findings point: set it to the input position of the event about to be written
     /// (a converter passes its reader's position); nil names the output.
-    public var sourceLocation: SourceLocation?
+    @exclusivity(unchecked) public var sourceLocation: SourceLocation?
 
     /// What could not be written as it was, each kind once with a count.
     public var findings: [Finding] { log.findings }

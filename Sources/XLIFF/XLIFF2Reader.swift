@@ -18,19 +18,19 @@ import XMLSupport
 /// check the processing requirements (unique ids, pairing…): `XLIFF2Validator` does.
 public final class XLIFF2Reader: DocumentReader {
     private let xml: XMLStreamReader
-    private var peeked: XMLEvent?
-    private var started = false
-    private var finished = false
-    private var queue: [DocumentEvent] = []
-    private var levels: [Level] = []
-    private var translateStack: [Bool] = [true]
-    private var ns = XLIFFNamespace.v2_0
+    @exclusivity(unchecked) private var peeked: XMLEvent?
+    @exclusivity(unchecked) private var started = false
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var queue: [DocumentEvent] = []
+    @exclusivity(unchecked) private var levels: [Level] = []
+    @exclusivity(unchecked) private var translateStack: [Bool] = [true]
+    @exclusivity(unchecked) private var ns = XLIFFNamespace.v2_0
 
     /// The version of the document, known once the first event has been read.
-    public private(set) var version: XLIFFVersion?
+    @exclusivity(unchecked) public private(set) var version: XLIFFVersion?
 
     /// Problems that did not stop the reading (markup skipped because it has no place in the model).
-    public private(set) var findings: [Finding] = []
+    @exclusivity(unchecked) public private(set) var findings: [Finding] = []
 
     /// Where the element that produced the last event starts (`path:line`): the `<xliff>`,
     /// `<file>`, `<group>` or `<unit>` start tag, for findings about that event.
@@ -38,7 +38,7 @@ public final class XLIFF2Reader: DocumentReader {
         SourceLocation(file: xml.displayPath, line: lastLine > 0 ? lastLine : nil)
     }
 
-    private var lastLine = 0
+    @exclusivity(unchecked) private var lastLine = 0
 
     private enum Level {
         case document, file, group
@@ -624,7 +624,7 @@ public final class XLIFF2Reader: DocumentReader {
         }
     }
 
-    private var atomTable: Atoms?
+    @exclusivity(unchecked) private var atomTable: Atoms?
     private var atoms: Atoms {
         if let atomTable { return atomTable }
         let table = Atoms(xml, core: ns)

@@ -20,28 +20,28 @@ import XMLSupport
 public final class XLIFF2Writer: DocumentWriter {
     private let xml: XMLStreamWriter
     private let requestedVersion: XLIFFVersion?
-    private var version: XLIFFVersion = .v2_1
-    private var ns = XLIFFNamespace.v2_0
+    @exclusivity(unchecked) private var version: XLIFFVersion = .v2_1
+    @exclusivity(unchecked) private var ns = XLIFFNamespace.v2_0
     private let displayPath: String
-    private var scope = XLIFF2NamespaceScope()
+    @exclusivity(unchecked) private var scope = XLIFF2NamespaceScope()
     /// One entry per open structural element: whether it has structural children yet.
-    private var structure: [Bool] = []
-    private var translateStack: [Bool] = [true]
-    private var groupIDs: Set<String> = []
-    private var generatedGroups = 0
+    @exclusivity(unchecked) private var structure: [Bool] = []
+    @exclusivity(unchecked) private var translateStack: [Bool] = [true]
+    @exclusivity(unchecked) private var groupIDs: Set<String> = []
+    @exclusivity(unchecked) private var generatedGroups = 0
     /// Unit ids of the current file (as 64-bit fingerprints: 16 bytes a unit, not the ids
     /// themselves, so that a file of millions of units stays small), and the renamed ones.
-    private var unitIDs = XLIFF2FingerprintSet()
+    @exclusivity(unchecked) private var unitIDs = XLIFF2FingerprintSet()
     /// Whether to watch unit ids (see `init`'s `checksUnitIDs`).
     private let watchUnitIDs: Bool
-    private var renamedUnits: [(String, String)] = []
-    private var renamedParts = 0
-    private var hasTargetLanguage = false
-    private var reportedMissingTargetLanguage = false
-    private var ended = false
+    @exclusivity(unchecked) private var renamedUnits: [(String, String)] = []
+    @exclusivity(unchecked) private var renamedParts = 0
+    @exclusivity(unchecked) private var hasTargetLanguage = false
+    @exclusivity(unchecked) private var reportedMissingTargetLanguage = false
+    @exclusivity(unchecked) private var ended = false
 
     /// What was left out or adjusted to keep the output valid.
-    public private(set) var findings: [Finding] = []
+    @exclusivity(unchecked) public private(set) var findings: [Finding] = []
 
     /// Creates a writer that hands its bytes to `sink`.
     ///
@@ -125,7 +125,7 @@ public final class XLIFF2Writer: DocumentWriter {
 
     // MARK: - Structure and indentation
 
-    private var indentations: [String] = (0..<16).map { "\n" + String(repeating: " ", count: $0) }
+    @exclusivity(unchecked) private var indentations: [String] = (0..<16).map { "\n" + String(repeating: " ", count: $0) }
 
     private func indent() throws {
         let depth = structure.count

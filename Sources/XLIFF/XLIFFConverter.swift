@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Diagnostics
 import FileAccess
 import TranslationModel
@@ -20,10 +25,16 @@ public enum XLIFFConverter {
         /// schema); XLIFF 2 output always keeps it.
         public var keepExtensions: Bool
 
+        /// Inputs of at least this many bytes are read on a second thread while the calling
+        /// thread writes (default 4 MiB: below that a thread costs more than it saves; 0 reads
+        /// every input that way, `Int.max` none).
+        public var readAheadThreshold: Int
+
         /// Creates options.
-        public init(version: XLIFFVersion, keepExtensions: Bool = false) {
+        public init(version: XLIFFVersion, keepExtensions: Bool = false, readAheadThreshold: Int = 4 << 20) {
             self.version = version
             self.keepExtensions = keepExtensions
+            self.readAheadThreshold = readAheadThreshold
         }
     }
 
@@ -90,6 +101,11 @@ public enum XLIFFConverter {
         }
     }
 
+    private static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
     private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
         var findings: [Finding] = []
         var adapter = XLIFFVersionAdapter(target: options.version)
@@ -98,40 +114,55 @@ public enum XLIFFConverter {
         let adapts = sourceVersion == .v1_2 && options.version.isVersion2
         var units = 0
 
-        // The reader, with a way to ask where its last event came from.
-        let next: () throws -> DocumentEvent?
-        let location: () -> SourceLocation?
-        let readerFindings: () -> [Finding]
-        if sourceVersion == .v1_2 {
-            let reader = try XLIFF12Reader(path: input, displayPath: displayInput)
-            next = reader.next
-            location = { reader.eventLocation }
-            readerFindings = { reader.findings }
-        } else {
-            let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
-            next = reader.next
-            location = { reader.eventLocation }
-            readerFindings = { reader.findings }
+        // The writer of XLIFF 1.2 and the adapter name the input's location in their warnings.
+        let needsLocation = options.version == .v1_2 || adapts
+        let makeSource: @Sendable () throws -> DocumentEventPipe.Source = {
+            if sourceVersion == .v1_2 {
+                let reader = try XLIFF12Reader(path: input, displayPath: displayInput)
+                return .init(next: {
+                    guard let event = try reader.next() else { return nil }
+                    return (event, needsLocation ? reader.eventLocation : nil)
+                }, findings: { reader.findings })
+            } else {
+                let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
+                return .init(next: {
+                    guard let event = try reader.next() else { return nil }
+                    return (event, needsLocation ? reader.eventLocation : nil)
+                }, findings: { reader.findings })
+            }
         }
+        // A big input is read on a second thread while this one writes; a small one is not
+        // worth a thread (folders of small files are converted in parallel anyway).
+        let pipe: DocumentEventPipe?
+        let source: DocumentEventPipe.Source
+        if fileSize(input) >= options.readAheadThreshold {
+            let started = DocumentEventPipe(makeReader: makeSource)
+            pipe = started
+            source = .init(next: { try started.next() }, findings: { started.findings })
+        } else {
+            pipe = nil
+            source = try makeSource()
+        }
+        defer { pipe?.close() }
+        let here = SourceLocation(file: displayInput)
 
         if options.version == .v1_2 {
             let writer = try XLIFF12Writer(file: out, options: .init(keepExtensions: options.keepExtensions))
-            while let event = try next() {
+            while let (event, location) = try source.next() {
                 if case .unit = event { units += 1 }
-                let where_ = location() ?? SourceLocation(file: displayInput)
-                writer.sourceLocation = where_
+                writer.sourceLocation = location ?? here
                 try writer.write(event)
             }
             try writer.finish()
-            findings = readerFindings() + adapter.findings + writer.findings
+            findings = source.findings() + adapter.findings + writer.findings
         } else {
             // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
             let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
-            while let event = try next() {
+            while let (event, location) = try source.next() {
                 if case .unit = event { units += 1 }
-                try writer.write(adapts ? adapter.adapt(event, at: location() ?? SourceLocation(file: displayInput)) : event)
+                try writer.write(adapts ? adapter.adapt(event, at: location ?? here) : event)
             }
-            findings = readerFindings() + adapter.findings + writer.findings
+            findings = source.findings() + adapter.findings + writer.findings
         }
         return Result(sourceVersion: sourceVersion, unitCount: units, findings: findings)
     }

@@ -52,18 +52,18 @@ public struct XMLStartElement: Sendable, Equatable {
 /// reference that would need a DTD to expand stops the parse with an error (which also
 /// defuses "billion laughs"). Not `Sendable`: the C reader belongs to one thread at a time.
 public final class XMLStreamReader {
-    private var reader: OpaquePointer?
-    private var fd: Int32 = -1
+    @exclusivity(unchecked) private var reader: OpaquePointer?
+    @exclusivity(unchecked) private var fd: Int32 = -1
     private let sink: LibXML2ErrorSink
     /// The element just reported was empty (`<x/>`): its end comes next, with no parser step.
-    private var pendingEnd = false
+    @exclusivity(unchecked) private var pendingEnd = false
     /// Names, prefixes and namespace URIs by the address libxml2 interned them at: a small
     /// direct-mapped table (a collision only costs a conversion), much cheaper than hashing.
     private let cacheKeys: UnsafeMutablePointer<UnsafeRawPointer?>
     private let cacheValues: UnsafeMutablePointer<String>
     private static let cacheSize = 1024
-    private var finished = false
-    private var memory: UnsafeMutableBufferPointer<UInt8>?
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var memory: UnsafeMutableBufferPointer<UInt8>?
 
     /// The path used in error messages.
     public var displayPath: String { sink.displayPath }

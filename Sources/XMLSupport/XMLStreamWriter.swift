@@ -1,81 +1,181 @@
 internal import CLibXML2
 import Diagnostics
 
-/// Writes XML through libxml2's `xmlTextWriter`, one call per node, flushing to a byte sink
-/// as it goes so that memory stays flat whatever the document's size.
+/// Writes XML through libxml2's output buffer (`xmlOutputBuffer`, the layer under `xmlsave` and
+/// `xmlTextWriter`), one call per node, handing the bytes to a sink as it goes so that memory
+/// stays flat whatever the document's size.
 ///
-/// Names are written as given (`"gls:glossary"`, `"xml:lang"`); namespace declarations are
-/// ordinary attributes (`xmlns:gls`), so a declaration is written once on the element where
-/// the caller puts it rather than repeated on every element as `xmlTextWriterStartElementNS`
-/// would. libxml2 does the escaping. Text that XML 1.0 cannot hold (control characters, lone
-/// surrogates are impossible in Swift) is refused with an error, so callers encode it first
-/// (XLIFF 2 `<cp>`, for instance). Not `Sendable`: one owner writes it.
+/// The markup is written directly rather than through `xmlTextWriter`, whose per-node list
+/// bookkeeping and escaping copies cost more than libxml2's whole streaming parse; the output
+/// is byte for byte what `xmlTextWriter` wrote (no indentation, `<x/>` for empty elements, `"`
+/// quotes), and escaping runs inside the output buffer (`xmlOutputBufferWriteEscape`) with the
+/// same rules as `xmlTextWriter`. Names are written as given (`"gls:glossary"`, `"xml:lang"`);
+/// namespace declarations are ordinary attributes (`xmlns:gls`), so a declaration is written
+/// once on the element where the caller puts it. Text that XML 1.0 cannot hold (control
+/// characters) is refused with an error, so callers encode it first (XLIFF 2 `<cp>`, for
+/// instance). Not `Sendable`: one owner writes it.
 public final class XMLStreamWriter {
     /// Receives the bytes written so far, in order.
     public typealias Sink = (UnsafeRawBufferPointer) throws -> Void
 
-    private var writer: OpaquePointer?
-    private var buffer: UnsafeMutablePointer<xmlBuffer>?
-    private let sink: Sink
+    /// The sink and the first error it threw, reached from libxml2's write callback.
+    private final class Output {
+        let sink: Sink
+        var error: (any Error)?
+        init(sink: @escaping Sink) { self.sink = sink }
+    }
+
+    @exclusivity(unchecked) private var out: UnsafeMutablePointer<xmlOutputBuffer>?
+    private let output: Output
     private let displayPath: String
-    private var openCount = 0
-    private let flushThreshold = 1 << 16
+    /// The names of the open elements, back to back, for their end tags.
+    @exclusivity(unchecked) private var openNames: [UInt8] = []
+    @exclusivity(unchecked) private var openNameStarts: [Int] = []
+    /// The last start tag still lacks its `>` (attributes may follow; `/>` if nothing else does).
+    @exclusivity(unchecked) private var tagOpen = false
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
     public init(displayPath: String, sink: @escaping Sink) throws {
         LibXML2.prepareThread()
-        self.sink = sink
+        self.output = Output(sink: sink)
         self.displayPath = displayPath
-        buffer = xmlBufferCreateSize(1 << 17)
-        guard let buffer else { throw XMLError(location: .init(file: displayPath), message: "out of memory") }
-        writer = xmlNewTextWriterMemory(buffer, 0)
-        guard writer != nil else { throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer") }
+        openNames.reserveCapacity(256)
+        openNameStarts.reserveCapacity(32)
+        out = xmlOutputBufferCreateIO(Self.writeCallback, nil, Unmanaged.passUnretained(output).toOpaque(), nil)
+        guard out != nil else { throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer") }
     }
 
     deinit {
-        if let writer { xmlFreeTextWriter(writer) }
-        if let buffer { xmlBufferFree(buffer) }
+        // Output already handed over (or abandoned after an error): close without flushing again.
+        if let out {
+            out.pointee.writecallback = nil
+            xmlOutputBufferClose(out)
+        }
+    }
+
+    /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
+    private static let writeCallback: xmlOutputWriteCallback = { context, buffer, length in
+        guard let context, let buffer else { return -1 }
+        let output = Unmanaged<Output>.fromOpaque(context).takeUnretainedValue()
+        if output.error != nil { return -1 }
+        do {
+            try output.sink(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+            return length
+        } catch {
+            output.error = error
+            return -1
+        }
     }
 
     /// The number of elements started and not yet ended.
-    public var depth: Int { openCount }
+    public var depth: Int { openNameStarts.count }
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
-        try check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil), "XML declaration")
-        // libxml2 ends the declaration with a newline itself.
+        try raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "XML declaration")
     }
 
-    // Strings reach libxml2 through `withCString`: a Swift string passed straight as a C
-    // argument is copied to the heap when it is small (most names and values are), and this
-    // writer is on the hot path of every conversion.
+    // MARK: - Raw output
+
+    @inline(__always)
+    private func raw(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ what: @autoclosure () -> String) throws {
+        guard count > 0 else { return }
+        let r = bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
+        try check(r, what())
+    }
+
+    @inline(__always)
+    private func raw(_ literal: StaticString, _ what: @autoclosure () -> String) throws {
+        try raw(literal.utf8Start, literal.utf8CodeUnitCount, what())
+    }
+
+    @inline(__always)
+    private func raw(_ string: String, _ what: @autoclosure () -> String) throws {
+        var string = string
+        try string.withUTF8 { try raw($0.baseAddress!, $0.count, what()) }
+    }
+
+    /// Ends a start tag left open for attributes, before content or a child.
+    @inline(__always)
+    private func closeStartTag() throws {
+        if tagOpen {
+            tagOpen = false
+            try raw(">", "start tag")
+        }
+    }
+
+    // MARK: - Elements
 
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        let r = qualifiedName.withCString { xmlTextWriterStartElement(writer, Self.xml($0)) }
-        try check(r, "<\(qualifiedName)>")
-        openCount += 1
+        var name = qualifiedName
+        try name.withUTF8 { try startElement(bytes: $0) }
     }
 
     /// Starts an element whose name is a literal (no conversion at all).
     public func startElement(_ qualifiedName: StaticString) throws {
-        let r = xmlTextWriterStartElement(writer, qualifiedName.utf8Start)
-        try check(r, "<\(qualifiedName)>")
-        openCount += 1
+        try startElement(bytes: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount))
     }
+
+    private func startElement(bytes name: UnsafeBufferPointer<UInt8>) throws {
+        guard !name.isEmpty else {
+            throw XMLError(location: .init(file: displayPath), message: "cannot write an element without a name")
+        }
+        try closeStartTag()
+        try raw("<", "start tag")
+        try raw(name.baseAddress!, name.count, "<\(String(decoding: name, as: UTF8.self))>")
+        openNameStarts.append(openNames.count)
+        openNames.append(contentsOf: name)
+        tagOpen = true
+    }
+
+    /// Ends the innermost open element (`<x/>` when it has no content).
+    public func endElement() throws {
+        try endElement(collapsing: true)
+    }
+
+    /// Ends an element and never collapses it to `<x/>` (some tools want `<target></target>`).
+    public func endElementWithClosingTag() throws {
+        try endElement(collapsing: false)
+    }
+
+    private func endElement(collapsing: Bool) throws {
+        guard let start = openNameStarts.popLast() else {
+            throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
+        }
+        defer { openNames.removeLast(openNames.count - start) }
+        if tagOpen && collapsing {
+            tagOpen = false
+            try raw("/>", "end tag")
+            return
+        }
+        try closeStartTag()
+        try raw("</", "end tag")
+        try openNames.withUnsafeBufferPointer { try raw($0.baseAddress! + start, $0.count - start, "end tag") }
+        try raw(">", "end tag")
+    }
+
+    /// Writes a whole element `<name attr…>text</name>`.
+    public func element(_ qualifiedName: String, attributes: [(String, String)] = [], text: String? = nil) throws {
+        try startElement(qualifiedName)
+        for (name, value) in attributes { try attribute(name, value) }
+        if let text { try self.text(text) }
+        try endElement()
+    }
+
+    // MARK: - Attributes
 
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        let r = qualifiedName.withCString { n in value.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
-        try check(r, "attribute \(qualifiedName)")
+        var name = qualifiedName
+        try name.withUTF8 { try attribute(name: $0, value) }
     }
 
     /// Writes an attribute whose name is a literal.
     public func attribute(_ qualifiedName: StaticString, _ value: String) throws {
         try checkCharacters(value)
-        let r = value.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
-        try check(r, "attribute \(qualifiedName)")
+        try attribute(name: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), value)
     }
 
     /// Writes an attribute only when `value` is not nil.
@@ -83,13 +183,45 @@ public final class XMLStreamWriter {
         if let value { try attribute(qualifiedName, value) }
     }
 
+    /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
+    @discardableResult
+    public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        var name = qualifiedName
+        try name.withUTF8 { try attribute(name: $0, clean) }
+        return replaced
+    }
+
+    /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.
+    @discardableResult
+    public func attribute(_ qualifiedName: StaticString, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
+        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
+        try attribute(name: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), clean)
+        return replaced
+    }
+
+    /// ` name="value"`, the value escaped as in an attribute (`&`, `<`, `>`, `"`, TAB, LF, CR).
+    private func attribute(name: UnsafeBufferPointer<UInt8>, _ value: String) throws {
+        guard tagOpen else {
+            throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(String(decoding: name, as: UTF8.self)) outside a start tag")
+        }
+        try raw(" ", "attribute")
+        try raw(name.baseAddress!, name.count, "attribute \(String(decoding: name, as: UTF8.self))")
+        try raw("=\"", "attribute")
+        if !value.isEmpty {
+            let r = value.withCString { verso_write_escaped_attribute(out, Self.xml($0)) }
+            try check(r, "attribute \(String(decoding: name, as: UTF8.self))")
+        }
+        try raw("\"", "attribute")
+    }
+
+    // MARK: - Content
+
     /// Writes escaped character data.
     public func text(_ string: String) throws {
         guard !string.isEmpty else { return }
         try checkCharacters(string)
-        let r = string.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
-        try check(r, "text")
-        try flushIfNeeded()
+        try escapedText(string)
     }
 
     /// Writes escaped character data, replacing each character XML 1.0 cannot hold (a control
@@ -98,28 +230,15 @@ public final class XMLStreamWriter {
     public func text(_ string: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
         guard !string.isEmpty else { return 0 }
         let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
-        let r = clean.withCString { xmlTextWriterWriteString(writer, Self.xml($0)) }
+        try escapedText(clean)
+        return replaced
+    }
+
+    /// Character data escaped as `xmlTextWriter` did (`&`, `<`, `>`, `"`, CR).
+    private func escapedText(_ string: String) throws {
+        try closeStartTag()
+        let r = string.withCString { verso_write_escaped_text(out, Self.xml($0)) }
         try check(r, "text")
-        try flushIfNeeded()
-        return replaced
-    }
-
-    /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
-    @discardableResult
-    public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
-        let r = qualifiedName.withCString { n in clean.withCString { v in xmlTextWriterWriteAttribute(writer, Self.xml(n), Self.xml(v)) } }
-        try check(r, "attribute \(qualifiedName)")
-        return replaced
-    }
-
-    /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.
-    @discardableResult
-    public func attribute(_ qualifiedName: StaticString, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
-        let r = clean.withCString { v in xmlTextWriterWriteAttribute(writer, qualifiedName.utf8Start, Self.xml(v)) }
-        try check(r, "attribute \(qualifiedName)")
-        return replaced
     }
 
     private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
@@ -140,11 +259,9 @@ public final class XMLStreamWriter {
     /// Writes a line break followed by `spaces` spaces, as is (indentation between elements;
     /// never call it inside text, where it would change the content).
     public func newline(indent spaces: Int) throws {
+        try closeStartTag()
         let count = 1 + min(max(spaces, 0), Self.blanks.count - 2)
-        let r = Self.blanks.withUnsafeBufferPointer { buf in
-            xmlTextWriterWriteRawLen(writer, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: xmlChar.self), Int32(count))
-        }
-        try check(r, "indentation")
+        try Self.blanks.withUnsafeBufferPointer { try raw($0.baseAddress!, count, "indentation") }
     }
 
     /// "\n" and 128 spaces: the source of every indentation.
@@ -156,72 +273,48 @@ public final class XMLStreamWriter {
             throw XMLError(location: .init(file: displayPath), message: "a comment cannot contain '--' or end with '-'")
         }
         try checkCharacters(string)
-        let r = string.withCString { xmlTextWriterWriteComment(writer, Self.xml($0)) }
-        try check(r, "comment")
+        try closeStartTag()
+        try raw("<!--", "comment")
+        try raw(string, "comment")
+        try raw("-->", "comment")
     }
 
     /// Writes a processing instruction.
     public func processingInstruction(target: String, data: String) throws {
+        if data.contains("?>") {
+            throw XMLError(location: .init(file: displayPath), message: "a processing instruction cannot contain '?>'")
+        }
         try checkCharacters(data)
-        let r = target.withCString { t in data.withCString { d in xmlTextWriterWritePI(writer, Self.xml(t), Self.xml(d)) } }
-        try check(r, "processing instruction")
-    }
-
-    /// Ends the innermost open element (`<x/>` when it has no content).
-    public func endElement() throws {
-        guard openCount > 0 else {
-            throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
+        try closeStartTag()
+        try raw("<?", "processing instruction")
+        try raw(target, "processing instruction")
+        if !data.isEmpty {
+            try raw(" ", "processing instruction")
+            try raw(data, "processing instruction")
         }
-        openCount -= 1
-        try check(xmlTextWriterEndElement(writer), "end tag")
-        try flushIfNeeded()
+        try raw("?>", "processing instruction")
     }
 
-    /// Ends an element and never collapses it to `<x/>` (some tools want `<target></target>`).
-    public func endElementWithClosingTag() throws {
-        guard openCount > 0 else {
-            throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
-        }
-        openCount -= 1
-        try check(xmlTextWriterFullEndElement(writer), "end tag")
-        try flushIfNeeded()
-    }
-
-    /// Writes a whole element `<name attr…>text</name>`.
-    public func element(_ qualifiedName: String, attributes: [(String, String)] = [], text: String? = nil) throws {
-        try startElement(qualifiedName)
-        for (name, value) in attributes { try attribute(name, value) }
-        if let text { try self.text(text) }
-        try endElement()
-    }
-
-    /// Closes every open element, ends the document and hands the remaining bytes to the sink.
+    /// Closes every open element, ends the document (with a line break) and hands the remaining
+    /// bytes to the sink.
     public func endDocument() throws {
-        while openCount > 0 { try endElement() }
-        try check(xmlTextWriterEndDocument(writer), "end of document")
+        while depth > 0 { try endElement() }
+        try raw("\n", "end of document")
         try flush()
     }
 
     /// Hands everything written so far to the sink.
     public func flush() throws {
-        guard let writer, let buffer else { return }
-        _ = xmlTextWriterFlush(writer)
-        let length = Int(xmlBufferLength(buffer))
-        guard length > 0, let content = xmlBufferContent(buffer) else { return }
-        try sink(UnsafeRawBufferPointer(start: content, count: length))
-        xmlBufferEmpty(buffer)
+        guard let out else { return }
+        let r = xmlOutputBufferFlush(out)
+        try check(r, "output")
     }
 
-    @inline(__always)
-    private func flushIfNeeded() throws {
-        guard let buffer else { return }
-        if Int(xmlBufferLength(buffer)) >= flushThreshold { try flush() }
-    }
-
-    /// Throws when libxml2 reports a failure; the description is built only then.
+    /// Throws when libxml2 reports a failure (or the sink threw); the description is built only then.
     @inline(__always)
     private func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
         if result < 0 {
+            if let error = output.error { throw error }
             throw XMLError(location: .init(file: displayPath), message: "cannot write \(what())")
         }
     }

@@ -64,6 +64,42 @@ final class XLIFFConversionTests: XCTestCase {
         print("XLIFF 2 → 1.2: \(strictOut.count) suite files converted, strict and transitional outputs valid")
     }
 
+    /// Big inputs are read on a second thread (`readAheadThreshold`): the output, the findings
+    /// and the errors must be exactly those of reading on the writing thread.
+    func testReadingOnASecondThreadChangesNothing() throws {
+        let folder = TestPaths.temporaryFolder("readahead")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputs = XLIFF12Fixtures.corpus + ConformanceSuite.validFiles("xliff21") + ConformanceSuite.invalidFiles("xliff21").prefix(20)
+        var compared = 0, failed = 0
+        for (n, input) in inputs.enumerated() {
+            for version in [XLIFFVersion.v1_2, .v2_1] {
+                // The same output path both times: findings name it.
+                let output = folder.appendingPathComponent("\(n).xlf").path
+                let a = Result { try XLIFFConverter.convert(input: input.path, output: output, options: .init(version: version, readAheadThreshold: .max)) }
+                let first = FileManager.default.contents(atPath: output)
+                try? FileManager.default.removeItem(atPath: output)
+                let b = Result { try XLIFFConverter.convert(input: input.path, output: output, options: .init(version: version, readAheadThreshold: 0)) }
+                let second = FileManager.default.contents(atPath: output)
+                try? FileManager.default.removeItem(atPath: output)
+                switch (a, b) {
+                case (.success(let r1), .success(let r2)):
+                    XCTAssertEqual(r1, r2, input.lastPathComponent)
+                    XCTAssertNotNil(first)
+                    XCTAssertEqual(first, second, input.lastPathComponent)
+                    compared += 1
+                case (.failure(let e1), .failure(let e2)):
+                    XCTAssertEqual("\(e1)", "\(e2)", input.lastPathComponent)
+                    XCTAssertNil(second, "no output after an error")
+                    failed += 1
+                default:
+                    XCTFail("\(input.lastPathComponent): \(a) against \(b)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 100)
+        XCTAssertGreaterThan(failed, 0, "some inputs should fail, to compare the errors")
+    }
+
     func testEveryRealXLIFF12FileConvertsToValidXLIFF21And22() throws {
         let folder = TestPaths.temporaryFolder("x12to2")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -45,6 +45,63 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(root.elements.first?.name, XMLName(namespace: "urn:x", local: "child", prefix: "x"))
     }
 
+    func testWriterOutputIsExactlyWhatXMLTextWriterWrote() throws {
+        var bytes: [UInt8] = []
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+        try writer.startDocument()
+        try writer.startElement("root")
+        try writer.attribute("a", "tab\tline\ncr\r \"q\" & <é>")
+        try writer.newline(indent: 2)
+        try writer.startElement("empty")
+        try writer.endElement()
+        try writer.startElement("kept")
+        try writer.endElementWithClosingTag()
+        try writer.text("\"q\" 'a' & <b> é\r\n\t")
+        try writer.comment(" note ")
+        try writer.processingInstruction(target: "pi", data: "x=1")
+        try writer.endDocument()
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <root a="tab&#9;line&#10;cr&#13; &quot;q&quot; &amp; &lt;é&gt;">
+              <empty/><kept></kept>&quot;q&quot; 'a' &amp; &lt;b&gt; é&#13;
+            \t<!-- note --><?pi x=1?></root>
+
+            """)
+    }
+
+    func testWriterStreamsLongEscapedTextInChunks() throws {
+        var bytes: [UInt8] = []
+        var calls = 0
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0); calls += 1 }
+        let text = String(repeating: "a<b>&\"c\" é ", count: 20_000)
+        try writer.startElement("t")
+        try writer.attribute("v", text)
+        try writer.text(text)
+        try writer.endDocument()
+        XCTAssertGreaterThan(calls, 10, "output should reach the sink as it is written, not at the end")
+        let root = try XMLDocumentParser.parse(bytes: bytes, displayPath: "out.xml")
+        XCTAssertEqual(root.attribute("v"), text)
+        XCTAssertEqual(root.children.first, .text(text))
+    }
+
+    func testWriterHandsTheSinksErrorBack() throws {
+        struct DiskFull: Error {}
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in throw DiskFull() }
+        try writer.startElement("t")
+        XCTAssertThrowsError(try {
+            try writer.text(String(repeating: "x", count: 100_000))
+            try writer.endDocument()
+        }()) { XCTAssertTrue($0 is DiskFull, "\($0)") }
+    }
+
+    func testWriterRefusesAnAttributeOutsideAStartTag() throws {
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in }
+        try writer.startElement("a")
+        try writer.text("x")
+        XCTAssertThrowsError(try writer.attribute("k", "v"))
+        XCTAssertThrowsError(try writer.processingInstruction(target: "p", data: "?>"))
+    }
+
     func testWriterRefusesControlCharacters() throws {
         let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in }
         try writer.startElement("a")

@@ -186,7 +186,7 @@ public struct Termbase: Sendable, Hashable, Codable {
 }
 
 /// Comparisons of BCP 47 language tags as termbases need them (case-insensitive, `_` = `-`).
-public enum LanguageTag {
+extension LanguageTag {
     /// The tag in canonical case for comparison: lower case, `-` as separator.
     public static func normalized(_ tag: String) -> String {
         String(tag.lowercased().map { $0 == "_" ? "-" : $0 })

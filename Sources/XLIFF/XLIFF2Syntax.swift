@@ -1,3 +1,4 @@
+import TranslationModel
 import XMLSupport
 
 /// Value syntax XLIFF 2 prescribes (shared by the writer, which must produce it, and the
@@ -79,66 +80,12 @@ enum XLIFF2Syntax {
         return isNMTOKEN(s) && !s.contains(":")
     }
 
-    /// `xs:language`: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
-    static func isXSLanguage(_ s: String) -> Bool {
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = parts.first, (1...8).contains(first.count), first.utf8.allSatisfy(isASCIILetter) else { return false }
-        for p in parts.dropFirst() {
-            guard (1...8).contains(p.count), p.utf8.allSatisfy({ isASCIILetter($0) || ($0 >= 0x30 && $0 <= 0x39) }) else { return false }
-        }
-        return true
-    }
-
-    /// A well-formed BCP 47 language tag (RFC 5646 syntax: language, script, region, variants,
-    /// extensions, private use; grandfathered tags are accepted as `xs:language` allows them).
+    /// A well-formed BCP 47 language tag (RFC 5646 syntax: `LanguageTag`) with no variant or
+    /// extension repeated.
     static func isBCP47(_ s: String) -> Bool {
-        guard isXSLanguage(s) else { return false }
-        let parts = s.lowercased().split(separator: "-").map(String.init)
-        var i = 0
-        // Private-use tag ("x-…") or grandfathered irregular ("i-…").
-        if parts[0] == "x" { return parts.count > 1 && parts.dropFirst().allSatisfy { (1...8).contains($0.count) } }
-        if parts[0] == "i" { return parts.count > 1 }
-        // language: 2–3 letters (+ up to three 3-letter extlangs), 4 letters, or 5–8 letters.
-        guard parts[0].utf8.allSatisfy(isASCIILetter), (2...8).contains(parts[0].count) else { return false }
-        let languageLength = parts[0].count
-        i = 1
-        if languageLength <= 3 {
-            var ext = 0
-            while i < parts.count, ext < 3, parts[i].count == 3, parts[i].utf8.allSatisfy(isASCIILetter) { i += 1; ext += 1 }
-        }
-        if i < parts.count, parts[i].count == 4, parts[i].utf8.allSatisfy(isASCIILetter) { i += 1 }
-        if i < parts.count, (parts[i].count == 2 && parts[i].utf8.allSatisfy(isASCIILetter)) || (parts[i].count == 3 && parts[i].utf8.allSatisfy(isDigit)) { i += 1 }
-        var variants = Set<String>()
-        while i < parts.count, isVariant(parts[i]) {
-            guard variants.insert(parts[i]).inserted else { return false }
-            i += 1
-        }
-        var singletons = Set<String>()
-        while i < parts.count, parts[i].count == 1, parts[i] != "x" {
-            guard singletons.insert(parts[i]).inserted else { return false }
-            i += 1
-            var n = 0
-            while i < parts.count, (2...8).contains(parts[i].count) { i += 1; n += 1 }
-            guard n > 0 else { return false }
-        }
-        if i < parts.count, parts[i] == "x" {
-            i += 1
-            guard i < parts.count else { return false }
-            while i < parts.count, (1...8).contains(parts[i].count) { i += 1 }
-        }
-        return i == parts.count
+        guard let tag = LanguageTag(s) else { return false }
+        return !tag.hasRepeatedSubtags
     }
-
-    private static func isVariant(_ p: String) -> Bool {
-        let alnum = p.utf8.allSatisfy { isASCIILetter($0) || isDigit($0) }
-        guard alnum else { return false }
-        if (5...8).contains(p.count) { return true }
-        if p.count == 4, let f = p.utf8.first, isDigit(f) { return true }
-        return false
-    }
-
-    private static func isASCIILetter(_ u: UInt8) -> Bool { (u >= 0x41 && u <= 0x5A) || (u >= 0x61 && u <= 0x7A) }
-    private static func isDigit(_ u: UInt8) -> Bool { u >= 0x30 && u <= 0x39 }
 }
 
 /// Text helpers of the XLIFF 2 writer.

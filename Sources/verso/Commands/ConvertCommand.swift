@@ -35,13 +35,13 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customShort("o"), help: ArgumentHelp("The output file (one input file) or folder (a folder or several inputs).", valueName: "out"))
     var output: String
 
-    @Option(name: [.customLong("source"), .customLong("from")], help: ArgumentHelp("Source language of text/HTML inputs (BCP 47, e.g. fr). HTML defaults to its lang attribute.", valueName: "lang"))
+    @Option(name: [.customLong("source"), .customLong("from")], help: ArgumentHelp("Source language of text/HTML inputs (BCP 47, e.g. fr). HTML defaults to its lang attribute.", valueName: "lang"), transform: LanguageArgument.check)
     var source: String?
 
-    @Option(name: .customLong("target"), help: ArgumentHelp("Target language (BCP 47, e.g. en-GB).", valueName: "lang"))
+    @Option(name: .customLong("target"), help: ArgumentHelp("Target language (BCP 47, e.g. en-GB).", valueName: "lang"), transform: LanguageArgument.check)
     var target: String?
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("The version to write: xliff1.2 (default for documents), xliff2.0, xliff2.1 or xliff2.2. Any other value is taken as --target (CLI.md's alias).", valueName: "format"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("The version to write: xliff1.2 (default for documents), xliff2.0, xliff2.1 or xliff2.2. Any other value must be a language tag and is taken as --target (CLI.md's alias).", valueName: "format"), transform: VersionOrLanguageArgument.check)
     var to: String?
 
     @Flag(name: .customLong("merge"), help: "Merge translated XLIFF back into its original format (named by its 'original').")
@@ -81,10 +81,7 @@ struct ConvertCommand: ParsableCommand {
 
     /// `xliff1.2`, `xliff-2.1`, `XLIFF2.2`, `2.0` → the version.
     static func version(_ text: String) -> XLIFFVersion? {
-        var s = text.lowercased()
-        if s.hasPrefix("xliff") { s.removeFirst(5) }
-        if s.hasPrefix("-") || s.hasPrefix(" ") { s.removeFirst() }
-        return XLIFFVersion(rawValue: s)
+        VersionOrLanguageArgument.version(text)
     }
 
     /// `--to` split into what it names: an XLIFF version, or (CLI.md's alias) the target language.
@@ -97,9 +94,6 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("name at least one file or folder to convert") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let to, Self.version(to) == nil, to.lowercased().hasPrefix("xliff") || to.first?.isNumber == true {
-            throw ValidationError("unknown output format '\(to)': use xliff1.2, xliff2.0, xliff2.1 or xliff2.2")
-        }
         if merge, let to, Self.version(to) != nil {
             throw ValidationError("--merge writes each file's original format: --to \(to) does not apply")
         }

@@ -24,7 +24,7 @@ struct SegmentCommand: ParsableCommand {
         """
     )
 
-    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default.", valueName: "lang"))
+    @Option(name: [.customLong("lang"), .customLong("source"), .customLong("from")], help: ArgumentHelp("Language of the text (BCP 47, e.g. fr, en-GB); for XLIFF, the file's source language by default. With --srx, the code that file's language maps expect.", valueName: "lang"))
     var language: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the re-segmented XLIFF input to this file.", valueName: "file"))
@@ -51,6 +51,15 @@ struct SegmentCommand: ParsableCommand {
     func validate() throws {
         if let language, language.allSatisfy({ $0.isWhitespace }) {
             throw ValidationError("--lang must name a language (e.g. --lang fr)")
+        }
+        // A BCP 47 tag, like every language option; but an SRX file given with --srx matches its
+        // own codes with regular expressions (LanguageTool's `en_two`), so any code goes there.
+        if srx == nil, let language {
+            do {
+                _ = try LanguageArgument.check(language)
+            } catch {
+                throw ValidationError("The value '\(language)' is invalid for '--lang <lang>' (--source, --from): \(error)")
+            }
         }
         let xliff = files.filter(Self.isXLIFF)
         if output != nil {

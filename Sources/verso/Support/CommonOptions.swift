@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// `--source`/`--target` (aliases `--from`/`--to`), shared by every command that needs languages.
 struct LanguageOptions: ParsableArguments {
-    @Option(name: [.customLong("source"), .customLong("from")], help: ArgumentHelp("Source language (BCP 47, e.g. fr, en-GB).", valueName: "lang"))
+    @Option(name: [.customLong("source"), .customLong("from")], help: ArgumentHelp("Source language (BCP 47, e.g. fr, en-GB).", valueName: "lang"), transform: LanguageArgument.check)
     var source: String?
 
-    @Option(name: [.customLong("target"), .customLong("to")], help: ArgumentHelp("Target language (BCP 47).", valueName: "lang"))
+    @Option(name: [.customLong("target"), .customLong("to")], help: ArgumentHelp("Target language (BCP 47).", valueName: "lang"), transform: LanguageArgument.check)
     var target: String?
 }
 

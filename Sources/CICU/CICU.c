@@ -77,6 +77,20 @@ int32_t cicu_regex_looking_at(CICURegex *regex, int32_t index) {
     return U_FAILURE(code) ? -1 : end;
 }
 
+int32_t cicu_regex_looking_at_within(CICURegex *regex, int32_t index, int32_t limit) {
+    UErrorCode code = U_ZERO_ERROR;
+    // Transparent bounds: look-arounds and \b still see past the limit; no anchoring bounds:
+    // `$` does not match at the limit, only at the real end of the text.
+    uregex_setRegion(regex->regex, index, limit, &code);
+    uregex_useTransparentBounds(regex->regex, 1, &code);
+    uregex_useAnchoringBounds(regex->regex, 0, &code);
+    if (U_FAILURE(code)) return -1;
+    UBool found = uregex_lookingAt(regex->regex, -1, &code);
+    if (U_FAILURE(code) || !found) return -1;
+    int32_t end = uregex_end(regex->regex, 0, &code);
+    return U_FAILURE(code) ? -1 : end;
+}
+
 int32_t cicu_regex_find(CICURegex *regex, int32_t index, int32_t *start, int32_t *end) {
     UErrorCode code = U_ZERO_ERROR;
     UBool found = uregex_find(regex->regex, index, &code);

@@ -10,9 +10,18 @@ public struct SRXCompileOptions: Sendable, Hashable {
     /// same way (100 by default). The bound also keeps segmentation linear on long paragraphs.
     public var lookBehindLimit: Int
 
+    /// How far ahead (in UTF-16 units) a no-break rule's `afterbreak` match may reach.
+    ///
+    /// An `afterbreak` such as `[^\]\r\n]*\]` (LanguageTool: no break inside brackets) scans to
+    /// the end of the paragraph when no `]` follows; tried at every candidate break of a long
+    /// paragraph, that is quadratic. Bounding the match keeps segmentation linear; a pattern
+    /// that would need more than this many units to match does not match.
+    public var lookAheadLimit: Int
+
     /// Creates options.
-    public init(lookBehindLimit: Int = 100) {
+    public init(lookBehindLimit: Int = 100, lookAheadLimit: Int = 1000) {
         self.lookBehindLimit = lookBehindLimit
+        self.lookAheadLimit = lookAheadLimit
     }
 }
 
@@ -130,6 +139,8 @@ final class CompiledSRX: @unchecked Sendable {
     let maskRegex: Int?
     let useICUBreakRules: Bool
     let icuLocale: String
+    /// See `SRXCompileOptions.lookAheadLimit`.
+    let lookAheadLimit: Int
     let codePlacement: SRXCodePlacement
     let breakInsideCodeSpans: Bool
     /// Positions in `rules` of the break rules and of the no-break rules.
@@ -143,6 +154,7 @@ final class CompiledSRX: @unchecked Sendable {
 
     init(rules srx: SRXRules, language: String, options: SRXCompileOptions) throws(SRXError) {
         var templates: [ICURegex] = []
+        self.lookAheadLimit = max(1, options.lookAheadLimit)
         var byPattern: [String: Int] = [:]
         var wordLists: [WordListMatcher] = []
         var compiled: [CompiledRule] = []

@@ -35,6 +35,7 @@ final class SRXMatcher: @unchecked Sendable {
     // A matcher is only used inside a call on its `CompiledSRX`, which is alive then.
     private unowned let compiled: CompiledSRX
     private let table: RuleTable
+    private let lookAheadLimit: Int
     private let regexes: [ICURegex]
     private let handles: UnsafeMutablePointer<OpaquePointer>
     private let regexGeneration: UnsafeMutablePointer<Int>
@@ -56,6 +57,7 @@ final class SRXMatcher: @unchecked Sendable {
     init(compiled: CompiledSRX) {
         self.compiled = compiled
         table = compiled.table
+        lookAheadLimit = compiled.lookAheadLimit
         regexes = compiled.templates.map { $0.clone() }
         let count = max(1, regexes.count)
         handles = .allocate(capacity: count)
@@ -100,7 +102,13 @@ final class SRXMatcher: @unchecked Sendable {
     private func afterMatches(_ id: Int32, at position: Int) -> Bool {
         let i = Int(id)
         if afterStamp[i] == state.pointee.stamp { return afterValue[i] }
-        let value = matchEnd(id, at: position) >= 0
+        let limit = position + lookAheadLimit
+        let value: Bool
+        if limit < state.pointee.textCount {
+            value = cicu_regex_looking_at_within(regex(id), Int32(position), Int32(limit)) >= 0
+        } else {
+            value = matchEnd(id, at: position) >= 0
+        }
         afterStamp[i] = state.pointee.stamp
         afterValue[i] = value
         return value

@@ -157,3 +157,42 @@ final class SRXRulesTests: XCTestCase {
         }
     }
 }
+
+/// `SRXCompileOptions.lookAheadLimit`: an `afterbreak` may not reach further than the limit, which
+/// keeps rules such as LanguageTool's "no break inside brackets" linear on long paragraphs.
+final class LookAheadLimitTests: XCTestCase {
+    private let rules = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <srx xmlns="http://www.lisa.org/srx20" version="2.0">
+    <header segmentsubflows="yes" cascade="no"/>
+    <body><languagerules><languagerule languagerulename="Brackets">
+    <rule break="no"><beforebreak>\\[[^\\]]*\\.</beforebreak><afterbreak>\\s[^\\]\\r\\n]*\\]</afterbreak></rule>
+    <rule break="yes"><beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule>
+    </languagerule></languagerules>
+    <maprules><languagemap languagepattern=".*" languagerulename="Brackets"/></maprules></body></srx>
+    """
+
+    private func sentences(_ text: String, limit: Int? = nil) throws -> [String] {
+        let srx = try SRXRules(bytes: Array(rules.utf8), displayPath: "brackets.srx")
+        let options = limit.map { SRXCompileOptions(lookAheadLimit: $0) } ?? SRXCompileOptions()
+        return try Segmenter(rules: srx, language: "en", options: options).sentenceStrings(in: text)
+    }
+
+    func testAnAfterbreakWithinTheLimitVetoesTheBreak() throws {
+        XCTAssertEqual(try sentences("Text [see p. 5 here] more. Next."), ["Text [see p. 5 here] more.", "Next."])
+        XCTAssertEqual(try sentences("Text [see p. 5 here] more. Next.", limit: 20), ["Text [see p. 5 here] more.", "Next."])
+    }
+
+    func testAnAfterbreakReachingPastTheLimitDoesNotMatch() throws {
+        let long = "[see p. " + String(repeating: "x", count: 40) + "] more. Next."
+        XCTAssertEqual(try sentences(long), [long.replacingOccurrences(of: " Next.", with: ""), "Next."])
+        XCTAssertEqual(try sentences(long, limit: 20).count, 3, "the bracket closes 41 units after the break")
+    }
+
+    func testTheEndOfTheTextIsNotMovedToTheLimit() throws {
+        // `$` must not match at the limit: only at the real end of the text.
+        let srx = rules.replacingOccurrences(of: "<afterbreak>\\s[^\\]\\r\\n]*\\]</afterbreak>", with: "<afterbreak>\\s\\w+$</afterbreak>")
+        let segmenter = try Segmenter(rules: SRXRules(bytes: Array(srx.utf8), displayPath: "end.srx"), language: "en", options: SRXCompileOptions(lookAheadLimit: 5))
+        XCTAssertEqual(segmenter.sentenceStrings(in: "[a. bbbbbbbbbb cc. dd"), ["[a.", "bbbbbbbbbb cc. dd"])
+    }
+}

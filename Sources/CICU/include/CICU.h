@@ -51,6 +51,9 @@ int32_t cicu_regex_set_text(CICURegex *regex, const uint16_t *text, int32_t leng
 /// Anchored match starting exactly at `index` (the whole text stays visible to look-behind and
 /// `^`). Returns the end of the match, or -1 when there is none.
 int32_t cicu_regex_looking_at(CICURegex *regex, int32_t index);
+/// Like cicu_regex_looking_at, but the match may not extend past `limit` (a UTF-16 index);
+/// look-arounds still see the text beyond it.
+int32_t cicu_regex_looking_at_within(CICURegex *regex, int32_t index, int32_t limit);
 
 /// Searches for the first match starting at or after `index`. Returns 1 and sets `*start`/`*end`
 /// when found, 0 when not found.

@@ -74,23 +74,47 @@ public final class BatchEngine: Sendable {
         let results = ResultSlots(count: plan.jobs.count)
         let next = Atomic<Int>(0)
         let work: @Sendable () -> Void = { [self] in
+            // Each worker commits its outputs in groups (one sync for many files, see
+            // `CommitGroup`); a file is reported only once its output is in place.
+            let group = CommitGroup()
+            var waiting: [(index: Int, result: BatchFileResult, outputs: Range<Int>)] = []
+            var added = 0
+            var oldest = ContinuousClock.now
+            func report() {
+                let outcomes = group.flush()
+                added = 0
+                for (index, var result, outputs) in waiting {
+                    Self.settle(&result, with: outcomes[outputs])
+                    results.set(index, result)
+                    let done = progress.withLock { counts -> Int in
+                        counts.add(result)
+                        return counts.total
+                    }
+                    observer?.fileDidFinish(result, completed: done, total: total)
+                }
+                waiting.removeAll(keepingCapacity: true)
+            }
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < plan.jobs.count else { return }
+                guard index < plan.jobs.count else { break }
                 let job = plan.jobs[index]
                 let result: BatchFileResult
                 if isCancelled {
                     result = BatchFileResult(input: job.input, output: job.output, action: job.action, status: .cancelled)
                 } else {
-                    result = convertOne(job, skipIfUpToDate: plan.skipsUpToDateOutputs)
+                    result = CommitGroup.$current.withValue(group) {
+                        convertOne(job, skipIfUpToDate: plan.skipsUpToDateOutputs)
+                    }
                 }
-                results.set(index, result)
-                let done = progress.withLock { counts -> Int in
-                    counts.add(result)
-                    return counts.total
+                let count = group.count
+                if count > 0 && added == 0 { oldest = .now }
+                waiting.append((index, result, added..<count))
+                added = count
+                if count == 0 || count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay {
+                    report()
                 }
-                observer?.fileDidFinish(result, completed: done, total: total)
             }
+            report()
         }
         Self.runOnThreads(workers, work)
 
@@ -137,7 +161,8 @@ public final class BatchEngine: Sendable {
                 result.status = .failed
             } else {
                 result.status = .converted
-                result.outputBytes = FileStatus.ifExists(job.output)?.size
+                // Inside a commit group the output appears at the group's flush (`settle`).
+                if CommitGroup.current == nil { result.outputBytes = FileStatus.ifExists(job.output)?.size }
             }
         } catch {
             result.status = .failed
@@ -145,6 +170,27 @@ public final class BatchEngine: Sendable {
         }
         result.seconds = Self.seconds(ContinuousClock.now - start)
         return result
+    }
+
+    /// Outputs a worker commits with one sync, at most; and the longest an output waits for
+    /// its group (so that progress keeps moving on slow files).
+    static let groupSize = 128
+    static let groupDelay = Duration.milliseconds(500)
+
+    /// Completes a converted file's result once its group is flushed: the output's size, or a
+    /// failure when an output could not be synced or moved into place.
+    static func settle(_ result: inout BatchFileResult, with outcomes: ArraySlice<CommitGroup.Outcome>) {
+        for outcome in outcomes {
+            if let error = outcome.error {
+                if result.status == .converted { result.status = .failed }
+                result.findings.append(BatchFileResult.finding(for: error, path: result.input))
+            } else if outcome.entry.destination == result.output {
+                result.outputBytes = outcome.entry.bytes
+            }
+        }
+        if result.status == .converted, result.outputBytes == nil, let output = result.output {
+            result.outputBytes = FileStatus.ifExists(output)?.size
+        }
     }
 
     /// Removes `.verso-tmp-*` files left by crashed runs wherever this run writes: the whole

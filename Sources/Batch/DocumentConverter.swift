@@ -61,7 +61,9 @@ public struct DocumentConverter: BatchFileConverter {
             htmlPreparer = nil
             return
         }
-        let assembled = try StandardPipeline.make(PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource))
+        var pipelineOptions = PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource)
+        pipelineOptions.recordTermUsage = false
+        let assembled = try StandardPipeline.make(pipelineOptions)
         setupFindings = assembled.findings
         func preparer(_ format: InputFormat) -> DocumentPreparer {
             var options = PrepareOptions(

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// An output file written under a temporary name and renamed into place only when complete.
 ///
@@ -19,9 +20,12 @@ public final class AtomicFile {
     public let destination: String
     /// The temporary path being written.
     public let temporaryPath: String
-    private var handle: FileHandle?
+    /// The temporary file's descriptor; -1 once closed.
+    private var fd: Int32 = -1
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 16
+    /// Bytes handed to `write` so far.
+    public private(set) var bytesWritten: Int64 = 0
 
     /// Opens a temporary file beside `destination`, creating missing folders.
     ///
@@ -50,24 +54,38 @@ public final class AtomicFile {
                 throw FileAccessError(path: folder, "cannot create output folder")
             }
         }
-        let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let name = "\(Self.temporaryPrefix)\(getpid())-\(random)-\(destURL.lastPathComponent)"
+        let name = "\(Self.temporaryPrefix)\(Self.processID)-\(Self.uniqueToken())-\(destURL.lastPathComponent)"
         temporaryPath = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name, isDirectory: false).path
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileAccessError(path: destination, "cannot create output: \(InputFile.describe(errno: errno))")
         }
-        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit {
         // An output that was never committed must not survive.
-        if handle != nil { discard() }
+        if fd >= 0 { discard() }
+    }
+
+    /// This process's id, asked once (glibc no longer caches it: `getpid` is a system call).
+    public static let processID: Int32 = getpid()
+
+    private static let tokenSeed = UInt64.random(in: 0...UInt64.max) >> 8
+    private static let tokenCounter = Atomic<UInt64>(0)
+
+    /// A token no other temporary name of this process has and another process cannot guess:
+    /// a per-process random seed plus a counter (one random draw per process, where one per
+    /// file cost a system call each). `O_EXCL` guards against the remaining collisions.
+    public static func uniqueToken() -> String {
+        let n = tokenCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        return String(tokenSeed, radix: 36) + String(n, radix: 36)
     }
 
     /// Appends bytes.
     public func write(_ bytes: some Sequence<UInt8>) throws {
+        let before = buffer.count
         buffer.append(contentsOf: bytes)
+        bytesWritten += Int64(buffer.count - before)
         if buffer.count >= bufferLimit { try flush() }
     }
 
@@ -78,32 +96,58 @@ public final class AtomicFile {
 
     /// Appends bytes from a raw buffer without copying them into a Swift array first.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        bytesWritten += Int64(bytes.count)
         buffer.append(contentsOf: bytes)
         if buffer.count >= bufferLimit { try flush() }
     }
 
     private func flush() throws {
-        guard let handle else { throw FileAccessError(path: destination, "output already closed") }
+        guard fd >= 0 else { throw FileAccessError(path: destination, "output already closed") }
         guard !buffer.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw FileAccessError(path: destination, "write failed: \(error.localizedDescription)")
+        let failure: Int32? = buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return nil
+        }
+        if let failure {
+            throw FileAccessError(path: destination, "write failed: \(InputFile.describe(errno: failure))")
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs and renames the temporary file to its destination.
+    ///
+    /// Inside a `CommitGroup` (`CommitGroup.$current`), the file is closed complete but unsynced
+    /// and joins the group, which syncs and renames it on its `flush()`: the destination then
+    /// appears only at that flush.
     public func commit() throws {
         try flush()
-        guard let handle else { throw FileAccessError(path: destination, "output already closed") }
-        do {
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            throw FileAccessError(path: destination, "cannot finish writing: \(error.localizedDescription)")
+        guard fd >= 0 else { throw FileAccessError(path: destination, "output already closed") }
+        if let group = CommitGroup.current {
+            let closed = close(fd)
+            fd = -1
+            guard closed == 0 else {
+                let reason = InputFile.describe(errno: errno)
+                unlink(temporaryPath)
+                throw FileAccessError(path: destination, "cannot finish writing: \(reason)")
+            }
+            group.add(CommitGroup.Entry(temporaryPath: temporaryPath, destination: destination, bytes: bytesWritten))
+            return
         }
-        self.handle = nil
+        let synced = fsync(fd) == 0 ? nil : InputFile.describe(errno: errno)
+        let closed = close(fd) == 0 ? nil : InputFile.describe(errno: errno)
+        fd = -1
+        if let reason = synced ?? closed {
+            unlink(temporaryPath)
+            throw FileAccessError(path: destination, "cannot finish writing: \(reason)")
+        }
         guard rename(temporaryPath, destination) == 0 else {
             let reason = InputFile.describe(errno: errno)
             unlink(temporaryPath)
@@ -113,8 +157,8 @@ public final class AtomicFile {
 
     /// Closes and deletes the temporary file; the destination is left as it was.
     public func discard() {
-        try? handle?.close()
-        handle = nil
+        if fd >= 0 { close(fd) }
+        fd = -1
         buffer.removeAll()
         unlink(temporaryPath)
     }
@@ -141,7 +185,7 @@ public final class AtomicFile {
             // The name carries the writer's pid: leave the files of a run that is still alive
             // (including this process, whose open outputs clean up after themselves).
             let rest = name.dropFirst(temporaryPrefix.count)
-            if let pid = Int32(rest.prefix { $0 != "-" }), pid == getpid() || kill(pid, 0) == 0 || errno == EPERM {
+            if let pid = Int32(rest.prefix { $0 != "-" }), pid == processID || kill(pid, 0) == 0 || errno == EPERM {
                 continue
             }
             let path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name, isDirectory: false).path
@@ -149,4 +193,13 @@ public final class AtomicFile {
         }
         return removed
     }
+}
+
+/// `write(2)`, named apart from `AtomicFile.write`.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, bytes, count)
+    #else
+    return Darwin.write(fd, bytes, count)
+    #endif
 }

@@ -354,8 +354,17 @@ final class HTMLReader: SourceReader {
                 }
                 return
             }
-            let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
-            for atom in atoms { count(atom) }
+            let atoms: [SourceAtom]
+            if text.raw == text.decoded {
+                // No reference in the text (the common case): only literal characters to count.
+                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
+                for s in text.raw.unicodeScalars where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
+                    literalCounts[s, default: 0] += 1
+                }
+            } else {
+                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
+                for atom in atoms { count(atom) }
+            }
             if top.preformatted { unitIsPreformatted = true }
             assembler.append(atoms: atoms)
         }

@@ -5,7 +5,32 @@ import XMLSupport
 /// stands for no character at all (`scalar` nil: bytes a parser dropped).
 struct SourceAtom {
     var scalar: Unicode.Scalar?
-    var raw: String
+    /// The original text, when it is not simply `scalar` written as itself. Nil in the common
+    /// case (a character standing for itself), which then costs no `String` of its own: reading
+    /// HTML makes an atom per character, and their strings were a tenth of the time.
+    private var spelling: String?
+
+    /// An atom whose original text is `raw`.
+    init(scalar: Unicode.Scalar?, raw: String) {
+        self.scalar = scalar
+        spelling = raw
+    }
+
+    /// A character written as itself.
+    init(literal scalar: Unicode.Scalar) {
+        self.scalar = scalar
+        spelling = nil
+    }
+
+    /// The original text.
+    var raw: String {
+        if let spelling { return spelling }
+        if let scalar { return String(scalar) }
+        return ""
+    }
+
+    /// True when the original text is the character itself.
+    var isLiteral: Bool { spelling == nil && scalar != nil }
 }
 
 /// An inline code being built, with the original text it stands for and the nested units
@@ -48,6 +73,13 @@ struct SpellingPolicy {
             if s == "'" && quote == "'" { return "&#39;" }
             return String(s)
         }
+    }
+
+    /// True when `s` written as itself is its default spelling (all but line breaks and the
+    /// characters markup escapes).
+    func isDefault(literal s: Unicode.Scalar) -> Bool {
+        if s != "\n" && s != "&" && s != "<" && s != "\"" && s != "'" { return true }
+        return isDefault(s, String(s))
     }
 
     /// True when `raw` is exactly the default spelling of `s` (cheap check for the common case).
@@ -166,7 +198,10 @@ struct UnitAssembler {
         let trailing = Self.skeleton(of: list[end...])
 
         var content = Content()
-        var text = ""
+        // The text as UTF-8 bytes, made a String once per run of text: appending scalar by
+        // scalar to a String's unicode-scalar view was a tenth of reading an HTML page.
+        var text: [UInt8] = []
+        text.reserveCapacity(end - start)
         var offset = 0
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
@@ -180,14 +215,14 @@ struct UnitAssembler {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
                     continue
                 }
-                text.unicodeScalars.append(s)
+                if s.value < 0x80 { text.append(UInt8(truncatingIfNeeded: s.value)) } else { UTF8.encode(s) { text.append($0) } }
                 let length = s.utf16.count
-                if !policy.isDefault(s, a.raw) {
+                if !(a.isLiteral ? policy.isDefault(literal: s) : policy.isDefault(s, a.raw)) {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: length, codesBefore: codes, raw: a.raw))
                 }
                 offset += length
             case .code(let c):
-                if !text.isEmpty { content.append(.text(text)); text = "" }
+                if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
                 for n in c.nested {
                     layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
@@ -196,7 +231,7 @@ struct UnitAssembler {
                 codes += 1
             }
         }
-        if !text.isEmpty { content.append(.text(text)) }
+        if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
@@ -235,6 +270,8 @@ struct UnitAssembler {
 
     /// `\r\n` and a lone `\r` become one `\n` for the translator; the original ending is kept.
     private func normalizeLineBreaks(_ items: [Item]) -> [Item] {
+        // Most units hold no carriage return: no copy then.
+        guard items.contains(where: { if case .atom(let a) = $0 { return a.scalar == "\r" } else { return false } }) else { return items }
         var out: [Item] = []
         out.reserveCapacity(items.count)
         var i = 0
@@ -305,7 +342,7 @@ enum RawAlignment {
     /// for becomes atoms without a character (nothing is ever lost), and decoded characters with
     /// no original text get an empty one.
     static func align(raw: String, decoded: String) -> [SourceAtom] {
-        if raw == decoded { return raw.unicodeScalars.map { SourceAtom(scalar: $0, raw: String($0)) } }
+        if raw == decoded { return raw.unicodeScalars.map { SourceAtom(literal: $0) } }
         let r = Array(raw.unicodeScalars)
         let d = Array(decoded.unicodeScalars)
         var out: [SourceAtom] = []
@@ -329,7 +366,7 @@ enum RawAlignment {
                     continue
                 }
             } else if j < d.count && r[i] == d[j] {
-                matched = SourceAtom(scalar: d[j], raw: String(r[i]))
+                matched = SourceAtom(literal: d[j])
                 consumed = 1
             } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
                 let crlf = i + 1 < r.count && r[i + 1] == "\n"

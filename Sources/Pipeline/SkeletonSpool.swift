@@ -17,8 +17,8 @@ final class SkeletonSpool: SkeletonSink {
     private(set) var entryCount = 0
 
     init(folder: String, name: String) throws {
-        let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(getpid())-\(random)-\(name).skeleton", isDirectory: false).path
+        // The path is only used when the skeleton outgrows memory; no system call before that.
+        path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(AtomicFile.processID)-\(AtomicFile.uniqueToken())-\(name).skeleton", isDirectory: false).path
     }
 
     deinit {
@@ -109,8 +109,11 @@ final class SkeletonSplicer {
 
     /// A placeholder no document contains.
     static func makeToken() -> String {
-        "verso-skeleton-placeholder-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        tokenPrefix + AtomicFile.uniqueToken()
     }
+
+    /// 128 random bits drawn once per process (a draw per file cost two system calls).
+    private static let tokenPrefix = "verso-skeleton-placeholder-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-"
 
     init(token: String, header: String, spool: SkeletonSpool, output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.token = Array(token.utf8)

@@ -14,6 +14,10 @@ public struct PipelineOptions: Sendable {
     public var glossaryPaths: [String]
     /// Pre-fill targets with the source (`--copy-source`).
     public var copySource: Bool
+    /// Keep a log of the concepts found per file (`AssembledPipeline.termUsage`), for reports and
+    /// glossary subsets. `verso convert` writes neither: without the log, a run of thousands of
+    /// files neither takes a lock per term found nor keeps every file's concepts until the end.
+    public var recordTermUsage: Bool = true
 
     /// Creates options; the defaults are `verso prepare`'s.
     public init(segment: Bool = true, srxPath: String? = nil, recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
@@ -63,7 +67,7 @@ public enum StandardPipeline {
                 glossaries = options.glossaryPaths
                 findings += f
             }
-            let log = TermUsageLog()
+            let log = options.recordTermUsage ? TermUsageLog() : nil
             usage = log
             stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: glossaries), usage: log))
         }

@@ -34,7 +34,7 @@ public struct TermRecognitionStage: Stage {
         let asNotes = !context.xliffVersion.isVersion2
         var u = unit
         var markerCount = 0
-        var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String)] = [:]
+        var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String, translations: [Term])] = [:]
         for (index, part) in u.parts.enumerated() {
             guard case .segment(var segment) = part else { continue }
             let occurrences = try recognizer.occurrences(in: segment.source)
@@ -44,10 +44,17 @@ public struct TermRecognitionStage: Stage {
                 markerCount += 1
                 let id = "t\(markerCount)"
                 let key = "\(o.glossary)#\(o.conceptHandle)"
-                let translation = preferredTranslation(o, context.targetLanguage)
+                // A concept's translations are looked up once per unit, not per occurrence.
+                let translations: [Term]
+                if let known = entries[key] {
+                    translations = known.translations
+                } else {
+                    translations = Self.translations(of: o, into: context.targetLanguage)
+                    entries[key] = (entries.count, o, id, translations)
+                }
+                let translation = context.targetLanguage == nil ? nil : translations.first?.text
                 let start = Marker(boundary: .start, id: id, type: "term", value: asNotes ? translation : o.concept.definition)
                 spans.append((o.utf16Offset..<(o.utf16Offset + o.utf16Length), start, Marker(boundary: .end, id: id, type: "term")))
-                if entries[key] == nil { entries[key] = (entries.count, o, id) }
                 usage?.record(o, file: context.file, targetLanguage: context.targetLanguage)
                 if let finding = o.discouragedTermFinding(at: SourceLocation(file: context.file)) {
                     var f = finding
@@ -60,7 +67,7 @@ public struct TermRecognitionStage: Stage {
         }
         for (_, entry) in entries.sorted(by: { $0.value.order < $1.value.order }) {
             let o = entry.occurrence
-            let translations = o.concept.terms(in: context.targetLanguage ?? "").filter { !($0.status?.isDiscouraged ?? false) }
+            let translations = entry.translations
             if asNotes {
                 var text = "\(o.text) → " + (translations.isEmpty ? "(no translation into \(context.targetLanguage ?? "?") in the glossary)" : translations.map(\.text).joined(separator: " | "))
                 if let d = o.concept.definition ?? o.concept.sections(for: context.sourceLanguage).first?.definition { text += " — \(d)" }
@@ -80,9 +87,10 @@ public struct TermRecognitionStage: Stage {
         return u
     }
 
-    private func preferredTranslation(_ o: TermOccurrence, _ target: String?) -> String? {
-        guard let target else { return nil }
-        return o.concept.terms(in: target).first { !($0.status?.isDiscouraged ?? false) }?.text
+    /// The concept's terms in the target language that are not deprecated or forbidden,
+    /// preferred first (as the glossary orders them).
+    private static func translations(of o: TermOccurrence, into target: String?) -> [Term] {
+        o.concept.terms(in: target ?? "").filter { !($0.status?.isDiscouraged ?? false) }
     }
 }
 

@@ -270,13 +270,13 @@ struct ContentItems {
                 pending.append(text[t])
             case .run(let r):
                 if !pending.isEmpty {
-                    out.append(.text(String(decoding: pending, as: UTF16.self)))
+                    out.append(.text(String(transcodingUTF16: pending)))
                     pending.removeAll()
                 }
                 out.append(runs[r])
             }
         }
-        if !pending.isEmpty { out.append(.text(String(decoding: pending, as: UTF16.self))) }
+        if !pending.isEmpty { out.append(.text(String(transcodingUTF16: pending))) }
         return out
     }
 }

@@ -195,22 +195,29 @@ final class BatchEngineTests: BatchTestCase {
     func testCancelFinishesRunningFilesAndReportsTheRestAsCancelled() throws {
         let input = try documentTree(count: 24)
         let out = work.appendingPathComponent("out")
-        final class CancelAfterFirst: BatchObserver, @unchecked Sendable {
-            weak var engine: BatchEngine?
-            func batchWillStart(_ plan: BatchPlan, workers: Int, removedTemporaries: [String]) {}
-            func fileDidFinish(_ result: BatchFileResult, completed: Int, total: Int) { engine?.cancel() }
-            func batchDidFinish(_ summary: BatchSummary) {}
+        // Cancelled as soon as the first file is converted (as Ctrl-C would, from another
+        // thread): the files being converted then finish, whole; none is started after.
+        final class EngineBox: @unchecked Sendable { weak var engine: BatchEngine? }
+        let box = EngineBox()
+        let checking = CheckingConverter(delay: .milliseconds(5))
+        let converter = ClosureConverter { job in
+            let outcome = try checking.convert(job)
+            box.engine?.cancel()
+            return outcome.findings
         }
-        let observer = CancelAfterFirst()
-        let engine = BatchEngine(request: BatchRequest(inputs: [input.path], output: out.path, jobs: 2), converter: CheckingConverter(delay: .milliseconds(5)), observer: observer)
-        observer.engine = engine
+        let engine = BatchEngine(request: BatchRequest(inputs: [input.path], output: out.path, jobs: 2), converter: converter)
+        box.engine = engine
         let summary = engine.run()
         XCTAssertTrue(summary.wasCancelled)
         XCTAssertFalse(summary.succeeded)
         XCTAssertGreaterThanOrEqual(summary.counts.converted, 1)
         XCTAssertLessThanOrEqual(summary.counts.converted, 2)
         XCTAssertEqual(summary.counts.converted + summary.counts.cancelled, 24)
+        // The finished files' outputs are in place (their group was flushed), and only those.
         XCTAssertEqual(files(under: out).count, summary.counts.converted)
+        for result in summary.results where result.status == .converted {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: try XCTUnwrap(result.output)))
+        }
     }
 
     func testWarningsAreReportedAndTheFileStillCounts() throws {

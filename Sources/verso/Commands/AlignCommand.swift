@@ -2,6 +2,7 @@ import Alignment
 import ArgumentParser
 import Diagnostics
 import FileAccess
+import Formats
 import Foundation
 import Segmentation
 import Terminology
@@ -125,7 +126,7 @@ struct AlignCommand: ParsableCommand {
         if !noTerms { configuration.anchors = try termAnchors(sourceLanguage, targetLanguage, printer: printer) }
         if let dictionary {
             do {
-                configuration.dictionary = try BilingualDictionary(tsv: TextInput.read(dictionary), path: dictionary)
+                configuration.dictionary = try BilingualDictionary(tsv: TextParagraphChunks.text(path: dictionary), path: dictionary)
             } catch {
                 printer.emit(error: error, path: dictionary)
                 throw ExitCode(1)

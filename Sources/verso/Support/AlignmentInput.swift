@@ -146,7 +146,10 @@ struct AlignmentInput {
             let segments = unit.segments
             if segments.count == 1, let lang {
                 // One segment for the whole unit: the XLIFF was not segmented.
-                if splitter == nil { splitter = try SentenceSplitter(language: lang, rules: rules) }
+                if splitter == nil {
+                    splitter = try SentenceSplitter(language: lang, rules: rules)
+                    noteMissingRules(splitter!)
+                }
                 var split = splitter!.sentences(of: segments[0].source.plainText, path: path)
                 for k in split.indices { split[k].location = SourceLocation(file: path) }
                 sentences += split

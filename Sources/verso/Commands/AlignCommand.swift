@@ -109,7 +109,12 @@ struct AlignCommand: ParsableCommand {
             printer.emit(error: error, path: targetPath)
             throw ExitCode(1)
         }
-        for finding in source.findings + target.findings { printer.emit(finding) }
+        var rulesWarnings = Set<String>()
+        for finding in source.findings + target.findings {
+            // Once per run: both sides in the same language share their rules.
+            if finding.code == "segment.no-language-rules", !rulesWarnings.insert(finding.message).inserted { continue }
+            printer.emit(finding)
+        }
         guard let sourceLanguage = languages.source ?? source.declaredLanguage else {
             throw ValidationError("missing --source: \(sourcePath) does not say its language (e.g. --source fr)")
         }

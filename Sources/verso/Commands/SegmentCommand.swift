@@ -115,6 +115,9 @@ struct SegmentCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
+        if let warning = segmenter.missingLanguageRulesWarning {
+            diagnostics.emit(Finding(.warning, warning, at: SourceLocation(file: srx ?? SRXRules.builtInDisplayPath), code: "segment.no-language-rules"))
+        }
         let out = StandardOutput()
         let inputs = files.isEmpty ? ["-"] : files
         if json {

@@ -91,7 +91,8 @@ public struct AlignedText: Sendable {
     public func describe(_ bead: Bead) -> String {
         func numbers(_ r: Range<Int>, _ word: String) -> String {
             if r.isEmpty { return "no \(word) sentence" }
-            return r.count == 1 ? "\(word) sentence \(r.lowerBound + 1)" : "\(word) sentences \(r.lowerBound + 1)–\(r.upperBound)"
+            // 0-based, as the TSV, the TMX properties, the report and gold.tsv number them.
+            return r.count == 1 ? "\(word) sentence \(r.lowerBound)" : "\(word) sentences \(r.lowerBound)–\(r.upperBound - 1)"
         }
         return "\(bead.shape) bead (\(numbers(bead.source, "source")), \(numbers(bead.target, "target"))), confidence \(Self.format(bead.confidence))"
     }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import XLIFF
 
 /// What kind of document a file is, decided from its name (the extension), so that a folder
 /// walk never has to open files it will not convert.
@@ -16,7 +17,7 @@ public enum BatchFileKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .plainText: return ["txt", "text"]
         case .html: return ["html", "htm", "xhtml"]
-        case .xliff: return ["xlf", "xliff", "xlif", "sdlxliff", "mqxliff", "mxliff"]
+        case .xliff: return XLIFFFileExtensions.all
         }
     }
 

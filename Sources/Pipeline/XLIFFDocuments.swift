@@ -23,10 +23,9 @@ public enum XLIFFDocuments {
         return nil
     }
 
-    /// True when the name says XLIFF (`.xlf`, `.xliff`, `.sdlxliff`, `.mqxliff`).
+    /// True when the name says XLIFF (`XLIFFFileExtensions`: `.xlf`, `.xliff`, `.sdlxliff`, …).
     public static func hasXLIFFName(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        return [".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff"].contains { lower.hasSuffix($0) }
+        XLIFFFileExtensions.matches(path)
     }
 
     /// A reader for the file, whatever its version.

@@ -95,9 +95,29 @@ public final class XLIFFFileValidator {
         return nil
     }
 
-    /// XLIFF 1.2: the whole document through the 1.2 reader (which throws on structure it cannot
-    /// read and reports what it skipped).
+    /// XLIFF 1.2: the specification's rules (`XLIFF12Validator`), then the whole document
+    /// through the 1.2 reader (which throws on structure it cannot read and reports what it
+    /// skipped). A reader warning on a line where the validator already reported an error says
+    /// the same thing from the reader's side ("'und' assumed") and is left out.
     private func checkXLIFF12(path: String, displayPath: String) -> [Finding] {
+        let rules = XLIFF12Validator().validate(path: path, displayPath: displayPath)
+        let errorLines = Set(rules.filter { $0.severity == .error }.compactMap { $0.location?.line })
+        let misplaced = rules.contains { $0.code == "xliff12.misplaced-element" }
+        let read = readXLIFF12(path: path, displayPath: displayPath).filter { f in
+            guard f.severity == .warning else { return true }
+            if f.code == "xliff12.read" && f.location?.line.map(errorLines.contains) == true { return false }
+            // "foreign element(s) after the last <file> dropped": the error said it.
+            if misplaced && f.code == "xliff12.dropped" && f.message.contains("after the last <file>") { return false }
+            return true
+        }
+        return (rules + read).enumerated().sorted { a, b in
+            let (la, lb) = (a.element.location?.line ?? Int.max, b.element.location?.line ?? Int.max)
+            if la != lb { return la < lb }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    private func readXLIFF12(path: String, displayPath: String) -> [Finding] {
         var findings: [Finding] = []
         do {
             let reader = try XLIFF12Reader(path: path, displayPath: displayPath)

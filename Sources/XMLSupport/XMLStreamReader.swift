@@ -64,6 +64,8 @@ public final class XMLStreamReader {
     private static let cacheSize = 1024
     @exclusivity(unchecked) private var finished = false
     @exclusivity(unchecked) private var memory: UnsafeMutableBufferPointer<UInt8>?
+    /// Length of the document in `memory` (which holds at least one byte).
+    private var memoryLength = 0
 
     /// The path used in error messages.
     public var displayPath: String { sink.displayPath }
@@ -94,6 +96,7 @@ public final class XMLStreamReader {
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
         _ = copy.initialize(from: bytes)
         memory = copy
+        memoryLength = bytes.count
         reader = copy.baseAddress!.withMemoryRebound(to: CChar.self, capacity: copy.count) {
             xmlReaderForMemory($0, Int32(bytes.count), nil, nil, LibXML2.secureOptions)
         }
@@ -184,7 +187,7 @@ public final class XMLStreamReader {
                     err.location = location
                     err.message = "entity expansion refused (\(err.message.lowercased())): the file looks like a \"billion laughs\" attack"
                 }
-                throw err
+                throw diagnosed(err)
             }
             if status == 0 {
                 finished = true
@@ -398,5 +401,16 @@ public struct XMLAttributeValue {
         let bytes = literal.utf8Start
         for i in 0..<n where pointer[i] != bytes[i] { return false }
         return pointer[n] == 0
+    }
+}
+
+extension XMLStreamReader {
+    /// The error as `XMLInputDiagnosis` words it (empty file, not XML, truncated document).
+    fileprivate func diagnosed(_ error: XMLError) -> XMLError {
+        if let memory {
+            return XMLInputDiagnosis.refine(error, input: .bytes(UnsafeBufferPointer(rebasing: memory[..<memoryLength])))
+        }
+        guard fd >= 0 else { return error }
+        return XMLInputDiagnosis.refine(error, input: .fileDescriptor(fd))
     }
 }

@@ -53,7 +53,7 @@ struct AlignCommand: ParsableCommand {
     @Option(name: .customLong("srx"), help: ArgumentHelp("SRX 2.0 rules to segment with instead of Verso's built-in rules.", valueName: "file"))
     var srx: String?
 
-    @Option(name: .customLong("review-threshold"), help: ArgumentHelp("Beads below this confidence (0–1) need review (default 0.9).", valueName: "confidence"))
+    @Option(name: .customLong("review-threshold"), help: ArgumentHelp("Beads below this confidence (0–1) need review.", valueName: "confidence"))
     var reviewThreshold: Double = AlignerConfiguration().reviewThreshold
 
     @Option(name: .customLong("xliff"), help: ArgumentHelp("XLIFF version for .xlf output: 1.2 (default), 2.0, 2.1 or 2.2.", valueName: "version"))

@@ -195,24 +195,30 @@ struct ConvertCommand: ParsableCommand {
         guard let result = summary.results.first, result.status == .converted, let out = result.output else { return }
         let warnings = result.warnings.count
         if reporting.json {
-            var object: [String: Any] = [
-                "input": result.input, "output": out, "warnings": warnings,
-                "findings": result.findings.map { f -> [String: Any] in
-                    var d: [String: Any] = ["severity": f.severity.rawValue, "message": f.message]
-                    if let c = f.code { d["code"] = c }
-                    if let l = f.location {
-                        d["file"] = l.file
-                        if let line = l.line { d["line"] = line }
-                        if let column = l.column { d["column"] = column }
-                    }
-                    return d
-                },
-            ]
-            if let from = result.from { object["from"] = from }
-            if let to = result.to { object["to"] = to }
-            if let units = result.units { object["units"] = units }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            struct FindingJSON: Encodable {
+                var severity: String
+                var message: String
+                var code: String?
+                var file: String?
+                var line: Int?
+                var column: Int?
+            }
+            struct FileJSON: Encodable {
+                var input: String
+                var output: String
+                var from: String?
+                var to: String?
+                var units: Int?
+                var warnings: Int
+                var findings: [FindingJSON]
+            }
+            // The shared writer: sorted keys, and paths with their slashes unescaped.
+            try JSONOutputWriter.print(FileJSON(
+                input: result.input, output: out, from: result.from, to: result.to, units: result.units, warnings: warnings,
+                findings: result.findings.map { f in
+                    FindingJSON(severity: f.severity.rawValue, message: f.message, code: f.code, file: f.location?.file, line: f.location?.line, column: f.location?.column)
+                }
+            ))
         } else if !reporting.quiet {
             func name(_ format: String?) -> String {
                 guard let format else { return "?" }

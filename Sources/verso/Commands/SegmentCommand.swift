@@ -5,6 +5,7 @@ import Formats
 import Foundation
 import Pipeline
 import Segmentation
+import XLIFF
 
 /// `verso segment`: splits text into sentences with SRX rules (Verso's own, or `--srx FILE`).
 struct SegmentCommand: ParsableCommand {
@@ -80,7 +81,7 @@ struct SegmentCommand: ParsableCommand {
     /// XLIFF inputs are recognised by their extension or by an <xliff> root near the start.
     static func isXLIFF(_ path: String) -> Bool {
         let lower = path.lowercased()
-        if [".xlf", ".xliff", ".xlf2", ".sdlxliff", ".mqxliff"].contains(where: { lower.hasSuffix($0) }) { return true }
+        if XLIFFFileExtensions.matches(lower) { return true }
         guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 2048)) ?? Data()

@@ -84,7 +84,7 @@ struct TermsCommand: ParsableCommand {
 
     private func isXLIFF(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
-        if ["xlf", "xliff", "sdlxliff", "mqxliff"].contains(ext) { return true }
+        if XLIFFFileExtensions.all.contains(ext) { return true }
         guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 2048) else { return false }
         try? h.close()
         return String(decoding: head, as: UTF8.self).contains("<xliff")

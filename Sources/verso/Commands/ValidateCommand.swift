@@ -21,8 +21,8 @@ struct ValidateCommand: ParsableCommand {
         schema; XLIFF 1.2 files are read through Verso's 1.2 reader. With --schemas DIR (a folder \
         such as shared/standards/schemas, or one .xsd file) each file is also validated against \
         the XML Schema of its version through libxml2, with imports resolved by the catalog.xml \
-        found in or above DIR, and never from the network. Folders are searched for .xlf, .xliff \
-        and .xlif files. Exit status 0 when every file is valid, 1 when any is not.
+        found in or above DIR, and never from the network. Folders are searched for XLIFF files \
+        (\(XLIFFFileExtensions.listed)). Exit status 0 when every file is valid, 1 when any is not.
         """
     )
 
@@ -49,9 +49,13 @@ struct ValidateCommand: ParsableCommand {
         let validator = XLIFFFileValidator(schemas: schemas)
         var reports: [XLIFFFileValidator.Report] = []
         let (paths, emptyFolders) = Self.files(inputs)
+        // A folder without XLIFF is not a file: it is said on stderr (and in the JSON's
+        // top-level findings), not counted in the summary. A warning while other inputs gave
+        // files to check; an error when nothing at all was checked.
+        var folderFindings: [Finding] = []
         for folder in emptyFolders {
-            let finding = Finding(.error, "no XLIFF file (.xlf, .xliff, .xlif) in this folder", at: SourceLocation(file: folder), code: "validate.no-input")
-            reports.append(XLIFFFileValidator.Report(path: folder, version: nil, findings: [finding]))
+            let finding = Finding(paths.isEmpty ? .error : .warning, "no XLIFF file (\(XLIFFFileExtensions.listed)) in this folder", at: SourceLocation(file: folder), code: "validate.no-input")
+            folderFindings.append(finding)
             if !reporting.json { printer.emit(finding) }
         }
         for path in paths {
@@ -65,18 +69,20 @@ struct ValidateCommand: ParsableCommand {
         let invalid = reports.filter { !$0.isValid }.count
         if let report {
             do {
-                try AtomicFile.write(Array(try Self.json(reports)), to: report, protectedInputs: paths)
+                try AtomicFile.write(Array(try Self.json(reports, findings: folderFindings)), to: report, protectedInputs: paths)
             } catch {
                 printer.emit(error: error, path: report)
                 throw ExitCode(1)
             }
         }
         if reporting.json {
-            FileHandle.standardOutput.write(try Self.json(reports))
-        } else if !reporting.quiet && reports.count > 1 {
-            print("\(reports.count) files: \(reports.count - invalid) valid, \(invalid) invalid")
+            FileHandle.standardOutput.write(try Self.json(reports, findings: folderFindings))
+        } else if !reporting.quiet && (reports.count > 1 || (!reports.isEmpty && !emptyFolders.isEmpty)) {
+            var summary = "\(reports.count) file\(reports.count == 1 ? "" : "s"): \(reports.count - invalid) valid, \(invalid) invalid"
+            if !emptyFolders.isEmpty { summary += "; \(emptyFolders.count) folder\(emptyFolders.count == 1 ? "" : "s") without XLIFF" }
+            print(summary)
         }
-        let findings = reports.flatMap(\.findings)
+        let findings = reports.flatMap(\.findings) + folderFindings
         let failed = findings.contains { $0.severity == .error } || (reporting.strict && findings.contains { $0.severity == .warning })
         if failed { throw ExitCode(1) }
     }
@@ -95,7 +101,7 @@ struct ValidateCommand: ParsableCommand {
             let base = URL(fileURLWithPath: input)
             var found: [String] = []
             if let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
-                for case let url as URL in walker where ["xlf", "xliff", "xlif"].contains(url.pathExtension.lowercased()) {
+                for case let url as URL in walker where XLIFFFileExtensions.all.contains(url.pathExtension.lowercased()) {
                     let relative = url.path.hasPrefix(base.path + "/") ? String(url.path.dropFirst(base.path.count + 1)) : url.lastPathComponent
                     found.append(input.hasSuffix("/") ? input + relative : input + "/" + relative)
                 }
@@ -125,7 +131,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     /// `{"files": [{path, version, valid, errors, warnings, schema, findings: […]}], "valid": n, "invalid": n}`.
-    static func json(_ reports: [XLIFFFileValidator.Report]) throws -> Data {
+    static func json(_ reports: [XLIFFFileValidator.Report], findings others: [Finding] = []) throws -> Data {
         struct FindingJSON: Encodable {
             var severity: String
             var message: String
@@ -147,6 +153,11 @@ struct ValidateCommand: ParsableCommand {
             var files: [FileJSON]
             var valid: Int
             var invalid: Int
+            /// Problems not about one file (a folder without XLIFF); absent when there is none.
+            var findings: [FindingJSON]?
+        }
+        func json(_ f: Finding) -> FindingJSON {
+            FindingJSON(severity: f.severity.rawValue, message: f.message, code: f.code, file: f.location?.file, line: f.location?.line, column: f.location?.column)
         }
         let files = reports.map { r in
             FileJSON(
@@ -154,12 +165,10 @@ struct ValidateCommand: ParsableCommand {
                 errors: r.findings.filter { $0.severity == .error }.count,
                 warnings: r.findings.filter { $0.severity == .warning }.count,
                 schema: r.schema,
-                findings: r.findings.map { f in
-                    FindingJSON(severity: f.severity.rawValue, message: f.message, code: f.code, file: f.location?.file, line: f.location?.line, column: f.location?.column)
-                }
+                findings: r.findings.map(json)
             )
         }
-        let run = RunJSON(files: files, valid: files.filter(\.valid).count, invalid: files.filter { !$0.valid }.count)
+        let run = RunJSON(files: files, valid: files.filter(\.valid).count, invalid: files.filter { !$0.valid }.count, findings: others.isEmpty ? nil : others.map(json))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(run) + Data("\n".utf8)

@@ -181,7 +181,7 @@ struct SegmentCommand: ParsableCommand {
                 }
                 chunk.utf16.withUnsafeBufferPointer { text in
                     for paragraph in TextParagraphs.ranges(in: text) {
-                        let sentences = segmenter.sentences(inUTF16: UnsafeBufferPointer(rebasing: text[paragraph]))
+                        let sentences = segmenter.sentences(inParagraph: UnsafeBufferPointer(rebasing: text[paragraph]))
                         guard !sentences.isEmpty else { continue }
                         if !json && separate { out.write(byte: 0x0A) }
                         separate = true

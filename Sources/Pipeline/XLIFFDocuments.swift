@@ -37,6 +37,13 @@ public enum XLIFFDocuments {
         return (try XLIFF12Reader(path: path, displayPath: displayPath), version)
     }
 
+    /// Where the element that produced the reader's last event starts (`path:line`), whatever its version.
+    static func eventLocation(of reader: any DocumentReader) -> SourceLocation? {
+        if let r = reader as? XLIFF12Reader { return r.eventLocation }
+        if let r = reader as? XLIFF2Reader { return r.eventLocation }
+        return nil
+    }
+
     /// Findings an XLIFF reader collected, whatever its version.
     static func findings(of reader: any DocumentReader) -> [Finding] {
         if let r = reader as? XLIFF12Reader { return r.findings }

@@ -20,6 +20,10 @@ public struct XLIFF12UnitMarkup: Sendable, Hashable {
     public var unsegmentedSource: Content?
     /// XLIFF 1.2 elements of the unit Verso keeps whole (`count-group`), in the 1.2 namespace.
     public var elements: [ExtensionElement]
+    /// True when `<seg-source>` splits the unit into several parts but `<target>` has no
+    /// `<mrk mtype="seg">`: the target translates the whole unit (translate-toolkit and many
+    /// tools write it so). The model keeps it as the first segment's target.
+    public var targetIsUnsegmented = false
 
     /// Creates unit markup (empty by default).
     public init(sourceAttributes: [ExtensionAttribute] = [], segmentedSourceLanguage: String? = nil, segmentedSourceAttributes: [ExtensionAttribute] = [], targetAttributes: [String: String] = [:], targetExtensionAttributes: [ExtensionAttribute] = [], unsegmentedSource: Content? = nil, elements: [ExtensionElement] = []) {
@@ -35,7 +39,7 @@ public struct XLIFF12UnitMarkup: Sendable, Hashable {
     /// True when nothing is kept.
     public var isEmpty: Bool {
         sourceAttributes.isEmpty && segmentedSourceLanguage == nil && segmentedSourceAttributes.isEmpty
-            && targetAttributes.isEmpty && targetExtensionAttributes.isEmpty && unsegmentedSource == nil && elements.isEmpty
+            && targetAttributes.isEmpty && targetExtensionAttributes.isEmpty && unsegmentedSource == nil && elements.isEmpty && !targetIsUnsegmented
     }
 }
 

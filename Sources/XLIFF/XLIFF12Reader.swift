@@ -645,7 +645,7 @@ public final class XLIFF12Reader: DocumentReader {
             }
         }
         guard let target else { return parts }
-        attachTarget(target, to: &parts, unitID: unit.id, line: line)
+        unit.xliff12Markup.targetIsUnsegmented = attachTarget(target, to: &parts, unitID: unit.id, line: line)
         return parts
     }
 
@@ -689,15 +689,17 @@ public final class XLIFF12Reader: DocumentReader {
     }
 
     /// Pairs the target's `<mrk mtype="seg">` with the segments by `mid`; the material between
-    /// them becomes the ignorables' target.
-    private func attachTarget(_ target: Content, to parts: inout [UnitPart], unitID: String, line: Int) {
+    /// them becomes the ignorables' target. Returns true when a target without markers was given
+    /// to the first of several parts (it then translates the whole unit).
+    @discardableResult
+    private func attachTarget(_ target: Content, to parts: inout [UnitPart], unitID: String, line: Int) -> Bool {
         let targetParts = splitSegments(target, language: target.language)
         let hasMarkers = targetParts.contains { if case .segment = $0 { return true } else { return false } }
         let segmentIndices = parts.indices.filter { if case .segment = parts[$0] { return true } else { return false } }
         guard hasMarkers else {
             // An unsegmented target: it belongs to the only segment, or (with a warning) to the first.
             if target.isEmpty && segmentIndices.count > 1 {
-                return
+                return false
             }
             if segmentIndices.count != 1 || parts.count != 1 {
                 warn("the target of trans-unit '\(unitID)' is not segmented like its <seg-source>; it is attached to the first segment", line: line, code: "xliff12.unsegmented-target")
@@ -705,8 +707,9 @@ public final class XLIFF12Reader: DocumentReader {
             if let first = segmentIndices.first, case .segment(var s) = parts[first] {
                 s.target = target
                 parts[first] = .segment(s)
+                return parts.count > 1 && !target.isEmpty
             }
-            return
+            return false
         }
         var byID: [String: Int] = [:]
         for i in segmentIndices { if case .segment(let s) = parts[i], let id = s.id { byID[id] = i } }
@@ -769,6 +772,7 @@ public final class XLIFF12Reader: DocumentReader {
             parts.insert(.ignorable(insertion.ignorable), at: insertion.before)
         }
         parts.append(contentsOf: orphans.map { .segment($0) })
+        return false
     }
 
     // MARK: - Content

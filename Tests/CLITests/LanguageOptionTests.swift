@@ -89,4 +89,20 @@ final class LanguageOptionTests: XCTestCase {
         XCTAssertEqual(prepared.status, 0, prepared.stderr)
         XCTAssertTrue(try String(contentsOfFile: path("ok/seed-article.fr.txt.xlf"), encoding: .utf8).contains("target-language=\"sgn-BE-FR\""))
     }
+
+    func testAlignChecksALanguageTheDocumentDeclares() throws {
+        let html = try String(contentsOf: TestPaths.fixture("align/seed-article.fr.html"), encoding: .utf8)
+        let bad = path("article.fr.html")
+        try html.replacingOccurrences(of: "<html lang=\"fr\">", with: "<html lang=\"fr_FR\">").write(toFile: bad, atomically: true, encoding: .utf8)
+        let english = TestPaths.fixture("align/seed-article.en.html").path
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let result = try VersoCommand.run(["align", bad, english, "-o", out.appendingPathComponent("a.tmx").path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(bad): error: the document declares its language as 'fr_FR', which is not a well-formed BCP 47 tag"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--source"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+        let named = try VersoCommand.run(["align", bad, english, "--source", "fr", "--no-terms", "-o", out.appendingPathComponent("a.tmx").path])
+        XCTAssertEqual(named.status, 0, named.stderr)
+    }
 }

@@ -121,6 +121,17 @@ struct AlignCommand: ParsableCommand {
         guard let targetLanguage = languages.target ?? target.declaredLanguage else {
             throw ValidationError("missing --target: \(targetPath) does not say its language (e.g. --target en)")
         }
+        // A language the document declares (HTML lang, XLIFF source-language) is checked like
+        // the options: it goes into the TMX's and XLIFF's xml:lang.
+        for (option, input, declared) in [("--source", source, languages.source == nil ? sourceLanguage : nil), ("--target", target, languages.target == nil ? targetLanguage : nil)] {
+            guard let declared else { continue }
+            do {
+                _ = try LanguageTag(parsing: declared)
+            } catch {
+                printer.emit(Finding(.error, "the document declares its language as '\(declared)', which is not a well-formed BCP 47 tag (\(error.reason)): name the language with \(option)", at: SourceLocation(file: input.path), code: "align.language-tag"))
+                throw ExitCode(1)
+            }
+        }
         for (input, language) in [(source, sourceLanguage), (target, targetLanguage)] {
             if let problem = LanguageCheck.mismatch(input.sentences.map(\.text), declared: language) {
                 printer.emit(Finding(.warning, problem, at: SourceLocation(file: input.path), code: "align.language"))

@@ -13,7 +13,9 @@ struct MergeCommand: ParsableCommand {
         Each <file> of an XLIFF written by `verso prepare` becomes its original document, \
         translated, under the name recorded in its 'original' attribute, in the output folder. \
         Inline codes are restored; a unit without a translation keeps its source text (with a \
-        warning). Untranslated text comes back byte for byte. A bad XLIFF is reported and the \
+        warning); a unit whose inline codes do not match the source's is written in the source \
+        language (an error: exit status 1), a missing closing or opening code is added back \
+        (a warning). Untranslated text comes back byte for byte. A bad XLIFF is reported and the \
         others are still merged; the exit status is 1 if any failed.
         """
     )
@@ -40,8 +42,13 @@ struct MergeCommand: ParsableCommand {
             do {
                 let merged = try TranslationMerge.merge(xliff: input, into: output, protectedInputs: inputs, claimedOutputs: &claimed)
                 for f in merged.findings { diagnostics.emit(f) }
-                results.append(["input": input, "status": "merged", "outputs": merged.outputs, "units": merged.units, "warnings": merged.findings.map(\.description)])
-                lines.append("  \(input) → \(merged.outputs.joined(separator: ", ")) (\(merged.units) units)")
+                // Errors here concern units (codes that do not match the source's): the document is
+                // written with those units in the source language, and the run exits 1.
+                let errors = merged.findings.filter { $0.severity == .error }
+                results.append(["input": input, "status": "merged", "outputs": merged.outputs, "units": merged.units,
+                                "warnings": merged.findings.filter { $0.severity != .error }.map(\.description), "errors": errors.map(\.description)])
+                let errorNote = errors.isEmpty ? "" : ", \(errors.count) \(errors.count == 1 ? "error" : "errors")"
+                lines.append("  \(input) → \(merged.outputs.joined(separator: ", ")) (\(merged.units) units\(errorNote))")
             } catch {
                 diagnostics.emit(error: error, path: input)
                 results.append(["input": input, "status": "failed", "error": (error as? LocatedError)?.message ?? String(describing: error)])

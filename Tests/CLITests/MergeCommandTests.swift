@@ -179,6 +179,39 @@ final class MergeCommandTests: XCTestCase {
         XCTAssertTrue(html?.contains("<div>Un <b>bold <i>et italique</b> badly nested puis</div>") ?? false, html ?? "")
     }
 
+    func testMissingClosingCodeIsAddedBeforeTheEnclosingClosingCode() throws {
+        let fixture = TestPaths.fixture("html/nested-inline.html")
+        let xliff = try prepared(fixture, xliff: "1.2")
+        let unit = try XCTUnwrap(XLIFFTargets.unitID(in: xliff, containing: "complet"))
+        let edited = try XLIFFTargets.set(in: xliff, unit: unit, to: "Read <bpt id=\"1\">&lt;a&gt;</bpt>the <bpt id=\"2\">&lt;b&gt;</bpt>full file<ept id=\"1\">&lt;/a&gt;</ept> on the site.")
+        let (result, html, _) = try merge(edited)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(html?.contains("<p>Read <a href=\"/dossier/\">the <b>full file</b></a> on the site.</p>") ?? false, html ?? "")
+        XCTAssertTrue(result.stderr.contains("unit \(unit): closing code 2 (</b>) is missing from the translation: added before closing code 1 (</a>)"), result.stderr)
+    }
+
+    func testMissingOpeningCodeIsAddedAfterTheEnclosingOpeningCode() throws {
+        let fixture = TestPaths.fixture("html/nested-inline.html")
+        let xliff = try prepared(fixture, xliff: "2.1")
+        let unit = try XCTUnwrap(XLIFFTargets.unitID(in: xliff, containing: "complet"))
+        let edited = try XLIFFTargets.set(in: xliff, unit: unit, to: "Read <sc id=\"1\" dataRef=\"d1\"/>the full file<ec id=\"2\" isolated=\"yes\" dataRef=\"d3\"/> too<ec startRef=\"1\" dataRef=\"d4\"/> on the site.")
+        let (result, html, _) = try merge(edited)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(html?.contains("<p>Read <a href=\"/dossier/\"><b>the full file</b> too</a> on the site.</p>") ?? false, html ?? "")
+        XCTAssertTrue(result.stderr.contains("unit \(unit): opening code 2 (<b>) is missing from the translation: added after opening code 1 (<a href=\"/dossier/\">)"), result.stderr)
+    }
+
+    func testMissingClosingCodeIsAddedAtTheEndOfItsSegment() throws {
+        let fixture = TestPaths.fixture("html/nested-inline.html")
+        let xliff = try prepared(fixture, xliff: "1.2")
+        let unit = try XCTUnwrap(XLIFFTargets.unitID(in: xliff, containing: "phrase est courte"))
+        let edited = try XLIFFTargets.set(in: xliff, unit: unit, to: "<mrk mtype=\"seg\" mid=\"1\">The <bpt id=\"1\">&lt;em&gt;</bpt>first sentence is short.</mrk> <mrk mtype=\"seg\" mid=\"2\">The second <bpt id=\"2\">&lt;b&gt;</bpt>too<ept id=\"2\">&lt;/b&gt;</ept>.</mrk>")
+        let (result, html, _) = try merge(edited)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(html?.contains("<p>The <em>first sentence is short.</em> The second <b>too</b>.</p>") ?? false, html ?? "")
+        XCTAssertTrue(result.stderr.contains("unit \(unit): closing code 1 (</em>) is missing from the translation: added at the end of the segment"), result.stderr)
+    }
+
     // MARK: - Segmented units translated in part, or as a whole
 
     func testXLIFF12MissingTargetSegmentsKeepTheSpacesBetweenSentences() throws {

@@ -26,7 +26,12 @@ public enum TranslationMerge {
     ///
     /// `singleOutput` names the document to write instead (`verso convert FILE --merge -o OUT`);
     /// the XLIFF must then hold one `<file>`.
-    public static func merge(xliff: String, into folder: String, protectedInputs: [String] = [], claimedOutputs: inout Set<String>, singleOutput: String? = nil) throws -> MergedFile {
+    ///
+    /// A unit whose inline codes do not match the source's is an error finding; the document is
+    /// then written (with that unit in the source language) only when `writeDocumentsWithUnitErrors`
+    /// is true (`verso merge`). A batch (`verso convert`) leaves such a document unwritten, so that
+    /// a later run does not take it for up to date.
+    public static func merge(xliff: String, into folder: String, protectedInputs: [String] = [], claimedOutputs: inout Set<String>, singleOutput: String? = nil, writeDocumentsWithUnitErrors: Bool = false) throws -> MergedFile {
         var (reader, _) = try XLIFFDocuments.reader(path: xliff)
         var outputs: [String] = []
         var findings: [Finding] = []
@@ -74,9 +79,13 @@ public enum TranslationMerge {
                 }, write: { try out.write($0) })
                 // Skip to the end of this <file> if the skeleton did not need every unit.
                 while !fileEnded, let e = try reader.next() { if case .endFile = e { fileEnded = true } }
+                findings += merger.findings
+                if !writeDocumentsWithUnitErrors && merger.findings.contains(where: { $0.severity == .error }) {
+                    out.discard()
+                    continue
+                }
                 // One named output is committed once the XLIFF is known to hold no other <file>.
                 if singleOutput != nil { pending = out } else { try out.commit() }
-                findings += merger.findings
                 outputs.append(output)
             } catch {
                 out.discard()

@@ -84,6 +84,23 @@ final class MergeCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("1 error"), result.stdout)
     }
 
+    func testConvertMergeLeavesNoDocumentForAnXLIFFWithUnitErrors() throws {
+        // A batch must not leave an output a later run would take for up to date.
+        let xliff = try prepared(page, xliff: "1.2")
+        let bad = try XLIFFTargets.set(in: xliff, unit: "u14", to: "After <bpt id=\"1\">&lt;b&gt;</bpt>partial<ept id=\"7\">&lt;/b&gt;</ept> mobilisation.")
+        let good = try XLIFFTargets.set(in: try prepared(article, xliff: "1.2"), unit: "u2", to: "“They will come back”")
+        let tree = folder.appendingPathComponent("translated")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try Data(bad.utf8).write(to: tree.appendingPathComponent("page.xlf"))
+        try Data(good.utf8).write(to: tree.appendingPathComponent("article.xlf"))
+        let out = folder.appendingPathComponent("site")
+        let result = try VersoCommand.run(["convert", tree.path, "--merge", "-o", out.path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("error: unit u14: the inline codes of the translation do not match"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("actualite.fr.html").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-article.fr.txt").path))
+    }
+
     func testXLIFF2StartCodeWithoutEndCodeIsClosedWithAWarning() throws {
         let xliff = try prepared(page, xliff: "2.1")
         let edited = try XLIFFTargets.set(in: xliff, unit: "u14", to: "Several days after the announcement of <sc id=\"1\" dataRef=\"d1\"/>partial mobilisation in Russia.")

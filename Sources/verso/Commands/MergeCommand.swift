@@ -40,7 +40,7 @@ struct MergeCommand: ParsableCommand {
         var lines: [String] = []
         for input in inputs {
             do {
-                let merged = try TranslationMerge.merge(xliff: input, into: output, protectedInputs: inputs, claimedOutputs: &claimed)
+                let merged = try TranslationMerge.merge(xliff: input, into: output, protectedInputs: inputs, claimedOutputs: &claimed, writeDocumentsWithUnitErrors: true)
                 for f in merged.findings { diagnostics.emit(f) }
                 // Errors here concern units (codes that do not match the source's): the document is
                 // written with those units in the source language, and the run exits 1.

@@ -51,6 +51,9 @@ public struct PrepareOptions: Sendable {
     public var countRepetitions: Bool
     /// Count words and characters (`verso convert` does not report them).
     public var countWords: Bool = true
+    /// `--keep-extensions`: XLIFF 1.2 output keeps other tools' markup (`sdl:`, `mq:`…) of an
+    /// XLIFF input, valid against the transitional schema instead of the strict one.
+    public var keepExtensions: Bool = false
 
     /// Creates options.
     public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
@@ -132,8 +135,24 @@ public final class DocumentPreparer: Sendable {
     public func prepare(input: String, into folder: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
-        let output = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(Self.outputName(for: input, format: format), isDirectory: false).path
+        let output = Self.join(folder, Self.outputName(for: input, format: format))
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+    }
+
+    /// The XLIFF `prepare(input:into:)` writes for `input`, named as the folder was given
+    /// (`out/` + `article.txt.xlf`); nil when the input cannot be read or its format told
+    /// (preparing it then fails with the reason).
+    public func outputPath(for input: String, in folder: String) -> String? {
+        guard (try? InputFile.checkReadable(input)) != nil,
+              let format = try? options.format ?? InputFormat.detect(path: input) else { return nil }
+        return Self.join(folder, Self.outputName(for: input, format: format))
+    }
+
+    /// `folder/name`, the folder as the user wrote it (paths in messages and reports stay
+    /// relative when the user's were).
+    static func join(_ folder: String, _ name: String) -> String {
+        if folder.isEmpty { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
@@ -208,7 +227,8 @@ public final class DocumentPreparer: Sendable {
                 }
                 return event
             }
-            let context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
+            var context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
+            context.pendingPositions = PendingPositions()
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             while let event = try next() {
                 switch event {
@@ -227,7 +247,8 @@ public final class DocumentPreparer: Sendable {
             try writer.finish()
             try splicer.finish()
             try out.commit()
-            findings += context.findings.findings + writer.findings
+            let placed = FindingPositions.locateInDocument(context.pendingPositions?.requests ?? [], path: input, encoding: header.encoding)
+            findings += context.findings.findings + placed + writer.findings
             return PreparedFile(input: input, output: output, format: format == .html ? .html : .plainText, xliffVersion: version, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, statistics: counter.statistics, findings: findings)
         } catch {
             out.discard()
@@ -252,7 +273,7 @@ public final class DocumentPreparer: Sendable {
         var adapter = version == inputVersion ? nil : XLIFFVersionAdapter(target: version)
         let out = try AtomicFile(destination: output, protectedInputs: protected)
         do {
-            let writer = try XLIFFOutput(version: version, displayPath: output) { try out.write($0) }
+            let writer = try XLIFFOutput(version: version, displayPath: output, keepExtensions: options.keepExtensions) { try out.write($0) }
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             var context: StageContext?
             var fileTarget: String?
@@ -266,6 +287,7 @@ public final class DocumentPreparer: Sendable {
                     if info.targetLanguage == nil { info.targetLanguage = options.targetLanguage }
                     fileTarget = info.targetLanguage
                     context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
+                    context?.pendingPositions = PendingPositions()
                     event = .startDocument(info)
                 case .unit(let unit):
                     // Only units nobody has translated yet are prepared again.
@@ -282,7 +304,8 @@ public final class DocumentPreparer: Sendable {
             }
             try writer.finish()
             try out.commit()
-            let findings = XLIFFDocuments.findings(of: reader) + (context?.findings.findings ?? []) + (adapter?.findings ?? []) + writer.findings
+            let placed = FindingPositions.locateInXLIFF(context?.pendingPositions?.requests ?? [], path: input)
+            let findings = XLIFFDocuments.findings(of: reader) + (context?.findings.findings ?? []) + placed + (adapter?.findings ?? []) + writer.findings
             return PreparedFile(input: input, output: output, format: .xliff, xliffVersion: version, sourceLanguage: context?.sourceLanguage ?? "", targetLanguage: fileTarget, statistics: counter.statistics, findings: findings)
         } catch {
             out.discard()

@@ -14,6 +14,9 @@ public struct StageContext: Sendable {
     public var xliffVersion: XLIFFVersion
     /// Receives findings (a deprecated term, a unit too long to segment…).
     public var findings: FindingCollector
+    /// Receives findings about a place inside a unit, to be given their line and column in the
+    /// input after the run; nil: such findings go to `findings`, naming their unit.
+    public var pendingPositions: PendingPositions?
 
     /// Creates a context.
     public init(file: String, sourceLanguage: String, targetLanguage: String?, xliffVersion: XLIFFVersion = .v1_2, findings: FindingCollector = FindingCollector()) {

@@ -32,8 +32,15 @@ public struct TermRecognitionStage: Stage {
     public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
         let recognizer = try recognizers.recognizer(for: context.sourceLanguage)
         let asNotes = !context.xliffVersion.isVersion2
-        var u = unit
+        // Preparing a prepared file again: what an earlier run marked is recognised afresh
+        // (the glossary may have changed), never nested or listed twice.
+        var u = Self.removingEarlierTermMarkup(unit)
+        let usedIDs = Self.inlineIDs(of: u)
         var markerCount = 0
+        func nextMarkerID() -> String {
+            repeat { markerCount += 1 } while usedIDs.contains("t\(markerCount)")
+            return "t\(markerCount)"
+        }
         var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String, translations: [Term])] = [:]
         for (index, part) in u.parts.enumerated() {
             guard case .segment(var segment) = part else { continue }
@@ -41,8 +48,7 @@ public struct TermRecognitionStage: Stage {
             guard !occurrences.isEmpty else { continue }
             var spans: [(range: Range<Int>, start: Marker, end: Marker)] = []
             for o in occurrences {
-                markerCount += 1
-                let id = "t\(markerCount)"
+                let id = nextMarkerID()
                 let key = "\(o.glossary)#\(o.conceptHandle)"
                 // A concept's translations are looked up once per unit, not per occurrence.
                 let translations: [Term]
@@ -57,9 +63,13 @@ public struct TermRecognitionStage: Stage {
                 spans.append((o.utf16Offset..<(o.utf16Offset + o.utf16Length), start, Marker(boundary: .end, id: id, type: "term")))
                 usage?.record(o, file: context.file, targetLanguage: context.targetLanguage)
                 if let finding = o.discouragedTermFinding(at: SourceLocation(file: context.file)) {
-                    var f = finding
-                    f.message += " in unit \(unit.id)"
-                    context.findings.report(f)
+                    if let pending = context.pendingPositions {
+                        pending.add(finding, unit: unit.id, text: o.text)
+                    } else {
+                        var f = finding
+                        f.message += " in unit \(unit.id)"
+                        context.findings.report(f)
+                    }
                 }
             }
             segment.source = segment.source.insertingMarkers(spans)
@@ -74,9 +84,11 @@ public struct TermRecognitionStage: Stage {
                 text += " [\(o.glossary)]"
                 u.notes.append(Note(text, from: Self.noteAuthor, appliesTo: .source))
             } else {
+                var glossaryID = u.glossary.count + 1
+                while u.glossary.contains(where: { $0.id == "g\(glossaryID)" }) { glossaryID += 1 }
                 u.glossary.append(GlossaryEntry(
                     term: o.text,
-                    id: "g\(u.glossary.count + 1)",
+                    id: "g\(glossaryID)",
                     ref: "#\(entry.markerID)",
                     termSource: o.glossary,
                     definition: o.concept.definition,
@@ -85,6 +97,69 @@ public struct TermRecognitionStage: Stage {
             }
         }
         return u
+    }
+
+    /// `unit` without the term markup an earlier run of this stage added: its glossary notes
+    /// (XLIFF 1.2, `from="Verso glossary"`), its glossary entries (XLIFF 2, `g1` referring to
+    /// `#t1`) and the term markers they go with (`t1`, `t2`…). Term markers are only taken out of
+    /// a unit that carries such notes or entries, so other tools' term markup stays.
+    public static func removingEarlierTermMarkup(_ unit: Unit) -> Unit {
+        let notes = unit.notes.filter { $0.from != noteAuthor }
+        let glossary = unit.glossary.filter { !isOwnEntry($0) }
+        guard notes.count != unit.notes.count || glossary.count != unit.glossary.count else { return unit }
+        var u = unit
+        u.notes = notes
+        u.glossary = glossary
+        u.parts = u.parts.map { part in
+            guard case .segment(var segment) = part else { return part }
+            // An end marker read back from XLIFF has no type: it goes with its start.
+            var own: Set<String> = []
+            for case .marker(let m) in segment.source.runs where m.boundary == .start && isOwnMarker(m) { own.insert(m.id) }
+            guard !own.isEmpty else { return part }
+            let runs = segment.source.runs.filter { run in
+                if case .marker(let m) = run, own.contains(m.id) { return false }
+                return true
+            }
+            guard runs.count != segment.source.runs.count else { return part }
+            segment.source.runs = runs
+            segment.source = segment.source.normalized
+            return .segment(segment)
+        }
+        return u
+    }
+
+    /// A term marker as this stage writes it: type `term`, id `t` and a number.
+    static func isOwnMarker(_ m: Marker) -> Bool {
+        m.type == "term" && isNumbered(m.id, prefix: "t")
+    }
+
+    /// An XLIFF 2 glossary entry as this stage writes it: id `g<n>`, referring to a `t<n>` marker.
+    static func isOwnEntry(_ e: GlossaryEntry) -> Bool {
+        guard let id = e.id, isNumbered(id, prefix: "g"), let ref = e.ref, ref.hasPrefix("#") else { return false }
+        return isNumbered(String(ref.dropFirst()), prefix: "t")
+    }
+
+    private static func isNumbered(_ id: String, prefix: Character) -> Bool {
+        id.first == prefix && id.count > 1 && id.dropFirst().allSatisfy(\.isASCII) && id.dropFirst().allSatisfy(\.isNumber)
+    }
+
+    /// Ids already used in the unit (other tools' markers and codes, segment ids): new term
+    /// markers must not take them (XLIFF 2 wants them unique within the unit).
+    private static func inlineIDs(of unit: Unit) -> Set<String> {
+        var ids: Set<String> = []
+        for part in unit.parts {
+            switch part {
+            case .segment(let s):
+                if let id = s.id { ids.insert(id) }
+                for run in s.source.runs + (s.target?.runs ?? []) {
+                    if case .marker(let m) = run { ids.insert(m.id) }
+                    if case .code(let c) = run { ids.insert(c.id) }
+                }
+            case .ignorable(let i):
+                if let id = i.id { ids.insert(id) }
+            }
+        }
+        return ids
     }
 
     /// The concept's terms in the target language that are not deprecated or forbidden,

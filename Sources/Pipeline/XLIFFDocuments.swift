@@ -57,12 +57,12 @@ final class XLIFFOutput {
     private let writer12: XLIFF12Writer?
     private let writer2: XLIFF2Writer?
 
-    init(version: XLIFFVersion, displayPath: String, sink: @escaping XMLStreamWriter.Sink) throws {
+    init(version: XLIFFVersion, displayPath: String, keepExtensions: Bool = false, sink: @escaping XMLStreamWriter.Sink) throws {
         if version.isVersion2 {
             writer2 = try XLIFF2Writer(version: version, displayPath: displayPath, sink: sink)
             writer12 = nil
         } else {
-            writer12 = try XLIFF12Writer(displayPath: displayPath, sink: sink)
+            writer12 = try XLIFF12Writer(displayPath: displayPath, options: .init(keepExtensions: keepExtensions), sink: sink)
             writer2 = nil
         }
     }

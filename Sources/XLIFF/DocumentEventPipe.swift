@@ -119,9 +119,10 @@ final class DocumentEventPipe: @unchecked Sendable {
                 throw error
             }
         }
-        // Move the event out, so that the writer holds the only reference to its storage.
-        let item = current[currentIndex]
-        current[currentIndex] = (.endFile, nil)
+        // Move the event out (a swap costs no reference counting; a copy of a unit costs one
+        // per field), so that the writer holds the only reference to its storage.
+        var item: (DocumentEvent, SourceLocation?) = (.endFile, nil)
+        swap(&item, &current[currentIndex])
         currentIndex += 1
         return item
     }

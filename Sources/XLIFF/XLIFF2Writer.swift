@@ -3,7 +3,7 @@ import FileAccess
 import TranslationModel
 import XMLSupport
 
-/// Writes XLIFF 2.0, 2.1 or 2.2 one event at a time, through libxml2's `xmlTextWriter`.
+/// Writes XLIFF 2.0, 2.1 or 2.2 one event at a time, through `XMLStreamWriter` (libxml2's output buffer).
 ///
 /// Memory holds one unit. What the writer emits always validates against the OASIS schemas of
 /// the chosen version and follows the processing requirements it can enforce on its own:

@@ -348,17 +348,37 @@ public enum XMLCharacters {
     }
 
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
+        guard let base = bytes.baseAddress else { return true }
         let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x20 {
-                if b != 0x9 && b != 0xA && b != 0xD { return false }
-            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF {
-                return false
+        var i = 0
+        // Eight bytes at a time: a word with no byte below 0x20 and no 0xEF is clean (the
+        // usual case); any other word is looked at byte by byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let ef = x ^ (ones &* 0xEF)
+            if ((x &- ones &* 0x20) & ~x & highs) | ((ef &- ones) & ~ef & highs) == 0 {
+                i += 8
+                continue
             }
+            let end = i + 8
+            while i < end {
+                if !allowed(base, i, n) { return false }
+                i += 1
+            }
+        }
+        while i < n {
+            if !allowed(base, i, n) { return false }
             i += 1
         }
+        return true
+    }
+
+    @inline(__always)
+    private static func allowed(_ bytes: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Bool {
+        let b = bytes[i]
+        if b < 0x20 { return b == 0x9 || b == 0xA || b == 0xD }
+        if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF { return false }
         return true
     }
 }

@@ -19,6 +19,25 @@ struct Verso: AsyncParsableCommand {
             AlignCommand.self,
         ]
     )
+
+    /// Parses and runs the subcommand; a usage error it throws from `run()` is printed with the
+    /// subcommand's own usage (UsageErrors), not `verso <subcommand>`.
+    static func main() async {
+        let command: ParsableCommand
+        do { command = try await asyncParseAsRoot() } catch { exit(withError: error) }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch let error as ValidationError {
+            UsageErrors.exit(error, command: type(of: command), root: Verso.self)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The version printed by `verso --version`.

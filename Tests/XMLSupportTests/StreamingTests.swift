@@ -102,6 +102,21 @@ final class StreamingTests: XCTestCase {
         XCTAssertThrowsError(try writer.processingInstruction(target: "p", data: "?>"))
     }
 
+    func testDisallowedCharactersAreFoundWhereverTheyAre() {
+        let clean = "Prix : 10 € — \t\n\r 日本 \u{F000}\u{FFFD}\u{1F600} fin."
+        XCTAssertTrue(XMLCharacters.allAllowed(clean))
+        XCTAssertTrue(XMLCharacters.allAllowed(""))
+        for bad in ["\u{0}", "\u{7}", "\u{1F}", "\u{FFFE}", "\u{FFFF}"] {
+            for position in 0...clean.unicodeScalars.count {
+                var scalars = Array(clean.unicodeScalars)
+                scalars.insert(contentsOf: bad.unicodeScalars, at: position)
+                var s = String.UnicodeScalarView()
+                s.append(contentsOf: scalars)
+                XCTAssertFalse(XMLCharacters.allAllowed(String(s)), "U+\(String(bad.unicodeScalars.first!.value, radix: 16)) at \(position)")
+            }
+        }
+    }
+
     func testWriterRefusesControlCharacters() throws {
         let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in }
         try writer.startElement("a")

@@ -44,6 +44,9 @@ struct PrepareCommand: ParsableCommand {
     @Option(name: .customLong("xliff"), help: ArgumentHelp("XLIFF version to write: 1.2 (default, opened by every CAT tool), 2.0, 2.1 or 2.2.", valueName: "version"))
     var xliff: String?
 
+    @Flag(name: .customLong("keep-extensions"), help: "Keep other tools' markup (sdl:, mq:…) of XLIFF inputs in XLIFF 1.2 output (valid against the transitional schema).")
+    var keepExtensions = false
+
     @Flag(name: .customLong("copy-source"), help: "Pre-fill each target with its source (state needs-translation), as OmegaT needs.")
     var copySource = false
 
@@ -85,24 +88,21 @@ struct PrepareCommand: ParsableCommand {
         if let encoding, !TextEncoding(encoding).isSupported {
             throw ValidationError("unknown encoding '\(encoding)'")
         }
+        // A missing --source or --target is a usage error for documents that declare no
+        // language of their own (CLI.md), before anything is written.
+        let forcedFormat = format.flatMap(InputFormat.init(rawValue:))
+        let formats = inputs.compactMap { forcedFormat ?? (try? InputFormat.detect(path: $0)) }
+        if languages.source == nil, formats.contains(.plainText) {
+            throw ValidationError("missing --source: plain text does not say its language (e.g. --source fr)")
+        }
+        if languages.target == nil, formats.contains(where: { $0 != .xliff }) {
+            throw ValidationError("missing --target: name the language to translate into (e.g. --target en)")
+        }
     }
 
     func run() throws {
         let diagnostics = DiagnosticsPrinter(strict: reporting.strict, quiet: reporting.quiet)
         let forcedFormat = format.flatMap(InputFormat.init(rawValue:))
-
-        // Formats first: a missing --source or --target is a usage error for documents that
-        // declare no language of their own (CLI.md), before anything is written.
-        var formats: [String: InputFormat] = [:]
-        for input in inputs {
-            if let f = forcedFormat ?? (try? InputFormat.detect(path: input)) { formats[input] = f }
-        }
-        if languages.source == nil, formats.values.contains(.plainText) {
-            throw ValidationError("missing --source: plain text does not say its language (e.g. --source fr)")
-        }
-        if languages.target == nil, formats.values.contains(where: { $0 != .xliff }) {
-            throw ValidationError("missing --target: name the language to translate into (e.g. --target en)")
-        }
 
         let assembled: AssembledPipeline
         do {
@@ -115,7 +115,7 @@ struct PrepareCommand: ParsableCommand {
         let pipeline = assembled.pipeline
         let usage = assembled.termUsage
         let glossaryNames = assembled.glossaries
-        let options = PrepareOptions(
+        var options = PrepareOptions(
             sourceLanguage: languages.source,
             targetLanguage: languages.target,
             xliffVersion: xliff.flatMap(XLIFFVersion.init(rawValue:)),
@@ -123,12 +123,21 @@ struct PrepareCommand: ParsableCommand {
             format: forcedFormat,
             countRepetitions: !(reporting.quiet && report == nil && !reporting.json)
         )
+        options.keepExtensions = keepExtensions
         let preparer = DocumentPreparer(options: options, pipeline: pipeline)
         AtomicFile.removeStaleTemporaries(in: output)
 
+        // Two inputs with the same name would write the same XLIFF: the later one on the command
+        // line is refused (as convert and merge do), whatever order --jobs runs them in.
+        var claims = OutputClaims()
+        let collisions: [FileAccessError?] = inputs.map { input in
+            preparer.outputPath(for: input, in: output).flatMap { claims.claim($0, for: input) }
+        }
+
         // Inputs are prepared --jobs at a time; results are reported in command-line order.
-        let results = ConcurrentMap.run(inputs, jobs: jobs ?? 1) { input -> Result<PreparedFile, Error> in
-            Result { try preparer.prepare(input: input, into: output, protectedInputs: inputs) }
+        let results = ConcurrentMap.run(Array(zip(inputs, collisions)), jobs: jobs ?? 1) { job -> Result<PreparedFile, Error> in
+            if let collision = job.1 { return .failure(collision) }
+            return Result { try preparer.prepare(input: job.0, into: output, protectedInputs: inputs) }
         }
         var entries: [PrepareReport.FileEntry] = []
         var statistics: [PrepareStatistics] = []
@@ -158,10 +167,14 @@ struct PrepareCommand: ParsableCommand {
             }
         }
 
+        // What was written: an XLIFF input keeps its version and target language unless told.
+        let preparedFiles = results.compactMap { try? $0.get() }
+        let versions = Self.distinct(preparedFiles.map(\.xliffVersion.rawValue), fallback: options.xliffVersion?.rawValue ?? "1.2")
+        let targets = languages.target.map { [$0] } ?? Self.distinct(preparedFiles.compactMap(\.targetLanguage), fallback: nil)
         let runReport = PrepareReport(
             versoVersion: VersoVersion.current,
-            targetLanguage: languages.target,
-            xliffVersion: options.xliffVersion?.rawValue ?? "1.2",
+            targetLanguage: targets.count == 1 ? targets[0] : nil,
+            xliffVersion: versions.joined(separator: ", "),
             stages: pipeline.stageNames,
             glossaries: glossaryNames,
             files: entries,
@@ -177,8 +190,8 @@ struct PrepareCommand: ParsableCommand {
         if reporting.json {
             FileHandle.standardOutput.write(try runReport.json() + Data("\n".utf8))
         } else if !reporting.quiet {
-            var text = "Prepared \(runReport.totals.prepared) of \(inputs.count) \(inputs.count == 1 ? "file" : "files") into \(output) (XLIFF \(runReport.xliffVersion)"
-            if let t = languages.target { text += ", → \(t)" }
+            var text = "Prepared \(runReport.totals.prepared) of \(inputs.count) \(inputs.count == 1 ? "file" : "files") into \(output) (XLIFF \(versions.joined(separator: " and "))"
+            if !targets.isEmpty { text += ", → \(targets.joined(separator: ", "))" }
             text += ")\n"
             // One screen: a long run lists its failures and the first files, then the totals.
             let failedLines = lines.filter { $0.hasSuffix(": failed") }
@@ -196,6 +209,13 @@ struct PrepareCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }
         if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
+    }
+
+    /// The values in order of first appearance, each once; `[fallback]` when there are none.
+    static func distinct(_ values: [String], fallback: String?) -> [String] {
+        var seen: Set<String> = []
+        let unique = values.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? (fallback.map { [$0] } ?? []) : unique
     }
 
     static func summaryLine(_ p: PreparedFile) -> String {

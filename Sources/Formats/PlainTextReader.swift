@@ -35,6 +35,11 @@ final class PlainTextReader: SourceReader {
     private var paragraphOpen = false
     private var substitutions: [RawSubstitution] = []
     private var lastTerminator: [UInt8] = []
+    /// The paragraph's line breaks: where their `\n` is in `paragraph`, its UTF-16 offset, and the
+    /// terminator the file has there.
+    private var lineBreaks: [(byte: Int, utf16: Int, terminator: [UInt8])] = []
+    /// The spaces before the paragraph's first line (skeleton), which line wrapping measures too.
+    private var firstLineIndent: [UInt8] = []
     /// Skeleton text waiting to be written before the next unit (or at the end).
     private var skeletonPending: [UInt8] = []
 
@@ -62,7 +67,7 @@ final class PlainTextReader: SourceReader {
         switch options.textUnits {
         case .lines: lineMode = true
         case .paragraphs: lineMode = false
-        case .auto: lineMode = Self.looksLikeOneParagraphPerLine(pending)
+        case .auto: lineMode = Self.looksLikeOneParagraphPerLine(pending) && !Self.looksHardWrapped(pending)
         }
         queue.append(.startDocument(DocumentInfo(sourceLanguage: description.sourceLanguage, targetLanguage: description.targetLanguage)))
         queue.append(.startFile(FileInfo(id: description.fileID, original: description.original, datatype: SourceFormat.plainText.datatype)))
@@ -90,6 +95,16 @@ final class PlainTextReader: SourceReader {
         }
         if lineStart < n, !bytes[lineStart...].allSatisfy(isBlankByte) { lines += 1 }
         return lines >= 2
+    }
+
+    /// True when most line breaks of the complete lines of `bytes` are soft (`LineWrapping`):
+    /// hard-wrapped prose without blank lines, which is read by paragraphs, not by lines.
+    static func looksHardWrapped(_ bytes: [UInt8]) -> Bool {
+        guard let lastBreak = bytes.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return false }
+        let text = String(decoding: bytes[..<lastBreak], as: UTF8.self)
+        let breaks = text.utf16.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let soft = LineWrapping.softLineBreaks(in: text).count
+        return soft > 0 && soft * 2 >= breaks
     }
 
     /// Spaces, tabs, form feeds and the control characters XML cannot carry: a line of only
@@ -183,12 +198,14 @@ final class PlainTextReader: SourceReader {
             if lastTerminator != (newline ?? [0x0A]) {
                 substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 1, codesBefore: 0, raw: String(decoding: lastTerminator, as: UTF8.self)))
             }
+            lineBreaks.append((paragraph.count, paragraphUTF16, lastTerminator))
             paragraph.append(0x0A)
             paragraphUTF16 += 1
         } else {
             paragraphOpen = true
             while k < contentEnd && Self.isBlankByte(pending[k]) { k += 1 }
             skeletonPending.append(contentsOf: pending[start..<k])
+            firstLineIndent = Array(pending[start..<k])
         }
         appendContent(k, contentEnd)
         lastTerminator = Array(pending[contentEnd..<end])
@@ -239,6 +256,8 @@ final class PlainTextReader: SourceReader {
             utf16 -= 1
         }
         if cut == 0 {
+            lineBreaks.removeAll()
+            firstLineIndent = []
             // Nothing XML can carry (a line of U+FFFE…): all of it is skeleton.
             skeletonPending.append(contentsOf: substitutions.flatMap { Array($0.raw.utf8) })
             skeletonPending.append(contentsOf: paragraph)
@@ -249,6 +268,7 @@ final class PlainTextReader: SourceReader {
             lastTerminator = []
             return
         }
+        if !lineMode { softenWrappedLineBreaks(upTo: cut) }
         let trailing = paragraph[cut...]
         if !skeletonPending.isEmpty {
             try skeleton.append(.text(String(decoding: skeletonPending, as: UTF8.self)))
@@ -265,5 +285,33 @@ final class PlainTextReader: SourceReader {
         paragraphUTF16 = 0
         substitutions.removeAll()
         lastTerminator = []
+        lineBreaks.removeAll()
+    }
+
+    /// Hard-wrapped prose (`LineWrapping`, the same decision `verso segment` makes): each soft
+    /// line break becomes a space for the translator, and the skeleton keeps the original line
+    /// ending, so an untranslated paragraph merges back byte for byte and a translated one is
+    /// written as one line.
+    private func softenWrappedLineBreaks(upTo cut: Int) {
+        defer { lineBreaks.removeAll(); firstLineIndent = [] }
+        guard !lineBreaks.isEmpty else { return }
+        let indent = firstLineIndent.filter { $0 == 0x20 || $0 == 0x09 }
+        let text = String(decoding: indent + paragraph[..<cut], as: UTF8.self)
+        let soft = Set(LineWrapping.softLineBreaks(in: text).map { $0.lowerBound - indent.count })
+        guard !soft.isEmpty else { return }
+        var added = false
+        for lineBreak in lineBreaks where soft.contains(lineBreak.utf16) {
+            paragraph[lineBreak.byte] = 0x20
+            if !substitutions.contains(where: { $0.utf16Offset == lineBreak.utf16 && $0.utf16Length == 1 }) {
+                substitutions.append(RawSubstitution(utf16Offset: lineBreak.utf16, utf16Length: 1, codesBefore: 0, raw: String(decoding: lineBreak.terminator, as: UTF8.self)))
+                added = true
+            }
+        }
+        if added {
+            // In offset order; at one offset, text that stands for no character comes first.
+            substitutions = substitutions.enumerated().sorted { a, b in
+                (a.element.utf16Offset, a.element.utf16Length, a.offset) < (b.element.utf16Offset, b.element.utf16Length, b.offset)
+            }.map(\.element)
+        }
     }
 }

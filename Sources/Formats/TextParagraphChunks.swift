@@ -67,6 +67,19 @@ public final class TextParagraphChunks {
         try feed(head)
     }
 
+    /// The whole decoded text of `path` (UTF-8, BOM-marked UTF-16, or `encoding`), for tools that
+    /// need all of it at once (`verso terms`, `verso align`). Errors are the same as the pieces'
+    /// (`path:line:column: error: invalid UTF-8 byte sequence at byte offset N; …`), so every
+    /// command reports bad input in the same words.
+    public static func text(path: String, displayPath: String? = nil, encoding: TextEncoding? = nil) throws -> String {
+        let source = try TextParagraphChunks(path: path, displayPath: displayPath, encoding: encoding)
+        var utf16: [UInt16] = []
+        while let chunk = try source.next() {
+            if utf16.isEmpty { utf16 = chunk.utf16 } else { utf16.append(contentsOf: chunk.utf16) }
+        }
+        return String(decoding: utf16, as: UTF16.self)
+    }
+
     /// The next piece, or nil at the end of the input. Throws the decoding error, if any, once
     /// the paragraphs before it have been handed out.
     public func next() throws -> Chunk? {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Segmentation
 import Synchronization
 import TranslationModel
@@ -18,7 +19,11 @@ public struct SegmentationStage: Stage {
 
     /// Segments one unit with the rules for the document's source language.
     public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
-        try segmenters.segmenter(for: context.sourceLanguage).segment(unit)
+        let segmenter = try segmenters.segmenter(for: context.sourceLanguage)
+        if segmenter.missingLanguageRulesWarning != nil, let warning = segmenters.warningOnce(for: context.sourceLanguage) {
+            context.findings.report(.warning, warning, at: SourceLocation(file: context.file), code: "segment.no-language-rules")
+        }
+        return segmenter.segment(unit)
     }
 }
 
@@ -27,6 +32,7 @@ public struct SegmentationStage: Stage {
 public final class Segmenters: Sendable {
     private let rules: SRXRules?
     private let cache = Mutex<[String: Segmenter]>([:])
+    private let warned = Mutex<Set<String>>([])
 
     /// `rules` nil uses the built-in rules.
     public init(rules: SRXRules? = nil) {
@@ -36,6 +42,13 @@ public final class Segmenters: Sendable {
     /// Reads an SRX file (throws `SRXError` naming the file, line and rule when it is wrong).
     public convenience init(srxFile path: String) throws {
         self.init(rules: try SRXRules(contentsOf: path))
+    }
+
+    /// The warning that the rules have nothing for `language` (`xx`, `german`), the first time
+    /// it is asked for in this run; nil after that, or when the language has rules.
+    public func warningOnce(for language: String) -> String? {
+        guard let warning = try? segmenter(for: language).missingLanguageRulesWarning else { return nil }
+        return warned.withLock { $0.insert(language).inserted } ? warning : nil
     }
 
     /// The segmenter for `language` (BCP 47).

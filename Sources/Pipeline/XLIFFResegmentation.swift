@@ -69,10 +69,14 @@ public enum XLIFFResegmentation {
         }
 
         var segmenters: [String: Segmenter] = [:]
+        var rulesWarnings: [Finding] = []
         func segmenter(for language: String) throws -> Segmenter {
             if let s = segmenters[language] { return s }
             let s = try rules.map { try Segmenter(rules: $0, language: language) } ?? Segmenter(language: language)
             segmenters[language] = s
+            if let warning = s.missingLanguageRulesWarning {
+                rulesWarnings.append(Finding(.warning, warning, at: SourceLocation(file: input), code: "segment.no-language-rules"))
+            }
             return s
         }
         var documentLanguage = ""
@@ -98,6 +102,6 @@ public enum XLIFFResegmentation {
             }
         }
         let writerFindings = try finish()
-        return Result(version: version, unitCount: units, resegmentedCount: changed, segmentCount: segments, findings: readerFindings() + writerFindings)
+        return Result(version: version, unitCount: units, resegmentedCount: changed, segmentCount: segments, findings: rulesWarnings + readerFindings() + writerFindings)
     }
 }

@@ -52,14 +52,30 @@ public enum TextParagraphs {
 }
 
 extension Segmenter {
+    /// The sentences of one paragraph of plain text (no blank line inside), as UTF-16 ranges:
+    /// a line break that `LineWrapping` finds soft (hard-wrapped prose, a sentence going on in
+    /// lower case) is seen by the rules as a space, so a sentence goes on across it; the others
+    /// are left to the rules (Verso's end a sentence there). The ranges still cover the
+    /// original line breaks.
+    public func sentences(inParagraph text: UnsafeBufferPointer<UInt16>) -> [Range<UTF16Offset>] {
+        let soft = LineWrapping.softLineBreaks(in: text)
+        guard !soft.isEmpty else { return sentences(inUTF16: text) }
+        var unwrapped = Array(text)
+        for terminator in soft {
+            for k in terminator { unwrapped[k] = 0x20 }
+        }
+        return unwrapped.withUnsafeBufferPointer { sentences(inUTF16: $0) }
+    }
+
     /// The sentences of plain text, paragraph by paragraph: each paragraph (see `TextParagraphs`)
-    /// is segmented on its own, so a blank line always ends a sentence and `^` in a rule means the
+    /// is segmented on its own (`sentences(inParagraph:)`: soft line breaks of wrapped prose do
+    /// not end a sentence), so a blank line always ends a sentence and `^` in a rule means the
     /// start of a paragraph. Ranges are UTF-16 offsets into the whole text.
     public func sentencesByParagraph(inUTF16 text: UnsafeBufferPointer<UInt16>) -> [[Range<UTF16Offset>]] {
         var result: [[Range<Int>]] = []
         for paragraph in TextParagraphs.ranges(in: text) {
             let slice = UnsafeBufferPointer(rebasing: text[paragraph])
-            let ranges = sentences(inUTF16: slice).map { ($0.lowerBound + paragraph.lowerBound)..<($0.upperBound + paragraph.lowerBound) }
+            let ranges = sentences(inParagraph: slice).map { ($0.lowerBound + paragraph.lowerBound)..<($0.upperBound + paragraph.lowerBound) }
             if !ranges.isEmpty { result.append(ranges) }
         }
         return result

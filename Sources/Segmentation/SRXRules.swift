@@ -159,6 +159,28 @@ public struct SRXRules: Sendable, Hashable {
         return result
     }
 
+    /// A code no SRX file has rules for (ISO 639's private-use range): the maps that match it
+    /// are the file's catch-all maps (`.*`, Verso's "Generic").
+    static let unknownLanguageProbe = "qaa"
+
+    /// The warning to give when `language` gets only the rules every language gets — the file
+    /// has language-specific maps, but none for `language` (`german`, `xx`): "no rules for
+    /// 'german' in verso.srx; using the default rules". Nil when the language has rules of its
+    /// own (also through its primary subtag: `de-CH` uses `de`'s), or when the file has no
+    /// language-specific rules at all (then nobody expects any).
+    public func missingLanguageRulesWarning(for language: String) -> String? {
+        guard let own = try? languageRuleNames(for: language),
+              let fallback = try? languageRuleNames(for: Self.unknownLanguageProbe) else { return nil }
+        guard own == fallback else { return nil }
+        let specific = languageMaps.contains { map in
+            (try? SRXCompiler.languagePattern(map, dialect: regexDialect, matches: Self.unknownLanguageProbe)) == false
+        }
+        guard specific else { return nil }
+        let file = displayPath == Self.builtInDisplayPath ? "verso.srx" : (displayPath.split(separator: "/").last.map(String.init) ?? displayPath)
+        let using = own.isEmpty ? "no rule applies, so the text is not split into sentences" : "using the default rules"
+        return "no rules for '\(language)' in \(file); \(using)"
+    }
+
     /// The names of the language rules that apply to `language` (see `languageRules(for:)`).
     public func languageRuleNames(for language: String) throws(SRXError) -> [String] {
         try languageRules(for: language).map(\.name)

@@ -20,6 +20,9 @@ public struct Segmenter: Sendable {
     public var breakInsideCodeSpans: Bool { compiled.breakInsideCodeSpans }
     /// The names of the SRX language rules in use, in the order they are tried.
     public let languageRuleNames: [String]
+    /// Set when the rules have nothing specific to `language` (`german`, `xx`): the warning to
+    /// show the user, once per run (see `SRXRules.missingLanguageRulesWarning(for:)`).
+    public let missingLanguageRulesWarning: String?
 
     let compiled: CompiledSRX
 
@@ -28,6 +31,7 @@ public struct Segmenter: Sendable {
     public init(rules: SRXRules, language: String, options: SRXCompileOptions = SRXCompileOptions()) throws(SRXError) {
         self.language = language
         self.languageRuleNames = try rules.languageRuleNames(for: language)
+        self.missingLanguageRulesWarning = rules.missingLanguageRulesWarning(for: language)
         self.compiled = try CompiledSRX(rules: rules, language: language, options: options)
     }
 
@@ -37,6 +41,7 @@ public struct Segmenter: Sendable {
         let compiled = try BuiltInCache.shared.compiled(for: language)
         self.language = language
         self.languageRuleNames = compiled.names
+        self.missingLanguageRulesWarning = compiled.warning
         self.compiled = compiled.rules
     }
 
@@ -144,7 +149,7 @@ public enum TextWhitespace {
 final class BuiltInCache: Sendable {
     static let shared = BuiltInCache()
 
-    private let state = Mutex<(rules: Result<SRXRules, SRXBuiltInError>?, compiled: [String: (CompiledSRX, [String])])>((nil, [:]))
+    private let state = Mutex<(rules: Result<SRXRules, SRXBuiltInError>?, compiled: [String: (CompiledSRX, [String], String?)])>((nil, [:]))
 
     func rules() throws -> SRXRules {
         try state.withLock { s in
@@ -153,13 +158,14 @@ final class BuiltInCache: Sendable {
         }
     }
 
-    func compiled(for language: String) throws -> (rules: CompiledSRX, names: [String]) {
+    func compiled(for language: String) throws -> (rules: CompiledSRX, names: [String], warning: String?) {
         let srx = try rules()
         if let hit = state.withLock({ $0.compiled[language] }) { return hit }
         let compiled = try CompiledSRX(rules: srx, language: language, options: SRXCompileOptions())
         let names = try srx.languageRuleNames(for: language)
-        state.withLock { $0.compiled[language] = (compiled, names) }
-        return (compiled, names)
+        let warning = srx.missingLanguageRulesWarning(for: language)
+        state.withLock { $0.compiled[language] = (compiled, names, warning) }
+        return (compiled, names, warning)
     }
 
     private static func load() -> Result<SRXRules, SRXBuiltInError> {

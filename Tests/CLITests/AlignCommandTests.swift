@@ -283,6 +283,26 @@ final class AlignCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("srx2.tsv")))
     }
 
+    func testInvalidUTF8IsReportedAsEveryCommandReportsIt() throws {
+        // "Hi.\n ü" with a broken second byte: line 2, column 2, byte offset 5 — the words and
+        // position `verso segment` gives for the same bytes.
+        let bytes: [UInt8] = [0x48, 0x69, 0x2E, 0x0A, 0x20, 0xC3, 0x28, 0x2E]
+        try Data(bytes).write(to: URL(fileURLWithPath: path("bad.fr.txt")))
+        let result = try align([path("bad.fr.txt"), englishSample, "--source", "fr", "--target", "en", "-o", path("bad.tsv")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("\(path("bad.fr.txt")):2:2: error: invalid UTF-8 byte sequence at byte offset 5; give the file's encoding with --encoding"), result.stderr)
+        let segment = try VersoCommand.run(["segment", "--lang", "fr", path("bad.fr.txt")])
+        let alignLine = result.stderr.split(separator: "\n").first { $0.contains("byte offset") }
+        let segmentLine = segment.stderr.split(separator: "\n").first { $0.contains("byte offset") }
+        XCTAssertEqual(alignLine, segmentLine)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("bad.tsv")))
+        // A dictionary is read the same way.
+        try Data([0x63, 0x68, 0x61, 0x74, 0x09, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: path("bad.tsv.dict")))
+        let dictionary = try align([frenchSample, englishSample, "--source", "fr", "--target", "en", "-o", path("d2.tsv"), "--dictionary", path("bad.tsv.dict")])
+        XCTAssertEqual(dictionary.status, 1)
+        XCTAssertTrue(dictionary.stderr.contains("\(path("bad.tsv.dict")):1:6: error: invalid UTF-8 byte sequence at byte offset 5"), dictionary.stderr)
+    }
+
     func testMissingInputIsAnErrorNamingIt() throws {
         let result = try align([path("nope.txt"), englishSample, "--source", "fr", "--target", "en", "-o", path("o.tsv")])
         XCTAssertEqual(result.status, 1)

@@ -14,7 +14,8 @@ final class SegmentCommandTests: XCTestCase {
     func testSourceIsAnAliasOfLangAndLineBreaksInsideASentenceBecomeSpaces() throws {
         let result = try VersoCommand.run(["segment", "--source", "en"], stdin: "It was a cold \nnight in the city. Then\nit rained.")
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout, "It was a cold night in the city.\nThen\nit rained.\n")
+        // "Then" goes on in lower case on the next line of a paragraph that ends like a sentence.
+        XCTAssertEqual(result.stdout, "It was a cold night in the city.\nThen it rained.\n")
     }
 
     func testFilesAreReadInOrder() throws {

@@ -126,8 +126,21 @@ final class TermsCommandTests: XCTestCase {
         let good = TestPaths.fixture("terminology/second-article.fr.txt").path
         let r = try VersoCommand.run(["terms", bad.path, good, "--from", "fr", "--to", "en"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("\(bad.path):1: error: invalid UTF-8 at byte offset 2"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(bad.path):1:3: error: invalid UTF-8 byte sequence at byte offset 2"), r.stderr)
         XCTAssertTrue(r.stdout.contains("\(good): 15 occurrences"), r.stdout)
+    }
+
+    func testInvalidUTF8IsReportedAsSegmentReportsIt() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.txt")
+        try Data([0x48, 0x69, 0x2E, 0x0A, 0x20, 0xC3, 0x28, 0x2E]).write(to: bad)
+        let terms = try VersoCommand.run(["terms", bad.path, "--from", "fr", "--to", "en"])
+        let segment = try VersoCommand.run(["segment", "--lang", "fr", bad.path])
+        XCTAssertEqual(terms.status, 1)
+        let line = "\(bad.path):2:2: error: invalid UTF-8 byte sequence at byte offset 5; give the file's encoding with --encoding (e.g. --encoding windows-1252)"
+        XCTAssertTrue(terms.stderr.contains(line), terms.stderr)
+        XCTAssertTrue(segment.stderr.contains(line), segment.stderr)
     }
 }
 

@@ -2,6 +2,7 @@ import Alignment
 import ArgumentParser
 import Diagnostics
 import FileAccess
+import Formats
 import Foundation
 import Segmentation
 import Terminology
@@ -108,7 +109,12 @@ struct AlignCommand: ParsableCommand {
             printer.emit(error: error, path: targetPath)
             throw ExitCode(1)
         }
-        for finding in source.findings + target.findings { printer.emit(finding) }
+        var rulesWarnings = Set<String>()
+        for finding in source.findings + target.findings {
+            // Once per run: both sides in the same language share their rules.
+            if finding.code == "segment.no-language-rules", !rulesWarnings.insert(finding.message).inserted { continue }
+            printer.emit(finding)
+        }
         guard let sourceLanguage = languages.source ?? source.declaredLanguage else {
             throw ValidationError("missing --source: \(sourcePath) does not say its language (e.g. --source fr)")
         }
@@ -136,7 +142,7 @@ struct AlignCommand: ParsableCommand {
         if !noTerms { configuration.anchors = try termAnchors(sourceLanguage, targetLanguage, printer: printer) }
         if let dictionary {
             do {
-                configuration.dictionary = try BilingualDictionary(tsv: TextInput.read(dictionary), path: dictionary)
+                configuration.dictionary = try BilingualDictionary(tsv: TextParagraphChunks.text(path: dictionary), path: dictionary)
             } catch {
                 printer.emit(error: error, path: dictionary)
                 throw ExitCode(1)

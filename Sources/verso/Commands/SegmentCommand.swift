@@ -116,6 +116,9 @@ struct SegmentCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
+        if let warning = segmenter.missingLanguageRulesWarning {
+            diagnostics.emit(Finding(.warning, warning, at: SourceLocation(file: srx ?? SRXRules.builtInDisplayPath), code: "segment.no-language-rules"))
+        }
         let out = StandardOutput()
         let inputs = files.isEmpty ? ["-"] : files
         if json {
@@ -178,7 +181,7 @@ struct SegmentCommand: ParsableCommand {
                 }
                 chunk.utf16.withUnsafeBufferPointer { text in
                     for paragraph in TextParagraphs.ranges(in: text) {
-                        let sentences = segmenter.sentences(inUTF16: UnsafeBufferPointer(rebasing: text[paragraph]))
+                        let sentences = segmenter.sentences(inParagraph: UnsafeBufferPointer(rebasing: text[paragraph]))
                         guard !sentences.isEmpty else { continue }
                         if !json && separate { out.write(byte: 0x0A) }
                         separate = true

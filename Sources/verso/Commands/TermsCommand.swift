@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import FileAccess
+import Formats
 import Foundation
 import Terminology
 import TranslationModel
@@ -95,7 +96,7 @@ struct TermsCommand: ParsableCommand {
         guard let source = languages.source else {
             throw ValidationError("--source (or --from) is required for plain-text input")
         }
-        let text = try TextInput.read(path)
+        let text = try TextParagraphChunks.text(path: path)
         let lines = LineIndex(text)
         let occurrences = try recognizer(source).occurrences(in: text, overlapping: nested)
         return FileResult(path: path, source: source, occurrences: occurrences.map { o in

@@ -54,7 +54,9 @@ struct AlignmentInput {
                 sentences = Self.lines(text, path: path)
             } else {
                 guard let language else { throw ValidationError("missing --source or --target: plain text (\(path)) does not say its language") }
-                sentences = try Self.segment(text, path: path, splitter: SentenceSplitter(language: language, rules: rules))
+                let splitter = try SentenceSplitter(language: language, rules: rules)
+                noteMissingRules(splitter)
+                sentences = try Self.segment(text, path: path, splitter: splitter)
             }
         case .html:
             try readHTML(language: language, encoding: encoding)
@@ -63,19 +65,20 @@ struct AlignmentInput {
         }
     }
 
+    /// A warning when the segmentation rules have nothing for the language (`--source xx`).
+    private mutating func noteMissingRules(_ splitter: SentenceSplitter) {
+        if let warning = splitter.missingLanguageRulesWarning {
+            findings.append(Finding(.warning, warning, at: SourceLocation(file: path), code: "segment.no-language-rules"))
+        }
+    }
+
     static func readText(_ path: String, encoding: String?) throws -> String {
-        guard let encoding, !encoding.isEmpty else { return try TextInput.read(path) }
-        var bytes = try InputFile.readBytes(path)
-        var codec = TextEncoding(encoding)
+        // The library's reader: the same decoding and error messages as `verso segment`.
+        guard let encoding, !encoding.isEmpty else { return try TextParagraphChunks.text(path: path) }
+        let codec = TextEncoding(encoding)
         guard codec.isSupported else { throw FileAccessError(path: path, "unknown encoding '\(encoding)'") }
         // A byte-order mark says more than the option (CLI.md: BOM files need no --encoding).
-        if let (marked, length) = TextEncoding.detectByteOrderMark(bytes) {
-            codec = marked
-            bytes.removeFirst(length)
-        }
-        let decoder = try StreamingTextDecoder(encoding: codec, displayPath: path)
-        let utf8 = try decoder.decode(bytes) + decoder.finish()
-        return String(decoding: utf8, as: UTF8.self)
+        return try TextParagraphChunks.text(path: path, encoding: codec)
     }
 
     /// One sentence per line (empty lines included, so line numbers are sentence numbers); a
@@ -124,6 +127,7 @@ struct AlignmentInput {
             throw ValidationError("missing language for \(path): the HTML has no lang attribute; give --source/--target")
         }
         let splitter = try SentenceSplitter(language: lang, rules: rules)
+        noteMissingRules(splitter)
         for unit in units {
             sentences += splitter.sentences(of: unit.source.plainText, path: path)
         }
@@ -146,7 +150,10 @@ struct AlignmentInput {
             let segments = unit.segments
             if segments.count == 1, let lang {
                 // One segment for the whole unit: the XLIFF was not segmented.
-                if splitter == nil { splitter = try SentenceSplitter(language: lang, rules: rules) }
+                if splitter == nil {
+                    splitter = try SentenceSplitter(language: lang, rules: rules)
+                    noteMissingRules(splitter!)
+                }
                 var split = splitter!.sentences(of: segments[0].source.plainText, path: path)
                 for k in split.indices { split[k].location = SourceLocation(file: path) }
                 sentences += split

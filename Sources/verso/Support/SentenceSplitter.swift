@@ -14,6 +14,9 @@ struct SentenceSplitter {
         }
     }
 
+    /// Set when the rules have nothing for the language (`--source xx`): the warning to print.
+    var missingLanguageRulesWarning: String? { segmenter.missingLanguageRulesWarning }
+
     /// Sentences as UTF-16 ranges, paragraph by paragraph (a blank line always ends a paragraph).
     func sentencesByParagraph(_ text: String) -> [[Range<Int>]] {
         segmenter.sentencesByParagraph(in: text)

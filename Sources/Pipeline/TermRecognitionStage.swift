@@ -49,7 +49,8 @@ public struct TermRecognitionStage: Stage {
             var spans: [(range: Range<Int>, start: Marker, end: Marker)] = []
             for o in occurrences {
                 let id = nextMarkerID()
-                let key = "\(o.glossary)#\(o.conceptHandle)"
+                // By concept id: termbases sharing an id describe one concept (one note).
+                let key = o.concept.id
                 // A concept's translations are looked up once per unit, not per occurrence.
                 let translations: [Term]
                 if let known = entries[key] {
@@ -194,11 +195,17 @@ public final class TermUsageLog: Sendable {
     public init() {}
 
     func record(_ o: TermOccurrence, file: String, targetLanguage: String?) {
-        let key = "\(o.glossary)#\(o.conceptHandle)"
+        // By concept id: termbases sharing an id describe one concept, merged as the built-in
+        // glossaries are (one entry in the subset).
+        let key = o.concept.id
         state.withLock { all in
             var perFile = all[file] ?? [:]
             if var u = perFile[key] {
                 u.occurrences += 1
+                if u.concept != o.concept {
+                    u.concept = BuiltInGlossaries.merged(u.concept, o.concept)
+                    u.translations = targetLanguage.map { u.concept.terms(in: $0).filter { !($0.status?.isDiscouraged ?? false) }.map(\.text) } ?? []
+                }
                 perFile[key] = u
             } else {
                 let translations = targetLanguage.map { o.concept.terms(in: $0).filter { !($0.status?.isDiscouraged ?? false) }.map(\.text) } ?? []

@@ -78,8 +78,9 @@ public enum BuiltInGlossaries {
     }
 
     /// `a` with the terms, definitions and notes of `b` it lacks; `b`'s status wins for a term
-    /// both list, since later files are the curated ones.
-    static func merged(_ a: Concept, _ b: Concept) -> Concept {
+    /// both list, since later files are the curated ones. Also how recognition combines the
+    /// entries of several termbases that share a concept id.
+    public static func merged(_ a: Concept, _ b: Concept) -> Concept {
         var out = a
         if out.subjectField == nil { out.subjectField = b.subjectField }
         if out.definition == nil { out.definition = b.definition }

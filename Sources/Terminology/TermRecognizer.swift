@@ -736,6 +736,34 @@ public final class TermRecognizer: Sendable {
                 glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
                 term: term, language: lang, kind: m.kind))
         }
+        return Self.mergingSameConcept(out)
+    }
+
+    /// One occurrence per concept id at a position. Two termbases that hold the same concept
+    /// id (`country-BY` in `countries.tbx` and `news-fr-en.csv`, or both in one SQLite index)
+    /// describe one concept, as the built-in glossaries do: the first termbase's entry is kept
+    /// and the later ones add their terms and notes (`BuiltInGlossaries.merged`).
+    static func mergingSameConcept(_ occurrences: [TermOccurrence]) -> [TermOccurrence] {
+        struct Key: Hashable { var offset: Int; var length: Int; var id: String }
+        var first: [Key: Int] = [:]
+        var out: [TermOccurrence] = []
+        out.reserveCapacity(occurrences.count)
+        for o in occurrences {
+            let key = Key(offset: o.utf16Offset, length: o.utf16Length, id: o.concept.id)
+            guard let i = first[key] else {
+                first[key] = out.count
+                out.append(o)
+                continue
+            }
+            var kept = out[i]
+            kept.concept = BuiltInGlossaries.merged(kept.concept, o.concept)
+            // The later termbase's status wins for a term both list: read it back.
+            if let t = kept.concept.languageSections.first(where: { LanguageTag.same($0.language, kept.language) })?
+                .terms.first(where: { $0.text == kept.term.text }) {
+                kept.term = t
+            }
+            out[i] = kept
+        }
         return out
     }
 }
@@ -744,9 +772,18 @@ extension Array where Element == TermOccurrence {
     /// The distinct concepts of these occurrences, in order of first occurrence: the glossary
     /// subset to ship beside a document (`TBXWriter.write`, `CSVTermbaseWriter.write`).
     public var concepts: [Concept] {
-        var seen = Set<String>()
+        // Keyed by concept id: two termbases holding the same id describe one concept, merged
+        // as the built-in glossaries are.
+        var index: [String: Int] = [:]
         var out: [Concept] = []
-        for o in self where seen.insert("\(o.glossary)\u{1}\(o.conceptHandle)").inserted { out.append(o.concept) }
+        for o in self {
+            if let i = index[o.concept.id] {
+                if out[i] != o.concept { out[i] = BuiltInGlossaries.merged(out[i], o.concept) }
+            } else {
+                index[o.concept.id] = out.count
+                out.append(o.concept)
+            }
+        }
         return out
     }
 }

@@ -160,7 +160,7 @@ struct TermsCommand: ParsableCommand {
             out += "\(place): \(o.text) → \(equivalents.isEmpty ? "(no equivalent)" : equivalents.joined(separator: "; "))\(status)  {\(o.concept.id), \(o.kind.rawValue)}\n"
         }
         if !reporting.quiet {
-            let concepts = Set(r.occurrences.map { "\($0.occurrence.glossary)\u{1}\($0.occurrence.conceptHandle)" }).count
+            let concepts = Set(r.occurrences.map(\.occurrence.concept.id)).count
             out += "\(r.path): \(r.occurrences.count) occurrence\(r.occurrences.count == 1 ? "" : "s") of \(concepts) concept\(concepts == 1 ? "" : "s")\n"
         }
         return out

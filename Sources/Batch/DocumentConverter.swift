@@ -94,7 +94,7 @@ public struct DocumentConverter: BatchFileConverter {
             guard let version = settings.version else {
                 throw FileAccessError(path: job.input, "no XLIFF version to convert to (--to)")
             }
-            let options = XLIFFConverter.Options(version: version, keepExtensions: settings.keepExtensions)
+            let options = XLIFFConverter.Options(version: version, keepExtensions: settings.keepExtensions, sourceLanguage: settings.sourceLanguage)
             let result = try XLIFFConverter.convert(input: job.input, output: job.output, options: options)
             return BatchFileOutcome(findings: result.findings, units: result.unitCount, from: result.sourceVersion.rawValue, to: version.rawValue)
 

@@ -52,6 +52,7 @@ final class HTMLReader: SourceReader {
     private var problemsSeen = 0
     private(set) var findings: [Finding] = []
     private(set) var declaredLanguage: String?
+    private(set) var declaredLanguageLocation: SourceLocation?
     private let encoding: TextEncoding
     private let hasByteOrderMark: Bool
     private var firstBytes: [UInt8]?
@@ -230,6 +231,9 @@ final class HTMLReader: SourceReader {
         if tag.name == "html", declaredLanguage == nil {
             declaredLanguage = tag.attribute("lang") ?? tag.attribute("xml:lang")
             if declaredLanguage?.isEmpty == true { declaredLanguage = nil }
+            if declaredLanguage != nil {
+                declaredLanguageLocation = SourceLocation(file: input.displayPath, line: tag.line > 0 ? tag.line : nil)
+            }
         }
         let parent = top
         var kind = HTMLVocabulary.kind(of: tag.name)

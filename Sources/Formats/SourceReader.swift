@@ -72,8 +72,15 @@ public protocol SourceReader: AnyObject, DocumentReader {
     var skeletonHeader: SkeletonHeader { get }
     /// The language the document declares (HTML `lang`), once read.
     var declaredLanguage: String? { get }
+    /// Where the document declares its language (the HTML `lang` attribute's element), if known.
+    var declaredLanguageLocation: SourceLocation? { get }
     /// Problems the reader recovered from (HTML the parser had to repair…).
     var findings: [Finding] { get }
+}
+
+extension SourceReader {
+    /// Readers of formats without a language declaration know no location.
+    public var declaredLanguageLocation: SourceLocation? { nil }
 }
 
 /// What a source reader is told about the document it reads.

@@ -98,6 +98,12 @@ public struct PrepareError: LocatedError {
         location = SourceLocation(file: file)
         self.message = message
     }
+
+    /// Creates an error at a place in a file.
+    public init(location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
 }
 
 /// Prepares documents for translation: reads an input a unit at a time, runs the pipeline's
@@ -200,6 +206,11 @@ public final class DocumentPreparer: Sendable {
         guard let sourceLanguage = options.sourceLanguage ?? first.declaredLanguage else {
             throw PrepareError(file: input, "no source language: the document declares none (HTML lang); give it with --source")
         }
+        // The document's own lang goes into the XLIFF's source-language: a malformed one would
+        // make the output invalid (--source, when given, is used instead and already checked).
+        if options.sourceLanguage == nil, let problem = DeclaredLanguage.problem(sourceLanguage, declaration: "HTML lang") {
+            throw PrepareError(location: first.declaredLanguageLocation ?? SourceLocation(file: input), problem)
+        }
         guard let targetLanguage = options.targetLanguage else {
             throw PrepareError(file: input, "no target language: give it with --target")
         }
@@ -281,6 +292,15 @@ public final class DocumentPreparer: Sendable {
                 var event = event
                 switch event {
                 case .startDocument(var info):
+                    // A malformed source language the XLIFF declares would be written back
+                    // into an invalid output: --source replaces it, else the input is refused.
+                    if !LanguageTag.isWellFormed(info.sourceLanguage) {
+                        guard let s = options.sourceLanguage else {
+                            try DeclaredLanguage.check(event, at: XLIFFDocuments.eventLocation(of: reader) ?? SourceLocation(file: input))
+                            break
+                        }
+                        info.sourceLanguage = s
+                    }
                     if let s = options.sourceLanguage, s.lowercased() != info.sourceLanguage.lowercased() {
                         throw PrepareError(file: input, "the XLIFF's source language is \(info.sourceLanguage), not \(s)")
                     }
@@ -289,6 +309,15 @@ public final class DocumentPreparer: Sendable {
                     context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
                     context?.pendingPositions = PendingPositions()
                     event = .startDocument(info)
+                case .startFile(var info):
+                    if let declared = info.sourceLanguage, !LanguageTag.isWellFormed(declared) {
+                        guard let s = options.sourceLanguage else {
+                            try DeclaredLanguage.check(event, at: XLIFFDocuments.eventLocation(of: reader) ?? SourceLocation(file: input))
+                            break
+                        }
+                        info.sourceLanguage = s
+                        event = .startFile(info)
+                    }
                 case .unit(let unit):
                     // Only units nobody has translated yet are prepared again.
                     let untranslated = unit.segments.allSatisfy { $0.target?.isEmpty ?? true }

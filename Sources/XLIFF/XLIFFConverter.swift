@@ -30,11 +30,16 @@ public enum XLIFFConverter {
         /// every input that way, `Int.max` none).
         public var readAheadThreshold: Int
 
+        /// `--source`: written instead of a source language the input declares malformed
+        /// (without it, such an input is an error).
+        public var sourceLanguage: String?
+
         /// Creates options.
-        public init(version: XLIFFVersion, keepExtensions: Bool = false, readAheadThreshold: Int = 4 << 20) {
+        public init(version: XLIFFVersion, keepExtensions: Bool = false, readAheadThreshold: Int = 4 << 20, sourceLanguage: String? = nil) {
             self.version = version
             self.keepExtensions = keepExtensions
             self.readAheadThreshold = readAheadThreshold
+            self.sourceLanguage = sourceLanguage
         }
     }
 
@@ -145,10 +150,29 @@ public enum XLIFFConverter {
         }
         defer { pipe?.close() }
         let here = SourceLocation(file: displayInput)
+        // A malformed source language the input declares would make the output invalid:
+        // --source replaces it, else the input is refused before anything is written.
+        func checked(_ event: DocumentEvent, at location: SourceLocation?) throws -> DocumentEvent {
+            guard let replacement = options.sourceLanguage else {
+                try DeclaredLanguage.check(event, at: location ?? here)
+                return event
+            }
+            switch event {
+            case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
+                info.sourceLanguage = replacement
+                return .startDocument(info)
+            case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
+                info.sourceLanguage = replacement
+                return .startFile(info)
+            default:
+                return event
+            }
+        }
 
         if options.version == .v1_2 {
             let writer = try XLIFF12Writer(file: out, options: .init(keepExtensions: options.keepExtensions))
-            while let (event, location) = try source.next() {
+            while let (read, location) = try source.next() {
+                let event = try checked(read, at: location)
                 if case .unit = event { units += 1 }
                 writer.sourceLocation = location ?? here
                 try writer.write(event)
@@ -158,7 +182,8 @@ public enum XLIFFConverter {
         } else {
             // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
             let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
-            while let (event, location) = try source.next() {
+            while let (read, location) = try source.next() {
+                let event = try checked(read, at: location)
                 if case .unit = event { units += 1 }
                 try writer.write(adapts ? adapter.adapt(event, at: location ?? here) : event)
             }

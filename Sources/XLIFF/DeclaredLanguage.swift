@@ -1,0 +1,41 @@
+import Diagnostics
+import TranslationModel
+
+/// The check of a language a document declares itself (HTML `lang`, XLIFF `source-language` or
+/// `srcLang`) before it is written into an XLIFF's language attributes: a malformed tag there
+/// makes the output invalid, so it is refused like a malformed `--source` (the same
+/// `LanguageTag` check `verso align` applies to declared languages).
+public enum DeclaredLanguage {
+    /// Nil when `value` is a well-formed BCP 47 tag; else the error message, naming where the
+    /// document declares it (`declaration`, e.g. "HTML lang") and asking for `--source`.
+    public static func problem(_ value: String, declaration: String) -> String? {
+        do {
+            _ = try LanguageTag(parsing: value)
+            return nil
+        } catch {
+            return "the document declares its language as '\(value)' (\(declaration)), which is not a well-formed BCP 47 tag (\(error.reason)): name the source language with --source (e.g. --source fr)"
+        }
+    }
+
+    /// The source languages an XLIFF event declares: the document's and a `<file>`'s own, with
+    /// the attribute each comes from.
+    public static func sourceLanguages(of event: DocumentEvent) -> [(value: String, attribute: String)] {
+        switch event {
+        case .startDocument(let info):
+            return [(info.sourceLanguage, info.version?.isVersion2 == true ? "srcLang" : "source-language")]
+        case .startFile(let info):
+            return info.sourceLanguage.map { [($0, "source-language")] } ?? []
+        default:
+            return []
+        }
+    }
+
+    /// Throws an `XLIFFError` at `location` when `event` declares a malformed source language.
+    public static func check(_ event: DocumentEvent, at location: SourceLocation) throws {
+        for (value, attribute) in sourceLanguages(of: event) {
+            if let message = problem(value, declaration: attribute) {
+                throw XLIFFError(location: location, message: message)
+            }
+        }
+    }
+}

@@ -270,60 +270,28 @@ final class XLIFF12ValidationRun {
     private var targetCodeIDs: [(String, XLIFF12Node)] = []
     private var containers: [CodeContainer] = []
 
-    private struct Pending {
-        var severity: Severity
-        var message: String
-        var code: String
-        var line: Int
-        var request: XMLStartTagLocator.Request
-    }
-    private var pending: [Pending] = []
+    private var pending: PendingFindings
 
     init(displayPath: String) {
         self.displayPath = displayPath
+        pending = PendingFindings(displayPath: displayPath)
     }
 
     private func report(_ node: XLIFF12Node, _ message: String, code: String, attribute: String? = nil, severity: Severity = .error) {
-        let request = XMLStartTagLocator.Request(line: node.line, qualifiedName: node.qualified, occurrence: node.occurrence, attribute: attribute)
-        pending.append(Pending(severity: severity, message: message, code: code, line: node.line, request: request))
+        pending.add(severity, message, code: code, line: node.line, qualifiedName: node.qualified, occurrence: node.occurrence, attribute: attribute)
     }
 
     /// The findings in document order, with columns.
-    func findings(locatingIn source: XLIFF2ValidationSource) -> [Finding] {
-        let requests = pending.map(\.request)
-        let located: [XMLStartTagLocator.Request: (line: Int, column: Int)]
-        switch source {
-        case .file(let path): located = XMLStartTagLocator.locate(requests, inFile: path)
-        case .bytes(let bytes): located = XMLStartTagLocator.locate(requests, inBytes: bytes)
-        }
-        var out: [Finding] = []
-        var seen = Set<String>()
-        for p in pending {
-            var location = SourceLocation(file: displayPath, line: p.line > 0 ? p.line : nil)
-            if let l = located[p.request] {
-                location.line = l.line
-                location.column = l.column
-            }
-            let finding = Finding(p.severity, p.message, at: location, code: p.code)
-            if seen.insert(finding.description).inserted { out.append(finding) }
-        }
-        out.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
-        return out
+    func findings(locatingIn source: XLIFFValidationSource) -> [Finding] {
+        pending.findings(locatingIn: source)
     }
 
     func process(_ reader: XMLStreamReader) throws {
-        var lastLine = -1
-        var onLine: [String: Int] = [:]
         while let event = try reader.next() {
             switch event {
             case .startElement(let start):
-                if start.line != lastLine {
-                    lastLine = start.line
-                    onLine.removeAll(keepingCapacity: true)
-                }
                 let q = start.name.qualified
-                let occurrence = onLine[q, default: 0]
-                onLine[q] = occurrence + 1
+                let occurrence = pending.occurrence(of: start)
                 if stack.isEmpty {
                     guard start.name.local == "xliff", start.name.namespace.isEmpty || XLIFF12.namespaces.contains(start.name.namespace) else { return }
                     xliffNamespace = start.name.namespace

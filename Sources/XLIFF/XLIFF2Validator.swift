@@ -134,12 +134,6 @@ final class VScope {
     }
 }
 
-/// Where the document's text is, to find columns at the end.
-enum XLIFF2ValidationSource {
-    case file(String)
-    case bytes([UInt8])
-}
-
 /// The state of one validation: the scopes being streamed, the findings so far.
 final class XLIFF2ValidationRun {
     let displayPath: String
@@ -154,30 +148,20 @@ final class XLIFF2ValidationRun {
     var sawFile = false
     var moduleElementCache: [String: XLIFF2ModuleElement]?
 
-    private struct Pending {
-        var severity: Severity
-        var message: String
-        var code: String
-        var line: Int?
-        var request: XMLStartTagLocator.Request?
-    }
-    private var pending: [Pending] = []
+    private var pending: PendingFindings
     private var fatal: Finding?
 
     init(displayPath: String) {
         self.displayPath = displayPath
+        pending = PendingFindings(displayPath: displayPath)
     }
 
     // MARK: - Findings
 
     /// Reports a problem at an element (or one of its attributes).
     func report(_ node: VNode?, _ message: String, code: String, attribute: String? = nil, severity: Severity = .error) {
-        guard let node else {
-            pending.append(Pending(severity: severity, message: message, code: code))
-            return
-        }
-        let request = XMLStartTagLocator.Request(line: node.line, qualifiedName: node.qualified, occurrence: node.occurrence, attribute: attribute)
-        pending.append(Pending(severity: severity, message: message, code: code, line: node.line > 0 ? node.line : nil, request: node.line > 0 ? request : nil))
+        guard let node else { return pending.add(severity, message, code: code) }
+        pending.add(severity, message, code: code, line: node.line, qualifiedName: node.qualified, occurrence: node.occurrence, attribute: attribute)
     }
 
     /// Records the error that stopped the reading.
@@ -186,26 +170,8 @@ final class XLIFF2ValidationRun {
     }
 
     /// The findings in document order, with columns.
-    func findings(locatingIn source: XLIFF2ValidationSource) -> [Finding] {
-        let requests = pending.compactMap(\.request)
-        let located: [XMLStartTagLocator.Request: (line: Int, column: Int)]
-        switch source {
-        case .file(let path): located = XMLStartTagLocator.locate(requests, inFile: path)
-        case .bytes(let bytes): located = XMLStartTagLocator.locate(requests, inBytes: bytes)
-        }
-        var out: [Finding] = []
-        var seen = Set<String>()
-        for p in pending {
-            var location = SourceLocation(file: displayPath, line: p.line)
-            if let r = p.request, let l = located[r] {
-                location.line = l.line
-                location.column = l.column
-            }
-            let finding = Finding(p.severity, p.message, at: location, code: p.code)
-            // The same problem found twice (through two rules) is said once.
-            if seen.insert(finding.description).inserted { out.append(finding) }
-        }
-        out.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
+    func findings(locatingIn source: XLIFFValidationSource) -> [Finding] {
+        var out = pending.findings(locatingIn: source)
         if let fatal { out.append(fatal) }
         return out
     }
@@ -214,18 +180,10 @@ final class XLIFF2ValidationRun {
 
     func process(_ reader: XMLStreamReader) throws {
         var stack: [VNode] = []
-        var lastLine = -1
-        var onLine: [String: Int] = [:]
         while let event = try reader.next() {
             switch event {
             case .startElement(let start):
-                if start.line != lastLine {
-                    lastLine = start.line
-                    onLine.removeAll(keepingCapacity: true)
-                }
-                let q = start.name.qualified
-                let occurrence = onLine[q, default: 0]
-                onLine[q] = occurrence + 1
+                let occurrence = pending.occurrence(of: start)
                 let parent = stack.last
                 let node = VNode(start, occurrence: occurrence, parent: parent)
                 if let parent {

@@ -229,8 +229,6 @@ struct AlignCommand: ParsableCommand {
     }
 
     static func json(_ report: AlignmentReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(report) + Data("\n".utf8)
+        try JSONOutputWriter.encode(report)
     }
 }

@@ -195,14 +195,6 @@ struct ConvertCommand: ParsableCommand {
         guard let result = summary.results.first, result.status == .converted, let out = result.output else { return }
         let warnings = result.warnings.count
         if reporting.json {
-            struct FindingJSON: Encodable {
-                var severity: String
-                var message: String
-                var code: String?
-                var file: String?
-                var line: Int?
-                var column: Int?
-            }
             struct FileJSON: Encodable {
                 var input: String
                 var output: String
@@ -215,9 +207,7 @@ struct ConvertCommand: ParsableCommand {
             // The shared writer: sorted keys, and paths with their slashes unescaped.
             try JSONOutputWriter.print(FileJSON(
                 input: result.input, output: out, from: result.from, to: result.to, units: result.units, warnings: warnings,
-                findings: result.findings.map { f in
-                    FindingJSON(severity: f.severity.rawValue, message: f.message, code: f.code, file: f.location?.file, line: f.location?.line, column: f.location?.column)
-                }
+                findings: result.findings.map(FindingJSON.init)
             ))
         } else if !reporting.quiet {
             func name(_ format: String?) -> String {

@@ -125,14 +125,3 @@ struct LookupCommand: ParsableCommand {
         try JSONOutputWriter.print(out)
     }
 }
-
-/// Prints an `Encodable` value as pretty JSON on stdout.
-enum JSONOutputWriter {
-    static func print(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        FileHandle.standardOutput.write(data)
-    }
-}

@@ -132,14 +132,6 @@ struct ValidateCommand: ParsableCommand {
 
     /// `{"files": [{path, version, valid, errors, warnings, schema, findings: […]}], "valid": n, "invalid": n}`.
     static func json(_ reports: [XLIFFFileValidator.Report], findings others: [Finding] = []) throws -> Data {
-        struct FindingJSON: Encodable {
-            var severity: String
-            var message: String
-            var code: String?
-            var file: String?
-            var line: Int?
-            var column: Int?
-        }
         struct FileJSON: Encodable {
             var path: String
             var version: String?
@@ -156,21 +148,16 @@ struct ValidateCommand: ParsableCommand {
             /// Problems not about one file (a folder without XLIFF); absent when there is none.
             var findings: [FindingJSON]?
         }
-        func json(_ f: Finding) -> FindingJSON {
-            FindingJSON(severity: f.severity.rawValue, message: f.message, code: f.code, file: f.location?.file, line: f.location?.line, column: f.location?.column)
-        }
         let files = reports.map { r in
             FileJSON(
                 path: r.path, version: r.version?.rawValue, valid: r.isValid,
                 errors: r.findings.filter { $0.severity == .error }.count,
                 warnings: r.findings.filter { $0.severity == .warning }.count,
                 schema: r.schema,
-                findings: r.findings.map(json)
+                findings: r.findings.map(FindingJSON.init)
             )
         }
-        let run = RunJSON(files: files, valid: files.filter(\.valid).count, invalid: files.filter { !$0.valid }.count, findings: others.isEmpty ? nil : others.map(json))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(run) + Data("\n".utf8)
+        let run = RunJSON(files: files, valid: files.filter(\.valid).count, invalid: files.filter { !$0.valid }.count, findings: others.isEmpty ? nil : others.map(FindingJSON.init))
+        return try JSONOutputWriter.encode(run)
     }
 }

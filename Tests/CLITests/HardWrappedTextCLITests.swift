@@ -15,17 +15,9 @@ final class HardWrappedTextCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Project Gutenberg's Pride and Prejudice (#1342), as the e-text wraps it.
-    private let gutenberg = """
-        Mr. Bennet was so odd a mixture of quick parts, sarcastic humour,
-        reserve, and caprice, that the experience of three-and-twenty years had
-        been insufficient to make his wife understand his character. Her mind
-        was less difficult to develop. She was a woman of mean understanding,
-        little information, and uncertain temper. When she was discontented,
-        she fancied herself nervous. The business of her life was to get her
-        daughters married; its solace was visiting and news.
-
-        """
+    /// The first paragraph of Project Gutenberg's Pride and Prejudice (#1342), as the e-text wraps it.
+    private let gutenberg = try! String(contentsOf: TestPaths.fixture("text/pride-and-prejudice-wrapped.txt"), encoding: .utf8)
+        .components(separatedBy: "\n\n")[0] + "\n"
 
     func testSegmentJoinsASentenceWrappedOntoTheNextLine() throws {
         let result = try VersoCommand.runProcess(VersoCommand.executable, ["segment", "--lang", "fr"], stdin: Data("Ceci est une phrase\nqui continue ici.".utf8))

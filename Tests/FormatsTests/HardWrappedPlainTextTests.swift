@@ -8,21 +8,7 @@ import TranslationModel
 /// are spaces in the unit), and merge still gives back the file byte for byte.
 final class HardWrappedPlainTextTests: XCTestCase {
     /// Project Gutenberg's Pride and Prejudice (#1342), two paragraphs as the e-text wraps them.
-    private let gutenberg = """
-        Mr. Bennet was so odd a mixture of quick parts, sarcastic humour,
-        reserve, and caprice, that the experience of three-and-twenty years had
-        been insufficient to make his wife understand his character. Her mind
-        was less difficult to develop. She was a woman of mean understanding,
-        little information, and uncertain temper. When she was discontented,
-        she fancied herself nervous. The business of her life was to get her
-        daughters married; its solace was visiting and news.
-
-        Mr. Bennet was among the earliest of those who waited on Mr. Bingley. He
-        had always intended to visit him, though to the last always assuring
-        his wife that he should not go; and till the evening after the visit was
-        paid she had no knowledge of it.
-
-        """
+    private let gutenberg = try! String(contentsOf: TestPaths.fixture("text/pride-and-prejudice-wrapped.txt"), encoding: .utf8)
 
     private func units(_ text: String, _ options: SourceReaderOptions = SourceReaderOptions()) throws -> [String] {
         try RoundTrip.read(Array(text.utf8), format: .plainText, options: options).allUnits.map(\.source.plainText)

@@ -1,3 +1,4 @@
+import TestSupport
 import TranslationModel
 import XCTest
 
@@ -10,15 +11,9 @@ final class LineWrappingTests: XCTestCase {
 
     /// A paragraph of Project Gutenberg's Pride and Prejudice (#1342), wrapped as the e-text is;
     /// one line ends in CR LF.
-    private let gutenberg = """
-        Mr. Bennet was so odd a mixture of quick parts, sarcastic humour,
-        reserve, and caprice, that the experience of three-and-twenty years had
-        been insufficient to make his wife understand his character. Her mind\r
-        was less difficult to develop. She was a woman of mean understanding,
-        little information, and uncertain temper. When she was discontented,
-        she fancied herself nervous. The business of her life was to get her
-        daughters married; its solace was visiting and news.
-        """
+    private let gutenberg = try! String(contentsOf: TestPaths.fixture("text/pride-and-prejudice-wrapped.txt"), encoding: .utf8)
+        .components(separatedBy: "\n\n")[0]
+        .replacingOccurrences(of: "Her mind\n", with: "Her mind\r\n")
 
     func testProseWrappedAtAWidthHasSoftBreaks() {
         XCTAssertEqual(soft(gutenberg), ["\n", "\n", "\r\n", "\n", "\n", "\n"])

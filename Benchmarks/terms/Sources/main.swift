@@ -60,6 +60,13 @@ func option(_ name: String, _ args: [String]) -> String? {
     return args[i + 1]
 }
 
+/// `--store builtin` (the glossaries shipped in Glossaries/) or one termbase file.
+func openGlossary(_ store: String) throws -> Glossary {
+    if store == "builtin" { return try BuiltInGlossaries.glossary() }
+    let (s, _) = try TermbaseFile.open(path: store)
+    return Glossary(stores: [s])
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("terms-bench: \(message)\n".utf8))
     exit(2)
@@ -154,13 +161,7 @@ do {
         print("peak_rss_mb=\(String(format: "%.1f", peakRSSMegabytes()))")
     case "digest":
         guard let store = option("--store", args), let textPath = option("--text", args) else { fail("digest needs --store and --text") }
-        let glossary: Glossary
-        if store == "builtin" {
-            glossary = try BuiltInGlossaries.glossary()
-        } else {
-            let (s, _) = try TermbaseFile.open(path: store)
-            glossary = Glossary(stores: [s])
-        }
+        let glossary = try openGlossary(store)
         let recognizer = try TermRecognizer(glossary: glossary, language: language, indexStrategy: .compile)
         let data = try Data(contentsOf: URL(fileURLWithPath: textPath))
         let text = String(decoding: data, as: UTF8.self)
@@ -195,13 +196,7 @@ do {
         // query, as written and with `l’` in front, to check that a change to the lookup path
         // gives the same results.
         guard let store = option("--store", args), let queriesPath = option("--queries", args) else { fail("lookup-digest needs --store and --queries") }
-        let glossary: Glossary
-        if store == "builtin" {
-            glossary = try BuiltInGlossaries.glossary()
-        } else {
-            let (s, _) = try TermbaseFile.open(path: store)
-            glossary = Glossary(stores: [s])
-        }
+        let glossary = try openGlossary(store)
         let queries = try String(contentsOfFile: queriesPath, encoding: .utf8).split(separator: "\n").map(String.init)
         var h = Digest()
         var results = 0

@@ -120,20 +120,10 @@ public final class TextParagraphChunks {
         }
     }
 
-    /// Keeps what was decoded before the bad sequence and the error, located by line and column.
+    /// Keeps what was decoded before the bad sequence, and the error (the decoder locates it).
     private func fail(_ error: FormatsError) {
         pending.append(contentsOf: decoder.decodedBeforeFailure)
-        var line = nextLine
-        var column = 1
-        for b in pending {
-            if b == 0x0A {
-                line += 1
-                column = 1
-            } else if b & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        failure = FormatsError(location: SourceLocation(file: displayPath, line: line, column: column), message: error.message)
+        failure = error
     }
 
     /// Hands out `pending[..<end]`.

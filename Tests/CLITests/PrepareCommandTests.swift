@@ -145,7 +145,7 @@ final class PrepareCommandTests: XCTestCase {
         let result = try prepare([missing, bad.path, seed, folder.path, "--source", "fr", "--target", "en", "-o", out.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("\(missing): error: no such file or directory"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("\(bad.path): error: invalid UTF-8 byte sequence at byte offset 3"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(bad.path):2:1: error: invalid UTF-8 byte sequence at byte offset 3"), result.stderr)
         XCTAssertTrue(result.stderr.contains("\(folder.path): error: is a directory"), result.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("seed-article.fr.txt.xlf").path), "the good input is prepared")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("bad.txt.xlf").path))

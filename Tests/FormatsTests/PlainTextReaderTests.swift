@@ -38,11 +38,20 @@ final class PlainTextReaderTests: XCTestCase {
         XCTAssertEqual(try units("Un\r\ndeux\r\n\r\nTrois"), ["Un\ndeux", "Trois"])
     }
 
-    func testInvalidUTF8IsAnErrorNamingTheByteOffset() {
+    func testABadByteInAnotherEncodingIsLocatedOnItsLine() {
+        // 0x81 has no character in windows-1252; "naïve " before it is six characters.
+        let bytes: [UInt8] = Array("caf".utf8) + [0xE9, 0x0A, 0x0A, 0x6E, 0x61, 0xEF] + Array("ve ".utf8) + [0x81, 0x0A]
+        XCTAssertThrowsError(try RoundTrip.read(bytes, format: .plainText, options: SourceReaderOptions(encoding: TextEncoding("windows-1252")), name: "w.txt")) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.hasPrefix("w.txt:3:7: error: invalid WINDOWS-1252 byte sequence at byte offset 12"), text)
+        }
+    }
+
+    func testInvalidUTF8IsAnErrorNamingTheLineColumnAndByteOffset() {
         let bytes: [UInt8] = Array("Bonjour ".utf8) + [0xC3, 0x28] + Array(" monde".utf8)
         XCTAssertThrowsError(try RoundTrip.read(bytes, format: .plainText, name: "bad.txt")) { error in
             let text = String(describing: error)
-            XCTAssertTrue(text.hasPrefix("bad.txt: error:"), text)
+            XCTAssertTrue(text.hasPrefix("bad.txt:1:9: error:"), text)
             XCTAssertTrue(text.contains("byte offset 8"), text)
         }
     }

@@ -54,7 +54,7 @@ public struct InlineCode: Sendable, Hashable {
     private final class Box: @unchecked Sendable {
         // @unchecked: `fields` is only changed through `mutableFields`, on a box no other
         // code value shares.
-        var fields: Fields
+        @exclusivity(unchecked) var fields: Fields
         init(_ fields: Fields) { self.fields = fields }
     }
 

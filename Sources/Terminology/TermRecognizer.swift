@@ -383,7 +383,7 @@ public final class TermRecognizer: Sendable {
                 let fold = scanner.withFolded { trie.find(padded: $0, hash: hash) }
                 var stem: Int32 = -1
                 if probing {
-                    let w = scanner.withFolded { String(decoding: $0, as: UTF16.self) }
+                    let w = scanner.withFolded { String(transcodingUTF16: $0) }
                     matcher.words.append(w)
                     matcher.wordStems.append(stemmer.stem(w))
                 }

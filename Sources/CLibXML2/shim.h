@@ -74,4 +74,312 @@ static inline int verso_write_escaped_text(xmlOutputBufferPtr out, const xmlChar
 static inline int verso_write_escaped_attribute(xmlOutputBufferPtr out, const xmlChar *s) {
     return xmlOutputBufferWriteEscape(out, s, verso_escape_attribute);
 }
+
+// ---------------------------------------------------------------------------------------------
+// XML streaming over libxml2's SAX2 push parser (XMLSupport.XMLStreamReader).
+//
+// xmlTextReader builds a tree node for every element, attribute and text and frees it again; the
+// SAX2 callbacks below record each event into flat arrays instead (names stay interned in the
+// parser's dictionary, text and attribute values are copied into one byte arena), which parses
+// about twice as fast. The reader feeds the parser a chunk at a time and hands the recorded events
+// out before feeding the next, so memory stays bounded by the chunk size. DTD-related callbacks
+// keep libxml2's SAX2 defaults, so that internal-subset entity declarations are known (and their
+// amplification checked) exactly as xmlTextReader did; entity references are reported, never
+// expanded (no XML_PARSE_NOENT). The callbacks reach this state through ctxt->_private, because
+// the SAX2 defaults need the parser context as their user data.
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    VERSO_SAX_START = 1, VERSO_SAX_END = 2, VERSO_SAX_TEXT = 3, VERSO_SAX_COMMENT = 4,
+    VERSO_SAX_PI = 5, VERSO_SAX_ENTITY = 6
+};
+
+typedef struct {
+    int kind;
+    int firstAttribute, attributeCount;  // start: attributes, namespace declarations excluded
+    int firstNamespace, namespaceCount;  // start: namespace declarations made on the element
+    long line, column;                   // the parser's position once the event was parsed
+    long elementLine;                    // start and end: line of the start tag's end
+    const xmlChar *localName, *prefix, *uri;  // start and end, interned in the parser's dictionary
+    size_t textOffset, textLength;       // text, comment, PI data, entity name: bytes in the arena
+    size_t targetOffset, targetLength;   // PI target
+} verso_sax_event;
+
+typedef struct {
+    const xmlChar *localName, *prefix, *uri;  // interned
+    size_t valueOffset, valueLength;          // decoded value in the arena, NUL-terminated
+} verso_sax_attribute;
+
+typedef struct {
+    const xmlChar *prefix, *uri;  // prefix NULL for the default namespace
+} verso_sax_namespace;
+
+typedef struct {
+    xmlParserCtxtPtr ctxt;
+    verso_sax_event *events; int eventCount, eventCapacity;
+    verso_sax_attribute *attributes; int attributeCount, attributeCapacity;
+    verso_sax_namespace *namespaces; int namespaceCount, namespaceCapacity;
+    unsigned char *arena; size_t arenaLength, arenaCapacity;
+    long *lines; int depth, lineCapacity;  // start-tag lines of the open elements
+    int outOfMemory;
+    xmlStructuredErrorFunc errorHandler; void *errorContext;
+} verso_sax_state;
+
+static inline int verso_sax_reserve(void **items, int *capacity, size_t size, int needed) {
+    if (needed <= *capacity) return 1;
+    int wanted = *capacity ? *capacity * 2 : 256;
+    while (wanted < needed) wanted *= 2;
+    void *grown = realloc(*items, (size_t)wanted * size);
+    if (!grown) return 0;
+    *items = grown;
+    *capacity = wanted;
+    return 1;
+}
+
+// Appends bytes (and a NUL after them, not counted) to the arena; returns their offset.
+static inline size_t verso_sax_append(verso_sax_state *s, const xmlChar *bytes, size_t length) {
+    if (s->arenaLength + length + 1 > s->arenaCapacity) {
+        size_t wanted = s->arenaCapacity ? s->arenaCapacity * 2 : 65536;
+        while (wanted < s->arenaLength + length + 1) wanted *= 2;
+        unsigned char *grown = realloc(s->arena, wanted);
+        if (!grown) { s->outOfMemory = 1; xmlStopParser(s->ctxt); return 0; }
+        s->arena = grown;
+        s->arenaCapacity = wanted;
+    }
+    size_t offset = s->arenaLength;
+    if (length) memcpy(s->arena + offset, bytes, length);
+    s->arena[offset + length] = 0;
+    s->arenaLength = offset + length + 1;
+    return offset;
+}
+
+static inline verso_sax_event *verso_sax_push(verso_sax_state *s, int kind) {
+    if (!verso_sax_reserve((void **)&s->events, &s->eventCapacity, sizeof(verso_sax_event), s->eventCount + 1)) {
+        s->outOfMemory = 1; xmlStopParser(s->ctxt); return NULL;
+    }
+    verso_sax_event *e = &s->events[s->eventCount++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->line = s->ctxt->input ? s->ctxt->input->line : 0;
+    e->column = s->ctxt->input ? s->ctxt->input->col : 0;
+    return e;
+}
+
+static inline verso_sax_state *verso_sax_of(void *ctx) {
+    return (verso_sax_state *)((xmlParserCtxtPtr)ctx)->_private;
+}
+
+// libxml2 checks an entity's replacement text (for well-formedness and amplification) with a
+// nested parser context that shares these callbacks and `_private`: what it reports is not
+// document content, and is ignored.
+#define VERSO_SAX_DOCUMENT_ONLY(ctx, s) if ((xmlParserCtxtPtr)(ctx) != (s)->ctxt) return
+
+static void verso_sax_start(void *ctx, const xmlChar *localName, const xmlChar *prefix, const xmlChar *uri,
+                            int namespaceCount, const xmlChar **namespaces, int attributeCount,
+                            int defaultedCount, const xmlChar **attributes) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_START);
+    if (!e) return;
+    e->localName = localName; e->prefix = prefix; e->uri = uri;
+    e->elementLine = e->line;
+    if (!verso_sax_reserve((void **)&s->lines, &s->lineCapacity, sizeof(long), s->depth + 1)) {
+        s->outOfMemory = 1; xmlStopParser(s->ctxt); return;
+    }
+    s->lines[s->depth++] = e->line;
+    e->firstNamespace = s->namespaceCount;
+    if (namespaceCount > 0) {
+        if (!verso_sax_reserve((void **)&s->namespaces, &s->namespaceCapacity, sizeof(verso_sax_namespace), s->namespaceCount + namespaceCount)) {
+            s->outOfMemory = 1; xmlStopParser(s->ctxt); return;
+        }
+        for (int i = 0; i < namespaceCount; i++) {
+            s->namespaces[s->namespaceCount].prefix = namespaces[2 * i];
+            s->namespaces[s->namespaceCount].uri = namespaces[2 * i + 1];
+            s->namespaceCount++;
+        }
+        e->namespaceCount = namespaceCount;
+    }
+    // Attributes a DTD would default are left out, as libxml2's own tree builder does without
+    // XML_PARSE_DTDATTR.
+    int count = attributeCount - defaultedCount;
+    e->firstAttribute = s->attributeCount;
+    if (count <= 0) return;
+    if (!verso_sax_reserve((void **)&s->attributes, &s->attributeCapacity, sizeof(verso_sax_attribute), s->attributeCount + count)) {
+        s->outOfMemory = 1; xmlStopParser(s->ctxt); return;
+    }
+    for (int i = 0; i < count; i++) {
+        const xmlChar **a = attributes + 5 * i;
+        const xmlChar *value = a[3];
+        size_t length = (size_t)(a[4] - a[3]);
+        verso_sax_attribute *attribute = &s->attributes[s->attributeCount++];
+        attribute->localName = a[0]; attribute->prefix = a[1]; attribute->uri = a[2];
+        attribute->valueOffset = verso_sax_append(s, value, length);
+        attribute->valueLength = length;
+        if (!memchr(value, '&', length)) continue;
+        // Without entity substitution libxml2 hands attribute values over with '&' written as
+        // "&#38;" (for its tree builder to re-parse), and references to declared entities as
+        // "&name;": decode the first, report the second like a reference in content.
+        unsigned char *v = s->arena + attribute->valueOffset;
+        size_t in = 0, out = 0;
+        while (in < length) {
+            if (v[in] != '&') { v[out++] = v[in++]; continue; }
+            if (in + 5 <= length && memcmp(v + in, "&#38;", 5) == 0) { v[out++] = '&'; in += 5; continue; }
+            // Copied out first: appending to the arena may move it.
+            unsigned char name[256];
+            size_t n = 0;
+            for (size_t k = in + 1; k < length && v[k] != ';' && n < sizeof name; k++) name[n++] = v[k];
+            verso_sax_event *r = verso_sax_push(s, VERSO_SAX_ENTITY);
+            if (r) { r->textOffset = verso_sax_append(s, name, n); r->textLength = n; }
+            xmlStopParser(s->ctxt);
+            return;
+        }
+        v[out] = 0;
+        attribute->valueLength = out;
+    }
+    e->attributeCount = count;
+}
+
+static void verso_sax_end(void *ctx, const xmlChar *localName, const xmlChar *prefix, const xmlChar *uri) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_END);
+    if (!e) return;
+    e->localName = localName; e->prefix = prefix; e->uri = uri;
+    e->elementLine = s->depth > 0 ? s->lines[--s->depth] : e->line;
+}
+
+// Character data, CDATA sections and white space: adjacent pieces make one text event.
+static void verso_sax_characters(void *ctx, const xmlChar *bytes, int length) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    if (s->eventCount > 0) {
+        verso_sax_event *last = &s->events[s->eventCount - 1];
+        if (last->kind == VERSO_SAX_TEXT && last->textOffset + last->textLength + 1 == s->arenaLength) {
+            s->arenaLength -= 1;  // drop the NUL, append after the text
+            verso_sax_append(s, bytes, (size_t)length);
+            last->textLength += (size_t)length;
+            last->line = s->ctxt->input ? s->ctxt->input->line : 0;
+            last->column = s->ctxt->input ? s->ctxt->input->col : 0;
+            return;
+        }
+    }
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_TEXT);
+    if (!e) return;
+    e->textOffset = verso_sax_append(s, bytes, (size_t)length);
+    e->textLength = (size_t)length;
+}
+
+static void verso_sax_comment(void *ctx, const xmlChar *value) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    if (s->ctxt->inSubset) return;  // comments inside the DTD are not document content
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_COMMENT);
+    if (!e) return;
+    size_t length = value ? strlen((const char *)value) : 0;
+    e->textOffset = verso_sax_append(s, value, length);
+    e->textLength = length;
+}
+
+static void verso_sax_pi(void *ctx, const xmlChar *target, const xmlChar *data) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    if (s->ctxt->inSubset) return;
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_PI);
+    if (!e) return;
+    size_t targetLength = target ? strlen((const char *)target) : 0;
+    e->targetOffset = verso_sax_append(s, target, targetLength);
+    e->targetLength = targetLength;
+    size_t length = data ? strlen((const char *)data) : 0;
+    e->textOffset = verso_sax_append(s, data, length);
+    e->textLength = length;
+}
+
+// A reference to an entity that is not predefined: reported, and the parse stops there.
+static void verso_sax_reference(void *ctx, const xmlChar *name) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    verso_sax_event *e = verso_sax_push(s, VERSO_SAX_ENTITY);
+    if (e) {
+        size_t length = name ? strlen((const char *)name) : 0;
+        e->textOffset = verso_sax_append(s, name, length);
+        e->textLength = length;
+    }
+    xmlStopParser(s->ctxt);
+}
+
+static void verso_sax_error(void *ctx, xmlErrorPtr error) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    if (s->errorHandler) s->errorHandler(s->errorContext, error);
+}
+
+// A parser for one document. `first` (up to 4 bytes, may be empty) lets libxml2 detect a
+// UTF-16 or UCS-4 encoding before anything is parsed. NULL when out of memory.
+static inline verso_sax_state *verso_sax_new(const char *first, int firstLength, int options,
+                                             xmlStructuredErrorFunc errorHandler, void *errorContext) {
+    verso_sax_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    xmlSAXVersion(&sax, 2);
+    sax.startElementNs = verso_sax_start;
+    sax.endElementNs = verso_sax_end;
+    sax.characters = verso_sax_characters;
+    sax.ignorableWhitespace = verso_sax_characters;
+    sax.cdataBlock = verso_sax_characters;
+    sax.comment = verso_sax_comment;
+    sax.processingInstruction = verso_sax_pi;
+    sax.reference = verso_sax_reference;
+    sax.serror = verso_sax_error;
+    sax.warning = NULL;
+    sax.error = NULL;
+    sax.fatalError = NULL;
+    s->errorHandler = errorHandler;
+    s->errorContext = errorContext;
+    s->ctxt = xmlCreatePushParserCtxt(&sax, NULL, first, firstLength, NULL);
+    if (!s->ctxt) { free(s); return NULL; }
+    s->ctxt->_private = s;
+    xmlCtxtUseOptions(s->ctxt, options);
+    return s;
+}
+
+// Forgets the events handed out; a text event at the end is kept (moved to the front) when
+// `keepText`, so that text split across chunks still comes out as one event.
+static inline void verso_sax_reset(verso_sax_state *s, int keepText) {
+    if (keepText && s->eventCount > 0 && s->events[s->eventCount - 1].kind == VERSO_SAX_TEXT) {
+        verso_sax_event text = s->events[s->eventCount - 1];
+        memmove(s->arena, s->arena + text.textOffset, text.textLength + 1);
+        text.textOffset = 0;
+        s->events[0] = text;
+        s->eventCount = 1;
+        s->arenaLength = text.textLength + 1;
+    } else {
+        s->eventCount = 0;
+        s->arenaLength = 0;
+    }
+    s->attributeCount = 0;
+    s->namespaceCount = 0;
+}
+
+static inline int verso_sax_feed(verso_sax_state *s, const char *bytes, int length, int terminate) {
+    return xmlParseChunk(s->ctxt, bytes, length, terminate);
+}
+
+static inline const xmlChar *verso_sax_intern(verso_sax_state *s, const char *name) {
+    return xmlDictLookup(s->ctxt->dict, (const xmlChar *)name, -1);
+}
+
+static inline long verso_sax_parser_line(verso_sax_state *s) { return s->ctxt->input ? s->ctxt->input->line : 0; }
+static inline long verso_sax_parser_column(verso_sax_state *s) { return s->ctxt->input ? s->ctxt->input->col : 0; }
+
+static inline void verso_sax_free(verso_sax_state *s) {
+    if (!s) return;
+    if (s->ctxt) {
+        if (s->ctxt->myDoc) xmlFreeDoc(s->ctxt->myDoc);
+        s->ctxt->myDoc = NULL;
+        xmlFreeParserCtxt(s->ctxt);
+    }
+    free(s->events); free(s->attributes); free(s->namespaces); free(s->arena); free(s->lines);
+    free(s);
+}
 #endif

@@ -176,6 +176,7 @@ public enum XLIFFConverter {
                 if case .unit = event { units += 1 }
                 writer.sourceLocation = location ?? here
                 try writer.write(event)
+                pipe?.recycle(read)
             }
             try writer.finish()
             findings = source.findings() + adapter.findings + writer.findings
@@ -186,6 +187,7 @@ public enum XLIFFConverter {
                 let event = try checked(read, at: location)
                 if case .unit = event { units += 1 }
                 try writer.write(adapts ? adapter.adapt(event, at: location ?? here) : event)
+                pipe?.recycle(read)
             }
             findings = source.findings() + adapter.findings + writer.findings
         }

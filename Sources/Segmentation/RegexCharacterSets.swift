@@ -49,17 +49,27 @@ struct UnitSet: Sendable, Hashable {
 /// over the whole BMP, so the sets agree with ICU's own classes.
 final class RegexCharacterSets {
     private var cache: [String: UnitSet?] = [:]
+    /// Parsed patterns: the compiler asks several questions of each pattern (first units, last
+    /// two, prefix, guard), and parsing them again for each was a tenth of compiling the rules.
+    private var parsed: [String: RegexSyntax.Node?] = [:]
+
+    private func parse(_ pattern: String) -> RegexSyntax.Node? {
+        if let hit = parsed[pattern] { return hit }
+        let node = RegexSyntax.parse(pattern)
+        parsed[pattern] = node
+        return node
+    }
 
     /// The code units that can start a match of `pattern`, or nil.
     func first(of pattern: String) -> UnitSet? {
-        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        guard let node = parse(pattern) else { return nil }
         let (set, nullable) = edgeSet(node, caseInsensitive: false, fromEnd: false)
         return nullable ? nil : set
     }
 
     /// The code units that can end a match of `pattern`, or nil.
     func last(of pattern: String) -> UnitSet? {
-        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        guard let node = parse(pattern) else { return nil }
         let (set, nullable) = edgeSet(node, caseInsensitive: false, fromEnd: true)
         return nullable ? nil : set
     }
@@ -68,7 +78,7 @@ final class RegexCharacterSets {
     /// nil when unknown). Understands look-behinds at the end of the pattern, which constrain the
     /// text just before the position: `\.(?<=\s[0-9]{1,2}\.)` ends with a digit and a period.
     func lastTwo(of pattern: String) -> (last: UnitSet?, secondLast: UnitSet?) {
-        guard let node = RegexSyntax.parse(pattern) else { return (nil, nil) }
+        guard let node = parse(pattern) else { return (nil, nil) }
         return lastTwo(node, caseInsensitive: false)
     }
 
@@ -77,7 +87,7 @@ final class RegexCharacterSets {
     /// text and continuing into a final look-ahead (`\.(?=\s\.\s\.)` gives `.`, space, `.`).
     func prefix(of pattern: String, count: Int) -> [UnitSet?] {
         var result = [UnitSet?](repeating: nil, count: count)
-        guard let node = RegexSyntax.parse(pattern) else { return result }
+        guard let node = parse(pattern) else { return result }
         var offset = 0
         func walk(_ node: RegexSyntax.Node, ci: Bool) -> Bool { // false: stop
             switch node {
@@ -119,7 +129,7 @@ final class RegexCharacterSets {
     /// `beforebreak` `…X(?<=G)` ending in zero-width items, at the end. Returns `(?<=G)` and
     /// that place (1: after the first unit, -1: at the end), or nil.
     func guardLookBehind(of pattern: String, atEnd: Bool) -> String? {
-        guard let node = RegexSyntax.parse(pattern) else { return nil }
+        guard let node = parse(pattern) else { return nil }
         var items: [RegexSyntax.Node]
         switch node {
         case .sequence(let list, let flags):
@@ -148,7 +158,7 @@ final class RegexCharacterSets {
     /// the set X can start with, disjoint from it — so the first unit after the run must be in
     /// the second set. Nil for any other shape.
     func afterSkip(of pattern: String) -> (skip: UnitSet, next: UnitSet)? {
-        guard let node = RegexSyntax.parse(pattern), case .sequence(let items, let flags) = node, items.count >= 2,
+        guard let node = parse(pattern), case .sequence(let items, let flags) = node, items.count >= 2,
               !flags.contains(where: { $0 != nil }),
               case .repeated(.atom(let runText), _) = items[0], !Self.mayMatchSupplementary(runText),
               let run = atomSet(runText, caseInsensitive: false) else { return nil }

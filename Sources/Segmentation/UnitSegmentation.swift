@@ -47,8 +47,14 @@ extension Segmenter {
 
         mutating func advance(over content: Content) {
             for run in content.runs {
-                if case .text(let t) = run { text += t.utf16.count } else { otherRuns += 1 }
+                if case .text(let t) = run { text += t.utf16CodeUnitCount } else { otherRuns += 1 }
             }
+        }
+
+        func advanced(over content: Content) -> PartStart {
+            var next = self
+            next.advance(over: content)
+            return next
         }
     }
 
@@ -57,22 +63,29 @@ extension Segmenter {
     /// also the same, the old part is kept whole (id, state, extensions): re-segmenting a unit
     /// that is already segmented the same way changes nothing.
     static func keepingUnchangedParts(of old: [UnitPart], in new: [UnitPart]) -> [UnitPart] {
-        var oldByStart: [PartStart: UnitPart] = [:]
+        // Old parts by where they start, with where they end: contents that are equal once
+        // normalized have the same length, so the (costly) comparison of runs is only made
+        // when the ends agree too.
+        var oldByStart: [PartStart: (part: UnitPart, end: PartStart)] = [:]
         var position = PartStart()
         for part in old {
-            oldByStart[position] = part
-            position.advance(over: part.source)
+            let end = position.advanced(over: part.source)
+            oldByStart[position] = (part, end)
+            position = end
         }
         position = PartStart()
         return new.map { part in
-            defer { position.advance(over: part.source) }
-            switch (part, oldByStart[position]) {
-            case (.segment(var segment), .segment(let before)?):
-                if segment.source.normalized.runs == before.source.normalized.runs { return .segment(before) }
+            let start = position
+            let end = start.advanced(over: part.source)
+            position = end
+            guard let (oldPart, oldEnd) = oldByStart[start] else { return part }
+            switch (part, oldPart) {
+            case (.segment(var segment), .segment(let before)):
+                if oldEnd == end && segment.source.normalized.runs == before.source.normalized.runs { return .segment(before) }
                 segment.id = before.id
                 return .segment(segment)
-            case (.ignorable(var ignorable), .ignorable(let before)?):
-                if ignorable.source.normalized.runs == before.source.normalized.runs { return .ignorable(before) }
+            case (.ignorable(var ignorable), .ignorable(let before)):
+                if oldEnd == end && ignorable.source.normalized.runs == before.source.normalized.runs { return .ignorable(before) }
                 ignorable.id = before.id
                 return .ignorable(ignorable)
             default:
@@ -172,10 +185,11 @@ struct ContentItems {
         for (r, run) in runs.enumerated() {
             switch run {
             case .text(let t):
-                for u in t.utf16 {
+                let first = text.count
+                t.appendUTF16(to: &text)
+                for offset in first..<text.count {
                     textItem.append(kinds.count)
-                    kinds.append(.text(text.count))
-                    text.append(u)
+                    kinds.append(.text(offset))
                 }
             case .code:
                 kinds.append(.run(r))
@@ -263,20 +277,22 @@ struct ContentItems {
     /// The runs of items `range` as content (text units merged into text runs).
     func content(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
         var out = Content(language: language, preserveSpace: preserveSpace)
-        var pending: [UInt16] = []
+        // Text items in a row stand for consecutive units of `text`: each run of them becomes
+        // one slice of it rather than a copy unit by unit.
+        var pending: Range<Int>? = nil
         for i in range {
             switch kinds[i] {
             case .text(let t):
-                pending.append(text[t])
+                pending = pending.map { $0.lowerBound..<(t + 1) } ?? t..<(t + 1)
             case .run(let r):
-                if !pending.isEmpty {
-                    out.append(.text(String(transcodingUTF16: pending)))
-                    pending.removeAll()
+                if let slice = pending {
+                    out.append(.text(String(transcodingUTF16: text[slice])))
+                    pending = nil
                 }
                 out.append(runs[r])
             }
         }
-        if !pending.isEmpty { out.append(.text(String(transcodingUTF16: pending))) }
+        if let slice = pending { out.append(.text(String(transcodingUTF16: text[slice]))) }
         return out
     }
 }

@@ -21,7 +21,7 @@ public enum BuiltInGlossaries {
         if let env = ProcessInfo.processInfo.environment["VERSO_GLOSSARIES"], !env.isEmpty {
             out.append(URL(fileURLWithPath: env))
         }
-        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+        if let exe = executableURL?.resolvingSymlinksInPath() {
             let dir = exe.deletingLastPathComponent()
             out.append(dir.appendingPathComponent("Glossaries"))
             out.append(dir.deletingLastPathComponent().appendingPathComponent("share/verso/Glossaries"))
@@ -30,6 +30,18 @@ public enum BuiltInGlossaries {
         let source = URL(fileURLWithPath: #filePath)
         out.append(source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Glossaries"))
         return out
+    }
+
+    /// The running executable. On Linux read from `/proc/self/exe`: `Bundle.main` sets up
+    /// Foundation's bundle machinery on first use, about ten milliseconds of every run of a
+    /// command that only needs this one path.
+    private static var executableURL: URL? {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        #endif
+        return Bundle.main.executableURL
     }
 
     /// The folder in use, or nil when none of the search path holds a glossary.

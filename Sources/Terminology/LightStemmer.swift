@@ -45,9 +45,10 @@ public struct LightStemmer: Sendable, Hashable {
 
     /// The stem of a folded word.
     public func stem(_ folded: String) -> String {
-        var units = Array(folded.utf16)
+        var units: [UInt16] = []
+        folded.appendUTF16(to: &units)
         let n = stem(&units, count: units.count)
-        return String(decoding: units[..<n], as: UTF16.self)
+        return String(transcodingUTF16: units[..<n])
     }
 
     /// Stems `units[0..<count]` in place and returns the new length.

@@ -295,6 +295,7 @@ public final class TBXReader {
 
 /// Collapses runs of whitespace to one space and trims: TBX files wrap long definitions.
 func collapse(_ s: String) -> String {
+    if isCollapsed(s) { return s }
     var out = ""
     out.reserveCapacity(s.utf8.count)
     var pendingSpace = false
@@ -307,4 +308,44 @@ func collapse(_ s: String) -> String {
         }
     }
     return out
+}
+
+/// True when `collapse` would return `s` unchanged, decided on the UTF-8 bytes: the usual term
+/// or definition, whose every character `collapse` would otherwise classify one at a time
+/// (most of the time of reading the built-in glossaries). Conservative: false whenever a
+/// whitespace character other than a single space between two others may be there.
+private func isCollapsed(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { b in
+        guard let first = b.first, let last = b.last, first != 0x20, last != 0x20 else { return b.isEmpty }
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x80 {
+                if c >= 0x09 && c <= 0x0D { return false }
+                // A space followed by anything but a visible ASCII character: a second space,
+                // or a combining mark that would make it one (whitespace) character with it.
+                if c == 0x20 && !(b[i + 1] > 0x20 && b[i + 1] < 0x7F) { return false }
+                i += 1
+                continue
+            }
+            // The other White_Space characters: U+0085, U+00A0, U+1680, U+2000–U+200A,
+            // U+2028, U+2029, U+202F, U+205F, U+3000.
+            switch c {
+            case 0xC2:
+                if b[i + 1] == 0x85 || b[i + 1] == 0xA0 { return false }
+            case 0xE1:
+                if b[i + 1] == 0x9A && b[i + 2] == 0x80 { return false }
+            case 0xE2:
+                if b[i + 1] == 0x80 && (b[i + 2] <= 0x8A || b[i + 2] == 0xA8 || b[i + 2] == 0xA9 || b[i + 2] == 0xAF) { return false }
+                if b[i + 1] == 0x81 && b[i + 2] == 0x9F { return false }
+            case 0xE3:
+                if b[i + 1] == 0x80 && b[i + 2] == 0x80 { return false }
+            default:
+                break
+            }
+            i += 1
+        }
+        return true
+    }
 }

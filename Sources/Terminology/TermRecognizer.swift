@@ -383,7 +383,7 @@ public final class TermRecognizer: Sendable {
                 let fold = scanner.withFolded { trie.find(padded: $0, hash: hash) }
                 var stem: Int32 = -1
                 if probing {
-                    let w = scanner.withFolded { String(decoding: $0, as: UTF16.self) }
+                    let w = scanner.withFolded { String(transcodingUTF16: $0) }
                     matcher.words.append(w)
                     matcher.wordStems.append(stemmer.stem(w))
                 }
@@ -703,36 +703,51 @@ public final class TermRecognizer: Sendable {
     /// The occurrences in content with inline codes: offsets are in `content.plainText`; text
     /// inside codes is never matched and no term spans a standalone code.
     public func occurrences(in content: Content, overlapping: Bool = false) throws -> [TermOccurrence] {
-        var text = ""
+        // Straight to UTF-16 units: a segment is matched once, so building a String of its text
+        // and then converting that (counting UTF-16 offsets run by run) cost more than matching.
+        var units: [UInt16] = []
         var barriers = Set<Int>()
-        var offset = 0
         for run in content.runs {
             switch run {
             case .text(let t):
-                text += t
-                offset += t.utf16.count
+                t.appendUTF16(to: &units)
             case .code(let c):
-                if c.kind == .standalone { barriers.insert(offset) }
+                if c.kind == .standalone { barriers.insert(units.count) }
             case .marker:
                 break
             }
         }
-        return try resolve(try matches(in: text, barriers: barriers, overlapping: overlapping), in: text)
+        return try units.withUnsafeBufferPointer { buffer in
+            try resolve(try matches(in: buffer, barriers: barriers, overlapping: overlapping), inUTF16: buffer)
+        }
     }
 
     /// Adds concepts and terms to raw matches.
     public func resolve(_ matches: [TermMatch], in text: String) throws -> [TermOccurrence] {
         let utf16 = text.utf16
+        return try resolve(matches) { m in
+            let from = utf16.index(utf16.startIndex, offsetBy: m.utf16Offset)
+            let to = utf16.index(from, offsetBy: m.utf16Length)
+            return String(text[from..<to])
+        }
+    }
+
+    /// Adds concepts and terms to raw matches in UTF-16 text.
+    func resolve(_ matches: [TermMatch], inUTF16 units: UnsafeBufferPointer<UInt16>) throws -> [TermOccurrence] {
+        try resolve(matches) { m in
+            String(transcodingUTF16: UnsafeBufferPointer(rebasing: units[m.utf16Offset..<(m.utf16Offset + m.utf16Length)]))
+        }
+    }
+
+    private func resolve(_ matches: [TermMatch], text matchedText: (TermMatch) -> String) throws -> [TermOccurrence] {
         var out: [TermOccurrence] = []
         out.reserveCapacity(matches.count)
         for m in matches {
             let store = glossary.stores[m.store]
             guard let (lang, term) = try store.term(m.ref) else { continue }
-            let from = utf16.index(utf16.startIndex, offsetBy: m.utf16Offset)
-            let to = utf16.index(from, offsetBy: m.utf16Length)
             out.append(TermOccurrence(
                 utf16Offset: m.utf16Offset, utf16Length: m.utf16Length,
-                text: String(text[from..<to]),
+                text: matchedText(m),
                 glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
                 term: term, language: lang, kind: m.kind))
         }

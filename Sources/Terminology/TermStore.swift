@@ -1,3 +1,4 @@
+import Synchronization
 import TranslationModel
 
 /// Identifies one term of one concept inside a `TermStore`: the concept's handle and the
@@ -72,6 +73,11 @@ extension TermStore {
 }
 
 /// A termbase held in memory with hash indexes on its search keys.
+///
+/// The search-key indexes (exact, stem and compact keys, for `hits` and `fuzzyHits`) are built
+/// on first use: recognising terms in a document only walks the terms of one language
+/// (`forEachTerm`), and tokenising and stemming every term of every language up front was most
+/// of the time `verso convert` took to load the built-in glossaries.
 public final class InMemoryTermStore: TermStore {
     /// The termbase.
     public let termbase: Termbase
@@ -83,45 +89,63 @@ public final class InMemoryTermStore: TermStore {
         var ref: TermRef
         var language: String
         var text: String
-        var exact: String
+    }
+    /// The search-key indexes. Keys are "<primary language>\u{1}<key>".
+    private struct KeyIndexes: Sendable {
+        var exact: [String: [Int32]] = [:]
+        var stem: [String: [Int32]] = [:]
+        var compact: [String: [Int32]] = [:]
+        /// The exact key of each entry (for fuzzy matching).
+        var exactKeys: [String] = []
     }
     private let entries: [Entry]
-    // Keys are "<primary language>\u{1}<key>".
-    private let exactIndex: [String: [Int32]]
-    private let stemIndex: [String: [Int32]]
-    private let compactIndex: [String: [Int32]]
     private let byLanguage: [String: [Int32]]
+    private let keyIndexes = Mutex<KeyIndexes?>(nil)
 
     /// Indexes `termbase`.
     public init(_ termbase: Termbase) {
         self.termbase = termbase
         languages = termbase.languages
         var entries: [Entry] = []
-        var exact: [String: [Int32]] = [:], stem: [String: [Int32]] = [:], compact: [String: [Int32]] = [:], byLang: [String: [Int32]] = [:]
-        var stemmers: [String: LightStemmer] = [:]
+        var byLang: [String: [Int32]] = [:]
         for (ci, c) in termbase.concepts.enumerated() {
             var ordinal = 0
             for s in c.languageSections {
                 let primary = LanguageTag.primary(s.language)
-                let stemmer = stemmers[primary] ?? LightStemmer(language: primary)
-                stemmers[primary] = stemmer
                 for t in s.terms {
-                    let keys = SearchKeys(tokens: Tokenizer.tokens(of: t.text).map(\.folded), stemmer: stemmer)
-                    let i = Int32(entries.count)
-                    entries.append(Entry(ref: TermRef(concept: ci, ordinal: ordinal), language: s.language, text: t.text, exact: keys.exact))
-                    exact[primary + "\u{1}" + keys.exact, default: []].append(i)
-                    stem[primary + "\u{1}" + keys.stem, default: []].append(i)
-                    compact[primary + "\u{1}" + keys.compact, default: []].append(i)
-                    byLang[primary, default: []].append(i)
+                    byLang[primary, default: []].append(Int32(entries.count))
+                    entries.append(Entry(ref: TermRef(concept: ci, ordinal: ordinal), language: s.language, text: t.text))
                     ordinal += 1
                 }
             }
         }
         self.entries = entries
-        exactIndex = exact
-        stemIndex = stem
-        compactIndex = compact
         byLanguage = byLang
+    }
+
+    /// Runs `body` with the search-key indexes, building them the first time.
+    private func withKeyIndexes<T>(_ body: (KeyIndexes) -> T) -> T {
+        keyIndexes.withLock { built in
+            if built == nil { built = buildKeyIndexes() }
+            return body(built!)
+        }
+    }
+
+    private func buildKeyIndexes() -> KeyIndexes {
+        var out = KeyIndexes()
+        out.exactKeys.reserveCapacity(entries.count)
+        var stemmers: [String: LightStemmer] = [:]
+        for (i, e) in entries.enumerated() {
+            let primary = LanguageTag.primary(e.language)
+            let stemmer = stemmers[primary] ?? LightStemmer(language: primary)
+            stemmers[primary] = stemmer
+            let keys = SearchKeys(tokens: Tokenizer.tokens(of: e.text).map(\.folded), stemmer: stemmer)
+            out.exactKeys.append(keys.exact)
+            out.exact[primary + "\u{1}" + keys.exact, default: []].append(Int32(i))
+            out.stem[primary + "\u{1}" + keys.stem, default: []].append(Int32(i))
+            out.compact[primary + "\u{1}" + keys.compact, default: []].append(Int32(i))
+        }
+        return out
     }
 
     public func concept(_ handle: Int) throws -> Concept { termbase.concepts[handle] }
@@ -130,14 +154,14 @@ public final class InMemoryTermStore: TermStore {
 
     public func hits(key: String, kind: MatchKind, language: String) throws -> [KeyHit] {
         let primary = LanguageTag.primary(language)
-        let index: [String: [Int32]]
+        let found: [Int32]
         switch kind {
-        case .exact: index = exactIndex
-        case .inflected: index = stemIndex
-        case .variant: index = compactIndex
+        case .exact: found = withKeyIndexes { $0.exact[primary + "\u{1}" + key] ?? [] }
+        case .inflected: found = withKeyIndexes { $0.stem[primary + "\u{1}" + key] ?? [] }
+        case .variant: found = withKeyIndexes { $0.compact[primary + "\u{1}" + key] ?? [] }
         case .fuzzy: return try fuzzyHits(key: key, language: language, limit: fuzzyLimit(forLength: key.utf16.count)).map(\.0)
         }
-        return (index[primary + "\u{1}" + key] ?? []).map { entries[Int($0)] }
+        return found.map { entries[Int($0)] }
             .filter { LanguageTag.serves($0.language, request: language) }
             .map(hit)
     }
@@ -145,11 +169,12 @@ public final class InMemoryTermStore: TermStore {
     public func fuzzyHits(key: String, language: String, limit: Int) throws -> [(KeyHit, Int)] {
         guard limit > 0 else { return [] }
         let q = Array(key.utf16)
+        let exactKeys = withKeyIndexes { $0.exactKeys }
         var out: [(KeyHit, Int)] = []
         for i in byLanguage[LanguageTag.primary(language)] ?? [] {
             let e = entries[Int(i)]
             guard LanguageTag.serves(e.language, request: language) else { continue }
-            let d = editDistance(q, Array(e.exact.utf16), limit: limit)
+            let d = editDistance(q, Array(exactKeys[Int(i)].utf16), limit: limit)
             if d <= limit { out.append((hit(e), d)) }
         }
         return out

@@ -1,4 +1,5 @@
 import Foundation
+import TranslationModel
 
 /// What a UTF-16 code unit is for the tokenizer.
 enum CharacterClass: UInt8 {
@@ -197,7 +198,7 @@ public enum Tokenizer {
             while let t = scanner.next(buf) {
                 out.append(Token(
                     utf16Offset: t.start, utf16Length: t.end - t.start,
-                    folded: scanner.withFolded { String(decoding: $0, as: UTF16.self) },
+                    folded: scanner.withFolded { String(transcodingUTF16: $0) },
                     letterCase: t.letterCase, gapBefore: t.gap))
             }
         }

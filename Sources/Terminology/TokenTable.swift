@@ -1,3 +1,4 @@
+import TranslationModel
 /// An open-addressing hash table from folded words (UTF-16 units) to dense ids, looked up
 /// without allocating: the recognizer's hot path hashes the scanner's scratch buffer directly.
 struct TokenTable: Sendable {
@@ -105,7 +106,7 @@ struct TokenTable: Sendable {
     func word(_ id: Int32) -> String {
         let span = spans[Int(id)]
         let off = Int(span >> 32), len = Int(span & 0xFFFF_FFFF)
-        return String(decoding: arena[off..<(off + len)], as: UTF16.self)
+        return String(transcodingUTF16: arena[off..<(off + len)])
     }
 
     private mutating func grow() {

@@ -58,3 +58,57 @@ extension String {
         }
     }
 }
+
+extension String {
+    /// The number of UTF-16 code units of the string; the same as `utf16.count`.
+    ///
+    /// `utf16.count` on a native (UTF-8) string that is not ASCII builds and caches "breadcrumbs"
+    /// (an array of UTF-16 offsets) the first time; for the many short strings of a document that
+    /// are counted once that allocation was most of the cost. Counting from the UTF-8 bytes is
+    /// one pass with no allocation: every byte that does not continue a character starts one
+    /// unit, and a four-byte character (outside the BMP) takes a second.
+    @inlinable
+    public var utf16CodeUnitCount: Int {
+        var copy = self
+        return copy.withUTF8 { bytes in
+            var count = 0
+            for b in bytes {
+                count &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
+            }
+            return count
+        }
+    }
+
+    /// Appends the string's UTF-16 code units to `units`; the same as
+    /// `units.append(contentsOf: utf16)`, without the standard library's per-unit iterator.
+    public func appendUTF16(to units: inout [UInt16]) {
+        var copy = self
+        copy.withUTF8 { bytes in
+            // At most one unit per byte. Grown geometrically: reserving exactly what each call
+            // needs would copy the array on every call when many strings go into one array.
+            let needed = units.count + bytes.count
+            if units.capacity < needed { units.reserveCapacity(Swift.max(needed, units.capacity * 2)) }
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b0 = UInt32(bytes[i])
+                if b0 < 0x80 {
+                    units.append(UInt16(truncatingIfNeeded: b0))
+                    i += 1
+                } else if b0 < 0xE0 {
+                    units.append(UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F)))
+                    i += 2
+                } else if b0 < 0xF0 {
+                    units.append(UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F)))
+                    i += 3
+                } else {
+                    let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
+                    let v = scalar - 0x10000
+                    units.append(UInt16(truncatingIfNeeded: 0xD800 | (v >> 10)))
+                    units.append(UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF)))
+                    i += 4
+                }
+            }
+        }
+    }
+}

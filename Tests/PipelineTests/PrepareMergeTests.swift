@@ -118,6 +118,59 @@ final class PrepareMergeTests: XCTestCase {
         XCTAssertTrue(html.contains("<p class=\"code\" translate=\"no\">Réf. dépêche : AFP-2022-0927-MSK &amp; TASS/BelTA</p>"))
     }
 
+    /// XLIFF 2 lets a translator copy a code (`copyOf`): merge writes the copied code's markup
+    /// again, and refuses a copy of a code the source marks `canCopy="no"`.
+    func testCopiedCodeIsMergedAsTheCodeItCopies() throws {
+        let folder = TestPaths.temporaryFolder("copyof")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("page.html")
+        try Data("<html lang=\"fr\"><body><p>Un<br>deux</p></body></html>".utf8).write(to: page)
+        let prepared = try preparer(version: .v2_1, terms: false).prepare(input: page.path, into: folder.appendingPathComponent("xlf").path)
+        func translated(canCopy: Bool) throws -> String {
+            var document = try Self.read2(prepared.output)
+            document.files[0].items = document.files[0].items.map { item in
+                guard case .unit(var u) = item, u.source.hasCodes else { return item }
+                u.parts = u.parts.map { part in
+                    guard case .segment(var s) = part else { return part }
+                    var source = Content()
+                    var target = Content()
+                    for run in s.source.runs {
+                        switch run {
+                        case .text(let x): source.append(run); target.append(text: x.uppercased())
+                        case .code(var c):
+                            c.canCopy = canCopy
+                            source.append(.code(c))
+                            target.append(.code(c))
+                            target.append(text: "+")
+                            target.append(.code(InlineCode(kind: c.kind, id: "copy-\(c.id)", copyOf: c.id)))
+                        case .marker: break
+                        }
+                    }
+                    s.source = source
+                    s.target = target
+                    return .segment(s)
+                }
+                return .unit(u)
+            }
+            let xliff = folder.appendingPathComponent("translated-\(canCopy).xlf").path
+            _ = try XLIFF2Writer.write(document, to: xliff)
+            XCTAssertTrue(try String(contentsOfFile: xliff, encoding: .utf8).contains("copyOf="))
+            return xliff
+        }
+        var claimed = Set<String>()
+        let merged = try TranslationMerge.merge(xliff: try translated(canCopy: true), into: folder.appendingPathComponent("out").path, claimedOutputs: &claimed)
+        XCTAssertEqual(merged.findings, [])
+        guard merged.outputs.count == 1 else { return XCTFail("no output: \(merged.findings)") }
+        let html = try String(contentsOfFile: merged.outputs[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("<p>UN<br>+<br>DEUX</p>"), html)
+
+        var claimedAgain = Set<String>()
+        let refused = try TranslationMerge.merge(xliff: try translated(canCopy: false), into: folder.appendingPathComponent("out2").path, claimedOutputs: &claimedAgain, writeDocumentsWithUnitErrors: true)
+        XCTAssertTrue(refused.findings.contains { $0.severity == .error && $0.message.contains("may not be copied") }, "\(refused.findings)")
+        guard refused.outputs.count == 1 else { return XCTFail("no output: \(refused.findings)") }
+        XCTAssertTrue(try String(contentsOfFile: refused.outputs[0], encoding: .utf8).contains("<p>Un<br>deux</p>"), "the unit stays in the source")
+    }
+
     func testSourceLanguageComesFromHTMLLang() throws {
         let folder = TestPaths.temporaryFolder("lang")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -195,6 +195,29 @@ final class PrepareMergeTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no output, no temporary file")
     }
 
+    func testInvalidUTF8InHTMLIsLocatedByLineAndColumn() throws {
+        let folder = TestPaths.temporaryFolder("invalid-html")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Line 3, after "<p>Évé" (6 characters, 8 bytes): a Latin-1 "è" (0xE8) in a UTF-8 page.
+        let page = folder.appendingPathComponent("bad.html")
+        let head = Array("<html lang=\"fr\">\n<body>\n<p>Évé".utf8)
+        try Data(head + [0xE8] + Array("nement</p></body></html>\n".utf8)).write(to: page)
+        XCTAssertThrowsError(try preparer().prepare(input: page.path, into: folder.appendingPathComponent("out").path)) { error in
+            let located = error as? LocatedError
+            XCTAssertEqual(located?.location.line, 3, "\(error)")
+            XCTAssertEqual(located?.location.column, 7, "\(error)")
+            XCTAssertTrue(located?.message.contains("invalid UTF-8 byte sequence at byte offset \(head.count)") ?? false, "\(error)")
+        }
+        // A character cut short by the end of the file: located after the last complete one.
+        let cut = folder.appendingPathComponent("cut.html")
+        try Data(Array("<p>a\nbc".utf8) + [0xC3]).write(to: cut)
+        XCTAssertThrowsError(try preparer().prepare(input: cut.path, into: folder.appendingPathComponent("out2").path)) { error in
+            let located = error as? LocatedError
+            XCTAssertEqual(located?.location.line, 2, "\(error)")
+            XCTAssertEqual(located?.location.column, 3, "\(error)")
+        }
+    }
+
     func testXLIFFInputIsPreparedAgainOnlyWhereUntranslated() throws {
         let folder = TestPaths.temporaryFolder("reprepare")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -358,19 +358,19 @@ final class HTMLReader: SourceReader {
                 }
                 return
             }
-            let atoms: [SourceAtom]
+            if top.preformatted { unitIsPreformatted = true }
             if text.raw == text.decoded {
-                // No reference in the text (the common case): only literal characters to count.
-                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
-                for s in text.raw.unicodeScalars where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
-                    literalCounts.add(s)
+                // No reference in the text (the common case): every character stands for
+                // itself (what `RawAlignment.align` would say), counted and added in one pass.
+                for s in text.raw.unicodeScalars {
+                    if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" { literalCounts.add(s) }
+                    assembler.append(SourceAtom(literal: s))
                 }
             } else {
-                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
+                let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
                 for atom in atoms { count(atom) }
+                assembler.append(atoms: atoms)
             }
-            if top.preformatted { unitIsPreformatted = true }
-            assembler.append(atoms: atoms)
         }
     }
 

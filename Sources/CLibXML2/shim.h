@@ -173,7 +173,7 @@ static inline verso_sax_state *verso_sax_of(void *ctx) {
 // libxml2 checks an entity's replacement text (for well-formedness and amplification) with a
 // nested parser context that shares these callbacks and `_private`: what it reports is not
 // document content, and is ignored.
-#define VERSO_SAX_DOCUMENT_ONLY(ctx, s) if ((xmlParserCtxtPtr)(ctx) != (s)->ctxt) return
+#define VERSO_SAX_DOCUMENT_ONLY(ctx, s) if (!(s) || (xmlParserCtxtPtr)(ctx) != (s)->ctxt) return
 
 static void verso_sax_start(void *ctx, const xmlChar *localName, const xmlChar *prefix, const xmlChar *uri,
                             int namespaceCount, const xmlChar **namespaces, int attributeCount,
@@ -216,6 +216,7 @@ static void verso_sax_start(void *ctx, const xmlChar *localName, const xmlChar *
         attribute->localName = a[0]; attribute->prefix = a[1]; attribute->uri = a[2];
         attribute->valueOffset = verso_sax_append(s, value, length);
         attribute->valueLength = length;
+        if (s->outOfMemory) return;
         if (!memchr(value, '&', length)) continue;
         // Without entity substitution libxml2 hands attribute values over with '&' written as
         // "&#38;" (for its tree builder to re-parse), and references to declared entities as
@@ -310,7 +311,7 @@ static void verso_sax_reference(void *ctx, const xmlChar *name) {
 
 static void verso_sax_error(void *ctx, xmlErrorPtr error) {
     verso_sax_state *s = verso_sax_of(ctx);
-    if (s->errorHandler) s->errorHandler(s->errorContext, error);
+    if (s && s->errorHandler) s->errorHandler(s->errorContext, error);
 }
 
 // A parser for one document. `first` (up to 4 bytes, may be empty) lets libxml2 detect a

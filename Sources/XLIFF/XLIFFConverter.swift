@@ -113,21 +113,27 @@ public enum XLIFFConverter {
 
     private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
         var findings: [Finding] = []
-        var adapter = XLIFFVersionAdapter(target: options.version)
         // Only a change between 1.2 and 2.x moves data around; the writers handle the rest
         // (the 1.2 writer restores 1.2 data kept in XLIFF 2 metadata by itself).
         let adapts = sourceVersion == .v1_2 && options.version.isVersion2
+        let target = options.version
         var units = 0
+        let here = SourceLocation(file: displayInput)
 
         // The writer of XLIFF 1.2 and the adapter name the input's location in their warnings.
         let needsLocation = options.version == .v1_2 || adapts
+        // The adapter runs on the reading side, so that a big input's two threads share the
+        // work more evenly (reading and adapting on one, writing on the other).
         let makeSource: @Sendable () throws -> DocumentEventPipe.Source = {
             if sourceVersion == .v1_2 {
                 let reader = try XLIFF12Reader(path: input, displayPath: displayInput)
+                var adapter = adapts ? XLIFFVersionAdapter(target: target) : nil
                 return .init(next: {
                     guard let event = try reader.next() else { return nil }
-                    return (event, needsLocation ? reader.eventLocation : nil)
-                }, findings: { reader.findings })
+                    let location = needsLocation ? reader.eventLocation : nil
+                    guard adapter != nil else { return (event, location) }
+                    return (adapter!.adapt(event, at: location ?? here), location)
+                }, findings: { reader.findings + (adapter?.findings ?? []) })
             } else {
                 let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
                 return .init(next: {
@@ -149,47 +155,52 @@ public enum XLIFFConverter {
             source = try makeSource()
         }
         defer { pipe?.close() }
-        let here = SourceLocation(file: displayInput)
         // A malformed source language the input declares would make the output invalid:
         // --source replaces it, else the input is refused before anything is written.
-        func checked(_ event: DocumentEvent, at location: SourceLocation?) throws -> DocumentEvent {
+        // Only the document's and the files' starts declare a source language: other events
+        // pass untouched (no copy of a unit).
+        func check(_ event: inout DocumentEvent, at location: SourceLocation?) throws {
+            switch event {
+            case .startDocument, .startFile: break
+            default: return
+            }
             guard let replacement = options.sourceLanguage else {
                 try DeclaredLanguage.check(event, at: location ?? here)
-                return event
+                return
             }
             switch event {
             case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
                 info.sourceLanguage = replacement
-                return .startDocument(info)
+                event = .startDocument(info)
             case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
                 info.sourceLanguage = replacement
-                return .startFile(info)
+                event = .startFile(info)
             default:
-                return event
+                break
             }
         }
 
         if options.version == .v1_2 {
             let writer = try XLIFF12Writer(file: out, options: .init(keepExtensions: options.keepExtensions))
-            while let (read, location) = try source.next() {
-                let event = try checked(read, at: location)
+            while var (event, location) = try source.next() {
+                try check(&event, at: location)
                 if case .unit = event { units += 1 }
                 writer.sourceLocation = location ?? here
                 try writer.write(event)
-                pipe?.recycle(read)
+                pipe?.recycle(event)
             }
             try writer.finish()
-            findings = source.findings() + adapter.findings + writer.findings
+            findings = source.findings() + writer.findings
         } else {
             // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
             let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
-            while let (read, location) = try source.next() {
-                let event = try checked(read, at: location)
+            while var (event, location) = try source.next() {
+                try check(&event, at: location)
                 if case .unit = event { units += 1 }
-                try writer.write(adapts ? adapter.adapt(event, at: location ?? here) : event)
-                pipe?.recycle(read)
+                try writer.write(event)
+                pipe?.recycle(event)
             }
-            findings = source.findings() + adapter.findings + writer.findings
+            findings = source.findings() + writer.findings
         }
         return Result(sourceVersion: sourceVersion, unitCount: units, findings: findings)
     }

@@ -47,7 +47,7 @@ final class HTMLReader: SourceReader {
     private var inputDone = false
     private var ended = false
     private var newline: String?
-    private var literalCounts: [Unicode.Scalar: Int] = [:]
+    private var literalCounts = ScalarCounts()
     private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
     private var problemsSeen = 0
     private(set) var findings: [Finding] = []
@@ -62,7 +62,7 @@ final class HTMLReader: SourceReader {
         var references: [Unicode.Scalar: String] = [:]
         for (scalar, forms) in referenceCounts {
             let total = forms.values.reduce(0, +)
-            guard total > (literalCounts[scalar] ?? 0), let best = forms.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { continue }
+            guard total > literalCounts[scalar], let best = forms.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { continue }
             references[scalar] = best.key
         }
         return SkeletonHeader(format: .html, encoding: encoding, hasByteOrderMark: hasByteOrderMark, newline: newline ?? "\n", preferredReferences: references)
@@ -368,19 +368,19 @@ final class HTMLReader: SourceReader {
                 }
                 return
             }
-            let atoms: [SourceAtom]
+            if top.preformatted { unitIsPreformatted = true }
             if text.raw == text.decoded {
-                // No reference in the text (the common case): only literal characters to count.
-                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
-                for s in text.raw.unicodeScalars where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
-                    literalCounts[s, default: 0] += 1
+                // No reference in the text (the common case): every character stands for
+                // itself (what `RawAlignment.align` would say), counted and added in one pass.
+                for s in text.raw.unicodeScalars {
+                    if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" { literalCounts.add(s) }
+                    assembler.append(SourceAtom(literal: s))
                 }
             } else {
-                atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
+                let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
                 for atom in atoms { count(atom) }
+                assembler.append(atoms: atoms)
             }
-            if top.preformatted { unitIsPreformatted = true }
-            assembler.append(atoms: atoms)
         }
     }
 
@@ -502,7 +502,27 @@ final class HTMLReader: SourceReader {
         if atom.raw.hasPrefix("&") {
             referenceCounts[s, default: [:]][atom.raw, default: 0] += 1
         } else if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
-            literalCounts[s, default: 0] += 1
+            literalCounts.add(s)
         }
+    }
+}
+
+/// How many times each character occurs, for the characters an HTML page may write either as
+/// themselves or as references. Latin-1 in a flat table: the accented letters of European
+/// text are counted once per occurrence, and a dictionary update for each was a noticeable
+/// part of reading a page.
+struct ScalarCounts {
+    private var latin1 = [Int](repeating: 0, count: 256)
+    private var others: [Unicode.Scalar: Int] = [:]
+
+    /// Counts one occurrence of `s`.
+    @inline(__always)
+    mutating func add(_ s: Unicode.Scalar) {
+        if s.value < 256 { latin1[Int(s.value)] += 1 } else { others[s, default: 0] += 1 }
+    }
+
+    /// The number of occurrences of `s`.
+    subscript(_ s: Unicode.Scalar) -> Int {
+        s.value < 256 ? latin1[Int(s.value)] : others[s] ?? 0
     }
 }

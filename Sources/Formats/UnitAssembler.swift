@@ -294,6 +294,18 @@ struct UnitAssembler {
 
     /// Runs of HTML whitespace become one space, as a browser shows them.
     private func collapse(_ items: [Item]) -> [Item] {
+        // Text whose every space is a single " " already reads as collapsed: returned as it
+        // is rather than copied item by item (a " " atom rewritten below spells itself the same).
+        var previousIsSpace = false
+        let unchanged = !items.contains { item in
+            guard case .atom(let a) = item, let s = a.scalar, Self.isHTMLSpace(s) else {
+                previousIsSpace = false
+                return false
+            }
+            defer { previousIsSpace = true }
+            return s != " " || previousIsSpace || !a.isLiteral
+        }
+        if unchanged { return items }
         var out: [Item] = []
         out.reserveCapacity(items.count)
         for item in items {

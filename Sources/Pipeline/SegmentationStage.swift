@@ -52,10 +52,15 @@ public final class Segmenters: Sendable {
     }
 
     /// The segmenter for `language` (BCP 47).
+    ///
+    /// Compiled under the lock: the workers of a batch all ask for the same language as they
+    /// start, and compiling it once while the others wait costs less than each compiling it.
     public func segmenter(for language: String) throws -> Segmenter {
-        if let s = cache.withLock({ $0[language] }) { return s }
-        let s = try rules.map { try Segmenter(rules: $0, language: language) } ?? Segmenter(language: language)
-        cache.withLock { $0[language] = s }
-        return s
+        try cache.withLock { cache in
+            if let s = cache[language] { return s }
+            let s = try rules.map { try Segmenter(rules: $0, language: language) } ?? Segmenter(language: language)
+            cache[language] = s
+            return s
+        }
     }
 }

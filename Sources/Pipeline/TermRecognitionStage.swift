@@ -237,12 +237,17 @@ public final class TermRecognizers: Sendable {
     }
 
     /// The recognizer for `language` (BCP 47).
+    ///
+    /// Built under the lock: the workers of a batch all ask for the same language as they
+    /// start, and building it once while the others wait costs less than each building it.
     public func recognizer(for language: String) throws -> TermRecognizer {
         let key = LanguageTag.normalized(language)
-        if let r = cache.withLock({ $0[key] }) { return r }
-        let r = try TermRecognizer(glossary: glossary, language: language)
-        cache.withLock { $0[key] = r }
-        return r
+        return try cache.withLock { cache in
+            if let r = cache[key] { return r }
+            let r = try TermRecognizer(glossary: glossary, language: language)
+            cache[key] = r
+            return r
+        }
     }
 }
 

@@ -149,23 +149,28 @@ public enum TextWhitespace {
 final class BuiltInCache: Sendable {
     static let shared = BuiltInCache()
 
-    private let state = Mutex<(rules: Result<SRXRules, SRXBuiltInError>?, compiled: [String: (CompiledSRX, [String], String?)])>((nil, [:]))
+    private let parsed = Mutex<Result<SRXRules, SRXBuiltInError>?>(nil)
+    private let compiledByLanguage = Mutex<[String: (CompiledSRX, [String], String?)]>([:])
 
     func rules() throws -> SRXRules {
-        try state.withLock { s in
-            if s.rules == nil { s.rules = Self.load() }
-            return try s.rules!.get()
+        try parsed.withLock { s in
+            if s == nil { s = Self.load() }
+            return try s!.get()
         }
     }
 
+    /// Compiled under the lock, so that threads asking for the same language at once (the
+    /// workers of a batch as they start) compile it once rather than each compiling it.
     func compiled(for language: String) throws -> (rules: CompiledSRX, names: [String], warning: String?) {
         let srx = try rules()
-        if let hit = state.withLock({ $0.compiled[language] }) { return hit }
-        let compiled = try CompiledSRX(rules: srx, language: language, options: SRXCompileOptions())
-        let names = try srx.languageRuleNames(for: language)
-        let warning = srx.missingLanguageRulesWarning(for: language)
-        state.withLock { $0.compiled[language] = (compiled, names, warning) }
-        return (compiled, names, warning)
+        return try compiledByLanguage.withLock { (cache: inout [String: (CompiledSRX, [String], String?)]) throws -> (rules: CompiledSRX, names: [String], warning: String?) in
+            if let hit = cache[language] { return hit }
+            let compiled = try CompiledSRX(rules: srx, language: language, options: SRXCompileOptions())
+            let names = try srx.languageRuleNames(for: language)
+            let warning = srx.missingLanguageRulesWarning(for: language)
+            cache[language] = (compiled, names, warning)
+            return (compiled, names, warning)
+        }
     }
 
     private static func load() -> Result<SRXRules, SRXBuiltInError> {

@@ -282,7 +282,7 @@ public final class TBXReader {
     /// (`normativeAuthorization`: `preferredTerm`, `supersededTerm`, …) and common tool exports
     /// (`forbidden`, `do not use`) to a `TermStatus`.
     public static func status(from value: String) -> TermStatus? {
-        let v = value.lowercased().filter { $0.isLetter }
+        let v = letters(ofLowercased: value)
         if v.hasPrefix("preferred") || v.hasPrefix("standardized") || v.hasPrefix("standardised") || v.hasPrefix("legal") || v.hasPrefix("regulated") || v == "approved" || v == "recommended" {
             return .preferred
         }
@@ -291,6 +291,23 @@ public final class TBXReader {
         if v.hasPrefix("forbidden") || v.hasPrefix("donotuse") || v.hasPrefix("prohibited") || v.hasPrefix("banned") { return .forbidden }
         return nil
     }
+}
+
+/// `value.lowercased().filter(\.isLetter)`, on the bytes when the value is ASCII (status
+/// values always are in practice): classifying characters one by one was a noticeable part of
+/// loading a large TBX file.
+private func letters(ofLowercased value: String) -> String {
+    var copy = value
+    let ascii: String? = copy.withUTF8 { bytes in
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for b in bytes {
+            if b >= 0x61 && b <= 0x7A { out.append(b) } else if b >= 0x41 && b <= 0x5A { out.append(b + 0x20) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+    return ascii ?? value.lowercased().filter { $0.isLetter }
 }
 
 /// Collapses runs of whitespace to one space and trims: TBX files wrap long definitions.

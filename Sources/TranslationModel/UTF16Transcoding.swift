@@ -84,31 +84,44 @@ extension String {
     public func appendUTF16(to units: inout [UInt16]) {
         var copy = self
         copy.withUTF8 { bytes in
-            // At most one unit per byte. Grown geometrically: reserving exactly what each call
-            // needs would copy the array on every call when many strings go into one array.
-            let needed = units.count + bytes.count
-            if units.capacity < needed { units.reserveCapacity(Swift.max(needed, units.capacity * 2)) }
             let n = bytes.count
-            var i = 0
-            while i < n {
-                let b0 = UInt32(bytes[i])
-                if b0 < 0x80 {
-                    units.append(UInt16(truncatingIfNeeded: b0))
-                    i += 1
-                } else if b0 < 0xE0 {
-                    units.append(UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F)))
-                    i += 2
-                } else if b0 < 0xF0 {
-                    units.append(UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F)))
-                    i += 3
-                } else {
-                    let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
-                    let v = scalar - 0x10000
-                    units.append(UInt16(truncatingIfNeeded: 0xD800 | (v >> 10)))
-                    units.append(UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF)))
-                    i += 4
+            guard n > 0 else { return }
+            // At most one unit per byte: room is made for that many, written through a pointer
+            // (no capacity check per unit), and what was not needed is cut off again. Grown
+            // geometrically, since many strings may be appended to one array.
+            let start = units.count
+            if units.capacity < start + n { units.reserveCapacity(Swift.max(start + n, units.capacity * 2)) }
+            units.append(contentsOf: repeatElement(0, count: n))
+            let written = units.withUnsafeMutableBufferPointer { buffer -> Int in
+                let out = buffer.baseAddress! + start
+                var o = 0
+                var i = 0
+                while i < n {
+                    let b0 = UInt32(bytes[i])
+                    if b0 < 0x80 {
+                        out[o] = UInt16(truncatingIfNeeded: b0)
+                        o += 1
+                        i += 1
+                    } else if b0 < 0xE0 {
+                        out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F))
+                        o += 1
+                        i += 2
+                    } else if b0 < 0xF0 {
+                        out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F))
+                        o += 1
+                        i += 3
+                    } else {
+                        let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
+                        let v = scalar - 0x10000
+                        out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
+                        out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
+                        o += 2
+                        i += 4
+                    }
                 }
+                return o
             }
+            units.removeLast(n - written)
         }
     }
 }

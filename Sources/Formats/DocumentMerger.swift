@@ -240,8 +240,10 @@ public final class DocumentMerger {
             while cursor < subs.count, (subs[cursor].utf16Offset, subs[cursor].codesBefore) < position { cursor += 1 }
         }
         func codeText(_ code: InlineCode) throws -> String {
-            // The source's markup for a code the source has: a translation never changes what a code stands for.
-            guard let original = sourceCodes["\(code.kind.rawValue):\(code.id)"]?.originalData ?? code.originalData else {
+            // The source's markup for a code the source has: a translation never changes what a
+            // code stands for. A copy (XLIFF 2 `copyOf`) stands for the code it copies.
+            let base = code.copyOf.flatMap { sourceCodes["\(code.kind.rawValue):\($0)"] }
+            guard let original = (base ?? sourceCodes["\(code.kind.rawValue):\(code.id)"])?.originalData ?? code.originalData else {
                 findings.append(Finding(.warning, "inline code '\(code.id)' of unit \(unit.id) has no original data: left out", at: location, code: "merge.code-without-data"))
                 return ""
             }

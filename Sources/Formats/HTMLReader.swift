@@ -146,9 +146,9 @@ final class HTMLReader: SourceReader {
                 // fail as they do through the decoder, not vanish (fuzzing found them dropped).
                 if decoder == nil, !utf8Carry.isEmpty {
                     if let bad = StreamingTextDecoder.firstInvalidUTF8(utf8Carry[...]) {
-                        throw FormatsError(file: input.displayPath, "invalid UTF-8 byte sequence at byte offset \(utf8Offset + bad); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                        throw utf8Error("invalid UTF-8 byte sequence", valid: utf8Carry[..<bad], offset: utf8Offset + bad)
                     }
-                    throw FormatsError(file: input.displayPath, "the file ends inside a character at byte offset \(utf8Offset); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+                    throw utf8Error("the file ends inside a character", valid: [], offset: utf8Offset)
                 }
                 parser.finish()
             } else {
@@ -167,18 +167,28 @@ final class HTMLReader: SourceReader {
 
     private var utf8Carry: [UInt8] = []
     private var utf8Offset = 0
+    private var utf8Position = TextPosition()
 
-    /// Checks UTF-8 without converting (the common case); errors name the byte offset.
+    /// Checks UTF-8 without converting (the common case); errors name the line, column and
+    /// byte offset, as the text decoder's do.
     private func validatedUTF8(_ bytes: [UInt8]) throws -> [UInt8] {
         var all = utf8Carry
         all.append(contentsOf: bytes)
         let complete = StreamingTextDecoder.completePrefixLength(all)
         if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
-            throw FormatsError(file: input.displayPath, "invalid UTF-8 byte sequence at byte offset \(utf8Offset + bad); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
+            throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
         }
+        utf8Position.advance(over: all[..<complete])
         utf8Carry = Array(all[complete...])
         utf8Offset += complete
         return complete == all.count ? all : Array(all[..<complete])
+    }
+
+    private func utf8Error(_ what: String, valid: ArraySlice<UInt8>, offset: Int) -> FormatsError {
+        var position = utf8Position
+        position.advance(over: valid)
+        return FormatsError(location: SourceLocation(file: input.displayPath, line: position.line, column: position.column),
+                            message: "\(what) at byte offset \(offset); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
     }
 
     private func collectProblems() {

@@ -14,6 +14,8 @@ struct RunPosition: Hashable, Comparable {
 ///
 /// The codes written are the translation's where a part is translated and the source's where it
 /// is not. Compared with the source's codes (by kind and id):
+/// - a copy of a source code (XLIFF 2 `copyOf`) is the code it copies, written once more,
+///   unless the source code says it cannot be copied (`canCopy` false), which is a problem;
 /// - a code the source does not have, a code written more often than the source has it, a
 ///   closing code before its opening code, and paired codes that overlap although they nest in
 ///   the source are **problems**: nothing says what markup the translation means, so the unit is
@@ -69,8 +71,15 @@ struct TargetCodeCheck {
         var writtenCount: [Key: Int] = [:]
         var writtenOrder: [Key] = []
         var writtenCode: [Key: InlineCode] = [:]
+        var copied: [Key] = []
         for runs in written {
             for case .code(let c) in runs {
+                // A copy of a source code (XLIFF 2 `copyOf`) is written as the code it copies and
+                // takes no part in the counts and pairing of the source's own codes.
+                if let base = c.copyOf, sourceCode[Key(kind: c.kind, id: base)] != nil {
+                    copied.append(Key(kind: c.kind, id: base))
+                    continue
+                }
                 let key = Key(kind: c.kind, id: c.id)
                 if writtenCount[key] == nil { writtenOrder.append(key); writtenCode[key] = c }
                 writtenCount[key, default: 0] += 1
@@ -78,6 +87,10 @@ struct TargetCodeCheck {
         }
         func name(_ key: Key) -> String {
             Self.describe(kind: key.kind, id: key.id, data: sourceCode[key]?.originalData ?? writtenCode[key]?.originalData)
+        }
+
+        for base in copied where sourceCode[base]?.canCopy == false && !problems.contains(where: { $0.hasPrefix(name(base)) }) {
+            problems.append("\(name(base)) may not be copied (canCopy=\"no\") but the translation copies it")
         }
 
         // Codes the source does not have, and codes written more often than the source has them.

@@ -101,10 +101,9 @@ public final class StreamingTextDecoder {
     /// After `decode` or `finish` threw: the text (UTF-8) decoded from the bytes of that call
     /// before the invalid sequence, so that a caller can still use what came before it.
     public private(set) var decodedBeforeFailure: [UInt8] = []
-    /// Line and column (1-based, columns in characters) of the next decoded character, so that
-    /// an invalid sequence is reported at `path:line:column` by every reader.
-    private var line = 1
-    private var column = 1
+    /// Where the next decoded character is, so that an invalid sequence is reported at
+    /// `path:line:column` by every reader.
+    private var position = TextPosition()
 
     /// Creates a decoder; `startOffset` is the file offset of the first byte it will see (after a BOM).
     public init(encoding: TextEncoding, displayPath: String, startOffset: Int = 0) throws {
@@ -128,14 +127,14 @@ public final class StreamingTextDecoder {
             if let failure { decodedBeforeFailure = out; throw error(at: offset + failure) }
             carry = Array(input[consumed...])
             offset += consumed
-            advance(over: out[...])
+            position.advance(over: out[...])
             return out
         }
         let complete = Self.completePrefixLength(input)
         if let bad = Self.firstInvalidUTF8(input[..<complete]) { decodedBeforeFailure = Array(input[..<bad]); throw error(at: offset + bad) }
         carry = Array(input[complete...])
         offset += complete
-        advance(over: input[..<complete])
+        position.advance(over: input[..<complete])
         if carry.isEmpty { return input }
         return Array(input[..<complete])
     }
@@ -149,7 +148,7 @@ public final class StreamingTextDecoder {
             decodedBeforeFailure = out
             if let failure { throw error(at: offset + failure) }
             if consumed < carry.count { throw error(at: offset + consumed, truncated: true) }
-            advance(over: out[...])
+            position.advance(over: out[...])
             return out
         }
         if let bad = Self.firstInvalidUTF8(carry[...]) { decodedBeforeFailure = Array(carry[..<bad]); throw error(at: offset + bad) }
@@ -160,20 +159,10 @@ public final class StreamingTextDecoder {
     private func error(at byteOffset: Int, truncated: Bool = false) -> FormatsError {
         let what = truncated ? "the file ends inside a character" : "invalid \(encoding.name) byte sequence"
         let hint = encoding.isUTF8 ? "; give the file's encoding with --encoding (e.g. --encoding windows-1252)" : ""
-        advance(over: decodedBeforeFailure[...])
-        return FormatsError(location: SourceLocation(file: displayPath, line: line, column: column), message: "\(what) at byte offset \(byteOffset)\(hint)")
+        position.advance(over: decodedBeforeFailure[...])
+        return FormatsError(location: SourceLocation(file: displayPath, line: position.line, column: position.column), message: "\(what) at byte offset \(byteOffset)\(hint)")
     }
 
-    private func advance(over text: ArraySlice<UInt8>) {
-        for b in text {
-            if b == 0x0A {
-                line += 1
-                column = 1
-            } else if b & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-    }
 
     /// The length of the longest prefix that does not end inside a UTF-8 sequence.
     static func completePrefixLength(_ bytes: [UInt8]) -> Int {
@@ -322,5 +311,24 @@ final class IconvConverter {
         // Reset the shift state for the next call.
         iconv(cd, nil, nil, nil, nil)
         return (out, consumed, failure)
+    }
+}
+
+/// A 1-based line and column (columns in characters) kept up to date over decoded UTF-8, so that
+/// a reader can say where a byte it cannot decode is.
+struct TextPosition {
+    private(set) var line = 1
+    private(set) var column = 1
+
+    /// Moves past `text` (complete UTF-8).
+    mutating func advance(over text: ArraySlice<UInt8>) {
+        for b in text {
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
     }
 }

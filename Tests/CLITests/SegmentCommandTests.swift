@@ -229,7 +229,7 @@ final class SegmentXLIFFCommandTests: XCTestCase {
         let output = folder.appendingPathComponent("out.xlf")
         let result = try VersoCommand.run(["segment", input.path, "-o", output.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("1 units, 0 re-segmented"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 unit, 0 re-segmented"), result.stderr)
         let xliff = try String(contentsOf: output, encoding: .utf8)
         XCTAssertTrue(xliff.contains(#"<segment id="m1">"#), xliff)
         let validation = try VersoCommand.run(["validate", output.path])

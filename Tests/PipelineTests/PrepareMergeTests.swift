@@ -118,6 +118,59 @@ final class PrepareMergeTests: XCTestCase {
         XCTAssertTrue(html.contains("<p class=\"code\" translate=\"no\">Réf. dépêche : AFP-2022-0927-MSK &amp; TASS/BelTA</p>"))
     }
 
+    /// XLIFF 2 lets a translator copy a code (`copyOf`): merge writes the copied code's markup
+    /// again, and refuses a copy of a code the source marks `canCopy="no"`.
+    func testCopiedCodeIsMergedAsTheCodeItCopies() throws {
+        let folder = TestPaths.temporaryFolder("copyof")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("page.html")
+        try Data("<html lang=\"fr\"><body><p>Un<br>deux</p></body></html>".utf8).write(to: page)
+        let prepared = try preparer(version: .v2_1, terms: false).prepare(input: page.path, into: folder.appendingPathComponent("xlf").path)
+        func translated(canCopy: Bool) throws -> String {
+            var document = try Self.read2(prepared.output)
+            document.files[0].items = document.files[0].items.map { item in
+                guard case .unit(var u) = item, u.source.hasCodes else { return item }
+                u.parts = u.parts.map { part in
+                    guard case .segment(var s) = part else { return part }
+                    var source = Content()
+                    var target = Content()
+                    for run in s.source.runs {
+                        switch run {
+                        case .text(let x): source.append(run); target.append(text: x.uppercased())
+                        case .code(var c):
+                            c.canCopy = canCopy
+                            source.append(.code(c))
+                            target.append(.code(c))
+                            target.append(text: "+")
+                            target.append(.code(InlineCode(kind: c.kind, id: "copy-\(c.id)", copyOf: c.id)))
+                        case .marker: break
+                        }
+                    }
+                    s.source = source
+                    s.target = target
+                    return .segment(s)
+                }
+                return .unit(u)
+            }
+            let xliff = folder.appendingPathComponent("translated-\(canCopy).xlf").path
+            _ = try XLIFF2Writer.write(document, to: xliff)
+            XCTAssertTrue(try String(contentsOfFile: xliff, encoding: .utf8).contains("copyOf="))
+            return xliff
+        }
+        var claimed = Set<String>()
+        let merged = try TranslationMerge.merge(xliff: try translated(canCopy: true), into: folder.appendingPathComponent("out").path, claimedOutputs: &claimed)
+        XCTAssertEqual(merged.findings, [])
+        guard merged.outputs.count == 1 else { return XCTFail("no output: \(merged.findings)") }
+        let html = try String(contentsOfFile: merged.outputs[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("<p>UN<br>+<br>DEUX</p>"), html)
+
+        var claimedAgain = Set<String>()
+        let refused = try TranslationMerge.merge(xliff: try translated(canCopy: false), into: folder.appendingPathComponent("out2").path, claimedOutputs: &claimedAgain, writeDocumentsWithUnitErrors: true)
+        XCTAssertTrue(refused.findings.contains { $0.severity == .error && $0.message.contains("may not be copied") }, "\(refused.findings)")
+        guard refused.outputs.count == 1 else { return XCTFail("no output: \(refused.findings)") }
+        XCTAssertTrue(try String(contentsOfFile: refused.outputs[0], encoding: .utf8).contains("<p>Un<br>deux</p>"), "the unit stays in the source")
+    }
+
     func testSourceLanguageComesFromHTMLLang() throws {
         let folder = TestPaths.temporaryFolder("lang")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -140,6 +193,29 @@ final class PrepareMergeTests: XCTestCase {
             XCTAssertTrue(String(describing: error).contains("byte offset 2"), String(describing: error))
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "no output, no temporary file")
+    }
+
+    func testInvalidUTF8InHTMLIsLocatedByLineAndColumn() throws {
+        let folder = TestPaths.temporaryFolder("invalid-html")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Line 3, after "<p>Évé" (6 characters, 8 bytes): a Latin-1 "è" (0xE8) in a UTF-8 page.
+        let page = folder.appendingPathComponent("bad.html")
+        let head = Array("<html lang=\"fr\">\n<body>\n<p>Évé".utf8)
+        try Data(head + [0xE8] + Array("nement</p></body></html>\n".utf8)).write(to: page)
+        XCTAssertThrowsError(try preparer().prepare(input: page.path, into: folder.appendingPathComponent("out").path)) { error in
+            let located = error as? LocatedError
+            XCTAssertEqual(located?.location.line, 3, "\(error)")
+            XCTAssertEqual(located?.location.column, 7, "\(error)")
+            XCTAssertTrue(located?.message.contains("invalid UTF-8 byte sequence at byte offset \(head.count)") ?? false, "\(error)")
+        }
+        // A character cut short by the end of the file: located after the last complete one.
+        let cut = folder.appendingPathComponent("cut.html")
+        try Data(Array("<p>a\nbc".utf8) + [0xC3]).write(to: cut)
+        XCTAssertThrowsError(try preparer().prepare(input: cut.path, into: folder.appendingPathComponent("out2").path)) { error in
+            let located = error as? LocatedError
+            XCTAssertEqual(located?.location.line, 2, "\(error)")
+            XCTAssertEqual(located?.location.column, 3, "\(error)")
+        }
     }
 
     func testXLIFFInputIsPreparedAgainOnlyWhereUntranslated() throws {

@@ -185,7 +185,7 @@ struct AlignCommand: ParsableCommand {
             FileHandle.standardOutput.write(try Self.json(summary))
         } else if !reporting.quiet {
             let shapes = summary.shapes.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print("\(output): \(aligned.source.count) source and \(aligned.target.count) target sentences in \(summary.beads) beads (\(shapes)); \(summary.lowConfidence.count) to review (confidence below \(AlignedText.format(reviewThreshold)) or unaligned)")
+            print("\(output): \(aligned.source.count) source and \(aligned.target.count) target sentences in \(summary.beads.counted("bead")) (\(shapes)); \(summary.lowConfidence.count) to review (confidence below \(AlignedText.format(reviewThreshold)) or unaligned)")
         }
         if printer.exitCode != 0 { throw ExitCode(printer.exitCode) }
     }

@@ -42,7 +42,7 @@ struct GlossaryIndexCommand: ParsableCommand {
                 try JSONOutputWriter.print(IndexJSON(output: output, concepts: report.conceptCount, terms: report.termCount, languages: report.languages, warnings: report.findings.count))
             } else if !reporting.quiet {
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
-                print("\(output): \(report.conceptCount) concepts, \(report.termCount) terms (\(report.languages.joined(separator: ", "))) indexed in \(seconds) s")
+                print("\(output): \(report.conceptCount.counted("concept")), \(report.termCount.counted("term")) (\(report.languages.joined(separator: ", "))) indexed in \(seconds) s")
             }
         } catch {
             printer.emit(error: error, path: files.first ?? output)

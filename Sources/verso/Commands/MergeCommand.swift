@@ -48,7 +48,7 @@ struct MergeCommand: ParsableCommand {
                 results.append(["input": input, "status": "merged", "outputs": merged.outputs, "units": merged.units,
                                 "warnings": merged.findings.filter { $0.severity != .error }.map(\.description), "errors": errors.map(\.description)])
                 let errorNote = errors.isEmpty ? "" : ", \(errors.count) \(errors.count == 1 ? "error" : "errors")"
-                lines.append("  \(input) → \(merged.outputs.joined(separator: ", ")) (\(merged.units) units\(errorNote))")
+                lines.append("  \(input) → \(merged.outputs.joined(separator: ", ")) (\(merged.units.counted("unit"))\(errorNote))")
             } catch {
                 diagnostics.emit(error: error, path: input)
                 results.append(["input": input, "status": "failed", "error": (error as? LocatedError)?.message ?? String(describing: error)])

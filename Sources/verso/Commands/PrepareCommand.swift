@@ -203,9 +203,9 @@ struct PrepareCommand: ParsableCommand {
                 text += "  … and \(lines.count - shown.count - min(failedLines.count, 15)) more (--report FILE lists every file)\n"
             }
             let t = runReport.totals
-            text += "Total: \(t.units) units, \(t.segments) segments, \(t.words) words, \(t.characters) characters"
-            if t.repetitions.segments > 0 { text += ", \(t.repetitions.segments) repeated segments (\(t.repetitions.words) words)" }
-            if t.termOccurrences > 0 { text += ", \(t.termOccurrences) term occurrences" }
+            text += "Total: \(t.units.counted("unit")), \(t.segments.counted("segment")), \(t.words.counted("word")), \(t.characters.counted("character"))"
+            if t.repetitions.segments > 0 { text += ", \(t.repetitions.segments.counted("repeated segment")) (\(t.repetitions.words.counted("word")))" }
+            if t.termOccurrences > 0 { text += ", \(t.termOccurrences.counted("term occurrence"))" }
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }
         if diagnostics.exitCode != 0 { throw ExitCode(diagnostics.exitCode) }
@@ -220,9 +220,9 @@ struct PrepareCommand: ParsableCommand {
 
     static func summaryLine(_ p: PreparedFile) -> String {
         let s = p.statistics
-        var line = "  \(p.input) → \(p.output): \(s.units) units, \(s.segments) segments, \(s.words) words, \(s.characters) characters"
+        var line = "  \(p.input) → \(p.output): \(s.units.counted("unit")), \(s.segments.counted("segment")), \(s.words.counted("word")), \(s.characters.counted("character"))"
         if s.repeatedSegments > 0 { line += ", \(s.repeatedSegments) repeated" }
-        if s.termOccurrences > 0 { line += ", \(s.termOccurrences) terms" }
+        if s.termOccurrences > 0 { line += ", \(s.termOccurrences.counted("term"))" }
         return line
     }
 }

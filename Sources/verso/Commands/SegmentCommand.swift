@@ -143,7 +143,7 @@ struct SegmentCommand: ParsableCommand {
             if json {
                 print("{\"input\":\(JSONText.quoted(input)),\"output\":\(JSONText.quoted(output)),\"xliffVersion\":\(JSONText.quoted(result.version.rawValue)),\"units\":\(result.unitCount),\"resegmentedUnits\":\(result.resegmentedCount),\"segments\":\(result.segmentCount)}")
             } else if !quiet {
-                FileHandle.standardError.write(Data("\(input): \(result.unitCount) units, \(result.resegmentedCount) re-segmented, \(result.segmentCount) segments → \(output)\n".utf8))
+                FileHandle.standardError.write(Data("\(input): \(result.unitCount.counted("unit")), \(result.resegmentedCount) re-segmented, \(result.segmentCount.counted("segment")) → \(output)\n".utf8))
             }
         } catch {
             diagnostics.emit(error: error, path: input)

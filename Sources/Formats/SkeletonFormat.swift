@@ -362,6 +362,24 @@ public final class SkeletonCompactor: SkeletonSink {
     /// `(prefix, number)` of a unit that needs nothing but its id (`u12` → `("u", 12)`).
     private static func simple(_ l: UnitLayout) -> (String, Int)? {
         guard l.substitutions.isEmpty, l.nestedUnits.isEmpty, l.attributeQuote == nil else { return nil }
+        // Ids are ASCII in practice (`u12`): split on the bytes, without classifying characters.
+        var id = l.unitID
+        let split: (String, Int)?? = id.withUTF8 { bytes in
+            var k = bytes.count
+            while k > 0 && bytes[k - 1] >= 0x30 && bytes[k - 1] <= 0x39 { k -= 1 }
+            // A non-ASCII character before the digits could form one character with the first
+            // of them: left to the general case below.
+            if k > 0 && bytes[k - 1] >= 0x80 { return nil }
+            let count = bytes.count - k
+            guard count > 0, count < 18 else { return .some(nil) }
+            var n = 0
+            for b in bytes[k...] { n = n * 10 + Int(b - 0x30) }
+            return .some((String(decoding: bytes[..<k], as: UTF8.self), n))
+        }
+        if let split {
+            guard let (prefix, n) = split, "\(prefix)\(n)" == l.unitID else { return nil }
+            return (prefix, n)
+        }
         let digits = l.unitID.reversed().prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, digits.count < 18, let n = Int(String(digits.reversed())) else { return nil }
         let prefix = String(l.unitID.dropLast(digits.count))

@@ -35,7 +35,9 @@ public struct TermRecognitionStage: Stage {
         // Preparing a prepared file again: what an earlier run marked is recognised afresh
         // (the glossary may have changed), never nested or listed twice.
         var u = Self.removingEarlierTermMarkup(unit)
-        let usedIDs = Self.inlineIDs(of: u)
+        // The ids already in use, gathered only when a term is found (most units have none).
+        let beforeMarking = u
+        lazy var usedIDs = Self.inlineIDs(of: beforeMarking)
         var markerCount = 0
         func nextMarkerID() -> String {
             repeat { markerCount += 1 } while usedIDs.contains("t\(markerCount)")

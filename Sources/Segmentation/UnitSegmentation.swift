@@ -187,10 +187,9 @@ struct ContentItems {
             case .text(let t):
                 let first = text.count
                 t.appendUTF16(to: &text)
-                for offset in first..<text.count {
-                    textItem.append(kinds.count)
-                    kinds.append(.text(offset))
-                }
+                // Whole ranges at once: one capacity check per run rather than two per unit.
+                textItem.append(contentsOf: kinds.count..<(kinds.count + text.count - first))
+                kinds.append(contentsOf: (first..<text.count).lazy.map { Kind.text($0) })
             case .code:
                 kinds.append(.run(r))
             case .marker:

@@ -189,7 +189,28 @@ public struct Termbase: Sendable, Hashable, Codable {
 extension LanguageTag {
     /// The tag in canonical case for comparison: lower case, `-` as separator.
     public static func normalized(_ tag: String) -> String {
-        String(tag.lowercased().map { $0 == "_" ? "-" : $0 })
+        // Tags are ASCII in practice, and are compared for every term and section looked at:
+        // done on the bytes, and no new string at all when the tag is already in canonical form.
+        var copy = tag
+        let ascii: String?? = copy.withUTF8 { bytes in
+            var changes = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if (b >= 0x41 && b <= 0x5A) || b == 0x5F { changes = true }
+            }
+            guard changes else { return .some(nil) }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                for (i, b) in bytes.enumerated() {
+                    out[i] = b == 0x5F ? 0x2D : (b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+                }
+                return bytes.count
+            }
+        }
+        switch ascii {
+        case .some(.some(let changed)): return changed
+        case .some(.none): return tag
+        case .none: return String(tag.lowercased().map { $0 == "_" ? "-" : $0 })
+        }
     }
 
     /// The primary language subtag (`fr` for `fr-CA`).
@@ -200,7 +221,7 @@ extension LanguageTag {
     }
 
     /// True when both tags are the same tag.
-    public static func same(_ a: String, _ b: String) -> Bool { normalized(a) == normalized(b) }
+    public static func same(_ a: String, _ b: String) -> Bool { a == b || normalized(a) == normalized(b) }
 
     /// True when the tag has more than a primary language subtag.
     public static func hasRegion(_ tag: String) -> Bool { normalized(tag).contains("-") }

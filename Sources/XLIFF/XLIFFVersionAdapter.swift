@@ -120,7 +120,7 @@ public struct XLIFFVersionAdapter {
             warn("skl-crc", "crc/uid of the XLIFF 1.2 skeleton have no XLIFF 2 equivalent; not written", at: location)
             info.skeleton?.xliff12Attributes = [:]
         }
-        info.notes = info.notes.map { adaptNote($0, at: location) }
+        moveNoteData(&info.notes, into: &info.metadata)
         info.metadata = info.metadata.map { adaptContextGroup($0, at: location) }
     }
 
@@ -141,7 +141,7 @@ public struct XLIFFVersionAdapter {
             warn("group:\(e.name)", "XLIFF 1.2 <\(e.name)> has no XLIFF 2 equivalent; not written", at: location)
         }
         info.xliff12Elements = []
-        info.notes = info.notes.map { adaptNote($0, at: location) }
+        moveNoteData(&info.notes, into: &info.metadata)
         info.metadata = info.metadata.map { adaptContextGroup($0, at: location) }
     }
 
@@ -251,7 +251,7 @@ public struct XLIFFVersionAdapter {
                 unit.matches[j] = m
             }
         }
-        unit.notes = unit.notes.map { adaptNote($0, at: location) }
+        moveNoteData(&unit.notes, into: &unit.metadata)
         unit.metadata = unit.metadata.map { adaptContextGroup($0, at: location) }
     }
 
@@ -262,12 +262,33 @@ public struct XLIFFVersionAdapter {
         content.language = nil
     }
 
-    private mutating func adaptNote(_ note: Note, at location: SourceLocation?) -> Note {
-        var n = note
-        if n.from != nil { warn("note-from", "the author of a note (XLIFF 1.2 from) has no XLIFF 2 equivalent; not written", at: location); n.from = nil }
-        if n.language != nil { warn("note-lang", "xml:lang on a note has no XLIFF 2 equivalent; not written", at: location); n.language = nil }
-        if n.appliesTo == .general { n.appliesTo = nil }
-        return n
+    /// XLIFF 2 notes have no author (1.2 `from`) and no `xml:lang`: those travel in the
+    /// `xliff1.2` metadata group, keyed by the note's id (a note without one gets one, which the
+    /// way back takes away again), so that 1.2 → 2.x → 1.2 keeps them.
+    private func moveNoteData(_ notes: inout [Note], into metadata: inout [MetaGroup]) {
+        guard notes.contains(where: { $0.from != nil || $0.language != nil || $0.appliesTo == .general }) else { return }
+        var taken = Set(notes.compactMap(\.id))
+        var next = 1
+        for i in notes.indices {
+            if notes[i].appliesTo == .general { notes[i].appliesTo = nil }
+            guard notes[i].from != nil || notes[i].language != nil else { continue }
+            let id: String
+            let assigned = notes[i].id == nil
+            if let existing = notes[i].id {
+                id = existing
+            } else {
+                while taken.contains("n\(next)") { next += 1 }
+                id = "n\(next)"
+                taken.insert(id)
+                notes[i].id = id
+            }
+            if let from = notes[i].from { Self.append(("note:\(id):from", from), to: &metadata) }
+            if let language = notes[i].language { Self.append(("note:\(id):lang", language), to: &metadata) }
+            // After the items keyed by the id: the way back applies them, then takes the id away.
+            if assigned { Self.append(("note-id-assigned", id), to: &metadata) }
+            notes[i].from = nil
+            notes[i].language = nil
+        }
     }
 
     private mutating func adaptContextGroup(_ group: MetaGroup, at location: SourceLocation?) -> MetaGroup {
@@ -392,6 +413,21 @@ public struct XLIFFVersionAdapter {
 /// into the model's 1.2 fields. The 1.2 writer applies it to every unit, so a 2.x file that came
 /// from 1.2 is written back as the 1.2 file it was.
 public enum XLIFF12Compatibility {
+    /// Applies one `xliff1.2` metadata item about notes (`note:ID:from`, `note:ID:lang`,
+    /// `note-id-assigned`) to `notes`; false when the item is about something else.
+    static func restoreNoteData(_ notes: inout [Note], type: String, value: String) -> Bool {
+        if type == "note-id-assigned" {
+            // The items keyed by that id come before it in the group.
+            if let i = notes.firstIndex(where: { $0.id == value }) { notes[i].id = nil }
+            return true
+        }
+        guard type.hasPrefix("note:") else { return false }
+        let parts = type.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let i = notes.firstIndex(where: { $0.id == String(parts[1]) }) else { return true }
+        if parts[2] == "from" { notes[i].from = value } else if parts[2] == "lang" { notes[i].language = value }
+        return true
+    }
+
     /// True when the unit carries XLIFF 1.2 data in an `xliff1.2` metadata group.
     @inline(__always)
     public static func needsRestoring(_ unit: Unit) -> Bool {
@@ -426,7 +462,9 @@ public enum XLIFF12Compatibility {
                         }
                     }
                 default:
-                    if type.hasPrefix("target:") {
+                    if restoreNoteData(&u.notes, type: type, value: value) {
+                        continue
+                    } else if type.hasPrefix("target:") {
                         let name = String(type.dropFirst("target:".count))
                         if u.xliff12Markup.targetAttributes[name] == nil { u.xliff12Markup.targetAttributes[name] = value }
                     } else if attributes[type] == nil {
@@ -463,6 +501,7 @@ public enum XLIFF12Compatibility {
         for group in info.metadata {
             if group.category == XLIFFVersionAdapter.metadataCategory {
                 for case .meta(let type, let value) in group.items {
+                    if restoreNoteData(&info.notes, type: type, value: value) { continue }
                     if type == "datatype" { if info.datatype == nil { info.datatype = value } }
                     else if info.xliff12Attributes[type] == nil { info.xliff12Attributes[type] = value }
                 }
@@ -484,6 +523,7 @@ public enum XLIFF12Compatibility {
         for group in info.metadata {
             guard group.category == XLIFFVersionAdapter.metadataCategory else { rest.append(group); continue }
             for case .meta(let type, let value) in group.items {
+                if restoreNoteData(&info.notes, type: type, value: value) { continue }
                 if type == "restype" { if info.type == nil { info.type = value } }
                 else if info.xliff12Attributes[type] == nil && !type.contains("/") { info.xliff12Attributes[type] = value }
             }

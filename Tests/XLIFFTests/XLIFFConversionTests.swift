@@ -172,6 +172,9 @@ final class XLIFFConversionTests: XCTestCase {
                 XCTAssertEqual(a.matches.map(\.origin), b.matches.map(\.origin), name)
                 XCTAssertEqual(a.matches.map { $0.xliff12Attributes["alttranstype"] }, b.matches.map { $0.xliff12Attributes["alttranstype"] }, name)
                 XCTAssertEqual(a.notes.map(\.text), b.notes.map(\.text), name)
+                XCTAssertEqual(a.notes.map(\.from), b.notes.map(\.from), name)
+                XCTAssertEqual(a.notes.map(\.language), b.notes.map(\.language), name)
+                XCTAssertEqual(a.notes.map(\.id), b.notes.map(\.id), name)
                 XCTAssertEqual(a.segments.map(\.id), b.segments.map(\.id), "\(name) \(a.id): no segmentation is added or removed")
             }
             XCTAssertEqual(original.allUnits.count, returned.allUnits.count, name)
@@ -181,6 +184,39 @@ final class XLIFFConversionTests: XCTestCase {
             XCTAssertEqual(original.files.map { $0.info.tools.map(\.version) }, returned.files.map { $0.info.tools.map(\.version) }, name)
             _ = lost
         }
+    }
+
+    /// XLIFF 2 notes have no author or language: they travel in the xliff1.2 metadata group
+    /// (keyed by a note id given for the trip), the 2.1 file stays valid, and 1.2 gets them back.
+    func testNoteAuthorsAndLanguagesSurviveATripThroughXLIFF2() throws {
+        let folder = TestPaths.temporaryFolder("notes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("notes.xlf")
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+        <file original="a.txt" source-language="fr" target-language="en" datatype="plaintext">
+        <header><note from="pm">Deadline Friday</note></header>
+        <body>
+        <group id="g1"><note from="reviewer" xml:lang="en">Check names</note>
+        <trans-unit id="1"><source>Bonjour</source>
+        <note from="translator" xml:lang="fr">Formel</note><note>No author</note><note from="Ana">Second author</note></trans-unit>
+        </group></body></file></xliff>
+        """.utf8).write(to: input)
+        let mid = folder.appendingPathComponent("notes-21.xlf"), back = folder.appendingPathComponent("notes-12.xlf")
+        let there = try XLIFFConverter.convert(input: input.path, output: mid.path, options: .init(version: .v2_1))
+        XCTAssertFalse(there.findings.contains { $0.message.contains("note") }, "nothing about notes is lost: \(there.findings)")
+        XCTAssertEqual(XLIFF2Validator().validate(path: mid.path).filter { $0.severity == .error }, [])
+        try XLIFFConverter.convert(input: mid.path, output: back.path, options: .init(version: .v1_2))
+        let (original, _) = try XLIFF12Fixtures.read(input)
+        let (returned, _) = try XLIFF12Fixtures.read(back)
+        let notes = { (d: Document) in d.allUnits.flatMap(\.notes).map { "\($0.id ?? "-")|\($0.from ?? "-")|\($0.language ?? "-")|\($0.text)" } }
+        XCTAssertEqual(notes(returned), notes(original))
+        XCTAssertEqual(notes(returned), ["-|translator|fr|Formel", "-|-|-|No author", "-|Ana|-|Second author"])
+        let written = try String(contentsOf: back, encoding: .utf8)
+        XCTAssertTrue(written.contains("<note from=\"pm\">Deadline Friday</note>"), written)
+        XCTAssertTrue(written.contains("from=\"reviewer\""), written)
+        XCTAssertFalse(written.contains("id=\"n1\""), "the ids given for the trip are taken back: \(written)")
     }
 
     func testStatesMapToXLIFF2StateAndSubState() throws {

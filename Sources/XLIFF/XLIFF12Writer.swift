@@ -1203,6 +1203,9 @@ public final class XLIFF12Writer: DocumentWriter {
 
     /// The 1.2 `ctype` for an XLIFF 2 `type`/`subType` (`fmt` + `xlf:b` → `bold`).
     static func ctype(type: String?, subType: String?) -> String? {
+        if let subType, subType.hasPrefix(XLIFFStateMapping.subStatePrefix) {
+            return String(subType.dropFirst(XLIFFStateMapping.subStatePrefix.count))
+        }
         switch subType {
         case "xlf:b": return "bold"
         case "xlf:i": return "italic"

@@ -300,7 +300,8 @@ public struct XLIFFVersionAdapter {
         return g
     }
 
-    /// Inline codes in XLIFF 2 terms: `ctype` becomes `type`/`subType`, `rid` pairs become id
+    /// Inline codes in XLIFF 2 terms: `ctype` becomes `type`/`subType` (one XLIFF 2 has no value
+    /// for: `other` + `xliff1.2:<ctype>`), `rid` pairs become id
     /// pairs, `<sub>` text is folded into the native data.
     private mutating func adaptContent(_ out: inout Content, at location: SourceLocation?) {
         guard out.runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return }
@@ -328,7 +329,10 @@ public struct XLIFFVersionAdapter {
                 case "link": c.type = "link"
                 case "image": c.type = "image"
                 default:
-                    warn("ctype:\(ctype)", "ctype=\"\(ctype)\" has no XLIFF 2 equivalent; not written", at: location)
+                    // Other ctypes (`x-…`, `x-html-b`) travel as a user-defined subType, which
+                    // XLIFF 2 requires to come with a type; the way back restores the ctype.
+                    c.type = "other"
+                    c.subType = XLIFFStateMapping.subStatePrefix + ctype
                 }
             }
             c.ctype = nil

@@ -219,6 +219,31 @@ final class XLIFFConversionTests: XCTestCase {
         XCTAssertFalse(written.contains("id=\"n1\""), "the ids given for the trip are taken back: \(written)")
     }
 
+    /// A ctype XLIFF 2 has no value for (`x-placeholder`, `x-html-span`) becomes type `other` with
+    /// subType `xliff1.2:<ctype>` (valid against the 2.1 schema) and comes back as that ctype.
+    func testUserDefinedCtypesSurviveATripThroughXLIFF2() throws {
+        let folder = TestPaths.temporaryFolder("ctypes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("ct.xlf")
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+        <file original="a.txt" source-language="fr" target-language="en" datatype="plaintext"><body>
+        <trans-unit id="1"><source>A <x id="1" ctype="x-placeholder"/> B <g id="2" ctype="x-html-span">C</g> <ph id="3" ctype="image">&lt;img/&gt;</ph> <g id="4" ctype="bold">D</g></source></trans-unit>
+        </body></file></xliff>
+        """.utf8).write(to: input)
+        let mid = folder.appendingPathComponent("ct-21.xlf"), back = folder.appendingPathComponent("ct-12.xlf")
+        let there = try XLIFFConverter.convert(input: input.path, output: mid.path, options: .init(version: .v2_1))
+        XCTAssertFalse(there.findings.contains { $0.message.contains("ctype") }, "\(there.findings)")
+        let written = try String(contentsOf: mid, encoding: .utf8)
+        XCTAssertTrue(written.contains("type=\"other\" subType=\"xliff1.2:x-placeholder\""), written)
+        XCTAssertEqual(try schemaFailures([mid], schema: "xliff21-all-modules.xsd"), [:])
+        try XLIFFConverter.convert(input: mid.path, output: back.path, options: .init(version: .v1_2))
+        let ctypes = { (url: URL) in try XLIFF12Fixtures.read(url).0.allUnits.flatMap { $0.source.codes.compactMap(\.ctype) } }
+        XCTAssertEqual(try ctypes(back), try ctypes(input))
+        XCTAssertEqual(try ctypes(back), ["x-placeholder", "x-html-span", "image", "bold"])
+    }
+
     func testStatesMapToXLIFF2StateAndSubState() throws {
         let xml = """
         <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" target-language="fr" datatype="plaintext"><body>

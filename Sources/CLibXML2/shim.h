@@ -82,11 +82,13 @@ static inline int verso_write_escaped_attribute(xmlOutputBufferPtr out, const xm
 // SAX2 callbacks below record each event into flat arrays instead (names stay interned in the
 // parser's dictionary, text and attribute values are copied into one byte arena), which parses
 // about twice as fast. The reader feeds the parser a chunk at a time and hands the recorded events
-// out before feeding the next, so memory stays bounded by the chunk size. DTD-related callbacks
-// keep libxml2's SAX2 defaults, so that internal-subset entity declarations are known (and their
-// amplification checked) exactly as xmlTextReader did; entity references are reported, never
-// expanded (no XML_PARSE_NOENT). The callbacks reach this state through ctxt->_private, because
-// the SAX2 defaults need the parser context as their user data.
+// out before feeding the next, so memory stays bounded by the chunk size and the longest piece
+// of text (which, as in libxml2's tree builder, may not exceed XML_MAX_TEXT_LENGTH).
+// DTD-related callbacks keep libxml2's SAX2 defaults (the internal subset is read, nothing is
+// loaded); a reference to a declared entity is refused when it is looked up, before its text is
+// parsed, so nothing is ever expanded (no XML_PARSE_NOENT either). The callbacks reach this state
+// through ctxt->_private, because the SAX2 defaults need the parser context as their user data.
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +106,7 @@ typedef struct {
     const xmlChar *localName, *prefix, *uri;  // start and end, interned in the parser's dictionary
     size_t textOffset, textLength;       // text, comment, PI data, entity name: bytes in the arena
     size_t targetOffset, targetLength;   // PI target
+    int refersToEntities;                // entity: its replacement text refers to other entities
 } verso_sax_event;
 
 typedef struct {
@@ -123,6 +126,8 @@ typedef struct {
     unsigned char *arena; size_t arenaLength, arenaCapacity;
     long *lines; int depth, lineCapacity;  // start-tag lines of the open elements
     int outOfMemory;
+    int textTooLong;      // a text grew past XML_MAX_TEXT_LENGTH (without XML_PARSE_HUGE)
+    int eventsBeforeError;  // events recorded when the first error came; -1 before any
     xmlStructuredErrorFunc errorHandler; void *errorContext;
 } verso_sax_state;
 
@@ -137,13 +142,15 @@ static inline int verso_sax_reserve(void **items, int *capacity, size_t size, in
     return 1;
 }
 
-// Appends bytes (and a NUL after them, not counted) to the arena; returns their offset.
+// Appends bytes (and a NUL after them, not counted) to the arena; returns their offset, or
+// SIZE_MAX when memory ran out (the parse is then stopped and the reader throws before handing
+// out anything of this chunk).
 static inline size_t verso_sax_append(verso_sax_state *s, const xmlChar *bytes, size_t length) {
     if (s->arenaLength + length + 1 > s->arenaCapacity) {
         size_t wanted = s->arenaCapacity ? s->arenaCapacity * 2 : 65536;
         while (wanted < s->arenaLength + length + 1) wanted *= 2;
         unsigned char *grown = realloc(s->arena, wanted);
-        if (!grown) { s->outOfMemory = 1; xmlStopParser(s->ctxt); return 0; }
+        if (!grown) { s->outOfMemory = 1; xmlStopParser(s->ctxt); return SIZE_MAX; }
         s->arena = grown;
         s->arenaCapacity = wanted;
     }
@@ -216,7 +223,7 @@ static void verso_sax_start(void *ctx, const xmlChar *localName, const xmlChar *
         attribute->localName = a[0]; attribute->prefix = a[1]; attribute->uri = a[2];
         attribute->valueOffset = verso_sax_append(s, value, length);
         attribute->valueLength = length;
-        if (s->outOfMemory) return;
+        if (attribute->valueOffset == SIZE_MAX) return;
         if (!memchr(value, '&', length)) continue;
         // Without entity substitution libxml2 hands attribute values over with '&' written as
         // "&#38;" (for its tree builder to re-parse), and references to declared entities as
@@ -257,8 +264,18 @@ static void verso_sax_characters(void *ctx, const xmlChar *bytes, int length) {
     if (s->eventCount > 0) {
         verso_sax_event *last = &s->events[s->eventCount - 1];
         if (last->kind == VERSO_SAX_TEXT && last->textOffset + last->textLength + 1 == s->arenaLength) {
+            // libxml2's own tree builder refuses a text node this long unless XML_PARSE_HUGE:
+            // one piece of text is held whole, so it is what bounds memory.
+            if (last->textLength + (size_t)length > XML_MAX_TEXT_LENGTH && !(s->ctxt->options & XML_PARSE_HUGE)) {
+                s->textTooLong = 1;
+                xmlStopParser(s->ctxt);
+                return;
+            }
             s->arenaLength -= 1;  // drop the NUL, append after the text
-            verso_sax_append(s, bytes, (size_t)length);
+            if (verso_sax_append(s, bytes, (size_t)length) == SIZE_MAX) {
+                s->arenaLength += 1;
+                return;
+            }
             last->textLength += (size_t)length;
             last->line = s->ctxt->input ? s->ctxt->input->line : 0;
             last->column = s->ctxt->input ? s->ctxt->input->col : 0;
@@ -268,7 +285,7 @@ static void verso_sax_characters(void *ctx, const xmlChar *bytes, int length) {
     verso_sax_event *e = verso_sax_push(s, VERSO_SAX_TEXT);
     if (!e) return;
     e->textOffset = verso_sax_append(s, bytes, (size_t)length);
-    e->textLength = (size_t)length;
+    e->textLength = e->textOffset == SIZE_MAX ? 0 : (size_t)length;
 }
 
 static void verso_sax_comment(void *ctx, const xmlChar *value) {
@@ -279,7 +296,7 @@ static void verso_sax_comment(void *ctx, const xmlChar *value) {
     if (!e) return;
     size_t length = value ? strlen((const char *)value) : 0;
     e->textOffset = verso_sax_append(s, value, length);
-    e->textLength = length;
+    e->textLength = e->textOffset == SIZE_MAX ? 0 : length;
 }
 
 static void verso_sax_pi(void *ctx, const xmlChar *target, const xmlChar *data) {
@@ -290,32 +307,59 @@ static void verso_sax_pi(void *ctx, const xmlChar *target, const xmlChar *data) 
     if (!e) return;
     size_t targetLength = target ? strlen((const char *)target) : 0;
     e->targetOffset = verso_sax_append(s, target, targetLength);
-    e->targetLength = targetLength;
+    e->targetLength = e->targetOffset == SIZE_MAX ? 0 : targetLength;
     size_t length = data ? strlen((const char *)data) : 0;
     e->textOffset = verso_sax_append(s, data, length);
-    e->textLength = length;
+    e->textLength = e->textOffset == SIZE_MAX ? 0 : length;
 }
 
-// A reference to an entity that is not predefined: reported, and the parse stops there.
-static void verso_sax_reference(void *ctx, const xmlChar *name) {
-    verso_sax_state *s = verso_sax_of(ctx);
-    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+// Records the refusal of a reference to `name` and stops the parse there.
+static void verso_sax_refuse(verso_sax_state *s, const xmlChar *name, int nested) {
+    if (s->eventCount > 0 && s->events[s->eventCount - 1].kind == VERSO_SAX_ENTITY) return;
     verso_sax_event *e = verso_sax_push(s, VERSO_SAX_ENTITY);
     if (e) {
         size_t length = name ? strlen((const char *)name) : 0;
         e->textOffset = verso_sax_append(s, name, length);
-        e->textLength = length;
+        e->textLength = e->textOffset == SIZE_MAX ? 0 : length;
+        e->refersToEntities = nested;
     }
     xmlStopParser(s->ctxt);
 }
 
-static void verso_sax_error(void *ctx, xmlErrorPtr error) {
+// A reference to an entity that is not predefined, in content: refused (see getEntity).
+static void verso_sax_reference(void *ctx, const xmlChar *name) {
     verso_sax_state *s = verso_sax_of(ctx);
-    if (s && s->errorHandler) s->errorHandler(s->errorContext, error);
+    VERSO_SAX_DOCUMENT_ONLY(ctx, s);
+    verso_sax_refuse(s, name, 0);
 }
 
-// A parser for one document. `first` (up to 4 bytes, may be empty) lets libxml2 detect a
-// UTF-16 or UCS-4 encoding before anything is parsed. NULL when out of memory.
+// Entities are looked up here before anything uses them. In the document (not in the DTD) a
+// declared entity is refused at once, before libxml2 parses its replacement text to check it:
+// nothing is ever expanded, and no entity text is parsed over and over (a small file whose
+// entities refer to big ones would otherwise cost quadratic time). Predefined entities (&amp;…)
+// and the DTD's own lookups are libxml2's.
+static xmlEntityPtr verso_sax_get_entity(void *ctx, const xmlChar *name) {
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    xmlEntityPtr entity = xmlSAX2GetEntity(ctx, name);
+    verso_sax_state *s = verso_sax_of(ctx);
+    if (!s || ctxt != s->ctxt || ctxt->inSubset != 0) return entity;
+    if (entity && entity->etype == XML_INTERNAL_PREDEFINED_ENTITY) return entity;
+    if (!entity) return NULL;  // undeclared: libxml2 reports it as a well-formedness error
+    int nested = entity->content && strchr((const char *)entity->content, '&') != NULL;
+    verso_sax_refuse(s, name, nested);
+    return NULL;
+}
+
+static void verso_sax_error(void *ctx, xmlErrorPtr error) {
+    verso_sax_state *s = verso_sax_of(ctx);
+    if (!s) return;
+    // Errors that do not stop libxml2 (namespace errors) must still stop the events there.
+    if (error && error->level >= XML_ERR_ERROR && s->eventsBeforeError < 0) s->eventsBeforeError = s->eventCount;
+    if (s->errorHandler) s->errorHandler(s->errorContext, error);
+}
+
+// A parser for one document, given its first bytes (may be none: libxml2 then detects the
+// encoding from the first chunk fed). NULL when out of memory.
 static inline verso_sax_state *verso_sax_new(const char *first, int firstLength, int options,
                                              xmlStructuredErrorFunc errorHandler, void *errorContext) {
     verso_sax_state *s = calloc(1, sizeof *s);
@@ -331,12 +375,14 @@ static inline verso_sax_state *verso_sax_new(const char *first, int firstLength,
     sax.comment = verso_sax_comment;
     sax.processingInstruction = verso_sax_pi;
     sax.reference = verso_sax_reference;
+    sax.getEntity = verso_sax_get_entity;
     sax.serror = verso_sax_error;
     sax.warning = NULL;
     sax.error = NULL;
     sax.fatalError = NULL;
     s->errorHandler = errorHandler;
     s->errorContext = errorContext;
+    s->eventsBeforeError = -1;
     s->ctxt = xmlCreatePushParserCtxt(&sax, NULL, first, firstLength, NULL);
     if (!s->ctxt) { free(s); return NULL; }
     s->ctxt->_private = s;
@@ -360,6 +406,7 @@ static inline void verso_sax_reset(verso_sax_state *s, int keepText) {
     }
     s->attributeCount = 0;
     s->namespaceCount = 0;
+    if (s->eventsBeforeError >= 0) s->eventsBeforeError = 0;
 }
 
 static inline int verso_sax_feed(verso_sax_state *s, const char *bytes, int length, int terminate) {
@@ -368,6 +415,13 @@ static inline int verso_sax_feed(verso_sax_state *s, const char *bytes, int leng
 
 static inline const xmlChar *verso_sax_intern(verso_sax_state *s, const char *name) {
     return xmlDictLookup(s->ctxt->dict, (const xmlChar *)name, -1);
+}
+
+// The name of the encoding the input is decoded from, NULL for UTF-8 read as is.
+static inline const char *verso_sax_encoding_name(verso_sax_state *s) {
+    xmlParserInputPtr input = s->ctxt->input;
+    if (input && input->buf && input->buf->encoder && input->buf->encoder->name) return input->buf->encoder->name;
+    return (const char *)s->ctxt->encoding;
 }
 
 static inline long verso_sax_parser_line(verso_sax_state *s) { return s->ctxt->input ? s->ctxt->input->line : 0; }

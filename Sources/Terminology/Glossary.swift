@@ -3,7 +3,8 @@ import TranslationModel
 
 /// A concept found by `Glossary.lookup`.
 public struct LookupResult: Sendable, Hashable {
-    /// Name of the termbase it comes from.
+    /// Name of the termbase it comes from (several, joined with ", ", when termbases share the
+    /// concept's id).
     public var glossary: String
     /// The concept's handle in that termbase.
     public var conceptHandle: Int
@@ -104,10 +105,35 @@ public final class Glossary: Sendable {
             }
         }
         let ordered = order.enumerated().map { ($0.offset, best[$0.element]!) }
-        return ordered.sorted { a, b in
+        return Self.mergingSameConcept(ordered.sorted { a, b in
             let ra = Self.rank(a.1), rb = Self.rank(b.1)
             return ra != rb ? ra < rb : a.0 < b.0
-        }.map(\.1)
+        }.map(\.1))
+    }
+
+    /// One result per concept id: termbases that hold the same id describe one concept (as in
+    /// recognition, `TermRecognizer.mergingSameConcept`); the best-ranked result is kept, the
+    /// others add their terms and notes, and `glossary` names every termbase it came from.
+    static func mergingSameConcept(_ results: [LookupResult]) -> [LookupResult] {
+        var first: [String: Int] = [:]
+        var out: [LookupResult] = []
+        for r in results {
+            guard let i = first[r.concept.id] else {
+                first[r.concept.id] = out.count
+                out.append(r)
+                continue
+            }
+            var kept = out[i]
+            kept.concept = BuiltInGlossaries.merged(kept.concept, r.concept)
+            if !kept.glossary.components(separatedBy: ", ").contains(r.glossary) { kept.glossary += ", " + r.glossary }
+            // The later termbase's status wins for a term both list: read it back.
+            if let t = kept.concept.languageSections.first(where: { LanguageTag.same($0.language, kept.matchedLanguage) })?
+                .terms.first(where: { $0.text == kept.matchedTerm.text }) {
+                kept.matchedTerm = t
+            }
+            out[i] = kept
+        }
+        return out
     }
 
     private static func rank(_ r: LookupResult) -> (Int, Int, Int) {

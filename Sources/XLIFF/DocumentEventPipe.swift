@@ -18,7 +18,9 @@ import TranslationModel
 /// that arena's lock, so freeing the reader's blocks on the writing thread makes both threads
 /// fight over one lock on every allocation (a quarter of the time went to futex calls).
 final class DocumentEventPipe: @unchecked Sendable {
-    // @unchecked: every mutable field is read and written only under `condition`'s lock.
+    // @unchecked: `queue`, `stopped`, `readerDone` and `returned` are read and written only
+    // under `condition`'s lock; `spent`, `current`, `currentIndex` and `endFindings` belong to
+    // the consuming thread alone.
 
     /// What the reading side produces.
     struct Source {

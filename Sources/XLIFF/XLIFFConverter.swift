@@ -111,6 +111,31 @@ public enum XLIFFConverter {
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
 
+    /// A malformed source language the input declares would make the output invalid:
+    /// `replacement` (--source) takes its place, else the input is refused before anything is
+    /// written. Only the document's and the files' starts declare one: other events pass
+    /// untouched (no copy of a unit).
+    private static func checkSourceLanguage(_ event: inout DocumentEvent, at location: SourceLocation, replacement: String?) throws {
+        switch event {
+        case .startDocument, .startFile: break
+        default: return
+        }
+        guard let replacement else {
+            try DeclaredLanguage.check(event, at: location)
+            return
+        }
+        switch event {
+        case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
+            info.sourceLanguage = replacement
+            event = .startDocument(info)
+        case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
+            info.sourceLanguage = replacement
+            event = .startFile(info)
+        default:
+            break
+        }
+    }
+
     private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
         var findings: [Finding] = []
         // Only a change between 1.2 and 2.x moves data around; the writers handle the rest
@@ -122,23 +147,29 @@ public enum XLIFFConverter {
 
         // The writer of XLIFF 1.2 and the adapter name the input's location in their warnings.
         let needsLocation = options.version == .v1_2 || adapts
-        // The adapter runs on the reading side, so that a big input's two threads share the
-        // work more evenly (reading and adapting on one, writing on the other).
+        let replacement = options.sourceLanguage
+        // The declared source language is checked (or replaced) and the adapter runs on the
+        // reading side, in that order: the adapter compares content languages with the
+        // document's, and a big input's two threads then share the work more evenly (reading,
+        // checking and adapting on one, writing on the other).
         let makeSource: @Sendable () throws -> DocumentEventPipe.Source = {
             if sourceVersion == .v1_2 {
                 let reader = try XLIFF12Reader(path: input, displayPath: displayInput)
                 var adapter = adapts ? XLIFFVersionAdapter(target: target) : nil
                 return .init(next: {
-                    guard let event = try reader.next() else { return nil }
+                    guard var event = try reader.next() else { return nil }
                     let location = needsLocation ? reader.eventLocation : nil
+                    try checkSourceLanguage(&event, at: location ?? here, replacement: replacement)
                     guard adapter != nil else { return (event, location) }
                     return (adapter!.adapt(event, at: location ?? here), location)
                 }, findings: { reader.findings + (adapter?.findings ?? []) })
             } else {
                 let reader = try XLIFF2Reader(path: input, displayPath: displayInput)
                 return .init(next: {
-                    guard let event = try reader.next() else { return nil }
-                    return (event, needsLocation ? reader.eventLocation : nil)
+                    guard var event = try reader.next() else { return nil }
+                    let location = needsLocation ? reader.eventLocation : nil
+                    try checkSourceLanguage(&event, at: location ?? here, replacement: replacement)
+                    return (event, location)
                 }, findings: { reader.findings })
             }
         }
@@ -155,35 +186,9 @@ public enum XLIFFConverter {
             source = try makeSource()
         }
         defer { pipe?.close() }
-        // A malformed source language the input declares would make the output invalid:
-        // --source replaces it, else the input is refused before anything is written.
-        // Only the document's and the files' starts declare a source language: other events
-        // pass untouched (no copy of a unit).
-        func check(_ event: inout DocumentEvent, at location: SourceLocation?) throws {
-            switch event {
-            case .startDocument, .startFile: break
-            default: return
-            }
-            guard let replacement = options.sourceLanguage else {
-                try DeclaredLanguage.check(event, at: location ?? here)
-                return
-            }
-            switch event {
-            case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
-                info.sourceLanguage = replacement
-                event = .startDocument(info)
-            case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
-                info.sourceLanguage = replacement
-                event = .startFile(info)
-            default:
-                break
-            }
-        }
-
         if options.version == .v1_2 {
             let writer = try XLIFF12Writer(file: out, options: .init(keepExtensions: options.keepExtensions))
-            while var (event, location) = try source.next() {
-                try check(&event, at: location)
+            while let (event, location) = try source.next() {
                 if case .unit = event { units += 1 }
                 writer.sourceLocation = location ?? here
                 try writer.write(event)
@@ -194,8 +199,7 @@ public enum XLIFFConverter {
         } else {
             // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
             let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
-            while var (event, location) = try source.next() {
-                try check(&event, at: location)
+            while let (event, location) = try source.next() {
                 if case .unit = event { units += 1 }
                 try writer.write(event)
                 pipe?.recycle(event)

@@ -100,10 +100,17 @@ public final class XLIFFFileValidator {
     /// skipped). A reader warning on a line where the validator already reported an error says
     /// the same thing from the reader's side ("'und' assumed") and is left out.
     private func checkXLIFF12(path: String, displayPath: String) -> [Finding] {
-        let rules = XLIFF12Validator().validate(path: path, displayPath: displayPath)
+        // The two passes read the file independently: a big one is read by both at once.
+        let big = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 >= 4 << 20 } ?? false
+        let passes = PassResults()
+        DispatchQueue.concurrentPerform(iterations: big ? 2 : 1) { i in
+            if i == 0 || !big { passes.set(rules: XLIFF12Validator().validate(path: path, displayPath: displayPath)) }
+            if i == 1 || !big { passes.set(read: Self.readXLIFF12(path: path, displayPath: displayPath)) }
+        }
+        let rules = passes.rules
         let errorLines = Set(rules.filter { $0.severity == .error }.compactMap { $0.location?.line })
         let misplaced = rules.contains { $0.code == "xliff12.misplaced-element" }
-        let read = readXLIFF12(path: path, displayPath: displayPath).filter { f in
+        let read = passes.read.filter { f in
             guard f.severity == .warning else { return true }
             if f.code == "xliff12.read" && f.location?.line.map(errorLines.contains) == true { return false }
             // "foreign element(s) after the last <file> dropped": the error said it.
@@ -117,7 +124,19 @@ public final class XLIFFFileValidator {
         }.map(\.element)
     }
 
-    private func readXLIFF12(path: String, displayPath: String) -> [Finding] {
+    /// The findings of the two XLIFF 1.2 passes, each set once by the thread that ran it.
+    private final class PassResults: @unchecked Sendable {
+        // @unchecked: every access holds `lock`.
+        private let lock = NSLock()
+        private var storedRules: [Finding] = []
+        private var storedRead: [Finding] = []
+        func set(rules: [Finding]) { lock.withLock { storedRules = rules } }
+        func set(read: [Finding]) { lock.withLock { storedRead = read } }
+        var rules: [Finding] { lock.withLock { storedRules } }
+        var read: [Finding] { lock.withLock { storedRead } }
+    }
+
+    private static func readXLIFF12(path: String, displayPath: String) -> [Finding] {
         var findings: [Finding] = []
         do {
             let reader = try XLIFF12Reader(path: path, displayPath: displayPath)

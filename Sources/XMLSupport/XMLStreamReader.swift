@@ -95,17 +95,8 @@ public final class XMLStreamReader {
         }
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw systemError() }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
-        self.buffer = buffer
-        // The first bytes go to the parser's creation, which detects UTF-16 and UCS-4 from them.
-        var head = 0
-        while head < 4 {
-            let n = read(fd, buffer + head, 4 - head)
-            if n < 0 { throw systemError() }
-            if n == 0 { break }
-            head += n
-        }
-        try start(first: UnsafeRawPointer(buffer), count: head)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
+        try start()
     }
 
     /// Streams a document held in memory (used for small inputs and tests).
@@ -117,8 +108,7 @@ public final class XMLStreamReader {
         _ = copy.initialize(from: bytes)
         memory = copy
         memoryLength = bytes.count
-        memoryPosition = min(4, bytes.count)
-        try start(first: UnsafeRawPointer(copy.baseAddress!), count: memoryPosition)
+        try start()
     }
 
     /// Convenience for a document in a `String`.
@@ -126,9 +116,11 @@ public final class XMLStreamReader {
         try self.init(bytes: Array(string.utf8), displayPath: displayPath)
     }
 
-    private func start(first: UnsafeRawPointer, count: Int) throws {
-        state = verso_sax_new(first.assumingMemoryBound(to: CChar.self), Int32(count), LibXML2.secureOptions,
-                              libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
+    /// Creates the parser with no input yet: libxml2 detects the encoding (a byte-order mark,
+    /// UTF-16 or UCS-4 without one, the XML declaration) from the first chunk, once its errors
+    /// can reach the sink.
+    private func start() throws {
+        state = verso_sax_new(nil, 0, LibXML2.secureOptions, libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
         guard state != nil else {
             throw XMLError(location: .init(file: sink.displayPath), message: "cannot start the XML parser")
         }
@@ -221,8 +213,10 @@ public final class XMLStreamReader {
         default:
             finished = true
             let name = arenaString(state, event.textOffset, event.textLength)
+            let nested = event.refersToEntities != 0
+                ? " (its text refers to other entities, as in a \"billion laughs\" attack)" : ""
             throw XMLError(location: .init(file: sink.displayPath, line: event.line > 0 ? event.line : nil),
-                           message: "entity reference '&\(name);' refused: Verso does not expand entities declared in a DTD")
+                           message: "entity reference '&\(name);' refused: Verso does not expand entities declared in a DTD\(nested)")
         }
     }
 
@@ -244,41 +238,62 @@ public final class XMLStreamReader {
                 }
                 throw diagnosed(err)
             }
-            if state.pointee.outOfMemory != 0 {
-                finished = true
-                throw XMLError(location: location, message: "out of memory while parsing")
-            }
             let count = Int(state.pointee.eventCount)
             if inputEnded || state.pointee.ctxt.pointee.disableSAX != 0 {
                 deliverable = count
                 if count == 0 { finished = true }
                 return
             }
-            try feed(state)
+            let status = try feed(state)
+            try checkStop(state, status: status)
             let produced = Int(state.pointee.eventCount)
             let stopped = inputEnded || sink.firstError != nil || state.pointee.ctxt.pointee.disableSAX != 0
             let lastIsText = produced > 0 && Int(state.pointee.events[produced - 1].kind) == Int(VERSO_SAX_TEXT)
             deliverable = stopped || !lastIsText ? produced : produced - 1
+            // Nothing past the first error, even one libxml2 goes on after (namespace errors).
+            let beforeError = Int(state.pointee.eventsBeforeError)
+            if beforeError >= 0 { deliverable = min(deliverable, beforeError) }
             if deliverable > 0 { return }
         }
     }
 
-    /// Gives the parser the next chunk of input, or tells it the input has ended.
-    private func feed(_ state: UnsafeMutablePointer<verso_sax_state>) throws {
+    /// Throws, before anything of the chunk just parsed is handed out, when the parse stopped for
+    /// a reason no event or libxml2 error tells: memory, a text too long, or input libxml2
+    /// could not decode (its encoding errors bypass the parser's error handler in 2.9).
+    private func checkStop(_ state: UnsafeMutablePointer<verso_sax_state>, status: Int32) throws {
+        let parser = SourceLocation(file: sink.displayPath, line: verso_sax_parser_line(state) > 0 ? verso_sax_parser_line(state) : nil,
+                                    column: verso_sax_parser_column(state) > 0 ? verso_sax_parser_column(state) : nil)
+        if state.pointee.outOfMemory != 0 {
+            finished = true
+            throw XMLError(location: parser, message: "out of memory while parsing")
+        }
+        if state.pointee.textTooLong != 0 {
+            finished = true
+            throw XMLError(location: parser, message: "a text of more than \(XML_MAX_TEXT_LENGTH) bytes in one piece: refused (libxml2's limit for one text node)")
+        }
+        guard status != 0, sink.firstError == nil else { return }
+        let count = Int(state.pointee.eventCount)
+        if count > 0 && Int(state.pointee.events[count - 1].kind) == Int(VERSO_SAX_ENTITY) { return }
+        finished = true
+        let encoding = verso_sax_encoding_name(state).map { String(cString: $0) }
+        throw diagnosed(XMLError(location: parser, message: "the input cannot be decoded\(encoding.map { " as \($0)" } ?? "") (invalid byte sequence)"))
+    }
+
+    /// Gives the parser the next chunk of input, or tells it the input has ended; returns
+    /// `xmlParseChunk`'s status.
+    private func feed(_ state: UnsafeMutablePointer<verso_sax_state>) throws -> Int32 {
         if let memory {
             let n = min(Self.chunkSize, memoryLength - memoryPosition)
             if n == 0 {
                 inputEnded = true
-                verso_sax_feed(state, nil, 0, 1)
-            } else {
-                (memory.baseAddress! + memoryPosition).withMemoryRebound(to: CChar.self, capacity: n) {
-                    _ = verso_sax_feed(state, $0, Int32(n), 0)
-                }
-                memoryPosition += n
+                return verso_sax_feed(state, nil, 0, 1)
             }
-            return
+            defer { memoryPosition += n }
+            return (memory.baseAddress! + memoryPosition).withMemoryRebound(to: CChar.self, capacity: n) {
+                verso_sax_feed(state, $0, Int32(n), 0)
+            }
         }
-        guard let buffer else { return }
+        guard let buffer else { return 0 }
         var n = read(fd, buffer, Self.chunkSize)
         while n < 0 && errno == EINTR { n = read(fd, buffer, Self.chunkSize) }
         if n < 0 {
@@ -287,10 +302,9 @@ public final class XMLStreamReader {
         }
         if n == 0 {
             inputEnded = true
-            verso_sax_feed(state, nil, 0, 1)
-        } else {
-            verso_sax_feed(state, buffer.assumingMemoryBound(to: CChar.self), Int32(n), 0)
+            return verso_sax_feed(state, nil, 0, 1)
         }
+        return verso_sax_feed(state, buffer.assumingMemoryBound(to: CChar.self), Int32(n), 0)
     }
 
     /// The interned form of `name` in this reader: equal to `localName`/`namespace` exactly when

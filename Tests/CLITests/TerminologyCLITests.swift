@@ -48,6 +48,17 @@ final class LookupCommandTests: XCTestCase {
         XCTAssertEqual(terms.first?["text"] as? String, "Alexander Lukashenko")
     }
 
+    func testAConceptSharedByTwoGlossariesIsOneResult() throws {
+        // Both shipped glossaries describe org-NATO: listed once, with the terms of both.
+        let news = TestPaths.repository.appendingPathComponent("Glossaries/news-fr-en.csv").path
+        let orgs = TestPaths.repository.appendingPathComponent("Glossaries/organisations.csv").path
+        let r = try VersoCommand.run(["lookup", "OTAN", "--from", "fr", "--to", "en", "--glossary", news, "--glossary", orgs])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.components(separatedBy: "concept org-NATO").count - 1, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("concept org-NATO in news-fr-en, organisations"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  en: North Atlantic Treaty Organization (preferred)"), r.stdout)
+    }
+
     func testMissingTermIsAUsageError() throws {
         XCTAssertEqual(try VersoCommand.run(["lookup", "--from", "fr"]).status, 64)
     }

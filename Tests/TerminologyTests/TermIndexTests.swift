@@ -29,9 +29,12 @@ final class TermIndexTests: XCTestCase {
             XCTAssertFalse(a.isEmpty, q)
             XCTAssertEqual(a, b, q)
         }
-        // Concepts come back whole.
-        let nato = try XCTUnwrap(g.lookup("OTAN", from: "fr").first?.concept)
-        XCTAssertEqual(nato, news.concepts.first { $0.id == "org-NATO" })
+        // Concepts come back whole, one per id: both files describe org-NATO, merged as in recognition.
+        let results = try g.lookup("OTAN", from: "fr")
+        XCTAssertEqual(results.filter { $0.concept.id == "org-NATO" }.count, 1)
+        let newsNATO = try XCTUnwrap(news.concepts.first { $0.id == "org-NATO" })
+        let orgsNATO = try XCTUnwrap(orgs.concepts.first { $0.id == "org-NATO" })
+        XCTAssertEqual(results.first?.concept, BuiltInGlossaries.merged(newsNATO, orgsNATO))
     }
 
     func testIndexServesRecognitionWithTheSameResults() throws {

@@ -29,6 +29,30 @@ final class XLIFF12ValidatorTests: XCTestCase {
         XCTAssertEqual(errors(findings.findings).map(\.code), ["xliff12.invalid-language", "xliff12.invalid-value", "xliff12.duplicate-id"])
     }
 
+    /// A big file is read by the rules pass and the reader pass at once (two threads): the
+    /// findings are the same as for the small file they are made of, in document order.
+    func testBigFileGivesTheFindingsOfBothPassesInOrder() throws {
+        let folder = TestPaths.temporaryFolder("big12")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+        <file original="big.txt" source-language="fr" target-language="en" datatype="plaintext"><body>
+
+        """
+        let filler = String(repeating: "La Biélorussie et l’OTAN. ", count: 8)
+        for i in 1...14_000 {
+            xml += "<trans-unit id=\"\(i)\"><source>\(filler)</source><target state=\"\(i == 12_000 ? "bogus" : "translated")\">x</target></trans-unit>\n"
+        }
+        xml += "<trans-unit id=\"5\"><source>again</source></trans-unit>\n</body></file></xliff>\n"
+        let path = folder.appendingPathComponent("big.xlf")
+        try Data(xml.utf8).write(to: path)
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: path.path)[.size] as? Int ?? 0, 4 << 20)
+        let report = XLIFFFileValidator().validate(path: path.path)
+        XCTAssertEqual(errors(report.findings).map(\.code), ["xliff12.invalid-value", "xliff12.duplicate-id"], "\(report.findings)")
+        XCTAssertEqual(errors(report.findings).map { $0.location?.line ?? 0 }, [12_003, 14_004])
+    }
+
     func testEnumerationsYesNoLanguagesDatesAndCoordinates() {
         let findings = XLIFF12Validator().validate(path: fixture("values.xlf").path)
         let messages = described(errors(findings))

@@ -100,6 +100,34 @@ final class XLIFFConversionTests: XCTestCase {
         XCTAssertGreaterThan(failed, 0, "some inputs should fail, to compare the errors")
     }
 
+    /// A 1.2 file that declares its source language malformed (`en_US`, as some tools write it):
+    /// refused, naming the 1.2 attribute, unless --source gives the language; the content's
+    /// `xml:lang` is then judged against the replacement, so the 2.1 output is valid.
+    func testMalformedSourceLanguageIsReplacedBeforeTheVersionChange() throws {
+        let folder = TestPaths.temporaryFolder("srclang")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("en_US.xlf")
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+        <file original="a.txt" source-language="en_US" target-language="fr" datatype="plaintext"><body>
+        <trans-unit id="1"><source xml:lang="en_US">Hello</source><target xml:lang="fr">Bonjour</target></trans-unit>
+        </body></file></xliff>
+        """.utf8).write(to: input)
+        for threshold in [Int.max, 0] {
+            let output = folder.appendingPathComponent("out-\(threshold).xlf")
+            XCTAssertThrowsError(try XLIFFConverter.convert(input: input.path, output: output.path, options: .init(version: .v2_1, readAheadThreshold: threshold))) { error in
+                XCTAssertTrue("\(error)".contains("source-language"), "\(error)")
+                XCTAssertFalse("\(error)".contains("srcLang"), "\(error)")
+            }
+            _ = try XLIFFConverter.convert(input: input.path, output: output.path, options: .init(version: .v2_1, readAheadThreshold: threshold, sourceLanguage: "en-US"))
+            let written = try String(contentsOf: output, encoding: .utf8)
+            XCTAssertTrue(written.contains("srcLang=\"en-US\""), written)
+            XCTAssertFalse(written.contains("en_US"), written)
+            XCTAssertTrue(XLIFF2Validator().validate(path: output.path).filter { $0.severity == .error }.isEmpty, written)
+        }
+    }
+
     func testEveryRealXLIFF12FileConvertsToValidXLIFF21And22() throws {
         let folder = TestPaths.temporaryFolder("x12to2")
         defer { try? FileManager.default.removeItem(at: folder) }

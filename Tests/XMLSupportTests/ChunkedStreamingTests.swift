@@ -135,4 +135,55 @@ final class ChunkedStreamingTests: XCTestCase {
         }
         XCTAssertEqual(units, 5_001, "every unit before the broken one was reported")
     }
+
+    func testEntityReferringToABigEntityIsRefusedBeforeAnyTextIsParsed() throws {
+        // "b" names a 1 MB entity 20 000 times: checking b's text by parsing it, as libxml2 does
+        // for an entity it has not seen, would parse 20 GB. It is refused when looked up.
+        let big = String(repeating: "A", count: 1 << 20)
+        let refs = String(repeating: "&a;", count: 20_000)
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a \"\(big)\"><!ENTITY b \"\(refs)\">]>\n<r>\n&b;</r>\n"
+        let path = try temporaryFile(Array(xml.utf8))
+        XCTAssertThrowsError(try events(XMLStreamReader(path: path, displayPath: "amp.xml"))) { error in
+            let e = error as? XMLError
+            XCTAssertEqual(e?.location.line, 4)
+            XCTAssertTrue(e?.message.contains("'&b;' refused") ?? false, e?.message ?? "")
+            XCTAssertTrue(e?.message.contains("billion laughs") ?? false, "b refers to other entities: \(e?.message ?? "")")
+        }
+    }
+
+    func testUndecodableBytesInADeclaredEncodingAreAnError() throws {
+        // A UTF-16 lone surrogate, and a byte windows-1252 leaves undefined past the first chunk.
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in Array("<r>ab".utf16) + [0xD800] + Array("A</r>".utf16) { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let latin = Array("<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<r>\(String(repeating: "caf\u{E9} ", count: 20_000))".utf8)
+        var cp1252 = Array(String(decoding: latin, as: UTF8.self).unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
+        cp1252 += [0x0A, 0x81] + Array("</r>\n".utf8)
+        for (bytes, name) in [(utf16, "utf16.xml"), (cp1252, "cp1252.xml")] {
+            XCTAssertThrowsError(try events(XMLStreamReader(path: try temporaryFile(bytes, name: name), displayPath: name)), name) { error in
+                let e = error as? XMLError
+                XCTAssertEqual(e?.location.file, name)
+                XCTAssertNotNil(e?.location.line, "\(name): \(String(describing: e))")
+            }
+        }
+    }
+
+    func testTextLongerThanLibxml2sLimitIsRefused() throws {
+        let xml = Array("<r>\n".utf8) + [UInt8](repeating: 0x61, count: 10_000_001) + Array("</r>".utf8)
+        XCTAssertThrowsError(try events(XMLStreamReader(path: try temporaryFile(xml), displayPath: "long.xml"))) { error in
+            let e = error as? XMLError
+            XCTAssertEqual(e?.location.file, "long.xml")
+            XCTAssertTrue(e?.message.contains("more than 10000000 bytes") ?? false, e?.message ?? "")
+        }
+    }
+
+    func testNothingComesAfterANamespaceError() throws {
+        // libxml2 reports an undeclared prefix and goes on; the reader stops there.
+        let xml = "<r>\n<a/>\n<p:x/>\n<b/>\n</r>"
+        let reader = try XMLStreamReader(string: xml, displayPath: "ns.xml")
+        var names: [String] = []
+        XCTAssertThrowsError(try { while let e = try reader.next() { if case .startElement(let s) = e { names.append(s.name.local) } } }()) { error in
+            XCTAssertEqual((error as? XMLError)?.location.line, 3)
+        }
+        XCTAssertEqual(names, ["r", "a"])
+    }
 }

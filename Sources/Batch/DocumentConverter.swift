@@ -63,6 +63,7 @@ public struct DocumentConverter: BatchFileConverter {
         }
         var pipelineOptions = PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource)
         pipelineOptions.recordTermUsage = false
+        pipelineOptions.expectedSourceLanguage = settings.sourceLanguage
         let assembled = try StandardPipeline.make(pipelineOptions)
         setupFindings = assembled.findings
         func preparer(_ format: InputFormat) -> DocumentPreparer {

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Segmentation
 import Terminology
 
@@ -18,6 +19,10 @@ public struct PipelineOptions: Sendable {
     /// glossary subsets. `verso convert` writes neither: without the log, a run of thousands of
     /// files neither takes a lock per term found nor keeps every file's concepts until the end.
     public var recordTermUsage: Bool = true
+    /// The language most documents will be in, when known (`--source`): its segmentation rules
+    /// are compiled on another thread while the glossaries load, so that neither waits for the
+    /// other at start-up. Nil compiles them when the first document asks.
+    public var expectedSourceLanguage: String? = nil
 
     /// Creates options; the defaults are `verso prepare`'s.
     public init(segment: Bool = true, srxPath: String? = nil, recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
@@ -55,6 +60,10 @@ public enum StandardPipeline {
         if options.segment {
             let segmenters = try options.srxPath.map { try Segmenters(srxFile: $0) } ?? Segmenters()
             stages.append(SegmentationStage(segmenters: segmenters))
+            if let language = options.expectedSourceLanguage, options.recognizeTerms {
+                // Errors are not reported here: the first document asks again and reports them.
+                Thread.detachNewThread { _ = try? segmenters.segmenter(for: language) }
+            }
         }
         if options.recognizeTerms {
             let glossary: Glossary

@@ -158,7 +158,9 @@ struct ConvertCommand: ParsableCommand {
         let summary = engine.run(plan, startedAt: clock)
         interrupt.stop()
 
-        let batchReport = BatchReport(summary, started: started, version: VersoVersion.current)
+        // Built only when written: its ISO 8601 date loads Foundation's time-zone data, a
+        // millisecond of every run otherwise.
+        lazy var batchReport = BatchReport(summary, started: started, version: VersoVersion.current)
         if let report {
             do {
                 try batchReport.write(to: report)

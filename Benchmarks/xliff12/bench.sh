@@ -36,7 +36,7 @@ measure() {
     kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
     if [ -z "$best_s" ] || awk -v a="$wall" -v b="$best_s" 'BEGIN{exit !(a<b)}'; then best_s=$wall; fi
     if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN{exit !(a<b)}'; then best_cpu=$cpu; fi
-    [ "$kb" -gt "$best_kb" ] && best_kb=$kb
+    if [ "$kb" -gt "$best_kb" ]; then best_kb=$kb; fi
   done
 }
 

@@ -36,7 +36,7 @@ measure() { # label, command… ; prints "wall cpu rss" medians
       echo "$label failed:"; tail -5 "$work/$label-stderr"; exit 1; }
     read -r wall user sys max < "$work/$label-time"
     walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)")
-    [ "$max" -gt "$rss" ] && rss=$max
+    if [ "$max" -gt "$rss" ]; then rss=$max; fi
   done
   echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median) $rss"
 }

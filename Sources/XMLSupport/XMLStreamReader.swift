@@ -215,7 +215,7 @@ public final class XMLStreamReader {
             let name = arenaString(state, event.textOffset, event.textLength)
             let nested = event.refersToEntities != 0
                 ? " (its text refers to other entities, as in a \"billion laughs\" attack)" : ""
-            throw XMLError(location: .init(file: sink.displayPath, line: event.line > 0 ? event.line : nil),
+            throw XMLError(location: .init(file: sink.displayPath, line: event.line > 0 ? event.line : nil, column: event.column > 0 ? event.column : nil),
                            message: "entity reference '&\(name);' refused: Verso does not expand entities declared in a DTD\(nested)")
         }
     }

@@ -23,12 +23,14 @@ final class SecureParsingTests: XCTestCase {
     func testBillionLaughsIsRefusedWithoutExpansion() {
         let error = parseError("billion-laughs.xml")
         XCTAssertEqual(error?.location.line, 16)
+        XCTAssertEqual(error?.location.column, 40, "just after the reference")
         XCTAssertTrue(error?.message.contains("billion laughs") ?? false, error?.message ?? "")
     }
 
     func testExternalEntityIsNeverLoaded() {
         let error = parseError("xxe.xml")
         XCTAssertEqual(error?.location.line, 8)
+        XCTAssertNotNil(error?.location.column)
         XCTAssertTrue(error?.message.contains("secret") ?? false)
         XCTAssertFalse(error?.message.contains("root:") ?? true, "no content of /etc/passwd")
     }

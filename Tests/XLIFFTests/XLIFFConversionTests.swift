@@ -66,6 +66,21 @@ final class XLIFFConversionTests: XCTestCase {
 
     /// Big inputs are read on a second thread (`readAheadThreshold`): the output, the findings
     /// and the errors must be exactly those of reading on the writing thread.
+    /// Writes a one-`<file>` XLIFF 1.2 document into `folder`: `body` inside `<body>`, `header`
+    /// (when given) inside `<header>`.
+    private func xliff12(_ name: String, in folder: URL, sourceLanguage: String = "fr", targetLanguage: String = "en", header: String? = nil, body: String) throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+        <file original="a.txt" source-language="\(sourceLanguage)" target-language="\(targetLanguage)" datatype="plaintext">
+        \(header.map { "<header>\($0)</header>\n" } ?? "")<body>
+        \(body)
+        </body></file></xliff>
+        """.utf8).write(to: url)
+        return url
+    }
+
     func testReadingOnASecondThreadChangesNothing() throws {
         let folder = TestPaths.temporaryFolder("readahead")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -106,14 +121,9 @@ final class XLIFFConversionTests: XCTestCase {
     func testMalformedSourceLanguageIsReplacedBeforeTheVersionChange() throws {
         let folder = TestPaths.temporaryFolder("srclang")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("en_US.xlf")
-        try Data("""
-        <?xml version="1.0" encoding="UTF-8"?>
-        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
-        <file original="a.txt" source-language="en_US" target-language="fr" datatype="plaintext"><body>
+        let input = try xliff12("en_US.xlf", in: folder, sourceLanguage: "en_US", targetLanguage: "fr", body: """
         <trans-unit id="1"><source xml:lang="en_US">Hello</source><target xml:lang="fr">Bonjour</target></trans-unit>
-        </body></file></xliff>
-        """.utf8).write(to: input)
+        """)
         for threshold in [Int.max, 0] {
             let output = folder.appendingPathComponent("out-\(threshold).xlf")
             XCTAssertThrowsError(try XLIFFConverter.convert(input: input.path, output: output.path, options: .init(version: .v2_1, readAheadThreshold: threshold))) { error in
@@ -191,18 +201,12 @@ final class XLIFFConversionTests: XCTestCase {
     func testNoteAuthorsAndLanguagesSurviveATripThroughXLIFF2() throws {
         let folder = TestPaths.temporaryFolder("notes")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("notes.xlf")
-        try Data("""
-        <?xml version="1.0" encoding="UTF-8"?>
-        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
-        <file original="a.txt" source-language="fr" target-language="en" datatype="plaintext">
-        <header><note from="pm">Deadline Friday</note></header>
-        <body>
+        let input = try xliff12("notes.xlf", in: folder, header: #"<note from="pm">Deadline Friday</note>"#, body: """
         <group id="g1"><note from="reviewer" xml:lang="en">Check names</note>
         <trans-unit id="1"><source>Bonjour</source>
         <note from="translator" xml:lang="fr">Formel</note><note>No author</note><note from="Ana">Second author</note></trans-unit>
-        </group></body></file></xliff>
-        """.utf8).write(to: input)
+        </group>
+        """)
         let mid = folder.appendingPathComponent("notes-21.xlf"), back = folder.appendingPathComponent("notes-12.xlf")
         let there = try XLIFFConverter.convert(input: input.path, output: mid.path, options: .init(version: .v2_1))
         XCTAssertFalse(there.findings.contains { $0.message.contains("note") }, "nothing about notes is lost: \(there.findings)")
@@ -224,14 +228,9 @@ final class XLIFFConversionTests: XCTestCase {
     func testUserDefinedCtypesSurviveATripThroughXLIFF2() throws {
         let folder = TestPaths.temporaryFolder("ctypes")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("ct.xlf")
-        try Data("""
-        <?xml version="1.0" encoding="UTF-8"?>
-        <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
-        <file original="a.txt" source-language="fr" target-language="en" datatype="plaintext"><body>
+        let input = try xliff12("ct.xlf", in: folder, body: """
         <trans-unit id="1"><source>A <x id="1" ctype="x-placeholder"/> B <g id="2" ctype="x-html-span">C</g> <ph id="3" ctype="image">&lt;img/&gt;</ph> <g id="4" ctype="bold">D</g></source></trans-unit>
-        </body></file></xliff>
-        """.utf8).write(to: input)
+        """)
         let mid = folder.appendingPathComponent("ct-21.xlf"), back = folder.appendingPathComponent("ct-12.xlf")
         let there = try XLIFFConverter.convert(input: input.path, output: mid.path, options: .init(version: .v2_1))
         XCTAssertFalse(there.findings.contains { $0.message.contains("ctype") }, "\(there.findings)")

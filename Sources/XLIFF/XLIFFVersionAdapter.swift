@@ -306,6 +306,7 @@ public struct XLIFFVersionAdapter {
     private mutating func adaptContent(_ out: inout Content, at location: SourceLocation?) {
         guard out.runs.contains(where: { if case .text = $0 { return false } else { return true } }) else { return }
         var openingByRID: [String: String] = [:]
+        var pairTypes: [String: (String?, String?)] = [:]
         for i in out.runs.indices {
             if case .marker(var m) = out.runs[i], let type = m.type {
                 // XLIFF 2 annotation types: generic, comment, term, or prefix:value.
@@ -339,6 +340,13 @@ public struct XLIFFVersionAdapter {
             if let rid = c.xliff12Attributes["rid"] {
                 if c.kind == .opening { openingByRID[rid] = c.id }
                 else if c.kind == .closing, let openID = openingByRID[rid] { c.id = openID }
+            }
+            // 1.2 gives the ctype on the opening half only (`<g>`, `<bx>`, `<bpt>`); XLIFF 2's
+            // type belongs to the pair, and a closing half that agrees lets the pair be a `<pc>`.
+            if c.kind == .opening, c.type != nil || c.subType != nil {
+                pairTypes[c.id] = (c.type, c.subType)
+            } else if c.kind == .closing, c.type == nil, c.subType == nil, let t = pairTypes[c.id] {
+                (c.type, c.subType) = t
             }
             let other = c.xliff12Attributes.keys.filter { $0 != "rid" && $0 != "pos" }
             if !other.isEmpty { warn("code-attrs", "XLIFF 1.2 attributes of inline codes (\(other.sorted().joined(separator: ", "))) have no XLIFF 2 equivalent; not written", at: location) }

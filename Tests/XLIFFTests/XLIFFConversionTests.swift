@@ -236,6 +236,9 @@ final class XLIFFConversionTests: XCTestCase {
         XCTAssertFalse(there.findings.contains { $0.message.contains("ctype") }, "\(there.findings)")
         let written = try String(contentsOf: mid, encoding: .utf8)
         XCTAssertTrue(written.contains("type=\"other\" subType=\"xliff1.2:x-placeholder\""), written)
+        // A <g> pair stays one element: the type belongs to both halves.
+        XCTAssertTrue(written.contains("<pc id=\"2\" type=\"other\" subType=\"xliff1.2:x-html-span\">C</pc>"), written)
+        XCTAssertTrue(written.contains("<pc id=\"4\" type=\"fmt\" subType=\"xlf:b\">D</pc>"), written)
         XCTAssertEqual(try schemaFailures([mid], schema: "xliff21-all-modules.xsd"), [:])
         try XLIFFConverter.convert(input: mid.path, output: back.path, options: .init(version: .v1_2))
         let ctypes = { (url: URL) in try XLIFF12Fixtures.read(url).0.allUnits.flatMap { $0.source.codes.compactMap(\.ctype) } }

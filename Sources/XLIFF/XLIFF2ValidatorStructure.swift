@@ -110,7 +110,19 @@ extension XLIFF2ValidationRun {
 
     /// Checks the attributes of a core element against its rule.
     func checkAttributes(_ node: VNode) {
-        guard let rule = XLIFF2Rules.elementRule(node.local, version: version) else { return }
+        // Rules are built once per element name and version, not once per element.
+        if elementRuleCacheVersion != version {
+            elementRuleCache = [:]
+            elementRuleCacheVersion = version
+        }
+        let rule: XLIFF2ElementRule?
+        if let cached = elementRuleCache[node.local] {
+            rule = cached
+        } else {
+            rule = XLIFF2Rules.elementRule(node.local, version: version)
+            elementRuleCache[node.local] = .some(rule)
+        }
+        guard let rule else { return }
         checkAttributes(node, rule: rule)
     }
 

@@ -577,6 +577,8 @@ extension XLIFF2ValidationRun {
 
     func checkSizeAttributes(_ unit: VNode, context: UnitContext) {
         func check(_ n: VNode) {
+            // Every attribute checked here is in a module's namespace: most elements have none.
+            guard n.hasNamespacedAttribute else { return }
             if n.attr("sizeInfo", XLIFFNamespace.sizeRestriction) != nil && n.attr("sizeInfoRef", XLIFFNamespace.sizeRestriction) != nil {
                 report(n, "slr:sizeInfo and slr:sizeInfoRef cannot be used together", code: "xliff2.invalid-size-restriction", attribute: "slr:sizeInfoRef")
             }
@@ -590,7 +592,7 @@ extension XLIFF2ValidationRun {
         check(unit)
         checkProfileValues(unit)
         unit.forEachDescendant { n in
-            if n.name.namespace == ns {
+            if n.name.namespace == ns && n.hasNamespacedAttribute {
                 check(n)
                 checkProfileValues(n)
             }

@@ -358,10 +358,9 @@ static void verso_sax_error(void *ctx, xmlErrorPtr error) {
     if (s->errorHandler) s->errorHandler(s->errorContext, error);
 }
 
-// A parser for one document, given its first bytes (may be none: libxml2 then detects the
-// encoding from the first chunk fed). NULL when out of memory.
-static inline verso_sax_state *verso_sax_new(const char *first, int firstLength, int options,
-                                             xmlStructuredErrorFunc errorHandler, void *errorContext) {
+// A parser for one document, created with no input: libxml2 detects the encoding from the first
+// chunk fed, once its errors can reach the handler. NULL when out of memory.
+static inline verso_sax_state *verso_sax_new(int options, xmlStructuredErrorFunc errorHandler, void *errorContext) {
     verso_sax_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     xmlSAXHandler sax;
@@ -383,7 +382,7 @@ static inline verso_sax_state *verso_sax_new(const char *first, int firstLength,
     s->errorHandler = errorHandler;
     s->errorContext = errorContext;
     s->eventsBeforeError = -1;
-    s->ctxt = xmlCreatePushParserCtxt(&sax, NULL, first, firstLength, NULL);
+    s->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
     if (!s->ctxt) { free(s); return NULL; }
     s->ctxt->_private = s;
     xmlCtxtUseOptions(s->ctxt, options);

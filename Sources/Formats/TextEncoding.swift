@@ -163,7 +163,6 @@ public final class StreamingTextDecoder {
         return FormatsError(location: SourceLocation(file: displayPath, line: position.line, column: position.column), message: "\(what) at byte offset \(byteOffset)\(hint)")
     }
 
-
     /// The length of the longest prefix that does not end inside a UTF-8 sequence.
     static func completePrefixLength(_ bytes: [UInt8]) -> Int {
         let n = bytes.count

@@ -120,7 +120,7 @@ public final class XMLStreamReader {
     /// UTF-16 or UCS-4 without one, the XML declaration) from the first chunk, once its errors
     /// can reach the sink.
     private func start() throws {
-        state = verso_sax_new(nil, 0, LibXML2.secureOptions, libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
+        state = verso_sax_new(LibXML2.secureOptions, libxml2StructuredErrorHandler, Unmanaged.passUnretained(sink).toOpaque())
         guard state != nil else {
             throw XMLError(location: .init(file: sink.displayPath), message: "cannot start the XML parser")
         }
@@ -158,14 +158,21 @@ public final class XMLStreamReader {
     /// before the first event and after the last.
     public var location: SourceLocation {
         guard let state else { return SourceLocation(file: sink.displayPath) }
-        let line: Int, column: Int
         if cursor >= 0 && cursor < Int(state.pointee.eventCount) {
             let event = state.pointee.events[cursor]
-            (line, column) = (event.line, event.column)
-        } else {
-            (line, column) = (verso_sax_parser_line(state), verso_sax_parser_column(state))
+            return located(line: event.line, column: event.column)
         }
-        return SourceLocation(file: sink.displayPath, line: line > 0 ? line : nil, column: column > 0 ? column : nil)
+        return parserLocation(state)
+    }
+
+    /// A position in this document; libxml2 says 0 for "unknown".
+    private func located(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: sink.displayPath, line: line > 0 ? line : nil, column: column > 0 ? column : nil)
+    }
+
+    /// Where the parser stands in the document.
+    private func parserLocation(_ state: UnsafeMutablePointer<verso_sax_state>) -> SourceLocation {
+        located(line: verso_sax_parser_line(state), column: verso_sax_parser_column(state))
     }
 
     /// An error at the current position, for consumers that find the XML valid but the content wrong.
@@ -215,7 +222,7 @@ public final class XMLStreamReader {
             let name = arenaString(state, event.textOffset, event.textLength)
             let nested = event.refersToEntities != 0
                 ? " (its text refers to other entities, as in a \"billion laughs\" attack)" : ""
-            throw XMLError(location: .init(file: sink.displayPath, line: event.line > 0 ? event.line : nil, column: event.column > 0 ? event.column : nil),
+            throw XMLError(location: located(line: event.line, column: event.column),
                            message: "entity reference '&\(name);' refused: Verso does not expand entities declared in a DTD\(nested)")
         }
     }
@@ -232,8 +239,7 @@ public final class XMLStreamReader {
                 if err.code == Int(XML_ERR_ENTITY_LOOP.rawValue) {
                     // libxml2 places this error inside the entity's replacement text; the
                     // parser's position in the document is what the user can find.
-                    let (line, column) = (verso_sax_parser_line(state), verso_sax_parser_column(state))
-                    err.location = SourceLocation(file: sink.displayPath, line: line > 0 ? line : nil, column: column > 0 ? column : nil)
+                    err.location = parserLocation(state)
                     err.message = "entity expansion refused (\(err.message.lowercased())): the file looks like a \"billion laughs\" attack"
                 }
                 throw diagnosed(err)
@@ -261,8 +267,7 @@ public final class XMLStreamReader {
     /// a reason no event or libxml2 error tells: memory, a text too long, or input libxml2
     /// could not decode (its encoding errors bypass the parser's error handler in 2.9).
     private func checkStop(_ state: UnsafeMutablePointer<verso_sax_state>, status: Int32) throws {
-        let parser = SourceLocation(file: sink.displayPath, line: verso_sax_parser_line(state) > 0 ? verso_sax_parser_line(state) : nil,
-                                    column: verso_sax_parser_column(state) > 0 ? verso_sax_parser_column(state) : nil)
+        let parser = parserLocation(state)
         if state.pointee.outOfMemory != 0 {
             finished = true
             throw XMLError(location: parser, message: "out of memory while parsing")

@@ -290,17 +290,12 @@ public final class DocumentPreparer: Sendable {
             var fileTarget: String?
             while let event = try reader.next() {
                 var event = event
+                // A malformed source language the XLIFF declares would be written back into an
+                // invalid output: --source replaces it, else the input is refused.
+                try DeclaredLanguage.resolve(&event, replacement: options.sourceLanguage,
+                                             at: XLIFFDocuments.eventLocation(of: reader) ?? SourceLocation(file: input))
                 switch event {
                 case .startDocument(var info):
-                    // A malformed source language the XLIFF declares would be written back
-                    // into an invalid output: --source replaces it, else the input is refused.
-                    if !LanguageTag.isWellFormed(info.sourceLanguage) {
-                        guard let s = options.sourceLanguage else {
-                            try DeclaredLanguage.check(event, at: XLIFFDocuments.eventLocation(of: reader) ?? SourceLocation(file: input))
-                            break
-                        }
-                        info.sourceLanguage = s
-                    }
                     if let s = options.sourceLanguage, s.lowercased() != info.sourceLanguage.lowercased() {
                         throw PrepareError(file: input, "the XLIFF's source language is \(info.sourceLanguage), not \(s)")
                     }
@@ -309,15 +304,6 @@ public final class DocumentPreparer: Sendable {
                     context = StageContext(file: input, sourceLanguage: info.sourceLanguage, targetLanguage: info.targetLanguage, xliffVersion: version)
                     context?.pendingPositions = PendingPositions()
                     event = .startDocument(info)
-                case .startFile(var info):
-                    if let declared = info.sourceLanguage, !LanguageTag.isWellFormed(declared) {
-                        guard let s = options.sourceLanguage else {
-                            try DeclaredLanguage.check(event, at: XLIFFDocuments.eventLocation(of: reader) ?? SourceLocation(file: input))
-                            break
-                        }
-                        info.sourceLanguage = s
-                        event = .startFile(info)
-                    }
                 case .unit(let unit):
                     // Only units nobody has translated yet are prepared again.
                     let untranslated = unit.segments.allSatisfy { $0.target?.isEmpty ?? true }

@@ -38,4 +38,23 @@ public enum DeclaredLanguage {
             }
         }
     }
+
+    /// Makes `event` safe to write back: a malformed source language it declares (the
+    /// document's or a `<file>`'s) is replaced by `replacement` (`--source`), or refused with an
+    /// `XLIFFError` at `location` when there is none. Other events are left untouched (no copy
+    /// of a unit), and `location` is only worked out for a malformed one.
+    public static func resolve(_ event: inout DocumentEvent, replacement: String?, at location: @autoclosure () -> SourceLocation) throws {
+        switch event {
+        case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
+            guard let replacement else { return try check(event, at: location()) }
+            info.sourceLanguage = replacement
+            event = .startDocument(info)
+        case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
+            guard let replacement else { return try check(event, at: location()) }
+            info.sourceLanguage = replacement
+            event = .startFile(info)
+        default:
+            return
+        }
+    }
 }

@@ -111,31 +111,6 @@ public enum XLIFFConverter {
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
 
-    /// A malformed source language the input declares would make the output invalid:
-    /// `replacement` (--source) takes its place, else the input is refused before anything is
-    /// written. Only the document's and the files' starts declare one: other events pass
-    /// untouched (no copy of a unit).
-    private static func checkSourceLanguage(_ event: inout DocumentEvent, at location: SourceLocation, replacement: String?) throws {
-        switch event {
-        case .startDocument, .startFile: break
-        default: return
-        }
-        guard let replacement else {
-            try DeclaredLanguage.check(event, at: location)
-            return
-        }
-        switch event {
-        case .startDocument(var info) where !LanguageTag.isWellFormed(info.sourceLanguage):
-            info.sourceLanguage = replacement
-            event = .startDocument(info)
-        case .startFile(var info) where info.sourceLanguage.map(LanguageTag.isWellFormed) == false:
-            info.sourceLanguage = replacement
-            event = .startFile(info)
-        default:
-            break
-        }
-    }
-
     private static func convert(input: String, displayInput: String, sourceVersion: XLIFFVersion, into out: AtomicFile, options: Options) throws -> Result {
         var findings: [Finding] = []
         // Only a change between 1.2 and 2.x moves data around; the writers handle the rest
@@ -159,7 +134,8 @@ public enum XLIFFConverter {
                 return .init(next: {
                     guard var event = try reader.next() else { return nil }
                     let location = needsLocation ? reader.eventLocation : nil
-                    try checkSourceLanguage(&event, at: location ?? here, replacement: replacement)
+                    // A malformed declared source language would make the output invalid.
+                    try DeclaredLanguage.resolve(&event, replacement: replacement, at: location ?? here)
                     guard adapter != nil else { return (event, location) }
                     return (adapter!.adapt(event, at: location ?? here), location)
                 }, findings: { reader.findings + (adapter?.findings ?? []) })
@@ -168,7 +144,7 @@ public enum XLIFFConverter {
                 return .init(next: {
                     guard var event = try reader.next() else { return nil }
                     let location = needsLocation ? reader.eventLocation : nil
-                    try checkSourceLanguage(&event, at: location ?? here, replacement: replacement)
+                    try DeclaredLanguage.resolve(&event, replacement: replacement, at: location ?? here)
                     return (event, location)
                 }, findings: { reader.findings })
             }
@@ -199,7 +175,7 @@ public enum XLIFFConverter {
         } else {
             // XLIFF 2 input has unique unit ids when valid: no need to watch them (flat memory).
             let writer = try XLIFF2Writer(version: options.version, file: out, checksUnitIDs: !sourceVersion.isVersion2)
-            while let (event, location) = try source.next() {
+            while let (event, _) = try source.next() {
                 if case .unit = event { units += 1 }
                 try writer.write(event)
                 pipe?.recycle(event)

@@ -58,7 +58,7 @@ public struct TermRecognitionStage: Stage {
                 if let known = entries[key] {
                     translations = known.translations
                 } else {
-                    translations = Self.translations(of: o, into: context.targetLanguage)
+                    translations = o.concept.recommendedTerms(in: context.targetLanguage ?? "")
                     entries[key] = (entries.count, o, id, translations)
                 }
                 let translation = context.targetLanguage == nil ? nil : translations.first?.text
@@ -164,11 +164,13 @@ public struct TermRecognitionStage: Stage {
         }
         return ids
     }
+}
 
-    /// The concept's terms in the target language that are not deprecated or forbidden,
-    /// preferred first (as the glossary orders them).
-    private static func translations(of o: TermOccurrence, into target: String?) -> [Term] {
-        o.concept.terms(in: target ?? "").filter { !($0.status?.isDiscouraged ?? false) }
+extension Concept {
+    /// The concept's terms in `language` that are not deprecated or forbidden, preferred first
+    /// (as the glossary orders them).
+    func recommendedTerms(in language: String) -> [Term] {
+        terms(in: language).filter { !($0.status?.isDiscouraged ?? false) }
     }
 }
 
@@ -206,11 +208,11 @@ public final class TermUsageLog: Sendable {
                 u.occurrences += 1
                 if u.concept != o.concept {
                     u.concept = BuiltInGlossaries.merged(u.concept, o.concept)
-                    u.translations = targetLanguage.map { u.concept.terms(in: $0).filter { !($0.status?.isDiscouraged ?? false) }.map(\.text) } ?? []
+                    u.translations = targetLanguage.map { u.concept.recommendedTerms(in: $0).map(\.text) } ?? []
                 }
                 perFile[key] = u
             } else {
-                let translations = targetLanguage.map { o.concept.terms(in: $0).filter { !($0.status?.isDiscouraged ?? false) }.map(\.text) } ?? []
+                let translations = targetLanguage.map { o.concept.recommendedTerms(in: $0).map(\.text) } ?? []
                 perFile[key] = Usage(concept: o.concept, glossary: o.glossary, term: o.term.text, translations: translations, occurrences: 1, order: perFile.count)
             }
             all[file] = perFile

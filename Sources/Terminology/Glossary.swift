@@ -127,10 +127,7 @@ public final class Glossary: Sendable {
             kept.concept = BuiltInGlossaries.merged(kept.concept, r.concept)
             if !kept.glossary.components(separatedBy: ", ").contains(r.glossary) { kept.glossary += ", " + r.glossary }
             // The later termbase's status wins for a term both list: read it back.
-            if let t = kept.concept.languageSections.first(where: { LanguageTag.same($0.language, kept.matchedLanguage) })?
-                .terms.first(where: { $0.text == kept.matchedTerm.text }) {
-                kept.matchedTerm = t
-            }
+            if let t = kept.concept.term(spelled: kept.matchedTerm.text, in: kept.matchedLanguage) { kept.matchedTerm = t }
             out[i] = kept
         }
         return out
@@ -156,6 +153,12 @@ public final class Glossary: Sendable {
 }
 
 extension Concept {
+    /// The term written `text` in the `language` section, as this concept has it (after a merge
+    /// of termbases, with the status the later one gave it).
+    func term(spelled text: String, in language: String) -> Term? {
+        languageSections.first { LanguageTag.same($0.language, language) }?.terms.first { $0.text == text }
+    }
+
     /// The term at this position among the concept's terms (sections in order), as `TermRef`
     /// counts them.
     func term(atOrdinal ordinal: Int) -> Term? {

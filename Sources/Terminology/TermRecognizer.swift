@@ -773,10 +773,7 @@ public final class TermRecognizer: Sendable {
             var kept = out[i]
             kept.concept = BuiltInGlossaries.merged(kept.concept, o.concept)
             // The later termbase's status wins for a term both list: read it back.
-            if let t = kept.concept.languageSections.first(where: { LanguageTag.same($0.language, kept.language) })?
-                .terms.first(where: { $0.text == kept.term.text }) {
-                kept.term = t
-            }
+            if let t = kept.concept.term(spelled: kept.term.text, in: kept.language) { kept.term = t }
             out[i] = kept
         }
         return out

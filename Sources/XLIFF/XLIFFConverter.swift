@@ -26,16 +26,19 @@ public enum XLIFFConverter {
         public var keepExtensions: Bool
 
         /// Inputs of at least this many bytes are read on a second thread while the calling
-        /// thread writes (default 4 MiB: below that a thread costs more than it saves; 0 reads
-        /// every input that way, `Int.max` none).
+        /// thread writes (default `defaultReadAheadThreshold`; 0 reads every input that way,
+        /// `Int.max` none).
         public var readAheadThreshold: Int
+
+        /// 4 MiB: below that a second thread costs more than it saves.
+        public static let defaultReadAheadThreshold = 4 << 20
 
         /// `--source`: written instead of a source language the input declares malformed
         /// (without it, such an input is an error).
         public var sourceLanguage: String?
 
         /// Creates options.
-        public init(version: XLIFFVersion, keepExtensions: Bool = false, readAheadThreshold: Int = 4 << 20, sourceLanguage: String? = nil) {
+        public init(version: XLIFFVersion, keepExtensions: Bool = false, readAheadThreshold: Int = Options.defaultReadAheadThreshold, sourceLanguage: String? = nil) {
             self.version = version
             self.keepExtensions = keepExtensions
             self.readAheadThreshold = readAheadThreshold
@@ -106,7 +109,8 @@ public enum XLIFFConverter {
         }
     }
 
-    private static func fileSize(_ path: String) -> Int {
+    /// The file's size in bytes (0 when it cannot be told).
+    static func fileSize(_ path: String) -> Int {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }

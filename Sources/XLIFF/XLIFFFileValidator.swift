@@ -100,8 +100,9 @@ public final class XLIFFFileValidator {
     /// skipped). A reader warning on a line where the validator already reported an error says
     /// the same thing from the reader's side ("'und' assumed") and is left out.
     private func checkXLIFF12(path: String, displayPath: String) -> [Finding] {
-        // The two passes read the file independently: a big one is read by both at once.
-        let big = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 >= 4 << 20 } ?? false
+        // The two passes read the file independently: a big one is read by both at once (on
+        // the same terms as `verso convert` reads a big input on a second thread).
+        let big = XLIFFConverter.fileSize(path) >= XLIFFConverter.Options.defaultReadAheadThreshold
         let passes = PassResults()
         DispatchQueue.concurrentPerform(iterations: big ? 2 : 1) { i in
             if i == 0 || !big { passes.set(rules: XLIFF12Validator().validate(path: path, displayPath: displayPath)) }

@@ -89,7 +89,8 @@ struct TargetCodeCheck {
             Self.describe(kind: key.kind, id: key.id, data: sourceCode[key]?.originalData ?? writtenCode[key]?.originalData)
         }
 
-        for base in copied where sourceCode[base]?.canCopy == false && !problems.contains(where: { $0.hasPrefix(name(base)) }) {
+        var reportedCopies = Set<Key>()
+        for base in copied where sourceCode[base]?.canCopy == false && reportedCopies.insert(base).inserted {
             problems.append("\(name(base)) may not be copied (canCopy=\"no\") but the translation copies it")
         }
 

@@ -573,17 +573,35 @@ enum RegexSyntax {
     }
 
     static func parse(_ pattern: String) -> Node? {
-        var parser = Parser(Array(pattern.unicodeScalars))
+        var parser = Parser(pattern)
         let node = parser.alternation()
         return parser.failed ? nil : node
     }
 
     private struct Parser {
         let s: [Unicode.Scalar]
+        /// The pattern, and where each scalar of `s` starts in it (then its end): the text of a
+        /// node is a slice of the pattern, copied as UTF-8 rather than rebuilt scalar by scalar.
+        let pattern: String
+        let starts: [String.Index]
         var i = 0
         var failed = false
 
-        init(_ s: [Unicode.Scalar]) { self.s = s }
+        init(_ pattern: String) {
+            self.pattern = pattern
+            var s: [Unicode.Scalar] = []
+            var starts: [String.Index] = []
+            let view = pattern.unicodeScalars
+            var k = view.startIndex
+            while k < view.endIndex {
+                s.append(view[k])
+                starts.append(k)
+                k = view.index(after: k)
+            }
+            starts.append(view.endIndex)
+            self.s = s
+            self.starts = starts
+        }
 
         mutating func alternation() -> Node {
             var branches: [Node] = [sequence()]
@@ -801,9 +819,7 @@ enum RegexSyntax {
         }
 
         func text(_ a: Int, _ b: Int) -> String {
-            var out = ""
-            out.unicodeScalars.append(contentsOf: s[a..<min(b, s.count)])
-            return out
+            String(pattern.unicodeScalars[starts[a]..<starts[min(b, s.count)]])
         }
     }
 }

@@ -132,7 +132,7 @@ public final class DocumentPreparer: Sendable {
     /// The name of the XLIFF written for an input (`article.txt` → `article.txt.xlf`; an XLIFF
     /// input keeps its name).
     public static func outputName(for input: String, format: InputFormat) -> String {
-        let name = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        let name = PathNames.lastComponent(input)
         return format == .xliff ? name : name + ".xlf"
     }
 
@@ -166,7 +166,7 @@ public final class DocumentPreparer: Sendable {
     public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
         try InputFile.checkReadable(input)
         let format = try options.format ?? InputFormat.detect(path: input)
-        let folder = URL(fileURLWithPath: output, isDirectory: false).deletingLastPathComponent().path
+        let folder = PathNames.folder(of: output)
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
     }
 
@@ -181,7 +181,7 @@ public final class DocumentPreparer: Sendable {
     // MARK: - Plain text and HTML
 
     private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
-        let original = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        let original = PathNames.lastComponent(input)
         var folderStat = stat()
         if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -182,10 +182,6 @@ public final class DocumentPreparer: Sendable {
 
     private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
         let original = PathNames.lastComponent(input)
-        var folderStat = stat()
-        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
 
         // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
         // before any output exists.

@@ -164,8 +164,14 @@ public final class DocumentPreparer: Sendable {
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
     /// and each file of a folder conversion). `protectedInputs` are never written over.
     public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
-        try InputFile.checkReadable(input)
-        let format = try options.format ?? InputFormat.detect(path: input)
+        let format: InputFormat
+        if let given = options.format {
+            // The reader opening the input says why it cannot be read, if it cannot.
+            format = given
+        } else {
+            try InputFile.checkReadable(input)
+            format = try InputFormat.detect(path: input)
+        }
         let folder = PathNames.folder(of: output)
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
     }

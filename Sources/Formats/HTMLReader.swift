@@ -371,11 +371,9 @@ final class HTMLReader: SourceReader {
             if top.preformatted { unitIsPreformatted = true }
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
-                // itself (what `RawAlignment.align` would say), counted and added in one pass.
-                for s in text.raw.unicodeScalars {
-                    if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" { literalCounts.add(s) }
-                    assembler.append(SourceAtom(literal: s))
-                }
+                // itself (what `RawAlignment.align` would say), counted, and added as one run.
+                literalCounts.addLiterals(in: text.raw)
+                assembler.append(literal: text.raw)
             } else {
                 let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
                 for atom in atoms { count(atom) }
@@ -519,6 +517,32 @@ struct ScalarCounts {
     @inline(__always)
     mutating func add(_ s: Unicode.Scalar) {
         if s.value < 256 { latin1[Int(s.value)] += 1 } else { others[s, default: 0] += 1 }
+    }
+
+    /// Counts the characters of `text` written as themselves that a page may also write as
+    /// references: all but ASCII, and `>`, `"`, `'`. Walks the UTF-8 bytes, decoding only the
+    /// non-ASCII characters.
+    mutating func addLiterals(in text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b == 0x3E || b == 0x22 || b == 0x27 { latin1[Int(b)] += 1 }
+                    i += 1
+                    continue
+                }
+                // Valid UTF-8 (a String): a lead byte and its continuation bytes.
+                var value: UInt32
+                let length: Int
+                if b < 0xE0 { value = UInt32(b & 0x1F); length = 2 } else if b < 0xF0 { value = UInt32(b & 0x0F); length = 3 } else { value = UInt32(b & 0x07); length = 4 }
+                for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                i += length
+                if value < 256 { latin1[Int(value)] += 1 } else if let s = Unicode.Scalar(value) { others[s, default: 0] += 1 }
+            }
+        }
     }
 
     /// The number of occurrences of `s`.

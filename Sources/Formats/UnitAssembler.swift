@@ -359,6 +359,16 @@ struct UnitAssembler {
     /// where the file ends lines otherwise): the same substitutions an atom per character gave.
     private static func appendRun(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], offset: inout Int,
                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
+        defer { text.append(contentsOf: bytes) }
+        // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
+        // for a four-byte sequence) and whether any byte may need a substitution at all.
+        var length = 0
+        var special = false
+        for b in bytes {
+            length &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
+            special = special || b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27
+        }
+        guard special else { offset += length; return }
         var utf16 = offset
         for b in bytes {
             if b < 0x80 {
@@ -375,7 +385,6 @@ struct UnitAssembler {
             }
         }
         offset = utf16
-        text.append(contentsOf: bytes)
     }
 
     /// The skeleton entries for items that form no unit: their original text, with nested units
@@ -388,6 +397,8 @@ struct UnitAssembler {
             case .text(let run): text += run
             case .atom(let a): text += a.raw
             case .code(let c):
+                // Most codes carry no attribute unit (every block tag comes here): their text as is.
+                guard !c.nested.isEmpty else { text += c.raw; continue }
                 let utf16 = Array(c.raw.utf16)
                 var position = 0
                 for n in c.nested.sorted(by: { $0.utf16Range.lowerBound < $1.utf16Range.lowerBound }) {

@@ -259,9 +259,11 @@ struct UnitAssembler {
     mutating func finish(unitID: () -> String, policy: SpellingPolicy, collapseWhitespace: Bool) -> AssembledUnit? {
         defer { items.removeAll(keepingCapacity: true); nextCodeID = 1 }
         guard !items.isEmpty else { return nil }
+        // Nothing visible (the line breaks and indentation between blocks, most often): all of
+        // it is skeleton, whose text normalising and collapsing would not change.
+        guard items.contains(where: Self.hasVisible) else { return .skeleton(Self.skeleton(of: items[...])) }
         var list = normalizeLineBreaks(items)
         if collapseWhitespace { list = collapse(list) }
-        guard list.contains(where: Self.hasVisible) else { return .skeleton(Self.skeleton(of: list[...])) }
 
         // Invisible text around the unit goes to the skeleton; a run that is partly so is split
         // in two there.

@@ -145,14 +145,16 @@ public struct HTMLText: Sendable, Equatable {
 public final class HTMLStreamParser {
     private var context: htmlParserCtxtPtr?
     private var sax = htmlSAXHandler()
+    // The hot stored properties are `@exclusivity(unchecked)`: one owner drives the parser and
+    // libxml2's callbacks run inside `feed`, never overlapping an access to them.
     /// Input bytes from absolute offset `bufferBase` on.
-    private var buffer: [UInt8] = []
-    private var bufferBase = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var bufferBase = 0
     /// Absolute offset up to which bytes belong to reported events.
-    private var mark = 0
-    private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
-    private var events: [HTMLEvent] = []
-    private var eventIndex = 0
+    @exclusivity(unchecked) private var mark = 0
+    @exclusivity(unchecked) private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
+    @exclusivity(unchecked) private var events: [HTMLEvent] = []
+    @exclusivity(unchecked) private var eventIndex = 0
     private var finished = false
     private let sink: LibXML2ErrorSink
     /// Recoverable problems libxml2 reported (unknown tags, unexpected end tags…), in order.

@@ -220,12 +220,13 @@ final class PlainTextReader: SourceReader {
             // Nearly every line has no control character and no U+FFFE/U+FFFF (whose lead byte
             // is 0xEF): one branch-free pass (vectorised) says so and gives its UTF-16 length.
             var length = 0
-            var special = false
-            for b in UnsafeBufferPointer(rebasing: bytes[start..<end]) {
-                length &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
-                special = special || (b < 0x20 && b != 0x09) || b == 0xEF
+            var special: UInt8 = 0
+            for i in start..<end {
+                let b = bytes[i]
+                length &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0) as UInt8)
+                special |= (b < 0x20 && b != 0x09 ? 1 : 0) | (b == 0xEF ? 1 : 0)
             }
-            if !special {
+            if special == 0 {
                 utf16 += length
                 return
             }

@@ -332,7 +332,7 @@ public final class HTMLStreamParser {
 
     private func didStart(_ namePointer: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         flushText()
-        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        let name = Self.lowercasedName(namePointer)
         var attrs: [HTMLAttribute] = []
         if let attributes {
             var i = 0
@@ -363,7 +363,7 @@ public final class HTMLStreamParser {
 
     private func didEnd(_ namePointer: UnsafePointer<xmlChar>?) {
         flushText()
-        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        let name = Self.lowercasedName(namePointer)
         let pos = max(cursor, mark)
         // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
         guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
@@ -374,6 +374,21 @@ public final class HTMLStreamParser {
         if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
         events.append(.endTag(HTMLEndTag(name: name, raw: string(at, pos), byteOffset: at)))
         mark = pos
+    }
+
+    /// An element name in lower case. libxml2's HTML parser already lowers the names it knows,
+    /// so the (allocating) `lowercased()` only runs for a name with an ASCII capital or non-ASCII.
+    private static func lowercasedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        var i = 0
+        var plain = true
+        while pointer[i] != 0 {
+            let b = pointer[i]
+            if (b >= 0x41 && b <= 0x5A) || b >= 0x80 { plain = false; break }
+            i += 1
+        }
+        let name = String(cString: pointer)
+        return plain ? name : name.lowercased()
     }
 
     private func didWhole(_ make: (String, Int) -> HTMLEvent) {

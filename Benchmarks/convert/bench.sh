@@ -26,7 +26,11 @@ if [ ! -f "$inputs/.complete-$count" ]; then
   touch "$inputs/.complete-$count"
 fi
 work="$VERSO_BENCH_DIR/convert-work"
+# The outputs of all runs are deleted at the end, not before the timed runs: ext4 (here without a
+# journal) creates inodes slowly for about 30 s after many were deleted (it skips recently deleted
+# ones one by one), which would be charged to whichever tool runs first.
 rm -rf "$work" && mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
 
 ntxt=$(find "$inputs" -name '*.txt' | wc -l)
 nhtml=$(find "$inputs" -name '*.html' | wc -l)
@@ -127,7 +131,7 @@ fi
 bigwork="$VERSO_BENCH_DIR/convert-big"
 rm -rf "$bigwork" && mkdir -p "$bigwork/in"
 ln -s "$bigin" "$bigwork/in/big.xlf"
-trap 'rm -rf "$bigwork"' EXIT
+trap 'rm -rf "$bigwork" ${work:+"$work"}' EXIT
 timed() { # label, command…: prints "seconds maxrss_kb"
   /usr/bin/time -f '%e %M' -o "$bigwork/time" "$@" >/dev/null 2>"$bigwork/stderr" || { tail -3 "$bigwork/stderr"; exit 1; }
   cat "$bigwork/time"

@@ -73,26 +73,34 @@ public final class BatchEngine: Sendable {
 
         let results = ResultSlots(count: plan.jobs.count)
         let next = Atomic<Int>(0)
+        @Sendable func record(_ result: BatchFileResult, at index: Int) {
+            results.set(index, result)
+            let done = progress.withLock { counts -> Int in
+                counts.add(result)
+                return counts.total
+            }
+            observer?.fileDidFinish(result, completed: done, total: total)
+        }
+        // Each worker commits its outputs in groups (one sync for many files, see
+        // `CommitGroup`), flushed on the queue's thread while the worker goes on; a file is
+        // reported only once its output is in place.
+        let commits = CommitQueue(capacity: 2 * workers)
         let work: @Sendable () -> Void = { [self] in
-            // Each worker commits its outputs in groups (one sync for many files, see
-            // `CommitGroup`); a file is reported only once its output is in place.
-            let group = CommitGroup()
+            var group = CommitGroup()
             var waiting: [(index: Int, result: BatchFileResult, outputs: Range<Int>)] = []
             var added = 0
             var oldest = ContinuousClock.now
-            func report() {
-                let outcomes = group.flush()
-                added = 0
-                for (index, var result, outputs) in waiting {
-                    Self.settle(&result, with: outcomes[outputs])
-                    results.set(index, result)
-                    let done = progress.withLock { counts -> Int in
-                        counts.add(result)
-                        return counts.total
+            func handOver() {
+                let files = waiting
+                commits.enqueue(group) { outcomes in
+                    for (index, var result, outputs) in files {
+                        Self.settle(&result, with: outcomes[outputs])
+                        record(result, at: index)
                     }
-                    observer?.fileDidFinish(result, completed: done, total: total)
                 }
+                group = CommitGroup()
                 waiting.removeAll(keepingCapacity: true)
+                added = 0
             }
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -107,16 +115,22 @@ public final class BatchEngine: Sendable {
                     }
                 }
                 let count = group.count
-                if count > 0 && added == 0 { oldest = .now }
+                if count == 0 {
+                    // Nothing of this worker waits for a sync (a failure, a skip): report now.
+                    record(result, at: index)
+                    continue
+                }
+                if added == 0 { oldest = .now }
                 waiting.append((index, result, added..<count))
                 added = count
-                if count == 0 || count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay {
-                    report()
+                if count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay {
+                    handOver()
                 }
             }
-            report()
+            if !waiting.isEmpty { handOver() }
         }
         Self.runOnThreads(workers, work)
+        commits.finish()
 
         var counts = progress.withLock { $0 }
         counts.ignored = plan.ignored.count

@@ -102,24 +102,44 @@ final class HTMLReader: SourceReader {
         queue.append(.startFile(FileInfo(id: description.fileID, original: description.original, datatype: SourceFormat.html.datatype)))
     }
 
-    /// The charset a `<meta>` or XML declaration names in the first bytes, if any.
+    /// The charset a `<meta>` or XML declaration names in the first bytes, if any: the first
+    /// `charset` (`encoding` in a document that starts with an XML declaration) followed by `=`
+    /// and a name. Searched in ASCII bytes folded to lower case (other bytes count as spaces).
     static func declaredCharset(_ bytes: [UInt8]) -> String? {
-        let head = String(decoding: bytes.prefix(2048).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
-        var search = head[...]
-        while let r = search.range(of: "charset") ?? (search.hasPrefix("<?xml") ? search.range(of: "encoding") : nil) {
-            var i = r.upperBound
-            while i < search.endIndex, search[i] == " " { i = search.index(after: i) }
-            guard i < search.endIndex, search[i] == "=" else { search = search[r.upperBound...]; continue }
-            i = search.index(after: i)
-            while i < search.endIndex, search[i] == " " || search[i] == "\"" || search[i] == "'" { i = search.index(after: i) }
-            var name = ""
-            while i < search.endIndex, search[i].isLetter || search[i].isNumber || "-_:.".contains(search[i]) {
-                name.append(search[i]); i = search.index(after: i)
+        let head: [UInt8] = bytes.prefix(2048).map { $0 >= 0x80 ? 0x20 : ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+        let n = head.count
+        func find(_ needle: StaticString, from: Int) -> Int? {
+            let m = needle.utf8CodeUnitCount
+            let p = needle.utf8Start
+            var i = from
+            while i + m <= n {
+                if head[i] == p[0] {
+                    var k = 1
+                    while k < m && head[i + k] == p[k] { k += 1 }
+                    if k == m { return i }
+                }
+                i += 1
             }
-            if !name.isEmpty { return name }
-            search = search[r.upperBound...]
+            return nil
         }
-        return nil
+        func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F || b == 0x3A || b == 0x2E
+        }
+        var from = 0
+        while true {
+            var found = find("charset", from: from).map { $0 + 7 }
+            if found == nil, head[from...].starts(with: "<?xml".utf8) { found = find("encoding", from: from).map { $0 + 8 } }
+            guard let after = found else { return nil }
+            var i = after
+            while i < n, head[i] == 0x20 { i += 1 }
+            guard i < n, head[i] == 0x3D else { from = after; continue }
+            i += 1
+            while i < n, head[i] == 0x20 || head[i] == 0x22 || head[i] == 0x27 { i += 1 }
+            let start = i
+            while i < n, isNameByte(head[i]) { i += 1 }
+            if i > start { return String(decoding: head[start..<i], as: UTF8.self) }
+            from = after
+        }
     }
 
     func next() throws -> DocumentEvent? {
@@ -371,11 +391,9 @@ final class HTMLReader: SourceReader {
             if top.preformatted { unitIsPreformatted = true }
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
-                // itself (what `RawAlignment.align` would say), counted and added in one pass.
-                for s in text.raw.unicodeScalars {
-                    if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" { literalCounts.add(s) }
-                    assembler.append(SourceAtom(literal: s))
-                }
+                // itself (what `RawAlignment.align` would say), counted, and added as one run.
+                literalCounts.addLiterals(in: text.raw)
+                assembler.append(literal: text.raw)
             } else {
                 let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
                 for atom in atoms { count(atom) }
@@ -519,6 +537,48 @@ struct ScalarCounts {
     @inline(__always)
     mutating func add(_ s: Unicode.Scalar) {
         if s.value < 256 { latin1[Int(s.value)] += 1 } else { others[s, default: 0] += 1 }
+    }
+
+    /// Counts the characters of `text` written as themselves that a page may also write as
+    /// references: all but ASCII, and `>`, `"`, `'`. Walks the UTF-8 bytes, decoding only the
+    /// non-ASCII characters.
+    mutating func addLiterals(in text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            var i = 0
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            while i < n {
+                // Eight ASCII bytes at a time past text with none of `>`, `"`, `'` (most of it):
+                // a byte is one of them when XOR-ing its value in makes it zero.
+                while i + 8 <= n, let base {
+                    let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 != 0 || Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27) { break }
+                    i += 8
+                }
+                guard i < n else { break }
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b == 0x3E || b == 0x22 || b == 0x27 { latin1[Int(b)] += 1 }
+                    i += 1
+                    continue
+                }
+                // Valid UTF-8 (a String): a lead byte and its continuation bytes.
+                var value: UInt32
+                let length: Int
+                if b < 0xE0 { value = UInt32(b & 0x1F); length = 2 } else if b < 0xF0 { value = UInt32(b & 0x0F); length = 3 } else { value = UInt32(b & 0x07); length = 4 }
+                for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                i += length
+                if value < 256 { latin1[Int(value)] += 1 } else if let s = Unicode.Scalar(value) { others[s, default: 0] += 1 }
+            }
+        }
+    }
+
+    /// True when a byte of the (ASCII) word `w` is `b`.
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ b: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// The number of occurrences of `s`.

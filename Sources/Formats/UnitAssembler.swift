@@ -100,14 +100,23 @@ enum AssembledUnit {
     case unit(content: Content, layout: UnitLayout, nested: [UnitLayout], leading: [SkeletonEntry], trailing: [SkeletonEntry])
 }
 
-/// Collects the atoms and codes of one unit as a reader meets them, then decides what the
+/// Collects the text and codes of one unit as a reader meets them, then decides what the
 /// translator sees (trimmed, whitespace collapsed unless preformatted) and records how the
 /// original spelled everything, so that merge restores it exactly.
+///
+/// Text is kept in runs: character data whose every character is written as itself is one
+/// `.text` item, however long. Only characters spelled otherwise (`&eacute;`, a carriage
+/// return, a character XML cannot carry, bytes the parser dropped) are atoms of their own. An
+/// item per character was most of the cost of reading HTML (an enum, a copy and a release each).
 struct UnitAssembler {
     enum Item {
+        /// Characters each written as itself. Never holds a carriage return or a character XML
+        /// cannot carry: those are atoms, so that only atoms need line-break normalisation and
+        /// substitution. A `Substring`, so that trimming and collapsing split it without copies.
+        case text(Substring)
         case atom(SourceAtom)
-        // Indirect: a code is ten times the size of an atom, and there is an item per character
-        // of source text; inline, every item would take a code's 272 bytes (measured).
+        // Indirect: a code is ten times the size of an atom, and most items are text or atoms;
+        // inline, every item would take a code's 272 bytes (measured).
         indirect case code(PendingCode)
     }
 
@@ -118,9 +127,7 @@ struct UnitAssembler {
     var isEmpty: Bool { items.isEmpty }
 
     /// True when a non-whitespace character was added.
-    var hasText: Bool {
-        items.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
-    }
+    var hasText: Bool { items.contains(where: Self.hasVisible) }
 
     /// A fresh id for an inline code of this unit.
     mutating func makeCodeID() -> String {
@@ -139,6 +146,17 @@ struct UnitAssembler {
 
     mutating func append(atoms: [SourceAtom]) {
         for a in atoms { append(a) }
+    }
+
+    /// Appends text whose every character is written as itself (no reference in it): one run,
+    /// unless it holds a carriage return or a character XML cannot carry (then atoms).
+    mutating func append(literal text: String) {
+        guard !text.isEmpty else { return }
+        if Self.withUTF8(text[...], Self.isPlainRun) {
+            items.append(.text(text[...]))
+        } else {
+            for s in text.unicodeScalars { append(SourceAtom(literal: s)) }
+        }
     }
 
     mutating func append(_ code: PendingCode) {
@@ -169,24 +187,123 @@ struct UnitAssembler {
         s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0C}"
     }
 
+    /// The HTML spaces a run can hold (carriage returns and form feeds are atoms).
+    @inline(__always)
+    private static func isRunSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A
+    }
+
+    /// True when the item holds a character a reader sees.
+    private static func hasVisible(_ item: Item) -> Bool {
+        switch item {
+        case .text(let run): return run.unicodeScalars.contains(where: isVisible)
+        case .atom(let a): return a.scalar.map(isVisible) ?? false
+        case .code: return false
+        }
+    }
+
+    /// True when the bytes may form a run: no C0 control but TAB and LF, no U+FFFE/U+FFFF.
+    private static func isPlainRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 {
+                if b != 0x09 && b != 0x0A { return false }
+            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
+                return false
+            }
+            i += 1
+        }
+        return true
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `run` (in place for native strings).
+    @inline(__always)
+    private static func withUTF8<R>(_ run: Substring, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let r = try run.utf8.withContiguousStorageIfAvailable(body) { return r }
+        return try Array(run.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The part of `run` between two UTF-8 offsets, both on scalar boundaries. Sliced through
+    /// the scalar view: a `Substring` subscript would round to grapheme boundaries, and a space
+    /// followed by a combining mark is one grapheme.
+    private static func slice(_ run: Substring, _ from: Int, _ to: Int) -> Substring {
+        let u = run.utf8
+        let a = u.index(u.startIndex, offsetBy: from)
+        let b = u.index(u.startIndex, offsetBy: to)
+        return Substring(run.unicodeScalars[a..<b])
+    }
+
+    /// UTF-8 length of the invisible characters that start `run`.
+    private static func invisiblePrefixLength(_ run: Substring) -> Int {
+        var k = 0
+        for s in run.unicodeScalars {
+            if isVisible(s) { return k }
+            k += UTF8.width(s)
+        }
+        return k
+    }
+
+    /// UTF-8 length of the invisible characters that end `run`.
+    private static func invisibleSuffixLength(_ run: Substring) -> Int {
+        var k = 0
+        for s in run.unicodeScalars.reversed() {
+            if isVisible(s) { return k }
+            k += UTF8.width(s)
+        }
+        return k
+    }
+
     /// Ends the unit: returns what it became and resets the assembler.
     mutating func finish(unitID: () -> String, policy: SpellingPolicy, collapseWhitespace: Bool) -> AssembledUnit? {
-        defer { items = []; nextCodeID = 1 }
+        defer { items.removeAll(keepingCapacity: true); nextCodeID = 1 }
         guard !items.isEmpty else { return nil }
         var list = normalizeLineBreaks(items)
         if collapseWhitespace { list = collapse(list) }
-        let hasText = list.contains { if case .atom(let a) = $0, let s = a.scalar, Self.isVisible(s) { return true } else { return false } }
-        guard hasText else { return .skeleton(Self.skeleton(of: list[...])) }
+        guard list.contains(where: Self.hasVisible) else { return .skeleton(Self.skeleton(of: list[...])) }
 
-        func isTrimmable(_ item: Item) -> Bool {
-            if case .atom(let a) = item { return a.scalar.map { !Self.isVisible($0) } ?? true }
-            return false
-        }
+        // Invisible text around the unit goes to the skeleton; a run that is partly so is split
+        // in two there.
         var start = list.startIndex
         var end = list.endIndex
         while true {
-            while start < end && isTrimmable(list[start]) { start += 1 }
-            while end > start && isTrimmable(list[end - 1]) { end -= 1 }
+            leading: while start < end {
+                switch list[start] {
+                case .code: break leading
+                case .atom(let a):
+                    if let s = a.scalar, Self.isVisible(s) { break leading }
+                    start += 1
+                case .text(let run):
+                    let k = Self.invisiblePrefixLength(run)
+                    let n = run.utf8.count
+                    if k == n { start += 1; continue }
+                    if k > 0 {
+                        list[start] = .text(Self.slice(run, k, n))
+                        list.insert(.text(Self.slice(run, 0, k)), at: start)
+                        start += 1
+                        end += 1
+                    }
+                    break leading
+                }
+            }
+            trailing: while end > start {
+                switch list[end - 1] {
+                case .code: break trailing
+                case .atom(let a):
+                    if let s = a.scalar, Self.isVisible(s) { break trailing }
+                    end -= 1
+                case .text(let run):
+                    let k = Self.invisibleSuffixLength(run)
+                    let n = run.utf8.count
+                    if k == n { end -= 1; continue }
+                    if k > 0 {
+                        list[end - 1] = .text(Self.slice(run, 0, n - k))
+                        list.insert(.text(Self.slice(run, n - k, n)), at: end)
+                    }
+                    break trailing
+                }
+            }
             // A pair of codes around all of the text (`<li><a href>Monde</a></li>`, `<b>Titre</b>`)
             // is markup around the unit, not in it: the translator gets the text alone.
             guard end - start >= 3, case .code(let first) = list[start], first.code.kind == .opening,
@@ -198,10 +315,8 @@ struct UnitAssembler {
         let trailing = Self.skeleton(of: list[end...])
 
         var content = Content()
-        // The text as UTF-8 bytes, made a String once per run of text: appending scalar by
-        // scalar to a String's unicode-scalar view was a tenth of reading an HTML page.
+        // The text as UTF-8 bytes, made a String once per stretch between codes.
         var text: [UInt8] = []
-        text.reserveCapacity(end - start)
         var offset = 0
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
@@ -210,6 +325,8 @@ struct UnitAssembler {
         // append copy the whole string.
         for item in list[start..<end] {
             switch item {
+            case .text(let run):
+                Self.withUTF8(run) { Self.appendRun($0, to: &text, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
             case .atom(let a):
                 guard let s = a.scalar else {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
@@ -237,6 +354,39 @@ struct UnitAssembler {
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
     }
 
+    /// Adds a run's bytes to the unit's text, advancing the UTF-16 offset, and records the
+    /// characters whose default spelling is not themselves (`&` and `<` in HTML, a line feed
+    /// where the file ends lines otherwise): the same substitutions an atom per character gave.
+    private static func appendRun(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], offset: inout Int,
+                                  substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
+        defer { text.append(contentsOf: bytes) }
+        // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
+        // for a four-byte sequence) and whether any byte may need a substitution at all.
+        var length = 0
+        var special = false
+        for b in bytes {
+            length &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
+            special = special || b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27
+        }
+        guard special else { offset += length; return }
+        var utf16 = offset
+        for b in bytes {
+            if b < 0x80 {
+                if b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 {
+                    let s = Unicode.Scalar(b)
+                    if !policy.isDefault(literal: s) {
+                        substitutions.append(RawSubstitution(utf16Offset: utf16, utf16Length: 1, codesBefore: codesBefore, raw: String(s)))
+                    }
+                }
+                utf16 += 1
+            } else if b & 0xC0 != 0x80 {
+                // A lead byte: one UTF-16 unit, two for a four-byte sequence.
+                utf16 += b >= 0xF0 ? 2 : 1
+            }
+        }
+        offset = utf16
+    }
+
     /// The skeleton entries for items that form no unit: their original text, with nested units
     /// (attribute values of inline tags) placed where they were.
     static func skeleton(of items: ArraySlice<Item>) -> [SkeletonEntry] {
@@ -244,8 +394,11 @@ struct UnitAssembler {
         var text = ""
         for item in items {
             switch item {
+            case .text(let run): text += run
             case .atom(let a): text += a.raw
             case .code(let c):
+                // Most codes carry no attribute unit (every block tag comes here): their text as is.
+                guard !c.nested.isEmpty else { text += c.raw; continue }
                 let utf16 = Array(c.raw.utf16)
                 var position = 0
                 for n in c.nested.sorted(by: { $0.utf16Range.lowerBound < $1.utf16Range.lowerBound }) {
@@ -261,16 +414,9 @@ struct UnitAssembler {
         return out
     }
 
-    private static func rawText(_ item: Item) -> String {
-        switch item {
-        case .atom(let a): return a.raw
-        case .code(let c): return c.raw
-        }
-    }
-
     /// `\r\n` and a lone `\r` become one `\n` for the translator; the original ending is kept.
     private func normalizeLineBreaks(_ items: [Item]) -> [Item] {
-        // Most units hold no carriage return: no copy then.
+        // Most units hold no carriage return: no copy then. Runs never hold one.
         guard items.contains(where: { if case .atom(let a) = $0 { return a.scalar == "\r" } else { return false } }) else { return items }
         var out: [Item] = []
         out.reserveCapacity(items.count)
@@ -279,6 +425,13 @@ struct UnitAssembler {
             if case .atom(let a) = items[i], a.scalar == "\r" {
                 if i + 1 < items.count, case .atom(let b) = items[i + 1], b.scalar == "\n" {
                     out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw + b.raw)))
+                    i += 2
+                    continue
+                }
+                if i + 1 < items.count, case .text(let run) = items[i + 1], run.utf8.first == 0x0A {
+                    out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw + "\n")))
+                    let n = run.utf8.count
+                    if n > 1 { out.append(.text(Self.slice(run, 1, n))) }
                     i += 2
                     continue
                 }
@@ -295,31 +448,96 @@ struct UnitAssembler {
     /// Runs of HTML whitespace become one space, as a browser shows them.
     private func collapse(_ items: [Item]) -> [Item] {
         // Text whose every space is a single " " already reads as collapsed: returned as it
-        // is rather than copied item by item (a " " atom rewritten below spells itself the same).
+        // is rather than copied (a " " rewritten below spells itself the same).
         var previousIsSpace = false
-        let unchanged = !items.contains { item in
-            guard case .atom(let a) = item, let s = a.scalar, Self.isHTMLSpace(s) else {
+        var unchanged = true
+        check: for item in items {
+            switch item {
+            case .atom(let a):
+                guard let s = a.scalar, Self.isHTMLSpace(s) else { previousIsSpace = false; continue }
+                if s != " " || previousIsSpace || !a.isLiteral { unchanged = false; break check }
+                previousIsSpace = true
+            case .code:
                 previousIsSpace = false
-                return false
+            case .text(let run):
+                let collapsed = Self.withUTF8(run) { bytes -> Bool in
+                    for b in bytes {
+                        if Self.isRunSpace(b) {
+                            if b != 0x20 || previousIsSpace { return false }
+                            previousIsSpace = true
+                        } else {
+                            previousIsSpace = false
+                        }
+                    }
+                    return true
+                }
+                if !collapsed { unchanged = false; break check }
             }
-            defer { previousIsSpace = true }
-            return s != " " || previousIsSpace || !a.isLiteral
         }
         if unchanged { return items }
+
         var out: [Item] = []
-        out.reserveCapacity(items.count)
+        out.reserveCapacity(items.count + 8)
         for item in items {
-            if case .atom(let a) = item, let s = a.scalar, Self.isHTMLSpace(s) {
-                if case .atom(let previous)? = out.last, previous.scalar == " " {
-                    out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: previous.raw + a.raw))
-                    continue
-                }
-                out.append(.atom(SourceAtom(scalar: " ", raw: a.raw)))
-            } else {
+            switch item {
+            case .atom(let a):
+                if let s = a.scalar, Self.isHTMLSpace(s) { Self.addSpace(a.raw, to: &out) } else { out.append(item) }
+            case .code:
                 out.append(item)
+            case .text(let run):
+                // Spans of spaces are cut out of the run, except a single " " after a visible
+                // character, which already reads as collapsed and stays in the text.
+                Self.withUTF8(run) { bytes in
+                    let n = bytes.count
+                    var runStart = 0
+                    var i = 0
+                    while i < n {
+                        guard Self.isRunSpace(bytes[i]) else { i += 1; continue }
+                        var j = i + 1
+                        while j < n && Self.isRunSpace(bytes[j]) { j += 1 }
+                        if j == i + 1 && bytes[i] == 0x20 && !(i == runStart && Self.endsWithSpace(out)) {
+                            i = j
+                            continue
+                        }
+                        if i > runStart { out.append(.text(Self.slice(run, runStart, i))) }
+                        Self.addSpace(String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self), to: &out)
+                        i = j
+                        runStart = j
+                    }
+                    if runStart < n { out.append(.text(runStart == 0 ? run : Self.slice(run, runStart, n))) }
+                }
             }
         }
         return out
+    }
+
+    /// True when the collapsed items end with a space (an atom, or the single " " a run ends with).
+    private static func endsWithSpace(_ out: [Item]) -> Bool {
+        switch out.last {
+        case .atom(let a)?: return a.scalar == " "
+        case .text(let run)?: return run.utf8.last == 0x20
+        default: return false
+        }
+    }
+
+    /// Adds whitespace whose original text is `raw` to collapsed items: joined to the space
+    /// before it, if any, else a space of its own.
+    private static func addSpace(_ raw: String, to out: inout [Item]) {
+        switch out.last {
+        case .atom(let previous)? where previous.scalar == " ":
+            out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: previous.raw + raw))
+        case .text(let run)? where run.utf8.last == 0x20:
+            // The run's final " " is a collapsed space: it takes this whitespace in.
+            let n = run.utf8.count
+            if n == 1 {
+                out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: " " + raw))
+            } else {
+                out[out.count - 1] = .text(slice(run, 0, n - 1))
+                out.append(.atom(SourceAtom(scalar: " ", raw: " " + raw)))
+            }
+        default:
+            out.append(raw == " " ? .text(" ") : .atom(SourceAtom(scalar: " ", raw: raw)))
+        }
     }
 
     /// Marks codes whose partner is not in the content as isolated.

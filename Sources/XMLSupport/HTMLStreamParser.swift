@@ -1,4 +1,9 @@
 internal import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Diagnostics
 
 /// One piece of an HTML document as libxml2's HTML parser reports it, together with the exact
@@ -295,7 +300,22 @@ public final class HTMLStreamParser {
     private func flushText() {
         guard let text = pendingText else { return }
         pendingText = nil
-        events.append(.text(HTMLText(decoded: String(decoding: text.decoded, as: UTF8.self), raw: string(text.start, mark), isRawText: text.isRawText, byteOffset: text.start)))
+        let raw = string(text.start, mark)
+        // Text without a reference or a line break the parser changed decodes to its own bytes:
+        // one string then serves both (half the strings, and `raw == decoded` is immediate).
+        let decoded = sameBytes(text.decoded, text.start, mark) ? raw : String(decoding: text.decoded, as: UTF8.self)
+        events.append(.text(HTMLText(decoded: decoded, raw: raw, isRawText: text.isRawText, byteOffset: text.start)))
+    }
+
+    /// True when `bytes` equal the input bytes `start..<end`.
+    private func sameBytes(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        guard bytes.count == end - start else { return false }
+        return bytes.withUnsafeBufferPointer { a in
+            buffer.withUnsafeBufferPointer { b in
+                guard let a = a.baseAddress, let b = b.baseAddress else { return bytes.isEmpty }
+                return memcmp(a, b + (start - bufferBase), bytes.count) == 0
+            }
+        }
     }
 
     private func didText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32, isRawText: Bool) {

@@ -376,16 +376,13 @@ public final class TermRecognizer: Sendable {
     /// `barriers`: ascending UTF-16 offsets no term may span.
     private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
         let scratch = takeScratch()
-        // Stems only shorten words (a rule may append one unit past the count: keep a margin).
-        var stemBuffer = scratch.stemUnits
-        scratch.stemUnits = []
-        defer {
-            scratch.stemUnits = stemBuffer
-            returnScratch(scratch)
-        }
+        defer { returnScratch(scratch) }
         try withExtendedLifetime(self) {
             let trie = self.trie.reader
             var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded)
+            // The scanner's folded word, read in place (the scratch outlives the scan), and
+            // stemmed in place once looked up: the next token overwrites it anyway.
+            let folded = scratch.folded.base
             let lookahead = maxTermTokens
             var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch)
             let stems = stemmer.rules != nil
@@ -393,25 +390,20 @@ public final class TermRecognizer: Sendable {
             while let t = scanner.next(units) {
                 let length = scanner.foldedCount
                 let hash = scanner.foldedHash
-                let fold = scanner.withFolded { trie.find(padded: $0, hash: hash) }
+                let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length), hash: hash)
                 var stem: Int32 = -1
                 if probing {
-                    let w = scanner.withFolded { String(transcodingUTF16: $0) }
+                    let w = String(transcodingUTF16: UnsafeBufferPointer(start: folded, count: length))
                     matcher.words.append(w)
                     matcher.wordStems.append(stemmer.stem(w))
                 }
                 if fold >= 0 {
                     stem = trie.stem(fold)
                 } else if stems && length > 2 {
-                    scanner.withFolded { f in
-                        stemBuffer.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: f.baseAddress!, count: f.count) }
-                    }
-                    let n = stemmer.stem(&stemBuffer, count: length)
+                    let n = stemmer.stem(folded, count: length)
                     if n != length {
-                        stem = stemBuffer.withUnsafeBufferPointer { b in
-                            let key = UnsafeBufferPointer(rebasing: b[0..<n])
-                            return trie.find(padded: key, hash: TokenTable.hash(key))
-                        }
+                        let key = UnsafeBufferPointer(start: UnsafePointer(folded), count: n)
+                        stem = trie.find(padded: key, hash: TokenTable.hash(key))
                     }
                 }
                 if stem == fold { stem = -1 }
@@ -432,7 +424,7 @@ public final class TermRecognizer: Sendable {
     private static let window = 4096
 
     /// The memory one scan works in: the window of tokens, the candidates and the walk's stack,
-    /// the scanner's folded word and the stemmer's buffer. A document is matched a segment at
+    /// the scanner's folded word. A document is matched a segment at
     /// a time, and allocating this for each short segment cost more than matching it: scans
     /// borrow it from `scratchPool` and give it back, so a run allocates one per thread.
     private final class ScanScratch: @unchecked Sendable {
@@ -441,8 +433,8 @@ public final class TermRecognizer: Sendable {
         let tokens: ScratchBuffer<TextToken>
         let found = ScratchBuffer<Candidate>(capacity: 64)
         let stack: ScratchBuffer<Visit>
-        let folded = ScratchUnits(capacity: TokenScanner.capacity)
-        var stemUnits = [UInt16](repeating: 0, count: TokenScanner.capacity + 8)
+        /// The scanner's folded word; `find(padded:)` may read a few units past a word.
+        let folded = ScratchUnits(capacity: TokenScanner.capacity + WordRecord.inlineUnits)
 
         init(maxTermTokens: Int) {
             tokens = ScratchBuffer(capacity: TermRecognizer.window + maxTermTokens + 1)

@@ -1,4 +1,5 @@
 import Diagnostics
+import FileAccess
 import Foundation
 import XLIFF
 
@@ -135,7 +136,7 @@ public enum BatchNaming {
     /// `article.txt` → `article.txt.xlf` (prepare); `a.xlf` → `a.xlf` (version change);
     /// `article.txt.xlf` → `article.txt` (merge, when the XLIFF does not say otherwise).
     public static func defaultOutputName(forInput path: String, action: BatchAction) -> String {
-        let name = lastComponent(path)
+        let name = PathNames.lastComponent(path)
         switch action {
         case .prepare:
             return name + ".xlf"
@@ -157,16 +158,9 @@ public enum BatchNaming {
     /// Nil when nothing usable remains.
     public static func safeFileName(fromRecorded recorded: String) -> String? {
         let normalized = recorded.replacingOccurrences(of: "\\", with: "/")
-        let name = lastComponent(normalized)
+        let name = PathNames.lastComponent(normalized)
         if name.isEmpty || name == "." || name == ".." || name.contains("\0") { return nil }
         return name
-    }
-
-    static func lastComponent(_ path: String) -> String {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        if let slash = trimmed.lastIndex(of: "/") { return String(trimmed[trimmed.index(after: slash)...]) }
-        return String(trimmed)
     }
 }
 

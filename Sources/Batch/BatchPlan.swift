@@ -125,9 +125,9 @@ private struct Planner<Converter: BatchFileConverter> {
             if out.hasSuffix("/") || FileStatus.ifExists(out)?.kind == .directory {
                 // Into an existing folder, under the output's usual name.
                 let input = request.inputs[0]
-                let name = BatchFileKind.detect(BatchNaming.lastComponent(input)).flatMap { kind in
+                let name = BatchFileKind.detect(PathNames.lastComponent(input)).flatMap { kind in
                     request.mode.action(for: kind).flatMap { try? converter.outputName(forInput: input, kind: kind, action: $0) }
-                } ?? BatchNaming.lastComponent(input)
+                } ?? PathNames.lastComponent(input)
                 return .file(join(out, name))
             }
             return .file(out)
@@ -137,7 +137,7 @@ private struct Planner<Converter: BatchFileConverter> {
 
     /// The name a folder input keeps under `-o` when there are several inputs.
     private func folderName(_ path: String) -> String {
-        let name = BatchNaming.lastComponent(path)
+        let name = PathNames.lastComponent(path)
         if name.isEmpty || name == "." || name == ".." || name == "/" {
             let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().lastPathComponent
             return resolved.isEmpty || resolved == "/" ? "root" : resolved
@@ -146,7 +146,7 @@ private struct Planner<Converter: BatchFileConverter> {
     }
 
     private mutating func addNamedFile(_ input: String, status: FileStatus, layout: OutputLayout) {
-        let name = BatchNaming.lastComponent(input)
+        let name = PathNames.lastComponent(input)
         guard request.filter.selects(name) else { return }
         guard let kind = BatchFileKind.detect(name) else {
             fail(input: input, FileAccessError(path: input, "unsupported format: Verso converts .txt, .html/.htm and .xlf/.xliff files"))

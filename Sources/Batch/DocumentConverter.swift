@@ -108,9 +108,9 @@ public struct DocumentConverter: BatchFileConverter {
 
         case .merge:
             var claimed: Set<String> = []
-            let folder = URL(fileURLWithPath: job.output, isDirectory: false).deletingLastPathComponent().path
+            let folder = PathNames.folder(of: job.output)
             let merged = try TranslationMerge.merge(xliff: job.input, into: folder, claimedOutputs: &claimed, singleOutput: job.outputIsNamed ? job.output : nil)
-            let format = BatchFileKind.detect(BatchNaming.lastComponent(job.output)).map(\.rawValue)
+            let format = BatchFileKind.detect(PathNames.lastComponent(job.output)).map(\.rawValue)
             return BatchFileOutcome(findings: merged.findings, units: merged.units, from: "xliff", to: format)
         }
     }

@@ -31,7 +31,6 @@ public final class AtomicFile {
     ///
     /// Refuses to write over any path in `protectedInputs` (an input is never overwritten).
     public init(destination: String, protectedInputs: [String] = []) throws {
-        let destURL = URL(fileURLWithPath: destination, isDirectory: false).standardizedFileURL
         // Same file = same device and inode (through symbolic links and hard links alike). A
         // destination that does not exist yet cannot be an input. Two `stat`s, where resolving
         // both paths component by component cost a dozen per file in a batch of thousands.
@@ -45,7 +44,7 @@ public final class AtomicFile {
             }
         }
         self.destination = destination
-        let folder = destURL.deletingLastPathComponent().path
+        let folder = PathNames.folder(of: destination)
         var folderStat = stat()
         if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
             do {
@@ -54,8 +53,8 @@ public final class AtomicFile {
                 throw FileAccessError(path: folder, "cannot create output folder")
             }
         }
-        let name = "\(Self.temporaryPrefix)\(Self.processID)-\(Self.uniqueToken())-\(destURL.lastPathComponent)"
-        temporaryPath = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name, isDirectory: false).path
+        let name = "\(Self.temporaryPrefix)\(Self.processID)-\(Self.uniqueToken())-\(PathNames.lastComponent(destination))"
+        temporaryPath = folder.hasSuffix("/") ? folder + name : folder + "/" + name
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileAccessError(path: destination, "cannot create output: \(InputFile.describe(errno: errno))")

@@ -132,7 +132,7 @@ public final class DocumentPreparer: Sendable {
     /// The name of the XLIFF written for an input (`article.txt` → `article.txt.xlf`; an XLIFF
     /// input keeps its name).
     public static func outputName(for input: String, format: InputFormat) -> String {
-        let name = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
+        let name = PathNames.lastComponent(input)
         return format == .xliff ? name : name + ".xlf"
     }
 
@@ -164,9 +164,15 @@ public final class DocumentPreparer: Sendable {
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
     /// and each file of a folder conversion). `protectedInputs` are never written over.
     public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
-        try InputFile.checkReadable(input)
-        let format = try options.format ?? InputFormat.detect(path: input)
-        let folder = URL(fileURLWithPath: output, isDirectory: false).deletingLastPathComponent().path
+        let format: InputFormat
+        if let given = options.format {
+            // The reader opening the input says why it cannot be read, if it cannot.
+            format = given
+        } else {
+            try InputFile.checkReadable(input)
+            format = try InputFormat.detect(path: input)
+        }
+        let folder = PathNames.folder(of: output)
         return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
     }
 
@@ -181,11 +187,7 @@ public final class DocumentPreparer: Sendable {
     // MARK: - Plain text and HTML
 
     private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
-        let original = URL(fileURLWithPath: input, isDirectory: false).lastPathComponent
-        var folderStat = stat()
-        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
+        let original = PathNames.lastComponent(input)
 
         // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
         // before any output exists.

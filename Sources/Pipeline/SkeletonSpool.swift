@@ -10,15 +10,22 @@ import Formats
 /// The file is named like every Verso temporary (`.verso-tmp-<pid>-…`), so that a later run
 /// removes it if this one is killed; it is deleted when the spool is released.
 final class SkeletonSpool: SkeletonSink {
-    let path: String
+    private let folder: String
+    private let name: String
+    /// Where the skeleton goes once it outgrows memory (named only then: most never do).
+    private(set) lazy var path: String = {
+        let file = "\(AtomicFile.temporaryPrefix)\(AtomicFile.processID)-\(AtomicFile.uniqueToken())-\(name).skeleton"
+        return folder.hasSuffix("/") ? folder + file : folder + "/" + file
+    }()
     /// The temporary file, opened when the skeleton first outgrows the in-memory buffer.
     private var handle: FileHandle?
     private var buffer: [UInt8] = []
     private(set) var entryCount = 0
 
     init(folder: String, name: String) throws {
-        // The path is only used when the skeleton outgrows memory; no system call before that.
-        path = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent("\(AtomicFile.temporaryPrefix)\(AtomicFile.processID)-\(AtomicFile.uniqueToken())-\(name).skeleton", isDirectory: false).path
+        // No system call before the skeleton outgrows memory.
+        self.folder = folder
+        self.name = name
     }
 
     deinit {
@@ -30,6 +37,11 @@ final class SkeletonSpool: SkeletonSink {
 
     private func openFile() throws -> FileHandle {
         if let handle { return handle }
+        // The output folder may not exist yet: the output itself is created after this pass.
+        var folderStat = stat()
+        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forUpdatingAtPath: path) else {
             throw FileAccessError(path: path, "cannot create a temporary file in the output folder")
         }

@@ -34,22 +34,25 @@ final class HTMLReader: SourceReader {
         var isTranslateNoRegion: Bool
     }
 
+    // Stored properties are `@exclusivity(unchecked)`: this class is driven by one caller at a
+    // time and never passes them inout across calls, and the runtime's dynamic access checks
+    // on every event and character were a few percent of reading a page.
     private let input: ChunkedInput
     private let parser: HTMLStreamParser
     private let decoder: StreamingTextDecoder?
     private let skeleton: SkeletonSink
     private let description: SourceDescription
-    private var stack: [Frame] = []
-    private var assembler = UnitAssembler()
-    private var queue: [DocumentEvent] = []
-    private var queueIndex = 0
-    private var unitCounter = 0
-    private var inputDone = false
-    private var ended = false
-    private var newline: String?
-    private var literalCounts = ScalarCounts()
-    private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
-    private var problemsSeen = 0
+    @exclusivity(unchecked) private var stack: [Frame] = []
+    @exclusivity(unchecked) private var assembler = UnitAssembler()
+    @exclusivity(unchecked) private var queue: [DocumentEvent] = []
+    @exclusivity(unchecked) private var queueIndex = 0
+    @exclusivity(unchecked) private var unitCounter = 0
+    @exclusivity(unchecked) private var inputDone = false
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var newline: String?
+    @exclusivity(unchecked) private var literalCounts = ScalarCounts()
+    @exclusivity(unchecked) private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
+    @exclusivity(unchecked) private var problemsSeen = 0
     private(set) var findings: [Finding] = []
     private(set) var declaredLanguage: String?
     private(set) var declaredLanguageLocation: SourceLocation?
@@ -185,9 +188,9 @@ final class HTMLReader: SourceReader {
         }
     }
 
-    private var utf8Carry: [UInt8] = []
-    private var utf8Offset = 0
-    private var utf8Position = TextPosition()
+    @exclusivity(unchecked) private var utf8Carry: [UInt8] = []
+    @exclusivity(unchecked) private var utf8Offset = 0
+    @exclusivity(unchecked) private var utf8Position = TextPosition()
 
     /// Checks UTF-8 without converting (the common case); errors name the line, column and
     /// byte offset, as the text decoder's do.
@@ -480,9 +483,9 @@ final class HTMLReader: SourceReader {
         try skeleton.append(.text(raw))
     }
 
-    private var unitIsPreformatted = false
+    @exclusivity(unchecked) private var unitIsPreformatted = false
     /// Counts finished units, so that a code id is known to belong to the current one.
-    private var unitSerial = 0
+    @exclusivity(unchecked) private var unitSerial = 0
 
     private func finishUnit() throws {
         guard !assembler.isEmpty else { return }

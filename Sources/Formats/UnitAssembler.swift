@@ -259,9 +259,11 @@ struct UnitAssembler {
     mutating func finish(unitID: () -> String, policy: SpellingPolicy, collapseWhitespace: Bool) -> AssembledUnit? {
         defer { items.removeAll(keepingCapacity: true); nextCodeID = 1 }
         guard !items.isEmpty else { return nil }
+        // Nothing visible (the line breaks and indentation between blocks, most often): all of
+        // it is skeleton, whose text normalising and collapsing would not change.
+        guard items.contains(where: Self.hasVisible) else { return .skeleton(Self.skeleton(of: items[...])) }
         var list = normalizeLineBreaks(items)
         if collapseWhitespace { list = collapse(list) }
-        guard list.contains(where: Self.hasVisible) else { return .skeleton(Self.skeleton(of: list[...])) }
 
         // Invisible text around the unit goes to the skeleton; a run that is partly so is split
         // in two there.
@@ -363,12 +365,13 @@ struct UnitAssembler {
         // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
         // for a four-byte sequence) and whether any byte may need a substitution at all.
         var length = 0
-        var special = false
-        for b in bytes {
-            length &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
-            special = special || b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27
+        var special: UInt8 = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            length &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0) as UInt8)
+            special |= (b == 0x0A ? 1 : 0) | (b == 0x26 ? 1 : 0) | (b == 0x3C ? 1 : 0) | (b == 0x22 ? 1 : 0) | (b == 0x27 ? 1 : 0)
         }
-        guard special else { offset += length; return }
+        guard special != 0 else { offset += length; return }
         var utf16 = offset
         for b in bytes {
             if b < 0x80 {
@@ -461,6 +464,18 @@ struct UnitAssembler {
                 previousIsSpace = false
             case .text(let run):
                 let collapsed = Self.withUTF8(run) { bytes -> Bool in
+                    let n = bytes.count
+                    guard n > 0 else { return true }
+                    // Branch-free first (vectorised): no tab, no line feed, no two spaces in a row.
+                    var spread: UInt8 = bytes[0] == 0x20 && previousIsSpace ? 1 : 0
+                    for i in 0..<n {
+                        let b = bytes[i]
+                        spread |= (b == 0x09 ? 1 : 0) | (b == 0x0A ? 1 : 0) | (b == 0x20 && i + 1 < n && bytes[i + 1] == 0x20 ? 1 : 0)
+                    }
+                    if spread == 0 {
+                        previousIsSpace = bytes[n - 1] == 0x20
+                        return true
+                    }
                     for b in bytes {
                         if Self.isRunSpace(b) {
                             if b != 0x20 || previousIsSpace { return false }

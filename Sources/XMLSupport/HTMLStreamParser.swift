@@ -145,14 +145,16 @@ public struct HTMLText: Sendable, Equatable {
 public final class HTMLStreamParser {
     private var context: htmlParserCtxtPtr?
     private var sax = htmlSAXHandler()
+    // The hot stored properties are `@exclusivity(unchecked)`: one owner drives the parser and
+    // libxml2's callbacks run inside `feed`, never overlapping an access to them.
     /// Input bytes from absolute offset `bufferBase` on.
-    private var buffer: [UInt8] = []
-    private var bufferBase = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var bufferBase = 0
     /// Absolute offset up to which bytes belong to reported events.
-    private var mark = 0
-    private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
-    private var events: [HTMLEvent] = []
-    private var eventIndex = 0
+    @exclusivity(unchecked) private var mark = 0
+    @exclusivity(unchecked) private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
+    @exclusivity(unchecked) private var events: [HTMLEvent] = []
+    @exclusivity(unchecked) private var eventIndex = 0
     private var finished = false
     private let sink: LibXML2ErrorSink
     /// Recoverable problems libxml2 reported (unknown tags, unexpected end tags…), in order.
@@ -330,7 +332,7 @@ public final class HTMLStreamParser {
 
     private func didStart(_ namePointer: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         flushText()
-        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        let name = Self.lowercasedName(namePointer)
         var attrs: [HTMLAttribute] = []
         if let attributes {
             var i = 0
@@ -361,7 +363,7 @@ public final class HTMLStreamParser {
 
     private func didEnd(_ namePointer: UnsafePointer<xmlChar>?) {
         flushText()
-        let name = namePointer.map { String(cString: $0) }?.lowercased() ?? ""
+        let name = Self.lowercasedName(namePointer)
         let pos = max(cursor, mark)
         // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
         guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
@@ -372,6 +374,21 @@ public final class HTMLStreamParser {
         if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
         events.append(.endTag(HTMLEndTag(name: name, raw: string(at, pos), byteOffset: at)))
         mark = pos
+    }
+
+    /// An element name in lower case. libxml2's HTML parser already lowers the names it knows,
+    /// so the (allocating) `lowercased()` only runs for a name with an ASCII capital or non-ASCII.
+    private static func lowercasedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        var i = 0
+        var plain = true
+        while pointer[i] != 0 {
+            let b = pointer[i]
+            if (b >= 0x41 && b <= 0x5A) || b >= 0x80 { plain = false; break }
+            i += 1
+        }
+        let name = String(cString: pointer)
+        return plain ? name : name.lowercased()
     }
 
     private func didWhole(_ make: (String, Int) -> HTMLEvent) {

@@ -57,6 +57,26 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(try texts("<p>  Un\n   deux\t trois  </p><pre>  a\n  b </pre>"), ["Un deux trois", "a\n  b"])
     }
 
+    func testWhitespaceCollapsesAcrossReferencesAndLineEndingsAndMergesBack() throws {
+        // Spaces from the text itself, from a character reference and from a CRLF form one space;
+        // the merge restores every one of them as written.
+        let html = "<p>Un &#32;\r\n  deux&nbsp; trois\tquatre</p>"
+        XCTAssertEqual(try texts(html), ["Un deux\u{A0} trois quatre"])
+        RoundTrip.assertIdentity(Array(html.utf8), format: .html, "collapsed spaces")
+        // Without references: spaces collapse across pieces of text, but not across a code.
+        let plain = "<p>Un  \n deux<!-- c --> \t trois<b> gras </b>  fin </p>"
+        XCTAssertEqual(try texts(plain), ["Un deux trois gras  fin"])
+        RoundTrip.assertIdentity(Array(plain.utf8), format: .html, "collapsed spaces between codes")
+    }
+
+    func testInvisibleTextAroundAUnitIsCutAtCharactersNotGraphemes() throws {
+        // A space followed by a combining mark is one grapheme, but only the space is layout:
+        // the mark stays in the unit, and zero-width characters at the end go to the skeleton.
+        let html = "<p> \u{301}été \u{200B}</p><li>\n\tmot</li>"
+        XCTAssertEqual(try texts(html), ["\u{301}été", "mot"])
+        RoundTrip.assertIdentity(Array(html.utf8), format: .html, "trimmed edges")
+    }
+
     func testTagsAroundTheWholeUnitStayOutOfIt() throws {
         let doc = try document("<ul><li><a href=\"/x\" title=\"Info\"><b>Monde</b></a></li><li><b>Un</b> et <b>deux</b></li></ul>")
         let units = doc.allUnits

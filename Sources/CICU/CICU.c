@@ -5,6 +5,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/uregex.h>
+#include <unicode/uset.h>
 #include <unicode/utypes.h>
 #include <unicode/uversion.h>
 
@@ -146,4 +147,33 @@ int32_t cicu_break_next(CICUBreakIterator *iterator) {
 
 uint32_t cicu_fold_case(uint32_t codePoint) {
     return (uint32_t)u_foldCase((UChar32)codePoint, U_FOLD_CASE_DEFAULT);
+}
+
+int32_t cicu_set_bmp_bits(const uint16_t *pattern, int32_t length, uint64_t *bits) {
+    UErrorCode code = U_ZERO_ERROR;
+    USet *set = uset_openPattern((const UChar *)pattern, length, &code);
+    if (U_FAILURE(code) || set == NULL) {
+        if (set != NULL) uset_close(set);
+        return -1;
+    }
+    int32_t count = uset_getItemCount(set);
+    // Strings first: a set holding any is refused before anything is written.
+    for (int32_t i = 0; i < count; i++) {
+        UChar32 start, end;
+        UErrorCode itemCode = U_ZERO_ERROR;
+        if (uset_getItem(set, i, &start, &end, NULL, 0, &itemCode) != 0) {
+            uset_close(set);
+            return -1;
+        }
+    }
+    for (int32_t i = 0; i < count; i++) {
+        UChar32 start, end;
+        UErrorCode itemCode = U_ZERO_ERROR;
+        uset_getItem(set, i, &start, &end, NULL, 0, &itemCode);
+        if (start > 0xFFFF) break;
+        if (end > 0xFFFF) end = 0xFFFF;
+        for (UChar32 c = start; c <= end; c++) bits[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
+    uset_close(set);
+    return 0;
 }

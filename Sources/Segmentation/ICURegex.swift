@@ -140,6 +140,17 @@ enum ICUCharacters {
     @inline(__always)
     static func fold(_ codePoint: UInt32) -> UInt32 { cicu_fold_case(codePoint) }
 
+    /// The BMP code points of an ICU UnicodeSet pattern (`[\p{Lu}]`), surrogates included when
+    /// the set has them; nil when ICU rejects the pattern or the set holds strings.
+    static func bmpSet(ofSetPattern pattern: String) -> UnitSet? {
+        let units = Array(pattern.utf16)
+        var set = UnitSet()
+        let status = units.withUnsafeBufferPointer { buffer in
+            set.withUnsafeMutableWords { cicu_set_bmp_bits(buffer.baseAddress, Int32(buffer.count), $0) }
+        }
+        return status == 0 ? set : nil
+    }
+
     /// The linked ICU's version ("72.1").
     static var version: String { String(cString: cicu_version()) }
 }

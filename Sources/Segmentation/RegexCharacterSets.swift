@@ -21,6 +21,11 @@ struct UnitSet: Sendable, Hashable {
         words[Int(unit >> 6)] |= 1 << UInt64(unit & 63)
     }
 
+    /// The bitmap's words, for C code to fill.
+    mutating func withUnsafeMutableWords<T>(_ body: (UnsafeMutablePointer<UInt64>) -> T) -> T {
+        words.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+
     /// Every unit not in the set, and none of those in it.
     mutating func invert() {
         for i in 0..<words.count { words[i] = ~words[i] }
@@ -356,7 +361,16 @@ final class RegexCharacterSets {
 
     private func primitive(_ text: String) -> UnitSet? {
         if let hit = primitives[text] { return hit }
-        let set = Self.scannedAtomSet(text)
+        var set: UnitSet? = nil
+        let scalars = Array(text.unicodeScalars)
+        if scalars.count > 4, scalars[0] == "\\", scalars[1] == "p" || scalars[1] == "P", scalars[2] == "{", scalars.last == "}",
+           !scalars[3..<(scalars.count - 1)].contains(where: { "[]{}\\".unicodeScalars.contains($0) }) {
+            // ICU's regex compiler builds `\p{X}` as the UnicodeSet `[\p{X}]` (other readings,
+            // such as Java's `\p{javaLowerCase}`, only when that fails): read that set's ranges
+            // instead of matching the property against every unit of the BMP.
+            set = ICUCharacters.bmpSet(ofSetPattern: "[" + text + "]")
+        }
+        if set == nil { set = Self.scannedAtomSet(text) }
         primitives[text] = set
         return set
     }

@@ -48,12 +48,17 @@ final class AtomSetSyntaxTests: XCTestCase {
         let sets = RegexCharacterSets()
         let atoms = [#"[^\s•◦▪‣⁃·(]"#, #"[-a]"#, #"[a-]"#, #"[\-–—]"#, #"[\p{L}\p{N}._%+\-]"#, #"[\P{L}]"#, #"\P{Lu}"#,
                      #"[\t\n\r\f\a\e]"#, #"\x41"#, #"\x{41}"#, #"[\x{1F600}]"#, #"[\\\]]"#, #"[^\d]"#, #"[\w']"#, #"\S"#,
-                     #"[\u00C0-\u00FF]"#, #"[^a-z]"#, #"[{}$.*+?|()]"#, #"\u2028"#, "[ \u{A0}]"]
+                     #"[\u00C0-\u00FF]"#, #"[^a-z]"#, #"[{}$.*+?|()]"#, #"\u2028"#, "[ \u{A0}]",
+                     // Properties, read from ICU's UnicodeSet or, for names only the regex
+                     // compiler knows (Java's), measured.
+                     #"\p{Han}"#, #"\p{Greek}"#, #"[^\P{Lu}]"#, #"\p{Alphabetic}"#, #"\p{javaLowerCase}"#, #"\p{InBasicLatin}"#,
+                     #"\p{General_Category=Lu}"#, #"\p{Script=Latin}"#, #"\p{Any}"#, #"\p{Assigned}"#, #"[\p{Cs}a]"#,
+                     #"\p{IsAlphabetic}"#, #"\p{Lt}"#, #"\p{Nd}"#, #"\P{M}"#]
         for atom in atoms {
             XCTAssertEqual(agrees(atom, sets), true, atom)
         }
-        // Shapes left to ICU as a whole (ICU rejects `\pL`: it wants braces).
-        for atom in [#"[a-z&&[^aeiou]]"#, #"[[:alpha:]]"#, #"[\p{L}--[a]]"#, #"[a-\x{10FFFF}]"#, #"\Qa\E"#, #"[\s-x]"#, #"\0101"#, #"\pL"#] {
+        // Shapes left to ICU as a whole (ICU rejects `\pL` and `\p{L&}`).
+        for atom in [#"[a-z&&[^aeiou]]"#, #"[[:alpha:]]"#, #"[\p{L}--[a]]"#, #"[a-\x{10FFFF}]"#, #"\Qa\E"#, #"[\s-x]"#, #"\0101"#, #"\pL"#, #"\p{L&}"#] {
             XCTAssertNil(sets.composedAtomSet(Array(atom.unicodeScalars)), atom)
         }
     }

@@ -80,6 +80,11 @@ int32_t cicu_break_next(CICUBreakIterator *iterator);
 /// Simple Unicode case folding of one code point (as ICU's case-insensitive matching does).
 uint32_t cicu_fold_case(uint32_t codePoint);
 
+/// Adds the BMP code points of an ICU UnicodeSet pattern (`[\p{Lu}]`) to `bits`, 1024 words of
+/// one bit per UTF-16 code unit. Returns 0, or -1 when ICU rejects the pattern or the set holds
+/// strings (then nothing is written).
+int32_t cicu_set_bmp_bits(const uint16_t *pattern, int32_t length, uint64_t *bits);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,7 +84,8 @@ public struct Segmenter: Sendable {
         var result: [Range<Int>] = []
         result.reserveCapacity(breaks.count + 1)
         var start = 0
-        for end in breaks + [text.count] {
+        for k in 0...breaks.count {
+            let end = k < breaks.count ? breaks[k] : text.count
             var s = start, e = end
             while s < e && TextWhitespace.isWhitespace(text[s]) { s += 1 }
             while e > s && TextWhitespace.isWhitespace(text[e - 1]) { e -= 1 }

@@ -83,11 +83,11 @@ extension Segmenter {
             var result = new
             switch (new[0], old[0]) {
             case (.segment(var segment), .segment(let before)):
-                if new.count == 1 && segment.source.normalized.runs == before.source.normalized.runs { return old }
+                if new.count == 1 && sameRuns(segment.source, before.source) { return old }
                 segment.id = before.id
                 result[0] = .segment(segment)
             case (.ignorable(var ignorable), .ignorable(let before)):
-                if new.count == 1 && ignorable.source.normalized.runs == before.source.normalized.runs { return old }
+                if new.count == 1 && sameRuns(ignorable.source, before.source) { return old }
                 ignorable.id = before.id
                 result[0] = .ignorable(ignorable)
             default:
@@ -113,17 +113,38 @@ extension Segmenter {
             guard let (oldPart, oldEnd) = oldByStart[start] else { return part }
             switch (part, oldPart) {
             case (.segment(var segment), .segment(let before)):
-                if oldEnd == end && segment.source.normalized.runs == before.source.normalized.runs { return .segment(before) }
+                if oldEnd == end && sameRuns(segment.source, before.source) { return .segment(before) }
                 segment.id = before.id
                 return .segment(segment)
             case (.ignorable(var ignorable), .ignorable(let before)):
-                if oldEnd == end && ignorable.source.normalized.runs == before.source.normalized.runs { return .ignorable(before) }
+                if oldEnd == end && sameRuns(ignorable.source, before.source) { return .ignorable(before) }
                 ignorable.id = before.id
                 return .ignorable(ignorable)
             default:
                 return part
             }
         }
+    }
+
+    /// True when the two contents have the same runs once normalized; without building the
+    /// normalized copies when they are normalized already (the usual case).
+    private static func sameRuns(_ a: Content, _ b: Content) -> Bool {
+        if isNormalized(a.runs) && isNormalized(b.runs) { return a.runs == b.runs }
+        return a.normalized.runs == b.normalized.runs
+    }
+
+    /// No empty text run and no two text runs in a row: what `Content.normalized` gives.
+    private static func isNormalized(_ runs: [Run]) -> Bool {
+        var previousIsText = false
+        for run in runs {
+            if case .text(let t) = run {
+                if t.isEmpty || previousIsText { return false }
+                previousIsText = true
+            } else {
+                previousIsText = false
+            }
+        }
+        return true
     }
 
     /// One part of segmented content.

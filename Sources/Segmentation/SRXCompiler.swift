@@ -209,7 +209,8 @@ final class CompiledSRX: @unchecked Sendable {
                 let before = try SRXCompiler.translate(rule.beforeBreak, dialect: dialect, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
                 let after = try SRXCompiler.translate(rule.afterBreak, dialect: dialect, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
                 var afterRegex: Int? = nil
-                if !rule.afterBreak.isEmpty {
+                // A break rule's afterbreak is matched inside its scanner, never alone.
+                if !rule.afterBreak.isEmpty && !rule.isBreak {
                     afterRegex = try intern(after.pattern) { () throws(SRXError) in
                         try SRXCompiler.compile(after.pattern, translated: after, original: rule.afterBreak, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
                     }
@@ -275,7 +276,11 @@ final class CompiledSRX: @unchecked Sendable {
                         do {
                             return try ICURegex.compile(forward)
                         } catch {
-                            // Report the error against the rule's own text.
+                            // Report the error against the rule's own text: its afterbreak
+                            // first (as for no-break rules), then its beforebreak.
+                            if !rule.afterBreak.isEmpty {
+                                _ = try SRXCompiler.compile(after.pattern, translated: after, original: rule.afterBreak, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
+                            }
                             if !rule.beforeBreak.isEmpty {
                                 _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
                             }

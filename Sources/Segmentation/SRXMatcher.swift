@@ -50,6 +50,7 @@ final class SRXMatcher: @unchecked Sendable {
         var textCount = 0
     }
     private let state: UnsafeMutablePointer<State>
+    private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -66,6 +67,8 @@ final class SRXMatcher: @unchecked Sendable {
         afterValue = .allocate(capacity: count)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
+        nextFromBuffer = .allocate(capacity: max(1, compiled.table.triggered.count))
+        nextFromBuffer.initialize(repeating: 0)
         for (i, r) in regexes.enumerated() { (handles + i).initialize(to: r.rawHandle) }
         regexGeneration.initialize(repeating: -1, count: count)
         afterStamp.initialize(repeating: -1, count: count)
@@ -78,6 +81,7 @@ final class SRXMatcher: @unchecked Sendable {
         afterStamp.deallocate()
         afterValue.deallocate()
         state.deallocate()
+        nextFromBuffer.deallocate()
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text.
@@ -135,8 +139,11 @@ final class SRXMatcher: @unchecked Sendable {
         // positions in the same order.
         let triggered = table.triggered
         if !triggered.isEmpty {
-            var nextFrom = [Int](repeating: 0, count: triggered.count)
-            nextFrom.withUnsafeMutableBufferPointer { nextFrom in
+            // Where each triggered rule may next start (after its last match): kept by the
+            // matcher rather than allocated per text, since units are often a sentence long.
+            let nextFrom = nextFromBuffer
+            nextFrom.initialize(repeating: 0)
+            do {
                 let triggers = table.triggers
                 for s in 0..<n {
                     var mask = triggers[Int(text[s])]

@@ -33,7 +33,7 @@ extension Segmenter {
         let first = template ?? Segment(source: Content())
         var result = unit
         var seenSegment = false
-        result.parts = pieces.map { piece in
+        let parts: [UnitPart] = pieces.map { piece in
             if piece.isSegment {
                 var segment = Segment(source: piece.content)
                 segment.state = first.state
@@ -47,7 +47,8 @@ extension Segmenter {
             }
             return .ignorable(Ignorable(source: piece.content))
         }
-        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: result.parts)
+        // Handed over, not shared with `result`: the first part is then replaced in place.
+        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: consume parts)
         return result
     }
 
@@ -73,27 +74,26 @@ extension Segmenter {
     /// references to it (`<mtc:match ref="#m1">`, comments) still resolve; when its content is
     /// also the same, the old part is kept whole (id, state, extensions): re-segmenting a unit
     /// that is already segmented the same way changes nothing.
-    static func keepingUnchangedParts(of old: [UnitPart], in new: [UnitPart]) -> [UnitPart] {
+    static func keepingUnchangedParts(of old: [UnitPart], in new: consuming [UnitPart]) -> [UnitPart] {
         // The usual case, a unit read from a document as one segment: only the first new part
         // starts where it did, and it ends where it did only when it is the only new part (every
         // part holds at least one character or run). Same result as below, without measuring
         // every part.
         if old.isEmpty || new.isEmpty { return new }
         if old.count == 1 {
-            var result = new
             switch (new[0], old[0]) {
             case (.segment(var segment), .segment(let before)):
                 if new.count == 1 && sameRuns(segment.source, before.source) { return old }
                 segment.id = before.id
-                result[0] = .segment(segment)
+                new[0] = .segment(segment)
             case (.ignorable(var ignorable), .ignorable(let before)):
                 if new.count == 1 && sameRuns(ignorable.source, before.source) { return old }
                 ignorable.id = before.id
-                result[0] = .ignorable(ignorable)
+                new[0] = .ignorable(ignorable)
             default:
                 break
             }
-            return result
+            return new
         }
         // Old parts by where they start, with where they end: contents that are equal once
         // normalized have the same length, so the (costly) comparison of runs is only made

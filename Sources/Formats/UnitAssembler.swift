@@ -467,10 +467,10 @@ struct UnitAssembler {
                     let n = bytes.count
                     guard n > 0 else { return true }
                     // Branch-free first (vectorised): no tab, no line feed, no two spaces in a row.
-                    var spread: UInt8 = bytes[0] == 0x20 && previousIsSpace ? 1 : 0
-                    for i in 0..<n {
-                        let b = bytes[i]
-                        spread |= (b == 0x09 ? 1 : 0) | (b == 0x0A ? 1 : 0) | (b == 0x20 && i + 1 < n && bytes[i + 1] == 0x20 ? 1 : 0)
+                    var spread: UInt8 = (bytes[0] == 0x20 && previousIsSpace ? 1 : 0) | (bytes[n - 1] == 0x09 || bytes[n - 1] == 0x0A ? 1 : 0)
+                    for i in 0..<(n - 1) {
+                        let b = bytes[i], next = bytes[i + 1]
+                        spread |= (b == 0x09 ? 1 : 0) | (b == 0x0A ? 1 : 0) | ((b == 0x20 ? 1 : 0) & (next == 0x20 ? 1 : 0))
                     }
                     if spread == 0 {
                         previousIsSpace = bytes[n - 1] == 0x20
@@ -557,16 +557,19 @@ struct UnitAssembler {
 
     /// Marks codes whose partner is not in the content as isolated.
     static func pairCodes(_ content: Content) -> Content {
-        var open: [String: Int] = [:]
-        var closed = Set<String>()
+        // Most units have no paired code: nothing to do. The others have a few, for which a
+        // list of the open ones beats hashing their ids.
+        guard content.runs.contains(where: { if case .code(let c) = $0 { return c.kind != .standalone } else { return false } }) else { return content }
         var runs = content.runs
-        var openedIDs = Set<String>()
-        for (i, run) in runs.enumerated() {
-            guard case .code(let c) = run else { continue }
+        // Open codes by id; a later opening with the same id takes the place of an earlier one.
+        var open: [(id: String, index: Int)] = []
+        for i in runs.indices {
+            guard case .code(let c) = runs[i] else { continue }
             switch c.kind {
-            case .opening: open[c.id] = i; openedIDs.insert(c.id)
+            case .opening:
+                if let k = open.firstIndex(where: { $0.id == c.id }) { open[k].index = i } else { open.append((c.id, i)) }
             case .closing:
-                if open.removeValue(forKey: c.id) != nil { closed.insert(c.id) }
+                if let k = open.firstIndex(where: { $0.id == c.id }) { open.remove(at: k) }
                 else { var c2 = c; c2.isolated = true; runs[i] = .code(c2) }
             case .standalone: break
             }

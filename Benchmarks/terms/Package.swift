@@ -13,7 +13,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "terms-bench",
-            dependencies: [.product(name: "Terminology", package: "Verso")],
+            dependencies: [.product(name: "Terminology", package: "Verso"), .product(name: "TranslationModel", package: "Verso")],
             path: "Sources"
         ),
     ],

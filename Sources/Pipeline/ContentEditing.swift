@@ -24,17 +24,47 @@ extension Content {
         for run in self.runs {
             switch run {
             case .text(let t):
-                var pending = ""
-                for scalar in t.unicodeScalars {
-                    if next < events.count, events[next].offset == offset {
-                        if !pending.isEmpty { runs.append(.text(pending)); pending = "" }
-                        while next < events.count, events[next].offset == offset, events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
-                        while next < events.count, events[next].offset == offset, !events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
-                    }
-                    pending.unicodeScalars.append(scalar)
-                    offset += scalar.utf16.count
+                // Past the last boundary, offsets no longer matter: the rest is kept whole.
+                guard next < events.count else {
+                    runs.append(run)
+                    continue
                 }
-                if !pending.isEmpty { runs.append(.text(pending)) }
+                // UTF-16 offsets counted on the UTF-8 bytes (a scalar of 4 bytes is 2 units),
+                // cutting only at scalar boundaries; runs without a boundary are kept whole.
+                var text = t
+                var cuts: [(byte: Int, first: Int, end: Int)] = []
+                let byteCount: Int = text.withUTF8 { bytes in
+                    var i = 0
+                    while i < bytes.count {
+                        if next < events.count, events[next].offset == offset {
+                            let first = next
+                            while next < events.count, events[next].offset == offset { next += 1 }
+                            cuts.append((i, first, next))
+                        }
+                        let b = bytes[i]
+                        let width = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+                        offset += width == 4 ? 2 : 1
+                        i += width
+                    }
+                    return bytes.count
+                }
+                guard !cuts.isEmpty else {
+                    runs.append(run)
+                    continue
+                }
+                var pendingStart = 0
+                for cut in cuts {
+                    if pendingStart < cut.byte {
+                        runs.append(.text(text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingStart..<cut.byte]), as: UTF8.self) }))
+                        pendingStart = cut.byte
+                    }
+                    // Ends before starts at the same offset: a span closes before the next opens.
+                    for k in cut.first..<cut.end where events[k].isEnd { runs.append(.marker(events[k].marker)) }
+                    for k in cut.first..<cut.end where !events[k].isEnd { runs.append(.marker(events[k].marker)) }
+                }
+                if pendingStart < byteCount {
+                    runs.append(.text(text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingStart...]), as: UTF8.self) }))
+                }
             case .code:
                 while next < events.count, events[next].offset == offset, events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
                 runs.append(run)

@@ -232,7 +232,9 @@ public final class TermRecognizers: Sendable {
     public let glossary: Glossary
     /// Names of the termbases, for reports.
     public let names: [String]
-    private let cache = Mutex<[String: TermRecognizer]>([:])
+    /// By normalized tag, and by the tag as asked (every unit asks: normalizing it each time
+    /// cost more than the lookup).
+    private let cache = Mutex<(normalized: [String: TermRecognizer], asked: [String: TermRecognizer])>(([:], [:]))
 
     /// Creates the provider.
     public init(glossary: Glossary, names: [String]) {
@@ -245,11 +247,17 @@ public final class TermRecognizers: Sendable {
     /// Built under the lock: the workers of a batch all ask for the same language as they
     /// start, and building it once while the others wait costs less than each building it.
     public func recognizer(for language: String) throws -> TermRecognizer {
-        let key = LanguageTag.normalized(language)
-        return try cache.withLock { cache in
-            if let r = cache[key] { return r }
-            let r = try TermRecognizer(glossary: glossary, language: language)
-            cache[key] = r
+        try cache.withLock { cache in
+            if let r = cache.asked[language] { return r }
+            let key = LanguageTag.normalized(language)
+            let r: TermRecognizer
+            if let known = cache.normalized[key] {
+                r = known
+            } else {
+                r = try TermRecognizer(glossary: glossary, language: language)
+                cache.normalized[key] = r
+            }
+            cache.asked[language] = r
             return r
         }
     }

@@ -39,6 +39,11 @@ struct CompiledTrie: Sendable {
 
     private let records: FrozenBuffer<WordRecord>
     private let mask: Int
+    /// One bit per value of the top bits of a word's hash (from `presenceShift` up), set for
+    /// the words of the vocabulary: most words of a text are not terms' words, and this answers
+    /// them from a table small enough for the first-level cache instead of a probe in `records`.
+    private let presence: FrozenBuffer<UInt64>
+    private let presenceShift: UInt32
     private let arena: FrozenBuffer<UInt16>
     private let blocks: FrozenBuffer<UInt32>
     private let termFolds: FrozenBuffer<Int32>
@@ -49,7 +54,7 @@ struct CompiledTrie: Sendable {
 
     /// Bytes held, for memory reports.
     var memoryFootprint: Int {
-        records.count * MemoryLayout<WordRecord>.stride + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
+        records.count * MemoryLayout<WordRecord>.stride + presence.count * 8 + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
     }
 
     /// Lays out the builder's tables. `stemOf`: per dense word id, its stem's dense id or -1.
@@ -82,6 +87,16 @@ struct CompiledTrie: Sendable {
             }
             records[s] = r
             slotOf[id] = Int32(s)
+        }
+        // About 16 bits per word (one word in 16 that is not in the vocabulary gets past it),
+        // from 8 KB up to 512 KB for a vocabulary of a few hundred thousand words.
+        var bits = 16
+        while bits < 22 && (1 << bits) < vocabulary.count * 16 { bits += 1 }
+        var presence = [UInt64](repeating: 0, count: (1 << bits) / 64)
+        let presenceShift = UInt32(32 - bits)
+        for r in records where r.length != 0 {
+            let b = Int(r.hash >> presenceShift)
+            presence[b >> 6] |= UInt64(1) << UInt64(b & 63)
         }
         func slot(_ id: Int32) -> Int32 { id < 0 ? -1 : slotOf[Int(id)] }
         for id in 0..<vocabulary.count { records[Int(slotOf[id])].stem = slot(stemOf[id]) }
@@ -145,6 +160,8 @@ struct CompiledTrie: Sendable {
 
         self.records = FrozenBuffer(records)
         self.mask = mask
+        self.presence = FrozenBuffer(presence)
+        self.presenceShift = presenceShift
         self.arena = FrozenBuffer(arena)
         self.blocks = FrozenBuffer(blocks)
         self.termFolds = FrozenBuffer(termFolds.map { slot($0) })
@@ -153,12 +170,15 @@ struct CompiledTrie: Sendable {
 
     /// Pointers for a hot loop; valid while this trie is alive.
     var reader: Reader {
-        Reader(records: records.base, mask: mask, arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
+        Reader(records: records.base, mask: mask, presence: presence.base, presenceShift: presenceShift,
+               arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
     }
 
     struct Reader {
         let records: UnsafePointer<WordRecord>
         let mask: Int
+        let presence: UnsafePointer<UInt64>
+        let presenceShift: UInt32
         let arena: UnsafePointer<UInt16>
         let blocks: UnsafePointer<UInt32>
         let termFolds: UnsafePointer<Int32>
@@ -187,6 +207,8 @@ struct CompiledTrie: Sendable {
         }
 
         @inline(__always) private func find(_ u: UnsafePointer<UInt16>, _ len: Int, _ h: UInt32, _ text: (UInt64, UInt64)) -> Int32 {
+            let b = Int(h >> presenceShift)
+            if presence[b >> 6] & (UInt64(1) << UInt64(b & 63)) == 0 { return -1 }
             var i = Int(h) & mask
             while true {
                 let r = records[i]

@@ -162,9 +162,14 @@ extension Concept {
     /// The term at this position among the concept's terms (sections in order), as `TermRef`
     /// counts them.
     func term(atOrdinal ordinal: Int) -> Term? {
+        languageAndTerm(atOrdinal: ordinal)?.term
+    }
+
+    /// `term(atOrdinal:)` with the language of its section.
+    func languageAndTerm(atOrdinal ordinal: Int) -> (language: String, term: Term)? {
         var k = 0
         for s in languageSections {
-            if ordinal < k + s.terms.count { return s.terms[ordinal - k] }
+            if ordinal < k + s.terms.count { return (s.language, s.terms[ordinal - k]) }
             k += s.terms.count
         }
         return nil

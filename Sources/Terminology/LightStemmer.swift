@@ -53,12 +53,20 @@ public struct LightStemmer: Sendable, Hashable {
 
     /// Stems `units[0..<count]` in place and returns the new length.
     func stem(_ u: inout [UInt16], count: Int) -> Int {
+        guard rules != nil, count > 2 else { return count }
+        return u.withUnsafeMutableBufferPointer { stem($0.baseAddress!, count: count) }
+    }
+
+    /// Stems the `count` units at `u` in place and returns the new length. Rules only
+    /// shorten a word (a suffix is replaced by a shorter one), so nothing is written at or past
+    /// `count`; and they keep at least its first two units, which recognition relies on.
+    func stem(_ u: UnsafeMutablePointer<UInt16>, count: Int) -> Int {
         guard let rules, count > 2 else { return count }
         switch rules {
-        case .french: return french(&u, count)
-        case .english: return english(&u, count)
+        case .french: return french(u, count)
+        case .english: return english(u, count)
         case .german: return german(u, count)
-        case .spanish, .portuguese: return iberian(&u, count)
+        case .spanish, .portuguese: return iberian(u, count)
         case .italian: return italian(u, count)
         case .dutch: return dutch(u, count)
         case .russian, .ukrainian, .polish: return slavic(u, count, rules)
@@ -67,53 +75,52 @@ public struct LightStemmer: Sendable, Hashable {
 
     // MARK: helpers on ASCII-folded units
 
-    @inline(__always) private func ends(_ u: [UInt16], _ n: Int, _ suffix: StaticString) -> Bool {
+    @inline(__always) private func ends(_ u: UnsafeMutablePointer<UInt16>, _ n: Int, _ suffix: StaticString) -> Bool {
         let len = suffix.utf8CodeUnitCount
         guard n >= len else { return false }
-        return suffix.withUTF8Buffer { s in
-            for k in 0..<len where u[n - len + k] != UInt16(s[k]) { return false }
-            return true
-        }
+        let s = suffix.utf8Start
+        for k in 0..<len where u[n - len + k] != UInt16(s[k]) { return false }
+        return true
     }
 
     @inline(__always) private func isVowel(_ c: UInt16) -> Bool {
         c == 0x61 || c == 0x65 || c == 0x69 || c == 0x6F || c == 0x75 || c == 0x79
     }
 
-    private func replace(_ u: inout [UInt16], _ n: Int, drop: Int, with s: StaticString) -> Int {
+    /// Replaces the last `drop` units by `s`, which is never longer than `drop`.
+    private func replace(_ u: UnsafeMutablePointer<UInt16>, _ n: Int, drop: Int, with s: StaticString) -> Int {
         var m = n - drop
-        s.withUTF8Buffer { b in
-            for c in b {
-                if m < u.count { u[m] = UInt16(c) } else { u.append(UInt16(c)) }
-                m += 1
-            }
+        let b = s.utf8Start
+        for k in 0..<s.utf8CodeUnitCount {
+            u[m] = UInt16(b[k])
+            m += 1
         }
         return m
     }
 
     // MARK: languages
 
-    private func french(_ u: inout [UInt16], _ count: Int) -> Int {
+    private func french(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         var n = count
         // Plural.
-        if n > 4 && ends(u, n, "aux") { n = replace(&u, n, drop: 3, with: "al") }
+        if n > 4 && ends(u, n, "aux") { n = replace(u, n, drop: 3, with: "al") }
         else if n > 3 && (u[n - 1] == 0x73 || u[n - 1] == 0x78) && u[n - 2] != 0x73 { n -= 1 } // -s, -x but not -ss
         // Feminine of adjectives and nouns of agent.
         if n > 6 && ends(u, n, "ienne") { n -= 2 }            // ukrainienne → ukrainien
         else if n > 5 && ends(u, n, "enne") { n -= 2 }        // européenne → europeen
         else if n > 5 && ends(u, n, "onne") { n -= 2 }        // bretonne → breton
         else if n > 5 && ends(u, n, "elle") { n -= 2 }        // partielle → partiel
-        else if n > 5 && ends(u, n, "euse") { n = replace(&u, n, drop: 4, with: "eur") }
-        else if n > 6 && ends(u, n, "trice") { n = replace(&u, n, drop: 5, with: "teur") }
-        else if n > 5 && ends(u, n, "ive") { n = replace(&u, n, drop: 3, with: "if") }
+        else if n > 5 && ends(u, n, "euse") { n = replace(u, n, drop: 4, with: "eur") }
+        else if n > 6 && ends(u, n, "trice") { n = replace(u, n, drop: 5, with: "teur") }
+        else if n > 5 && ends(u, n, "ive") { n = replace(u, n, drop: 3, with: "if") }
         else if n > 4 && ends(u, n, "ee") { n -= 1 }          // alliée → allie
         else if n > 4 && ends(u, n, "ale") { n -= 1 }         // nationale → national
         return n
     }
 
-    private func english(_ u: inout [UInt16], _ count: Int) -> Int {
+    private func english(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         let n = count
-        if n > 4 && ends(u, n, "ies") && !ends(u, n, "eies") && !ends(u, n, "aies") { return replace(&u, n, drop: 3, with: "y") }
+        if n > 4 && ends(u, n, "ies") && !ends(u, n, "eies") && !ends(u, n, "aies") { return replace(u, n, drop: 3, with: "y") }
         if n > 4 && (ends(u, n, "sses") || ends(u, n, "xes") || ends(u, n, "ches") || ends(u, n, "shes") || ends(u, n, "zzes")) { return n - 2 }
         if n > 3 && u[n - 1] == 0x73 {
             let p = u[n - 2]
@@ -123,7 +130,7 @@ public struct LightStemmer: Sendable, Hashable {
         return n
     }
 
-    private func german(_ u: [UInt16], _ count: Int) -> Int {
+    private func german(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         let n = count
         if n > 6 && ends(u, n, "ern") { return n - 3 }
         if n > 5 && (ends(u, n, "em") || ends(u, n, "en") || ends(u, n, "er") || ends(u, n, "es")) { return n - 2 }
@@ -131,11 +138,11 @@ public struct LightStemmer: Sendable, Hashable {
         return n
     }
 
-    private func iberian(_ u: inout [UInt16], _ count: Int) -> Int {
+    private func iberian(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         var n = count
-        if n > 5 && ends(u, n, "oes") { n = replace(&u, n, drop: 3, with: "ao") }   // naçoes → nacao
-        else if n > 5 && ends(u, n, "aes") { n = replace(&u, n, drop: 3, with: "ao") }
-        else if n > 4 && ends(u, n, "ces") { n = replace(&u, n, drop: 3, with: "z") }  // paces → paz
+        if n > 5 && ends(u, n, "oes") { n = replace(u, n, drop: 3, with: "ao") }   // naçoes → nacao
+        else if n > 5 && ends(u, n, "aes") { n = replace(u, n, drop: 3, with: "ao") }
+        else if n > 4 && ends(u, n, "ces") { n = replace(u, n, drop: 3, with: "z") }  // paces → paz
         else if n > 4 && ends(u, n, "es") && !isVowel(u[n - 3]) { n -= 2 }            // naciones → nacion
         else if n > 3 && u[n - 1] == 0x73 { n -= 1 }
         // Gender: ruso/rusa, bielorruso/bielorrusa.
@@ -143,13 +150,13 @@ public struct LightStemmer: Sendable, Hashable {
         return n
     }
 
-    private func italian(_ u: [UInt16], _ count: Int) -> Int {
+    private func italian(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         let n = count
         if n > 4 && isVowel(u[n - 1]) && u[n - 1] != 0x75 { return n - 1 } // -a -e -i -o
         return n
     }
 
-    private func dutch(_ u: [UInt16], _ count: Int) -> Int {
+    private func dutch(_ u: UnsafeMutablePointer<UInt16>, _ count: Int) -> Int {
         let n = count
         if n > 5 && ends(u, n, "en") { return n - 2 }
         if n > 4 && u[n - 1] == 0x73 && u[n - 2] != 0x73 { return n - 1 }
@@ -166,7 +173,7 @@ public struct LightStemmer: Sendable, Hashable {
         ]
     }()
 
-    private func slavic(_ u: [UInt16], _ count: Int, _ rules: Rules) -> Int {
+    private func slavic(_ u: UnsafeMutablePointer<UInt16>, _ count: Int, _ rules: Rules) -> Int {
         guard let endings = Self.slavicEndings[rules] else { return count }
         for e in endings where count - e.count >= 3 {
             var match = true

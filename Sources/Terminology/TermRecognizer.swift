@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Synchronization
 import TranslationModel
 
 /// A term found in a text, in its cheapest form: where, which term, how. `TermOccurrence` adds
@@ -292,14 +293,14 @@ public final class TermRecognizer: Sendable {
         let chunks = Self.chunks(of: units)
         if chunks.count == 1 {
             var n = 0
-            try scan(units, barriers: [], overlapping: overlapping) { _ in n += 1 }
+            try scan(units, sortedBarriers: [], overlapping: overlapping) { _ in n += 1 }
             return n
         }
         // The buffer outlives the parallel loop and is only read.
         nonisolated(unsafe) let shared = units
         let counts = try inParallel(chunks) { chunk in
             var n = 0
-            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), barriers: [], overlapping: overlapping) { _ in n += 1 }
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: [], overlapping: overlapping) { _ in n += 1 }
             return n
         }
         return counts.reduce(0, +)
@@ -308,17 +309,22 @@ public final class TermRecognizer: Sendable {
     /// Every match in UTF-16 text. Texts of several megabytes are cut at punctuation (which no
     /// term spans, so the result is the same) and the pieces matched on all cores.
     public func matches(in units: UnsafeBufferPointer<UInt16>, barriers: Set<Int> = [], overlapping: Bool = false) throws -> [TermMatch] {
+        try matches(in: units, sortedBarriers: barriers.sorted(), overlapping: overlapping)
+    }
+
+    /// `matches(in:barriers:overlapping:)` with the barriers in ascending order.
+    func matches(in units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool = false) throws -> [TermMatch] {
         let chunks = barriers.isEmpty ? Self.chunks(of: units) : [0..<units.count]
         if chunks.count == 1 {
             var out: [TermMatch] = []
-            try scan(units, barriers: barriers, overlapping: overlapping) { out.append($0) }
+            try scan(units, sortedBarriers: barriers, overlapping: overlapping) { out.append($0) }
             return out
         }
         // The buffer outlives the parallel loop and is only read.
         nonisolated(unsafe) let shared = units
         return try inParallel(chunks) { chunk in
             var out: [TermMatch] = []
-            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), barriers: [], overlapping: overlapping) { m in
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: [], overlapping: overlapping) { m in
                 var m = m
                 m.utf16Offset += chunk.lowerBound
                 out.append(m)
@@ -367,38 +373,37 @@ public final class TermRecognizer: Sendable {
 
     /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
     /// by the window (a few thousand words), not by the text.
-    private func scan(_ units: UnsafeBufferPointer<UInt16>, barriers: Set<Int>, overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
+    /// `barriers`: ascending UTF-16 offsets no term may span.
+    private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
+        let scratch = takeScratch()
+        defer { returnScratch(scratch) }
         try withExtendedLifetime(self) {
             let trie = self.trie.reader
-            var scanner = TokenScanner(barriers: barriers)
+            var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded)
+            // The scanner's folded word, read in place (the scratch outlives the scan), and
+            // stemmed in place once looked up: the next token overwrites it anyway.
+            let folded = scratch.folded.base
             let lookahead = maxTermTokens
-            var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, capacity: Self.window + lookahead + 1)
-            // Stems only shorten words (a rule may append one unit past the count: keep a margin).
-            var stemBuffer = [UInt16](repeating: 0, count: TokenScanner.capacity + 8)
+            var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch)
             let stems = stemmer.rules != nil
             let probing = !probedStores.isEmpty
             while let t = scanner.next(units) {
                 let length = scanner.foldedCount
                 let hash = scanner.foldedHash
-                let fold = scanner.withFolded { trie.find(padded: $0, hash: hash) }
+                let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length), hash: hash)
                 var stem: Int32 = -1
                 if probing {
-                    let w = scanner.withFolded { String(transcodingUTF16: $0) }
+                    let w = String(transcodingUTF16: UnsafeBufferPointer(start: folded, count: length))
                     matcher.words.append(w)
                     matcher.wordStems.append(stemmer.stem(w))
                 }
                 if fold >= 0 {
                     stem = trie.stem(fold)
                 } else if stems && length > 2 {
-                    scanner.withFolded { f in
-                        stemBuffer.withUnsafeMutableBufferPointer { d in d.baseAddress!.update(from: f.baseAddress!, count: f.count) }
-                    }
-                    let n = stemmer.stem(&stemBuffer, count: length)
+                    let n = stemmer.stem(folded, count: length)
                     if n != length {
-                        stem = stemBuffer.withUnsafeBufferPointer { b in
-                            let key = UnsafeBufferPointer(rebasing: b[0..<n])
-                            return trie.find(padded: key, hash: TokenTable.hash(key))
-                        }
+                        let key = UnsafeBufferPointer(start: UnsafePointer(folded), count: n)
+                        stem = trie.find(padded: key, hash: TokenTable.hash(key))
                     }
                 }
                 if stem == fold { stem = -1 }
@@ -417,6 +422,36 @@ public final class TermRecognizer: Sendable {
 
     /// Words matched per window.
     private static let window = 4096
+
+    /// The memory one scan works in: the window of tokens, the candidates and the walk's stack,
+    /// the scanner's folded word. A document is matched a segment at
+    /// a time, and allocating this for each short segment cost more than matching it: scans
+    /// borrow it from `scratchPool` and give it back, so a run allocates one per thread.
+    private final class ScanScratch: @unchecked Sendable {
+        // @unchecked: a scratch is used by the one scan that took it from the pool; the pool's
+        // lock orders one scan's use before the next one's.
+        let tokens: ScratchBuffer<TextToken>
+        let found = ScratchBuffer<Candidate>(capacity: 64)
+        let stack: ScratchBuffer<Visit>
+        /// The scanner's folded word; `find(padded:)` may read a few units past a word.
+        let folded = ScratchUnits(capacity: TokenScanner.capacity + WordRecord.inlineUnits)
+
+        init(maxTermTokens: Int) {
+            tokens = ScratchBuffer(capacity: TermRecognizer.window + maxTermTokens + 1)
+            stack = ScratchBuffer(capacity: 2 * maxTermTokens + 8)
+        }
+    }
+
+    /// Scratch memory not in use by a scan (one per thread that has scanned, at most).
+    private let scratchPool = Mutex<[ScanScratch]>([])
+
+    private func takeScratch() -> ScanScratch {
+        scratchPool.withLock { $0.popLast() } ?? ScanScratch(maxTermTokens: maxTermTokens)
+    }
+
+    private func returnScratch(_ scratch: ScanScratch) {
+        scratchPool.withLock { $0.append(scratch) }
+    }
 
     /// A term found at the current start token, before the longest are chosen.
     private struct Candidate: BitwiseCopyable {
@@ -455,7 +490,6 @@ public final class TermRecognizer: Sendable {
         let trie: CompiledTrie.Reader
         let overlapping: Bool
         let probing: Bool
-        private let tokenStore: ScratchBuffer<TextToken>
         private let tokens: UnsafeMutablePointer<TextToken>
         private let capacity: Int
         private(set) var count = 0
@@ -467,16 +501,17 @@ public final class TermRecognizer: Sendable {
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
 
-        init(recognizer: TermRecognizer, trie: CompiledTrie.Reader, overlapping: Bool, capacity: Int) {
+        /// A matcher working in `scratch`, which the caller keeps alive and lends to no one
+        /// else meanwhile.
+        init(recognizer: TermRecognizer, trie: CompiledTrie.Reader, overlapping: Bool, scratch: ScanScratch) {
             self.recognizer = recognizer
             self.trie = trie
             self.overlapping = overlapping
             self.probing = !recognizer.probedStores.isEmpty
-            self.capacity = capacity
-            tokenStore = ScratchBuffer(capacity: capacity)
-            tokens = tokenStore.base
-            found = ScratchBuffer(capacity: 64)
-            stack = ScratchBuffer(capacity: 2 * recognizer.maxTermTokens + 8)
+            capacity = scratch.tokens.capacity
+            tokens = scratch.tokens.base
+            found = scratch.found
+            stack = scratch.stack
         }
 
         @inline(__always) mutating func append(_ t: TextToken) {
@@ -706,19 +741,20 @@ public final class TermRecognizer: Sendable {
         // Straight to UTF-16 units: a segment is matched once, so building a String of its text
         // and then converting that (counting UTF-16 offsets run by run) cost more than matching.
         var units: [UInt16] = []
-        var barriers = Set<Int>()
+        // Offsets only grow along the runs: the list comes out sorted.
+        var barriers: [Int] = []
         for run in content.runs {
             switch run {
             case .text(let t):
                 t.appendUTF16(to: &units)
             case .code(let c):
-                if c.kind == .standalone { barriers.insert(units.count) }
+                if c.kind == .standalone && barriers.last != units.count { barriers.append(units.count) }
             case .marker:
                 break
             }
         }
         return try units.withUnsafeBufferPointer { buffer in
-            try resolve(try matches(in: buffer, barriers: barriers, overlapping: overlapping), inUTF16: buffer)
+            try resolve(try matches(in: buffer, sortedBarriers: barriers, overlapping: overlapping), inUTF16: buffer)
         }
     }
 
@@ -744,11 +780,14 @@ public final class TermRecognizer: Sendable {
         out.reserveCapacity(matches.count)
         for m in matches {
             let store = glossary.stores[m.store]
-            guard let (lang, term) = try store.term(m.ref) else { continue }
+            // One read of the concept (a query when the store is an index on disk) gives the
+            // term too.
+            let concept = try store.concept(m.ref.concept)
+            guard let (lang, term) = concept.languageAndTerm(atOrdinal: m.ref.ordinal) else { continue }
             out.append(TermOccurrence(
                 utf16Offset: m.utf16Offset, utf16Length: m.utf16Length,
                 text: matchedText(m),
-                glossary: store.name, conceptHandle: m.ref.concept, concept: try store.concept(m.ref.concept),
+                glossary: store.name, conceptHandle: m.ref.concept, concept: concept,
                 term: term, language: lang, kind: m.kind))
         }
         return Self.mergingSameConcept(out)
@@ -759,6 +798,8 @@ public final class TermRecognizer: Sendable {
     /// describe one concept, as the built-in glossaries do: the first termbase's entry is kept
     /// and the later ones add their terms and notes (`BuiltInGlossaries.merged`).
     static func mergingSameConcept(_ occurrences: [TermOccurrence]) -> [TermOccurrence] {
+        // Most segments have one occurrence or none: nothing to merge.
+        guard occurrences.count > 1 else { return occurrences }
         struct Key: Hashable { var offset: Int; var length: Int; var id: String }
         var first: [Key: Int] = [:]
         var out: [TermOccurrence] = []

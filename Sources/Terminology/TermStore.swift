@@ -62,13 +62,7 @@ extension TermStore {
 
     /// The term a reference points to, with its language; nil when the reference is stale.
     public func term(_ ref: TermRef) throws -> (language: String, term: Term)? {
-        let c = try concept(ref.concept)
-        var k = 0
-        for s in c.languageSections {
-            if ref.ordinal < k + s.terms.count { return (s.language, s.terms[ref.ordinal - k]) }
-            k += s.terms.count
-        }
-        return nil
+        try concept(ref.concept).languageAndTerm(atOrdinal: ref.ordinal)
     }
 }
 

@@ -215,8 +215,9 @@ struct ScannedToken {
     var gap: Token.Gap
 }
 
-/// Scratch memory of a fixed size, owned by a scanner and freed with it.
-private final class ScratchUnits {
+/// Scratch memory of a fixed size, owned by a scanner (or lent to one by the recognizer's pool
+/// of scan scratch) and freed with its owner.
+final class ScratchUnits {
     let base: UnsafeMutablePointer<UInt16>
 
     init(capacity: Int) {
@@ -234,7 +235,7 @@ struct TokenScanner {
     /// Longest folded word kept; longer runs of letters are still one token, but only their
     /// first units are compared (no term is that long).
     static let capacity = 256
-    private let storage = ScratchUnits(capacity: TokenScanner.capacity)
+    private let storage: ScratchUnits
     // Read once here rather than through the lazy global on every call.
     private let table = TextFolding.table
     /// Number of valid units in the folded form of the token last returned.
@@ -250,8 +251,16 @@ struct TokenScanner {
     private var gap: Token.Gap = .start
 
     init(barriers: Set<Int> = []) {
-        self.barriers = barriers.sorted()
-        nextBarrier = self.barriers.first ?? Int.max
+        self.init(sortedBarriers: barriers.sorted(), storage: ScratchUnits(capacity: Self.capacity))
+    }
+
+    /// A scanner folding into `storage` (at least `capacity` units, used by one scanner at a
+    /// time); `sortedBarriers` ascending. The recognizer scans many short segments and lends
+    /// each scan memory it keeps, rather than allocating it per segment.
+    init(sortedBarriers: [Int], storage: ScratchUnits) {
+        self.storage = storage
+        barriers = sortedBarriers
+        nextBarrier = sortedBarriers.first ?? Int.max
     }
 
     /// The folded units of the token last returned.

@@ -4,6 +4,12 @@
 //   terms-bench lookup --store FILE.sqlite --queries FILE --language fr
 //   terms-bench digest --store FILE|builtin --text FILE --language fr
 //   terms-bench lookup-digest --store FILE --queries FILE --language fr
+//   terms-bench segments --dir FOLDER --language fr [--repeat N]
+//
+// `segments` measures what `verso convert` pays for terminology over many small files: loading
+// the built-in glossaries, compiling the recognizer, and recognising the terms of short
+// segments (the .txt files of FOLDER cut at sentence ends, with a standalone code in every
+// tenth one), each matched on its own as the pipeline's term stage does.
 //
 // `digest` prints a fingerprint of everything recognition and tokenization produce for a text
 // (every match in the default, nested and barrier modes; every token), so that a change to the
@@ -12,6 +18,7 @@
 // Prints `key=value` lines that bench.sh reads.
 import Foundation
 import Terminology
+import TranslationModel
 
 func peakRSSMegabytes() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
@@ -208,6 +215,56 @@ do {
             h.add(-2)
         }
         print("lookups=\(results) \(h.hex)")
+    case "segments":
+        guard let dir = option("--dir", args) else { fail("segments needs --dir") }
+        let repeats = Int(option("--repeat", args) ?? "5") ?? 5
+        let c0 = processCPUSeconds()
+        let bases = try BuiltInGlossaries.load(BuiltInGlossaries.files)
+        let loaded = processCPUSeconds() - c0
+        let c1 = processCPUSeconds()
+        let recognizer = try TermRecognizer(glossary: Glossary(stores: bases.map { InMemoryTermStore($0) }), language: language)
+        let compiled = processCPUSeconds() - c1
+        var segments: [Content] = []
+        let files = FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".txt") }.sorted() ?? []
+        for f in files {
+            let text = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
+            var sentence = ""
+            for ch in text {
+                sentence.append(ch)
+                if ch == "." || ch == "!" || ch == "?" || ch == "\n" {
+                    let s = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
+                    sentence = ""
+                    guard !s.isEmpty else { continue }
+                    if segments.count % 10 == 9, let space = s.firstIndex(of: " ") {
+                        var c = Content(language: language)
+                        c.append(.text(String(s[..<space])))
+                        c.append(.code(InlineCode(kind: .standalone, id: "x\(segments.count)")))
+                        c.append(.text(String(s[space...])))
+                        segments.append(c)
+                    } else {
+                        segments.append(Content(s))
+                    }
+                }
+            }
+        }
+        var found = 0
+        var h = Digest()
+        let c2 = processCPUSeconds()
+        for r in 0..<repeats {
+            for seg in segments {
+                let occurrences = try recognizer.occurrences(in: seg)
+                if r == 0 {
+                    found += occurrences.count
+                    for o in occurrences { h.add(o.utf16Offset); h.add(o.utf16Length); h.add(o.concept.id); h.add(o.term.text); h.add(o.text) }
+                }
+            }
+        }
+        let matched = processCPUSeconds() - c2
+        print("load_s=\(String(format: "%.4f", loaded))")
+        print("compile_s=\(String(format: "%.4f", compiled))")
+        print("segments=\(segments.count)")
+        print("occurrences=\(found) \(h.hex)")
+        print("us_per_segment=\(String(format: "%.3f", matched / Double(repeats * segments.count) * 1e6))")
     default:
         fail("unknown mode \(mode)")
     }

@@ -319,6 +319,9 @@ struct UnitAssembler {
         var content = Content()
         // The text as UTF-8 bytes, made a String once per stretch between codes.
         var text: [UInt8] = []
+        // A stretch that is so far one run (most units: `<p>text</p>`) becomes a String of its
+        // own: the whole of its source string, shared rather than copied and validated again.
+        var single: Substring?
         var offset = 0
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
@@ -328,8 +331,15 @@ struct UnitAssembler {
         for item in list[start..<end] {
             switch item {
             case .text(let run):
-                Self.withUTF8(run) { Self.appendRun($0, to: &text, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
+                Self.withUTF8(run) { Self.measureRun($0, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
+                if text.isEmpty && single == nil {
+                    single = run
+                } else {
+                    if let pending = single { Self.withUTF8(pending) { text.append(contentsOf: $0) }; single = nil }
+                    Self.withUTF8(run) { text.append(contentsOf: $0) }
+                }
             case .atom(let a):
+                if let pending = single { Self.withUTF8(pending) { text.append(contentsOf: $0) }; single = nil }
                 guard let s = a.scalar else {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
                     continue
@@ -341,6 +351,7 @@ struct UnitAssembler {
                 }
                 offset += length
             case .code(let c):
+                if let pending = single { content.append(.text(String(pending))); single = nil }
                 if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
                 for n in c.nested {
@@ -350,18 +361,18 @@ struct UnitAssembler {
                 codes += 1
             }
         }
+        if let pending = single { content.append(.text(String(pending))) }
         if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
     }
 
-    /// Adds a run's bytes to the unit's text, advancing the UTF-16 offset, and records the
-    /// characters whose default spelling is not themselves (`&` and `<` in HTML, a line feed
-    /// where the file ends lines otherwise): the same substitutions an atom per character gave.
-    private static func appendRun(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], offset: inout Int,
-                                  substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
-        defer { text.append(contentsOf: bytes) }
+    /// Advances the UTF-16 offset over a run's bytes and records the characters whose default
+    /// spelling is not themselves (`&` and `<` in HTML, a line feed where the file ends lines
+    /// otherwise): the same substitutions an atom per character gave.
+    private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
+                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
         // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
         // for a four-byte sequence) and whether any byte may need a substitution at all.
         var length = 0

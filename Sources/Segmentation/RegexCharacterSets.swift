@@ -21,6 +21,16 @@ struct UnitSet: Sendable, Hashable {
         words[Int(unit >> 6)] |= 1 << UInt64(unit & 63)
     }
 
+    /// Every unit not in the set, and none of those in it.
+    mutating func invert() {
+        for i in 0..<words.count { words[i] = ~words[i] }
+    }
+
+    /// Removes U+D800…U+DFFF (whole words of the bitmap).
+    mutating func removeSurrogates() {
+        for i in (0xD800 >> 6)..<(0xE000 >> 6) { words[i] = 0 }
+    }
+
     mutating func insert(contentsOf other: UnitSet) {
         for i in 0..<words.count { words[i] |= other.words[i] }
     }
@@ -49,6 +59,8 @@ struct UnitSet: Sendable, Hashable {
 /// over the whole BMP, so the sets agree with ICU's own classes.
 final class RegexCharacterSets {
     private var cache: [String: UnitSet?] = [:]
+    /// The atoms measured so far (with `(?i)` in front when case-insensitive), for tests.
+    var measuredAtoms: [String] { Array(cache.keys) }
     /// Parsed patterns: the compiler asks several questions of each pattern (first units, last
     /// two, prefix, guard), and parsing them again for each was a tenth of compiling the rules.
     private var parsed: [String: RegexSyntax.Node?] = [:]
@@ -300,17 +312,15 @@ final class RegexCharacterSets {
             cache[key] = set
             return set
         }
-        // Runs of matching characters in code point order: one ICU call per run, not per unit.
-        if (try? ICURegex.compile(key)) != nil, let regex = try? ICURegex.compile("(?:\(key))+") {
-            var set = UnitSet()
-            Self.allUnits.withUnsafeBufferPointer { buffer in
-                regex.setText(buffer.baseAddress, count: buffer.count)
-                var from = 0
-                while from < buffer.count, let match = regex.firstMatch(from: from) {
-                    for k in match { set.insert(buffer[k]) }
-                    from = max(match.upperBound, match.lowerBound + 1)
-                }
+        if !caseInsensitive, var set = composedAtomSet(scalars) {
+            if Self.mayMatchSupplementary(text) {
+                set.insertHighSurrogates()
+                set.insertLowSurrogates()
             }
+            cache[key] = set
+            return set
+        }
+        if var set = Self.scannedAtomSet(key) {
             // Supplementary characters start with a high surrogate and end with a low one: keep
             // the set a superset unless the atom cannot match outside the BMP.
             if Self.mayMatchSupplementary(text) {
@@ -321,6 +331,165 @@ final class RegexCharacterSets {
         }
         cache[key] = result
         return result
+    }
+
+    /// The BMP units (surrogates excluded) an ICU pattern matching one character matches, found
+    /// by ICU itself; nil when ICU rejects the pattern.
+    static func scannedAtomSet(_ pattern: String) -> UnitSet? {
+        // Runs of matching characters in code point order: one ICU call per run, not per unit.
+        // (If `(?:X)+` compiles, so does X: the group only repeats it.)
+        guard let regex = try? ICURegex.compile("(?:\(pattern))+") else { return nil }
+        var set = UnitSet()
+        allUnits.withUnsafeBufferPointer { buffer in
+            regex.setText(buffer.baseAddress, count: buffer.count)
+            var from = 0
+            while from < buffer.count, let match = regex.firstMatch(from: from) {
+                for k in match { set.insert(buffer[k]) }
+                from = max(match.upperBound, match.lowerBound + 1)
+            }
+        }
+        return set
+    }
+
+    /// Class escapes (`\s`, `\p{Lu}`) measured by ICU, each once.
+    private var primitives: [String: UnitSet?] = [:]
+
+    private func primitive(_ text: String) -> UnitSet? {
+        if let hit = primitives[text] { return hit }
+        let set = Self.scannedAtomSet(text)
+        primitives[text] = set
+        return set
+    }
+
+    /// The BMP units (surrogates excluded) of a one-character atom, worked out from its syntax
+    /// for the common shapes: an escaped character (`\n`, `\u2028`, `\.`), a class escape
+    /// (`\s`, `\d`, `\w`, `\p{Lu}`, `\P{L}`), or a bracket class of those, characters and ranges,
+    /// possibly negated (`["“‘«(\[]`, `[^\s•(]`, `[\p{L}\p{N}._%+\-]`). Only the class escapes are
+    /// measured by ICU (once each, shared by every class that uses them); the rest is set
+    /// algebra, where measuring each class over the BMP with ICU was most of the time spent
+    /// compiling a language's rules. Nil for any other shape (nested classes, `&&`, `--`, POSIX
+    /// names, quoting, octal…), which the caller measures with ICU as a whole. Not for
+    /// case-insensitive atoms.
+    func composedAtomSet(_ s: [Unicode.Scalar]) -> UnitSet? {
+        enum Item { case character(UInt32), set(UnitSet) }
+        var i = 0
+        var end = s.count
+        var bracket = false
+        var negated = false
+        if s.first == "[" {
+            guard s.count >= 3, s[s.count - 1] == "]" else { return nil }
+            bracket = true
+            i = 1
+            if s[i] == "^" { negated = true; i += 1 }
+            end = s.count - 1
+            guard i < end else { return nil }
+        } else {
+            guard s.first == "\\" else { return nil }
+        }
+        func hex(_ from: Int, _ to: Int) -> UInt32? {
+            guard from < to, to <= end, to - from <= 6 else { return nil }
+            var v: UInt32 = 0
+            for k in from..<to {
+                guard s[k].isASCII, let d = Int(String(s[k]), radix: 16) else { return nil }
+                v = v * 16 + UInt32(d)
+            }
+            return v
+        }
+        // One item at `i`: a character or a class escape.
+        func item() -> Item? {
+            let c = s[i]
+            if c != "\\" {
+                if bracket && (c == "[" || c == "]" || c == "&" || c == "^" || c == "-") { return nil }
+                i += 1
+                return .character(c.value)
+            }
+            guard i + 1 < end else { return nil }
+            let e = s[i + 1]
+            switch e {
+            case "s", "S", "d", "D", "w", "W":
+                i += 2
+                return primitive("\\" + String(e)).map { .set($0) }
+            case "p", "P":
+                guard i + 2 < end else { return nil }
+                var j = i + 3
+                if s[i + 2] == "{" {
+                    while j < end && s[j] != "}" { j += 1 }
+                    guard j < end else { return nil }
+                    j += 1
+                }
+                var text = ""
+                text.unicodeScalars.append(contentsOf: s[i..<j])
+                i = j
+                return primitive(text).map { .set($0) }
+            case "u":
+                guard let v = hex(i + 2, i + 6) else { return nil }
+                i += 6
+                return .character(v)
+            case "x":
+                if i + 2 < end && s[i + 2] == "{" {
+                    var j = i + 3
+                    while j < end && s[j] != "}" { j += 1 }
+                    guard j < end, let v = hex(i + 3, j) else { return nil }
+                    i = j + 1
+                    return .character(v)
+                }
+                guard let v = hex(i + 2, i + 4) else { return nil }
+                i += 4
+                return .character(v)
+            case "t": i += 2; return .character(0x09)
+            case "n": i += 2; return .character(0x0A)
+            case "r": i += 2; return .character(0x0D)
+            case "f": i += 2; return .character(0x0C)
+            case "a": i += 2; return .character(0x07)
+            case "e": i += 2; return .character(0x1B)
+            default:
+                // An escaped ASCII symbol stands for itself; anything else (\b, \0, \c, \N,
+                // \Q, \h…) is left to ICU.
+                guard e.isASCII, !e.properties.isAlphabetic, !("0"..."9").contains(e) else { return nil }
+                i += 2
+                return .character(e.value)
+            }
+        }
+        var set = UnitSet()
+        func add(_ from: UInt32, _ to: UInt32) -> Bool {
+            // Characters outside the BMP only match surrogate pairs, which the caller covers; a
+            // range that crosses into them is left to ICU.
+            guard from <= to, to <= 0xFFFF else { return from > 0xFFFF && from <= to }
+            for u in from...to { set.insert(UInt16(u)) }
+            return true
+        }
+        var first = true
+        while i < end {
+            if bracket && s[i] == "-" {
+                // A literal hyphen only first or last; a range hyphen is read below.
+                guard first || i == end - 1 else { return nil }
+                set.insert(0x2D)
+                i += 1
+                first = false
+                continue
+            }
+            guard let a = item() else { return nil }
+            first = false
+            switch a {
+            case .set(let other):
+                set.insert(contentsOf: other)
+                if bracket && i < end - 1 && s[i] == "-" { return nil } // `\s-x`, `\p{L}--…`
+            case .character(let lower):
+                if bracket && i + 1 < end && s[i] == "-" {
+                    i += 1
+                    guard s[i] != "-", s[i] != "[", case .character(let upper)? = item() else { return nil }
+                    guard add(lower, upper) else { return nil }
+                } else {
+                    guard add(lower, lower) else { return nil }
+                }
+            }
+            if !bracket && i < end { return nil }
+        }
+        if negated { set.invert() }
+        // Like a scan over the BMP: no surrogate (the caller adds them when supplementary
+        // characters may match).
+        set.removeSurrogates()
+        return set
     }
 
     /// The code unit of an atom that stands for one BMP character literally (`a`, `\.`), or nil.
@@ -404,17 +573,35 @@ enum RegexSyntax {
     }
 
     static func parse(_ pattern: String) -> Node? {
-        var parser = Parser(Array(pattern.unicodeScalars))
+        var parser = Parser(pattern)
         let node = parser.alternation()
         return parser.failed ? nil : node
     }
 
     private struct Parser {
         let s: [Unicode.Scalar]
+        /// The pattern, and where each scalar of `s` starts in it (then its end): the text of a
+        /// node is a slice of the pattern, copied as UTF-8 rather than rebuilt scalar by scalar.
+        let pattern: String
+        let starts: [String.Index]
         var i = 0
         var failed = false
 
-        init(_ s: [Unicode.Scalar]) { self.s = s }
+        init(_ pattern: String) {
+            self.pattern = pattern
+            var s: [Unicode.Scalar] = []
+            var starts: [String.Index] = []
+            let view = pattern.unicodeScalars
+            var k = view.startIndex
+            while k < view.endIndex {
+                s.append(view[k])
+                starts.append(k)
+                k = view.index(after: k)
+            }
+            starts.append(view.endIndex)
+            self.s = s
+            self.starts = starts
+        }
 
         mutating func alternation() -> Node {
             var branches: [Node] = [sequence()]
@@ -632,9 +819,7 @@ enum RegexSyntax {
         }
 
         func text(_ a: Int, _ b: Int) -> String {
-            var out = ""
-            out.unicodeScalars.append(contentsOf: s[a..<min(b, s.count)])
-            return out
+            String(pattern.unicodeScalars[starts[a]..<starts[min(b, s.count)]])
         }
     }
 }

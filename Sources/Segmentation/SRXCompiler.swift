@@ -106,8 +106,32 @@ enum SRXCompiler {
         }
     }
 
+    private struct LanguageMatch: Hashable {
+        var pattern: String
+        var dialect: SRXRegexDialect
+        var language: String
+    }
+
+    /// Answers of `languagePattern(_:dialect:matches:)` so far. Choosing a language's rules asks
+    /// every map of the file, several times (the rules, their names, the missing-rules probe),
+    /// and compiling each pattern every time was a twentieth of compiling the rules.
+    private static let languageMatches = Mutex<[LanguageMatch: Bool]>([:])
+
     /// True when `language` matches a map rule's pattern (the whole code must match).
     static func languagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
+        let key = LanguageMatch(pattern: map.languagePattern, dialect: dialect, language: language)
+        if let known = languageMatches.withLock({ $0[key] }) { return known }
+        // Only answers are kept: an invalid pattern throws each time, with the map's location.
+        let answer = try matchLanguagePattern(map, dialect: dialect, matches: language)
+        languageMatches.withLock { cache in
+            // Bounded: a long-running process asking about ever new language codes.
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[key] = answer
+        }
+        return answer
+    }
+
+    private static func matchLanguagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
         let translated: TranslatedPattern
         do {
             translated = try RegexTranslator(dialect: dialect).translate(map.languagePattern)

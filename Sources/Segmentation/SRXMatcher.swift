@@ -148,8 +148,12 @@ final class SRXMatcher: @unchecked Sendable {
                         // Cheap tests first: the next two units, then a small guard regex.
                         if entry.scanSecondSet >= 0 && (s + 1 >= n || !table.contains(entry.scanSecondSet, text[s + 1])) { continue }
                         if entry.scanThirdSet >= 0 && (s + 2 >= n || !table.contains(entry.scanThirdSet, text[s + 2])) { continue }
-                        if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: s + 1) < 0 { continue }
                         let started = profile == nil ? 0 : RuleProfile.now()
+                        if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: s + 1) < 0 {
+                            // The guard's time is the rule's too, though not an evaluation.
+                            if let profile { profile.addTime(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started) }
+                            continue
+                        }
                         let e = matchEnd(entry.scannerRegex, at: s)
                         if let profile { profile.add(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started, fired: e >= 0) }
                         if e >= 0 {
@@ -236,14 +240,18 @@ final class SRXMatcher: @unchecked Sendable {
                 while q < text.count && table.contains(entry.afterSkipRunSet, text[q]) { q += 1 }
                 if q >= text.count || !table.contains(entry.afterSkipNextSet, text[q]) { continue }
             }
-            if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 { continue }
             if let profile {
                 let started = RuleProfile.now()
+                if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 {
+                    profile.addTime(rule: Int(r), nanoseconds: RuleProfile.now() - started)
+                    continue
+                }
                 let vetoes = matches(entry, at: p, in: text)
                 profile.add(rule: Int(r), nanoseconds: RuleProfile.now() - started, fired: vetoes)
                 if vetoes { return true }
                 continue
             }
+            if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 { continue }
             if matches(entry, at: p, in: text) { return true }
         }
         return false
@@ -301,6 +309,11 @@ final class SRXMatcher: @unchecked Sendable {
             nanoseconds = Array(repeating: 0, count: rules)
             calls = Array(repeating: 0, count: rules)
             fired = Array(repeating: 0, count: rules)
+        }
+
+        /// Time spent on a rule without evaluating it (its guard failed).
+        func addTime(rule: Int, nanoseconds ns: UInt64) {
+            nanoseconds[rule] += ns
         }
 
         func add(rule: Int, nanoseconds ns: UInt64, fired didFire: Bool) {

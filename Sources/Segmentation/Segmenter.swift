@@ -123,7 +123,7 @@ extension Segmenter {
             }
         }
         var result: [SRXRuleCost] = []
-        for (i, rule) in compiled.rules.enumerated() where counts.calls[i] > 0 {
+        for (i, rule) in compiled.rules.enumerated() where counts.calls[i] > 0 || counts.nanoseconds[i] > 0 {
             result.append(SRXRuleCost(rule: rule.source, languageRuleName: rule.languageRuleName, nanoseconds: counts.nanoseconds[i], evaluations: counts.calls[i], vetoes: counts.fired[i]))
         }
         return result.sorted { $0.nanoseconds > $1.nanoseconds }

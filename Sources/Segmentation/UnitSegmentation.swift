@@ -15,23 +15,34 @@ extension Segmenter {
     /// that stand between two sentences go where the SRX `<formathandle>`s say: with the previous
     /// segment when `include="yes"`, otherwise with the next one.
     public func segment(_ unit: Unit) -> Unit {
-        guard unit.translate, unit.canResegment != false,
-              !unit.segments.contains(where: { !($0.target?.isEmpty ?? true) }),
-              !unit.segments.contains(where: { $0.canResegment == false }) else { return unit }
+        guard unit.translate, unit.canResegment != false else { return unit }
+        // One pass over the parts rather than `unit.segments` (an array built per call) three times.
+        var template: Segment? = nil
+        var emptyTargets = false
+        for part in unit.parts {
+            guard case .segment(let segment) = part else { continue }
+            if let target = segment.target {
+                guard target.isEmpty else { return unit }
+                emptyTargets = true
+            }
+            guard segment.canResegment != false else { return unit }
+            if template == nil { template = segment }
+        }
         let source = unit.source
         guard let pieces = segmentedParts(of: source) else { return unit }
-        let template = unit.segments.first ?? Segment(source: Content())
-        let emptyTargets = unit.segments.contains { $0.target != nil }
+        let first = template ?? Segment(source: Content())
         var result = unit
-        result.parts = pieces.enumerated().map { index, piece in
+        var seenSegment = false
+        result.parts = pieces.map { piece in
             if piece.isSegment {
                 var segment = Segment(source: piece.content)
-                segment.state = template.state
-                segment.subState = template.subState
-                segment.xliff12State = template.xliff12State
-                segment.stateQualifier = template.stateQualifier
-                if emptyTargets { segment.target = Content(language: template.target?.language) }
-                if index == 0 || !pieces[..<index].contains(where: \.isSegment) { segment.extensions = template.extensions }
+                segment.state = first.state
+                segment.subState = first.subState
+                segment.xliff12State = first.xliff12State
+                segment.stateQualifier = first.stateQualifier
+                if emptyTargets { segment.target = Content(language: first.target?.language) }
+                if !seenSegment { segment.extensions = first.extensions }
+                seenSegment = true
                 return .segment(segment)
             }
             return .ignorable(Ignorable(source: piece.content))
@@ -63,6 +74,27 @@ extension Segmenter {
     /// also the same, the old part is kept whole (id, state, extensions): re-segmenting a unit
     /// that is already segmented the same way changes nothing.
     static func keepingUnchangedParts(of old: [UnitPart], in new: [UnitPart]) -> [UnitPart] {
+        // The usual case, a unit read from a document as one segment: only the first new part
+        // starts where it did, and it ends where it did only when it is the only new part (every
+        // part holds at least one character or run). Same result as below, without measuring
+        // every part.
+        if old.isEmpty || new.isEmpty { return new }
+        if old.count == 1 {
+            var result = new
+            switch (new[0], old[0]) {
+            case (.segment(var segment), .segment(let before)):
+                if new.count == 1 && segment.source.normalized.runs == before.source.normalized.runs { return old }
+                segment.id = before.id
+                result[0] = .segment(segment)
+            case (.ignorable(var ignorable), .ignorable(let before)):
+                if new.count == 1 && ignorable.source.normalized.runs == before.source.normalized.runs { return old }
+                ignorable.id = before.id
+                result[0] = .ignorable(ignorable)
+            default:
+                break
+            }
+            return result
+        }
         // Old parts by where they start, with where they end: contents that are equal once
         // normalized have the same length, so the (costly) comparison of runs is only made
         // when the ends agree too.
@@ -108,6 +140,25 @@ extension Segmenter {
         let items = ContentItems(content)
         guard items.text.contains(where: { !TextWhitespace.isWhitespace($0) }) else { return nil }
         var breaks = items.text.withUnsafeBufferPointer { breakPositions(inUTF16: $0) }
+        if items.isTextOnly {
+            // No code or marker: items are the text units, and no span can straddle a break.
+            let sentences = items.text.withUnsafeBufferPointer { Self.trimmedRanges($0, breaks: breaks) }
+            guard !sentences.isEmpty else { return nil }
+            var pieces: [ContentPiece] = []
+            pieces.reserveCapacity(2 * sentences.count + 1)
+            var cursor = 0
+            for sentence in sentences {
+                if cursor < sentence.lowerBound {
+                    pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<sentence.lowerBound, language: content.language, preserveSpace: content.preserveSpace)))
+                }
+                pieces.append(ContentPiece(isSegment: true, content: items.textContent(sentence, language: content.language, preserveSpace: content.preserveSpace)))
+                cursor = sentence.upperBound
+            }
+            if cursor < items.text.count {
+                pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<items.text.count, language: content.language, preserveSpace: content.preserveSpace)))
+            }
+            return pieces
+        }
         if !breakInsideCodeSpans || items.hasMarkers {
             breaks = items.removingBreaksInsideSpans(breaks, codesToo: !breakInsideCodeSpans)
         }
@@ -137,7 +188,7 @@ extension Segmenter {
             emit(cursor..<start, segment: false)
             // This sentence's end: extend over the codes of the next gap that stay with it.
             var end = lastItem + 1
-            let nextFirst = k + 1 < sentences.count ? items.itemIndex(ofText: sentences[k + 1].lowerBound) : items.kinds.count
+            let nextFirst = k + 1 < sentences.count ? items.itemIndex(ofText: sentences[k + 1].lowerBound) : items.count
             if k + 1 == sentences.count {
                 // After the last sentence every code stays with it.
                 var m = end
@@ -157,31 +208,47 @@ extension Segmenter {
             emit(start..<end, segment: true)
             cursor = end
         }
-        emit(cursor..<items.kinds.count, segment: false)
+        emit(cursor..<items.count, segment: false)
         return pieces
     }
 }
 
 /// Content seen as a sequence of items: each UTF-16 unit of text, and each code or marker run.
 struct ContentItems {
-    enum Kind: Equatable {
-        /// A text unit (its offset in `text`).
-        case text(Int)
-        /// A non-text run (its index in `runs`).
-        case run(Int)
-    }
-
     let runs: [Run]
     /// The plain text.
     private(set) var text: [UInt16] = []
-    /// The items in order.
-    private(set) var kinds: [Kind] = []
-    /// Item index of each text unit.
+    /// The items in order: a text unit as its offset in `text` (0 or more), a code or marker run
+    /// as `~index` in `runs` (negative). Plain integers, so that a run of text units is appended
+    /// as a range in one copy. Empty when the content is text only (`isTextOnly`): the items are
+    /// then the text units themselves, and nothing needs to map between the two.
+    private(set) var kinds: [Int] = []
+    /// Item index of each text unit (empty when text only).
     private var textItem: [Int] = []
     private(set) var hasMarkers = false
+    /// True when every run is text.
+    let isTextOnly: Bool
+    /// The text itself when the content is one text run (reused rather than transcoded again
+    /// when a piece covers all of it).
+    private let singleText: String?
 
     init(_ content: Content) {
         runs = content.runs
+        var textOnly = true
+        for run in runs {
+            if case .text = run { continue }
+            textOnly = false
+            break
+        }
+        isTextOnly = textOnly
+        if textOnly {
+            if runs.count == 1, case .text(let t) = runs[0] { singleText = t } else { singleText = nil }
+            for run in runs {
+                if case .text(let t) = run { t.appendUTF16(to: &text) }
+            }
+            return
+        }
+        singleText = nil
         for (r, run) in runs.enumerated() {
             switch run {
             case .text(let t):
@@ -189,28 +256,30 @@ struct ContentItems {
                 t.appendUTF16(to: &text)
                 // Whole ranges at once: one capacity check per run rather than two per unit.
                 textItem.append(contentsOf: kinds.count..<(kinds.count + text.count - first))
-                kinds.append(contentsOf: (first..<text.count).lazy.map { Kind.text($0) })
+                kinds.append(contentsOf: first..<text.count)
             case .code:
-                kinds.append(.run(r))
+                kinds.append(~r)
             case .marker:
                 hasMarkers = true
-                kinds.append(.run(r))
+                kinds.append(~r)
             }
         }
     }
 
-    func itemIndex(ofText offset: Int) -> Int { textItem[offset] }
+    /// The number of items.
+    var count: Int { isTextOnly ? text.count : kinds.count }
+
+    func itemIndex(ofText offset: Int) -> Int { isTextOnly ? offset : textItem[offset] }
 
     func isCode(_ item: Int) -> Bool {
-        if case .run = kinds[item] { return true }
-        return false
+        !isTextOnly && kinds[item] < 0
     }
 
     /// Whether the code or marker at `item`, standing between two sentences, ends the previous
     /// segment (SRX `include="yes"`) rather than starting the next.
     func staysWithPrevious(_ item: Int, placement: SRXCodePlacement) -> Bool {
-        guard case .run(let r) = kinds[item] else { return false }
-        switch runs[r] {
+        guard !isTextOnly, kinds[item] < 0 else { return false }
+        switch runs[~kinds[item]] {
         case .code(let code):
             if code.isolated { return placement.includeIsolatedCodes }
             switch code.kind {
@@ -230,7 +299,7 @@ struct ContentItems {
     private func textOffset(ofItem item: Int) -> Int {
         var i = item
         while i < kinds.count {
-            if case .text(let t) = kinds[i] { return t }
+            if kinds[i] >= 0 { return kinds[i] }
             i += 1
         }
         return text.count
@@ -245,8 +314,8 @@ struct ContentItems {
         var openCodes: [String: [Int]] = [:]
         var openMarkers: [String: [Int]] = [:]
         for (i, kind) in kinds.enumerated() {
-            guard case .run(let r) = kind else { continue }
-            switch runs[r] {
+            guard kind < 0 else { continue }
+            switch runs[~kind] {
             case .code(let code) where codesToo && !code.isolated:
                 if code.kind == .opening { openCodes[code.id, default: []].append(textOffset(ofItem: i)) }
                 if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
@@ -280,18 +349,29 @@ struct ContentItems {
         // one slice of it rather than a copy unit by unit.
         var pending: Range<Int>? = nil
         for i in range {
-            switch kinds[i] {
-            case .text(let t):
-                pending = pending.map { $0.lowerBound..<(t + 1) } ?? t..<(t + 1)
-            case .run(let r):
+            let kind = kinds[i]
+            if kind >= 0 {
+                pending = pending.map { $0.lowerBound..<(kind + 1) } ?? kind..<(kind + 1)
+            } else {
                 if let slice = pending {
                     out.append(.text(String(transcodingUTF16: text[slice])))
                     pending = nil
                 }
-                out.append(runs[r])
+                out.append(runs[~kind])
             }
         }
         if let slice = pending { out.append(.text(String(transcodingUTF16: text[slice]))) }
         return out
+    }
+
+    /// Text units `range` of text-only content as content of one text run.
+    func textContent(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+        let string: String
+        if let singleText, range == 0..<text.count {
+            string = singleText
+        } else {
+            string = String(transcodingUTF16: text[range])
+        }
+        return Content([.text(string)], language: language, preserveSpace: preserveSpace)
     }
 }

@@ -8,7 +8,7 @@ import XMLSupport
 public enum XLIFFDocuments {
     /// The XLIFF version of the file at `path`, from its root element; nil when it is not XLIFF.
     public static func version(ofFile path: String, displayPath: String? = nil) throws -> XLIFFVersion? {
-        let reader = try XMLStreamReader(path: path, displayPath: displayPath)
+        let reader = try XMLStreamReader(path: path, displayPath: displayPath, firstChunkSize: XLIFFConverter.rootElementReadSize)
         while let event = try reader.next() {
             guard case .startElement(let root) = event else { continue }
             guard root.name.local == "xliff" else { return nil }

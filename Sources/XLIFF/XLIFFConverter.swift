@@ -56,9 +56,13 @@ public enum XLIFFConverter {
         public var findings: [Finding]
     }
 
+    /// Bytes read first to find a root element: enough for an XML declaration, comments and an
+    /// `<xliff>` tag with its namespaces; a longer prologue is read on in full chunks.
+    public static let rootElementReadSize = 4096
+
     /// The XLIFF version of a file, from its root element (only the start of the file is read).
     public static func detectVersion(ofFile path: String, displayPath: String? = nil) throws -> XLIFFVersion {
-        let reader = try XMLStreamReader(path: path, displayPath: displayPath)
+        let reader = try XMLStreamReader(path: path, displayPath: displayPath, firstChunkSize: rootElementReadSize)
         while let event = try reader.next() {
             guard case .startElement(let root) = event else { continue }
             return try version(of: root, reader: reader)

@@ -80,12 +80,20 @@ public final class XMLStreamReader {
     @exclusivity(unchecked) private var memoryPosition = 0
     /// The read buffer for files.
     private var buffer: UnsafeMutableRawPointer?
+    /// Bytes of the next read from a file: `chunkSize`, or less for the first one when the
+    /// caller only wants the start of the document.
+    @exclusivity(unchecked) private var nextReadSize = XMLStreamReader.chunkSize
 
     /// The path used in error messages.
     public var displayPath: String { sink.displayPath }
 
     /// Opens `path` for streaming. `displayPath` (default: `path`) is what errors name.
-    public init(path: String, displayPath: String? = nil) throws {
+    ///
+    /// `firstChunkSize` bounds the first read: a caller that only looks at the root element (to
+    /// tell an XLIFF version) then parses a few KiB instead of the first 64 KiB, which for a
+    /// small file was the whole file, parsed twice.
+    public init(path: String, displayPath: String? = nil, firstChunkSize: Int? = nil) throws {
+        if let firstChunkSize { nextReadSize = max(1, min(firstChunkSize, Self.chunkSize)) }
         (cacheKeys, cacheValues) = Self.makeCache()
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath ?? path)
@@ -299,8 +307,10 @@ public final class XMLStreamReader {
             }
         }
         guard let buffer else { return 0 }
-        var n = read(fd, buffer, Self.chunkSize)
-        while n < 0 && errno == EINTR { n = read(fd, buffer, Self.chunkSize) }
+        let size = nextReadSize
+        nextReadSize = Self.chunkSize
+        var n = read(fd, buffer, size)
+        while n < 0 && errno == EINTR { n = read(fd, buffer, size) }
         if n < 0 {
             finished = true
             throw systemError()

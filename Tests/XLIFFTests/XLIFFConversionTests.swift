@@ -37,6 +37,25 @@ final class XLIFFConversionTests: XCTestCase {
         return failures
     }
 
+    /// Version detection reads a few KiB first: a root element further in, or cut by the end
+    /// of that first read, is still found (the rest is read in full chunks).
+    func testVersionIsFoundWhateverHowFarTheRootElementIs() throws {
+        let folder = TestPaths.temporaryFolder("rootfar")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let root = #"<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="fr"><file id="f"><unit id="u"><segment><source>a</source></segment></unit></file></xliff>"#
+        for padding in [0, 4000, 4090, XLIFFConverter.rootElementReadSize - 30, 70_000] {
+            let text = "<?xml version=\"1.0\"?>\n<!--" + String(repeating: "x", count: padding) + "-->\n" + root
+            let path = folder.appendingPathComponent("pad-\(padding).xlf").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(try XLIFFConverter.detectVersion(ofFile: path), .v2_1, "padding \(padding)")
+        }
+        let notXLIFF = folder.appendingPathComponent("other.xml").path
+        try Data(("<!--" + String(repeating: "y", count: 5000) + "--><html/>").utf8).write(to: URL(fileURLWithPath: notXLIFF))
+        XCTAssertThrowsError(try XLIFFConverter.detectVersion(ofFile: notXLIFF)) { error in
+            XCTAssertTrue("\(error)".contains("root element is <html>"), "\(error)")
+        }
+    }
+
     func testEveryValidXLIFF2SuiteFileConvertsToStrictXLIFF12() throws {
         let folder = TestPaths.temporaryFolder("x2to12")
         defer { try? FileManager.default.removeItem(at: folder) }

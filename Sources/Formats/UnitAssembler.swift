@@ -373,16 +373,24 @@ struct UnitAssembler {
     /// otherwise): the same substitutions an atom per character gave.
     private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
                                    substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
-        // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
-        // for a four-byte sequence) and whether any byte may need a substitution at all.
-        var length = 0
-        var special: UInt8 = 0
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            length &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0) as UInt8)
-            special |= (b == 0x0A ? 1 : 0) | (b == 0x26 ? 1 : 0) | (b == 0x3C ? 1 : 0) | (b == 0x22 ? 1 : 0) | (b == 0x27 ? 1 : 0)
+        // First, eight bytes at a time, whether any byte may need a substitution at all; most
+        // runs have none, and only their UTF-16 length is needed.
+        func isSpecial(_ b: UInt8) -> Bool { b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 }
+        var special = false
+        var i = 0
+        let n = bytes.count
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while !special && i + 8 <= n {
+                let w = UTF8Words.load(base, i)
+                special = UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27)
+                i += 8
+            }
         }
-        guard special != 0 else { offset += length; return }
+        while !special && i < n {
+            special = isSpecial(bytes[i])
+            i += 1
+        }
+        guard special else { offset += UTF8Words.utf16Length(bytes); return }
         var utf16 = offset
         for b in bytes {
             if b < 0x80 {

@@ -18,6 +18,7 @@ public struct TermRecognitionStage: Stage {
 
     private let recognizers: TermRecognizers
     private let usage: TermUsageLog?
+    private let facts = ConceptFacts()
 
     /// The `from` of the notes this stage writes, so that they can be told apart.
     public static let noteAuthor = "Verso glossary"
@@ -58,7 +59,7 @@ public struct TermRecognitionStage: Stage {
                 if let known = entries[key] {
                     translations = known.translations
                 } else {
-                    translations = o.concept.recommendedTerms(in: context.targetLanguage ?? "")
+                    translations = facts.of(o, source: context.sourceLanguage, target: context.targetLanguage ?? "").translations
                     entries[key] = (entries.count, o, id, translations)
                 }
                 let translation = context.targetLanguage == nil ? nil : translations.first?.text
@@ -83,7 +84,7 @@ public struct TermRecognitionStage: Stage {
             let translations = entry.translations
             if asNotes {
                 var text = "\(o.text) → " + (translations.isEmpty ? "(no translation into \(context.targetLanguage ?? "?") in the glossary)" : translations.map(\.text).joined(separator: " | "))
-                if let d = o.concept.definition ?? o.concept.sections(for: context.sourceLanguage).first?.definition { text += " — \(d)" }
+                if let d = o.concept.definition ?? facts.of(o, source: context.sourceLanguage, target: context.targetLanguage ?? "").sourceDefinition { text += " — \(d)" }
                 text += " [\(o.glossary)]"
                 u.notes.append(Note(text, from: Self.noteAuthor, appliesTo: .source))
             } else {
@@ -163,6 +164,40 @@ public struct TermRecognitionStage: Stage {
             }
         }
         return ids
+    }
+}
+
+/// What the stage writes about a concept for a pair of languages (its recommended translations,
+/// the definition of its source-language section), remembered across units: a run meets the
+/// same concepts in file after file, and working them out again each time (language tags
+/// compared section by section) cost more than recognising the terms. Safe to share.
+private final class ConceptFacts: Sendable {
+    struct Facts {
+        /// `Concept.recommendedTerms(in: target)`.
+        var translations: [Term]
+        /// The definition of the first section serving the source language.
+        var sourceDefinition: String?
+    }
+
+    private struct Key: Hashable {
+        var glossary: String
+        var handle: Int
+        var source: String
+        var target: String
+    }
+
+    private let known = Mutex<[Key: (concept: Concept, facts: Facts)]>([:])
+
+    /// The facts of `o`'s concept. Remembered by termbase and handle, and used again only for
+    /// an equal concept (one several termbases share is merged per segment and may differ).
+    func of(_ o: TermOccurrence, source: String, target: String) -> Facts {
+        let key = Key(glossary: o.glossary, handle: o.conceptHandle, source: source, target: target)
+        // An unchanged copy of a stored concept compares equal at once (same buffers).
+        if let hit = known.withLock({ $0[key] }), hit.concept == o.concept { return hit.facts }
+        let facts = Facts(translations: o.concept.recommendedTerms(in: target),
+                          sourceDefinition: o.concept.sections(for: source).first?.definition)
+        known.withLock { $0[key] = (o.concept, facts) }
+        return facts
     }
 }
 

@@ -107,7 +107,7 @@ public final class CSVTermbaseReader {
                 finished = true
                 break
             }
-            if record.fields.count == 1 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue } // blank line
+            if record.fields.count == 1 && trimmed(record.fields[0], newlines: false).isEmpty { continue } // blank line
             if record.fields.count > columns.count {
                 throw TermbaseError("row has \(record.fields.count) fields but the header has \(columns.count); quote fields that contain the separator", file: displayPath, line: record.line)
             }
@@ -155,7 +155,7 @@ public final class CSVTermbaseReader {
         var concept = Concept(id: "")
         var pos: String?
         for (i, raw) in record.fields.enumerated() {
-            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = trimmed(raw, newlines: true)
             guard !value.isEmpty else { continue }
             switch columns[i] {
             case .conceptID: id = value
@@ -165,7 +165,7 @@ public final class CSVTermbaseReader {
             case .note: concept.notes.append(value)
             case .terms(let lang, let status):
                 for part in value.split(separator: "|") {
-                    let text = part.trimmingCharacters(in: .whitespaces)
+                    let text = trimmed(part, newlines: false)
                     if !text.isEmpty { concept.add(Term(text, status: status), language: lang) }
                 }
             case .languageDefinition(let lang):
@@ -283,4 +283,27 @@ public enum CSVTermbaseWriter {
         let bytes = data(concepts, languages: languages, delimiter: ext == "tsv" || ext == "tab" ? "\t" : ",")
         try AtomicFile.write(bytes, to: path, protectedInputs: protectedInputs)
     }
+}
+
+/// `text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)`, without
+/// Foundation when both ends are ASCII other than white space: then there is nothing to trim,
+/// which is every cell of a tidy file, and Foundation's trimming (through `NSString` on Linux)
+/// was most of the time of reading one.
+func trimmed(_ text: String, newlines: Bool) -> String {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+    if isKeptEdge(first, newlines: newlines) && isKeptEdge(last, newlines: newlines) { return text }
+    return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
+}
+
+/// `trimmed` for a part of a string.
+func trimmed(_ text: Substring, newlines: Bool) -> String {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+    if isKeptEdge(first, newlines: newlines) && isKeptEdge(last, newlines: newlines) { return String(text) }
+    return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
+}
+
+/// An ASCII byte that trimming keeps at an edge: not a space or tab (nor a line break with
+/// `newlines`). Other bytes may start white space (U+00A0, U+2028…): Foundation decides.
+@inline(__always) private func isKeptEdge(_ b: UInt8, newlines: Bool) -> Bool {
+    b < 0x80 && b != 0x20 && b != 0x09 && !(newlines && b >= 0x0A && b <= 0x0D)
 }

@@ -313,11 +313,12 @@ public final class TermRecognizer: Sendable {
     }
 
     /// `matches(in:barriers:overlapping:)` with the barriers in ascending order.
-    func matches(in units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool = false) throws -> [TermMatch] {
+    /// `scratch`: memory the caller took from the pool, used when the text is matched in one piece.
+    private func matches(in units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool = false, scratch: ScanScratch? = nil) throws -> [TermMatch] {
         let chunks = barriers.isEmpty ? Self.chunks(of: units) : [0..<units.count]
         if chunks.count == 1 {
             var out: [TermMatch] = []
-            try scan(units, sortedBarriers: barriers, overlapping: overlapping) { out.append($0) }
+            try scan(units, sortedBarriers: barriers, overlapping: overlapping, scratch: scratch) { out.append($0) }
             return out
         }
         // The buffer outlives the parallel loop and is only read.
@@ -374,9 +375,10 @@ public final class TermRecognizer: Sendable {
     /// Tokens are matched in windows as the scanner produces them, so memory stays bounded
     /// by the window (a few thousand words), not by the text.
     /// `barriers`: ascending UTF-16 offsets no term may span.
-    private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool, _ emit: (TermMatch) -> Void) throws {
-        let scratch = takeScratch()
-        defer { returnScratch(scratch) }
+    /// `lent`: scratch the caller holds; otherwise one is taken from the pool.
+    private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool, scratch lent: ScanScratch? = nil, _ emit: (TermMatch) -> Void) throws {
+        let scratch = lent ?? takeScratch()
+        defer { if lent == nil { returnScratch(scratch) } }
         try withExtendedLifetime(self) {
             let trie = self.trie.reader
             var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded)
@@ -435,6 +437,8 @@ public final class TermRecognizer: Sendable {
         let stack: ScratchBuffer<Visit>
         /// The scanner's folded word; `find(padded:)` may read a few units past a word.
         let folded = ScratchUnits(capacity: TokenScanner.capacity + WordRecord.inlineUnits)
+        /// The UTF-16 text of the content being matched (`occurrences(in: Content)`).
+        var units: [UInt16] = []
 
         init(maxTermTokens: Int) {
             tokens = ScratchBuffer(capacity: TermRecognizer.window + maxTermTokens + 1)
@@ -740,7 +744,14 @@ public final class TermRecognizer: Sendable {
     public func occurrences(in content: Content, overlapping: Bool = false) throws -> [TermOccurrence] {
         // Straight to UTF-16 units: a segment is matched once, so building a String of its text
         // and then converting that (counting UTF-16 offsets run by run) cost more than matching.
-        var units: [UInt16] = []
+        // Into the scan's scratch, whose buffer keeps its capacity from segment to segment.
+        let scratch = takeScratch()
+        defer { returnScratch(scratch) }
+        var units = scratch.units
+        scratch.units = [] // `units` stays the buffer's only owner: no copy on write
+        // A huge text's buffer is not kept for the rest of the run.
+        defer { scratch.units = units.capacity <= 1 << 16 ? units : [] }
+        units.removeAll(keepingCapacity: true)
         // Offsets only grow along the runs: the list comes out sorted.
         var barriers: [Int] = []
         for run in content.runs {
@@ -754,7 +765,7 @@ public final class TermRecognizer: Sendable {
             }
         }
         return try units.withUnsafeBufferPointer { buffer in
-            try resolve(try matches(in: buffer, sortedBarriers: barriers, overlapping: overlapping), inUTF16: buffer)
+            try resolve(try matches(in: buffer, sortedBarriers: barriers, overlapping: overlapping, scratch: scratch), inUTF16: buffer)
         }
     }
 

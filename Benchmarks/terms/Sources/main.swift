@@ -5,6 +5,7 @@
 //   terms-bench digest --store FILE|builtin --text FILE --language fr
 //   terms-bench lookup-digest --store FILE --queries FILE --language fr
 //   terms-bench segments --dir FOLDER --language fr [--repeat N]
+//   terms-bench load [--repeat N]
 //
 // `segments` measures what `verso convert` pays for terminology over many small files: loading
 // the built-in glossaries, compiling the recognizer, and recognising the terms of short
@@ -215,6 +216,15 @@ do {
             h.add(-2)
         }
         print("lookups=\(results) \(h.hex)")
+    case "load":
+        // Reading the built-in glossaries, repeated: CPU per load.
+        let repeats = Int(option("--repeat", args) ?? "20") ?? 20
+        let files = BuiltInGlossaries.files
+        var concepts = 0
+        let c0 = processCPUSeconds()
+        for _ in 0..<repeats { concepts = try BuiltInGlossaries.load(files).reduce(0) { $0 + $1.concepts.count } }
+        print("concepts=\(concepts)")
+        print("load_ms=\(String(format: "%.3f", (processCPUSeconds() - c0) / Double(repeats) * 1000))")
     case "segments":
         guard let dir = option("--dir", args) else { fail("segments needs --dir") }
         let repeats = Int(option("--repeat", args) ?? "5") ?? 5

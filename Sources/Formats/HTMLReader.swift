@@ -312,8 +312,13 @@ final class HTMLReader: SourceReader {
             try finishUnit()
             if frame.translate {
                 let nested = try attributeUnits(of: tag)
-                for entry in UnitAssembler.skeleton(of: [.code(PendingCode(code: InlineCode(kind: .standalone, id: ""), raw: tag.raw, nested: nested))]) {
-                    try skeleton.append(entry)
+                if nested.isEmpty {
+                    // The usual block tag: its text, without building a code to say so.
+                    if !tag.raw.isEmpty { try skeleton.append(.text(tag.raw)) }
+                } else {
+                    for entry in UnitAssembler.skeleton(of: [.code(PendingCode(code: InlineCode(kind: .standalone, id: ""), raw: tag.raw, nested: nested))]) {
+                        try skeleton.append(entry)
+                    }
                 }
                 frame.mode = .normal
             } else {
@@ -440,9 +445,12 @@ final class HTMLReader: SourceReader {
     /// Makes a unit of every translatable attribute value of `tag` and says where each goes in
     /// the tag's text.
     private func attributeUnits(of tag: HTMLStartTag) throws -> [(utf16Range: Range<Int>, layout: UnitLayout)] {
+        guard !tag.attributes.isEmpty else { return [] }
+        // The name first: most attributes (`href`, `class`) are never translated, whatever their value.
         let candidates = tag.attributes.filter { a in
+            guard HTMLVocabulary.isTranslatable(attribute: a.name, of: tag.name, attributes: { tag.attribute($0) }) else { return false }
             guard let v = a.value, v.unicodeScalars.contains(where: UnitAssembler.isVisible) else { return false }
-            return HTMLVocabulary.isTranslatable(attribute: a.name, of: tag.name, attributes: { tag.attribute($0) })
+            return true
         }
         guard !candidates.isEmpty else { return [] }
         let scanned = HTMLTagScanner.attributes(in: tag.raw)

@@ -218,16 +218,26 @@ final class PlainTextReader: SourceReader {
         var runStart = start
         pending.withUnsafeBufferPointer { bytes in
             // Nearly every line has no control character and no U+FFFE/U+FFFF (whose lead byte
-            // is 0xEF): one branch-free pass (vectorised) says so and gives its UTF-16 length.
-            var length = 0
-            var special: UInt8 = 0
-            for i in start..<end {
-                let b = bytes[i]
-                length &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0) as UInt8)
-                special |= (b < 0x20 && b != 0x09 ? 1 : 0) | (b == 0xEF ? 1 : 0)
+            // is 0xEF): checked eight bytes at a time (a word with a byte below 0x20 or an 0xEF
+            // is looked at byte by byte, a tab being fine), then measured the same way.
+            func isSpecial(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0xEF }
+            var plain = true
+            var i = start
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while plain && i + 8 <= end {
+                    let w = UTF8Words.load(base, i)
+                    if UTF8Words.hasLess(w, than: 0x20) || UTF8Words.has(w, 0xEF) {
+                        for k in i..<(i + 8) where isSpecial(bytes[k]) { plain = false }
+                    }
+                    i += 8
+                }
             }
-            if special == 0 {
-                utf16 += length
+            while plain && i < end {
+                if isSpecial(bytes[i]) { plain = false }
+                i += 1
+            }
+            if plain {
+                utf16 += UTF8Words.utf16Length(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 return
             }
             var k = start

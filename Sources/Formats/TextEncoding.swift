@@ -345,3 +345,52 @@ struct TextPosition {
         }
     }
 }
+
+/// Word-at-a-time (eight bytes) tests over UTF-8, for the scans every byte of input goes
+/// through: the compiler does not vectorise their byte loops, and most words need no closer look.
+enum UTF8Words {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The eight bytes at `offset` (unaligned).
+    @inline(__always)
+    static func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    }
+
+    /// True when a byte of `w` is `b` (exact: a borrow only spoils bytes above a true match).
+    @inline(__always)
+    static func has(_ w: UInt64, _ b: UInt8) -> Bool {
+        let x = w ^ (ones &* UInt64(b))
+        return (x &- ones) & ~x & highs != 0
+    }
+
+    /// True when a byte of `w` is below `n` (at most 0x80).
+    @inline(__always)
+    static func hasLess(_ w: UInt64, than n: UInt8) -> Bool {
+        (w &- ones &* UInt64(n)) & ~w & highs != 0
+    }
+
+    /// The UTF-16 length of complete UTF-8: a unit per byte that does not continue a sequence,
+    /// one more for the lead byte of a four-byte sequence.
+    static func utf16Length(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+        let n = bytes.count
+        var i = 0
+        var length = 0
+        while i + 8 <= n {
+            let w = load(base, i)
+            // Bit 7 of each byte of `w << k` is bit 7 - k of the same byte.
+            let continuations = w & ~(w << 1) & highs
+            let fourByteLeads = w & (w << 1) & (w << 2) & (w << 3) & highs
+            length += 8 - continuations.nonzeroBitCount + fourByteLeads.nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            let b = bytes[i]
+            length += (b & 0xC0 != 0x80 ? 1 : 0) + (b >= 0xF0 ? 1 : 0)
+            i += 1
+        }
+        return length
+    }
+}

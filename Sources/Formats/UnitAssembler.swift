@@ -319,6 +319,9 @@ struct UnitAssembler {
         var content = Content()
         // The text as UTF-8 bytes, made a String once per stretch between codes.
         var text: [UInt8] = []
+        // A stretch that is so far one run (most units: `<p>text</p>`) becomes a String of its
+        // own: the whole of its source string, shared rather than copied and validated again.
+        var single: Substring?
         var offset = 0
         var codes = 0
         var layout = UnitLayout(unitID: unitID())
@@ -328,8 +331,15 @@ struct UnitAssembler {
         for item in list[start..<end] {
             switch item {
             case .text(let run):
-                Self.withUTF8(run) { Self.appendRun($0, to: &text, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
+                Self.withUTF8(run) { Self.measureRun($0, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
+                if text.isEmpty && single == nil {
+                    single = run
+                } else {
+                    if let pending = single { Self.withUTF8(pending) { text.append(contentsOf: $0) }; single = nil }
+                    Self.withUTF8(run) { text.append(contentsOf: $0) }
+                }
             case .atom(let a):
+                if let pending = single { Self.withUTF8(pending) { text.append(contentsOf: $0) }; single = nil }
                 guard let s = a.scalar else {
                     layout.substitutions.append(RawSubstitution(utf16Offset: offset, utf16Length: 0, codesBefore: codes, raw: a.raw))
                     continue
@@ -341,6 +351,7 @@ struct UnitAssembler {
                 }
                 offset += length
             case .code(let c):
+                if let pending = single { content.append(.text(String(pending))); single = nil }
                 if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
                 for n in c.nested {
@@ -350,28 +361,36 @@ struct UnitAssembler {
                 codes += 1
             }
         }
+        if let pending = single { content.append(.text(String(pending))) }
         if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
     }
 
-    /// Adds a run's bytes to the unit's text, advancing the UTF-16 offset, and records the
-    /// characters whose default spelling is not themselves (`&` and `<` in HTML, a line feed
-    /// where the file ends lines otherwise): the same substitutions an atom per character gave.
-    private static func appendRun(_ bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], offset: inout Int,
-                                  substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
-        defer { text.append(contentsOf: bytes) }
-        // First a branch-free pass (vectorised): the UTF-16 length (a unit per lead byte, two
-        // for a four-byte sequence) and whether any byte may need a substitution at all.
-        var length = 0
-        var special: UInt8 = 0
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            length &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0) as UInt8)
-            special |= (b == 0x0A ? 1 : 0) | (b == 0x26 ? 1 : 0) | (b == 0x3C ? 1 : 0) | (b == 0x22 ? 1 : 0) | (b == 0x27 ? 1 : 0)
+    /// Advances the UTF-16 offset over a run's bytes and records the characters whose default
+    /// spelling is not themselves (`&` and `<` in HTML, a line feed where the file ends lines
+    /// otherwise): the same substitutions an atom per character gave.
+    private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
+                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
+        // First, eight bytes at a time, whether any byte may need a substitution at all; most
+        // runs have none, and only their UTF-16 length is needed.
+        func isSpecial(_ b: UInt8) -> Bool { b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 }
+        var special = false
+        var i = 0
+        let n = bytes.count
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while !special && i + 8 <= n {
+                let w = UTF8Words.load(base, i)
+                special = UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27)
+                i += 8
+            }
         }
-        guard special != 0 else { offset += length; return }
+        while !special && i < n {
+            special = isSpecial(bytes[i])
+            i += 1
+        }
+        guard special else { offset += UTF8Words.utf16Length(bytes); return }
         var utf16 = offset
         for b in bytes {
             if b < 0x80 {
@@ -467,10 +486,10 @@ struct UnitAssembler {
                     let n = bytes.count
                     guard n > 0 else { return true }
                     // Branch-free first (vectorised): no tab, no line feed, no two spaces in a row.
-                    var spread: UInt8 = bytes[0] == 0x20 && previousIsSpace ? 1 : 0
-                    for i in 0..<n {
-                        let b = bytes[i]
-                        spread |= (b == 0x09 ? 1 : 0) | (b == 0x0A ? 1 : 0) | (b == 0x20 && i + 1 < n && bytes[i + 1] == 0x20 ? 1 : 0)
+                    var spread: UInt8 = (bytes[0] == 0x20 && previousIsSpace ? 1 : 0) | (bytes[n - 1] == 0x09 || bytes[n - 1] == 0x0A ? 1 : 0)
+                    for i in 0..<(n - 1) {
+                        let b = bytes[i], next = bytes[i + 1]
+                        spread |= (b == 0x09 ? 1 : 0) | (b == 0x0A ? 1 : 0) | ((b == 0x20 ? 1 : 0) & (next == 0x20 ? 1 : 0))
                     }
                     if spread == 0 {
                         previousIsSpace = bytes[n - 1] == 0x20
@@ -557,16 +576,19 @@ struct UnitAssembler {
 
     /// Marks codes whose partner is not in the content as isolated.
     static func pairCodes(_ content: Content) -> Content {
-        var open: [String: Int] = [:]
-        var closed = Set<String>()
+        // Most units have no paired code: nothing to do. The others have a few, for which a
+        // list of the open ones beats hashing their ids.
+        guard content.runs.contains(where: { if case .code(let c) = $0 { return c.kind != .standalone } else { return false } }) else { return content }
         var runs = content.runs
-        var openedIDs = Set<String>()
-        for (i, run) in runs.enumerated() {
-            guard case .code(let c) = run else { continue }
+        // Open codes by id; a later opening with the same id takes the place of an earlier one.
+        var open: [(id: String, index: Int)] = []
+        for i in runs.indices {
+            guard case .code(let c) = runs[i] else { continue }
             switch c.kind {
-            case .opening: open[c.id] = i; openedIDs.insert(c.id)
+            case .opening:
+                if let k = open.firstIndex(where: { $0.id == c.id }) { open[k].index = i } else { open.append((c.id, i)) }
             case .closing:
-                if open.removeValue(forKey: c.id) != nil { closed.insert(c.id) }
+                if let k = open.firstIndex(where: { $0.id == c.id }) { open.remove(at: k) }
                 else { var c2 = c; c2.isolated = true; runs[i] = .code(c2) }
             case .standalone: break
             }

@@ -659,19 +659,40 @@ public final class XLIFF12Writer: DocumentWriter {
         if let kept = markup.unsegmentedSource {
             source = kept
         } else {
-            for part in parts { source.append(contentsOf: part.source) }
+            // The runs of `Content.append(contentsOf:)` (adjacent text merged, empty text
+            // dropped), with each stretch of text grown in place rather than re-concatenated
+            // for every part.
+            var runs: [Run] = []
+            var text = ""
+            for part in parts {
+                for run in part.source.runs {
+                    if case .text(let t) = run {
+                        text += t
+                    } else {
+                        if !text.isEmpty { runs.append(.text(text)); text = "" }
+                        runs.append(run)
+                    }
+                }
+            }
+            if !text.isEmpty { runs.append(.text(text)) }
+            source.runs = runs
             source.language = parts.lazy.compactMap { $0.source.language }.first
         }
         try writeSource(source, attributes: markup.sourceAttributes)
         var mids: [String] = []
         var used = Set<String>()
         var segments: [Segment] = []
+        // Segments without ids (the usual case) get "1", "2"…, unique by construction: the set
+        // that makes mids unique is only needed when a segment brings its own id.
+        let checksMids = parts.contains { if case .segment(let s) = $0 { return s.id != nil } else { return false } }
         for part in parts {
             guard case .segment(let s) = part else { continue }
             segments.append(s)
             var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segments.count)
-            while used.contains(mid) { mid += "_\(segments.count)" }
-            used.insert(mid)
+            if checksMids {
+                while used.contains(mid) { mid += "_\(segments.count)" }
+                used.insert(mid)
+            }
             mids.append(mid)
             if s.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
         }
@@ -713,7 +734,8 @@ public final class XLIFF12Writer: DocumentWriter {
             try writeContent(pieces, isTarget: true)
             try close(indent: false)
         }
-        try writeUnitTail(unit, mids: Set(mids))
+        // The mids as a set only for alternative translations, the one place that looks them up.
+        try writeUnitTail(unit, mids: unit.matches.isEmpty ? [] : Set(mids))
     }
 
     private func writeSource(_ source: Content, attributes: [ExtensionAttribute]) throws {

@@ -65,6 +65,15 @@ struct CompiledRule: Sendable {
     var guardRegex: Int? = nil
     /// Code units that can start an `afterbreak` match (nil: any).
     var afterFirst: UnitSet? = nil
+    /// Break rules whose scanner is `P(?:B1|…|Bn)(?=after)` with a prefix that matches in one
+    /// way only: `P` alone, then each `(?:Bi)(?=after)` in order (see
+    /// `RegexCharacterSets.splitAlternatives`). Same matches as the scanner, far cheaper.
+    var scanPrefixRegex: Int? = nil
+    var scanBranchRegexes: [Int] = []
+    /// For each branch, the units that must stand last and second to last before it (its
+    /// leading look-behind's), nil: any — most branches are skipped without calling ICU.
+    var scanBranchLast: [UnitSet?] = []
+    var scanBranchSecondLast: [UnitSet?] = []
     /// The source rule, for diagnostics.
     var source: SRXRule
     var languageRuleName: String
@@ -316,6 +325,24 @@ final class CompiledSRX: @unchecked Sendable {
                     if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
                        let regex = try? ICURegex.compile(guardPattern) {
                         compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    }
+                    if !rule.beforeBreak.isEmpty, let (prefix, branches) = sets.splitAlternatives(of: before.pattern, minimumBranches: 8) {
+                        let lookahead = rule.afterBreak.isEmpty ? "" : "(?=\(after.pattern))"
+                        var ids: [Int] = []
+                        for branch in branches {
+                            let pattern = "(?:\(branch))" + lookahead
+                            guard let regex = try? ICURegex.compile(pattern) else { ids = []; break }
+                            ids.append(internCompiled(pattern, regex))
+                        }
+                        if !ids.isEmpty, let regex = try? ICURegex.compile(prefix.isEmpty ? "(?:)" : prefix) {
+                            compiledRule.scanPrefixRegex = internCompiled(prefix.isEmpty ? "(?:)" : prefix, regex)
+                            compiledRule.scanBranchRegexes = ids
+                            for branch in branches {
+                                let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
+                                compiledRule.scanBranchLast.append(last)
+                                compiledRule.scanBranchSecondLast.append(secondLast)
+                            }
+                        }
                     }
                 }
                 compiled.append(compiledRule)

@@ -118,6 +118,29 @@ final class SRXMatcher: @unchecked Sendable {
         return value
     }
 
+    /// End of a split scanner's match at `index` (see `CompiledRule.scanPrefixRegex`), or -1:
+    /// the prefix matches in one way only, so the first branch that matches at its end gives the
+    /// whole pattern's match.
+    @inline(__always)
+    private func splitScannerEnd(_ entry: RuleEntry, at index: Int) -> Int {
+        let prefixEnd = matchEnd(entry.scanPrefixRegex, at: index)
+        if prefixEnd < 0 { return -1 }
+        let table = self.table
+        let branches = table.branchRegexes
+        guard let base = state.pointee.textBase else { return -1 }
+        let previous: UInt16 = prefixEnd > 0 ? base[prefixEnd - 1] : 0
+        let secondPrevious: UInt16 = prefixEnd > 1 ? base[prefixEnd - 2] : 0
+        for b in Int(entry.scanBranchStart)..<Int(entry.scanBranchStart + entry.scanBranchCount) {
+            // A branch's leading look-behind must end at the prefix's end: check its last two units.
+            let last = table.branchLastSets[b], secondLast = table.branchSecondLastSets[b]
+            if last >= 0 && (prefixEnd == 0 || !table.contains(last, previous)) { continue }
+            if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
+            let e = matchEnd(branches[b], at: prefixEnd)
+            if e >= 0 { return e }
+        }
+        return -1
+    }
+
     /// The break positions in `text` (UTF-16 offsets, strictly between 0 and `text.count`), sorted.
     func breaks(in text: UnsafeBufferPointer<UInt16>) -> [Int] {
         let n = text.count
@@ -161,7 +184,7 @@ final class SRXMatcher: @unchecked Sendable {
                             if let profile { profile.addTime(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started) }
                             continue
                         }
-                        let e = matchEnd(entry.scannerRegex, at: s)
+                        let e = entry.scanBranchCount > 0 ? splitScannerEnd(entry, at: s) : matchEnd(entry.scannerRegex, at: s)
                         if let profile { profile.add(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started, fired: e >= 0) }
                         if e >= 0 {
                             if e > 0 && e < n { hits.append(UInt64(e) << 32 | UInt64(entry.index)) }

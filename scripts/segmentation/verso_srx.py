@@ -125,7 +125,10 @@ def marker(m):
 LIST_BREAK_ALTS = []
 for a, b, numeric in PAIRS:
     follow = r'[ \t]++["“(]*+[\p{Lu}\p{N}]' if numeric else r'[ \t]'
-    LIST_BREAK_ALTS.append(r'(?<=' + marker(a) + r')[ \t][^\n]{0,250}?(?<![•◦▪‣⁃·*–—\-])(?=[ \t](?:' + BULLET + r'[ \t]?)?\(?' + b + PUNCT + follow + ')')
+    # The look-ahead comes before the look-behind: both test the same position, so the order
+    # does not change what matches, and the look-ahead fails at once on most characters (ICU
+    # tries both at every step of the lazy loop; a look-behind costs more to set up).
+    LIST_BREAK_ALTS.append(r'(?<=' + marker(a) + r')[ \t][^\n]{0,250}?(?=[ \t](?:' + BULLET + r'[ \t]?)?\(?' + b + PUNCT + follow + r')(?<![•◦▪‣⁃·*–—\-])')
 LIST_BODY = r'(?:[0-9]{1,2}|[a-z]|[ivx]{1,4}|[A-Z](?=\)))'
 LIST_GUARD = r'(?<=' + MARKER_BEFORE + r'(?:[0-9]{1,2}|[a-z]|[ivx]{1,4})\.|[0-9a-zA-Z]\.?\))'
 LIST_BREAK = r'[.)）]' + LIST_GUARD + r'\)?(?:' + '|'.join(LIST_BREAK_ALTS) + ')'

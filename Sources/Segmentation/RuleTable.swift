@@ -29,7 +29,7 @@ struct RuleEntry {
     /// A small look-behind that must hold (at the candidate, or one unit after a scan start).
     var guardRegex: Int32
     /// A scanner split into a prefix and branches (`CompiledRule.scanPrefixRegex`): the prefix's
-    /// regex, and where the branches' regexes are in `RuleTable.branchRegexes` (count 0: not split).
+    /// regex, and where its branches are in `CompiledSRX.branchPatterns` (count 0: not split).
     var scanPrefixRegex: Int32 = -1
     var scanBranchStart: Int32 = 0
     var scanBranchCount: Int32 = 0
@@ -47,9 +47,8 @@ final class RuleTable: @unchecked Sendable {
     let searched: UnsafeBufferPointer<Int32>
     let noBreak: UnsafeBufferPointer<Int32>
     let wordLists: UnsafeBufferPointer<Unmanaged<WordListMatcher>>
-    /// The branch regexes of split scanners, one run per rule, and the bitmap offsets of the
-    /// units that must stand last and second to last before each branch (-1: any).
-    let branchRegexes: UnsafeBufferPointer<Int32>
+    /// For the branches of split scanners (`CompiledSRX.branchPatterns`), the bitmap offsets of
+    /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
     private let retainedWordLists: [WordListMatcher]
@@ -66,7 +65,6 @@ final class RuleTable: @unchecked Sendable {
             return o
         }
         entries = .allocate(capacity: rules.count)
-        var branchRegexes: [Int32] = []
         var branchLastSets: [Int32] = []
         var branchSecondLastSets: [Int32] = []
         for (i, rule) in rules.enumerated() {
@@ -76,11 +74,10 @@ final class RuleTable: @unchecked Sendable {
                                   lastSet: offset(rule.beforeLast), secondLastSet: offset(rule.beforeSecondLast), afterFirstSet: offset(rule.afterFirst),
                                   afterSecondSet: offset(rule.afterSecond), afterSkipRunSet: offset(rule.afterSkipRun), afterSkipNextSet: offset(rule.afterSkipNext), scanSecondSet: offset(rule.scanSecond), scanThirdSet: offset(rule.scanThird),
                                   guardRegex: Int32(rule.guardRegex ?? -1))
-            if let prefix = rule.scanPrefixRegex, !rule.scanBranchRegexes.isEmpty {
+            if let prefix = rule.scanPrefixRegex, !rule.scanBranchPatterns.isEmpty {
                 entry.scanPrefixRegex = Int32(prefix)
-                entry.scanBranchStart = Int32(branchRegexes.count)
-                entry.scanBranchCount = Int32(rule.scanBranchRegexes.count)
-                branchRegexes += rule.scanBranchRegexes.map { Int32($0) }
+                entry.scanBranchStart = Int32(branchLastSets.count)
+                entry.scanBranchCount = Int32(rule.scanBranchPatterns.count)
                 branchLastSets += rule.scanBranchLast.map { offset($0) }
                 branchSecondLastSets += rule.scanBranchSecondLast.map { offset($0) }
             }
@@ -107,7 +104,6 @@ final class RuleTable: @unchecked Sendable {
         self.searched = Self.buffer(searched.map { Int32($0) })
         self.noBreak = Self.buffer(rules.indices.filter { !rules[$0].isBreak }.map { Int32($0) })
         retainedWordLists = wordLists
-        self.branchRegexes = Self.buffer(branchRegexes)
         self.branchLastSets = Self.buffer(branchLastSets)
         self.branchSecondLastSets = Self.buffer(branchSecondLastSets)
         self.wordLists = Self.buffer(wordLists.map { Unmanaged.passUnretained($0) })
@@ -127,7 +123,6 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: searched.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: noBreak.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: wordLists.baseAddress)?.deallocate()
-        UnsafeMutablePointer(mutating: branchRegexes.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchLastSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchSecondLastSets.baseAddress)?.deallocate()
     }

@@ -69,7 +69,9 @@ struct CompiledRule: Sendable {
     /// way only: `P` alone, then each `(?:Bi)(?=after)` in order (see
     /// `RegexCharacterSets.splitAlternatives`). Same matches as the scanner, far cheaper.
     var scanPrefixRegex: Int? = nil
-    var scanBranchRegexes: [Int] = []
+    /// The branches' patterns `(?:Bi)(?=after)`, compiled by each matcher when first needed
+    /// (most texts need a few of them; compiling them all cost more than the run saved).
+    var scanBranchPatterns: [String] = []
     /// For each branch, the units that must stand last and second to last before it (its
     /// leading look-behind's), nil: any — most branches are skipped without calling ICU.
     var scanBranchLast: [UnitSet?] = []
@@ -168,6 +170,9 @@ final class CompiledSRX: @unchecked Sendable {
     // `uregex_clone`, which copies the shared compiled pattern, and that is done under `poolLock`.
     let rules: [CompiledRule]
     let templates: [ICURegex]
+    /// The branch patterns of split scanners (`CompiledRule.scanBranchPatterns`, one run per
+    /// rule), compiled lazily by each matcher.
+    let branchPatterns: [String]
     let wordLists: [WordListMatcher]
     let maskRegex: Int?
     let useICUBreakRules: Bool
@@ -328,15 +333,9 @@ final class CompiledSRX: @unchecked Sendable {
                     }
                     if !rule.beforeBreak.isEmpty, let (prefix, branches) = sets.splitAlternatives(of: before.pattern, minimumBranches: 8) {
                         let lookahead = rule.afterBreak.isEmpty ? "" : "(?=\(after.pattern))"
-                        var ids: [Int] = []
-                        for branch in branches {
-                            let pattern = "(?:\(branch))" + lookahead
-                            guard let regex = try? ICURegex.compile(pattern) else { ids = []; break }
-                            ids.append(internCompiled(pattern, regex))
-                        }
-                        if !ids.isEmpty, let regex = try? ICURegex.compile(prefix.isEmpty ? "(?:)" : prefix) {
+                        if let regex = try? ICURegex.compile(prefix.isEmpty ? "(?:)" : prefix) {
                             compiledRule.scanPrefixRegex = internCompiled(prefix.isEmpty ? "(?:)" : prefix, regex)
-                            compiledRule.scanBranchRegexes = ids
+                            compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
                             for branch in branches {
                                 let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
                                 compiledRule.scanBranchLast.append(last)
@@ -360,6 +359,7 @@ final class CompiledSRX: @unchecked Sendable {
 
         self.rules = compiled
         self.templates = templates
+        self.branchPatterns = compiled.flatMap(\.scanBranchPatterns)
         self.wordLists = wordLists
         self.maskRegex = mask
         self.useICUBreakRules = srx.useICUBreakRules

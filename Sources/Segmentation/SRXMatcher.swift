@@ -51,6 +51,12 @@ final class SRXMatcher: @unchecked Sendable {
     }
     private let state: UnsafeMutablePointer<State>
     private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
+    /// Split scanners' branch regexes, compiled on first use (nil until then), and the text
+    /// generation each was last pointed at.
+    private let branchHandles: UnsafeMutablePointer<OpaquePointer?>
+    private let branchGeneration: UnsafeMutablePointer<Int>
+    private let branchRegexes: UnsafeMutablePointer<ICURegex?>
+    private let branchCount: Int
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -68,6 +74,13 @@ final class SRXMatcher: @unchecked Sendable {
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         nextFromBuffer = .allocate(capacity: max(1, compiled.table.triggered.count))
+        branchCount = compiled.branchPatterns.count
+        branchHandles = .allocate(capacity: max(1, branchCount))
+        branchHandles.initialize(repeating: nil, count: max(1, branchCount))
+        branchGeneration = .allocate(capacity: max(1, branchCount))
+        branchGeneration.initialize(repeating: -1, count: max(1, branchCount))
+        branchRegexes = .allocate(capacity: max(1, branchCount))
+        branchRegexes.initialize(repeating: nil, count: max(1, branchCount))
         nextFromBuffer.initialize(repeating: 0)
         for (i, r) in regexes.enumerated() { (handles + i).initialize(to: r.rawHandle) }
         regexGeneration.initialize(repeating: -1, count: count)
@@ -82,6 +95,11 @@ final class SRXMatcher: @unchecked Sendable {
         afterValue.deallocate()
         state.deallocate()
         nextFromBuffer.deallocate()
+        branchHandles.deinitialize(count: max(1, branchCount))
+        branchHandles.deallocate()
+        branchGeneration.deallocate()
+        branchRegexes.deinitialize(count: max(1, branchCount))
+        branchRegexes.deallocate()
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text.
@@ -126,7 +144,6 @@ final class SRXMatcher: @unchecked Sendable {
         let prefixEnd = matchEnd(entry.scanPrefixRegex, at: index)
         if prefixEnd < 0 { return -1 }
         let table = self.table
-        let branches = table.branchRegexes
         guard let base = state.pointee.textBase else { return -1 }
         let previous: UInt16 = prefixEnd > 0 ? base[prefixEnd - 1] : 0
         let secondPrevious: UInt16 = prefixEnd > 1 ? base[prefixEnd - 2] : 0
@@ -135,10 +152,30 @@ final class SRXMatcher: @unchecked Sendable {
             let last = table.branchLastSets[b], secondLast = table.branchSecondLastSets[b]
             if last >= 0 && (prefixEnd == 0 || !table.contains(last, previous)) { continue }
             if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
-            let e = matchEnd(branches[b], at: prefixEnd)
+            guard let h = branchRegex(b) else {
+                // A branch ICU would not compile alone (never seen): the whole scanner decides.
+                return matchEnd(entry.scannerRegex, at: index)
+            }
+            let e = Int(cicu_regex_looking_at(h, Int32(prefixEnd)))
             if e >= 0 { return e }
         }
         return -1
+    }
+
+    /// The ICU matcher for split-scanner branch `b`, compiled on first use and pointed at the
+    /// current text; nil if it does not compile.
+    private func branchRegex(_ b: Int) -> OpaquePointer? {
+        if branchHandles[b] == nil {
+            guard let regex = try? ICURegex.compile(compiled.branchPatterns[b]) else { return nil }
+            branchRegexes[b] = regex
+            branchHandles[b] = regex.rawHandle
+        }
+        let h = branchHandles[b]!
+        if branchGeneration[b] != state.pointee.generation {
+            _ = cicu_regex_set_text(h, state.pointee.textBase, Int32(state.pointee.textCount))
+            branchGeneration[b] = state.pointee.generation
+        }
+        return h
     }
 
     /// The break positions in `text` (UTF-16 offsets, strictly between 0 and `text.count`), sorted.

@@ -1111,15 +1111,15 @@ public final class XLIFF12Writer: DocumentWriter {
     private func nestingForms(_ tokens: [Token]) -> [Form] {
         var forms = [Form](repeating: .element, count: tokens.count)
         // Stack entries: (token index, priority, key)
-        var stack: [(index: Int, priority: Int, key: String)] = []
-        func key(_ t: Token) -> (key: String, priority: Int, opens: Bool)? {
+        var stack: [(index: Int, priority: Int, key: PairKey)] = []
+        func key(_ t: Token) -> (key: PairKey, priority: Int, opens: Bool)? {
             switch t {
-            case .segmentStart: return ("seg", 3, true)
-            case .segmentEnd: return ("seg", 3, false)
-            case .marker(let m): return ("m:" + m.id, 2, m.boundary == .start)
+            case .segmentStart: return (PairKey(kind: .segment, id: ""), 3, true)
+            case .segmentEnd: return (PairKey(kind: .segment, id: ""), 3, false)
+            case .marker(let m): return (PairKey(kind: .marker, id: m.id), 2, m.boundary == .start)
             case .code(let c):
                 guard Self.nestsAsG(c) else { return nil }
-                return ("g:" + c.id, 1, c.kind == .opening)
+                return (PairKey(kind: .code, id: c.id), 1, c.kind == .opening)
             default: return nil
             }
         }
@@ -1148,13 +1148,21 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         for entry in stack { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
         // A flattened opening's closing partner (found later by key) must be flat too.
-        var flatKeys = Set<String>()
+        var flatKeys = Set<PairKey>()
         for (i, t) in tokens.enumerated() {
             guard let k = key(t), k.priority == 1 else { continue }
             if k.opens, forms[i] != .nested { flatKeys.insert(k.key) }
             else if !k.opens, flatKeys.contains(k.key) { forms[i] = .flat; flatKeys.remove(k.key) }
         }
         return forms
+    }
+
+    /// What pairs an opening token with its closing one: segments with segments, annotations and
+    /// `<g>` codes by id (an annotation and a code with the same id are different pairs).
+    private struct PairKey: Hashable {
+        enum Kind: UInt8 { case segment, marker, code }
+        var kind: Kind
+        var id: String
     }
 
     /// A paired code written as `<g>` when it nests: read from `<g>`, or a data-less pair from XLIFF 2.

@@ -1,5 +1,6 @@
 #ifndef VERSO_CLIBXML2_SHIM_H
 #define VERSO_CLIBXML2_SHIM_H
+#include <string.h>
 // xmlversion.h first, then turn ICU off: Debian's libxml2 headers otherwise pull in the system
 // ICU headers, which clash with the ICU bundled in Foundation ("UErrorCode has different definitions").
 #include <libxml/xmlversion.h>
@@ -29,33 +30,45 @@ static inline void verso_xml_silence_thread(void) {
 // signature): the same rules as xmlTextWriter — character data as xmlEncodeSpecialChars
 // (& < > " and CR), attribute values as xmlAttrSerializeTxtContent (& < > " and TAB, LF, CR) —
 // written straight into the output buffer, without the copy xmlEncodeSpecialChars allocates.
-// UTF-8 passes through unchanged. Stops when fewer than 6 bytes of room are left; libxml2 then
-// flushes and calls again with the rest.
+// UTF-8 passes through unchanged. Stops when the room is used up (fewer than 6 bytes left before
+// an escape); libxml2 then flushes and calls again with the rest.
 static const unsigned char verso_escape_class[256] = {
     ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\r'] = 5, ['\n'] = 6, ['\t'] = 7,
 };
 static inline int verso_escape(unsigned char *out, int *outlen, const unsigned char *in, int *inlen, int attribute) {
     unsigned char *o = out;
-    unsigned char *const safe = out + *outlen - 6;
+    unsigned char *const oend = out + *outlen;
     const unsigned char *i = in;
     const unsigned char *const end = in + *inlen;
-    while (i < end && o <= safe) {
-        unsigned char c = *i;
-        unsigned char k = verso_escape_class[c];
-        if (k == 0 || (k >= 6 && !attribute)) { *o++ = c; i++; continue; }
-        const char *rep;
-        int n;
-        switch (k) {
-        case 1: rep = "&amp;"; n = 5; break;
-        case 2: rep = "&lt;"; n = 4; break;
-        case 3: rep = "&gt;"; n = 4; break;
-        case 4: rep = "&quot;"; n = 6; break;
-        case 5: rep = "&#13;"; n = 5; break;
-        case 6: rep = "&#10;"; n = 5; break;
-        default: rep = "&#9;"; n = 4; break;
+    while (i < end) {
+        // Most bytes pass unchanged: find the whole run of them (as far as the room allows),
+        // then copy it at once rather than byte by byte.
+        const unsigned char *stop = (size_t)(end - i) > (size_t)(oend - o) ? i + (oend - o) : end;
+        const unsigned char *run = i;
+        if (attribute) {
+            while (run < stop && verso_escape_class[*run] == 0) run++;
+        } else {
+            // Classes 1-5 are escaped in text; TAB and LF (6, 7) pass.
+            while (run < stop && (unsigned)(verso_escape_class[*run] - 1) >= 5u) run++;
         }
-        for (int j = 0; j < n; j++) o[j] = (unsigned char)rep[j];
+        size_t n = (size_t)(run - i);
+        memcpy(o, i, n);
         o += n;
+        i = run;
+        if (i == end || oend - o < 6) break;
+        const char *rep;
+        int m;
+        switch (verso_escape_class[*i]) {
+        case 1: rep = "&amp;"; m = 5; break;
+        case 2: rep = "&lt;"; m = 4; break;
+        case 3: rep = "&gt;"; m = 4; break;
+        case 4: rep = "&quot;"; m = 6; break;
+        case 5: rep = "&#13;"; m = 5; break;
+        case 6: rep = "&#10;"; m = 5; break;
+        default: rep = "&#9;"; m = 4; break;
+        }
+        memcpy(o, rep, (size_t)m);
+        o += m;
         i++;
     }
     *outlen = (int)(o - out);

@@ -55,6 +55,10 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Per open element: whether a structural child was written on its own line (then the end
     /// tag goes on its own line too).
     @exclusivity(unchecked) private var hasChildLines: [Bool] = []
+    /// Reused between units so that inline content does not allocate its token list each time.
+    @exclusivity(unchecked) private var tokenBuffer: [Token] = []
+    /// Reused between units: the `mid`s of a unit's segments.
+    @exclusivity(unchecked) private var midBuffer: [String] = []
 
     private enum WriterState { case initial, document, file, finished }
 
@@ -212,9 +216,11 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Text as XML 1.0 can hold it: a control character (possible in XLIFF 2 through `<cp>`,
     /// which 1.2 lacks) becomes U+FFFD, reported.
     private func writeText(_ t: String) throws {
-        if try xml.text(t, replacingDisallowedWith: "\u{FFFD}") > 0 {
-            warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
-        }
+        if try xml.text(t, replacingDisallowedWith: "\u{FFFD}") > 0 { warnControlCharacters() }
+    }
+
+    private func warnControlCharacters() {
+        warn("control-char", "characters XML 1.0 cannot hold (XLIFF 2 <cp>) have no XLIFF 1.2 form: replaced by U+FFFD", code: "xliff12.not-written")
     }
 
     private func attribute(_ name: String, _ value: String) throws {
@@ -645,7 +651,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 try beginTarget(language: only.target?.language, state: state, qualifier: only.stateQualifier, markup: markup)
                 if let t = only.target {
                     if t.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
-                    try writeContent([.runs(t.runs)], isTarget: true)
+                    try writeRuns(t.runs, isTarget: true)
                 }
                 try close(indent: false)
             }
@@ -655,42 +661,31 @@ public final class XLIFF12Writer: DocumentWriter {
         }
 
         // Segmented: <source> is the whole text, <seg-source> marks the segments by mid.
-        var source = Content()
         if let kept = markup.unsegmentedSource {
-            source = kept
+            try writeSource(kept, attributes: markup.sourceAttributes)
         } else {
-            // The runs of `Content.append(contentsOf:)` (adjacent text merged, empty text
-            // dropped), with each stretch of text grown in place rather than re-concatenated
-            // for every part.
-            var runs: [Run] = []
-            var text = ""
-            for part in parts {
-                for run in part.source.runs {
-                    if case .text(let t) = run {
-                        text += t
-                    } else {
-                        if !text.isEmpty { runs.append(.text(text)); text = "" }
-                        runs.append(run)
-                    }
-                }
-            }
-            if !text.isEmpty { runs.append(.text(text)) }
-            source.runs = runs
-            source.language = parts.lazy.compactMap { $0.source.language }.first
+            // The parts' sources written one after the other: the same bytes as their joined
+            // `Content`, without building it.
+            try begin("source")
+            if let l = parts.lazy.compactMap({ $0.source.language }).first { try attribute("xml:lang", l) }
+            try foreign(markup.sourceAttributes)
+            try writeJoinedSources(parts)
+            try close(indent: false)
         }
-        try writeSource(source, attributes: markup.sourceAttributes)
-        var mids: [String] = []
+        var mids = takeMidBuffer()
         var used = Set<String>()
-        var segments: [Segment] = []
+        var segmentCount = 0
+        var hasTarget = false
         // Segments without ids (the usual case) get "1", "2"…, unique by construction: the set
         // that makes mids unique is only needed when a segment brings its own id.
         let checksMids = parts.contains { if case .segment(let s) = $0 { return s.id != nil } else { return false } }
         for part in parts {
             guard case .segment(let s) = part else { continue }
-            segments.append(s)
-            var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segments.count)
+            segmentCount += 1
+            if s.target != nil { hasTarget = true }
+            var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segmentCount)
             if checksMids {
-                while used.contains(mid) { mid += "_\(segments.count)" }
+                while used.contains(mid) { mid += "_\(segmentCount)" }
                 used.insert(mid)
             }
             mids.append(mid)
@@ -699,43 +694,53 @@ public final class XLIFF12Writer: DocumentWriter {
         try begin("seg-source", indent: true)
         if let l = markup.segmentedSourceLanguage { try attribute("xml:lang", l) }
         try foreign(markup.segmentedSourceAttributes)
-        var pieces: [ContentPiece] = []
+        var tokens = takeTokenBuffer()
         var i = 0
         for part in parts {
             switch part {
             case .segment(let s):
-                pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: s.source.runs))
+                tokens.append(.segmentStart(mid: mids[i], attributes: s.extensions.attributes))
+                for r in s.source.runs { tokens.append(Self.token(r)) }
+                tokens.append(.segmentEnd)
                 i += 1
             case .ignorable(let ig):
-                pieces.append(.runs(ig.source.runs))
+                for r in ig.source.runs { tokens.append(Self.token(r)) }
             }
         }
-        try writeContent(pieces)
+        try writeTokens(tokens, isTarget: false, joinsText: false)
+        tokens.removeAll(keepingCapacity: true)
         try close(indent: false)
 
-        let hasTarget = segments.contains { $0.target != nil }
-        let stateValue = targetState(of: segments, unitID: unit.id)
-        let qualifier = segments.lazy.compactMap(\.stateQualifier).first
+        let stateValue = targetState(of: parts, unitID: unit.id)
+        let qualifier = parts.lazy.compactMap { if case .segment(let s) = $0 { return s.stateQualifier } else { return nil } }.first
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             let language = parts.lazy.compactMap { $0.target?.language }.first
             try beginTarget(language: language, state: stateValue, qualifier: qualifier, markup: markup)
-            pieces.removeAll(keepingCapacity: true)
             i = 0
             for part in parts {
                 switch part {
                 case .segment(let s):
-                    if let t = s.target { pieces.append(.segment(mid: mids[i], attributes: s.extensions.attributes, runs: t.runs)) }
+                    if let t = s.target {
+                        tokens.append(.segmentStart(mid: mids[i], attributes: s.extensions.attributes))
+                        for r in t.runs { tokens.append(Self.token(r)) }
+                        tokens.append(.segmentEnd)
+                    }
                     i += 1
                 case .ignorable(let ig):
-                    if hasTarget { pieces.append(.runs((ig.target ?? ig.source).runs)) }
+                    if hasTarget {
+                        for r in (ig.target ?? ig.source).runs { tokens.append(Self.token(r)) }
+                    }
                     if ig.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
             }
-            try writeContent(pieces, isTarget: true)
+            try writeTokens(tokens, isTarget: true, joinsText: false)
             try close(indent: false)
         }
+        returnTokenBuffer(&tokens)
         // The mids as a set only for alternative translations, the one place that looks them up.
-        try writeUnitTail(unit, mids: unit.matches.isEmpty ? [] : Set(mids))
+        let midSet: Set<String> = unit.matches.isEmpty ? [] : Set(mids)
+        returnMidBuffer(&mids)
+        try writeUnitTail(unit, mids: midSet)
     }
 
     private func writeSource(_ source: Content, attributes: [ExtensionAttribute]) throws {
@@ -743,7 +748,7 @@ public final class XLIFF12Writer: DocumentWriter {
         if let l = source.language { try attribute("xml:lang", l) }
         try foreign(attributes)
         if source.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
-        try writeContent([.runs(source.runs)])
+        try writeRuns(source.runs)
         try close(indent: false)
     }
 
@@ -779,9 +784,9 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     /// The `state` of `<target>`: XLIFF 1.2 has one per target, the model one per segment.
-    private func targetState(of segments: [Segment], unitID: String) -> String? {
+    private func targetState(of parts: [UnitPart], unitID: String) -> String? {
         var values: [String] = []
-        for s in segments {
+        for case .segment(let s) in parts {
             if let v = XLIFFStateMapping.xliff12State(of: s) { values.append(v) }
         }
         guard var value = values.first else { return nil }
@@ -799,7 +804,8 @@ public final class XLIFF12Writer: DocumentWriter {
             value = values.min(by: { rank($0) < rank($1) })!
             warn("segment-states", "segments of trans-unit '\(unitID)' have different states; XLIFF 1.2 holds one per target: '\(value)' written", code: "xliff12.not-written")
         }
-        return validState(value, fallback: segments.lazy.compactMap(\.state).first)
+        let fallback = parts.lazy.compactMap { if case .segment(let s) = $0 { return s.state } else { return nil } }.first
+        return validState(value, fallback: fallback)
     }
 
     // MARK: - Notes, candidates, context
@@ -901,14 +907,14 @@ public final class XLIFF12Writer: DocumentWriter {
             var a: [(String, String)] = []
             if let l = match.source.language { a.append(("xml:lang", l)) }
             try open("source", a)
-            try writeContent([.runs(match.source.runs)])
+            try writeRuns(match.source.runs)
             try close(indent: false)
         }
         if let seg = match.xliff12SegmentedSource {
             var a: [(String, String)] = []
             if let l = seg.language { a.append(("xml:lang", l)) }
             try open("seg-source", a)
-            try writeContent([.runs(seg.runs)])
+            try writeRuns(seg.runs)
             try close(indent: false)
         }
         var targetAttributes: [(String, String)] = []
@@ -922,7 +928,7 @@ public final class XLIFF12Writer: DocumentWriter {
             }
         }
         try open("target", targetAttributes)
-        try writeContent([.runs(match.target.runs)], isTarget: true)
+        try writeRuns(match.target.runs, isTarget: true)
         try close(indent: false)
         for m in match.metadata { try writeContextGroup(m) }
         for n in match.notes { try writeNote(n) }
@@ -931,12 +937,6 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     // MARK: - Inline content
-
-    /// A stretch of content to write: runs, or a segment's runs inside `<mrk mtype="seg">`.
-    enum ContentPiece {
-        case runs([Run])
-        case segment(mid: String, attributes: [ExtensionAttribute], runs: [Run])
-    }
 
     /// One item of the flattened content: what `writeContent` decides the form of.
     private enum Token {
@@ -950,11 +950,12 @@ public final class XLIFF12Writer: DocumentWriter {
     /// How a token is written, decided so that the XML nests.
     private enum Form { case element, nested, flat, dropped }
 
-    /// Writes inline content. `isTarget`: the content of a `<target>`, where a `<mrk>` that is a
-    /// direct child may carry a `mid` only if it names a `<seg-source>` segment (the schema's keyref).
-    private func writeContent(_ pieces: [ContentPiece], isTarget: Bool = false) throws {
+    /// Writes inline content (a `<source>`, `<target>`, `<sub>`…). `isTarget`: the content of a
+    /// `<target>`, where a `<mrk>` that is a direct child may carry a `mid` only if it names a
+    /// `<seg-source>` segment (the schema's keyref).
+    private func writeRuns(_ runs: [Run], isTarget: Bool = false) throws {
         // Fast path: text and standalone codes only, nothing to nest.
-        if pieces.count == 1, case .runs(let runs) = pieces[0], !runs.contains(where: Self.needsNesting) {
+        if !runs.contains(where: Self.needsNesting) {
             var codeIndex = 0
             for run in runs {
                 switch run {
@@ -967,25 +968,95 @@ public final class XLIFF12Writer: DocumentWriter {
             }
             return
         }
-        var tokens: [Token] = []
-        for piece in pieces {
-            switch piece {
-            case .runs(let runs):
-                for r in runs { tokens.append(Self.token(r)) }
-            case .segment(let mid, let attributes, let runs):
-                tokens.append(.segmentStart(mid: mid, attributes: attributes))
-                for r in runs { tokens.append(Self.token(r)) }
-                tokens.append(.segmentEnd)
-            }
-        }
+        var tokens = takeTokenBuffer()
+        for r in runs { tokens.append(Self.token(r)) }
+        try writeTokens(tokens, isTarget: isTarget, joinsText: false)
+        returnTokenBuffer(&tokens)
+    }
 
+    /// Writes the sources of all parts as one `<source>` content, exactly as if their runs had
+    /// been joined with `Content.append(contentsOf:)` first (adjacent text written as one stretch,
+    /// so a control-character warning counts once per stretch), without building the joined text.
+    private func writeJoinedSources(_ parts: [UnitPart]) throws {
+        var nests = false
+        for part in parts where part.source.runs.contains(where: Self.needsNesting) {
+            nests = true
+            break
+        }
+        if !nests {
+            var codeIndex = 0
+            var replaced = 0
+            for part in parts {
+                for run in part.source.runs {
+                    switch run {
+                    case .text(let t):
+                        replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                    case .code(let c):
+                        if replaced > 0 { warnControlCharacters(); replaced = 0 }
+                        codeIndex += 1
+                        try writeCode(c, form: .element, fallbackID: String(codeIndex))
+                    case .marker: break
+                    }
+                }
+            }
+            if replaced > 0 { warnControlCharacters() }
+            return
+        }
+        var tokens = takeTokenBuffer()
+        for part in parts {
+            for r in part.source.runs { tokens.append(Self.token(r)) }
+        }
+        try writeTokens(tokens, isTarget: false, joinsText: true)
+        returnTokenBuffer(&tokens)
+    }
+
+    /// The token list kept between calls (its capacity is what is reused). A nested call (a
+    /// `<sub>` inside a code) finds it taken and starts an empty one.
+    @inline(__always)
+    private func takeTokenBuffer() -> [Token] {
+        var tokens: [Token] = []
+        swap(&tokens, &tokenBuffer)
+        return tokens
+    }
+
+    @inline(__always)
+    private func returnTokenBuffer(_ tokens: inout [Token]) {
+        tokens.removeAll(keepingCapacity: true)
+        swap(&tokens, &tokenBuffer)
+    }
+
+    @inline(__always)
+    private func takeMidBuffer() -> [String] {
+        var mids: [String] = []
+        swap(&mids, &midBuffer)
+        return mids
+    }
+
+    @inline(__always)
+    private func returnMidBuffer(_ mids: inout [String]) {
+        mids.removeAll(keepingCapacity: true)
+        swap(&mids, &midBuffer)
+    }
+
+    /// Writes tokens in the forms `nestingForms` decides. `joinsText`: consecutive text tokens are
+    /// one text stretch (see `writeJoinedSources`).
+    private func writeTokens(_ tokens: [Token], isTarget: Bool, joinsText: Bool) throws {
         let forms = nestingForms(tokens)
         var codeIndex = 0
         var level = 0
+        var replaced = 0
         for (i, token) in tokens.enumerated() {
+            if case .text(let t) = token {
+                if joinsText {
+                    replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                } else {
+                    try writeText(t)
+                }
+                continue
+            }
+            if replaced > 0 { warnControlCharacters(); replaced = 0 }
             switch token {
-            case .text(let t):
-                try writeText(t)
+            case .text: break
             case .segmentStart(let mid, let attributes):
                 try open("mrk", [("mtype", "seg"), ("mid", mid)], extensions: attributes, indent: false)
                 level += 1
@@ -1013,6 +1084,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 try writeCode(c, form: forms[i], fallbackID: String(codeIndex))
             }
         }
+        if replaced > 0 { warnControlCharacters() }
     }
 
     @inline(__always)
@@ -1039,15 +1111,15 @@ public final class XLIFF12Writer: DocumentWriter {
     private func nestingForms(_ tokens: [Token]) -> [Form] {
         var forms = [Form](repeating: .element, count: tokens.count)
         // Stack entries: (token index, priority, key)
-        var stack: [(index: Int, priority: Int, key: String)] = []
-        func key(_ t: Token) -> (key: String, priority: Int, opens: Bool)? {
+        var stack: [(index: Int, priority: Int, key: PairKey)] = []
+        func key(_ t: Token) -> (key: PairKey, priority: Int, opens: Bool)? {
             switch t {
-            case .segmentStart: return ("seg", 3, true)
-            case .segmentEnd: return ("seg", 3, false)
-            case .marker(let m): return ("m:" + m.id, 2, m.boundary == .start)
+            case .segmentStart: return (PairKey(kind: .segment, id: ""), 3, true)
+            case .segmentEnd: return (PairKey(kind: .segment, id: ""), 3, false)
+            case .marker(let m): return (PairKey(kind: .marker, id: m.id), 2, m.boundary == .start)
             case .code(let c):
                 guard Self.nestsAsG(c) else { return nil }
-                return ("g:" + c.id, 1, c.kind == .opening)
+                return (PairKey(kind: .code, id: c.id), 1, c.kind == .opening)
             default: return nil
             }
         }
@@ -1076,13 +1148,21 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         for entry in stack { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
         // A flattened opening's closing partner (found later by key) must be flat too.
-        var flatKeys = Set<String>()
+        var flatKeys = Set<PairKey>()
         for (i, t) in tokens.enumerated() {
             guard let k = key(t), k.priority == 1 else { continue }
             if k.opens, forms[i] != .nested { flatKeys.insert(k.key) }
             else if !k.opens, flatKeys.contains(k.key) { forms[i] = .flat; flatKeys.remove(k.key) }
         }
         return forms
+    }
+
+    /// What pairs an opening token with its closing one: segments with segments, annotations and
+    /// `<g>` codes by id (an annotation and a code with the same id are different pairs).
+    private struct PairKey: Hashable {
+        enum Kind: UInt8 { case segment, marker, code }
+        var kind: Kind
+        var id: String
     }
 
     /// A paired code written as `<g>` when it nests: read from `<g>`, or a data-less pair from XLIFF 2.
@@ -1212,7 +1292,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let ct = sub.ctype { attributes.append(("ctype", Self.validCtype(ct, in: XLIFF12.delimiterCtypes))) }
             if let x = sub.xid { attributes.append(("xid", x)) }
             try open("sub", attributes, indent: false)
-            try writeContent([.runs(sub.content.runs)])
+            try writeRuns(sub.content.runs)
             try close(indent: false)
         }
         if position < utf16.count { try writeText(String(decoding: utf16[position...], as: UTF16.self)) }

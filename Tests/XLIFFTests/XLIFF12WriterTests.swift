@@ -121,6 +121,28 @@ final class XLIFF12WriterTests: XCTestCase {
         try validate(bytes, .strict)
     }
 
+    /// A segmented unit's `<source>` is the parts' sources joined: an annotation spanning segments
+    /// nests there, codes are numbered across parts, and text that runs on across a part boundary
+    /// is one stretch (one control-character replacement reported, not one per part).
+    func testSegmentedSourceIsThePartsJoined() throws {
+        let term = Marker(boundary: .start, id: "t1", type: "term", value: "NATO")
+        let first = Segment(source: Content([.text("Vive l’"), .marker(term), .text("OT\u{1}")]))
+        let gap = Ignorable(source: Content([.text("\u{2} ")]))
+        let second = Segment(source: Content([.text("AN"), .marker(Marker(boundary: .end, id: "t1")), .code(InlineCode(kind: .standalone, id: "", originalData: "<br/>")), .text(" & <fin>.")]))
+        let unit = Unit(id: "p1", parts: [.segment(first), .ignorable(gap), .segment(second)])
+        let doc = Document(info: DocumentInfo(sourceLanguage: "fr"), files: [File(info: FileInfo(id: "f", original: "a.txt"), items: [.unit(unit)])])
+        let (bytes, findings) = try XLIFF12Writer.bytes(of: doc)
+        let out = text(bytes)
+        XCTAssertTrue(out.contains("<source>Vive l’<mrk mtype=\"term\" mid=\"t1\" comment=\"NATO\">OT\u{FFFD}\u{FFFD} AN</mrk><ph id=\"1\">&lt;br/&gt;</ph> &amp; &lt;fin&gt;.</source>"), out)
+        // In <seg-source> the annotation crosses the segment boundary, so it is left out there.
+        XCTAssertTrue(out.contains("<seg-source><mrk mtype=\"seg\" mid=\"1\">Vive l’OT\u{FFFD}</mrk>\u{FFFD} <mrk mtype=\"seg\" mid=\"2\">AN<ph id=\"1\">&lt;br/&gt;</ph> &amp; &lt;fin&gt;.</mrk></seg-source>"), out)
+        let control = findings.filter { $0.message.contains("U+FFFD") }
+        XCTAssertEqual(control.count, 1)
+        // One stretch in <source>, then two texts in <seg-source>: three replacements reported.
+        XCTAssertTrue(control.first?.message.contains("(3 times") == true, control.first?.message ?? "")
+        try validate(bytes, .strict)
+    }
+
     func testIncompleteEventSequenceIsAnError() throws {
         let writer = try XLIFF12Writer(displayPath: "out.xlf") { _ in }
         try writer.write(.startDocument(DocumentInfo(sourceLanguage: "en")))

@@ -676,6 +676,10 @@ public final class XLIFF12Writer: DocumentWriter {
         var used = Set<String>()
         var segmentCount = 0
         var hasTarget = false
+        // What <target> needs, gathered in the same pass (each pass over the parts copies them).
+        var states: [String] = []
+        var firstState: SegmentState?
+        var qualifier: String?
         // Segments without ids (the usual case) get "1", "2"…, unique by construction: the set
         // that makes mids unique is only needed when a segment brings its own id.
         let checksMids = parts.contains { if case .segment(let s) = $0 { return s.id != nil } else { return false } }
@@ -683,6 +687,9 @@ public final class XLIFF12Writer: DocumentWriter {
             guard case .segment(let s) = part else { continue }
             segmentCount += 1
             if s.target != nil { hasTarget = true }
+            if let v = XLIFFStateMapping.xliff12State(of: s) { states.append(v) }
+            if firstState == nil { firstState = s.state }
+            if qualifier == nil { qualifier = s.stateQualifier }
             var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segmentCount)
             if checksMids {
                 while used.contains(mid) { mid += "_\(segmentCount)" }
@@ -711,8 +718,7 @@ public final class XLIFF12Writer: DocumentWriter {
         tokens.removeAll(keepingCapacity: true)
         try close(indent: false)
 
-        let stateValue = targetState(of: parts, unitID: unit.id)
-        let qualifier = parts.lazy.compactMap { if case .segment(let s) = $0 { return s.stateQualifier } else { return nil } }.first
+        let stateValue = targetState(states, fallback: firstState, unitID: unit.id)
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             let language = parts.lazy.compactMap { $0.target?.language }.first
             try beginTarget(language: language, state: stateValue, qualifier: qualifier, markup: markup)
@@ -784,11 +790,8 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     /// The `state` of `<target>`: XLIFF 1.2 has one per target, the model one per segment.
-    private func targetState(of parts: [UnitPart], unitID: String) -> String? {
-        var values: [String] = []
-        for case .segment(let s) in parts {
-            if let v = XLIFFStateMapping.xliff12State(of: s) { values.append(v) }
-        }
+    /// `values`: the segments' 1.2 states; `fallback`: the first segment state stated.
+    private func targetState(_ values: [String], fallback: SegmentState?, unitID: String) -> String? {
         guard var value = values.first else { return nil }
         if values.contains(where: { $0 != value }) {
             // Keep the least advanced state: a unit is only as done as its least done segment.
@@ -804,7 +807,6 @@ public final class XLIFF12Writer: DocumentWriter {
             value = values.min(by: { rank($0) < rank($1) })!
             warn("segment-states", "segments of trans-unit '\(unitID)' have different states; XLIFF 1.2 holds one per target: '\(value)' written", code: "xliff12.not-written")
         }
-        let fallback = parts.lazy.compactMap { if case .segment(let s) = $0 { return s.state } else { return nil } }.first
         return validState(value, fallback: fallback)
     }
 

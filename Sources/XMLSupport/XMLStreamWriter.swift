@@ -95,6 +95,26 @@ public final class XMLStreamWriter {
         try string.withUTF8 { try raw($0.baseAddress!, $0.count, what()) }
     }
 
+    /// `prefix`, `name` and `suffix` in one write (`<name`, `</name>`, ` name="`): each write
+    /// into libxml2's buffer has a fixed cost that is large next to a short name.
+    @inline(__always)
+    private func raw(prefix: StaticString, _ name: UnsafeBufferPointer<UInt8>, suffix: StaticString, _ what: @autoclosure () -> String) throws {
+        let p = prefix.utf8CodeUnitCount, n = name.count, q = suffix.utf8CodeUnitCount
+        guard p + n + q <= 256 else {
+            try raw(prefix, what())
+            try raw(name.baseAddress!, n, what())
+            try raw(suffix, what())
+            return
+        }
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: p + n + q) { buffer in
+            let base = buffer.baseAddress!
+            base.initialize(from: prefix.utf8Start, count: p)
+            (base + p).initialize(from: name.baseAddress!, count: n)
+            (base + p + n).initialize(from: suffix.utf8Start, count: q)
+            try raw(base, p + n + q, what())
+        }
+    }
+
     /// Ends a start tag left open for attributes, before content or a child.
     @inline(__always)
     private func closeStartTag() throws {
@@ -122,8 +142,7 @@ public final class XMLStreamWriter {
             throw XMLError(location: .init(file: displayPath), message: "cannot write an element without a name")
         }
         try closeStartTag()
-        try raw("<", "start tag")
-        try raw(name.baseAddress!, name.count, "<\(String(decoding: name, as: UTF8.self))>")
+        try raw(prefix: "<", name, suffix: "", "<\(String(decoding: name, as: UTF8.self))>")
         openNameStarts.append(openNames.count)
         openNames.append(contentsOf: name)
         tagOpen = true
@@ -150,9 +169,9 @@ public final class XMLStreamWriter {
             return
         }
         try closeStartTag()
-        try raw("</", "end tag")
-        try openNames.withUnsafeBufferPointer { try raw($0.baseAddress! + start, $0.count - start, "end tag") }
-        try raw(">", "end tag")
+        try openNames.withUnsafeBufferPointer {
+            try raw(prefix: "</", UnsafeBufferPointer(rebasing: $0[start...]), suffix: ">", "end tag")
+        }
     }
 
     /// Writes a whole element `<name attr…>text</name>`.
@@ -205,9 +224,7 @@ public final class XMLStreamWriter {
         guard tagOpen else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(String(decoding: name, as: UTF8.self)) outside a start tag")
         }
-        try raw(" ", "attribute")
-        try raw(name.baseAddress!, name.count, "attribute \(String(decoding: name, as: UTF8.self))")
-        try raw("=\"", "attribute")
+        try raw(prefix: " ", name, suffix: "=\"", "attribute \(String(decoding: name, as: UTF8.self))")
         if !value.isEmpty {
             let r = value.withCString { verso_write_escaped_attribute(out, Self.xml($0)) }
             try check(r, "attribute \(String(decoding: name, as: UTF8.self))")

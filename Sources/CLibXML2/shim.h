@@ -81,6 +81,16 @@ static int verso_escape_text(unsigned char *out, int *outlen, const unsigned cha
 static int verso_escape_attribute(unsigned char *out, int *outlen, const unsigned char *in, int *inlen) {
     return verso_escape(out, outlen, in, inlen, 1);
 }
+// True when `n` bytes need no escaping (as text, or as an attribute value when `attribute`):
+// the writer then hands them to the buffer as they are, in the same write as the markup around.
+static inline int verso_escape_free(const unsigned char *s, long n, int attribute) {
+    if (attribute) {
+        for (long i = 0; i < n; i++) if (verso_escape_class[s[i]] != 0) return 0;
+    } else {
+        for (long i = 0; i < n; i++) if ((unsigned)(verso_escape_class[s[i]] - 1) < 5u) return 0;
+    }
+    return 1;
+}
 static inline int verso_write_escaped_text(xmlOutputBufferPtr out, const xmlChar *s) {
     return xmlOutputBufferWriteEscape(out, s, verso_escape_text);
 }

@@ -224,6 +224,24 @@ public final class XMLStreamWriter {
         guard tagOpen else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(String(decoding: name, as: UTF8.self)) outside a start tag")
         }
+        // The usual short value with nothing to escape: ` name="value"` in one write.
+        var value = value
+        let done = try value.withUTF8 { v -> Bool in
+            let total = name.count + v.count + 4
+            guard total <= 256, v.isEmpty || verso_escape_free(v.baseAddress!, v.count, 1) != 0 else { return false }
+            try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
+                let base = buffer.baseAddress!
+                base[0] = 0x20
+                (base + 1).initialize(from: name.baseAddress!, count: name.count)
+                base[name.count + 1] = 0x3D
+                base[name.count + 2] = 0x22
+                if !v.isEmpty { (base + name.count + 3).initialize(from: v.baseAddress!, count: v.count) }
+                base[total - 1] = 0x22
+                try raw(base, total, "attribute \(String(decoding: name, as: UTF8.self))")
+            }
+            return true
+        }
+        if done { return }
         try raw(prefix: " ", name, suffix: "=\"", "attribute \(String(decoding: name, as: UTF8.self))")
         if !value.isEmpty {
             let r = value.withCString { verso_write_escaped_attribute(out, Self.xml($0)) }
@@ -254,6 +272,14 @@ public final class XMLStreamWriter {
     /// Character data escaped as `xmlTextWriter` did (`&`, `<`, `>`, `"`, CR).
     private func escapedText(_ string: String) throws {
         try closeStartTag()
+        var string = string
+        // Most text has nothing to escape: then it is copied as it is, without the C string and
+        // the chunked escaping pass.
+        let plain = string.withUTF8 { $0.isEmpty || verso_escape_free($0.baseAddress!, $0.count, 0) != 0 }
+        if plain {
+            try raw(string, "text")
+            return
+        }
         let r = string.withCString { verso_write_escaped_text(out, Self.xml($0)) }
         try check(r, "text")
     }

@@ -69,6 +69,24 @@ final class StreamingTests: XCTestCase {
             """)
     }
 
+    /// Text and values with nothing to escape take a shorter way to the buffer: the bytes must be
+    /// the same (empty, short, long, a TAB that only an attribute escapes, non-ASCII).
+    func testWriterOutputOfPlainTextAndValuesIsExact() throws {
+        var bytes: [UInt8] = []
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+        let long = String(repeating: "Ça va très bien. ", count: 500)
+        try writer.startElement("r")
+        try writer.attribute("empty", "")
+        try writer.attribute("xml:lang", "fr")
+        try writer.attribute("t", "a\tb")
+        try writer.attribute("long", long)
+        try writer.text("a\tb")
+        try writer.text(long)
+        try writer.endElement()
+        try writer.endDocument()
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "<r empty=\"\" xml:lang=\"fr\" t=\"a&#9;b\" long=\"\(long)\">a\tb\(long)</r>\n")
+    }
+
     func testWriterStreamsLongEscapedTextInChunks() throws {
         var bytes: [UInt8] = []
         var calls = 0

@@ -27,8 +27,9 @@ if [ ! -f "$inputs/.complete-$count" ]; then
 fi
 work="$VERSO_BENCH_DIR/convert-work"
 # The outputs of all runs are deleted at the end, not before the timed runs: ext4 (here without a
-# journal) creates inodes slowly for about 30 s after many were deleted (it skips recently deleted
-# ones one by one), which would be charged to whichever tool runs first.
+# journal) creates inodes slowly for a minute or more after many were deleted (it skips inodes
+# deleted less than 60 s ago, 360 s while their table block is dirty, one by one), which would be
+# charged to whichever tool runs first. Run it a few minutes after any mass deletion.
 rm -rf "$work" && mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 

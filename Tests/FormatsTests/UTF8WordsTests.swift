@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import Formats
 
@@ -5,7 +6,7 @@ import XCTest
 final class UTF8WordsTests: XCTestCase {
     func testUTF16LengthEqualsTheStringsForAnyMixOfCharacterWidths() {
         let pieces = ["a", "é", "€", "中", "😀", "\n", "e\u{301}", "𝔘", " "]
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for length in 0..<40 {
             for _ in 0..<20 {
                 let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -17,7 +18,7 @@ final class UTF8WordsTests: XCTestCase {
     }
 
     func testByteTestsFindExactlyTheBytesAskedFor() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<5000 {
             let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let word = bytes.withUnsafeBytes { UTF8Words.load($0.baseAddress!, 0) }
@@ -26,18 +27,5 @@ final class UTF8WordsTests: XCTestCase {
             }
             XCTAssertEqual(UTF8Words.hasLess(word, than: 0x20), bytes.contains { $0 < 0x20 }, "\(bytes)")
         }
-    }
-}
-
-/// A seeded generator, so that a failure can be reproduced.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -139,7 +139,7 @@ final class UnitSegmentationTests: XCTestCase {
             .components(separatedBy: "\n\n").filter { !$0.isEmpty }
         paragraphs += try Self.corpusParagraphs(limit: 2_000_000)
         XCTAssertGreaterThan(paragraphs.count, 3000)
-        var generator = SplitMix(seed: 42)
+        var generator = SeededRandom(seed: 42)
         var segmentsSeen = 0
         for (n, paragraph) in paragraphs.enumerated() {
             let runs = n % 2 == 0 ? [Run.text(paragraph)] : Self.withRandomCodes(paragraph, &generator)
@@ -177,7 +177,7 @@ final class UnitSegmentationTests: XCTestCase {
     }
 
     /// The paragraph with paired and standalone codes inserted between random characters.
-    static func withRandomCodes(_ paragraph: String, _ generator: inout SplitMix) -> [Run] {
+    static func withRandomCodes(_ paragraph: String, _ generator: inout SeededRandom) -> [Run] {
         let characters = Array(paragraph)
         var runs: [Run] = []
         var current = ""
@@ -203,18 +203,5 @@ final class UnitSegmentationTests: XCTestCase {
         if !current.isEmpty { runs.append(.text(current)) }
         while let id = openIDs.popLast() { runs.append(.code(InlineCode(kind: .closing, id: id))) }
         return runs
-    }
-}
-
-/// A small deterministic random generator, so that a failing case can be reproduced.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -672,7 +672,7 @@ public final class XLIFF12Writer: DocumentWriter {
             try writeJoinedSources(parts)
             try close(indent: false)
         }
-        var mids = takeMidBuffer()
+        var mids = Self.borrow(&midBuffer)
         var used = Set<String>()
         var segmentCount = 0
         var hasTarget = false
@@ -701,7 +701,7 @@ public final class XLIFF12Writer: DocumentWriter {
         try begin("seg-source", indent: true)
         if let l = markup.segmentedSourceLanguage { try attribute("xml:lang", l) }
         try foreign(markup.segmentedSourceAttributes)
-        var tokens = takeTokenBuffer()
+        var tokens = Self.borrow(&tokenBuffer)
         var i = 0
         for part in parts {
             switch part {
@@ -742,10 +742,10 @@ public final class XLIFF12Writer: DocumentWriter {
             try writeTokens(tokens, isTarget: true, joinsText: false)
             try close(indent: false)
         }
-        returnTokenBuffer(&tokens)
+        Self.giveBack(&tokens, to: &tokenBuffer)
         // The mids as a set only for alternative translations, the one place that looks them up.
         let midSet: Set<String> = unit.matches.isEmpty ? [] : Set(mids)
-        returnMidBuffer(&mids)
+        Self.giveBack(&mids, to: &midBuffer)
         try writeUnitTail(unit, mids: midSet)
     }
 
@@ -970,10 +970,10 @@ public final class XLIFF12Writer: DocumentWriter {
             }
             return
         }
-        var tokens = takeTokenBuffer()
+        var tokens = Self.borrow(&tokenBuffer)
         for r in runs { tokens.append(Self.token(r)) }
         try writeTokens(tokens, isTarget: isTarget, joinsText: false)
-        returnTokenBuffer(&tokens)
+        Self.giveBack(&tokens, to: &tokenBuffer)
     }
 
     /// Writes the sources of all parts as one `<source>` content, exactly as if their runs had
@@ -1004,40 +1004,28 @@ public final class XLIFF12Writer: DocumentWriter {
             if replaced > 0 { warnControlCharacters() }
             return
         }
-        var tokens = takeTokenBuffer()
+        var tokens = Self.borrow(&tokenBuffer)
         for part in parts {
             for r in part.source.runs { tokens.append(Self.token(r)) }
         }
         try writeTokens(tokens, isTarget: false, joinsText: true)
-        returnTokenBuffer(&tokens)
+        Self.giveBack(&tokens, to: &tokenBuffer)
     }
 
-    /// The token list kept between calls (its capacity is what is reused). A nested call (a
-    /// `<sub>` inside a code) finds it taken and starts an empty one.
+    /// Takes a kept buffer (`tokenBuffer`, `midBuffer`: their capacity is what is reused). A
+    /// nested call (a `<sub>` inside a code) finds it taken and starts an empty one.
     @inline(__always)
-    private func takeTokenBuffer() -> [Token] {
-        var tokens: [Token] = []
-        swap(&tokens, &tokenBuffer)
-        return tokens
+    private static func borrow<Element>(_ kept: inout [Element]) -> [Element] {
+        var buffer: [Element] = []
+        swap(&buffer, &kept)
+        return buffer
     }
 
+    /// Empties a borrowed buffer and keeps it for the next call.
     @inline(__always)
-    private func returnTokenBuffer(_ tokens: inout [Token]) {
-        tokens.removeAll(keepingCapacity: true)
-        swap(&tokens, &tokenBuffer)
-    }
-
-    @inline(__always)
-    private func takeMidBuffer() -> [String] {
-        var mids: [String] = []
-        swap(&mids, &midBuffer)
-        return mids
-    }
-
-    @inline(__always)
-    private func returnMidBuffer(_ mids: inout [String]) {
-        mids.removeAll(keepingCapacity: true)
-        swap(&mids, &midBuffer)
+    private static func giveBack<Element>(_ buffer: inout [Element], to kept: inout [Element]) {
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &kept)
     }
 
     /// Writes tokens in the forms `nestingForms` decides. `joinsText`: consecutive text tokens are

@@ -158,6 +158,19 @@ final class RegexCharacterSets {
         var depth = 0
         var groupStart = -1            // where the last top-level group opened
         var bars: [Int] = []           // top-level `|` inside that group
+        // The `]` closing the class that opens at `start` (nested classes and escapes skipped);
+        // `s.count` when it is not closed.
+        func endOfClass(from start: Int) -> Int {
+            var j = start
+            var classDepth = 0
+            while j < s.count {
+                if s[j] == "\\" { j += 2; continue }
+                if s[j] == "[" { classDepth += 1 }
+                if s[j] == "]" { classDepth -= 1; if classDepth == 0 { return j } }
+                j += 1
+            }
+            return s.count
+        }
         var i = 0
         while i < s.count {
             switch s[i] {
@@ -168,14 +181,7 @@ final class RegexCharacterSets {
                 i += 2
                 continue
             case "[":
-                // Skip a class, nested classes and escapes included.
-                var classDepth = 0
-                while i < s.count {
-                    if s[i] == "\\" { i += 2; continue }
-                    if s[i] == "[" { classDepth += 1 }
-                    if s[i] == "]" { classDepth -= 1; if classDepth == 0 { break } }
-                    i += 1
-                }
+                i = endOfClass(from: i)
                 guard i < s.count else { return nil }
             case "(":
                 if i + 1 < s.count, s[i + 1] == "?" {
@@ -203,13 +209,7 @@ final class RegexCharacterSets {
         while k < s.count {
             if s[k] == "\\" { k += 2; continue }
             if s[k] == "[" {
-                var classDepth = 0
-                while k < s.count {
-                    if s[k] == "\\" { k += 2; continue }
-                    if s[k] == "[" { classDepth += 1 }
-                    if s[k] == "]" { classDepth -= 1; if classDepth == 0 { break } }
-                    k += 1
-                }
+                k = endOfClass(from: k)
             } else if s[k] == "(" {
                 d += 1
             } else if s[k] == ")" {

@@ -563,8 +563,8 @@ struct ScalarCounts {
                 // Eight ASCII bytes at a time past text with none of `>`, `"`, `'` (most of it):
                 // a byte is one of them when XOR-ing its value in makes it zero.
                 while i + 8 <= n, let base {
-                    let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if w & 0x8080_8080_8080_8080 != 0 || Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27) { break }
+                    let w = UTF8Words.load(base, i)
+                    if w & UTF8Words.highs != 0 || UTF8Words.has(w, 0x3E) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27) { break }
                     i += 8
                 }
                 guard i < n else { break }
@@ -583,13 +583,6 @@ struct ScalarCounts {
                 if value < 256 { latin1[Int(value)] += 1 } else if let s = Unicode.Scalar(value) { others[s, default: 0] += 1 }
             }
         }
-    }
-
-    /// True when a byte of the (ASCII) word `w` is `b`.
-    @inline(__always)
-    private static func hasByte(_ w: UInt64, _ b: UInt8) -> Bool {
-        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// The number of occurrences of `s`.

@@ -192,7 +192,7 @@ public final class StreamingTextDecoder {
         let end = bytes.count
         while i < end {
             // Eight ASCII bytes at a time: most text is.
-            while i + 8 <= end, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            while i + 8 <= end, UTF8Words.load(base, i) & UTF8Words.highs == 0 { i += 8 }
             guard i < end else { break }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }

@@ -63,6 +63,8 @@ struct CompiledRule: Sendable {
     /// A small look-behind regex that must hold for the rule to match: at the candidate for
     /// a no-break rule, one unit after the start for a break rule's scanner.
     var guardRegex: Int? = nil
+    /// The guard as a bitmap program, when its syntax allows (see `LookBehindProgram`).
+    var guardProgram: LookBehindProgram? = nil
     /// Code units that can start an `afterbreak` match (nil: any).
     var afterFirst: UnitSet? = nil
     /// Break rules whose scanner is `P(?:B1|…|Bn)(?=after)` with a prefix that matches in one
@@ -322,6 +324,7 @@ final class CompiledSRX: @unchecked Sendable {
                     if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true),
                        let regex = try? ICURegex.compile(guardPattern) {
                         compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                        compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
                 } else if let scannerPattern = scannerPatterns[compiled.count] {
                     let prefix = sets.prefix(of: scannerPattern, count: 3)
@@ -330,6 +333,7 @@ final class CompiledSRX: @unchecked Sendable {
                     if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
                        let regex = try? ICURegex.compile(guardPattern) {
                         compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                        compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
                     if !rule.beforeBreak.isEmpty, let (prefix, branches) = sets.splitAlternatives(of: before.pattern, minimumBranches: 8) {
                         let lookahead = rule.afterBreak.isEmpty ? "" : "(?=\(after.pattern))"

@@ -216,7 +216,7 @@ final class SRXMatcher: @unchecked Sendable {
                         if entry.scanSecondSet >= 0 && (s + 1 >= n || !table.contains(entry.scanSecondSet, text[s + 1])) { continue }
                         if entry.scanThirdSet >= 0 && (s + 2 >= n || !table.contains(entry.scanThirdSet, text[s + 2])) { continue }
                         let started = profile == nil ? 0 : RuleProfile.now()
-                        if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: s + 1) < 0 {
+                        if entry.guardRegex >= 0 && !guardHolds(entry, at: s + 1, in: text) {
                             // The guard's time is the rule's too, though not an evaluation.
                             if let profile { profile.addTime(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started) }
                             continue
@@ -309,7 +309,7 @@ final class SRXMatcher: @unchecked Sendable {
             }
             if let profile {
                 let started = RuleProfile.now()
-                if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 {
+                if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) {
                     profile.addTime(rule: Int(r), nanoseconds: RuleProfile.now() - started)
                     continue
                 }
@@ -318,10 +318,26 @@ final class SRXMatcher: @unchecked Sendable {
                 if vetoes { return true }
                 continue
             }
-            if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 { continue }
+            if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) { continue }
             if matches(entry, at: p, in: text) { return true }
         }
         return false
+    }
+
+    /// True when the rule's guard look-behind holds at `p`: read from the units before `p` when
+    /// it has a program (most guards fail on the two or three units read, without an ICU call),
+    /// by ICU when the program gave up (a surrogate) or only narrows it down.
+    @inline(__always)
+    private func guardHolds(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        if entry.guardProgram >= 0 {
+            var gaveUp = false
+            let found = table.lookBehind(entry.guardProgram, 1, in: text, at: p, gaveUp: &gaveUp) != 0
+            if !gaveUp {
+                if !found { return false }
+                if entry.guardExact { return true }
+            }
+        }
+        return matchEnd(entry.guardRegex, at: p) >= 0
     }
 
     /// True when no-break rule `entry` matches at `p` (after the character prefilters passed).

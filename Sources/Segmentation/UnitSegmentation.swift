@@ -28,28 +28,66 @@ extension Segmenter {
             guard segment.canResegment != false else { return unit }
             if template == nil { template = segment }
         }
-        let source = unit.source
-        guard let pieces = segmentedParts(of: source) else { return unit }
-        let first = template ?? Segment(source: Content())
-        var result = unit
-        var seenSegment = false
-        let parts: [UnitPart] = pieces.map { piece in
-            if piece.isSegment {
-                var segment = Segment(source: piece.content)
-                segment.state = first.state
-                segment.subState = first.subState
-                segment.xliff12State = first.xliff12State
-                segment.stateQualifier = first.stateQualifier
-                if emptyTargets { segment.target = Content(language: first.target?.language) }
-                if !seenSegment { segment.extensions = first.extensions }
-                seenSegment = true
-                return .segment(segment)
-            }
-            return .ignorable(Ignorable(source: piece.content))
+        // A unit of one part (a paragraph as read) whose runs are already what `Unit.source`
+        // gives (no empty or adjacent text runs): its content as the source, sharing its runs
+        // rather than appending them one by one into a new array.
+        let single: UnitPart? = unit.parts.count == 1 ? unit.parts[0] : nil
+        let source: Content
+        if let single, Self.isNormalized(single.source.runs) {
+            source = Content(single.source.runs)
+        } else {
+            source = unit.source
         }
+        guard let pieces = segmentedParts(of: source) else { return unit }
+        if let single {
+            // What `keepingUnchangedParts` does for one old part, decided before building any
+            // part: one new part of the same kind with the same runs leaves the unit as it is;
+            // otherwise the first new part takes the old part's id when of the same kind.
+            let sameKind: Bool
+            if case .segment = single { sameKind = pieces[0].isSegment } else { sameKind = !pieces[0].isSegment }
+            if sameKind && pieces.count == 1 && Self.sameRuns(pieces[0].content, single.source) { return unit }
+            var result = unit
+            let firstID: String?
+            switch single {
+            case .segment(let s): firstID = sameKind ? s.id : nil
+            case .ignorable(let i): firstID = sameKind ? i.id : nil
+            }
+            result.parts = Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: firstID)
+            return result
+        }
+        var result = unit
         // Handed over, not shared with `result`: the first part is then replaced in place.
-        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: consume parts)
+        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: nil))
         return result
+    }
+
+    /// The new parts: segments that keep the state of the unit's first segment (`template`),
+    /// with an empty target when the old segments had one, and the ignorables between them;
+    /// `firstID` goes to the first part.
+    private static func parts(of pieces: [ContentPiece], template: Segment?, emptyTargets: Bool, firstID: String?) -> [UnitPart] {
+        var parts: [UnitPart] = []
+        parts.reserveCapacity(pieces.count)
+        var seenSegment = false
+        for piece in pieces {
+            if piece.isSegment {
+                var segment = Segment(id: parts.isEmpty ? firstID : nil, source: piece.content)
+                if let first = template {
+                    segment.state = first.state
+                    segment.subState = first.subState
+                    segment.xliff12State = first.xliff12State
+                    segment.stateQualifier = first.stateQualifier
+                    if emptyTargets { segment.target = Content(language: first.target?.language) }
+                    if !seenSegment { segment.extensions = first.extensions }
+                } else if emptyTargets {
+                    segment.target = Content()
+                }
+                seenSegment = true
+                parts.append(.segment(segment))
+            } else {
+                parts.append(.ignorable(Ignorable(id: parts.isEmpty ? firstID : nil, source: piece.content)))
+            }
+        }
+        return parts
     }
 
     /// Where a part starts in its unit: UTF-16 units of text and number of other runs before it.
@@ -128,13 +166,13 @@ extension Segmenter {
 
     /// True when the two contents have the same runs once normalized; without building the
     /// normalized copies when they are normalized already (the usual case).
-    private static func sameRuns(_ a: Content, _ b: Content) -> Bool {
+    static func sameRuns(_ a: Content, _ b: Content) -> Bool {
         if isNormalized(a.runs) && isNormalized(b.runs) { return a.runs == b.runs }
         return a.normalized.runs == b.normalized.runs
     }
 
     /// No empty text run and no two text runs in a row: what `Content.normalized` gives.
-    private static func isNormalized(_ runs: [Run]) -> Bool {
+    static func isNormalized(_ runs: [Run]) -> Bool {
         var previousIsText = false
         for run in runs {
             if case .text(let t) = run {
@@ -167,16 +205,17 @@ extension Segmenter {
             guard !sentences.isEmpty else { return nil }
             var pieces: [ContentPiece] = []
             pieces.reserveCapacity(2 * sentences.count + 1)
+            var slicer = items.slicer()
             var cursor = 0
             for sentence in sentences {
                 if cursor < sentence.lowerBound {
-                    pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<sentence.lowerBound, language: content.language, preserveSpace: content.preserveSpace)))
+                    pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<sentence.lowerBound, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
                 }
-                pieces.append(ContentPiece(isSegment: true, content: items.textContent(sentence, language: content.language, preserveSpace: content.preserveSpace)))
+                pieces.append(ContentPiece(isSegment: true, content: items.textContent(sentence, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
                 cursor = sentence.upperBound
             }
             if cursor < items.text.count {
-                pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<items.text.count, language: content.language, preserveSpace: content.preserveSpace)))
+                pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<items.text.count, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
             }
             return pieces
         }
@@ -385,14 +424,67 @@ struct ContentItems {
         return out
     }
 
-    /// Text units `range` of text-only content as content of one text run.
-    func textContent(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+    /// A slicer of the single text run, when the content is one (see `textContent`).
+    func slicer() -> UTF16Slicer? {
+        singleText.map { UTF16Slicer($0, utf16Count: text.count) }
+    }
+
+    /// Text units `range` of text-only content as content of one text run: a slice of the
+    /// single text run when there is one (a copy of its UTF-8 bytes, already valid), otherwise
+    /// the units transcoded back.
+    func textContent(_ range: Range<Int>, slicer: inout UTF16Slicer?, language: String?, preserveSpace: Bool?) -> Content {
         let string: String
         if let singleText, range == 0..<text.count {
             string = singleText
+        } else if let slice = slicer?.slice(range) {
+            string = slice
         } else {
             string = String(transcodingUTF16: text[range])
         }
         return Content([.text(string)], language: language, preserveSpace: preserveSpace)
+    }
+}
+
+/// Cuts a string at UTF-16 offsets asked for in increasing order, by walking its UTF-8 bytes
+/// once: the pieces are copies of its bytes (no transcoding from UTF-16, no validation), which
+/// made building the segments of a paragraph several times cheaper.
+struct UTF16Slicer {
+    private let string: String
+    /// Every character is one byte and one unit: the offsets are the same.
+    private let ascii: Bool
+    /// A place both offsets name, where the last walk stopped.
+    private var utf16 = 0
+    private var utf8 = 0
+
+    init(_ string: String, utf16Count: Int) {
+        self.string = string
+        ascii = string.utf8.count == utf16Count
+    }
+
+    /// The UTF-8 offset of UTF-16 offset `target`; nil inside a surrogate pair, or when the
+    /// string has no contiguous UTF-8.
+    private mutating func utf8Offset(_ target: Int) -> Int? {
+        if ascii { return target }
+        if target < utf16 { utf16 = 0; utf8 = 0 }
+        var u16 = utf16, u8 = utf8
+        let found: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            while u16 < target && u8 < bytes.count {
+                let b = bytes[u8]
+                // A lead byte of four (a character outside the BMP) stands for two units.
+                u16 += b >= 0xF0 ? 2 : 1
+                u8 += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            }
+            return u16 == target
+        }
+        utf16 = u16
+        utf8 = u8
+        return found == true ? u8 : nil
+    }
+
+    /// The characters of UTF-16 range `range`; nil when a bound falls inside a character.
+    mutating func slice(_ range: Range<Int>) -> String? {
+        guard let a = utf8Offset(range.lowerBound), let b = utf8Offset(range.upperBound) else { return nil }
+        let view = string.utf8
+        return String(string[view.index(view.startIndex, offsetBy: a)..<view.index(view.startIndex, offsetBy: b)])
     }
 }

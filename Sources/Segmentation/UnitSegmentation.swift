@@ -228,9 +228,10 @@ extension Segmenter {
         // Cut points in the item sequence (indexes into items.kinds).
         var pieces: [ContentPiece] = []
         var cursor = 0 // first item not yet assigned
+        var cut: (run: Int, slicer: UTF16Slicer)? = nil
         func emit(_ range: Range<Int>, segment: Bool) {
             guard !range.isEmpty else { return }
-            pieces.append(ContentPiece(isSegment: segment, content: items.content(range, language: content.language, preserveSpace: content.preserveSpace)))
+            pieces.append(ContentPiece(isSegment: segment, content: items.content(range, cut: &cut, language: content.language, preserveSpace: content.preserveSpace)))
         }
         let placement = codePlacement
         for (k, sentence) in sentences.enumerated() {
@@ -285,6 +286,9 @@ struct ContentItems {
     private(set) var kinds: [Int] = []
     /// Item index of each text unit (empty when text only).
     private var textItem: [Int] = []
+    /// The text runs (not when text only): where each one's units start in `text`, and its
+    /// index in `runs`.
+    private var textRuns: [(start: Int, run: Int)] = []
     private(set) var hasMarkers = false
     /// True when every run is text.
     let isTextOnly: Bool
@@ -313,6 +317,7 @@ struct ContentItems {
             switch run {
             case .text(let t):
                 let first = text.count
+                textRuns.append((first, r))
                 t.appendUTF16(to: &text)
                 // Whole ranges at once: one capacity check per run rather than two per unit.
                 textItem.append(contentsOf: kinds.count..<(kinds.count + text.count - first))
@@ -402,26 +407,54 @@ struct ContentItems {
         return kept
     }
 
-    /// The runs of items `range` as content (text units merged into text runs).
-    func content(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+    /// The runs of items `range` as content (text units merged into text runs). `cut` keeps
+    /// the slicer of the text run last cut, since a run is cut at each sentence it holds.
+    func content(_ range: Range<Int>, cut: inout (run: Int, slicer: UTF16Slicer)?, language: String?, preserveSpace: Bool?) -> Content {
         var out = Content(language: language, preserveSpace: preserveSpace)
-        // Text items in a row stand for consecutive units of `text`: each run of them becomes
-        // one slice of it rather than a copy unit by unit.
-        var pending: Range<Int>? = nil
-        for i in range {
+        var i = range.lowerBound
+        while i < range.upperBound {
             let kind = kinds[i]
-            if kind >= 0 {
-                pending = pending.map { $0.lowerBound..<(kind + 1) } ?? kind..<(kind + 1)
-            } else {
-                if let slice = pending {
-                    out.append(.text(String(transcodingUTF16: text[slice])))
-                    pending = nil
-                }
+            guard kind >= 0 else {
                 out.append(runs[~kind])
+                i += 1
+                continue
             }
+            // The items of a text run stand for consecutive units of `text`: the part of the run
+            // in `range` is taken at once, as a slice of the run's own string.
+            let t = textRun(holding: kind)
+            let end = min(range.upperBound, i + (t.end - kind))
+            out.append(.text(text(kind..<(kind + end - i), of: t, cut: &cut)))
+            i = end
         }
-        if let slice = pending { out.append(.text(String(transcodingUTF16: text[slice]))) }
         return out
+    }
+
+    /// The text run whose units include text offset `offset`: its index in `textRuns`, and
+    /// where its units start and end in `text`.
+    private func textRun(holding offset: Int) -> (k: Int, start: Int, end: Int) {
+        // The last run starting at or before `offset`, then past empty runs.
+        var low = 0, high = textRuns.count
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if textRuns[mid].start <= offset { low = mid } else { high = mid }
+        }
+        var k = low
+        while true {
+            let end = k + 1 < textRuns.count ? textRuns[k + 1].start : text.count
+            if end > offset || k + 1 == textRuns.count { return (k, textRuns[k].start, end) }
+            k += 1
+        }
+    }
+
+    /// Units `slice` of text run `t`: the run's own string when it is all of it, a cut of its
+    /// UTF-8 bytes, or (a cut inside a character) the units transcoded.
+    private func text(_ slice: Range<Int>, of t: (k: Int, start: Int, end: Int), cut: inout (run: Int, slicer: UTF16Slicer)?) -> String {
+        let r = textRuns[t.k].run
+        guard case .text(let string) = runs[r] else { return String(transcodingUTF16: text[slice]) }
+        if slice == t.start..<t.end { return string }
+        if cut?.run != r { cut = (r, UTF16Slicer(string, utf16Count: t.end - t.start)) }
+        if let piece = cut!.slicer.slice((slice.lowerBound - t.start)..<(slice.upperBound - t.start)) { return piece }
+        return String(transcodingUTF16: text[slice])
     }
 
     /// A slicer of the single text run, when the content is one (see `textContent`).
@@ -469,6 +502,15 @@ struct UTF16Slicer {
         var u16 = utf16, u8 = utf8
         let found: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
             while u16 < target && u8 < bytes.count {
+                // Eight ASCII bytes at a time (eight units): most text is mostly ASCII.
+                if target - u16 >= 8 && bytes.count - u8 >= 8 {
+                    let word = UnsafeRawPointer(bytes.baseAddress! + u8).loadUnaligned(as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        u16 += 8
+                        u8 += 8
+                        continue
+                    }
+                }
                 let b = bytes[u8]
                 // A lead byte of four (a character outside the BMP) stands for two units.
                 u16 += b >= 0xF0 ? 2 : 1

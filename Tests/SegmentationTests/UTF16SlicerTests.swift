@@ -1,4 +1,5 @@
 @testable import Segmentation
+import TranslationModel
 import XCTest
 
 /// Segments of a one-run paragraph are cut from its UTF-8 bytes at the UTF-16 offsets the
@@ -20,6 +21,30 @@ final class UTF16SlicerTests: XCTestCase {
                     XCTAssertEqual(slice, String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
                 }
             }
+        }
+    }
+}
+
+/// Text runs between codes are cut into segments from their own strings too: the pieces,
+/// joined, give back every run (non-ASCII and supplementary characters included).
+final class CodeContentSlicingTests: XCTestCase {
+    private func code(_ kind: InlineCode.Kind, _ id: String) -> Run { .code(InlineCode(kind: kind, id: id, originalData: "<x>")) }
+
+    func testPiecesOfContentWithCodesJoinBackToTheSource() throws {
+        let segmenter = try Segmenter(language: "fr")
+        let contents: [[Run]] = [
+            [.text("Été déjà fini. « Oui ! » dit-il. "), code(.opening, "1"), .text("Gras 😀. Encore."), code(.closing, "1"), .text(" Fin 𝐀. Là.")],
+            [code(.standalone, "2"), .text("Un. Deux. Trois 👍🏽. "), .text("Quatre é. "), .text(""), .text("Cinq.")],
+            [.text("Avant. "), code(.opening, "3"), .text("Dedans. Encore. "), code(.closing, "3"), .text(" Après.")],
+        ]
+        for runs in contents {
+            let source = Content(runs)
+            let pieces = try XCTUnwrap(segmenter.segmentedParts(of: source))
+            XCTAssertGreaterThan(pieces.count, 2)
+            var joined = Content()
+            for piece in pieces { joined.append(contentsOf: piece.content) }
+            XCTAssertEqual(joined.normalized.runs, source.normalized.runs)
+            XCTAssertEqual(pieces.filter(\.isSegment).map { $0.content.plainText.first?.isWhitespace }, pieces.filter(\.isSegment).map { _ in false })
         }
     }
 }

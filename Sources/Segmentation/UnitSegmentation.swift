@@ -360,33 +360,31 @@ struct ContentItems {
         }
     }
 
-    /// The text offset where a run sits (the number of text units before it).
-    private func textOffset(ofItem item: Int) -> Int {
-        var i = item
-        while i < kinds.count {
-            if kinds[i] >= 0 { return kinds[i] }
-            i += 1
-        }
-        return text.count
-    }
-
     /// Breaks whose sentences would each hold part of a paired code's span (or of a marker's):
     /// removed. A span straddles a break when it opens before the last character of the sentence
     /// before the break and closes after the first character of the sentence after it.
     func removingBreaksInsideSpans(_ breaks: [Int], codesToo: Bool) -> [Int] {
+        // No break, nothing to remove (most paragraphs of one sentence).
+        guard !breaks.isEmpty else { return breaks }
         // Spans in text offsets: (opening sits before unit `open`, closing before unit `close`).
         var spans: [(open: Int, close: Int)] = []
         var openCodes: [String: [Int]] = [:]
         var openMarkers: [String: [Int]] = [:]
-        for (i, kind) in kinds.enumerated() {
-            guard kind < 0 else { continue }
-            switch runs[~kind] {
+        // Run by run rather than item by item: a code sits before the units of the text runs
+        // after it, that is after those of the text runs before it.
+        var offset = 0
+        var textRun = 0
+        for run in runs {
+            switch run {
+            case .text:
+                offset = textRun + 1 < textRuns.count ? textRuns[textRun + 1].start : text.count
+                textRun += 1
             case .code(let code) where codesToo && !code.isolated:
-                if code.kind == .opening { openCodes[code.id, default: []].append(textOffset(ofItem: i)) }
-                if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+                if code.kind == .opening { openCodes[code.id, default: []].append(offset) }
+                if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, offset)) }
             case .marker(let marker):
-                if marker.boundary == .start { openMarkers[marker.id, default: []].append(textOffset(ofItem: i)) }
-                if marker.boundary == .end, let open = openMarkers[marker.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+                if marker.boundary == .start { openMarkers[marker.id, default: []].append(offset) }
+                if marker.boundary == .end, let open = openMarkers[marker.id]?.popLast() { spans.append((open, offset)) }
             default:
                 break
             }

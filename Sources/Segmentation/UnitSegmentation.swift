@@ -14,7 +14,11 @@ extension Segmenter {
     /// an annotation marker's span) unless the SRX file allows it (`breakInsideCodeSpans`). Codes
     /// that stand between two sentences go where the SRX `<formathandle>`s say: with the previous
     /// segment when `include="yes"`, otherwise with the next one.
-    public func segment(_ unit: Unit) -> Unit {
+    ///
+    /// The unit is taken `consuming`: handed over by the pipeline, it becomes the result with
+    /// only its parts replaced, rather than being copied field by field (a unit holds some
+    /// fifteen strings and arrays, each a reference count to take and give back).
+    public func segment(_ unit: consuming Unit) -> Unit {
         guard unit.translate, unit.canResegment != false else { return unit }
         // One pass over the parts rather than `unit.segments` (an array built per call) three times.
         var template: Segment? = nil
@@ -46,18 +50,20 @@ extension Segmenter {
             let sameKind: Bool
             if case .segment = single { sameKind = pieces[0].isSegment } else { sameKind = !pieces[0].isSegment }
             if sameKind && pieces.count == 1 && Self.sameRuns(pieces[0].content, single.source) { return unit }
-            var result = unit
             let firstID: String?
             switch single {
             case .segment(let s): firstID = sameKind ? s.id : nil
             case .ignorable(let i): firstID = sameKind ? i.id : nil
             }
-            result.parts = Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: firstID)
+            let parts = Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: firstID)
+            var result = unit
+            result.parts = parts
             return result
         }
-        var result = unit
         // Handed over, not shared with `result`: the first part is then replaced in place.
-        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: nil))
+        let parts = Self.keepingUnchangedParts(of: unit.parts, in: Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: nil))
+        var result = unit
+        result.parts = parts
         return result
     }
 

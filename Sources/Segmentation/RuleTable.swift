@@ -35,6 +35,9 @@ struct RuleEntry {
     var scanBranchCount: Int32 = 0
     /// The guard as a look-behind program (`RuleTable.lookBehindOps` index, -1: none), and
     /// whether its "match" answer is exact (otherwise ICU confirms it).
+    /// A split scanner without a compiled whole pattern: that pattern's index in
+    /// `CompiledSRX.branchPatterns` (compiled lazily like the branches), -1: none.
+    var scanFallback: Int32 = -1
     var guardProgram: Int32 = -1
     var guardExact = false
 }
@@ -109,6 +112,7 @@ final class RuleTable: @unchecked Sendable {
                                   lastSet: offset(rule.beforeLast), secondLastSet: offset(rule.beforeSecondLast), afterFirstSet: offset(rule.afterFirst),
                                   afterSecondSet: offset(rule.afterSecond), afterSkipRunSet: offset(rule.afterSkipRun), afterSkipNextSet: offset(rule.afterSkipNext), scanSecondSet: offset(rule.scanSecond), scanThirdSet: offset(rule.scanThird),
                                   guardRegex: Int32(rule.guardRegex ?? -1))
+            entry.scanFallback = Int32(rule.scanFallbackPattern ?? -1)
             if let program = rule.guardProgram {
                 entry.guardProgram = flatten(program.root)
                 entry.guardExact = program.exact

@@ -154,7 +154,9 @@ final class SRXMatcher: @unchecked Sendable {
             if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
             guard let h = branchRegex(b) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
-                return matchEnd(entry.scannerRegex, at: index)
+                if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }
+                guard entry.scanFallback >= 0, let whole = branchRegex(Int(entry.scanFallback)) else { return -1 }
+                return Int(cicu_regex_looking_at(whole, Int32(index)))
             }
             let e = Int(cicu_regex_looking_at(h, Int32(prefixEnd)))
             if e >= 0 { return e }

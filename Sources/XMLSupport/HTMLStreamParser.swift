@@ -152,9 +152,17 @@ public final class HTMLStreamParser {
     @exclusivity(unchecked) private var bufferBase = 0
     /// Absolute offset up to which bytes belong to reported events.
     @exclusivity(unchecked) private var mark = 0
-    @exclusivity(unchecked) private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
+    /// Where the character data being collected starts, and whether it is script or style
+    /// content; nil when none is.
+    @exclusivity(unchecked) private var pendingText: (start: Int, isRawText: Bool)?
+    /// The collected character data as the parser decoded it. Emptied, not replaced, after
+    /// each text: its buffer serves the whole document instead of an allocation per text.
+    @exclusivity(unchecked) private var pendingDecoded: [UInt8] = []
+    /// Events reported since `next()` last took them, in order.
     @exclusivity(unchecked) private var events: [HTMLEvent] = []
-    @exclusivity(unchecked) private var eventIndex = 0
+    /// Events `next()` hands out, last first: taken with `popLast`, an event is moved out
+    /// rather than copied (a retain and a release of each of its strings).
+    @exclusivity(unchecked) private var outgoing: [HTMLEvent] = []
     private var finished = false
     private let sink: LibXML2ErrorSink
     /// Recoverable problems libxml2 reported (unknown tags, unexpected end tags…), in order.
@@ -230,12 +238,12 @@ public final class HTMLStreamParser {
 
     /// The next event, or nil when none is available (feed more, or the document is done).
     public func next() -> HTMLEvent? {
-        guard eventIndex < events.count else {
-            if eventIndex > 0 { events.removeAll(keepingCapacity: true); eventIndex = 0 }
-            return nil
-        }
-        defer { eventIndex += 1 }
-        return events[eventIndex]
+        if let event = outgoing.popLast() { return event }
+        guard !events.isEmpty else { return nil }
+        // Reversed in place (moves, no copies); the two arrays swap their buffers.
+        events.reverse()
+        swap(&events, &outgoing)
+        return outgoing.popLast()
     }
 
     // MARK: - Positions
@@ -272,7 +280,14 @@ public final class HTMLStreamParser {
 
     /// Finds `<name` (or `</name` when `closing`), case-insensitively and followed by a character
     /// that cannot continue a name, in `start..<end`; the first match, or nil.
-    private func findTag(_ name: [UInt8], closing: Bool, from start: Int, to end: Int) -> Int? {
+    private func findTag(_ name: String, closing: Bool, from start: Int, to end: Int) -> Int? {
+        // The name's bytes in place (a small string's on the stack): an array per tag was
+        // an allocation per event.
+        var name = name
+        return name.withUTF8 { findTag($0, closing: closing, from: start, to: end) }
+    }
+
+    private func findTag(_ name: UnsafeBufferPointer<UInt8>, closing: Bool, from start: Int, to end: Int) -> Int? {
         let prefix = closing ? 2 : 1
         var i = start
         while i + prefix + name.count <= end {
@@ -305,7 +320,8 @@ public final class HTMLStreamParser {
         let raw = string(text.start, mark)
         // Text without a reference or a line break the parser changed decodes to its own bytes:
         // one string then serves both (half the strings, and `raw == decoded` is immediate).
-        let decoded = sameBytes(text.decoded, text.start, mark) ? raw : String(decoding: text.decoded, as: UTF8.self)
+        let decoded = sameBytes(pendingDecoded, text.start, mark) ? raw : String(decoding: pendingDecoded, as: UTF8.self)
+        pendingDecoded.removeAll(keepingCapacity: true)
         events.append(.text(HTMLText(decoded: decoded, raw: raw, isRawText: text.isRawText, byteOffset: text.start)))
     }
 
@@ -323,9 +339,9 @@ public final class HTMLStreamParser {
     private func didText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32, isRawText: Bool) {
         if let pending = pendingText, pending.isRawText != isRawText { flushText() }
         let end = max(cursor, mark)
-        if pendingText == nil { pendingText = (mark, [], isRawText) }
+        if pendingText == nil { pendingText = (mark, isRawText) }
         if let bytes, length > 0 {
-            pendingText!.decoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+            pendingDecoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
         }
         mark = end
     }
@@ -343,7 +359,7 @@ public final class HTMLStreamParser {
         }
         let pos = max(cursor, mark)
         let line = self.line
-        guard let at = findTag(Array(name.utf8), closing: false, from: mark, to: pos) else {
+        guard let at = findTag(name, closing: false, from: mark, to: pos) else {
             events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: "", isImplied: true, byteOffset: mark, line: line)))
             return
         }
@@ -367,7 +383,7 @@ public final class HTMLStreamParser {
         let pos = max(cursor, mark)
         // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
         guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
-              let at = findTag(Array(name.utf8), closing: true, from: mark, to: pos) else {
+              let at = findTag(name, closing: true, from: mark, to: pos) else {
             events.append(.endTag(HTMLEndTag(name: name, raw: "", byteOffset: mark)))
             return
         }

@@ -44,11 +44,8 @@ final class HTMLReader: SourceReader {
     private let description: SourceDescription
     @exclusivity(unchecked) private var stack: [Frame] = []
     @exclusivity(unchecked) private var assembler = UnitAssembler()
-    /// Events made since `next()` last took them, in order.
     @exclusivity(unchecked) private var queue: [DocumentEvent] = []
-    /// Events `next()` hands out, last first: taken with `popLast`, an event is moved out
-    /// rather than copied (a retain and a release of each of its strings).
-    @exclusivity(unchecked) private var outgoing: [DocumentEvent] = []
+    @exclusivity(unchecked) private var queueIndex = 0
     @exclusivity(unchecked) private var unitCounter = 0
     @exclusivity(unchecked) private var inputDone = false
     @exclusivity(unchecked) private var ended = false
@@ -149,17 +146,14 @@ final class HTMLReader: SourceReader {
     }
 
     func next() throws -> DocumentEvent? {
-        while true {
-            if let event = outgoing.popLast() { return event }
-            if !queue.isEmpty {
-                // Reversed in place (moves, no copies); the two arrays swap their buffers.
-                queue.reverse()
-                swap(&queue, &outgoing)
-                continue
-            }
+        while queueIndex >= queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
             if ended { return nil }
             try pump()
         }
+        defer { queueIndex += 1 }
+        return queue[queueIndex]
     }
 
     // MARK: - Input
@@ -170,7 +164,7 @@ final class HTMLReader: SourceReader {
             if let first = firstBytes { bytes = first; firstBytes = nil } else { bytes = try input.read() }
             if bytes.isEmpty {
                 inputDone = true
-                if let decoder { parser.feed(try decoder.finish()) }
+                if let decoder { parser.feed(text: String(decoding: try decoder.finish(), as: UTF8.self)) }
                 // UTF-8 checked here, not decoded: bytes of a character the file cuts short must
                 // fail as they do through the decoder, not vanish (fuzzing found them dropped).
                 if decoder == nil, !utf8Carry.isEmpty {
@@ -181,7 +175,11 @@ final class HTMLReader: SourceReader {
                 }
                 parser.finish()
             } else {
-                parser.feed(try decoder?.decode(bytes) ?? validatedUTF8(bytes))
+                if let decoder {
+                    parser.feed(text: String(decoding: try decoder.decode(bytes), as: UTF8.self))
+                } else {
+                    parser.feed(text: try validatedUTF8(bytes))
+                }
             }
         }
         while let event = parser.next() { try handle(event) }
@@ -203,23 +201,31 @@ final class HTMLReader: SourceReader {
     /// usual file of one chunk) rather than as it is checked.
     @exclusivity(unchecked) private var utf8Uncounted: ArraySlice<UInt8> = []
 
-    /// Checks UTF-8 without converting (the common case); errors name the line, column and
-    /// byte offset, as the text decoder's do.
-    private func validatedUTF8(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Checks UTF-8 without converting (the common case) and makes it a string, which the
+    /// parser cuts its events' texts from without checking again; errors name the line,
+    /// column and byte offset, as the text decoder's do.
+    private func validatedUTF8(_ bytes: [UInt8]) throws -> String {
         var all = bytes
         if !utf8Carry.isEmpty {
             all = utf8Carry
             all.append(contentsOf: bytes)
         }
         let complete = StreamingTextDecoder.completePrefixLength(all)
-        if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
+        // One check, the string's own (RFC 3629, as `firstInvalidUTF8`); the slower scan that
+        // says where runs only for invalid input.
+        let text: String
+        if let valid = String(validating: all[..<complete], as: UTF8.self) {
+            text = valid
+        } else if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
             throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
+        } else {
+            text = String(decoding: all[..<complete], as: UTF8.self) // the two checks cannot disagree; never lose text if they did
         }
         utf8Position.advance(over: utf8Uncounted)
         utf8Uncounted = all[..<complete]
         utf8Carry = complete == all.count ? [] : Array(all[complete...])
         utf8Offset += complete
-        return complete == all.count ? all : Array(all[..<complete])
+        return text
     }
 
     private func utf8Error(_ what: String, valid: ArraySlice<UInt8>, offset: Int) -> FormatsError {

@@ -17,11 +17,8 @@ final class PlainTextReader: SourceReader {
     private let encoding: TextEncoding
     private let hasByteOrderMark: Bool
     private var lineMode: Bool
-    /// Events made since `next()` last took them, in order.
     private var queue: [DocumentEvent] = []
-    /// Events `next()` hands out, last first: taken with `popLast`, an event is moved out
-    /// rather than copied (a retain and a release of each of its strings).
-    private var outgoing: [DocumentEvent] = []
+    private var queueIndex = 0
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var inputDone = false
@@ -117,17 +114,14 @@ final class PlainTextReader: SourceReader {
     }
 
     func next() throws -> DocumentEvent? {
-        while true {
-            if let event = outgoing.popLast() { return event }
-            if !queue.isEmpty {
-                // Reversed in place (moves, no copies); the two arrays swap their buffers.
-                queue.reverse()
-                swap(&queue, &outgoing)
-                continue
-            }
+        while queueIndex >= queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueIndex = 0
             if ended { return nil }
             try pump()
         }
+        defer { queueIndex += 1 }
+        return queue[queueIndex]
     }
 
     private func pump() throws {

@@ -150,6 +150,10 @@ public final class HTMLStreamParser {
     /// Input bytes from absolute offset `bufferBase` on.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     @exclusivity(unchecked) private var bufferBase = 0
+    /// `buffer` as a string, while every piece came as a string (`feed(text:)`): the events'
+    /// texts are then cut from it, which copies them without checking their UTF-8 again (the
+    /// caller checked it once for the whole piece). Nil once a piece came as bytes.
+    @exclusivity(unchecked) private var bufferText: String? = ""
     /// Absolute offset up to which bytes belong to reported events.
     @exclusivity(unchecked) private var mark = 0
     /// Where the character data being collected starts, and whether it is script or style
@@ -158,11 +162,8 @@ public final class HTMLStreamParser {
     /// The collected character data as the parser decoded it. Emptied, not replaced, after
     /// each text: its buffer serves the whole document instead of an allocation per text.
     @exclusivity(unchecked) private var pendingDecoded: [UInt8] = []
-    /// Events reported since `next()` last took them, in order.
     @exclusivity(unchecked) private var events: [HTMLEvent] = []
-    /// Events `next()` hands out, last first: taken with `popLast`, an event is moved out
-    /// rather than copied (a retain and a release of each of its strings).
-    @exclusivity(unchecked) private var outgoing: [HTMLEvent] = []
+    @exclusivity(unchecked) private var eventIndex = 0
     private var finished = false
     private let sink: LibXML2ErrorSink
     /// Recoverable problems libxml2 reported (unknown tags, unexpected end tags…), in order.
@@ -207,7 +208,25 @@ public final class HTMLStreamParser {
 
     /// Parses the next piece of the document (UTF-8, any split); events become available to `next()`.
     public func feed(_ bytes: [UInt8]) {
-        guard !finished, let context, !bytes.isEmpty else { return }
+        guard !finished, !bytes.isEmpty else { return }
+        bufferText = nil
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// Parses the next piece of the document, split between characters; events become
+    /// available to `next()`. Cheaper than `feed(_:)` with the same bytes: the text of each
+    /// event is cut from `text` without its UTF-8 being checked again.
+    public func feed(text: String) {
+        guard !finished, !text.isEmpty else { return }
+        var text = text
+        if bufferText != nil {
+            if bufferText!.isEmpty { bufferText = text } else { bufferText!.append(text) }
+        }
+        text.withUTF8 { parse($0) }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let context else { return }
         compact()
         buffer.append(contentsOf: bytes)
         // libxml2 2.9's HTML push parser keeps `checkIndex` (where a look-ahead for '<' or '>'
@@ -216,10 +235,8 @@ public final class HTMLStreamParser {
         // reporting events until the document ends, so nothing streams. The index is only a
         // hint; resetting it makes the look-ahead start again at the cursor.
         context.pointee.checkIndex = 0
-        bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                _ = htmlParseChunk(context, $0, Int32(p.count), 0)
-            }
+        bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            _ = htmlParseChunk(context, $0, Int32(bytes.count), 0)
         }
     }
 
@@ -238,12 +255,12 @@ public final class HTMLStreamParser {
 
     /// The next event, or nil when none is available (feed more, or the document is done).
     public func next() -> HTMLEvent? {
-        if let event = outgoing.popLast() { return event }
-        guard !events.isEmpty else { return nil }
-        // Reversed in place (moves, no copies); the two arrays swap their buffers.
-        events.reverse()
-        swap(&events, &outgoing)
-        return outgoing.popLast()
+        guard eventIndex < events.count else {
+            if eventIndex > 0 { events.removeAll(keepingCapacity: true); eventIndex = 0 }
+            return nil
+        }
+        defer { eventIndex += 1 }
+        return events[eventIndex]
     }
 
     // MARK: - Positions
@@ -265,6 +282,13 @@ public final class HTMLStreamParser {
 
     private func string(_ start: Int, _ end: Int) -> String {
         guard end > start else { return "" }
+        if let text = bufferText {
+            // Offsets into a native string's UTF-8 are O(1); nil when a bound falls inside a
+            // character (then decoded as bytes, as below, which repairs it).
+            let u = text.utf8
+            let from = u.index(u.startIndex, offsetBy: start - bufferBase)
+            if let s = String(u[from..<u.index(from, offsetBy: end - start)]) { return s }
+        }
         return String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
     }
 
@@ -275,6 +299,10 @@ public final class HTMLStreamParser {
         if drop > 1 << 16 && drop * 2 > buffer.count {
             buffer.removeFirst(drop)
             bufferBase += drop
+            if let text = bufferText {
+                // Nil (bytes from then on) if the cut fell inside a character.
+                bufferText = String(text.utf8.dropFirst(drop))
+            }
         }
     }
 

@@ -26,82 +26,82 @@ static void verso_xml_ignore_generic(void *ctx, const char *msg, ...) { (void)ct
 static inline void verso_xml_silence_thread(void) {
     xmlSetGenericErrorFunc(NULL, verso_xml_ignore_generic);
 }
-// Escaping functions for xmlOutputBufferWriteEscape (libxml2's xmlCharEncodingOutputFunc
-// signature): the same rules as xmlTextWriter — character data as xmlEncodeSpecialChars
-// (& < > " and CR), attribute values as xmlAttrSerializeTxtContent (& < > " and TAB, LF, CR) —
-// written straight into the output buffer, without the copy xmlEncodeSpecialChars allocates.
-// UTF-8 passes through unchanged. Stops when the room is used up (fewer than 6 bytes left before
-// an escape); libxml2 then flushes and calls again with the rest.
-static const unsigned char verso_escape_class[256] = {
+
+// XMLStreamWriter's staging buffer: escapes `n` bytes of UTF-8 straight into `out` (which has
+// `room` bytes), as character data (`attribute` 0: & < > " CR) or as an attribute value
+// (`attribute` 1: also TAB and LF), with the rules of xmlTextWriter (xmlEncodeSpecialChars,
+// xmlAttrSerializeTxtContent; UTF-8 passes unchanged), and in the same pass replaces each character XML 1.0 cannot hold (C0 controls but TAB, LF, CR; U+FFFE and
+// U+FFFF, i.e. EF BF BE / EF BF BF) by the `replacement` bytes (1-4, a character that needs no
+// escaping), counting them in *replaced. One pass instead of a check, a scan and libxml2's
+// chunked escaping. Stops when the input is used up or fewer than 6 bytes of room are left
+// before a byte that expands; returns the bytes written and sets *consumed to the bytes read
+// (the caller hands the buffer on and calls again with the rest).
+// Byte classes: 1-7 the escaped characters; 8: a control byte XML 1.0 refuses; 9: 0xEF, which
+// may start U+FFFE/U+FFFF.
+static const unsigned char verso_output_class[256] = {
     ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\r'] = 5, ['\n'] = 6, ['\t'] = 7,
+    [0x00] = 8, [0x01] = 8, [0x02] = 8, [0x03] = 8, [0x04] = 8, [0x05] = 8, [0x06] = 8, [0x07] = 8,
+    [0x08] = 8, [0x0B] = 8, [0x0C] = 8, [0x0E] = 8, [0x0F] = 8, [0x10] = 8, [0x11] = 8, [0x12] = 8,
+    [0x13] = 8, [0x14] = 8, [0x15] = 8, [0x16] = 8, [0x17] = 8, [0x18] = 8, [0x19] = 8, [0x1A] = 8,
+    [0x1B] = 8, [0x1C] = 8, [0x1D] = 8, [0x1E] = 8, [0x1F] = 8, [0xEF] = 9,
 };
-// True when byte `c` is escaped: in an attribute value every class above; in text classes 1-5
-// (TAB and LF pass).
-static inline int verso_escaped_byte(unsigned char c, int attribute) {
-    unsigned k = verso_escape_class[c];
-    return attribute ? k != 0 : k - 1u < 5u;
-}
-static inline int verso_escape(unsigned char *out, int *outlen, const unsigned char *in, int *inlen, int attribute) {
+static inline long verso_escape_into(unsigned char *out, long room, const unsigned char *in, long n,
+                                     int attribute, const unsigned char *replacement, int replacementLength,
+                                     long *consumed, long *replaced) {
     unsigned char *o = out;
-    unsigned char *const oend = out + *outlen;
+    unsigned char *const oend = out + room;
     const unsigned char *i = in;
-    const unsigned char *const end = in + *inlen;
+    const unsigned char *const end = in + n;
     while (i < end) {
-        // Most bytes pass unchanged: find the whole run of them (as far as the room allows),
-        // then copy it at once rather than byte by byte.
-        const unsigned char *stop = (size_t)(end - i) > (size_t)(oend - o) ? i + (oend - o) : end;
+        // The run of bytes that pass unchanged (as far as the room allows), copied at once.
+        const unsigned char *stop = (end - i) > (oend - o) ? i + (oend - o) : end;
         const unsigned char *run = i;
-        // Two loops with a constant flag, so that each compiles to a plain table scan.
+        // Two loops with a constant test each, so that each compiles to a plain table scan:
+        // in text TAB (7) and LF (6) pass.
         if (attribute) {
-            while (run < stop && !verso_escaped_byte(*run, 1)) run++;
+            while (run < stop && verso_output_class[*run] == 0) run++;
         } else {
-            while (run < stop && !verso_escaped_byte(*run, 0)) run++;
+            while (run < stop && (verso_output_class[*run] == 0 || verso_output_class[*run] - 6u < 2u)) run++;
         }
-        size_t n = (size_t)(run - i);
-        memcpy(o, i, n);
-        o += n;
+        size_t count = (size_t)(run - i);
+        memcpy(o, i, count);
+        o += count;
         i = run;
         if (i == end || oend - o < 6) break;
         const char *rep;
         int m;
-        switch (verso_escape_class[*i]) {
+        switch (verso_output_class[*i]) {
         case 1: rep = "&amp;"; m = 5; break;
         case 2: rep = "&lt;"; m = 4; break;
         case 3: rep = "&gt;"; m = 4; break;
         case 4: rep = "&quot;"; m = 6; break;
         case 5: rep = "&#13;"; m = 5; break;
         case 6: rep = "&#10;"; m = 5; break;
-        default: rep = "&#9;"; m = 4; break;
+        case 7: rep = "&#9;"; m = 4; break;
+        case 8:
+            memcpy(o, replacement, (size_t)replacementLength);
+            o += replacementLength;
+            *replaced += 1;
+            i++;
+            continue;
+        default:
+            // 0xEF: U+FFFE and U+FFFF are refused, every other character passes whole.
+            if (end - i >= 3 && i[1] == 0xBF && (i[2] == 0xBE || i[2] == 0xBF)) {
+                memcpy(o, replacement, (size_t)replacementLength);
+                o += replacementLength;
+                *replaced += 1;
+                i += 3;
+            } else {
+                *o++ = *i++;
+            }
+            continue;
         }
         memcpy(o, rep, (size_t)m);
         o += m;
         i++;
     }
-    *outlen = (int)(o - out);
-    *inlen = (int)(i - in);
-    return *outlen;
-}
-static int verso_escape_text(unsigned char *out, int *outlen, const unsigned char *in, int *inlen) {
-    return verso_escape(out, outlen, in, inlen, 0);
-}
-static int verso_escape_attribute(unsigned char *out, int *outlen, const unsigned char *in, int *inlen) {
-    return verso_escape(out, outlen, in, inlen, 1);
-}
-// True when `n` bytes need no escaping (as text, or as an attribute value when `attribute`):
-// the writer then hands them to the buffer as they are, in the same write as the markup around.
-static inline int verso_escape_free(const unsigned char *s, long n, int attribute) {
-    if (attribute) {
-        for (long i = 0; i < n; i++) if (verso_escaped_byte(s[i], 1)) return 0;
-    } else {
-        for (long i = 0; i < n; i++) if (verso_escaped_byte(s[i], 0)) return 0;
-    }
-    return 1;
-}
-static inline int verso_write_escaped_text(xmlOutputBufferPtr out, const xmlChar *s) {
-    return xmlOutputBufferWriteEscape(out, s, verso_escape_text);
-}
-static inline int verso_write_escaped_attribute(xmlOutputBufferPtr out, const xmlChar *s) {
-    return xmlOutputBufferWriteEscape(out, s, verso_escape_attribute);
+    *consumed = (long)(i - in);
+    return (long)(o - out);
 }
 
 // ---------------------------------------------------------------------------------------------

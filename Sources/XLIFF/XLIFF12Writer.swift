@@ -59,6 +59,9 @@ public final class XLIFF12Writer: DocumentWriter {
     @exclusivity(unchecked) private var tokenBuffer: [Token] = []
     /// Reused between units: the `mid`s of a unit's segments.
     @exclusivity(unchecked) private var midBuffer: [String] = []
+    /// Reused between units: the forms `nestingForms` decides, and its stack of open pairs.
+    @exclusivity(unchecked) private var formBuffer: [Form] = []
+    @exclusivity(unchecked) private var pairBuffer: [OpenPair] = []
 
     private enum WriterState { case initial, document, file, finished }
 
@@ -661,43 +664,59 @@ public final class XLIFF12Writer: DocumentWriter {
         }
 
         // Segmented: <source> is the whole text, <seg-source> marks the segments by mid.
+        // One pass over the parts gathers what the three elements need (each pass copies the
+        // parts): languages, whether the source nests, the mids, what <target> says.
+        var mids = Self.borrow(&midBuffer)
+        var sourceLanguage: String?
+        var targetLanguage: String?
+        var sourceNests = false
+        var hasOwnIDs = false
+        var hasTarget = false
+        var states: [String] = []
+        var firstState: SegmentState?
+        var qualifier: String?
+        var orderedTargets = 0
+        for part in parts {
+            switch part {
+            case .segment(let s):
+                if sourceLanguage == nil { sourceLanguage = s.source.language }
+                if targetLanguage == nil { targetLanguage = s.target?.language }
+                if !sourceNests { sourceNests = s.source.runs.contains(where: Self.needsNesting) }
+                if s.target != nil { hasTarget = true }
+                if let v = XLIFFStateMapping.xliff12State(of: s) { states.append(v) }
+                if firstState == nil { firstState = s.state }
+                if qualifier == nil { qualifier = s.stateQualifier }
+                // A segment's own id when it is a valid mid, else its number ("1", "2"…).
+                if let id = s.id { hasOwnIDs = true; mids.append(Self.isNMTOKEN(id) ? id : String(mids.count + 1)) }
+                else { mids.append(String(mids.count + 1)) }
+                if s.targetOrder != nil { orderedTargets += 1 }
+            case .ignorable(let ig):
+                if sourceLanguage == nil { sourceLanguage = ig.source.language }
+                if targetLanguage == nil { targetLanguage = ig.target?.language }
+                if !sourceNests { sourceNests = ig.source.runs.contains(where: Self.needsNesting) }
+            }
+        }
+        // Numbers alone are unique by construction: making mids unique is only needed when a
+        // segment brings its own id (a repeated one gets "_" and its segment's number).
+        if hasOwnIDs {
+            var used = Set<String>()
+            for k in mids.indices {
+                while used.contains(mids[k]) { mids[k] += "_\(k + 1)" }
+                used.insert(mids[k])
+            }
+        }
         if let kept = markup.unsegmentedSource {
             try writeSource(kept, attributes: markup.sourceAttributes)
         } else {
             // The parts' sources written one after the other: the same bytes as their joined
             // `Content`, without building it.
             try begin("source")
-            if let l = parts.lazy.compactMap({ $0.source.language }).first { try attribute("xml:lang", l) }
+            if let l = sourceLanguage { try attribute("xml:lang", l) }
             try foreign(markup.sourceAttributes)
-            try writeJoinedSources(parts)
+            try writeJoinedSources(parts, nests: sourceNests)
             try close(indent: false)
         }
-        var mids = Self.borrow(&midBuffer)
-        var used = Set<String>()
-        var segmentCount = 0
-        var hasTarget = false
-        // What <target> needs, gathered in the same pass (each pass over the parts copies them).
-        var states: [String] = []
-        var firstState: SegmentState?
-        var qualifier: String?
-        // Segments without ids (the usual case) get "1", "2"…, unique by construction: the set
-        // that makes mids unique is only needed when a segment brings its own id.
-        let checksMids = parts.contains { if case .segment(let s) = $0 { return s.id != nil } else { return false } }
-        for part in parts {
-            guard case .segment(let s) = part else { continue }
-            segmentCount += 1
-            if s.target != nil { hasTarget = true }
-            if let v = XLIFFStateMapping.xliff12State(of: s) { states.append(v) }
-            if firstState == nil { firstState = s.state }
-            if qualifier == nil { qualifier = s.stateQualifier }
-            var mid = s.id.flatMap { Self.isNMTOKEN($0) ? $0 : nil } ?? String(segmentCount)
-            if checksMids {
-                while used.contains(mid) { mid += "_\(segmentCount)" }
-                used.insert(mid)
-            }
-            mids.append(mid)
-            if s.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
-        }
+        for _ in 0..<orderedTargets { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
         try begin("seg-source", indent: true)
         if let l = markup.segmentedSourceLanguage { try attribute("xml:lang", l) }
         try foreign(markup.segmentedSourceAttributes)
@@ -720,8 +739,7 @@ public final class XLIFF12Writer: DocumentWriter {
 
         let stateValue = targetState(states, fallback: firstState, unitID: unit.id)
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
-            let language = parts.lazy.compactMap { $0.target?.language }.first
-            try beginTarget(language: language, state: stateValue, qualifier: qualifier, markup: markup)
+            try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
             for part in parts {
                 switch part {
@@ -964,7 +982,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 case .text(let t): try writeText(t)
                 case .code(let c):
                     codeIndex += 1
-                    try writeCode(c, form: .element, fallbackID: String(codeIndex))
+                    try writeCode(c, form: .element, fallbackID: codeIndex)
                 case .marker: break
                 }
             }
@@ -979,12 +997,8 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Writes the sources of all parts as one `<source>` content, exactly as if their runs had
     /// been joined with `Content.append(contentsOf:)` first (adjacent text written as one stretch,
     /// so a control-character warning counts once per stretch), without building the joined text.
-    private func writeJoinedSources(_ parts: [UnitPart]) throws {
-        var nests = false
-        for part in parts where part.source.runs.contains(where: Self.needsNesting) {
-            nests = true
-            break
-        }
+    /// `nests`: some part's source has runs that nest (see `needsNesting`).
+    private func writeJoinedSources(_ parts: [UnitPart], nests: Bool) throws {
         if !nests {
             var codeIndex = 0
             var replaced = 0
@@ -996,7 +1010,7 @@ public final class XLIFF12Writer: DocumentWriter {
                     case .code(let c):
                         if replaced > 0 { warnControlCharacters(); replaced = 0 }
                         codeIndex += 1
-                        try writeCode(c, form: .element, fallbackID: String(codeIndex))
+                        try writeCode(c, form: .element, fallbackID: codeIndex)
                     case .marker: break
                     }
                 }
@@ -1031,7 +1045,9 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Writes tokens in the forms `nestingForms` decides. `joinsText`: consecutive text tokens are
     /// one text stretch (see `writeJoinedSources`).
     private func writeTokens(_ tokens: [Token], isTarget: Bool, joinsText: Bool) throws {
-        let forms = nestingForms(tokens)
+        var forms = Self.borrow(&formBuffer)
+        defer { Self.giveBack(&forms, to: &formBuffer) }
+        nestingForms(tokens, into: &forms)
         var codeIndex = 0
         var level = 0
         var replaced = 0
@@ -1048,7 +1064,10 @@ public final class XLIFF12Writer: DocumentWriter {
             switch token {
             case .text: break
             case .segmentStart(let mid, let attributes):
-                try open("mrk", [("mtype", "seg"), ("mid", mid)], extensions: attributes, indent: false)
+                try begin("mrk", indent: false)
+                try attribute("mtype", "seg")
+                try attribute("mid", mid)
+                try foreign(attributes)
                 level += 1
             case .segmentEnd:
                 try close(indent: false)
@@ -1071,7 +1090,7 @@ public final class XLIFF12Writer: DocumentWriter {
             case .code(let c):
                 codeIndex += 1
                 if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
-                try writeCode(c, form: forms[i], fallbackID: String(codeIndex))
+                try writeCode(c, form: forms[i], fallbackID: codeIndex)
             }
         }
         if replaced > 0 { warnControlCharacters() }
@@ -1098,10 +1117,10 @@ public final class XLIFF12Writer: DocumentWriter {
     /// those whose partner closes inside the same parent. Segment boundaries always nest; a
     /// `<g>` that would cross another element is written as `<bx/>`/`<ex/>` instead, an
     /// annotation that would cross one is left out.
-    private func nestingForms(_ tokens: [Token]) -> [Form] {
-        var forms = [Form](repeating: .element, count: tokens.count)
-        // Stack entries: (token index, priority, key)
-        var stack: [(index: Int, priority: Int, key: PairKey)] = []
+    private func nestingForms(_ tokens: [Token], into forms: inout [Form]) {
+        forms.append(contentsOf: repeatElement(.element, count: tokens.count))
+        var stack = Self.borrow(&pairBuffer)
+        defer { Self.giveBack(&stack, to: &pairBuffer) }
         func key(_ t: Token) -> (key: PairKey, priority: Int, opens: Bool)? {
             switch t {
             case .segmentStart: return (PairKey(kind: .segment, id: ""), 3, true)
@@ -1113,10 +1132,13 @@ public final class XLIFF12Writer: DocumentWriter {
             default: return nil
             }
         }
+        // Whether some `<g>` opening was flattened: only then can a later closing with its key
+        // need flattening too (the second pass below).
+        var flattenedOpening = false
         for (i, t) in tokens.enumerated() {
             guard let k = key(t) else { continue }
             if k.opens {
-                stack.append((i, k.priority, k.key))
+                stack.append(OpenPair(index: i, priority: k.priority, key: k.key))
                 forms[i] = .nested
                 continue
             }
@@ -1129,14 +1151,22 @@ public final class XLIFF12Writer: DocumentWriter {
                 // This pair crosses a stronger element: it gives way.
                 forms[i] = k.priority == 1 ? .flat : .dropped
                 forms[stack[matchAt].index] = forms[i]
+                if k.priority == 1 { flattenedOpening = true }
                 stack.remove(at: matchAt)
                 continue
             }
-            for entry in above { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
+            for entry in above {
+                forms[entry.index] = entry.priority == 1 ? .flat : .dropped
+                if entry.priority == 1 { flattenedOpening = true }
+            }
             stack.removeSubrange(matchAt...)
             forms[i] = .nested
         }
-        for entry in stack { forms[entry.index] = entry.priority == 1 ? .flat : .dropped }
+        for entry in stack {
+            forms[entry.index] = entry.priority == 1 ? .flat : .dropped
+            if entry.priority == 1 { flattenedOpening = true }
+        }
+        guard flattenedOpening else { return }
         // A flattened opening's closing partner (found later by key) must be flat too.
         var flatKeys = Set<PairKey>()
         for (i, t) in tokens.enumerated() {
@@ -1144,7 +1174,13 @@ public final class XLIFF12Writer: DocumentWriter {
             if k.opens, forms[i] != .nested { flatKeys.insert(k.key) }
             else if !k.opens, flatKeys.contains(k.key) { forms[i] = .flat; flatKeys.remove(k.key) }
         }
-        return forms
+    }
+
+    /// An opening token waiting for its closing one in `nestingForms`.
+    private struct OpenPair {
+        var index: Int
+        var priority: Int
+        var key: PairKey
     }
 
     /// What pairs an opening token with its closing one: segments with segments, annotations and
@@ -1163,7 +1199,6 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     private func openMarker(_ m: Marker, allowID: Bool) throws {
-        var attributes: [(String, String)] = []
         var mtype = m.type ?? "x-generic"
         if mtype.hasPrefix(XLIFFStateMapping.subStatePrefix) { mtype.removeFirst(XLIFFStateMapping.subStatePrefix.count) }
         if m.translate == false && (m.type == nil || m.type == "generic") { mtype = "protected" }
@@ -1172,19 +1207,23 @@ public final class XLIFF12Writer: DocumentWriter {
         if !XLIFF12.isValid(mtype, in: XLIFF12.mtypes) {
             mtype = "x-" + mtype.map { $0 == ":" || $0 == " " ? "-" : $0 }.reduce(into: "") { $0.append($1) }
         }
-        attributes.append(("mtype", mtype))
+        // Written as decided rather than gathered in an attribute list first (one allocation
+        // per annotation otherwise).
+        try begin("mrk", indent: false)
+        try attribute("mtype", mtype)
         if !m.id.isEmpty, Self.isNMTOKEN(m.id) {
-            if allowID { attributes.append(("mid", m.id)) }
+            if allowID { try attribute("mid", m.id) }
             else { warn("target-mrk-id", "an annotation directly in <target> cannot keep its id in XLIFF 1.2 (mid there must name a segment): left out") }
         }
-        if let v = m.value { attributes.append(("comment", v)) }
+        if let v = m.value { try attribute("comment", v) }
         if m.ref != nil { warn("marker-ref", "annotation references (ref) have no XLIFF 1.2 equivalent; not written") }
         if m.translate == true { warn("marker-translate", "translate=\"yes\" on an annotation has no XLIFF 1.2 equivalent; not written") }
-        try open("mrk", attributes, extensions: m.extensionAttributes, indent: false)
+        try foreign(m.extensionAttributes)
     }
 
-    private func writeCode(_ c: InlineCode, form: Form, fallbackID: String) throws {
-        let id = c.id.isEmpty ? fallbackID : c.id
+    /// `fallbackID`: the code's number in its content, its id when it has none.
+    private func writeCode(_ c: InlineCode, form: Form, fallbackID: Int) throws {
+        let id = c.id.isEmpty ? String(fallbackID) : c.id
         let element: XLIFF12CodeElement
         switch c.kind {
         case .standalone:

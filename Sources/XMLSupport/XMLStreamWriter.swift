@@ -2,14 +2,16 @@ internal import CLibXML2
 import Diagnostics
 
 /// Writes XML through libxml2's output buffer (`xmlOutputBuffer`, the layer under `xmlsave` and
-/// `xmlTextWriter`), one call per node, handing the bytes to a sink as it goes so that memory
-/// stays flat whatever the document's size.
+/// `xmlTextWriter`), handing the bytes to a sink as it goes so that memory stays flat whatever
+/// the document's size.
 ///
 /// The markup is written directly rather than through `xmlTextWriter`, whose per-node list
 /// bookkeeping and escaping copies cost more than libxml2's whole streaming parse; the output
 /// is byte for byte what `xmlTextWriter` wrote (no indentation, `<x/>` for empty elements, `"`
-/// quotes), and escaping runs inside the output buffer (`xmlOutputBufferWriteEscape`) with the
-/// same rules as `xmlTextWriter`. Names are written as given (`"gls:glossary"`, `"xml:lang"`);
+/// quotes), escaped with the same rules as `xmlTextWriter`. Markup and escaped text are first
+/// gathered in a staging buffer of `stagingCapacity` bytes (escaping and the XML 1.0 character
+/// check run in one pass straight into it, in the C shim) and handed to libxml2's output buffer
+/// a whole staging buffer at a time: a call into libxml2 per node cost more than the node's bytes. Names are written as given (`"gls:glossary"`, `"xml:lang"`);
 /// namespace declarations are ordinary attributes (`xmlns:gls`), so a declaration is written
 /// once on the element where the caller puts it. Text that XML 1.0 cannot hold (control
 /// characters) is refused with an error, so callers encode it first (XLIFF 2 `<cp>`, for
@@ -26,6 +28,12 @@ public final class XMLStreamWriter {
     }
 
     @exclusivity(unchecked) private var out: UnsafeMutablePointer<xmlOutputBuffer>?
+    /// Bytes written but not yet handed to libxml2 (`staged` of them).
+    private let staging: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var staged = 0
+    /// Big enough that a small document reaches libxml2 in one write; libxml2 takes it in
+    /// chunks of about 16 KB anyway.
+    private static let stagingCapacity = 1 << 14
     private let output: Output
     private let displayPath: String
     /// The names of the open elements, back to back, for their end tags.
@@ -41,8 +49,12 @@ public final class XMLStreamWriter {
         self.displayPath = displayPath
         openNames.reserveCapacity(256)
         openNameStarts.reserveCapacity(32)
+        staging = .allocate(capacity: Self.stagingCapacity)
         out = xmlOutputBufferCreateIO(Self.writeCallback, nil, Unmanaged.passUnretained(output).toOpaque(), nil)
-        guard out != nil else { throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer") }
+        guard out != nil else {
+            staging.deallocate()
+            throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer")
+        }
     }
 
     deinit {
@@ -51,6 +63,7 @@ public final class XMLStreamWriter {
             out.pointee.writecallback = nil
             xmlOutputBufferClose(out)
         }
+        staging.deallocate()
     }
 
     /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
@@ -77,12 +90,84 @@ public final class XMLStreamWriter {
 
     // MARK: - Raw output
 
+    /// Appends bytes to the staging buffer (handing it to libxml2 first when they do not fit).
     @inline(__always)
     private func raw(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ what: @autoclosure () -> String) throws {
-        guard count > 0 else { return }
+        if count <= Self.stagingCapacity - staged {
+            (staging + staged).update(from: bytes, count: count)
+            staged += count
+        } else {
+            try rawLarge(bytes, count, what())
+        }
+    }
+
+    private func rawLarge(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ what: @autoclosure () -> String) throws {
+        try handOver()
+        if count <= Self.stagingCapacity {
+            (staging + staged).update(from: bytes, count: count)
+            staged += count
+            return
+        }
+        // More than the staging buffer holds: straight to libxml2.
         let r = bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
         try check(r, what())
     }
+
+    /// Hands the staged bytes to libxml2's output buffer (which passes them on to the sink).
+    private func handOver() throws {
+        guard staged > 0 else { return }
+        let count = staged
+        staged = 0
+        let r = staging.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
+        try check(r, "output")
+    }
+
+    /// Appends `bytes` escaped as text or as an attribute value, each character XML 1.0 cannot
+    /// hold replaced by `replacement` (UTF-8, a character needing no escape); returns how many
+    /// were replaced.
+    private func escaped(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, replacement: UnsafeBufferPointer<UInt8>) throws -> Int {
+        guard var input = bytes.baseAddress else { return 0 }
+        var remaining = bytes.count
+        var replaced = 0
+        while remaining > 0 {
+            // Room for the widest escape (`&quot;`) before each call.
+            if Self.stagingCapacity - staged < 8 { try handOver() }
+            var consumed = 0
+            let written = verso_escape_into(staging + staged, Self.stagingCapacity - staged, input, remaining,
+                                            attribute ? 1 : 0, replacement.baseAddress, Int32(replacement.count),
+                                            &consumed, &replaced)
+            staged += written
+            input += consumed
+            remaining -= consumed
+            if remaining > 0 { try handOver() }
+        }
+        return replaced
+    }
+
+    /// U+FFFD, the usual replacement (also passed where the characters were checked before,
+    /// so nothing is left to replace).
+    private static let replacementCharacter: StaticString = "\u{FFFD}"
+
+    /// Appends `string` escaped, replacing refused characters by `replacement`; returns how many.
+    private func escaped(_ string: String, attribute: Bool, replacement: Unicode.Scalar) throws -> Int {
+        var string = string
+        if replacement == "\u{FFFD}" {
+            let r = UnsafeBufferPointer(start: Self.replacementCharacter.utf8Start, count: Self.replacementCharacter.utf8CodeUnitCount)
+            return try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) }
+        }
+        if !XMLCharacters.isAllowed(replacement) || Self.escapedScalars.contains(replacement) {
+            // A replacement that needs escaping itself (or is refused too): replace first, then
+            // escape the result (what is left to replace then becomes U+FFFD).
+            let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
+            _ = try escaped(clean, attribute: attribute, replacement: "\u{FFFD}")
+            return replaced
+        }
+        var encoded = String(replacement)
+        return try encoded.withUTF8 { r in try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) } }
+    }
+
+    /// The characters some escaping rule changes (`&`, `<`, `>`, `"`, TAB, LF, CR).
+    private static let escapedScalars: Set<Unicode.Scalar> = ["&", "<", ">", "\"", "\t", "\n", "\r"]
 
     @inline(__always)
     private func raw(_ literal: StaticString, _ what: @autoclosure () -> String) throws {
@@ -95,24 +180,12 @@ public final class XMLStreamWriter {
         try string.withUTF8 { try raw($0.baseAddress!, $0.count, what()) }
     }
 
-    /// `prefix`, `name` and `suffix` in one write (`<name`, `</name>`, ` name="`): each write
-    /// into libxml2's buffer has a fixed cost that is large next to a short name.
+    /// `prefix`, `name` and `suffix` one after the other (`<name`, `</name>`, ` name="`).
     @inline(__always)
     private func raw(prefix: StaticString, _ name: UnsafeBufferPointer<UInt8>, suffix: StaticString, _ what: @autoclosure () -> String) throws {
-        let p = prefix.utf8CodeUnitCount, n = name.count, q = suffix.utf8CodeUnitCount
-        guard p + n + q <= 256 else {
-            try raw(prefix, what())
-            try raw(name.baseAddress!, n, what())
-            try raw(suffix, what())
-            return
-        }
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: p + n + q) { buffer in
-            let base = buffer.baseAddress!
-            base.initialize(from: prefix.utf8Start, count: p)
-            (base + p).initialize(from: name.baseAddress!, count: n)
-            (base + p + n).initialize(from: suffix.utf8Start, count: q)
-            try raw(base, p + n + q, what())
-        }
+        try raw(prefix, what())
+        try raw(name.baseAddress!, name.count, what())
+        try raw(suffix, what())
     }
 
     /// Ends a start tag left open for attributes, before content or a child.
@@ -205,49 +278,27 @@ public final class XMLStreamWriter {
     /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
     @discardableResult
     public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
         var name = qualifiedName
-        try name.withUTF8 { try attribute(name: $0, clean) }
-        return replaced
+        return try name.withUTF8 { try attribute(name: $0, value, replacement: replacement) }
     }
 
     /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.
     @discardableResult
     public func attribute(_ qualifiedName: StaticString, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        let (clean, replaced) = Self.replacingDisallowed(value, with: replacement)
-        try attribute(name: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), clean)
-        return replaced
+        try attribute(name: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), value, replacement: replacement)
     }
 
-    /// ` name="value"`, the value escaped as in an attribute (`&`, `<`, `>`, `"`, TAB, LF, CR).
-    private func attribute(name: UnsafeBufferPointer<UInt8>, _ value: String) throws {
+    /// ` name="value"`, the value escaped as in an attribute (`&`, `<`, `>`, `"`, TAB, LF, CR),
+    /// characters XML 1.0 cannot hold replaced by `replacement`; returns how many were replaced.
+    @discardableResult
+    private func attribute(name: UnsafeBufferPointer<UInt8>, _ value: String, replacement: Unicode.Scalar = "\u{FFFD}") throws -> Int {
         guard tagOpen else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(String(decoding: name, as: UTF8.self)) outside a start tag")
         }
-        // The usual short value with nothing to escape: ` name="value"` in one write.
-        var value = value
-        let done = try value.withUTF8 { v -> Bool in
-            let total = name.count + v.count + 4
-            guard total <= 256, v.isEmpty || verso_escape_free(v.baseAddress!, v.count, 1) != 0 else { return false }
-            try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
-                let base = buffer.baseAddress!
-                base[0] = 0x20
-                (base + 1).initialize(from: name.baseAddress!, count: name.count)
-                base[name.count + 1] = 0x3D
-                base[name.count + 2] = 0x22
-                if !v.isEmpty { (base + name.count + 3).initialize(from: v.baseAddress!, count: v.count) }
-                base[total - 1] = 0x22
-                try raw(base, total, "attribute \(String(decoding: name, as: UTF8.self))")
-            }
-            return true
-        }
-        if done { return }
         try raw(prefix: " ", name, suffix: "=\"", "attribute \(String(decoding: name, as: UTF8.self))")
-        if !value.isEmpty {
-            let r = value.withCString { verso_write_escaped_attribute(out, Self.xml($0)) }
-            try check(r, "attribute \(String(decoding: name, as: UTF8.self))")
-        }
+        let replaced = try escaped(value, attribute: true, replacement: replacement)
         try raw("\"", "attribute")
+        return replaced
     }
 
     // MARK: - Content
@@ -264,24 +315,15 @@ public final class XMLStreamWriter {
     @discardableResult
     public func text(_ string: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
         guard !string.isEmpty else { return 0 }
-        let (clean, replaced) = Self.replacingDisallowed(string, with: replacement)
-        try escapedText(clean)
-        return replaced
+        try closeStartTag()
+        return try escaped(string, attribute: false, replacement: replacement)
     }
 
-    /// Character data escaped as `xmlTextWriter` did (`&`, `<`, `>`, `"`, CR).
+    /// Character data escaped as `xmlTextWriter` did (`&`, `<`, `>`, `"`, CR); the characters
+    /// were checked before.
     private func escapedText(_ string: String) throws {
         try closeStartTag()
-        var string = string
-        // Most text has nothing to escape: then it is copied as it is, without the C string and
-        // the chunked escaping pass.
-        let plain = string.withUTF8 { $0.isEmpty || verso_escape_free($0.baseAddress!, $0.count, 0) != 0 }
-        if plain {
-            try raw(string, "text")
-            return
-        }
-        let r = string.withCString { verso_write_escaped_text(out, Self.xml($0)) }
-        try check(r, "text")
+        _ = try escaped(string, attribute: false, replacement: "\u{FFFD}")
     }
 
     private static func replacingDisallowed(_ string: String, with replacement: Unicode.Scalar) -> (String, Int) {
@@ -292,11 +334,6 @@ public final class XMLStreamWriter {
             if XMLCharacters.isAllowed(scalar) { out.append(scalar) } else { out.append(replacement); replaced += 1 }
         }
         return (String(out), replaced)
-    }
-
-    @inline(__always)
-    private static func xml(_ p: UnsafePointer<CChar>) -> UnsafePointer<xmlChar> {
-        UnsafeRawPointer(p).assumingMemoryBound(to: xmlChar.self)
     }
 
     /// Writes a line break followed by `spaces` spaces, as is (indentation between elements;
@@ -349,6 +386,7 @@ public final class XMLStreamWriter {
     /// Hands everything written so far to the sink.
     public func flush() throws {
         guard let out else { return }
+        try handOver()
         let r = xmlOutputBufferFlush(out)
         try check(r, "output")
     }

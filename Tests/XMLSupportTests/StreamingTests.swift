@@ -135,6 +135,51 @@ final class StreamingTests: XCTestCase {
         }
     }
 
+    /// Escaping and replacing run in one pass into the writer's staging buffer: the bytes must be
+    /// what escaping the replaced text gives, wherever the buffer's end falls (long mixed text),
+    /// whatever the replacement (one that needs escaping itself too), and characters starting
+    /// with the same byte as U+FFFE (U+F000, U+FEFF, U+FFFD) must pass.
+    func testWriterReplacesRefusedCharactersAndEscapesInOnePass() throws {
+        func expected(_ s: String, attribute: Bool, replacement: Unicode.Scalar) -> (String, Int) {
+            var out = "", replaced = 0
+            for scalar in s.unicodeScalars {
+                var c = scalar
+                if !XMLCharacters.isAllowed(c) { c = replacement; replaced += 1 }
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "\r": out += "&#13;"
+                case "\n" where attribute: out += "&#10;"
+                case "\t" where attribute: out += "&#9;"
+                default: out.unicodeScalars.append(c)
+                }
+            }
+            return (out, replaced)
+        }
+        let pieces = ["é", "a", "&", "<", ">", "\"", "\r", "\n", "\t", "\u{0}", "\u{7}", "\u{1F}", "\u{FFFE}",
+                      "\u{FFFF}", "\u{F000}", "\u{FEFF}", "\u{FFFD}", "日", "\u{1F600}", "plain text "]
+        var generator = SystemRandomNumberGenerator()
+        let long = (0..<12_000).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        for replacement: Unicode.Scalar in ["\u{FFFD}", "?", "&"] {
+            for value in ["", "x\u{0}y", "\u{FFFF}", long] {
+                var bytes: [UInt8] = []
+                let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+                try writer.startElement("r")
+                let inAttribute = try writer.attribute("v", value, replacingDisallowedWith: replacement)
+                let inText = try writer.text(value, replacingDisallowedWith: replacement)
+                try writer.endDocument()
+                let (attribute, replacedInAttribute) = expected(value, attribute: true, replacement: replacement)
+                let (text, replacedInText) = expected(value, attribute: false, replacement: replacement)
+                // Empty text writes nothing, so the element collapses.
+                XCTAssertEqual(String(decoding: bytes, as: UTF8.self), value.isEmpty ? "<r v=\"\"/>\n" : "<r v=\"\(attribute)\">\(text)</r>\n")
+                XCTAssertEqual(inAttribute, replacedInAttribute)
+                XCTAssertEqual(inText, replacedInText)
+            }
+        }
+    }
+
     func testWriterRefusesControlCharacters() throws {
         let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in }
         try writer.startElement("a")

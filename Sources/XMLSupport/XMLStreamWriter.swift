@@ -36,9 +36,14 @@ public final class XMLStreamWriter {
     private static let stagingCapacity = 1 << 14
     private let output: Output
     private let displayPath: String
-    /// The names of the open elements, back to back, for their end tags.
-    @exclusivity(unchecked) private var openNames: [UInt8] = []
-    @exclusivity(unchecked) private var openNameStarts: [Int] = []
+    /// The names of the open elements, back to back (`nameBytes` bytes), for their end tags, and
+    /// where each starts (`depth` of them). Plain buffers grown by hand: with array properties
+    /// every end tag cost a retain, a release and uniqueness checks.
+    private var openNames: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var openNamesCapacity = 256
+    @exclusivity(unchecked) private var nameBytes = 0
+    private var openNameStarts: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var openNameStartsCapacity = 32
     /// The last start tag still lacks its `>` (attributes may follow; `/>` if nothing else does).
     @exclusivity(unchecked) private var tagOpen = false
 
@@ -47,12 +52,14 @@ public final class XMLStreamWriter {
         LibXML2.prepareThread()
         self.output = Output(sink: sink)
         self.displayPath = displayPath
-        openNames.reserveCapacity(256)
-        openNameStarts.reserveCapacity(32)
+        openNames = .allocate(capacity: openNamesCapacity)
+        openNameStarts = .allocate(capacity: openNameStartsCapacity)
         staging = .allocate(capacity: Self.stagingCapacity)
         out = xmlOutputBufferCreateIO(Self.writeCallback, nil, Unmanaged.passUnretained(output).toOpaque(), nil)
         guard out != nil else {
             staging.deallocate()
+            openNames.deallocate()
+            openNameStarts.deallocate()
             throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer")
         }
     }
@@ -64,6 +71,8 @@ public final class XMLStreamWriter {
             xmlOutputBufferClose(out)
         }
         staging.deallocate()
+        openNames.deallocate()
+        openNameStarts.deallocate()
     }
 
     /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
@@ -81,7 +90,7 @@ public final class XMLStreamWriter {
     }
 
     /// The number of elements started and not yet ended.
-    public var depth: Int { openNameStarts.count }
+    @exclusivity(unchecked) public private(set) var depth = 0
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
@@ -216,8 +225,18 @@ public final class XMLStreamWriter {
         }
         try closeStartTag()
         try raw(prefix: "<", name, suffix: "", "<\(String(decoding: name, as: UTF8.self))>")
-        openNameStarts.append(openNames.count)
-        openNames.append(contentsOf: name)
+        if nameBytes + name.count > openNamesCapacity {
+            openNamesCapacity = max(2 * openNamesCapacity, nameBytes + name.count)
+            openNames = Self.grown(openNames, count: nameBytes, to: openNamesCapacity)
+        }
+        if depth == openNameStartsCapacity {
+            openNameStartsCapacity *= 2
+            openNameStarts = Self.grown(openNameStarts, count: depth, to: openNameStartsCapacity)
+        }
+        (openNames + nameBytes).initialize(from: name.baseAddress!, count: name.count)
+        openNameStarts[depth] = nameBytes
+        nameBytes += name.count
+        depth += 1
         tagOpen = true
     }
 
@@ -232,19 +251,27 @@ public final class XMLStreamWriter {
     }
 
     private func endElement(collapsing: Bool) throws {
-        guard let start = openNameStarts.popLast() else {
+        guard depth > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        defer { openNames.removeLast(openNames.count - start) }
+        depth -= 1
+        let start = openNameStarts[depth]
+        defer { nameBytes = start }
         if tagOpen && collapsing {
             tagOpen = false
             try raw("/>", "end tag")
             return
         }
         try closeStartTag()
-        try openNames.withUnsafeBufferPointer {
-            try raw(prefix: "</", UnsafeBufferPointer(rebasing: $0[start...]), suffix: ">", "end tag")
-        }
+        try raw(prefix: "</", UnsafeBufferPointer(start: openNames + start, count: nameBytes - start), suffix: ">", "end tag")
+    }
+
+    /// A buffer of `capacity` holding the first `count` elements of `old`, which is freed.
+    private static func grown<Element>(_ old: UnsafeMutablePointer<Element>, count: Int, to capacity: Int) -> UnsafeMutablePointer<Element> {
+        let new = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        new.moveInitialize(from: old, count: count)
+        old.deallocate()
+        return new
     }
 
     /// Writes a whole element `<name attr…>text</name>`.

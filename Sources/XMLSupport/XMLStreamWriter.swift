@@ -159,10 +159,9 @@ public final class XMLStreamWriter {
 
     /// Appends `string` escaped, replacing refused characters by `replacement`; returns how many.
     private func escaped(_ string: String, attribute: Bool, replacement: Unicode.Scalar) throws -> Int {
-        var string = string
         if replacement == "\u{FFFD}" {
             let r = UnsafeBufferPointer(start: Self.replacementCharacter.utf8Start, count: Self.replacementCharacter.utf8CodeUnitCount)
-            return try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) }
+            return try withUTF8(of: string) { try escaped($0, attribute: attribute, replacement: r) }
         }
         if !XMLCharacters.isAllowed(replacement) || Self.escapedScalars.contains(replacement) {
             // A replacement that needs escaping itself (or is refused too): replace first, then
@@ -172,7 +171,16 @@ public final class XMLStreamWriter {
             return replaced
         }
         var encoded = String(replacement)
-        return try encoded.withUTF8 { r in try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) } }
+        return try encoded.withUTF8 { r in try withUTF8(of: string) { try escaped($0, attribute: attribute, replacement: r) } }
+    }
+
+    /// The UTF-8 of `string` without copying it (`withUTF8` needs a `var`, which costs a retain and
+    /// a release per call); strings without contiguous UTF-8 (bridged ones) are made so first.
+    @inline(__always)
+    private func withUTF8<R>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return try copy.withUTF8(body)
     }
 
     /// The characters some escaping rule changes (`&`, `<`, `>`, `"`, TAB, LF, CR).
@@ -185,8 +193,7 @@ public final class XMLStreamWriter {
 
     @inline(__always)
     private func raw(_ string: String, _ what: @autoclosure () -> String) throws {
-        var string = string
-        try string.withUTF8 { try raw($0.baseAddress!, $0.count, what()) }
+        try withUTF8(of: string) { if let base = $0.baseAddress { try raw(base, $0.count, what()) } }
     }
 
     /// `prefix`, `name` and `suffix` one after the other (`<name`, `</name>`, ` name="`).
@@ -210,8 +217,7 @@ public final class XMLStreamWriter {
 
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        var name = qualifiedName
-        try name.withUTF8 { try startElement(bytes: $0) }
+        try withUTF8(of: qualifiedName) { try startElement(bytes: $0) }
     }
 
     /// Starts an element whose name is a literal (no conversion at all).
@@ -287,8 +293,7 @@ public final class XMLStreamWriter {
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        var name = qualifiedName
-        try name.withUTF8 { try attribute(name: $0, value) }
+        try withUTF8(of: qualifiedName) { try attribute(name: $0, value) }
     }
 
     /// Writes an attribute whose name is a literal.
@@ -305,8 +310,7 @@ public final class XMLStreamWriter {
     /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
     @discardableResult
     public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        var name = qualifiedName
-        return try name.withUTF8 { try attribute(name: $0, value, replacement: replacement) }
+        return try withUTF8(of: qualifiedName) { try attribute(name: $0, value, replacement: replacement) }
     }
 
     /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.

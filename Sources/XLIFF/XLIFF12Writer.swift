@@ -681,9 +681,10 @@ public final class XLIFF12Writer: DocumentWriter {
         var firstState: SegmentState?
         var qualifier: String?
         var orderedTargets = 0
-        for part in parts {
-            // Fields are taken out of the part first, as in the one-segment case above.
-            switch part {
+        for p in parts.indices {
+            // Fields are taken out of the part first, as in the one-segment case above (and
+            // parts are reached by index: iterating the array copies each part whole).
+            switch parts[p] {
             case .segment(let s):
                 let language = s.source.language, target = s.target, kept = XLIFFStateMapping.xliff12State(of: s)
                 let state = s.state, stateQualifier = s.stateQualifier, id = s.id, ordered = s.targetOrder != nil
@@ -733,8 +734,8 @@ public final class XLIFF12Writer: DocumentWriter {
         try foreign(markup.segmentedSourceAttributes)
         var tokens = Self.borrow(&tokenBuffer)
         var i = 0
-        for part in parts {
-            switch part {
+        for p in parts.indices {
+            switch parts[p] {
             case .segment(let s):
                 let attributes = s.extensions.attributes, runs = s.source.runs
                 tokens.append(.segmentStart(mid: mids[i], attributes: attributes))
@@ -754,8 +755,8 @@ public final class XLIFF12Writer: DocumentWriter {
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
-            for part in parts {
-                switch part {
+            for p in parts.indices {
+                switch parts[p] {
                 case .segment(let s):
                     let attributes = s.extensions.attributes, runs = s.target?.runs
                     if let runs {
@@ -1166,6 +1167,12 @@ public final class XLIFF12Writer: DocumentWriter {
             guard let k = key(tokens[i]) else { continue }
             if k.opens {
                 stack.append(OpenPair(index: i, priority: k.priority, key: k.key))
+                forms[i] = .nested
+                continue
+            }
+            // The usual case: it closes the innermost open pair.
+            if let top = stack.last, top.key == k.key {
+                stack.removeLast()
                 forms[i] = .nested
                 continue
             }

@@ -22,6 +22,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The C allocator's settings (mallopt), for the executable only.
+        .target(name: "CAllocatorTuning"),
 
         // MARK: Foundation layers
         .target(name: "TranslationModel"),
@@ -113,6 +115,7 @@ let package = Package(
                 "Alignment",
                 "Pipeline",
                 "Batch",
+                "CAllocatorTuning",
             ]
         ),
 

@@ -85,6 +85,9 @@ private struct Planner<Converter: BatchFileConverter> {
     var ignored: [IgnoredFile] = []
     var outputRootIdentity: FileStatus.Identity?
     var seenInputs: Set<FileStatus.Identity> = []
+    /// The identity of each job's input as the walk saw it (`jobs[i]`'s at `i`; nil when it
+    /// could not be taken), so that the conflict check does not `stat` every input again.
+    var inputIdentities: [FileStatus.Identity?] = []
 
     init(request: BatchRequest, converter: Converter) {
         self.request = request
@@ -166,10 +169,15 @@ private struct Planner<Converter: BatchFileConverter> {
         }
         switch layout {
         case .file(let path):
-            jobs.append(BatchJob(input: input, relativePath: name, output: path, kind: kind, action: action, outputIsNamed: true))
+            add(BatchJob(input: input, relativePath: name, output: path, kind: kind, action: action, outputIsNamed: true), identity: status.identity)
         case .folder(let root):
-            jobs.append(BatchJob(input: input, relativePath: name, output: join(root, outputName), kind: kind, action: action))
+            add(BatchJob(input: input, relativePath: name, output: join(root, outputName), kind: kind, action: action), identity: status.identity)
         }
+    }
+
+    private mutating func add(_ job: BatchJob, identity: FileStatus.Identity) {
+        jobs.append(job)
+        inputIdentities.append(identity)
     }
 
     private mutating func walk(folder: String, relative: String, outputPrefix: String, layout: OutputLayout) {
@@ -227,17 +235,20 @@ private struct Planner<Converter: BatchFileConverter> {
             var outputFolder = root
             if !outputPrefix.isEmpty { outputFolder = join(outputFolder, outputPrefix) }
             if let slash = rel.lastIndex(of: "/") { outputFolder = join(outputFolder, String(rel[..<slash])) }
-            jobs.append(BatchJob(input: path, relativePath: rel, output: join(outputFolder, outputName), kind: kind, action: action))
+            add(BatchJob(input: path, relativePath: rel, output: join(outputFolder, outputName), kind: kind, action: action), identity: status.identity)
         }
     }
 
     /// Two inputs writing the same output, or an output that would replace an input: the later
     /// job fails with a message naming the other file (nothing is overwritten silently).
     private mutating func resolveConflicts() {
-        var inputIdentities: [FileStatus.Identity: String] = [:]
-        for job in jobs {
-            if let id = FileStatus.ifExists(job.input)?.identity { inputIdentities[id] = job.input }
+        var inputsByIdentity: [FileStatus.Identity: String] = [:]
+        for (job, identity) in zip(jobs, inputIdentities) {
+            if let identity { inputsByIdentity[identity] = job.input }
         }
+        // An output can only exist in a folder that exists: one `stat` per output folder (a new
+        // output tree has none) instead of one per output file.
+        var folderExists: [String: Bool] = [:]
         var claimed: [String: String] = [:]
         var kept: [BatchJob] = []
         for job in jobs {
@@ -246,7 +257,13 @@ private struct Planner<Converter: BatchFileConverter> {
                 fail(job: job, FileAccessError(path: job.input, "its output \(job.output) is also the output of \(other); rename one of them or use --exclude"))
                 continue
             }
-            if let existing = FileStatus.ifExists(job.output), let input = inputIdentities[existing.identity] {
+            let folder = PathNames.folder(of: job.output)
+            let inExistingFolder = folderExists[folder] ?? {
+                let exists = FileStatus.ifExists(folder)?.kind == .directory
+                folderExists[folder] = exists
+                return exists
+            }()
+            if inExistingFolder, let existing = FileStatus.ifExists(job.output), let input = inputsByIdentity[existing.identity] {
                 let message = input == job.input
                     ? "refusing to overwrite the input file: choose another -o"
                     : "its output \(job.output) would replace the input \(input); choose another -o"
@@ -257,6 +274,7 @@ private struct Planner<Converter: BatchFileConverter> {
             kept.append(job)
         }
         jobs = kept
+        inputIdentities = []
     }
 
     private mutating func fail(input: String, _ error: Error) {

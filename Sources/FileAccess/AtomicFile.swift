@@ -45,17 +45,20 @@ public final class AtomicFile {
         }
         self.destination = destination
         let folder = PathNames.folder(of: destination)
-        var folderStat = stat()
-        if stat(folder, &folderStat) != 0 || (folderStat.st_mode & S_IFMT) != S_IFDIR {
+        let name = "\(Self.temporaryPrefix)\(Self.processID)-\(Self.uniqueToken())-\(PathNames.lastComponent(destination))"
+        temporaryPath = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        fd = open(temporaryPath, flags, 0o644)
+        // The folder is missing (or a file is in its way) only for the first output of a new
+        // folder: trying the open first spares a `stat` of the folder for every other output.
+        if fd < 0, errno == ENOENT || errno == ENOTDIR {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw FileAccessError(path: folder, "cannot create output folder")
             }
+            fd = open(temporaryPath, flags, 0o644)
         }
-        let name = "\(Self.temporaryPrefix)\(Self.processID)-\(Self.uniqueToken())-\(PathNames.lastComponent(destination))"
-        temporaryPath = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileAccessError(path: destination, "cannot create output: \(InputFile.describe(errno: errno))")
         }

@@ -225,14 +225,16 @@ public final class DocumentPreparer: Sendable {
             let token = SkeletonSplicer.makeToken()
             let splicer = SkeletonSplicer(token: token, header: SkeletonFormat.line(for: header), spool: spool) { try out.write($0) }
             let writer = try XLIFFOutput(version: version, displayPath: output) { try splicer.write($0) }
-            var bufferedEvents = buffered?.makeIterator()
+            // Taken from the end (reversed once): each event moves out of the array instead of
+            // being copied (a retain of every string and array of its unit) and freed later.
+            buffered?.reverse()
             var reader: (any SourceReader)?
             if buffered == nil {
                 reader = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: DiscardingSkeletonSink())
             }
             func next() throws -> DocumentEvent? {
-                guard bufferedEvents != nil else { return try reader?.next() }
-                guard let event = bufferedEvents!.next() else { return nil }
+                guard buffered != nil else { return try reader?.next() }
+                guard let event = buffered!.popLast() else { return nil }
                 // Pass 1 ran before the source language was known (HTML lang).
                 if case .startDocument(var info) = event {
                     info.sourceLanguage = sourceLanguage

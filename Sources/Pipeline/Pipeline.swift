@@ -34,8 +34,9 @@ public struct StageContext: Sendable {
 public protocol Stage: Sendable {
     /// A short name for reports and `--help` ("segment", "terms").
     var name: String { get }
-    /// Transforms one unit.
-    func process(_ unit: Unit, in context: StageContext) throws -> Unit
+    /// Transforms one unit. The unit is handed over (`consuming`): a stage that changes it in
+    /// place copies none of its strings and arrays (a stage may still take it borrowed).
+    func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit
 }
 
 /// The stages a command assembled from its flags, applied in order to every unit.
@@ -52,7 +53,7 @@ public struct Pipeline: Sendable {
     public var stageNames: [String] { stages.map(\.name) }
 
     /// Runs every stage on `unit`. Units marked `translate="no"` pass through untouched.
-    public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
+    public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
         guard unit.translate else { return unit }
         var u = unit
         for stage in stages { u = try stage.process(u, in: context) }
@@ -70,7 +71,7 @@ public struct CopySourceStage: Stage {
     public init() {}
 
     /// Copies each segment's source (without markers) into a missing or empty target.
-    public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
+    public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
         var u = unit
         u.parts = u.parts.map { part in
             guard case .segment(var s) = part, s.target == nil || s.target!.isEmpty else { return part }

@@ -96,7 +96,20 @@ extension String {
                 let out = buffer.baseAddress! + start
                 var o = 0
                 var i = 0
+                let raw = UnsafeRawPointer(bytes.baseAddress!)
                 while i < n {
+                    // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load
+                    // and test, then one widening vector store.
+                    if i + 8 <= n {
+                        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        if word & 0x8080_8080_8080_8080 == 0 {
+                            let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
+                            UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
+                            o &+= 8
+                            i &+= 8
+                            continue
+                        }
+                    }
                     let b0 = UInt32(bytes[i])
                     if b0 < 0x80 {
                         out[o] = UInt16(truncatingIfNeeded: b0)

@@ -23,6 +23,7 @@ struct Verso: AsyncParsableCommand {
     /// Parses and runs the subcommand; a usage error it throws from `run()` is printed with the
     /// subcommand's own usage (UsageErrors), not `verso <subcommand>`.
     static func main() async {
+        AllocatorTuning.apply()
         let command: ParsableCommand
         do { command = try await asyncParseAsRoot() } catch { exit(withError: error) }
         do {

@@ -35,6 +35,12 @@ class BatchTestCase: XCTestCase {
         }
         let copy = work.appendingPathComponent(name)
         try FileManager.default.copyItem(at: source, to: copy)
+        // Inputs an hour old: the file system's clock is coarse here (its timestamps move in
+        // steps of tens of milliseconds), so an output written right after the copy could get
+        // the inputs' own time, and "newer than its input" (up to date) would depend on timing.
+        for file in files(under: copy) {
+            try setModificationTime(copy.appendingPathComponent(file), secondsFromNow: -3600)
+        }
         return copy
     }
 

@@ -254,6 +254,9 @@ final class ConvertFolderTests: XCTestCase {
         let okapi = TestPaths.sharedFile("standards/conformance/okapi/xliff12")
         for (name, dest) in [("segsource.xlf", "segsource.xlf"), ("alttrans.xlf", "a/alttrans.xlf"), ("segmented.xlf", "a/b/segmented.xlf")] {
             try FileManager.default.copyItem(at: okapi.appendingPathComponent(name), to: input.appendingPathComponent(dest))
+            // An hour old: the file system's clock moves in steps of tens of milliseconds here,
+            // and an output is up to date only when strictly newer than its input.
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: input.appendingPathComponent(dest).path)
         }
         let out = work.appendingPathComponent("out")
         let first = try VersoCommand.run(["convert", input.path, "--to", "xliff2.0", "-o", out.path])

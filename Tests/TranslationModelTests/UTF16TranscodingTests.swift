@@ -29,4 +29,26 @@ final class UTF16TranscodingTests: XCTestCase {
             XCTAssertEqual(String(transcodingUTF16: units), String(decoding: units, as: UTF16.self), "\(units)")
         }
     }
+
+    /// Random mixes of ASCII runs of every length and characters of every UTF-8 length (so that
+    /// the eight-bytes-at-a-time and four-units-at-a-time paths start and stop at every offset)
+    /// transcode both ways and count as the standard library does, appended to a non-empty array too.
+    func testRandomMixesMatchTheStandardLibrary() {
+        let pieces: [String] = ["a", "Z", " ", "\u{7F}", "é", "\u{80}", "\u{7FF}", "€", "\u{800}", "\u{FFFF}", "𝄞", "🇫🇷", "\u{10FFFF}", "\u{A0}", "œ"]
+        var random = SeededRandom(seed: 0x5EED_7_16)
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                text += String(repeating: "x", count: Int.random(in: 0...19, using: &random))
+                text += pieces.randomElement(using: &random)!
+            }
+            var units: [UInt16] = [0x41, 0xE9]
+            text.appendUTF16(to: &units)
+            XCTAssertEqual(units, [0x41, 0xE9] + Array(text.utf16), text)
+            XCTAssertEqual(text.utf16CodeUnitCount, text.utf16.count, text)
+            let own = Array(text.utf16)
+            XCTAssertEqual(String(transcodingUTF16: own), text)
+            XCTAssertEqual(String(transcodingUTF16: own.dropFirst()), String(decoding: own.dropFirst(), as: UTF16.self))
+        }
+    }
 }

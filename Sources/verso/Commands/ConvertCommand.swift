@@ -123,8 +123,12 @@ struct ConvertCommand: ParsableCommand {
             jobs: jobs
         )
         let settings = ConversionSettings(sourceLanguage: source, targetLanguage: targetLanguage, version: version, keepExtensions: keepExtensions, glossaries: glossaries, recogniseTerms: !noTerms, copySource: copySource, encoding: encoding)
-        // Planning needs only the naming rules; the pipeline (glossaries) is loaded only when
-        // there are documents to prepare.
+        // Planning needs only the naming rules; the pipeline (glossaries, segmentation rules)
+        // is needed only when there are documents to prepare. The two do not depend on each
+        // other, so unless the run merges (no document is prepared then), the pipeline loads
+        // on its own thread while the folders are walked, and is used only if the plan has
+        // documents (a glossary problem is reported only then).
+        let pipelineLoad = merge ? nil : BackgroundResult { try DocumentConverter(settings: settings, needsPipeline: true) }
         let plan = BatchPlan.make(request, converter: try DocumentConverter(settings: settings, needsPipeline: false))
         do {
             try checkOptions(for: plan, version: version, target: targetLanguage)
@@ -139,7 +143,11 @@ struct ConvertCommand: ParsableCommand {
 
         let converter: DocumentConverter
         do {
-            converter = try DocumentConverter(settings: settings, needsPipeline: plan.jobs.contains { $0.action == .prepare })
+            if plan.jobs.contains(where: { $0.action == .prepare }) {
+                converter = try pipelineLoad?.get() ?? DocumentConverter(settings: settings, needsPipeline: true)
+            } else {
+                converter = try DocumentConverter(settings: settings, needsPipeline: false)
+            }
         } catch {
             FileHandle.standardError.write(Data("\(BatchFileResult.finding(for: error, path: glossaries.first ?? "Glossaries/"))\n".utf8))
             throw ExitCode(1)

@@ -21,13 +21,21 @@ final class ChunkedInput {
     /// Opens `path` for reading; errors name `displayPath`.
     init(path: String, displayPath: String) throws {
         self.displayPath = displayPath
-        do {
-            try InputFile.checkReadable(path)
-        } catch let error as FileAccessError {
-            throw FileAccessError(path: displayPath, error.message)
-        }
+        // Opened first, and only checked through the descriptor: `checkReadable`'s `stat` and
+        // `access` by path cost more than reading a small file. Its words are still the error's
+        // when the file cannot be opened, and a directory (which opens) is refused as it does.
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileAccessError(path: displayPath, InputFile.describe(errno: errno)) }
+        var st = stat()
+        guard fd >= 0, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else {
+            let code = errno
+            if fd >= 0 { close(fd); fd = -1 }
+            do {
+                try InputFile.checkReadable(path)
+            } catch let error as FileAccessError {
+                throw FileAccessError(path: displayPath, error.message)
+            }
+            throw FileAccessError(path: displayPath, InputFile.describe(errno: code))
+        }
     }
 
     /// Reads standard input; errors name `displayPath` (`<stdin>`).
@@ -47,8 +55,13 @@ final class ChunkedInput {
         if fd >= 0 && ownsDescriptor { close(fd) }
     }
 
+    /// True once a read found the end of the file: a reader asks again after its last chunk
+    /// (and `read(atLeast:)` after a short file), and that system call is spared.
+    private var atEnd = false
+
     /// The next chunk; empty at the end of the file.
     func read() throws -> [UInt8] {
+        if atEnd { return [] }
         if let memory {
             let end = min(memory.count, memoryOffset + Self.chunkSize)
             defer { memoryOffset = end; offset = end }
@@ -73,6 +86,8 @@ final class ChunkedInput {
             throw FileAccessError(path: displayPath, "read failed: \(InputFile.describe(errno: failure))")
         }
         offset += buffer.count
+        // Not for standard input, a terminal or a pipe: there, an empty read may be followed by more.
+        if buffer.isEmpty && ownsDescriptor { atEnd = true }
         return buffer
     }
 
@@ -82,7 +97,7 @@ final class ChunkedInput {
         while out.count < count {
             let chunk = try read()
             if chunk.isEmpty { break }
-            out.append(contentsOf: chunk)
+            if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
         }
         return out
     }

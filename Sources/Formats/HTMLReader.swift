@@ -50,7 +50,7 @@ final class HTMLReader: SourceReader {
     @exclusivity(unchecked) private var inputDone = false
     @exclusivity(unchecked) private var ended = false
     @exclusivity(unchecked) private var newline: String?
-    @exclusivity(unchecked) private var literalCounts = ScalarCounts()
+    private let literalCounts = ScalarCounts()
     @exclusivity(unchecked) private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
     @exclusivity(unchecked) private var problemsSeen = 0
     private(set) var findings: [Finding] = []
@@ -164,7 +164,7 @@ final class HTMLReader: SourceReader {
             if let first = firstBytes { bytes = first; firstBytes = nil } else { bytes = try input.read() }
             if bytes.isEmpty {
                 inputDone = true
-                if let decoder { parser.feed(try decoder.finish()) }
+                if let decoder { parser.feed(text: String(decoding: try decoder.finish(), as: UTF8.self)) }
                 // UTF-8 checked here, not decoded: bytes of a character the file cuts short must
                 // fail as they do through the decoder, not vanish (fuzzing found them dropped).
                 if decoder == nil, !utf8Carry.isEmpty {
@@ -175,7 +175,11 @@ final class HTMLReader: SourceReader {
                 }
                 parser.finish()
             } else {
-                parser.feed(try decoder?.decode(bytes) ?? validatedUTF8(bytes))
+                if let decoder {
+                    parser.feed(text: String(decoding: try decoder.decode(bytes), as: UTF8.self))
+                } else {
+                    parser.feed(text: try validatedUTF8(bytes))
+                }
             }
         }
         while let event = parser.next() { try handle(event) }
@@ -190,25 +194,43 @@ final class HTMLReader: SourceReader {
 
     @exclusivity(unchecked) private var utf8Carry: [UInt8] = []
     @exclusivity(unchecked) private var utf8Offset = 0
+    /// Where `utf8Uncounted` starts.
     @exclusivity(unchecked) private var utf8Position = TextPosition()
+    /// Checked bytes `utf8Position` has not moved past yet: a position is only needed for an
+    /// error in a later chunk, so a chunk is counted when the next one comes (never, for the
+    /// usual file of one chunk) rather than as it is checked.
+    @exclusivity(unchecked) private var utf8Uncounted: ArraySlice<UInt8> = []
 
-    /// Checks UTF-8 without converting (the common case); errors name the line, column and
-    /// byte offset, as the text decoder's do.
-    private func validatedUTF8(_ bytes: [UInt8]) throws -> [UInt8] {
-        var all = utf8Carry
-        all.append(contentsOf: bytes)
-        let complete = StreamingTextDecoder.completePrefixLength(all)
-        if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
-            throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
+    /// Checks UTF-8 without converting (the common case) and makes it a string, which the
+    /// parser cuts its events' texts from without checking again; errors name the line,
+    /// column and byte offset, as the text decoder's do.
+    private func validatedUTF8(_ bytes: [UInt8]) throws -> String {
+        var all = bytes
+        if !utf8Carry.isEmpty {
+            all = utf8Carry
+            all.append(contentsOf: bytes)
         }
-        utf8Position.advance(over: all[..<complete])
-        utf8Carry = Array(all[complete...])
+        let complete = StreamingTextDecoder.completePrefixLength(all)
+        // One check, the string's own (RFC 3629, as `firstInvalidUTF8`); the slower scan that
+        // says where runs only for invalid input.
+        let text: String
+        if let valid = String(validating: all[..<complete], as: UTF8.self) {
+            text = valid
+        } else if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
+            throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
+        } else {
+            text = String(decoding: all[..<complete], as: UTF8.self) // the two checks cannot disagree; never lose text if they did
+        }
+        utf8Position.advance(over: utf8Uncounted)
+        utf8Uncounted = all[..<complete]
+        utf8Carry = complete == all.count ? [] : Array(all[complete...])
         utf8Offset += complete
-        return complete == all.count ? all : Array(all[..<complete])
+        return text
     }
 
     private func utf8Error(_ what: String, valid: ArraySlice<UInt8>, offset: Int) -> FormatsError {
         var position = utf8Position
+        position.advance(over: utf8Uncounted)
         position.advance(over: valid)
         return FormatsError(location: SourceLocation(file: input.displayPath, line: position.line, column: position.column),
                             message: "\(what) at byte offset \(offset); give the file's encoding with --encoding (e.g. --encoding windows-1252)")
@@ -236,9 +258,15 @@ final class HTMLReader: SourceReader {
 
     // MARK: - Events
 
-    private var top: Frame {
-        stack.last ?? Frame(name: "", mode: .normal, translate: true, preformatted: false, kind: .block, codeID: nil, isTranslateNoRegion: false)
-    }
+    // The innermost element's fields one at a time (the document's own outside any element):
+    // a copy of the whole frame, names and ids included, on every event was measurable.
+
+    /// How the innermost element's content is read.
+    private var topMode: Mode { stack.last?.mode ?? .normal }
+    /// Whether the innermost element's content is translated.
+    private var topTranslate: Bool { stack.last?.translate ?? true }
+    /// Whether whitespace is kept as written in the innermost element.
+    private var topPreformatted: Bool { stack.last?.preformatted ?? false }
 
     private func handle(_ event: HTMLEvent) throws {
         noteNewline(event.raw)
@@ -251,7 +279,7 @@ final class HTMLReader: SourceReader {
         case .doctype(let raw, _):
             try handleOther(raw, ctype: "x-html-doctype")
         case .skipped(let raw, _):
-            switch top.mode {
+            switch topMode {
             case .normal:
                 if assembler.isEmpty { try skeletonText(raw) } else { assembler.append(SourceAtom(scalar: nil, raw: raw)) }
             case .code: assembler.appendToLastCode(raw)
@@ -268,13 +296,14 @@ final class HTMLReader: SourceReader {
                 declaredLanguageLocation = SourceLocation(file: input.displayPath, line: tag.line > 0 ? tag.line : nil)
             }
         }
-        let parent = top
-        var kind = HTMLVocabulary.kind(of: tag.name)
+        let parentMode = topMode
+        let element = HTMLVocabulary.element(tag.name)
+        var kind = element.kind
         let explicit = tag.attribute("translate").map { $0.lowercased() != "no" }
-        let preformatted = parent.preformatted || HTMLVocabulary.preformattedElements.contains(tag.name)
-        var frame = Frame(name: tag.name, mode: parent.mode, translate: explicit ?? parent.translate, preformatted: preformatted, kind: kind, codeID: nil, isTranslateNoRegion: false)
+        let preformatted = topPreformatted || element.isPreformatted
+        var frame = Frame(name: tag.name, mode: parentMode, translate: explicit ?? topTranslate, preformatted: preformatted, kind: kind, codeID: nil, isTranslateNoRegion: false)
 
-        switch parent.mode {
+        switch parentMode {
         case .code:
             assembler.appendToLastCode(tag.raw)
             stack.append(frame)
@@ -384,7 +413,7 @@ final class HTMLReader: SourceReader {
     }
 
     private func handleText(_ text: HTMLText) throws {
-        switch top.mode {
+        switch topMode {
         case .code:
             assembler.appendToLastCode(text.raw)
         case .skeleton:
@@ -396,7 +425,7 @@ final class HTMLReader: SourceReader {
                 }
                 return
             }
-            if top.preformatted { unitIsPreformatted = true }
+            if topPreformatted { unitIsPreformatted = true }
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
                 // itself (what `RawAlignment.align` would say), counted, and added as one run.
@@ -413,7 +442,7 @@ final class HTMLReader: SourceReader {
     /// Comments, processing instructions, stray end tags: skeleton between units, a code inside one.
     private func handleOther(_ raw: String, ctype: String) throws {
         guard !raw.isEmpty else { return }
-        switch top.mode {
+        switch topMode {
         case .code: assembler.appendToLastCode(raw)
         case .skeleton: try skeletonText(raw)
         case .normal:
@@ -537,23 +566,68 @@ final class HTMLReader: SourceReader {
 }
 
 /// How many times each character occurs, for the characters an HTML page may write either as
-/// themselves or as references. Latin-1 in a flat table: the accented letters of European
-/// text are counted once per occurrence, and a dictionary update for each was a noticeable
-/// part of reading a page.
-struct ScalarCounts {
-    private var latin1 = [Int](repeating: 0, count: 256)
+/// themselves or as references. The Basic Multilingual Plane in flat tables of 256 characters,
+/// a table made when a character of its block first occurs (Latin-1's from the start): text in
+/// one script touches two or three of them, and a dictionary update per character (the `’` of
+/// French or English typography, Cyrillic or Greek letters) was the dearest part of counting.
+/// A class owning its tables, so that counting a character checks no array for uniqueness.
+final class ScalarCounts {
+    /// Latin-1's table, also `tables[0]`.
+    private let latin1: UnsafeMutablePointer<Int>
+    /// The table of each block of 256 characters of the BMP, by its upper byte; nil until a
+    /// character of the block occurs.
+    private var tables: [UnsafeMutablePointer<Int>?]
+    /// Characters beyond the BMP (rare).
     private var others: [Unicode.Scalar: Int] = [:]
+
+    /// Creates counts of zero.
+    init() {
+        latin1 = Self.makeTable()
+        tables = [UnsafeMutablePointer<Int>?](repeating: nil, count: 256)
+        tables[0] = latin1
+    }
+
+    deinit {
+        for case let table? in tables { table.deallocate() }
+    }
+
+    private static func makeTable() -> UnsafeMutablePointer<Int> {
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        return table
+    }
 
     /// Counts one occurrence of `s`.
     @inline(__always)
-    mutating func add(_ s: Unicode.Scalar) {
-        if s.value < 256 { latin1[Int(s.value)] += 1 } else { others[s, default: 0] += 1 }
+    func add(_ s: Unicode.Scalar) {
+        add(value: s.value)
+    }
+
+    /// Counts one occurrence of the character with the (valid) scalar value `v`.
+    @inline(__always)
+    private func add(value v: UInt32) {
+        if v < 0x100 { latin1[Int(v)] &+= 1 } else { addBeyondLatin1(v) }
+    }
+
+    private func addBeyondLatin1(_ v: UInt32) {
+        guard v < 0x10000 else {
+            if let s = Unicode.Scalar(v) { others[s, default: 0] += 1 }
+            return
+        }
+        let block = Int(v >> 8)
+        if let table = tables[block] {
+            table[Int(v & 0xFF)] &+= 1
+        } else {
+            let table = Self.makeTable()
+            tables[block] = table
+            table[Int(v & 0xFF)] = 1
+        }
     }
 
     /// Counts the characters of `text` written as themselves that a page may also write as
     /// references: all but ASCII, and `>`, `"`, `'`. Walks the UTF-8 bytes, decoding only the
     /// non-ASCII characters.
-    mutating func addLiterals(in text: String) {
+    func addLiterals(in text: String) {
         var text = text
         text.withUTF8 { bytes in
             let n = bytes.count
@@ -570,7 +644,7 @@ struct ScalarCounts {
                 guard i < n else { break }
                 let b = bytes[i]
                 if b < 0x80 {
-                    if b == 0x3E || b == 0x22 || b == 0x27 { latin1[Int(b)] += 1 }
+                    if b == 0x3E || b == 0x22 || b == 0x27 { latin1[Int(b)] &+= 1 }
                     i += 1
                     continue
                 }
@@ -580,13 +654,15 @@ struct ScalarCounts {
                 if b < 0xE0 { value = UInt32(b & 0x1F); length = 2 } else if b < 0xF0 { value = UInt32(b & 0x0F); length = 3 } else { value = UInt32(b & 0x07); length = 4 }
                 for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
                 i += length
-                if value < 256 { latin1[Int(value)] += 1 } else if let s = Unicode.Scalar(value) { others[s, default: 0] += 1 }
+                add(value: value)
             }
         }
     }
 
     /// The number of occurrences of `s`.
     subscript(_ s: Unicode.Scalar) -> Int {
-        s.value < 256 ? latin1[Int(s.value)] : others[s] ?? 0
+        let v = s.value
+        guard v < 0x10000 else { return others[s] ?? 0 }
+        return tables[Int(v >> 8)]?[Int(v & 0xFF)] ?? 0
     }
 }

@@ -42,10 +42,30 @@ enum HTMLVocabulary {
     ]
 
     static func kind(of name: String) -> Kind {
-        if voidElements.contains(name) { return .void }
-        if inlineElements.contains(name) { return .inline }
-        if rawContentElements.contains(name) { return .rawContent }
-        return .block
+        element(name).kind
+    }
+
+    /// What the reader needs to know of an element when its start tag comes.
+    struct Element {
+        var kind: Kind
+        /// True for the elements in `preformattedElements`.
+        var isPreformatted: Bool
+    }
+
+    /// Every listed element's kind and whitespace handling in one table: one lookup per start
+    /// tag instead of one per list (each hashing the name again).
+    private static let elements: [String: Element] = {
+        var table: [String: Element] = [:]
+        for name in rawContentElements { table[name] = Element(kind: .rawContent, isPreformatted: false) }
+        for name in inlineElements { table[name] = Element(kind: .inline, isPreformatted: false) }
+        for name in voidElements { table[name] = Element(kind: .void, isPreformatted: false) }
+        for name in preformattedElements { table[name, default: Element(kind: .block, isPreformatted: false)].isPreformatted = true }
+        return table
+    }()
+
+    /// The element called `name` (lower case); an element not listed is a block.
+    static func element(_ name: String) -> Element {
+        elements[name] ?? Element(kind: .block, isPreformatted: false)
     }
 
     /// `meta name`/`property` values whose `content` is text for readers.

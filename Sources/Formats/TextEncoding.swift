@@ -101,9 +101,13 @@ public final class StreamingTextDecoder {
     /// After `decode` or `finish` threw: the text (UTF-8) decoded from the bytes of that call
     /// before the invalid sequence, so that a caller can still use what came before it.
     public private(set) var decodedBeforeFailure: [UInt8] = []
-    /// Where the next decoded character is, so that an invalid sequence is reported at
+    /// Where the text in `uncounted` starts, so that an invalid sequence is reported at
     /// `path:line:column` by every reader.
     private var position = TextPosition()
+    /// Text decoded by the last call that `position` has not moved past yet: a position is
+    /// only needed for an error in a later call, so the text of a call is counted at the next
+    /// one (never, for the usual file of one chunk) rather than as it is decoded.
+    private var uncounted: ArraySlice<UInt8> = []
 
     /// Creates a decoder; `startOffset` is the file offset of the first byte it will see (after a BOM).
     public init(encoding: TextEncoding, displayPath: String, startOffset: Int = 0) throws {
@@ -118,23 +122,28 @@ public final class StreamingTextDecoder {
     /// Decodes the next bytes; returns complete UTF-8. Incomplete sequences at the end wait for
     /// the next call (or fail at `finish()`).
     public func decode(_ bytes: [UInt8]) throws -> [UInt8] {
-        var input = carry
-        input.append(contentsOf: bytes)
-        carry = []
+        var input = bytes
+        if !carry.isEmpty {
+            input = carry
+            input.append(contentsOf: bytes)
+            carry = []
+        }
         decodedBeforeFailure = []
         if let converter {
             let (out, consumed, failure) = converter.convert(input, final: false)
             if let failure { decodedBeforeFailure = out; throw error(at: offset + failure) }
             carry = Array(input[consumed...])
             offset += consumed
-            position.advance(over: out[...])
+            position.advance(over: uncounted)
+            uncounted = out[...]
             return out
         }
         let complete = Self.completePrefixLength(input)
         if let bad = Self.firstInvalidUTF8(input[..<complete]) { decodedBeforeFailure = Array(input[..<bad]); throw error(at: offset + bad) }
-        carry = Array(input[complete...])
+        if complete < input.count { carry = Array(input[complete...]) }
         offset += complete
-        position.advance(over: input[..<complete])
+        position.advance(over: uncounted)
+        uncounted = input[..<complete]
         if carry.isEmpty { return input }
         return Array(input[..<complete])
     }
@@ -148,7 +157,8 @@ public final class StreamingTextDecoder {
             decodedBeforeFailure = out
             if let failure { throw error(at: offset + failure) }
             if consumed < carry.count { throw error(at: offset + consumed, truncated: true) }
-            position.advance(over: out[...])
+            position.advance(over: uncounted)
+            uncounted = out[...]
             return out
         }
         if let bad = Self.firstInvalidUTF8(carry[...]) { decodedBeforeFailure = Array(carry[..<bad]); throw error(at: offset + bad) }
@@ -159,6 +169,8 @@ public final class StreamingTextDecoder {
     private func error(at byteOffset: Int, truncated: Bool = false) -> FormatsError {
         let what = truncated ? "the file ends inside a character" : "invalid \(encoding.name) byte sequence"
         let hint = encoding.isUTF8 ? "; give the file's encoding with --encoding (e.g. --encoding windows-1252)" : ""
+        position.advance(over: uncounted)
+        uncounted = []
         position.advance(over: decodedBeforeFailure[...])
         return FormatsError(location: SourceLocation(file: displayPath, line: position.line, column: position.column), message: "\(what) at byte offset \(byteOffset)\(hint)")
     }

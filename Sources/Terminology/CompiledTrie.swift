@@ -73,7 +73,7 @@ struct CompiledTrie: Sendable {
         var units: [UInt16] = []
         for id in 0..<vocabulary.count {
             units = Array(vocabulary.word(Int32(id)).utf16)
-            let h = units.withUnsafeBufferPointer { TokenTable.hash($0) }
+            let h = units.withUnsafeBufferPointer { Self.hash($0) }
             var s = Int(h) & mask
             while records[s].length != 0 { s = (s + 1) & mask }
             var r = WordRecord()
@@ -168,6 +168,53 @@ struct CompiledTrie: Sendable {
         self.termCases = FrozenBuffer(termCases)
     }
 
+    /// The hash of a folded word for the word table, from its units packed four to a 64-bit
+    /// word (`a`: units 0–3, `b`: units 4–7, zero past the word) and its length: the packed form
+    /// is what a lookup loads anyway, so hashing costs a few multiplications per word rather
+    /// than one per unit as the scanner's loop once paid. Words longer than eight units fold
+    /// their further units in first (`hash(_:)`).
+    @inline(__always) static func hash(_ a: UInt64, _ b: UInt64, length: Int) -> UInt32 {
+        var x = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)
+        x ^= x >> 29
+        x = x &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 32
+        return UInt32(truncatingIfNeeded: x)
+    }
+
+    /// `hash(_:_:length:)` of any word.
+    static func hash(_ units: UnsafeBufferPointer<UInt16>) -> UInt32 {
+        let len = units.count
+        func chunk(_ k: Int) -> UInt64 {
+            var c: UInt64 = 0
+            for i in 0..<4 where k + i < len { c |= UInt64(units[k + i]) << UInt64(16 * i) }
+            return c
+        }
+        return hash(length: len, chunk)
+    }
+
+    /// `hash(_:_:length:)` of a word followed by at least three readable units.
+    @inline(__always) static func hash(padded u: UnsafePointer<UInt16>, length len: Int) -> UInt32 {
+        let raw = UnsafeRawPointer(u)
+        return hash(length: len) { k in
+            let c = raw.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self)
+            return len - k >= 4 ? c : c & ((UInt64(1) << UInt64(16 * (len - k))) &- 1)
+        }
+    }
+
+    /// The hash from the word's 4-unit chunks (`chunk(k)`: units `k..<k+4`, zero past the
+    /// word): chunks from the third on are folded into the first two.
+    @inline(__always) private static func hash(length len: Int, _ chunk: (Int) -> UInt64) -> UInt32 {
+        var a = chunk(0)
+        var b = len > 4 ? chunk(4) : 0
+        var k = 8
+        while k < len {
+            a = (a &* 0x9E37_79B9_7F4A_7C15) ^ b
+            b = chunk(k)
+            k += 4
+        }
+        return hash(a, b, length: len)
+    }
+
     /// Pointers for a hot loop; valid while this trie is alive.
     var reader: Reader {
         Reader(records: records.base, mask: mask, presence: presence.base, presenceShift: presenceShift,
@@ -184,26 +231,28 @@ struct CompiledTrie: Sendable {
         let termFolds: UnsafePointer<Int32>
         let termCases: UnsafePointer<UInt8>
 
-        /// The id of the folded word `units` whose `TokenTable.hash` is `h`, or -1.
-        @inline(__always) func find(_ units: UnsafeBufferPointer<UInt16>, hash h: UInt32) -> Int32 {
+        /// The id of the folded word `units`, or -1.
+        @inline(__always) func find(_ units: UnsafeBufferPointer<UInt16>) -> Int32 {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
             let len = units.count
-            return find(u, len, h, len <= WordRecord.inlineUnits ? WordRecord.pack(u, len) : (0, 0))
+            let text = len <= WordRecord.inlineUnits ? WordRecord.pack(u, len) : (0, 0)
+            return find(u, len, len <= WordRecord.inlineUnits ? CompiledTrie.hash(text.0, text.1, length: len) : CompiledTrie.hash(units), text)
         }
 
         /// `find` for a word in a buffer with at least `WordRecord.inlineUnits` readable units
-        /// (the scanner's): its inline form is two masked loads.
-        @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>, hash h: UInt32) -> Int32 {
+        /// past it (the scanner's): its inline form and its hash come from two masked loads.
+        @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>) -> Int32 {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
             let len = units.count
-            var text: (UInt64, UInt64) = (0, 0)
             if len <= WordRecord.inlineUnits {
                 let raw = UnsafeRawPointer(u)
                 let low = min(len, 4)
+                var text: (UInt64, UInt64) = (0, 0)
                 text.0 = raw.loadUnaligned(as: UInt64.self) & ((UInt64(1) << UInt64(16 * low)) &- 1)
                 if len > 4 { text.1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ((UInt64(1) << UInt64(16 * (len - 4))) &- 1) }
+                return find(u, len, CompiledTrie.hash(text.0, text.1, length: len), text)
             }
-            return find(u, len, h, text)
+            return find(u, len, CompiledTrie.hash(padded: u, length: len), (0, 0))
         }
 
         @inline(__always) private func find(_ u: UnsafePointer<UInt16>, _ len: Int, _ h: UInt32, _ text: (UInt64, UInt64)) -> Int32 {

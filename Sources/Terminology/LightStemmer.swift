@@ -79,7 +79,9 @@ public struct LightStemmer: Sendable, Hashable {
         let len = suffix.utf8CodeUnitCount
         guard n >= len else { return false }
         let s = suffix.utf8Start
-        for k in 0..<len where u[n - len + k] != UInt16(s[k]) { return false }
+        // The last unit first: most words are tested against many suffixes and fail there.
+        guard u[n - 1] == UInt16(s[len - 1]) else { return false }
+        for k in 0..<(len - 1) where u[n - len + k] != UInt16(s[k]) { return false }
         return true
     }
 
@@ -105,7 +107,9 @@ public struct LightStemmer: Sendable, Hashable {
         // Plural.
         if n > 4 && ends(u, n, "aux") { n = replace(u, n, drop: 3, with: "al") }
         else if n > 3 && (u[n - 1] == 0x73 || u[n - 1] == 0x78) && u[n - 2] != 0x73 { n -= 1 } // -s, -x but not -ss
-        // Feminine of adjectives and nouns of agent.
+        // Feminine of adjectives and nouns of agent: every ending below ends in `e`, which
+        // most words do not (one test instead of nine).
+        guard u[n - 1] == 0x65 else { return n }
         if n > 6 && ends(u, n, "ienne") { n -= 2 }            // ukrainienne → ukrainien
         else if n > 5 && ends(u, n, "enne") { n -= 2 }        // européenne → europeen
         else if n > 5 && ends(u, n, "onne") { n -= 2 }        // bretonne → breton

@@ -293,14 +293,14 @@ public final class TermRecognizer: Sendable {
         let chunks = Self.chunks(of: units)
         if chunks.count == 1 {
             var n = 0
-            try scan(units, sortedBarriers: [], overlapping: overlapping) { _ in n += 1 }
+            try scan(units, sortedBarriers: UnsafeBufferPointer(start: nil, count: 0), overlapping: overlapping) { _ in n += 1 }
             return n
         }
         // The buffer outlives the parallel loop and is only read.
         nonisolated(unsafe) let shared = units
         let counts = try inParallel(chunks) { chunk in
             var n = 0
-            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: [], overlapping: overlapping) { _ in n += 1 }
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: UnsafeBufferPointer(start: nil, count: 0), overlapping: overlapping) { _ in n += 1 }
             return n
         }
         return counts.reduce(0, +)
@@ -309,14 +309,15 @@ public final class TermRecognizer: Sendable {
     /// Every match in UTF-16 text. Texts of several megabytes are cut at punctuation (which no
     /// term spans, so the result is the same) and the pieces matched on all cores.
     public func matches(in units: UnsafeBufferPointer<UInt16>, barriers: Set<Int> = [], overlapping: Bool = false) throws -> [TermMatch] {
-        try matches(in: units, sortedBarriers: barriers.sorted(), overlapping: overlapping)
+        try barriers.sorted().withUnsafeBufferPointer { try matches(in: units, sortedBarriers: $0, overlapping: overlapping) }
     }
 
     /// `matches(in:barriers:overlapping:)` with the barriers in ascending order.
     /// `scratch`: memory the caller took from the pool, used when the text is matched in one piece.
-    private func matches(in units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool = false, scratch: ScanScratch? = nil) throws -> [TermMatch] {
-        let chunks = barriers.isEmpty ? Self.chunks(of: units) : [0..<units.count]
-        if chunks.count == 1 {
+    private func matches(in units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: UnsafeBufferPointer<Int>, overlapping: Bool = false, scratch: ScanScratch? = nil) throws -> [TermMatch] {
+        // (A segment, the usual text, is far below the size that is cut: no list of pieces.)
+        let chunks = barriers.isEmpty && units.count >= Self.minimumChunk * 2 ? Self.chunks(of: units) : []
+        if chunks.count <= 1 {
             var out: [TermMatch] = []
             try scan(units, sortedBarriers: barriers, overlapping: overlapping, scratch: scratch) { out.append($0) }
             return out
@@ -325,7 +326,7 @@ public final class TermRecognizer: Sendable {
         nonisolated(unsafe) let shared = units
         return try inParallel(chunks) { chunk in
             var out: [TermMatch] = []
-            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: [], overlapping: overlapping) { m in
+            try self.scan(UnsafeBufferPointer(rebasing: shared[chunk]), sortedBarriers: UnsafeBufferPointer(start: nil, count: 0), overlapping: overlapping) { m in
                 var m = m
                 m.utf16Offset += chunk.lowerBound
                 out.append(m)
@@ -338,12 +339,15 @@ public final class TermRecognizer: Sendable {
     /// which cost a tenth of `verso convert`'s time on a folder of small files (one call per unit).
     static let processorCount = ProcessInfo.processInfo.activeProcessorCount
 
+    /// The smallest piece `chunks` cuts: 1 M UTF-16 units.
+    static let minimumChunk = 1 << 20
+
     /// Pieces of at least 1 MB (UTF-16 units), one per core at most, each ending just after a
     /// punctuation mark (a barrier no term crosses); one piece when the text is small or has
     /// no such mark near a cut.
     static func chunks(of units: UnsafeBufferPointer<UInt16>) -> [Range<Int>] {
         let cores = processorCount
-        let minimum = 1 << 20
+        let minimum = minimumChunk
         guard cores > 1, units.count >= 2 * minimum else { return [0..<units.count] }
         let pieces = min(cores, units.count / minimum)
         var cuts: [Int] = [0]
@@ -376,12 +380,14 @@ public final class TermRecognizer: Sendable {
     /// by the window (a few thousand words), not by the text.
     /// `barriers`: ascending UTF-16 offsets no term may span.
     /// `lent`: scratch the caller holds; otherwise one is taken from the pool.
-    private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: [Int], overlapping: Bool, scratch lent: ScanScratch? = nil, _ emit: (TermMatch) -> Void) throws {
+    private func scan(_ units: UnsafeBufferPointer<UInt16>, sortedBarriers barriers: UnsafeBufferPointer<Int>, overlapping: Bool, scratch lent: ScanScratch? = nil, _ emit: (TermMatch) -> Void) throws {
         let scratch = lent ?? takeScratch()
         defer { if lent == nil { returnScratch(scratch) } }
-        try withExtendedLifetime(self) {
+        // The scanner and the matcher read the scratch through plain pointers and unowned
+        // references: it is kept alive here (and so is `self`, for the length of the call).
+        try withExtendedLifetime(scratch) {
             let trie = self.trie.reader
-            var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded)
+            var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded.base)
             // The scanner's folded word, read in place (the scratch outlives the scan), and
             // stemmed in place once looked up: the next token overwrites it anyway.
             let folded = scratch.folded.base
@@ -389,10 +395,13 @@ public final class TermRecognizer: Sendable {
             var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch)
             let stems = stemmer.rules != nil
             let probing = !probedStores.isEmpty
+            // A word that is neither a term's word nor has a term word's stem can be in no
+            // match, and no match spans it: it is not kept in the window, and the next word
+            // kept is marked as after a barrier instead (probed stores need every word).
+            var skipped = false
             while let t = scanner.next(units) {
                 let length = scanner.foldedCount
-                let hash = scanner.foldedHash
-                let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length), hash: hash)
+                let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
                 var stem: Int32 = -1
                 if probing {
                     let w = String(transcodingUTF16: UnsafeBufferPointer(start: folded, count: length))
@@ -404,15 +413,19 @@ public final class TermRecognizer: Sendable {
                 } else if stems && length > 2 {
                     let n = stemmer.stem(folded, count: length)
                     if n != length {
-                        let key = UnsafeBufferPointer(start: UnsafePointer(folded), count: n)
-                        stem = trie.find(padded: key, hash: TokenTable.hash(key))
+                        stem = trie.find(padded: UnsafeBufferPointer(start: UnsafePointer(folded), count: n))
                     }
                 }
                 if stem == fold { stem = -1 }
+                if fold < 0 && stem < 0 && !probing {
+                    skipped = true
+                    continue
+                }
                 // Whether a term can start here: the root has a child along the word or its stem.
                 let keyBits = (fold >= 0 ? Self.signatureBit(fold) : 0) | (stem >= 0 ? Self.signatureBit(stem) : 0)
-                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, letterCase: t.letterCase, gap: t.gap,
+                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, letterCase: t.letterCase, gap: skipped ? .barrier : t.gap,
                                          foldRoot: fold >= 0 ? trie.root(fold) : -1, stemRoot: stem >= 0 ? trie.root(stem) : -1))
+                skipped = false
                 if matcher.count >= Self.window + lookahead {
                     try matcher.process(upTo: matcher.count - lookahead, emit)
                     matcher.dropProcessed()
@@ -437,8 +450,35 @@ public final class TermRecognizer: Sendable {
         let stack: ScratchBuffer<Visit>
         /// The scanner's folded word; `find(padded:)` may read a few units past a word.
         let folded = ScratchUnits(capacity: TokenScanner.capacity + WordRecord.inlineUnits)
-        /// The UTF-16 text of the content being matched (`occurrences(in: Content)`).
-        var units: [UInt16] = []
+        /// The UTF-16 text of the content being matched and its barriers (`occurrences(in: Content)`).
+        let units = ScratchBuffer<UInt16>(capacity: 1024)
+        let barriers = ScratchBuffer<Int>(capacity: 16)
+
+        /// Writes the text runs of `content` into `units` and the offsets of its standalone
+        /// codes into `barriers`; returns the number of units and of barriers.
+        func load(_ content: Content) -> (units: Int, barriers: Int) {
+            var n = 0, nb = 0
+            for run in content.runs {
+                switch run {
+                case .text(let t):
+                    n = units.appendUTF16(of: t, at: n)
+                case .code(let c):
+                    // Offsets only grow along the runs: the list comes out sorted.
+                    if c.kind == .standalone && (nb == 0 || barriers.base[nb - 1] != n) {
+                        barriers.put(n, at: nb)
+                        nb += 1
+                    }
+                case .marker:
+                    break
+                }
+            }
+            return (n, nb)
+        }
+
+        /// Drops a huge text's buffer rather than keep it for the rest of the run.
+        func trim() {
+            if units.capacity > 1 << 16 { units.reset(capacity: 1024) }
+        }
 
         init(maxTermTokens: Int) {
             tokens = ScratchBuffer(capacity: TermRecognizer.window + maxTermTokens + 1)
@@ -490,15 +530,17 @@ public final class TermRecognizer: Sendable {
     /// candidates and the walk's stack live in scratch memory owned by the scan and are read
     /// through plain pointers.
     private struct WindowMatcher {
-        let recognizer: TermRecognizer
+        // Unowned: the scan keeps the recognizer and the scratch alive, and a matcher made per
+        // segment would otherwise retain and release each of them.
+        unowned(unsafe) let recognizer: TermRecognizer
         let trie: CompiledTrie.Reader
         let overlapping: Bool
         let probing: Bool
         private let tokens: UnsafeMutablePointer<TextToken>
         private let capacity: Int
         private(set) var count = 0
-        private let found: ScratchBuffer<Candidate>
-        private let stack: ScratchBuffer<Visit>
+        unowned(unsafe) private let found: ScratchBuffer<Candidate>
+        unowned(unsafe) private let stack: ScratchBuffer<Visit>
         var words: [String] = []
         var wordStems: [String] = []
         private var probeFound: [Candidate] = []
@@ -744,28 +786,18 @@ public final class TermRecognizer: Sendable {
     public func occurrences(in content: Content, overlapping: Bool = false) throws -> [TermOccurrence] {
         // Straight to UTF-16 units: a segment is matched once, so building a String of its text
         // and then converting that (counting UTF-16 offsets run by run) cost more than matching.
-        // Into the scan's scratch, whose buffer keeps its capacity from segment to segment.
+        // Into the scan's scratch, whose buffers keep their capacity from segment to segment.
         let scratch = takeScratch()
-        defer { returnScratch(scratch) }
-        var units = scratch.units
-        scratch.units = [] // `units` stays the buffer's only owner: no copy on write
-        // A huge text's buffer is not kept for the rest of the run.
-        defer { scratch.units = units.capacity <= 1 << 16 ? units : [] }
-        units.removeAll(keepingCapacity: true)
-        // Offsets only grow along the runs: the list comes out sorted.
-        var barriers: [Int] = []
-        for run in content.runs {
-            switch run {
-            case .text(let t):
-                t.appendUTF16(to: &units)
-            case .code(let c):
-                if c.kind == .standalone && barriers.last != units.count { barriers.append(units.count) }
-            case .marker:
-                break
-            }
+        defer {
+            scratch.trim()
+            returnScratch(scratch)
         }
-        return try units.withUnsafeBufferPointer { buffer in
-            try resolve(try matches(in: buffer, sortedBarriers: barriers, overlapping: overlapping, scratch: scratch), inUTF16: buffer)
+        return try withExtendedLifetime(scratch) {
+            let (n, nb) = scratch.load(content)
+            let buffer = UnsafeBufferPointer(start: UnsafePointer(scratch.units.base), count: n)
+            let barriers = UnsafeBufferPointer(start: UnsafePointer(scratch.barriers.base), count: nb)
+            let found = try matches(in: buffer, sortedBarriers: barriers, overlapping: overlapping, scratch: scratch)
+            return found.isEmpty ? [] : try resolve(found, inUTF16: buffer)
         }
     }
 
@@ -875,6 +907,13 @@ private final class ScratchBuffer<Element: BitwiseCopyable> {
 
     deinit { base.deallocate() }
 
+    /// Replaces the memory by an empty block of `capacity` elements.
+    func reset(capacity: Int) {
+        base.deallocate()
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
     /// Doubles the capacity, keeping the contents.
     func grow() {
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
@@ -888,6 +927,65 @@ private final class ScratchBuffer<Element: BitwiseCopyable> {
     @inline(__always) func put(_ value: Element, at index: Int) {
         while index >= capacity { grow() }
         base[index] = value
+    }
+}
+
+extension ScratchBuffer where Element == UInt16 {
+    /// Writes the UTF-16 form of `text` from `index` on, growing when needed; returns the index
+    /// after it. Eight bytes at a time while they are ASCII (most of a European text): a
+    /// segment is transcoded for every match, and one unit per loop turn cost as much as a
+    /// third of recognizing it.
+    func appendUTF16(of text: String, at index: Int) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            let n = bytes.count
+            guard n > 0, let b = bytes.baseAddress else { return index }
+            // At most one unit per byte.
+            while index + n > capacity { grow() }
+            let out = base + index
+            var o = 0, i = 0
+            while i < n {
+                if n - i >= 8 {
+                    let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 == 0 {
+                        // Each byte to a 16-bit lane: four bytes spread to 0x00aa00bb00cc00dd.
+                        @inline(__always) func widen(_ x: UInt64) -> UInt64 {
+                            var x = x & 0xFFFF_FFFF
+                            x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+                            return (x | x << 8) & 0x00FF_00FF_00FF_00FF
+                        }
+                        let raw = UnsafeMutableRawPointer(out + o)
+                        raw.storeBytes(of: widen(w), as: UInt64.self)
+                        raw.storeBytes(of: widen(w >> 32), toByteOffset: 8, as: UInt64.self)
+                        o += 8
+                        i += 8
+                        continue
+                    }
+                }
+                let b0 = UInt32(b[i])
+                if b0 < 0x80 {
+                    out[o] = UInt16(truncatingIfNeeded: b0)
+                    o += 1
+                    i += 1
+                } else if b0 < 0xE0 {
+                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(b[i + 1]) & 0x3F))
+                    o += 1
+                    i += 2
+                } else if b0 < 0xF0 {
+                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | (UInt32(b[i + 2]) & 0x3F))
+                    o += 1
+                    i += 3
+                } else {
+                    let scalar = (b0 & 0x07) << 18 | (UInt32(b[i + 1]) & 0x3F) << 12 | (UInt32(b[i + 2]) & 0x3F) << 6 | (UInt32(b[i + 3]) & 0x3F)
+                    let v = scalar - 0x10000
+                    out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
+                    out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
+                    o += 2
+                    i += 4
+                }
+            }
+            return index + o
+        }
     }
 }
 

@@ -219,31 +219,63 @@ struct ScannedToken {
 /// of scan scratch) and freed with its owner.
 final class ScratchUnits {
     let base: UnsafeMutablePointer<UInt16>
+    /// A copy of the barriers a scanner that owns this memory reads through a pointer.
+    let barriers: UnsafeBufferPointer<Int>
 
-    init(capacity: Int) {
+    init(capacity: Int, barriers: [Int] = []) {
         base = .allocate(capacity: capacity)
         base.initialize(repeating: 0, count: capacity)
+        let b = UnsafeMutableBufferPointer<Int>.allocate(capacity: barriers.count)
+        _ = b.initialize(from: barriers)
+        self.barriers = UnsafeBufferPointer(b)
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        barriers.deallocate()
+    }
 }
 
 /// The allocation-free tokenizer shared by `Tokenizer` and the recognizer's hot path: a cursor
-/// over UTF-16 text that folds each word into a reused fixed-size buffer and hashes the folded
-/// form on the way (`TokenTable.hash`), so that looking the word up costs no second pass.
+/// over UTF-16 text that folds each word into a reused fixed-size buffer. The buffer's units
+/// past the word are not cleared: readers take `foldedCount` units (the recognizer's lookup
+/// masks what it loads past them).
 struct TokenScanner {
     /// Longest folded word kept; longer runs of letters are still one token, but only their
     /// first units are compared (no term is that long).
     static let capacity = 256
-    private let storage: ScratchUnits
+    /// The scanner's own folding buffer and barriers (`init(barriers:)`); nil when the caller
+    /// lends them (the recognizer, which scans segment after segment: holding no reference
+    /// spares a retain and a release per field and segment).
+    private let owner: ScratchUnits?
+    /// Where the folded form of a token is written (`capacity` units at least).
+    private let out: UnsafeMutablePointer<UInt16>
     // Read once here rather than through the lazy global on every call.
     private let table = TextFolding.table
     /// Number of valid units in the folded form of the token last returned.
     private(set) var foldedCount = 0
-    /// `TokenTable.hash` of the folded form of the token last returned.
-    private(set) var foldedHash: UInt32 = 0
+    /// Lanes of four UTF-16 units in a 64-bit word, for the fast path's four-at-a-time test:
+    /// bits that are zero in every ASCII unit, the 0x20 (lower case) bit of each unit, and the
+    /// top bit of each unit.
+    private static let nonASCIIBits: UInt64 = 0xFF80_FF80_FF80_FF80
+    private static let caseBits: UInt64 = 0x0020_0020_0020_0020
+    private static let laneTops: UInt64 = 0x8000_8000_8000_8000
+
+    /// The number of lanes of `w` (four ASCII letters) in upper case, whose 0x20 bit is clear:
+    /// the lanes' bits moved to bit 0 and summed by one multiplication into the top lane (the
+    /// build targets baseline x86-64, where a population count is a dozen instructions).
+    @inline(__always) private static func upperLanes(_ w: UInt64) -> Int {
+        Int(truncatingIfNeeded: (((~w & caseBits) >> 5) &* 0x0001_0001_0001_0001) >> 48)
+    }
+
+    /// The top bit of each lane of `lower` (four ASCII units with the 0x20 bit set) that holds a
+    /// letter, `a`…`z`: lane + 0x7F9F reaches the top bit from `a` on, lane + 0x7F85 from `{`
+    /// on, and neither carries into the next lane since the lanes are below 0x80.
+    @inline(__always) private static func asciiLetterLanes(_ lower: UInt64) -> UInt64 {
+        (lower &+ 0x7F9F_7F9F_7F9F_7F9F) & ~(lower &+ 0x7F85_7F85_7F85_7F85) & laneTops
+    }
     /// Standalone-code offsets, ascending; `barrierIndex` is the first not yet reached.
-    private let barriers: [Int]
+    private let barriers: UnsafeBufferPointer<Int>
     private var barrierIndex = 0
     /// `barriers[barrierIndex]`, or `Int.max` when none is left.
     private var nextBarrier: Int
@@ -251,24 +283,30 @@ struct TokenScanner {
     private var gap: Token.Gap = .start
 
     init(barriers: Set<Int> = []) {
-        self.init(sortedBarriers: barriers.sorted(), storage: ScratchUnits(capacity: Self.capacity))
+        let owner = ScratchUnits(capacity: Self.capacity, barriers: barriers.sorted())
+        self.owner = owner
+        out = owner.base
+        self.barriers = owner.barriers
+        nextBarrier = self.barriers.first ?? Int.max
     }
 
     /// A scanner folding into `storage` (at least `capacity` units, used by one scanner at a
-    /// time); `sortedBarriers` ascending. The recognizer scans many short segments and lends
+    /// time); `sortedBarriers` ascending. Both are lent: the caller keeps them alive and
+    /// unchanged while the scanner is used. The recognizer scans many short segments and lends
     /// each scan memory it keeps, rather than allocating it per segment.
-    init(sortedBarriers: [Int], storage: ScratchUnits) {
-        self.storage = storage
+    init(sortedBarriers: UnsafeBufferPointer<Int>, storage: UnsafeMutablePointer<UInt16>) {
+        owner = nil
+        out = storage
         barriers = sortedBarriers
         nextBarrier = sortedBarriers.first ?? Int.max
     }
 
     /// The folded units of the token last returned.
-    var folded: ArraySlice<UInt16> { ArraySlice(UnsafeBufferPointer(start: storage.base, count: foldedCount)) }
+    var folded: ArraySlice<UInt16> { withFolded { ArraySlice($0) } }
 
     /// Calls `body` with the folded units of the token last returned, without copying them.
     @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: storage.base, count: foldedCount)) }
+        try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: out, count: foldedCount)) }
     }
 
     /// The next token of `units`, or nil at the end. Always pass the same text.
@@ -292,15 +330,42 @@ struct TokenScanner {
             // (`(c | 0x20) - 0x61 < 26` holds for ASCII letters only, whatever the unit.)
             if (u | 0x20) &- 0x61 < 26 || u &- 0xC0 < 0xC0 {
                 let runEnd = min(n, barrierAt)
-                let out = storage.base
+                let out = self.out
                 let cap = Self.capacity
                 let table = self.table
-                var h = TokenTable.hashSeed
                 var upper = 0, cased = 0
                 var firstUpper = false
                 var p = position
                 var c = u
                 while p &- position < cap {
+                    // Four units at a time while they are ASCII letters (most of a European
+                    // text): one load, one test, one store, instead of a branch per letter.
+                    // The scratch holds `capacity` units, so the whole group must fit.
+                    if runEnd &- p >= 4 && p &- position &+ 4 <= cap {
+                        let w = UnsafeRawPointer(text + p).loadUnaligned(as: UInt64.self)
+                        if w & Self.nonASCIIBits == 0 {
+                            let lower = w | Self.caseBits
+                            let letters = Self.asciiLetterLanes(lower)
+                            UnsafeMutableRawPointer(out + (p &- position)).storeBytes(of: lower, as: UInt64.self)
+                            if letters == Self.laneTops {
+                                upper &+= Self.upperLanes(w)
+                                cased &+= 4
+                                p &+= 4
+                                if p == runEnd { break }
+                                c = text[p]
+                                continue
+                            }
+                            // The letters before the first other ASCII unit, which ends the
+                            // word (the units stored past it are never read).
+                            let k = (~letters & Self.laneTops).trailingZeroBitCount >> 4
+                            let kept = (UInt64(1) << UInt64(16 &* k)) &- 1
+                            upper &+= Self.upperLanes(w | ~kept)
+                            cased &+= k
+                            p &+= k
+                            c = text[p]
+                            break
+                        }
+                    }
                     let f: UInt16
                     if (c | 0x20) &- 0x61 < 26 {
                         f = c | 0x20
@@ -318,7 +383,6 @@ struct TokenScanner {
                         break
                     }
                     out[p &- position] = f
-                    h = (h ^ UInt32(f)) &* TokenTable.hashPrime
                     p &+= 1
                     if p == runEnd { break }
                     c = text[p]
@@ -331,7 +395,8 @@ struct TokenScanner {
                 var nextGap = Token.Gap.space
                 var done = p > position && p == n
                 if p > position && p < runEnd && p &- position < cap {
-                    switch UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
+                    // (A space, the usual end of a word, needs no table entry.)
+                    switch c == 0x20 ? CharacterClass.space.rawValue : UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
                     case CharacterClass.space.rawValue: done = true
                     case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
                     case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
@@ -343,7 +408,6 @@ struct TokenScanner {
                     i = p == n ? p : p &+ 1
                     let len = p &- position
                     foldedCount = len
-                    foldedHash = TokenTable.finish(h)
                     let currentGap = gap
                     gap = nextGap
                     let lower = cased &- upper
@@ -367,13 +431,12 @@ struct TokenScanner {
             foldedCount = 0
             return nil
         }
-        let out = storage.base
+        let out = self.out
         let table = self.table
         let cap = Self.capacity
         var start = -1, end = -1
         var upper = 0, cased = 0, firstUpper = false
         var len = 0
-        var h: UInt32 = TokenTable.hashSeed
         var position = i
         var currentGap = gap
         var nextGap = Token.Gap.space
@@ -409,7 +472,7 @@ struct TokenScanner {
                     repeat {
                         let f = c | 0x20
                         upper &+= Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
-                        if len < cap { out[len] = f; h = (h ^ UInt32(f)) &* TokenTable.hashPrime }
+                        if len < cap { out[len] = f }
                         len &+= 1
                         p &+= 1
                         if p == runEnd { break }
@@ -421,7 +484,7 @@ struct TokenScanner {
                 }
                 if u &- 0x30 < 10 {
                     if start < 0 { start = position }
-                    if len < cap { out[len] = u; h = (h ^ UInt32(u)) &* TokenTable.hashPrime }
+                    if len < cap { out[len] = u }
                     len &+= 1
                     position &+= 1; continue
                 }
@@ -459,13 +522,13 @@ struct TokenScanner {
                 if count == 0 {
                     for k in 0..<width {
                         let v = text[position + k]
-                        if len < cap { out[len] = v; h = (h ^ UInt32(v)) &* TokenTable.hashPrime }
+                        if len < cap { out[len] = v }
                         len += 1
                     }
                 } else {
                     for k in 0..<count {
                         let v = UInt16(truncatingIfNeeded: e >> (16 + 16 * UInt64(k)))
-                        if len < cap { out[len] = v; h = (h ^ UInt32(v)) &* TokenTable.hashPrime }
+                        if len < cap { out[len] = v }
                         len += 1
                     }
                 }
@@ -509,7 +572,6 @@ struct TokenScanner {
         }
         if end < 0 { end = position }
         foldedCount = min(len, cap)
-        foldedHash = TokenTable.finish(h)
         gap = nextGap
         let lc: LetterCase
         let lower = cased - upper

@@ -150,9 +150,18 @@ public final class HTMLStreamParser {
     /// Input bytes from absolute offset `bufferBase` on.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     @exclusivity(unchecked) private var bufferBase = 0
+    /// `buffer` as a string, while every piece came as a string (`feed(text:)`): the events'
+    /// texts are then cut from it, which copies them without checking their UTF-8 again (the
+    /// caller checked it once for the whole piece). Nil once a piece came as bytes.
+    @exclusivity(unchecked) private var bufferText: String? = ""
     /// Absolute offset up to which bytes belong to reported events.
     @exclusivity(unchecked) private var mark = 0
-    @exclusivity(unchecked) private var pendingText: (start: Int, decoded: [UInt8], isRawText: Bool)?
+    /// Where the character data being collected starts, and whether it is script or style
+    /// content; nil when none is.
+    @exclusivity(unchecked) private var pendingText: (start: Int, isRawText: Bool)?
+    /// The collected character data as the parser decoded it. Emptied, not replaced, after
+    /// each text: its buffer serves the whole document instead of an allocation per text.
+    @exclusivity(unchecked) private var pendingDecoded: [UInt8] = []
     @exclusivity(unchecked) private var events: [HTMLEvent] = []
     @exclusivity(unchecked) private var eventIndex = 0
     private var finished = false
@@ -199,7 +208,25 @@ public final class HTMLStreamParser {
 
     /// Parses the next piece of the document (UTF-8, any split); events become available to `next()`.
     public func feed(_ bytes: [UInt8]) {
-        guard !finished, let context, !bytes.isEmpty else { return }
+        guard !finished, !bytes.isEmpty else { return }
+        bufferText = nil
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// Parses the next piece of the document, split between characters; events become
+    /// available to `next()`. Cheaper than `feed(_:)` with the same bytes: the text of each
+    /// event is cut from `text` without its UTF-8 being checked again.
+    public func feed(text: String) {
+        guard !finished, !text.isEmpty else { return }
+        var text = text
+        if bufferText != nil {
+            if bufferText!.isEmpty { bufferText = text } else { bufferText!.append(text) }
+        }
+        text.withUTF8 { parse($0) }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let context else { return }
         compact()
         buffer.append(contentsOf: bytes)
         // libxml2 2.9's HTML push parser keeps `checkIndex` (where a look-ahead for '<' or '>'
@@ -208,10 +235,8 @@ public final class HTMLStreamParser {
         // reporting events until the document ends, so nothing streams. The index is only a
         // hint; resetting it makes the look-ahead start again at the cursor.
         context.pointee.checkIndex = 0
-        bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                _ = htmlParseChunk(context, $0, Int32(p.count), 0)
-            }
+        bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            _ = htmlParseChunk(context, $0, Int32(bytes.count), 0)
         }
     }
 
@@ -257,6 +282,13 @@ public final class HTMLStreamParser {
 
     private func string(_ start: Int, _ end: Int) -> String {
         guard end > start else { return "" }
+        if let text = bufferText {
+            // Offsets into a native string's UTF-8 are O(1); nil when a bound falls inside a
+            // character (then decoded as bytes, as below, which repairs it).
+            let u = text.utf8
+            let from = u.index(u.startIndex, offsetBy: start - bufferBase)
+            if let s = String(u[from..<u.index(from, offsetBy: end - start)]) { return s }
+        }
         return String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
     }
 
@@ -267,12 +299,23 @@ public final class HTMLStreamParser {
         if drop > 1 << 16 && drop * 2 > buffer.count {
             buffer.removeFirst(drop)
             bufferBase += drop
+            if let text = bufferText {
+                // Nil (bytes from then on) if the cut fell inside a character.
+                bufferText = String(text.utf8.dropFirst(drop))
+            }
         }
     }
 
     /// Finds `<name` (or `</name` when `closing`), case-insensitively and followed by a character
     /// that cannot continue a name, in `start..<end`; the first match, or nil.
-    private func findTag(_ name: [UInt8], closing: Bool, from start: Int, to end: Int) -> Int? {
+    private func findTag(_ name: String, closing: Bool, from start: Int, to end: Int) -> Int? {
+        // The name's bytes in place (a small string's on the stack): an array per tag was
+        // an allocation per event.
+        var name = name
+        return name.withUTF8 { findTag($0, closing: closing, from: start, to: end) }
+    }
+
+    private func findTag(_ name: UnsafeBufferPointer<UInt8>, closing: Bool, from start: Int, to end: Int) -> Int? {
         let prefix = closing ? 2 : 1
         var i = start
         while i + prefix + name.count <= end {
@@ -305,7 +348,8 @@ public final class HTMLStreamParser {
         let raw = string(text.start, mark)
         // Text without a reference or a line break the parser changed decodes to its own bytes:
         // one string then serves both (half the strings, and `raw == decoded` is immediate).
-        let decoded = sameBytes(text.decoded, text.start, mark) ? raw : String(decoding: text.decoded, as: UTF8.self)
+        let decoded = sameBytes(pendingDecoded, text.start, mark) ? raw : String(decoding: pendingDecoded, as: UTF8.self)
+        pendingDecoded.removeAll(keepingCapacity: true)
         events.append(.text(HTMLText(decoded: decoded, raw: raw, isRawText: text.isRawText, byteOffset: text.start)))
     }
 
@@ -323,9 +367,9 @@ public final class HTMLStreamParser {
     private func didText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32, isRawText: Bool) {
         if let pending = pendingText, pending.isRawText != isRawText { flushText() }
         let end = max(cursor, mark)
-        if pendingText == nil { pendingText = (mark, [], isRawText) }
+        if pendingText == nil { pendingText = (mark, isRawText) }
         if let bytes, length > 0 {
-            pendingText!.decoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+            pendingDecoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
         }
         mark = end
     }
@@ -343,7 +387,7 @@ public final class HTMLStreamParser {
         }
         let pos = max(cursor, mark)
         let line = self.line
-        guard let at = findTag(Array(name.utf8), closing: false, from: mark, to: pos) else {
+        guard let at = findTag(name, closing: false, from: mark, to: pos) else {
             events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: "", isImplied: true, byteOffset: mark, line: line)))
             return
         }
@@ -367,7 +411,7 @@ public final class HTMLStreamParser {
         let pos = max(cursor, mark)
         // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
         guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
-              let at = findTag(Array(name.utf8), closing: true, from: mark, to: pos) else {
+              let at = findTag(name, closing: true, from: mark, to: pos) else {
             events.append(.endTag(HTMLEndTag(name: name, raw: "", byteOffset: mark)))
             return
         }

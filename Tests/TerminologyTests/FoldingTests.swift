@@ -26,6 +26,48 @@ final class FoldingTests: XCTestCase {
         XCTAssertEqual(tokens.map(\.gapBefore), [.start, .apostrophe, .barrier, .hyphen])
     }
 
+    func testWordsOfEveryLengthKeepTheirCaseWhereverTheyEnd() {
+        // Words of 1 to 11 letters, so that every word ends at another place of the scanner's
+        // groups of four units, each before a space, punctuation, an apostrophe, a hyphen and
+        // the end of the text, in every letter case; and with an accented letter at each place.
+        let ends = [" x", ". x", "’x", "-x", ""]
+        for length in 1...11 {
+            let lower = String("abcdefghijk".prefix(length))
+            let cases: [(String, LetterCase)] = [
+                (lower, .lower), (lower.uppercased(), .upper),
+                (lower.prefix(1).uppercased() + lower.dropFirst(), length == 1 ? .upper : .title),
+                (String(lower.dropLast()) + lower.suffix(1).uppercased(), length == 1 ? .upper : .mixed),
+            ]
+            for (word, letterCase) in cases {
+                for end in ends {
+                    let tokens = Tokenizer.tokens(of: word + end)
+                    XCTAssertEqual(tokens.first?.folded, lower, "\(word + end)")
+                    XCTAssertEqual(tokens.first?.utf16Length, length, "\(word + end)")
+                    XCTAssertEqual(tokens.first?.letterCase, letterCase, "\(word + end)")
+                    XCTAssertEqual(tokens.count, end.isEmpty ? 1 : 2, "\(word + end)")
+                }
+            }
+            for k in 0..<length {
+                var units = Array(lower.utf16)
+                units[k] = 0xE9 // é
+                let word = String(decoding: units, as: UTF16.self)
+                var expected = Array(lower.utf16)
+                expected[k] = 0x65
+                let tokens = Tokenizer.tokens(of: "Le " + word.uppercased() + " et")
+                XCTAssertEqual(tokens.map(\.folded), ["le", String(decoding: expected, as: UTF16.self), "et"], word)
+                XCTAssertEqual(tokens[1].letterCase, .upper, word)
+            }
+        }
+        // Digits and a ligature inside an ASCII word: one token.
+        XCTAssertEqual(Tokenizer.tokens(of: "abcd1234efgh cœurs").map(\.folded), ["abcd1234efgh", "coeurs"])
+        // A run of letters longer than the folding buffer is still one token.
+        let long = String(repeating: "Abcdefgh", count: 40)
+        let tokens = Tokenizer.tokens(of: long + " fin")
+        XCTAssertEqual(tokens.count, 2)
+        XCTAssertEqual(tokens[0].utf16Length, 320)
+        XCTAssertEqual(tokens[0].letterCase, .mixed)
+    }
+
     func testScriptsWithoutCaseAreTokenizedAsWritten() {
         XCTAssertEqual(Tokenizer.tokens(of: "北約 와 NATO").map(\.folded), ["北約", "와", "nato"])
     }

@@ -121,6 +121,35 @@ final class RecognitionTests: XCTestCase {
         XCTAssertEqual(content.plainText.utf16.count, 65)
     }
 
+    func testAWordThatIsNoTermsWordBreaksAMultiWordTerm() throws {
+        // "zorglub" is in no term: "mobilisation … partielle" is not the two-word term.
+        let text = "La mobilisation zorglub partielle, la mobilisation partielle."
+        XCTAssertEqual(try Self.french.occurrences(in: text).map(\.text), ["mobilisation", "mobilisation partielle"])
+        XCTAssertEqual(try Self.french.occurrences(in: text).map(\.utf16Offset), [3, 38])
+    }
+
+    func testLongWordsAreFoundExactlyAndInflected() throws {
+        // Words of 9 to 25 units, whose lookup folds several groups of four units together.
+        let words = ["anticonstitutionnellement", "intergouvernementale", "désinstitutionnalisation", "radiodiffusion", "télécommunication", "hydroélectrique"]
+        var concepts: [Concept] = []
+        for (k, w) in words.enumerated() {
+            concepts.append(Concept(id: "c\(k)", languageSections: [LanguageSection(language: "fr", terms: [Term(w + " " + words[(k + 1) % words.count])]), LanguageSection(language: "en", terms: [Term("t\(k)")])]))
+        }
+        let recognizer = try TermRecognizer(glossary: Glossary(stores: [InMemoryTermStore(Termbase(name: "long", concepts: concepts))]), language: "fr")
+        for (k, w) in words.enumerated() {
+            let term = w + " " + words[(k + 1) % words.count]
+            let exact = try recognizer.occurrences(in: "Le " + term.uppercased() + " !")
+            XCTAssertEqual(exact.map(\.concept.id), ["c\(k)"], term)
+            XCTAssertEqual(exact.first?.kind, .exact, term)
+            let plural = try recognizer.occurrences(in: "Des " + w + "s " + words[(k + 1) % words.count] + "s.")
+            XCTAssertEqual(plural.map(\.concept.id), ["c\(k)"], term)
+            XCTAssertEqual(plural.first?.kind, .inflected, term)
+            // One unit more, or one changed, is another word.
+            XCTAssertEqual(try recognizer.occurrences(in: w + "q " + words[(k + 1) % words.count]).count, 0, term)
+            XCTAssertEqual(try recognizer.occurrences(in: "z" + w.dropFirst() + " " + words[(k + 1) % words.count]).count, 0, term)
+        }
+    }
+
     func testLongTextsAreMatchedAcrossWindowBoundaries() throws {
         // 7 words per sentence × 1,500: matches straddle the recognizer's 4,096-word windows.
         let sentence = "La mobilisation partielle touche la Biélorussie aussi. "

@@ -372,12 +372,15 @@ public final class SkeletonCompactor: SkeletonSink {
             if k > 0 && bytes[k - 1] >= 0x80 { return nil }
             let count = bytes.count - k
             guard count > 0, count < 18 else { return .some(nil) }
+            // Digits that write the number back as they stand: no leading zero (`u07`), which
+            // is what comparing "\(prefix)\(n)" with the id said, without building the string.
+            guard count == 1 || bytes[k] != 0x30 else { return .some(nil) }
             var n = 0
             for b in bytes[k...] { n = n * 10 + Int(b - 0x30) }
             return .some((String(decoding: bytes[..<k], as: UTF8.self), n))
         }
         if let split {
-            guard let (prefix, n) = split, "\(prefix)\(n)" == l.unitID else { return nil }
+            guard let (prefix, n) = split else { return nil }
             return (prefix, n)
         }
         let digits = l.unitID.reversed().prefix { $0.isASCII && $0.isNumber }

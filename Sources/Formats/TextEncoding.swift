@@ -383,6 +383,16 @@ enum UTF8Words {
         (w &- ones &* UInt64(n)) & ~w & highs != 0
     }
 
+    /// The UTF-16 units the eight bytes of `w` count for in complete UTF-8: one per byte that
+    /// does not continue a sequence, one more per lead byte of a four-byte sequence.
+    @inline(__always)
+    static func utf16Length(_ w: UInt64) -> Int {
+        // Bit 7 of each byte of `w << k` is bit 7 - k of the same byte.
+        let continuations = w & ~(w << 1) & highs
+        let fourByteLeads = w & (w << 1) & (w << 2) & (w << 3) & highs
+        return 8 - continuations.nonzeroBitCount + fourByteLeads.nonzeroBitCount
+    }
+
     /// The UTF-16 length of complete UTF-8: a unit per byte that does not continue a sequence,
     /// one more for the lead byte of a four-byte sequence.
     static func utf16Length(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -391,11 +401,7 @@ enum UTF8Words {
         var i = 0
         var length = 0
         while i + 8 <= n {
-            let w = load(base, i)
-            // Bit 7 of each byte of `w << k` is bit 7 - k of the same byte.
-            let continuations = w & ~(w << 1) & highs
-            let fourByteLeads = w & (w << 1) & (w << 2) & (w << 3) & highs
-            length += 8 - continuations.nonzeroBitCount + fourByteLeads.nonzeroBitCount
+            length += utf16Length(load(base, i))
             i += 8
         }
         while i < n {

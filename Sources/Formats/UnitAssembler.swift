@@ -374,23 +374,30 @@ struct UnitAssembler {
     private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
                                    substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
         // First, eight bytes at a time, whether any byte may need a substitution at all; most
-        // runs have none, and only their UTF-16 length is needed.
+        // runs have none, and only their UTF-16 length is needed, measured in the same pass.
         func isSpecial(_ b: UInt8) -> Bool { b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 }
         var special = false
         var i = 0
+        var length = 0
         let n = bytes.count
         if let base = UnsafeRawPointer(bytes.baseAddress) {
-            while !special && i + 8 <= n {
+            while i + 8 <= n {
                 let w = UTF8Words.load(base, i)
-                special = UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27)
+                if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27) {
+                    special = true
+                    break
+                }
+                length += UTF8Words.utf16Length(w)
                 i += 8
             }
         }
         while !special && i < n {
-            special = isSpecial(bytes[i])
+            let b = bytes[i]
+            special = isSpecial(b)
+            length += (b & 0xC0 != 0x80 ? 1 : 0) + (b >= 0xF0 ? 1 : 0)
             i += 1
         }
-        guard special else { offset += UTF8Words.utf16Length(bytes); return }
+        guard special else { offset += length; return }
         var utf16 = offset
         for b in bytes {
             if b < 0x80 {

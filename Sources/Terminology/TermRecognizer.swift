@@ -932,60 +932,13 @@ private final class ScratchBuffer<Element: BitwiseCopyable> {
 
 extension ScratchBuffer where Element == UInt16 {
     /// Writes the UTF-16 form of `text` from `index` on, growing when needed; returns the index
-    /// after it. Eight bytes at a time while they are ASCII (most of a European text): a
+    /// after it (`String.writeUTF16`: eight bytes at a time while they are ASCII): a
     /// segment is transcoded for every match, and one unit per loop turn cost as much as a
     /// third of recognizing it.
     func appendUTF16(of text: String, at index: Int) -> Int {
-        var text = text
-        return text.withUTF8 { bytes in
-            let n = bytes.count
-            guard n > 0, let b = bytes.baseAddress else { return index }
-            // At most one unit per byte.
-            while index + n > capacity { grow() }
-            let out = base + index
-            var o = 0, i = 0
-            while i < n {
-                if n - i >= 8 {
-                    let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
-                    if w & 0x8080_8080_8080_8080 == 0 {
-                        // Each byte to a 16-bit lane: four bytes spread to 0x00aa00bb00cc00dd.
-                        @inline(__always) func widen(_ x: UInt64) -> UInt64 {
-                            var x = x & 0xFFFF_FFFF
-                            x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
-                            return (x | x << 8) & 0x00FF_00FF_00FF_00FF
-                        }
-                        let raw = UnsafeMutableRawPointer(out + o)
-                        raw.storeBytes(of: widen(w), as: UInt64.self)
-                        raw.storeBytes(of: widen(w >> 32), toByteOffset: 8, as: UInt64.self)
-                        o += 8
-                        i += 8
-                        continue
-                    }
-                }
-                let b0 = UInt32(b[i])
-                if b0 < 0x80 {
-                    out[o] = UInt16(truncatingIfNeeded: b0)
-                    o += 1
-                    i += 1
-                } else if b0 < 0xE0 {
-                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(b[i + 1]) & 0x3F))
-                    o += 1
-                    i += 2
-                } else if b0 < 0xF0 {
-                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | (UInt32(b[i + 2]) & 0x3F))
-                    o += 1
-                    i += 3
-                } else {
-                    let scalar = (b0 & 0x07) << 18 | (UInt32(b[i + 1]) & 0x3F) << 12 | (UInt32(b[i + 2]) & 0x3F) << 6 | (UInt32(b[i + 3]) & 0x3F)
-                    let v = scalar - 0x10000
-                    out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
-                    out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
-                    o += 2
-                    i += 4
-                }
-            }
-            return index + o
-        }
+        // At most one unit per byte.
+        while index + text.utf8.count > capacity { grow() }
+        return index + text.writeUTF16(to: base + index)
     }
 }
 

@@ -82,59 +82,67 @@ extension String {
     /// Appends the string's UTF-16 code units to `units`; the same as
     /// `units.append(contentsOf: utf16)`, without the standard library's per-unit iterator.
     public func appendUTF16(to units: inout [UInt16]) {
+        let n = utf8.count
+        guard n > 0 else { return }
+        // At most one unit per byte: room is made for that many, written through a pointer
+        // (no capacity check per unit), and what was not needed is cut off again. Grown
+        // geometrically, since many strings may be appended to one array.
+        let start = units.count
+        if units.capacity < start + n { units.reserveCapacity(Swift.max(start + n, units.capacity * 2)) }
+        units.append(contentsOf: repeatElement(0, count: n))
+        let written = units.withUnsafeMutableBufferPointer { buffer in
+            writeUTF16(to: buffer.baseAddress! + start)
+        }
+        units.removeLast(n - written)
+    }
+
+    /// Writes the string's UTF-16 code units to `out`, which must have room for `utf8.count`
+    /// units (never more are needed), and returns how many it wrote: `appendUTF16(to:)` for
+    /// callers that keep their own buffers.
+    public func writeUTF16(to out: UnsafeMutablePointer<UInt16>) -> Int {
         var copy = self
-        copy.withUTF8 { bytes in
+        return copy.withUTF8 { bytes in
             let n = bytes.count
-            guard n > 0 else { return }
-            // At most one unit per byte: room is made for that many, written through a pointer
-            // (no capacity check per unit), and what was not needed is cut off again. Grown
-            // geometrically, since many strings may be appended to one array.
-            let start = units.count
-            if units.capacity < start + n { units.reserveCapacity(Swift.max(start + n, units.capacity * 2)) }
-            units.append(contentsOf: repeatElement(0, count: n))
-            let written = units.withUnsafeMutableBufferPointer { buffer -> Int in
-                let out = buffer.baseAddress! + start
-                var o = 0
-                var i = 0
-                let raw = UnsafeRawPointer(bytes.baseAddress!)
-                while i < n {
-                    // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load
-                    // and test, then one widening vector store.
-                    if i + 8 <= n {
-                        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        if word & 0x8080_8080_8080_8080 == 0 {
-                            let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
-                            UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
-                            o &+= 8
-                            i &+= 8
-                            continue
-                        }
-                    }
-                    let b0 = UInt32(bytes[i])
-                    if b0 < 0x80 {
-                        out[o] = UInt16(truncatingIfNeeded: b0)
-                        o += 1
-                        i += 1
-                    } else if b0 < 0xE0 {
-                        out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F))
-                        o += 1
-                        i += 2
-                    } else if b0 < 0xF0 {
-                        out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F))
-                        o += 1
-                        i += 3
-                    } else {
-                        let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
-                        let v = scalar - 0x10000
-                        out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
-                        out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
-                        o += 2
-                        i += 4
+            guard n > 0 else { return 0 }
+            var o = 0
+            var i = 0
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            while i < n {
+                // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load and
+                // test, then one widening vector store.
+                if i + 8 <= n {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
+                        UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
+                        o &+= 8
+                        i &+= 8
+                        continue
                     }
                 }
-                return o
+                let b0 = UInt32(bytes[i])
+                if b0 < 0x80 {
+                    out[o] = UInt16(truncatingIfNeeded: b0)
+                    o += 1
+                    i += 1
+                } else if b0 < 0xE0 {
+                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F))
+                    o += 1
+                    i += 2
+                } else if b0 < 0xF0 {
+                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F))
+                    o += 1
+                    i += 3
+                } else {
+                    let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
+                    let v = scalar - 0x10000
+                    out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
+                    out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
+                    o += 2
+                    i += 4
+                }
             }
-            units.removeLast(n - written)
+            return o
         }
     }
 }

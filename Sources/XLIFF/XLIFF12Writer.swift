@@ -648,17 +648,22 @@ public final class XLIFF12Writer: DocumentWriter {
         let parts = unit.parts
         // The common case, one segment without an id: plain <source> and <target>.
         if parts.count == 1, case .segment(let only) = parts[0], only.id == nil {
-            try writeSource(only.source, attributes: markup.sourceAttributes)
-            let state = XLIFFStateMapping.xliff12State(of: only).map { validState($0, fallback: only.state) }
-            if only.target != nil || state != nil || only.stateQualifier != nil || !markup.targetAttributes.isEmpty {
-                try beginTarget(language: only.target?.language, state: state, qualifier: only.stateQualifier, markup: markup)
-                if let t = only.target {
+            // The fields needed, taken out of the segment before anything is written: holding
+            // the segment across the writes would copy it whole (a retain per field).
+            let source = only.source, target = only.target, qualifier = only.stateQualifier
+            let keptState = XLIFFStateMapping.xliff12State(of: only), segmentState = only.state
+            let ordered = only.targetOrder != nil
+            try writeSource(source, attributes: markup.sourceAttributes)
+            let state = keptState.map { validState($0, fallback: segmentState) }
+            if target != nil || state != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
+                try beginTarget(language: target?.language, state: state, qualifier: qualifier, markup: markup)
+                if let t = target {
                     if t.preserveSpace != nil { warn("content-space", "xml:space on <source>/<target> has no XLIFF 1.2 equivalent (it is set on the trans-unit); not written") }
                     try writeRuns(t.runs, isTarget: true)
                 }
                 try close(indent: false)
             }
-            if only.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+            if ordered { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
             try writeUnitTail(unit, mids: [])
             return
         }
@@ -676,24 +681,31 @@ public final class XLIFF12Writer: DocumentWriter {
         var firstState: SegmentState?
         var qualifier: String?
         var orderedTargets = 0
-        for part in parts {
-            switch part {
+        for p in parts.indices {
+            // Fields are taken out of the part first, as in the one-segment case above (and
+            // parts are reached by index: iterating the array copies each part whole).
+            switch parts[p] {
             case .segment(let s):
-                if sourceLanguage == nil { sourceLanguage = s.source.language }
-                if targetLanguage == nil { targetLanguage = s.target?.language }
-                if !sourceNests { sourceNests = s.source.runs.contains(where: Self.needsNesting) }
-                if s.target != nil { hasTarget = true }
-                if let v = XLIFFStateMapping.xliff12State(of: s) { states.append(v) }
-                if firstState == nil { firstState = s.state }
-                if qualifier == nil { qualifier = s.stateQualifier }
+                let language = s.source.language, target = s.target, kept = XLIFFStateMapping.xliff12State(of: s)
+                let state = s.state, stateQualifier = s.stateQualifier, id = s.id, ordered = s.targetOrder != nil
+                let nests = !sourceNests && s.source.runs.contains(where: Self.needsNesting)
+                if sourceLanguage == nil { sourceLanguage = language }
+                if targetLanguage == nil { targetLanguage = target?.language }
+                if nests { sourceNests = true }
+                if target != nil { hasTarget = true }
+                if let v = kept { states.append(v) }
+                if firstState == nil { firstState = state }
+                if qualifier == nil { qualifier = stateQualifier }
                 // A segment's own id when it is a valid mid, else its number ("1", "2"…).
-                if let id = s.id { hasOwnIDs = true; mids.append(Self.isNMTOKEN(id) ? id : String(mids.count + 1)) }
+                if let id { hasOwnIDs = true; mids.append(Self.isNMTOKEN(id) ? id : String(mids.count + 1)) }
                 else { mids.append(String(mids.count + 1)) }
-                if s.targetOrder != nil { orderedTargets += 1 }
+                if ordered { orderedTargets += 1 }
             case .ignorable(let ig):
-                if sourceLanguage == nil { sourceLanguage = ig.source.language }
-                if targetLanguage == nil { targetLanguage = ig.target?.language }
-                if !sourceNests { sourceNests = ig.source.runs.contains(where: Self.needsNesting) }
+                let language = ig.source.language, target = ig.target?.language
+                let nests = !sourceNests && ig.source.runs.contains(where: Self.needsNesting)
+                if sourceLanguage == nil { sourceLanguage = language }
+                if targetLanguage == nil { targetLanguage = target }
+                if nests { sourceNests = true }
             }
         }
         // Numbers alone are unique by construction: making mids unique is only needed when a
@@ -722,15 +734,17 @@ public final class XLIFF12Writer: DocumentWriter {
         try foreign(markup.segmentedSourceAttributes)
         var tokens = Self.borrow(&tokenBuffer)
         var i = 0
-        for part in parts {
-            switch part {
+        for p in parts.indices {
+            switch parts[p] {
             case .segment(let s):
-                tokens.append(.segmentStart(mid: mids[i], attributes: s.extensions.attributes))
-                for r in s.source.runs { tokens.append(Self.token(r)) }
+                let attributes = s.extensions.attributes, runs = s.source.runs
+                tokens.append(.segmentStart(mid: mids[i], attributes: attributes))
+                for k in runs.indices { tokens.append(Self.token(runs[k])) }
                 tokens.append(.segmentEnd)
                 i += 1
             case .ignorable(let ig):
-                for r in ig.source.runs { tokens.append(Self.token(r)) }
+                let runs = ig.source.runs
+                for k in runs.indices { tokens.append(Self.token(runs[k])) }
             }
         }
         try writeTokens(tokens, isTarget: false, joinsText: false)
@@ -741,20 +755,22 @@ public final class XLIFF12Writer: DocumentWriter {
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
-            for part in parts {
-                switch part {
+            for p in parts.indices {
+                switch parts[p] {
                 case .segment(let s):
-                    if let t = s.target {
-                        tokens.append(.segmentStart(mid: mids[i], attributes: s.extensions.attributes))
-                        for r in t.runs { tokens.append(Self.token(r)) }
+                    let attributes = s.extensions.attributes, runs = s.target?.runs
+                    if let runs {
+                        tokens.append(.segmentStart(mid: mids[i], attributes: attributes))
+                        for k in runs.indices { tokens.append(Self.token(runs[k])) }
                         tokens.append(.segmentEnd)
                     }
                     i += 1
                 case .ignorable(let ig):
+                    let runs = (ig.target ?? ig.source).runs, ordered = ig.targetOrder != nil
                     if hasTarget {
-                        for r in (ig.target ?? ig.source).runs { tokens.append(Self.token(r)) }
+                        for k in runs.indices { tokens.append(Self.token(runs[k])) }
                     }
-                    if ig.targetOrder != nil { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+                    if ordered { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
             }
             try writeTokens(tokens, isTarget: true, joinsText: false)
@@ -977,8 +993,9 @@ public final class XLIFF12Writer: DocumentWriter {
         // Fast path: text and standalone codes only, nothing to nest.
         if !runs.contains(where: Self.needsNesting) {
             var codeIndex = 0
-            for run in runs {
-                switch run {
+            // By index: iterating the array itself copies each run twice (retain, release).
+            for k in runs.indices {
+                switch runs[k] {
                 case .text(let t): try writeText(t)
                 case .code(let c):
                     codeIndex += 1
@@ -989,7 +1006,7 @@ public final class XLIFF12Writer: DocumentWriter {
             return
         }
         var tokens = Self.borrow(&tokenBuffer)
-        for r in runs { tokens.append(Self.token(r)) }
+        for k in runs.indices { tokens.append(Self.token(runs[k])) }
         try writeTokens(tokens, isTarget: isTarget, joinsText: false)
         Self.giveBack(&tokens, to: &tokenBuffer)
     }
@@ -1002,9 +1019,10 @@ public final class XLIFF12Writer: DocumentWriter {
         if !nests {
             var codeIndex = 0
             var replaced = 0
-            for part in parts {
-                for run in part.source.runs {
-                    switch run {
+            for p in parts.indices {
+                let runs = Self.sourceRuns(parts[p])
+                for k in runs.indices {
+                    switch runs[k] {
                     case .text(let t):
                         replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
                     case .code(let c):
@@ -1019,11 +1037,21 @@ public final class XLIFF12Writer: DocumentWriter {
             return
         }
         var tokens = Self.borrow(&tokenBuffer)
-        for part in parts {
-            for r in part.source.runs { tokens.append(Self.token(r)) }
+        for p in parts.indices {
+            let runs = Self.sourceRuns(parts[p])
+            for k in runs.indices { tokens.append(Self.token(runs[k])) }
         }
         try writeTokens(tokens, isTarget: false, joinsText: true)
         Self.giveBack(&tokens, to: &tokenBuffer)
+    }
+
+    /// A part's source runs, without copying the rest of the part.
+    @inline(__always)
+    private static func sourceRuns(_ part: UnitPart) -> [Run] {
+        switch part {
+        case .segment(let s): return s.source.runs
+        case .ignorable(let ig): return ig.source.runs
+        }
     }
 
     /// Takes a kept buffer (`tokenBuffer`, `midBuffer`: their capacity is what is reused). A
@@ -1051,8 +1079,8 @@ public final class XLIFF12Writer: DocumentWriter {
         var codeIndex = 0
         var level = 0
         var replaced = 0
-        for (i, token) in tokens.enumerated() {
-            if case .text(let t) = token {
+        for i in tokens.indices {
+            if case .text(let t) = tokens[i] {
                 if joinsText {
                     replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
                 } else {
@@ -1061,7 +1089,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 continue
             }
             if replaced > 0 { warnControlCharacters(); replaced = 0 }
-            switch token {
+            switch tokens[i] {
             case .text: break
             case .segmentStart(let mid, let attributes):
                 try begin("mrk", indent: false)
@@ -1135,10 +1163,16 @@ public final class XLIFF12Writer: DocumentWriter {
         // Whether some `<g>` opening was flattened: only then can a later closing with its key
         // need flattening too (the second pass below).
         var flattenedOpening = false
-        for (i, t) in tokens.enumerated() {
-            guard let k = key(t) else { continue }
+        for i in tokens.indices {
+            guard let k = key(tokens[i]) else { continue }
             if k.opens {
                 stack.append(OpenPair(index: i, priority: k.priority, key: k.key))
+                forms[i] = .nested
+                continue
+            }
+            // The usual case: it closes the innermost open pair.
+            if let top = stack.last, top.key == k.key {
+                stack.removeLast()
                 forms[i] = .nested
                 continue
             }
@@ -1169,8 +1203,8 @@ public final class XLIFF12Writer: DocumentWriter {
         guard flattenedOpening else { return }
         // A flattened opening's closing partner (found later by key) must be flat too.
         var flatKeys = Set<PairKey>()
-        for (i, t) in tokens.enumerated() {
-            guard let k = key(t), k.priority == 1 else { continue }
+        for i in tokens.indices {
+            guard let k = key(tokens[i]), k.priority == 1 else { continue }
             if k.opens, forms[i] != .nested { flatKeys.insert(k.key) }
             else if !k.opens, flatKeys.contains(k.key) { forms[i] = .flat; flatKeys.remove(k.key) }
         }

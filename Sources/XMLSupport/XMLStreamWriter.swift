@@ -36,9 +36,14 @@ public final class XMLStreamWriter {
     private static let stagingCapacity = 1 << 14
     private let output: Output
     private let displayPath: String
-    /// The names of the open elements, back to back, for their end tags.
-    @exclusivity(unchecked) private var openNames: [UInt8] = []
-    @exclusivity(unchecked) private var openNameStarts: [Int] = []
+    /// The names of the open elements, back to back (`nameBytes` bytes), for their end tags, and
+    /// where each starts (`depth` of them). Plain buffers grown by hand: with array properties
+    /// every end tag cost a retain, a release and uniqueness checks.
+    private var openNames: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var openNamesCapacity = 256
+    @exclusivity(unchecked) private var nameBytes = 0
+    private var openNameStarts: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var openNameStartsCapacity = 32
     /// The last start tag still lacks its `>` (attributes may follow; `/>` if nothing else does).
     @exclusivity(unchecked) private var tagOpen = false
 
@@ -47,12 +52,14 @@ public final class XMLStreamWriter {
         LibXML2.prepareThread()
         self.output = Output(sink: sink)
         self.displayPath = displayPath
-        openNames.reserveCapacity(256)
-        openNameStarts.reserveCapacity(32)
+        openNames = .allocate(capacity: openNamesCapacity)
+        openNameStarts = .allocate(capacity: openNameStartsCapacity)
         staging = .allocate(capacity: Self.stagingCapacity)
         out = xmlOutputBufferCreateIO(Self.writeCallback, nil, Unmanaged.passUnretained(output).toOpaque(), nil)
         guard out != nil else {
             staging.deallocate()
+            openNames.deallocate()
+            openNameStarts.deallocate()
             throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer")
         }
     }
@@ -64,6 +71,8 @@ public final class XMLStreamWriter {
             xmlOutputBufferClose(out)
         }
         staging.deallocate()
+        openNames.deallocate()
+        openNameStarts.deallocate()
     }
 
     /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
@@ -81,7 +90,7 @@ public final class XMLStreamWriter {
     }
 
     /// The number of elements started and not yet ended.
-    public var depth: Int { openNameStarts.count }
+    @exclusivity(unchecked) public private(set) var depth = 0
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
@@ -150,10 +159,9 @@ public final class XMLStreamWriter {
 
     /// Appends `string` escaped, replacing refused characters by `replacement`; returns how many.
     private func escaped(_ string: String, attribute: Bool, replacement: Unicode.Scalar) throws -> Int {
-        var string = string
         if replacement == "\u{FFFD}" {
             let r = UnsafeBufferPointer(start: Self.replacementCharacter.utf8Start, count: Self.replacementCharacter.utf8CodeUnitCount)
-            return try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) }
+            return try withUTF8(of: string) { try escaped($0, attribute: attribute, replacement: r) }
         }
         if !XMLCharacters.isAllowed(replacement) || Self.escapedScalars.contains(replacement) {
             // A replacement that needs escaping itself (or is refused too): replace first, then
@@ -163,7 +171,16 @@ public final class XMLStreamWriter {
             return replaced
         }
         var encoded = String(replacement)
-        return try encoded.withUTF8 { r in try string.withUTF8 { try escaped($0, attribute: attribute, replacement: r) } }
+        return try encoded.withUTF8 { r in try withUTF8(of: string) { try escaped($0, attribute: attribute, replacement: r) } }
+    }
+
+    /// The UTF-8 of `string` without copying it (`withUTF8` needs a `var`, which costs a retain and
+    /// a release per call); strings without contiguous UTF-8 (bridged ones) are made so first.
+    @inline(__always)
+    private func withUTF8<R>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return try copy.withUTF8(body)
     }
 
     /// The characters some escaping rule changes (`&`, `<`, `>`, `"`, TAB, LF, CR).
@@ -176,8 +193,7 @@ public final class XMLStreamWriter {
 
     @inline(__always)
     private func raw(_ string: String, _ what: @autoclosure () -> String) throws {
-        var string = string
-        try string.withUTF8 { try raw($0.baseAddress!, $0.count, what()) }
+        try withUTF8(of: string) { if let base = $0.baseAddress { try raw(base, $0.count, what()) } }
     }
 
     /// `prefix`, `name` and `suffix` one after the other (`<name`, `</name>`, ` name="`).
@@ -201,8 +217,7 @@ public final class XMLStreamWriter {
 
     /// Starts an element with a qualified name (`"unit"`, `"mtc:match"`).
     public func startElement(_ qualifiedName: String) throws {
-        var name = qualifiedName
-        try name.withUTF8 { try startElement(bytes: $0) }
+        try withUTF8(of: qualifiedName) { try startElement(bytes: $0) }
     }
 
     /// Starts an element whose name is a literal (no conversion at all).
@@ -216,8 +231,18 @@ public final class XMLStreamWriter {
         }
         try closeStartTag()
         try raw(prefix: "<", name, suffix: "", "<\(String(decoding: name, as: UTF8.self))>")
-        openNameStarts.append(openNames.count)
-        openNames.append(contentsOf: name)
+        if nameBytes + name.count > openNamesCapacity {
+            openNamesCapacity = max(2 * openNamesCapacity, nameBytes + name.count)
+            openNames = Self.grown(openNames, count: nameBytes, to: openNamesCapacity)
+        }
+        if depth == openNameStartsCapacity {
+            openNameStartsCapacity *= 2
+            openNameStarts = Self.grown(openNameStarts, count: depth, to: openNameStartsCapacity)
+        }
+        (openNames + nameBytes).initialize(from: name.baseAddress!, count: name.count)
+        openNameStarts[depth] = nameBytes
+        nameBytes += name.count
+        depth += 1
         tagOpen = true
     }
 
@@ -232,19 +257,27 @@ public final class XMLStreamWriter {
     }
 
     private func endElement(collapsing: Bool) throws {
-        guard let start = openNameStarts.popLast() else {
+        guard depth > 0 else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: endElement without an open element")
         }
-        defer { openNames.removeLast(openNames.count - start) }
+        depth -= 1
+        let start = openNameStarts[depth]
+        defer { nameBytes = start }
         if tagOpen && collapsing {
             tagOpen = false
             try raw("/>", "end tag")
             return
         }
         try closeStartTag()
-        try openNames.withUnsafeBufferPointer {
-            try raw(prefix: "</", UnsafeBufferPointer(rebasing: $0[start...]), suffix: ">", "end tag")
-        }
+        try raw(prefix: "</", UnsafeBufferPointer(start: openNames + start, count: nameBytes - start), suffix: ">", "end tag")
+    }
+
+    /// A buffer of `capacity` holding the first `count` elements of `old`, which is freed.
+    private static func grown<Element>(_ old: UnsafeMutablePointer<Element>, count: Int, to capacity: Int) -> UnsafeMutablePointer<Element> {
+        let new = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        new.moveInitialize(from: old, count: count)
+        old.deallocate()
+        return new
     }
 
     /// Writes a whole element `<name attr…>text</name>`.
@@ -260,8 +293,7 @@ public final class XMLStreamWriter {
     /// Writes an attribute of the element just started (`"id"`, `"xml:lang"`, `"xmlns:gls"`).
     public func attribute(_ qualifiedName: String, _ value: String) throws {
         try checkCharacters(value)
-        var name = qualifiedName
-        try name.withUTF8 { try attribute(name: $0, value) }
+        try withUTF8(of: qualifiedName) { try attribute(name: $0, value) }
     }
 
     /// Writes an attribute whose name is a literal.
@@ -278,8 +310,7 @@ public final class XMLStreamWriter {
     /// Writes an attribute, replacing characters XML 1.0 cannot hold; returns how many were replaced.
     @discardableResult
     public func attribute(_ qualifiedName: String, _ value: String, replacingDisallowedWith replacement: Unicode.Scalar) throws -> Int {
-        var name = qualifiedName
-        return try name.withUTF8 { try attribute(name: $0, value, replacement: replacement) }
+        return try withUTF8(of: qualifiedName) { try attribute(name: $0, value, replacement: replacement) }
     }
 
     /// Writes an attribute with a literal name, replacing characters XML 1.0 cannot hold.

@@ -17,8 +17,9 @@ public struct SegmentationStage: Stage {
         self.segmenters = segmenters
     }
 
-    /// Segments one unit with the rules for the document's source language.
-    public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
+    /// Segments one unit with the rules for the document's source language. The unit is handed
+    /// on to the segmenter, which returns it with new parts rather than a copy.
+    public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
         let segmenter = try segmenters.segmenter(for: context.sourceLanguage)
         if segmenter.missingLanguageRulesWarning != nil, let warning = segmenters.warningOnce(for: context.sourceLanguage) {
             context.findings.report(.warning, warning, at: SourceLocation(file: context.file), code: "segment.no-language-rules")

@@ -438,6 +438,12 @@ final class RegexCharacterSets {
         }
     }
 
+    /// The units a one-character atom matches (case-sensitive), exact for every BMP character
+    /// outside the surrogates (see `LookBehindProgram`); nil when ICU rejects it on its own.
+    func exactAtomSet(_ text: String) -> UnitSet? {
+        atomSet(text, caseInsensitive: false)
+    }
+
     /// The units a one-character atom matches, measured with ICU over the BMP; nil when ICU
     /// rejects it on its own (then anything is possible).
     private func atomSet(_ text: String, caseInsensitive: Bool) -> UnitSet? {

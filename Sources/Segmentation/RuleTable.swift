@@ -33,6 +33,13 @@ struct RuleEntry {
     var scanPrefixRegex: Int32 = -1
     var scanBranchStart: Int32 = 0
     var scanBranchCount: Int32 = 0
+    /// The guard as a look-behind program (`RuleTable.lookBehindOps` index, -1: none), and
+    /// whether its "match" answer is exact (otherwise ICU confirms it).
+    /// A split scanner without a compiled whole pattern: that pattern's index in
+    /// `CompiledSRX.branchPatterns` (compiled lazily like the branches), -1: none.
+    var scanFallback: Int32 = -1
+    var guardProgram: Int32 = -1
+    var guardExact = false
 }
 
 /// The compiled rules laid out for speed: a flat array of `RuleEntry`, all character bitmaps in one
@@ -51,6 +58,10 @@ final class RuleTable: @unchecked Sendable {
     /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
+    /// Flattened `LookBehindProgram`s: operations, each after its children, and the children
+    /// lists of sequences, alternations, repetitions and look-behinds.
+    let lookBehindOps: UnsafeBufferPointer<LookBehindOp>
+    let lookBehindChildren: UnsafeBufferPointer<Int32>
     private let retainedWordLists: [WordListMatcher]
 
     init(rules: [CompiledRule], wordLists: [WordListMatcher], triggers: [UInt64], triggered: [Int], searched: [Int]) {
@@ -64,6 +75,33 @@ final class RuleTable: @unchecked Sendable {
             offsets[set] = o
             return o
         }
+        var ops: [LookBehindOp] = []
+        var children: [Int32] = []
+        func flatten(_ node: LookBehindProgram.Node) -> Int32 {
+            var op: LookBehindOp
+            func withChildren(_ kind: LookBehindOp.Kind, _ nodes: [LookBehindProgram.Node]) -> LookBehindOp {
+                let indexes = nodes.map(flatten)
+                let first = Int32(children.count)
+                children += indexes
+                return LookBehindOp(kind: kind, firstChild: first, childCount: Int32(indexes.count))
+            }
+            switch node {
+            case .atom(let set):
+                op = LookBehindOp(kind: .atom, set: offset(set))
+            case .sequence(let items):
+                op = withChildren(.sequence, items)
+            case .alternation(let branches):
+                op = withChildren(.alternation, branches)
+            case .repeated(let inner, let min, let max):
+                op = withChildren(.repeated, [inner])
+                op.min = Int32(min)
+                op.max = Int32(max)
+            case .lookBehind(let inner, let negative):
+                op = withChildren(negative ? .negativeLookBehind : .lookBehind, [inner])
+            }
+            ops.append(op)
+            return Int32(ops.count - 1)
+        }
         entries = .allocate(capacity: rules.count)
         var branchLastSets: [Int32] = []
         var branchSecondLastSets: [Int32] = []
@@ -74,6 +112,11 @@ final class RuleTable: @unchecked Sendable {
                                   lastSet: offset(rule.beforeLast), secondLastSet: offset(rule.beforeSecondLast), afterFirstSet: offset(rule.afterFirst),
                                   afterSecondSet: offset(rule.afterSecond), afterSkipRunSet: offset(rule.afterSkipRun), afterSkipNextSet: offset(rule.afterSkipNext), scanSecondSet: offset(rule.scanSecond), scanThirdSet: offset(rule.scanThird),
                                   guardRegex: Int32(rule.guardRegex ?? -1))
+            entry.scanFallback = Int32(rule.scanFallbackPattern ?? -1)
+            if let program = rule.guardProgram {
+                entry.guardProgram = flatten(program.root)
+                entry.guardExact = program.exact
+            }
             if let prefix = rule.scanPrefixRegex, !rule.scanBranchPatterns.isEmpty {
                 entry.scanPrefixRegex = Int32(prefix)
                 entry.scanBranchStart = Int32(branchLastSets.count)
@@ -107,6 +150,8 @@ final class RuleTable: @unchecked Sendable {
         self.branchLastSets = Self.buffer(branchLastSets)
         self.branchSecondLastSets = Self.buffer(branchSecondLastSets)
         self.wordLists = Self.buffer(wordLists.map { Unmanaged.passUnretained($0) })
+        self.lookBehindOps = Self.buffer(ops)
+        self.lookBehindChildren = Self.buffer(children)
     }
 
     private static func buffer<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
@@ -125,6 +170,8 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: wordLists.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchLastSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchSecondLastSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: lookBehindOps.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
     }
 
     /// True when the bitmap at `offset` holds `unit` (an offset of -1 holds everything).
@@ -132,5 +179,69 @@ final class RuleTable: @unchecked Sendable {
     func contains(_ offset: Int32, _ unit: UInt16) -> Bool {
         if offset < 0 { return true }
         return bitmaps[Int(offset) + Int(unit >> 6)] & (1 << UInt64(unit & 63)) != 0
+    }
+
+    /// Runs look-behind operation `op` backwards from `p`: bit d of `mask` says a match of what
+    /// follows the operation begins d units before `p` (so the operation must end there); the
+    /// answer has bit d set where a match of the operation followed by that can begin. Sets
+    /// `gaveUp` (and the answer means nothing) on reading a surrogate.
+    func lookBehind(_ op: Int32, _ mask: UInt64, in text: UnsafeBufferPointer<UInt16>, at p: Int, gaveUp: inout Bool) -> UInt64 {
+        let o = lookBehindOps[Int(op)]
+        let first = Int(o.firstChild), end = Int(o.firstChild + o.childCount)
+        switch o.kind {
+        case .atom:
+            var out: UInt64 = 0
+            var m = mask
+            while m != 0 {
+                let d = m.trailingZeroBitCount
+                m &= m &- 1
+                let q = p - d - 1
+                if q < 0 { continue }
+                let u = text[q]
+                if u & 0xF800 == 0xD800 { gaveUp = true; return 0 }
+                if contains(o.set, u) { out |= 1 << UInt64(d + 1) }
+            }
+            return out
+        case .sequence:
+            var m = mask
+            var k = end - 1
+            while k >= first {
+                m = lookBehind(lookBehindChildren[k], m, in: text, at: p, gaveUp: &gaveUp)
+                if m == 0 || gaveUp { return 0 }
+                k -= 1
+            }
+            return m
+        case .alternation:
+            var out: UInt64 = 0
+            for k in first..<end {
+                out |= lookBehind(lookBehindChildren[k], mask, in: text, at: p, gaveUp: &gaveUp)
+                if gaveUp { return 0 }
+            }
+            return out
+        case .repeated:
+            var out: UInt64 = o.min == 0 ? mask : 0
+            var current = mask
+            var n: Int32 = 1
+            while n <= o.max {
+                current = lookBehind(lookBehindChildren[first], current, in: text, at: p, gaveUp: &gaveUp)
+                if gaveUp { return 0 }
+                if current == 0 { break }
+                if n >= o.min { out |= current }
+                n += 1
+            }
+            return out
+        case .lookBehind, .negativeLookBehind:
+            let wanted = o.kind == .lookBehind
+            var out: UInt64 = 0
+            var m = mask
+            while m != 0 {
+                let d = m.trailingZeroBitCount
+                m &= m &- 1
+                let found = lookBehind(lookBehindChildren[first], 1 << UInt64(d), in: text, at: p, gaveUp: &gaveUp) != 0
+                if gaveUp { return 0 }
+                if found == wanted { out |= 1 << UInt64(d) }
+            }
+            return out
+        }
     }
 }

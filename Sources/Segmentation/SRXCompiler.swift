@@ -63,6 +63,8 @@ struct CompiledRule: Sendable {
     /// A small look-behind regex that must hold for the rule to match: at the candidate for
     /// a no-break rule, one unit after the start for a break rule's scanner.
     var guardRegex: Int? = nil
+    /// The guard as a bitmap program, when its syntax allows (see `LookBehindProgram`).
+    var guardProgram: LookBehindProgram? = nil
     /// Code units that can start an `afterbreak` match (nil: any).
     var afterFirst: UnitSet? = nil
     /// Break rules whose scanner is `P(?:B1|…|Bn)(?=after)` with a prefix that matches in one
@@ -76,6 +78,9 @@ struct CompiledRule: Sendable {
     /// leading look-behind's), nil: any — most branches are skipped without calling ICU.
     var scanBranchLast: [UnitSet?] = []
     var scanBranchSecondLast: [UnitSet?] = []
+    /// A split scanner whose whole pattern was not compiled up front (`patternsKnownValid`):
+    /// where that pattern is in `CompiledSRX.branchPatterns`, compiled only if a branch will not.
+    var scanFallbackPattern: Int? = nil
     /// The source rule, for diagnostics.
     var source: SRXRule
     var languageRuleName: String
@@ -190,7 +195,11 @@ final class CompiledSRX: @unchecked Sendable {
 
     private let pool = MatcherPool()
 
-    init(rules srx: SRXRules, language: String, options: SRXCompileOptions) throws(SRXError) {
+    /// Compiles the rules of `srx` for `language`. `patternsKnownValid` (Verso's own rules, which
+    /// the tests compile whole for every language) lets a break rule split into a prefix and
+    /// branches skip compiling its whole pattern, needed only if a branch does not compile: for
+    /// the built-in list rule (88 alternatives) that was a quarter of compiling French.
+    init(rules srx: SRXRules, language: String, options: SRXCompileOptions, patternsKnownValid: Bool = false) throws(SRXError) {
         var templates: [ICURegex] = []
         self.lookAheadLimit = max(1, options.lookAheadLimit)
         var byPattern: [String: Int] = [:]
@@ -215,6 +224,10 @@ final class CompiledSRX: @unchecked Sendable {
 
         let sets = RegexCharacterSets()
         var scannerPatterns: [Int: String] = [:]
+        var fallbackPatterns: [String] = []
+        // Break rules whose first units are known so far: the first 64 get a trigger bit (see
+        // below), the others are searched for with ICU and need their whole scanner.
+        var triggerable = 0
         var index = 0
         for languageRule in try srx.languageRules(for: language) {
             for rule in languageRule.rules {
@@ -277,6 +290,8 @@ final class CompiledSRX: @unchecked Sendable {
                     }
                 }
                 var scanner: Int? = nil
+                var deferredScanner: String? = nil
+                let split = rule.isBreak && !rule.beforeBreak.isEmpty ? sets.splitAlternatives(of: before.pattern, minimumBranches: 8) : nil
                 if rule.isBreak {
                     let forward: String
                     switch (rule.beforeBreak.isEmpty, rule.afterBreak.isEmpty) {
@@ -286,21 +301,27 @@ final class CompiledSRX: @unchecked Sendable {
                     case (false, false): forward = "(?:\(before.pattern))(?=\(after.pattern))"
                     }
                     scannerPatterns[compiled.count] = forward
-                    scanner = try intern(forward) { () throws(SRXError) in
-                        do {
-                            return try ICURegex.compile(forward)
-                        } catch {
-                            // Report the error against the rule's own text: its afterbreak
-                            // first (as for no-break rules), then its beforebreak.
-                            if !rule.afterBreak.isEmpty {
-                                _ = try SRXCompiler.compile(after.pattern, translated: after, original: rule.afterBreak, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
+                    let isTriggerable = sets.first(of: forward) != nil
+                    if patternsKnownValid, split != nil, isTriggerable, triggerable < 64, byPattern[forward] == nil {
+                        deferredScanner = forward
+                    } else {
+                        scanner = try intern(forward) { () throws(SRXError) in
+                            do {
+                                return try ICURegex.compile(forward)
+                            } catch {
+                                // Report the error against the rule's own text: its afterbreak
+                                // first (as for no-break rules), then its beforebreak.
+                                if !rule.afterBreak.isEmpty {
+                                    _ = try SRXCompiler.compile(after.pattern, translated: after, original: rule.afterBreak, rule: rule, languageRule: name, part: "afterbreak", location: rule.afterBreakLocation)
+                                }
+                                if !rule.beforeBreak.isEmpty {
+                                    _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
+                                }
+                                return try SRXCompiler.compile(forward, translated: nil, original: rule.beforeBreak + " / " + rule.afterBreak, rule: rule, languageRule: name, part: "rule", location: rule.location)
                             }
-                            if !rule.beforeBreak.isEmpty {
-                                _ = try SRXCompiler.compile(before.pattern, translated: before, original: rule.beforeBreak, rule: rule, languageRule: name, part: "beforebreak", location: rule.beforeBreakLocation)
-                            }
-                            return try SRXCompiler.compile(forward, translated: nil, original: rule.beforeBreak + " / " + rule.afterBreak, rule: rule, languageRule: name, part: "rule", location: rule.location)
                         }
                     }
+                    if isTriggerable { triggerable += 1 }
                 }
                 var compiledRule = CompiledRule(index: index, isBreak: rule.isBreak, afterRegex: afterRegex, before: beforeTest, scannerRegex: scanner, source: rule, languageRuleName: name)
                 if !rule.isBreak {
@@ -322,6 +343,7 @@ final class CompiledSRX: @unchecked Sendable {
                     if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true),
                        let regex = try? ICURegex.compile(guardPattern) {
                         compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                        compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
                 } else if let scannerPattern = scannerPatterns[compiled.count] {
                     let prefix = sets.prefix(of: scannerPattern, count: 3)
@@ -330,11 +352,17 @@ final class CompiledSRX: @unchecked Sendable {
                     if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
                        let regex = try? ICURegex.compile(guardPattern) {
                         compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                        compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
-                    if !rule.beforeBreak.isEmpty, let (prefix, branches) = sets.splitAlternatives(of: before.pattern, minimumBranches: 8) {
+                    if let (prefix, branches) = split {
                         let lookahead = rule.afterBreak.isEmpty ? "" : "(?=\(after.pattern))"
                         if let regex = try? ICURegex.compile(prefix.isEmpty ? "(?:)" : prefix) {
                             compiledRule.scanPrefixRegex = internCompiled(prefix.isEmpty ? "(?:)" : prefix, regex)
+                            if let deferredScanner {
+                                // Offset by the branches of every rule once they are all known.
+                                compiledRule.scanFallbackPattern = fallbackPatterns.count
+                                fallbackPatterns.append(deferredScanner)
+                            }
                             compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
                             for branch in branches {
                                 let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
@@ -342,6 +370,10 @@ final class CompiledSRX: @unchecked Sendable {
                                 compiledRule.scanBranchSecondLast.append(secondLast)
                             }
                         }
+                    }
+                    if let deferredScanner, compiledRule.scanPrefixRegex == nil {
+                        // The prefix would not compile alone: the whole scanner it is (valid).
+                        compiledRule.scannerRegex = (try? ICURegex.compile(deferredScanner)).map { internCompiled(deferredScanner, $0) }
                     }
                 }
                 compiled.append(compiledRule)
@@ -357,9 +389,11 @@ final class CompiledSRX: @unchecked Sendable {
             }
         }
 
+        let branches = compiled.flatMap(\.scanBranchPatterns)
+        for i in compiled.indices where compiled[i].scanFallbackPattern != nil { compiled[i].scanFallbackPattern! += branches.count }
         self.rules = compiled
         self.templates = templates
-        self.branchPatterns = compiled.flatMap(\.scanBranchPatterns)
+        self.branchPatterns = branches + fallbackPatterns
         self.wordLists = wordLists
         self.maskRegex = mask
         self.useICUBreakRules = srx.useICUBreakRules

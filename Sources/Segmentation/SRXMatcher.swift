@@ -154,7 +154,9 @@ final class SRXMatcher: @unchecked Sendable {
             if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
             guard let h = branchRegex(b) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
-                return matchEnd(entry.scannerRegex, at: index)
+                if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }
+                guard entry.scanFallback >= 0, let whole = branchRegex(Int(entry.scanFallback)) else { return -1 }
+                return Int(cicu_regex_looking_at(whole, Int32(index)))
             }
             let e = Int(cicu_regex_looking_at(h, Int32(prefixEnd)))
             if e >= 0 { return e }
@@ -216,7 +218,7 @@ final class SRXMatcher: @unchecked Sendable {
                         if entry.scanSecondSet >= 0 && (s + 1 >= n || !table.contains(entry.scanSecondSet, text[s + 1])) { continue }
                         if entry.scanThirdSet >= 0 && (s + 2 >= n || !table.contains(entry.scanThirdSet, text[s + 2])) { continue }
                         let started = profile == nil ? 0 : RuleProfile.now()
-                        if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: s + 1) < 0 {
+                        if entry.guardRegex >= 0 && !guardHolds(entry, at: s + 1, in: text) {
                             // The guard's time is the rule's too, though not an evaluation.
                             if let profile { profile.addTime(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started) }
                             continue
@@ -309,7 +311,7 @@ final class SRXMatcher: @unchecked Sendable {
             }
             if let profile {
                 let started = RuleProfile.now()
-                if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 {
+                if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) {
                     profile.addTime(rule: Int(r), nanoseconds: RuleProfile.now() - started)
                     continue
                 }
@@ -318,10 +320,26 @@ final class SRXMatcher: @unchecked Sendable {
                 if vetoes { return true }
                 continue
             }
-            if entry.guardRegex >= 0 && matchEnd(entry.guardRegex, at: p) < 0 { continue }
+            if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) { continue }
             if matches(entry, at: p, in: text) { return true }
         }
         return false
+    }
+
+    /// True when the rule's guard look-behind holds at `p`: read from the units before `p` when
+    /// it has a program (most guards fail on the two or three units read, without an ICU call),
+    /// by ICU when the program gave up (a surrogate) or only narrows it down.
+    @inline(__always)
+    private func guardHolds(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        if entry.guardProgram >= 0 {
+            var gaveUp = false
+            let found = table.lookBehind(entry.guardProgram, 1, in: text, at: p, gaveUp: &gaveUp) != 0
+            if !gaveUp {
+                if !found { return false }
+                if entry.guardExact { return true }
+            }
+        }
+        return matchEnd(entry.guardRegex, at: p) >= 0
     }
 
     /// True when no-break rule `entry` matches at `p` (after the character prefilters passed).

@@ -14,7 +14,11 @@ extension Segmenter {
     /// an annotation marker's span) unless the SRX file allows it (`breakInsideCodeSpans`). Codes
     /// that stand between two sentences go where the SRX `<formathandle>`s say: with the previous
     /// segment when `include="yes"`, otherwise with the next one.
-    public func segment(_ unit: Unit) -> Unit {
+    ///
+    /// The unit is taken `consuming`: handed over by the pipeline, it becomes the result with
+    /// only its parts replaced, rather than being copied field by field (a unit holds some
+    /// fifteen strings and arrays, each a reference count to take and give back).
+    public func segment(_ unit: consuming Unit) -> Unit {
         guard unit.translate, unit.canResegment != false else { return unit }
         // One pass over the parts rather than `unit.segments` (an array built per call) three times.
         var template: Segment? = nil
@@ -28,28 +32,68 @@ extension Segmenter {
             guard segment.canResegment != false else { return unit }
             if template == nil { template = segment }
         }
-        let source = unit.source
+        // A unit of one part (a paragraph as read) whose runs are already what `Unit.source`
+        // gives (no empty or adjacent text runs): its content as the source, sharing its runs
+        // rather than appending them one by one into a new array.
+        let single: UnitPart? = unit.parts.count == 1 ? unit.parts[0] : nil
+        let source: Content
+        if let single, Self.isNormalized(single.source.runs) {
+            source = Content(single.source.runs)
+        } else {
+            source = unit.source
+        }
         guard let pieces = segmentedParts(of: source) else { return unit }
-        let first = template ?? Segment(source: Content())
-        var result = unit
-        var seenSegment = false
-        let parts: [UnitPart] = pieces.map { piece in
-            if piece.isSegment {
-                var segment = Segment(source: piece.content)
-                segment.state = first.state
-                segment.subState = first.subState
-                segment.xliff12State = first.xliff12State
-                segment.stateQualifier = first.stateQualifier
-                if emptyTargets { segment.target = Content(language: first.target?.language) }
-                if !seenSegment { segment.extensions = first.extensions }
-                seenSegment = true
-                return .segment(segment)
+        if let single {
+            // What `keepingUnchangedParts` does for one old part, decided before building any
+            // part: one new part of the same kind with the same runs leaves the unit as it is;
+            // otherwise the first new part takes the old part's id when of the same kind.
+            let sameKind: Bool
+            if case .segment = single { sameKind = pieces[0].isSegment } else { sameKind = !pieces[0].isSegment }
+            if sameKind && pieces.count == 1 && Self.sameRuns(pieces[0].content, single.source) { return unit }
+            let firstID: String?
+            switch single {
+            case .segment(let s): firstID = sameKind ? s.id : nil
+            case .ignorable(let i): firstID = sameKind ? i.id : nil
             }
-            return .ignorable(Ignorable(source: piece.content))
+            let parts = Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: firstID)
+            var result = unit
+            result.parts = parts
+            return result
         }
         // Handed over, not shared with `result`: the first part is then replaced in place.
-        result.parts = Self.keepingUnchangedParts(of: unit.parts, in: consume parts)
+        let parts = Self.keepingUnchangedParts(of: unit.parts, in: Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: nil))
+        var result = unit
+        result.parts = parts
         return result
+    }
+
+    /// The new parts: segments that keep the state of the unit's first segment (`template`),
+    /// with an empty target when the old segments had one, and the ignorables between them;
+    /// `firstID` goes to the first part.
+    private static func parts(of pieces: [ContentPiece], template: Segment?, emptyTargets: Bool, firstID: String?) -> [UnitPart] {
+        var parts: [UnitPart] = []
+        parts.reserveCapacity(pieces.count)
+        var seenSegment = false
+        for piece in pieces {
+            if piece.isSegment {
+                var segment = Segment(id: parts.isEmpty ? firstID : nil, source: piece.content)
+                if let first = template {
+                    segment.state = first.state
+                    segment.subState = first.subState
+                    segment.xliff12State = first.xliff12State
+                    segment.stateQualifier = first.stateQualifier
+                    if emptyTargets { segment.target = Content(language: first.target?.language) }
+                    if !seenSegment { segment.extensions = first.extensions }
+                } else if emptyTargets {
+                    segment.target = Content()
+                }
+                seenSegment = true
+                parts.append(.segment(segment))
+            } else {
+                parts.append(.ignorable(Ignorable(id: parts.isEmpty ? firstID : nil, source: piece.content)))
+            }
+        }
+        return parts
     }
 
     /// Where a part starts in its unit: UTF-16 units of text and number of other runs before it.
@@ -128,13 +172,13 @@ extension Segmenter {
 
     /// True when the two contents have the same runs once normalized; without building the
     /// normalized copies when they are normalized already (the usual case).
-    private static func sameRuns(_ a: Content, _ b: Content) -> Bool {
+    static func sameRuns(_ a: Content, _ b: Content) -> Bool {
         if isNormalized(a.runs) && isNormalized(b.runs) { return a.runs == b.runs }
         return a.normalized.runs == b.normalized.runs
     }
 
     /// No empty text run and no two text runs in a row: what `Content.normalized` gives.
-    private static func isNormalized(_ runs: [Run]) -> Bool {
+    static func isNormalized(_ runs: [Run]) -> Bool {
         var previousIsText = false
         for run in runs {
             if case .text(let t) = run {
@@ -167,16 +211,17 @@ extension Segmenter {
             guard !sentences.isEmpty else { return nil }
             var pieces: [ContentPiece] = []
             pieces.reserveCapacity(2 * sentences.count + 1)
+            var slicer = items.slicer()
             var cursor = 0
             for sentence in sentences {
                 if cursor < sentence.lowerBound {
-                    pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<sentence.lowerBound, language: content.language, preserveSpace: content.preserveSpace)))
+                    pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<sentence.lowerBound, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
                 }
-                pieces.append(ContentPiece(isSegment: true, content: items.textContent(sentence, language: content.language, preserveSpace: content.preserveSpace)))
+                pieces.append(ContentPiece(isSegment: true, content: items.textContent(sentence, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
                 cursor = sentence.upperBound
             }
             if cursor < items.text.count {
-                pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<items.text.count, language: content.language, preserveSpace: content.preserveSpace)))
+                pieces.append(ContentPiece(isSegment: false, content: items.textContent(cursor..<items.text.count, slicer: &slicer, language: content.language, preserveSpace: content.preserveSpace)))
             }
             return pieces
         }
@@ -189,9 +234,10 @@ extension Segmenter {
         // Cut points in the item sequence (indexes into items.kinds).
         var pieces: [ContentPiece] = []
         var cursor = 0 // first item not yet assigned
+        var cut: (run: Int, slicer: UTF16Slicer)? = nil
         func emit(_ range: Range<Int>, segment: Bool) {
             guard !range.isEmpty else { return }
-            pieces.append(ContentPiece(isSegment: segment, content: items.content(range, language: content.language, preserveSpace: content.preserveSpace)))
+            pieces.append(ContentPiece(isSegment: segment, content: items.content(range, cut: &cut, language: content.language, preserveSpace: content.preserveSpace)))
         }
         let placement = codePlacement
         for (k, sentence) in sentences.enumerated() {
@@ -246,6 +292,9 @@ struct ContentItems {
     private(set) var kinds: [Int] = []
     /// Item index of each text unit (empty when text only).
     private var textItem: [Int] = []
+    /// The text runs (not when text only): where each one's units start in `text`, and its
+    /// index in `runs`.
+    private var textRuns: [(start: Int, run: Int)] = []
     private(set) var hasMarkers = false
     /// True when every run is text.
     let isTextOnly: Bool
@@ -274,6 +323,7 @@ struct ContentItems {
             switch run {
             case .text(let t):
                 let first = text.count
+                textRuns.append((first, r))
                 t.appendUTF16(to: &text)
                 // Whole ranges at once: one capacity check per run rather than two per unit.
                 textItem.append(contentsOf: kinds.count..<(kinds.count + text.count - first))
@@ -316,33 +366,31 @@ struct ContentItems {
         }
     }
 
-    /// The text offset where a run sits (the number of text units before it).
-    private func textOffset(ofItem item: Int) -> Int {
-        var i = item
-        while i < kinds.count {
-            if kinds[i] >= 0 { return kinds[i] }
-            i += 1
-        }
-        return text.count
-    }
-
     /// Breaks whose sentences would each hold part of a paired code's span (or of a marker's):
     /// removed. A span straddles a break when it opens before the last character of the sentence
     /// before the break and closes after the first character of the sentence after it.
     func removingBreaksInsideSpans(_ breaks: [Int], codesToo: Bool) -> [Int] {
+        // No break, nothing to remove (most paragraphs of one sentence).
+        guard !breaks.isEmpty else { return breaks }
         // Spans in text offsets: (opening sits before unit `open`, closing before unit `close`).
         var spans: [(open: Int, close: Int)] = []
         var openCodes: [String: [Int]] = [:]
         var openMarkers: [String: [Int]] = [:]
-        for (i, kind) in kinds.enumerated() {
-            guard kind < 0 else { continue }
-            switch runs[~kind] {
+        // Run by run rather than item by item: a code sits before the units of the text runs
+        // after it, that is after those of the text runs before it.
+        var offset = 0
+        var textRun = 0
+        for run in runs {
+            switch run {
+            case .text:
+                offset = textRun + 1 < textRuns.count ? textRuns[textRun + 1].start : text.count
+                textRun += 1
             case .code(let code) where codesToo && !code.isolated:
-                if code.kind == .opening { openCodes[code.id, default: []].append(textOffset(ofItem: i)) }
-                if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+                if code.kind == .opening { openCodes[code.id, default: []].append(offset) }
+                if code.kind == .closing, let open = openCodes[code.id]?.popLast() { spans.append((open, offset)) }
             case .marker(let marker):
-                if marker.boundary == .start { openMarkers[marker.id, default: []].append(textOffset(ofItem: i)) }
-                if marker.boundary == .end, let open = openMarkers[marker.id]?.popLast() { spans.append((open, textOffset(ofItem: i))) }
+                if marker.boundary == .start { openMarkers[marker.id, default: []].append(offset) }
+                if marker.boundary == .end, let open = openMarkers[marker.id]?.popLast() { spans.append((open, offset)) }
             default:
                 break
             }
@@ -363,36 +411,126 @@ struct ContentItems {
         return kept
     }
 
-    /// The runs of items `range` as content (text units merged into text runs).
-    func content(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+    /// The runs of items `range` as content (text units merged into text runs). `cut` keeps
+    /// the slicer of the text run last cut, since a run is cut at each sentence it holds.
+    func content(_ range: Range<Int>, cut: inout (run: Int, slicer: UTF16Slicer)?, language: String?, preserveSpace: Bool?) -> Content {
         var out = Content(language: language, preserveSpace: preserveSpace)
-        // Text items in a row stand for consecutive units of `text`: each run of them becomes
-        // one slice of it rather than a copy unit by unit.
-        var pending: Range<Int>? = nil
-        for i in range {
+        var i = range.lowerBound
+        while i < range.upperBound {
             let kind = kinds[i]
-            if kind >= 0 {
-                pending = pending.map { $0.lowerBound..<(kind + 1) } ?? kind..<(kind + 1)
-            } else {
-                if let slice = pending {
-                    out.append(.text(String(transcodingUTF16: text[slice])))
-                    pending = nil
-                }
+            guard kind >= 0 else {
                 out.append(runs[~kind])
+                i += 1
+                continue
             }
+            // The items of a text run stand for consecutive units of `text`: the part of the run
+            // in `range` is taken at once, as a slice of the run's own string.
+            let t = textRun(holding: kind)
+            let end = min(range.upperBound, i + (t.end - kind))
+            out.append(.text(text(kind..<(kind + end - i), of: t, cut: &cut)))
+            i = end
         }
-        if let slice = pending { out.append(.text(String(transcodingUTF16: text[slice]))) }
         return out
     }
 
-    /// Text units `range` of text-only content as content of one text run.
-    func textContent(_ range: Range<Int>, language: String?, preserveSpace: Bool?) -> Content {
+    /// The text run whose units include text offset `offset`: its index in `textRuns`, and
+    /// where its units start and end in `text`.
+    private func textRun(holding offset: Int) -> (k: Int, start: Int, end: Int) {
+        // The last run starting at or before `offset`, then past empty runs.
+        var low = 0, high = textRuns.count
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if textRuns[mid].start <= offset { low = mid } else { high = mid }
+        }
+        var k = low
+        while true {
+            let end = k + 1 < textRuns.count ? textRuns[k + 1].start : text.count
+            if end > offset || k + 1 == textRuns.count { return (k, textRuns[k].start, end) }
+            k += 1
+        }
+    }
+
+    /// Units `slice` of text run `t`: the run's own string when it is all of it, a cut of its
+    /// UTF-8 bytes, or (a cut inside a character) the units transcoded.
+    private func text(_ slice: Range<Int>, of t: (k: Int, start: Int, end: Int), cut: inout (run: Int, slicer: UTF16Slicer)?) -> String {
+        let r = textRuns[t.k].run
+        guard case .text(let string) = runs[r] else { return String(transcodingUTF16: text[slice]) }
+        if slice == t.start..<t.end { return string }
+        if cut?.run != r { cut = (r, UTF16Slicer(string, utf16Count: t.end - t.start)) }
+        if let piece = cut!.slicer.slice((slice.lowerBound - t.start)..<(slice.upperBound - t.start)) { return piece }
+        return String(transcodingUTF16: text[slice])
+    }
+
+    /// A slicer of the single text run, when the content is one (see `textContent`).
+    func slicer() -> UTF16Slicer? {
+        singleText.map { UTF16Slicer($0, utf16Count: text.count) }
+    }
+
+    /// Text units `range` of text-only content as content of one text run: a slice of the
+    /// single text run when there is one (a copy of its UTF-8 bytes, already valid), otherwise
+    /// the units transcoded back.
+    func textContent(_ range: Range<Int>, slicer: inout UTF16Slicer?, language: String?, preserveSpace: Bool?) -> Content {
         let string: String
         if let singleText, range == 0..<text.count {
             string = singleText
+        } else if let slice = slicer?.slice(range) {
+            string = slice
         } else {
             string = String(transcodingUTF16: text[range])
         }
         return Content([.text(string)], language: language, preserveSpace: preserveSpace)
+    }
+}
+
+/// Cuts a string at UTF-16 offsets asked for in increasing order, by walking its UTF-8 bytes
+/// once: the pieces are copies of its bytes (no transcoding from UTF-16, no validation), which
+/// made building the segments of a paragraph several times cheaper.
+struct UTF16Slicer {
+    private let string: String
+    /// Every character is one byte and one unit: the offsets are the same.
+    private let ascii: Bool
+    /// A place both offsets name, where the last walk stopped.
+    private var utf16 = 0
+    private var utf8 = 0
+
+    init(_ string: String, utf16Count: Int) {
+        self.string = string
+        ascii = string.utf8.count == utf16Count
+    }
+
+    /// The UTF-8 offset of UTF-16 offset `target`; nil inside a surrogate pair, or when the
+    /// string has no contiguous UTF-8.
+    private mutating func utf8Offset(_ target: Int) -> Int? {
+        if ascii { return target }
+        if target < utf16 { utf16 = 0; utf8 = 0 }
+        var u16 = utf16, u8 = utf8
+        let found: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            while u16 < target && u8 < bytes.count {
+                // Eight ASCII bytes at a time (eight units): most text is mostly ASCII.
+                if target - u16 >= 8 && bytes.count - u8 >= 8 {
+                    let word = UnsafeRawPointer(bytes.baseAddress! + u8).loadUnaligned(as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        u16 += 8
+                        u8 += 8
+                        continue
+                    }
+                }
+                let b = bytes[u8]
+                // A lead byte of four (a character outside the BMP) stands for two units.
+                u16 += b >= 0xF0 ? 2 : 1
+                u8 += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            }
+            return u16 == target
+        }
+        utf16 = u16
+        utf8 = u8
+        return found == true ? u8 : nil
+    }
+
+    /// The characters of UTF-16 range `range`; nil when a bound falls inside a character.
+    mutating func slice(_ range: Range<Int>) -> String? {
+        guard let a = utf8Offset(range.lowerBound), let b = utf8Offset(range.upperBound) else { return nil }
+        let view = string.utf8
+        return String(string[view.index(view.startIndex, offsetBy: a)..<view.index(view.startIndex, offsetBy: b)])
     }
 }

@@ -47,7 +47,9 @@ final class SRXRulesTests: XCTestCase {
     }
 
     /// Compiles every rule of the built-in file (each rule set is used by one of these languages,
-    /// "xx" gets "Generic") and checks that at least 20 languages have rules of their own.
+    /// "xx" gets "Generic") and checks that at least 20 languages have rules of their own. Each
+    /// language is compiled whole too (`Segmenter(rules:language:)`): the built-in cache skips
+    /// compiling split scanners' whole patterns on the strength of this test.
     func testVersoRulesCoverAtLeastTwentyLanguages() throws {
         let rules = try SRXRules.builtIn()
         XCTAssertEqual(rules.regexDialect, .icu)
@@ -57,9 +59,28 @@ final class SRXRulesTests: XCTestCase {
             let names = try rules.languageRuleNames(for: language)
             XCTAssertTrue(names.contains("Common"), language)
             XCTAssertNotNil(try Segmenter(language: language), language)
+            XCTAssertNotNil(try Segmenter(rules: rules, language: language), language)
         }
         let specific = Set(languages.flatMap { (try? rules.languageRuleNames(for: $0)) ?? [] }).subtracting(["Lines", "Common", "Generic", "CJKNoBreak"])
         XCTAssertGreaterThanOrEqual(specific.count, 20)
+    }
+
+    /// The built-in rules compiled without the list rule's whole scanner (only its prefix and
+    /// branches, the whole pattern kept to compile if a branch ever will not) find the breaks
+    /// the fully compiled rules find.
+    func testBuiltInRulesWithoutWholeSplitScannersBreakTheSame() throws {
+        let rules = try SRXRules.builtIn()
+        let texts = ["Il faut : 1. acheter du pain 2. rentrer 3. Manger. Fin.", "Options: a) the first b) the second c) the third. Then (i) one (ii) two.",
+                     "Steps: 1.) Open it 2.) Close it. See (e) and f) above; A) First B) Second."]
+        for language in ["fr", "en", "de"] {
+            let lazy = try Segmenter(language: language)
+            let whole = try Segmenter(rules: rules, language: language)
+            XCTAssertTrue(lazy.compiled.rules.contains { $0.scanFallbackPattern != nil && $0.scannerRegex == nil }, language)
+            XCTAssertFalse(whole.compiled.rules.contains { $0.scanFallbackPattern != nil }, language)
+            for text in texts {
+                XCTAssertEqual(lazy.breakPositions(in: text), whole.breakPositions(in: text), text)
+            }
+        }
     }
 
     /// verso.srx is written by scripts/segmentation/verso_srx.py: the two must agree.

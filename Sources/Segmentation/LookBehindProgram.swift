@@ -1,0 +1,295 @@
+/// A small look-behind (`(?<=…)`, the guards of `CompiledRule.guardRegex`) evaluated on code
+/// units with bitmaps instead of ICU.
+///
+/// Guards are tried at nearly every candidate break (and break-rule guards at every `.`), and
+/// most fail on the two or three characters before the position; an ICU call costs far more
+/// than reading those units (it resets the matcher and copies its backtracking frame). The guards
+/// are short, bounded patterns of character classes, so the set of places where a match can
+/// begin is followed backwards from the position as a bitmask of distances: no backtracking,
+/// no allocation.
+///
+/// Only a subset of ICU syntax is compiled (classes and escapes that stand for one character,
+/// `(?:…)`, capture groups, `|`, bounded quantifiers, nested `(?<=…)` and `(?<!…)`); any other
+/// pattern gets no program and keeps using ICU. The answer is exact except when the pattern has
+/// a possessive quantifier (then only "no match" is certain: `exact == false`) and when a unit
+/// read is a surrogate (supplementary characters are one atom for ICU, two units here): the
+/// evaluation then gives up and ICU decides.
+struct LookBehindProgram: Sendable {
+    indirect enum Node: Sendable {
+        /// One code unit of the set.
+        case atom(UnitSet)
+        case sequence([Node])
+        case alternation([Node])
+        case repeated(Node, min: Int, max: Int)
+        /// A nested look-behind ending where it stands; `negative` for `(?<!…)`.
+        case lookBehind(Node, negative: Bool)
+    }
+
+    /// The look-behind's content.
+    var root: Node
+    /// False when a possessive quantifier makes the bitmask answer a superset of ICU's.
+    var exact: Bool
+
+    /// The longest distance a match may reach back, in units (the bitmask has 64 bits).
+    static let maximumWidth = 62
+
+    /// Compiles the content of `(?<=…)` given as `(?<=X)`; nil when the pattern is outside the
+    /// supported subset or could reach further back than `maximumWidth`.
+    init?(lookBehind pattern: String, sets: RegexCharacterSets) {
+        let s = Array(pattern.unicodeScalars)
+        guard s.count >= 5, s[0] == "(", s[1] == "?", s[2] == "<", s[3] == "=", s.last == ")" else { return nil }
+        var parser = Parser(s: s, i: 4, sets: sets)
+        let node = parser.alternation()
+        guard !parser.failed, parser.i == s.count - 1, let reach = Self.reach(node), reach <= Self.maximumWidth else { return nil }
+        root = node
+        exact = !parser.possessive
+    }
+
+    /// How far back from where it ends a match may read (nested look-behinds included), in
+    /// units; nil when unbounded.
+    private static func reach(_ node: Node) -> Int? {
+        switch node {
+        case .atom: return 1
+        case .lookBehind(let inner, _): return reach(inner)
+        case .sequence(let items):
+            // Read from the last item back: each item starts where the ones after it end.
+            var after = 0, farthest = 0
+            for item in items.reversed() {
+                guard let r = reach(item), let w = width(item) else { return nil }
+                farthest = max(farthest, after + r)
+                after += w
+            }
+            return farthest
+        case .alternation(let branches):
+            var farthest = 0
+            for branch in branches {
+                guard let r = reach(branch) else { return nil }
+                farthest = max(farthest, r)
+            }
+            return farthest
+        case .repeated(let inner, _, let max):
+            guard max > 0 else { return 0 }
+            guard let r = reach(inner), let w = width(inner) else { return nil }
+            return (max - 1) * w + r
+        }
+    }
+
+    /// The longest match, in units; nil when unbounded.
+    private static func width(_ node: Node) -> Int? {
+        switch node {
+        case .atom: return 1
+        case .lookBehind: return 0
+        case .sequence(let items):
+            var total = 0
+            for item in items {
+                guard let w = width(item) else { return nil }
+                total += w
+            }
+            return total
+        case .alternation(let branches):
+            var widest = 0
+            for branch in branches {
+                guard let w = width(branch) else { return nil }
+                widest = max(widest, w)
+            }
+            return widest
+        case .repeated(let inner, _, let max):
+            guard let w = width(inner) else { return nil }
+            return w * max
+        }
+    }
+
+    private struct Parser {
+        let s: [Unicode.Scalar]
+        var i: Int
+        let sets: RegexCharacterSets
+        var failed = false
+        var possessive = false
+
+        mutating func alternation() -> Node {
+            var branches = [sequence()]
+            while !failed && i < s.count && s[i] == "|" {
+                i += 1
+                branches.append(sequence())
+            }
+            return branches.count == 1 ? branches[0] : .alternation(branches)
+        }
+
+        mutating func sequence() -> Node {
+            var items: [Node] = []
+            while !failed && i < s.count && s[i] != "|" && s[i] != ")" {
+                let item = atom()
+                if failed { break }
+                items.append(quantified(item))
+            }
+            return items.count == 1 ? items[0] : .sequence(items)
+        }
+
+        mutating func quantified(_ node: Node) -> Node {
+            guard i < s.count else { return node }
+            let min: Int, max: Int
+            switch s[i] {
+            case "?":
+                min = 0; max = 1; i += 1
+            case "{":
+                var j = i + 1
+                func number() -> Int? {
+                    var value = 0, digits = 0
+                    while j < s.count, s[j].value >= 0x30, s[j].value <= 0x39, value <= 1000 {
+                        value = value * 10 + Int(s[j].value - 0x30)
+                        digits += 1
+                        j += 1
+                    }
+                    return digits > 0 ? value : nil
+                }
+                guard let low = number() else { failed = true; return node }
+                var high = low
+                if j < s.count && s[j] == "," {
+                    j += 1
+                    guard let h = number() else { failed = true; return node } // unbounded
+                    high = h
+                }
+                guard j < s.count, s[j] == "}", high >= low else { failed = true; return node }
+                min = low; max = high; i = j + 1
+            case "*", "+":
+                // Unbounded: ICU bounds nothing in a look-behind; leave it to ICU.
+                failed = true
+                return node
+            default:
+                return node
+            }
+            if i < s.count && s[i] == "?" {
+                i += 1 // lazy: the same matches
+            } else if i < s.count && s[i] == "+" {
+                i += 1
+                possessive = true
+            }
+            return .repeated(node, min: min, max: max)
+        }
+
+        mutating func atom() -> Node {
+            let c = s[i]
+            switch c {
+            case "(":
+                return group()
+            case "[":
+                let start = i
+                skipClass()
+                if failed { return .atom(UnitSet()) }
+                return set(start, i)
+            case "\\":
+                guard i + 1 < s.count else { failed = true; return .atom(UnitSet()) }
+                let start = i
+                let e = s[i + 1]
+                switch e {
+                case "p", "P", "N":
+                    i += 2
+                    guard i < s.count, s[i] == "{" else { failed = true; return .atom(UnitSet()) }
+                    while i < s.count && s[i] != "}" { i += 1 }
+                    i += 1
+                case "u":
+                    i += 6
+                case "x":
+                    // \xhh and \x{h…}: the latter may name a supplementary character (two units).
+                    failed = true
+                    return .atom(UnitSet())
+                case "s", "S", "d", "D", "w", "W", "h", "H", "v", "V", "t", "n", "r", "f", "a", "e":
+                    i += 2
+                default:
+                    // An escaped punctuation character stands for itself; letters and digits
+                    // are anchors, back-references, quoting or other constructs.
+                    guard e.isASCII, !e.properties.isAlphabetic, !("0"..."9").contains(e) else { failed = true; return .atom(UnitSet()) }
+                    i += 2
+                }
+                guard i <= s.count else { failed = true; return .atom(UnitSet()) }
+                return set(start, i)
+            case ".", "^", "$", "*", "+", "?", "{", "|", ")":
+                failed = true
+                return .atom(UnitSet())
+            default:
+                guard c.value < 0xD800 || (c.value >= 0xE000 && c.value <= 0xFFFF) else { failed = true; return .atom(UnitSet()) }
+                i += 1
+                var one = UnitSet()
+                one.insert(UInt16(c.value))
+                return .atom(one)
+            }
+        }
+
+        /// The set of the one-character atom `s[a..<b]`, as ICU measures it.
+        mutating func set(_ a: Int, _ b: Int) -> Node {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: s[a..<b])
+            guard let set = sets.exactAtomSet(text) else { failed = true; return .atom(UnitSet()) }
+            return .atom(set)
+        }
+
+        mutating func group() -> Node {
+            var negative = false
+            var lookBehind = false
+            if i + 1 < s.count && s[i + 1] == "?" {
+                guard i + 2 < s.count else { failed = true; return .atom(UnitSet()) }
+                switch s[i + 2] {
+                case ":":
+                    i += 3
+                case "<" where i + 3 < s.count && (s[i + 3] == "=" || s[i + 3] == "!"):
+                    lookBehind = true
+                    negative = s[i + 3] == "!"
+                    i += 4
+                default:
+                    // Look-aheads, atomic groups, named groups, inline flags: not supported.
+                    failed = true
+                    return .atom(UnitSet())
+                }
+            } else {
+                i += 1
+            }
+            let inner = alternation()
+            guard !failed, i < s.count, s[i] == ")" else { failed = true; return .atom(UnitSet()) }
+            i += 1
+            if lookBehind {
+                // `(?<!X)` is the complement of X's matches: only exact when X is.
+                if negative && possessive { failed = true }
+                return .lookBehind(inner, negative: negative)
+            }
+            return inner
+        }
+
+        mutating func skipClass() {
+            var depth = 0
+            while i < s.count {
+                let c = s[i]
+                if c == "\\" { i += 2; continue }
+                if c == "[" {
+                    depth += 1
+                    i += 1
+                    if i < s.count && s[i] == "^" { i += 1 }
+                    if i < s.count && s[i] == "]" { i += 1 }
+                    continue
+                }
+                if c == "]" {
+                    depth -= 1
+                    i += 1
+                    if depth == 0 { return }
+                    continue
+                }
+                i += 1
+            }
+            failed = true
+        }
+    }
+}
+
+/// One operation of a flattened `LookBehindProgram` (see `RuleTable.lookBehindHolds`): plain
+/// integers, so that the hot loop reads them without reference counting.
+struct LookBehindOp {
+    enum Kind: UInt8 { case atom, sequence, alternation, repeated, lookBehind, negativeLookBehind }
+    var kind: Kind
+    /// Atoms: bitmap offset in `RuleTable.bitmaps`.
+    var set: Int32 = -1
+    /// Repetitions.
+    var min: Int32 = 0
+    var max: Int32 = 0
+    /// Children (operation indexes) in `RuleTable.lookBehindChildren`.
+    var firstChild: Int32 = 0
+    var childCount: Int32 = 0
+}

@@ -1,0 +1,85 @@
+import Foundation
+@testable import Segmentation
+import TestSupport
+import XCTest
+
+/// Guards are read from the units before a position by a bitmap program instead of ICU
+/// (`LookBehindProgram`). Its answer must be ICU's at every position of real text, for every
+/// guard of every SRX file we ship or test against.
+final class LookBehindProgramTests: XCTestCase {
+    private let languages = ["am", "ar", "bg", "da", "de", "el", "en", "es", "fa", "fr", "hi", "hy", "it", "ja", "kk", "mr", "my", "nl", "pl", "ru", "sk", "ur", "zh"]
+
+    /// Golden texts of every language, plus lists, initials, abbreviations, quotes and
+    /// supplementary characters (where the program must give way to ICU).
+    private func texts() throws -> [String] {
+        var result = [
+            "Il faut : 1. acheter du pain 2. rentrer 3. Manger. Voir p. 12 et q. 4. « Oui ! » Non.",
+            "Options: a) the first b) the second (c) the third. J. Smith and J.-P. Sartre, U.S.A. i.e. Ph.D. XIXe s. Fin.",
+            "Math 𝐀. 𝐁. and 😀. Next 𝓍) (ii) iii. Then 12.) and x.) end. Emoji 👍🏽! ok.",
+            "\n. a.\tb.\u{00A0}c.» d.” 1. 22. 333. (1) 1) A) B. b)",
+        ]
+        for language in languages {
+            let cases = try GoldCase.load(TestPaths.sharedFile("data/segmentation/golden/\(language).jsonl")).prefix(40)
+            result += cases.map(\.text)
+        }
+        return result
+    }
+
+    private func ruleSets() throws -> [SRXRules] {
+        var sets = [try SRXRules.builtIn()]
+        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
+            sets.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
+        }
+        return sets
+    }
+
+    func testGuardProgramsAgreeWithICUAtEveryPosition() throws {
+        let texts = try texts()
+        var programs = 0
+        var seen = Set<String>()
+        for rules in try ruleSets() {
+            for language in languages {
+                // Some third-party files have rules ICU rejects for some languages (LanguageTool's Polish).
+                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
+                for (i, rule) in compiled.rules.enumerated() {
+                    let entry = compiled.table.entries[i]
+                    guard entry.guardProgram >= 0 else { continue }
+                    let regex = compiled.templates[Int(entry.guardRegex)]
+                    guard seen.insert(regex.pattern).inserted else { continue }
+                    programs += 1
+                    for text in texts {
+                        let units = Array(text.utf16)
+                        units.withUnsafeBufferPointer { buffer in
+                            regex.setText(buffer.baseAddress, count: buffer.count)
+                            for p in 0...buffer.count {
+                                var gaveUp = false
+                                let found = compiled.table.lookBehind(entry.guardProgram, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
+                                if gaveUp { continue }
+                                let icu = regex.matches(at: p)
+                                if entry.guardExact {
+                                    XCTAssertEqual(found, icu, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
+                                } else if icu {
+                                    XCTAssertTrue(found, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
+                                }
+                            }
+                            regex.setText(nil, count: 0)
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(programs, 10, "most guards should get a program")
+        print("guard programs checked:", programs)
+    }
+
+    func testUnsupportedSyntaxGetsNoProgram() {
+        let sets = RegexCharacterSets()
+        for pattern in ["(?<=a+)", "(?<=\\ba\\.)", "(?<=(?i)a\\.)", "(?<=a(?=b))", "(?<=.a)", "(?<=^a)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70})"] {
+            XCTAssertNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
+        }
+        for pattern in ["(?<=\\s[0-9]{1,2}\\.)", "(?<=(?<![\\p{L}\\p{N}])\\p{L}\\.)", "(?<=(?:\\p{Ll}{2}|[)\\]])\\.)", "(?<=a(?<=\\sa))"] {
+            XCTAssertNotNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
+        }
+        XCTAssertEqual(LookBehindProgram(lookBehind: "(?<=a{1,3}+b)", sets: sets)?.exact, false)
+    }
+}

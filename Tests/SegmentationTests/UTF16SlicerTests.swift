@@ -1,0 +1,50 @@
+@testable import Segmentation
+import TranslationModel
+import XCTest
+
+/// Segments of a one-run paragraph are cut from its UTF-8 bytes at the UTF-16 offsets the
+/// segmenter found (`UTF16Slicer`): every cut must give the characters the units stand for.
+final class UTF16SlicerTests: XCTestCase {
+    func testSlicesAreTheCharactersOfTheUTF16Range() {
+        for text in ["Plain ASCII. Two.", "Été « déjà » – 10 € ; fin.", "Emoji 😀 and 𝐀. Then 👍🏽!", "日本語の文。次の文。", "😀"] {
+            let units = Array(text.utf16)
+            // Ranges in increasing order, and then going back (the slicer restarts).
+            var ranges: [Range<Int>] = []
+            for a in 0...units.count { for b in a...units.count { ranges.append(a..<b) } }
+            var slicer = UTF16Slicer(text, utf16Count: units.count)
+            for r in ranges {
+                let inPair = { (k: Int) in k > 0 && k < units.count && UTF16.isTrailSurrogate(units[k]) }
+                let slice = slicer.slice(r)
+                if inPair(r.lowerBound) || inPair(r.upperBound) {
+                    XCTAssertNil(slice, "\(text) \(r)")
+                } else {
+                    XCTAssertEqual(slice, String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
+                }
+            }
+        }
+    }
+}
+
+/// Text runs between codes are cut into segments from their own strings too: the pieces,
+/// joined, give back every run (non-ASCII and supplementary characters included).
+final class CodeContentSlicingTests: XCTestCase {
+    private func code(_ kind: InlineCode.Kind, _ id: String) -> Run { .code(InlineCode(kind: kind, id: id, originalData: "<x>")) }
+
+    func testPiecesOfContentWithCodesJoinBackToTheSource() throws {
+        let segmenter = try Segmenter(language: "fr")
+        let contents: [[Run]] = [
+            [.text("Été déjà fini. « Oui ! » dit-il. "), code(.opening, "1"), .text("Gras 😀. Encore."), code(.closing, "1"), .text(" Fin 𝐀. Là.")],
+            [code(.standalone, "2"), .text("Un. Deux. Trois 👍🏽. "), .text("Quatre é. "), .text(""), .text("Cinq.")],
+            [.text("Avant. "), code(.opening, "3"), .text("Dedans. Encore. "), code(.closing, "3"), .text(" Après.")],
+        ]
+        for runs in contents {
+            let source = Content(runs)
+            let pieces = try XCTUnwrap(segmenter.segmentedParts(of: source))
+            XCTAssertGreaterThan(pieces.count, 2)
+            var joined = Content()
+            for piece in pieces { joined.append(contentsOf: piece.content) }
+            XCTAssertEqual(joined.normalized.runs, source.normalized.runs)
+            XCTAssertEqual(pieces.filter(\.isSegment).map { $0.content.plainText.first?.isWhitespace }, pieces.filter(\.isSegment).map { _ in false })
+        }
+    }
+}

@@ -249,12 +249,11 @@ private struct Planner<Converter: BatchFileConverter> {
         // An output can only exist in a folder that exists: one `stat` per output folder (a new
         // output tree has none) instead of one per output file.
         var folderExists: [String: Bool] = [:]
-        var claimed: [String: String] = [:]
+        var claims = OutputClaims()
         var kept: [BatchJob] = []
         for job in jobs {
-            let key = URL(fileURLWithPath: job.output, isDirectory: false).standardizedFileURL.path
-            if let other = claimed[key] {
-                fail(job: job, FileAccessError(path: job.input, "its output \(job.output) is also the output of \(other); rename one of them or use --exclude"))
+            if let conflict = claims.claim(job.output, for: job.input, advice: "rename one of them or use --exclude") {
+                fail(job: job, conflict)
                 continue
             }
             let folder = PathNames.folder(of: job.output)
@@ -270,7 +269,6 @@ private struct Planner<Converter: BatchFileConverter> {
                 fail(job: job, FileAccessError(path: job.input, message))
                 continue
             }
-            claimed[key] = job.input
             kept.append(job)
         }
         jobs = kept

@@ -1,21 +1,22 @@
-import Foundation
-
 /// The outputs the inputs of one run are going to write: a second input that would write a file
 /// another input of the run writes is refused (`a/x.txt` and `b/x.txt` both giving `out/x.txt.xlf`),
 /// so that nothing is overwritten silently. The first input on the command line keeps the output.
 public struct OutputClaims: Sendable {
     private var claimed: [String: String] = [:]
+    private let currentFolder: String
 
-    /// No output claimed yet.
-    public init() {}
+    /// No output claimed yet; relative paths are taken from the current folder.
+    public init() {
+        currentFolder = PathNames.currentFolder
+    }
 
     /// Claims `output` for `input`. Returns nil when it is free (and now taken), else the error
-    /// for `input`, naming the input that claimed it first.
-    public mutating func claim(_ output: String, for input: String) -> FileAccessError? {
-        let key = URL(fileURLWithPath: output, isDirectory: false).standardizedFileURL.path
+    /// for `input`, naming the input that claimed it first; `advice` ends that message.
+    public mutating func claim(_ output: String, for input: String, advice: String = "rename one of them or write them into different folders") -> FileAccessError? {
+        let key = PathNames.normalized(output, currentFolder: currentFolder)
         if let other = claimed[key] {
             if other == input { return FileAccessError(path: input, "named more than once; its output \(output) is written once") }
-            return FileAccessError(path: input, "its output \(output) is also the output of \(other); rename one of them or write them into different folders")
+            return FileAccessError(path: input, "its output \(output) is also the output of \(other); \(advice)")
         }
         claimed[key] = input
         return nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The folder and last component of a path, taken from its text as the user wrote it.
 ///
 /// Foundation's `URL` makes a relative path absolute and normalises it first, which cost
@@ -19,6 +21,28 @@ public enum PathNames {
         var folder = trimmed[..<slash]
         while folder.utf8.last == UInt8(ascii: "/") { folder = folder.dropLast() }
         return folder.isEmpty ? "/" : String(folder)
+    }
+
+    /// The absolute path `path` names, worked out from its text alone: relative to
+    /// `currentFolder`, without `.` and `..` components or repeated slashes (`out/./a/../b.xlf`
+    /// in `/w` → `/w/out/b.xlf`). Symbolic links are not followed, as with Foundation's
+    /// `URL.standardizedFileURL`, whose result this is, without building a URL per path.
+    public static func normalized(_ path: String, currentFolder: String) -> String {
+        var components: [Substring] = []
+        let absolute = path.utf8.first == UInt8(ascii: "/")
+        for part in (absolute ? path : currentFolder + "/" + path).split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(part)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+
+    /// The process's current folder, for `normalized(_:currentFolder:)`.
+    public static var currentFolder: String {
+        FileManager.default.currentDirectoryPath
     }
 
     private static func trimmingTrailingSlashes(_ path: String) -> Substring {

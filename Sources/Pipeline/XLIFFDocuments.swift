@@ -6,19 +6,15 @@ import XMLSupport
 
 /// Opening XLIFF files of any version, and writing the version asked for.
 public enum XLIFFDocuments {
-    /// The XLIFF version of the file at `path`, from its root element; nil when it is not XLIFF.
+    /// The XLIFF version of the file at `path`, from its root element; nil when the root is not
+    /// `<xliff>` (another kind of document). An `<xliff>` of a version Verso does not know
+    /// throws, with `XLIFFConverter`'s rules and message.
     public static func version(ofFile path: String, displayPath: String? = nil) throws -> XLIFFVersion? {
         let reader = try XMLStreamReader(path: path, displayPath: displayPath, firstChunkSize: XLIFFConverter.rootElementReadSize)
         while let event = try reader.next() {
             guard case .startElement(let root) = event else { continue }
             guard root.name.local == "xliff" else { return nil }
-            switch root.name.namespace {
-            case XLIFFNamespace.v2_2: return .v2_2
-            case XLIFFNamespace.v2_0: return root.attribute("version") == "2.1" ? .v2_1 : .v2_0
-            default:
-                if let v = root.attribute("version"), v.hasPrefix("2.") { return XLIFFVersion(rawValue: v) ?? .v2_1 }
-                return .v1_2
-            }
+            return try XLIFFConverter.version(of: root, reader: reader)
         }
         return nil
     }

@@ -70,7 +70,9 @@ public enum XLIFFConverter {
         throw XLIFFError(path: displayPath ?? path, "the document is empty: no root element")
     }
 
-    static func version(of root: XMLStartElement, reader: XMLStreamReader) throws -> XLIFFVersion {
+    /// The XLIFF version an `<xliff>` root element declares (namespace and `version`); throws
+    /// naming the file and line when it is another element or a version Verso does not know.
+    public static func version(of root: XMLStartElement, reader: XMLStreamReader) throws -> XLIFFVersion {
         let location = SourceLocation(file: reader.displayPath, line: root.line > 0 ? root.line : nil)
         guard root.name.local == "xliff" else {
             throw XLIFFError(location: location, message: "not an XLIFF document: the root element is <\(root.name.qualified)>")

@@ -30,4 +30,23 @@ final class PathNamesTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: folder + "/out.xlf", encoding: .utf8), "x")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["out.xlf", "sub"])
     }
+
+    /// The same result as Foundation's `URL.standardizedFileURL.path`, which it replaces.
+    func testNormalizedIsFoundationsStandardizedPath() {
+        let cwd = FileManager.default.currentDirectoryPath
+        for path in ["out/a.xlf", "./out/./a.xlf", "out//sub///a.xlf", "out/sub/../a.xlf", "/abs/x/../../y.xlf",
+                     "/../../a.xlf", "a/b/c/../../../../d.xlf", "/", "out/", "..", "/tmp/a b/é.xlf", "x/..", "/a/./b/."] {
+            XCTAssertEqual(PathNames.normalized(path, currentFolder: cwd), URL(fileURLWithPath: path, isDirectory: false).standardizedFileURL.path, path)
+        }
+        XCTAssertEqual(PathNames.normalized("out/./a/../b.xlf", currentFolder: "/w"), "/w/out/b.xlf")
+    }
+
+    func testAClaimedOutputIsRefusedToASecondInputWhateverItsSpelling() {
+        var claims = OutputClaims()
+        XCTAssertNil(claims.claim("out/x.txt.xlf", for: "a/x.txt"))
+        let conflict = claims.claim("out/sub/../x.txt.xlf", for: "b/x.txt", advice: "use --exclude")
+        XCTAssertEqual(conflict?.message, "its output out/sub/../x.txt.xlf is also the output of a/x.txt; use --exclude")
+        XCTAssertEqual(claims.claim("./out/x.txt.xlf", for: "a/x.txt")?.message, "named more than once; its output ./out/x.txt.xlf is written once")
+        XCTAssertNil(claims.claim("out/y.txt.xlf", for: "b/y.txt"))
+    }
 }

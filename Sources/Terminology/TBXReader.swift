@@ -53,6 +53,12 @@ public final class TBXReader {
     }
 
     private var pendingEntry: XMLStartElement?
+    /// The entry being converted, its memory kept from entry to entry. Written only by
+    /// `readEntry` and read by conversion after it: no access overlaps, so none is checked at
+    /// run time (conversion reads it node by node).
+    @exclusivity(unchecked) private var entry = Entry()
+    /// Interned names, to know an element by comparing pointers rather than building its name.
+    private lazy var atoms = Atoms(xml)
 
     private func readProlog() throws {
         var sawRoot = false
@@ -113,9 +119,9 @@ public final class TBXReader {
                 guard s.name.local == "termEntry" || s.name.local == "conceptEntry" else { continue }
                 start = s
             }
-            let element = try xml.readElement(start)
+            let entry = try readEntry(start)
             entryCount += 1
-            if let concept = try convert(element) { return concept }
+            if let concept = try convert(entry) { return concept }
         }
         return nil
     }
@@ -135,6 +141,113 @@ public final class TBXReader {
         return (tb, reader.findings)
     }
 
+    // MARK: reading an entry
+
+    /// The elements and text of one entry, read through the stream's cursor: an entry of a
+    /// multilingual termbase has dozens of elements, and building them as `XMLElement`s
+    /// (names, attribute lists, child arrays, one allocation each) was most of the time of
+    /// reading the built-in glossaries, which every run of `verso prepare` or `convert` pays.
+    /// Only what conversion looks at is kept: local names, the `id`, `type` and `xml:lang`
+    /// attributes, the line, and the text.
+    private struct Entry {
+        struct Node {
+            var local: String
+            /// In a namespace other than none and TBX 2019's: a DCT-style data category.
+            var inDialectNamespace: Bool
+            var line: Int
+            var id: String?
+            var type: String?
+            var lang: String?
+            /// Child elements, in order (indices in `nodes`).
+            var children: [Int32] = []
+            /// The text pieces inside the element, nested ones included: `pieces[textStart..<textEnd]`.
+            var textStart: Int
+            var textEnd: Int = 0
+        }
+
+        var nodes: [Node] = []
+        var pieces: [String] = []
+
+        mutating func reset() {
+            nodes.removeAll(keepingCapacity: true)
+            pieces.removeAll(keepingCapacity: true)
+        }
+
+        /// All the text inside element `i`, as `XMLElement.textContent` gives it.
+        func textContent(_ i: Int) -> String {
+            let n = nodes[i]
+            switch n.textEnd - n.textStart {
+            case 0: return ""
+            case 1: return pieces[n.textStart]
+            default: return pieces[n.textStart..<n.textEnd].joined()
+            }
+        }
+    }
+
+    /// The names conversion tests, interned in this reader's parser.
+    private struct Atoms {
+        let id, type, lang, xmlNamespace, tbx2019: XMLAtom
+        /// Element names conversion switches on, with their strings.
+        let known: [(XMLAtom, String)]
+
+        init(_ xml: XMLStreamReader) {
+            id = xml.atom("id")
+            type = xml.atom("type")
+            lang = xml.atom("lang")
+            xmlNamespace = xml.atom(XMLNamespace.xml)
+            tbx2019 = xml.atom(TBXFormat.namespace2019)
+            known = ["langSet", "langSec", "tig", "ntig", "termSec", "termGrp", "term", "note", "descrip", "admin",
+                     "termNote", "transac", "ref", "xref", "descripGrp", "adminGrp", "termNoteGrp"].map { (xml.atom($0), $0) }
+        }
+    }
+
+    /// Reads the entry that `start` opens, up to its end tag; returns its node (0).
+    private func readEntry(_ start: XMLStartElement) throws -> Int {
+        entry.reset()
+        let atoms = self.atoms
+        entry.nodes.append(Entry.Node(
+            local: start.name.local,
+            inDialectNamespace: !start.name.namespace.isEmpty && start.name.namespace != TBXFormat.namespace2019,
+            line: start.line, id: start.attribute("id"), type: start.attribute("type"),
+            lang: start.attribute("lang", namespace: XMLNamespace.xml), textStart: 0))
+        var open: [Int] = [0]
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                let name = xml.localName, namespace = xml.namespace
+                var local: String
+                if let known = atoms.known.first(where: { $0.0 == name }) {
+                    local = known.1
+                } else {
+                    local = xml.currentStartElement().name.local
+                }
+                var node = Entry.Node(local: local, inDialectNamespace: namespace != .none && namespace != atoms.tbx2019,
+                                      line: xml.currentLine, textStart: entry.pieces.count)
+                // The first of a repeated attribute, as `XMLStartElement.attribute` finds it.
+                xml.forEachAttribute { attributeLocal, attributeNamespace, value in
+                    if attributeNamespace == .none {
+                        if attributeLocal == atoms.id { if node.id == nil { node.id = value.string } }
+                        else if attributeLocal == atoms.type { if node.type == nil { node.type = value.string } }
+                    } else if attributeNamespace == atoms.xmlNamespace && attributeLocal == atoms.lang {
+                        if node.lang == nil { node.lang = value.string }
+                    }
+                }
+                entry.nodes[open[open.count - 1]].children.append(Int32(entry.nodes.count))
+                open.append(entry.nodes.count)
+                entry.nodes.append(node)
+            case .endElement:
+                let done = open.removeLast()
+                entry.nodes[done].textEnd = entry.pieces.count
+                if open.isEmpty { return done }
+            case .text:
+                entry.pieces.append(xml.currentText)
+            case .comment, .processingInstruction:
+                break
+            }
+        }
+        throw xml.error("unexpected end of document inside <\(start.name.qualified)>")
+    }
+
     // MARK: conversion
 
     private func location(_ line: Int) -> SourceLocation {
@@ -147,30 +260,31 @@ public final class TBXReader {
 
     /// A data category carried by an element: TBX 2008 and DCA write `<descrip type="definition">`,
     /// DCT writes `<basic:definition>`. Returns the element that holds the value and the category.
-    private func category(of element: XMLElement) -> (XMLElement, String)? {
-        let local = element.name.local
-        switch local {
+    private func category(of element: Int) -> (Int, String)? {
+        let e = entry.nodes[element]
+        switch e.local {
         case "descrip", "admin", "termNote", "transac", "ref", "xref":
-            guard let type = element.attribute("type") else { return nil }
+            guard let type = e.type else { return nil }
             return (element, type)
         case "descripGrp", "adminGrp", "termNoteGrp":
-            guard let first = element.elements.first else { return nil }
-            return category(of: first)
+            guard let first = e.children.first else { return nil }
+            return category(of: Int(first))
         default:
             // DCT style: a data category as an element in a dialect namespace.
-            let ns = element.name.namespace
-            if !ns.isEmpty && ns != TBXFormat.namespace2019 { return (element, local) }
+            if e.inDialectNamespace { return (element, e.local) }
             return nil
         }
     }
 
-    private func convert(_ entry: XMLElement) throws -> Concept? {
-        var concept = Concept(id: entry.attribute("id") ?? "c\(entryCount)")
-        if entry.attribute("id") == nil {
-            warn("entry without an id; named '\(concept.id)'", line: entry.line)
+    private func convert(_ root: Int) throws -> Concept? {
+        let entryNode = entry.nodes[root]
+        var concept = Concept(id: entryNode.id ?? "c\(entryCount)")
+        if entryNode.id == nil {
+            warn("entry without an id; named '\(concept.id)'", line: entryNode.line)
         }
-        for child in entry.elements {
-            switch child.name.local {
+        for c in entryNode.children {
+            let child = Int(c)
+            switch entry.nodes[child].local {
             case "langSet", "langSec":
                 if let section = try convertSection(child) {
                     if let i = concept.languageSections.firstIndex(where: { LanguageTag.same($0.language, section.language) }) {
@@ -182,11 +296,11 @@ public final class TBXReader {
                     }
                 }
             case "note":
-                let t = collapse(child.textContent)
+                let t = collapse(entry.textContent(child))
                 if !t.isEmpty { concept.notes.append(t) }
             default:
                 guard let (holder, type) = category(of: child) else { continue }
-                let value = collapse(holder.textContent)
+                let value = collapse(entry.textContent(holder))
                 guard !value.isEmpty else { continue }
                 switch type {
                 case "subjectField": concept.subjectField = concept.subjectField ?? value
@@ -197,27 +311,29 @@ public final class TBXReader {
             }
         }
         if concept.languageSections.allSatisfy({ $0.terms.isEmpty }) {
-            warn("entry '\(concept.id)' has no term; skipped", line: entry.line)
+            warn("entry '\(concept.id)' has no term; skipped", line: entryNode.line)
             return nil
         }
         return concept
     }
 
-    private func convertSection(_ element: XMLElement) throws -> LanguageSection? {
-        guard let lang = element.attribute("lang", namespace: XMLNamespace.xml), !lang.isEmpty else {
-            throw TermbaseError("<\(element.name.local)> without xml:lang", at: location(element.line))
+    private func convertSection(_ index: Int) throws -> LanguageSection? {
+        let element = entry.nodes[index]
+        guard let lang = element.lang, !lang.isEmpty else {
+            throw TermbaseError("<\(element.local)> without xml:lang", at: location(element.line))
         }
         var section = LanguageSection(language: lang)
-        for child in element.elements {
-            switch child.name.local {
+        for c in element.children {
+            let child = Int(c)
+            switch entry.nodes[child].local {
             case "tig", "ntig", "termSec":
                 if let term = convertTerm(child) { section.terms.append(term) }
             case "note":
-                let t = collapse(child.textContent)
+                let t = collapse(entry.textContent(child))
                 if !t.isEmpty { section.notes.append(t) }
             default:
                 guard let (holder, type) = category(of: child) else { continue }
-                let value = collapse(holder.textContent)
+                let value = collapse(entry.textContent(holder))
                 guard !value.isEmpty else { continue }
                 switch type {
                 case "definition": section.definition = section.definition ?? value
@@ -233,31 +349,32 @@ public final class TBXReader {
         return section
     }
 
-    private func convertTerm(_ element: XMLElement) -> Term? {
+    private func convertTerm(_ index: Int) -> Term? {
+        let element = entry.nodes[index]
         // tig/termSec: term and termNotes are children; ntig: inside termGrp.
-        var parts: [XMLElement] = []
-        for c in element.elements {
-            if c.name.local == "termGrp" { parts += c.elements } else { parts.append(c) }
+        var parts: [Int] = []
+        for c in element.children.map(Int.init) {
+            if entry.nodes[c].local == "termGrp" { parts += entry.nodes[c].children.lazy.map(Int.init) } else { parts.append(c) }
         }
-        guard let termIndex = parts.firstIndex(where: { $0.name.local == "term" }) else {
-            warn("<\(element.name.local)> without <term>", line: element.line)
+        guard let termIndex = parts.firstIndex(where: { entry.nodes[$0].local == "term" }) else {
+            warn("<\(element.local)> without <term>", line: element.line)
             return nil
         }
-        let termElement = parts[termIndex]
-        let text = collapse(termElement.textContent)
+        let termElement = entry.nodes[parts[termIndex]]
+        let text = collapse(entry.textContent(parts[termIndex]))
         guard !text.isEmpty else {
             warn("empty <term>", line: termElement.line)
             return nil
         }
-        var term = Term(text, id: termElement.attribute("id") ?? element.attribute("id"))
+        var term = Term(text, id: termElement.id ?? element.id)
         for (k, part) in parts.enumerated() where k != termIndex {
-            if part.name.local == "note" {
-                let t = collapse(part.textContent)
+            if entry.nodes[part].local == "note" {
+                let t = collapse(entry.textContent(part))
                 if !t.isEmpty { term.notes.append(t) }
                 continue
             }
             guard let (holder, type) = category(of: part) else { continue }
-            let value = collapse(holder.textContent)
+            let value = collapse(entry.textContent(holder))
             guard !value.isEmpty else { continue }
             switch type {
             case "administrativeStatus", "normativeAuthorization", "usageStatus":
@@ -265,7 +382,7 @@ public final class TBXReader {
                     // The most restrictive statement wins when a file gives two.
                     if term.status == nil || s > term.status! { term.status = s }
                 } else {
-                    warn("unknown term status '\(value)'", line: holder.line)
+                    warn("unknown term status '\(value)'", line: entry.nodes[holder].line)
                 }
             case "partOfSpeech": term.partOfSpeech = term.partOfSpeech ?? value
             case "termType": term.termType = term.termType ?? value

@@ -20,8 +20,8 @@ struct TokenTable: Sendable {
     /// Number of distinct words.
     var count: Int { spans.count }
 
-    /// FNV-1a over whole code units (`TokenScanner` computes it while folding), with a final
-    /// mix so that the low bits (the slot) depend on every unit.
+    /// FNV-1a over whole code units, with a final mix so that the low bits (the slot) depend on
+    /// every unit. (The builder's table only: `CompiledTrie` hashes packed words its own way.)
     static let hashSeed: UInt32 = 2166136261
     /// The FNV-1a multiplier.
     static let hashPrime: UInt32 = 16777619

@@ -6,6 +6,8 @@
 //   terms-bench lookup-digest --store FILE --queries FILE --language fr
 //   terms-bench segments --dir FOLDER --language fr [--repeat N]
 //   terms-bench load [--repeat N]
+//   terms-bench compile --language fr [--repeat N]
+//   terms-bench read-digest --store FILE
 //
 // `segments` measures what `verso convert` pays for terminology over many small files: loading
 // the built-in glossaries, compiling the recognizer, and recognising the terms of short
@@ -225,6 +227,25 @@ do {
         for _ in 0..<repeats { concepts = try BuiltInGlossaries.load(files).reduce(0) { $0 + $1.concepts.count } }
         print("concepts=\(concepts)")
         print("load_ms=\(String(format: "%.3f", (processCPUSeconds() - c0) / Double(repeats) * 1000))")
+    case "read-digest":
+        // A fingerprint of everything reading a termbase file gives (every concept, every
+        // finding), to check that a change to a reader gives the same termbase.
+        guard let store = option("--store", args) else { fail("read-digest needs --store") }
+        let (tb, findings) = try TermbaseFile.read(path: store)
+        var h = Digest()
+        for c in tb.concepts { h.add(String(reflecting: c)) }
+        h.add(String(reflecting: tb.language)); h.add(String(reflecting: tb.sourceDescription))
+        for f in findings { h.add(String(reflecting: f)) }
+        print("concepts=\(tb.concepts.count) findings=\(findings.count) \(h.hex)")
+    case "compile":
+        // Compiling the recognizer of the built-in glossaries, repeated: CPU per compile.
+        let repeats = Int(option("--repeat", args) ?? "20") ?? 20
+        let glossary = Glossary(stores: try BuiltInGlossaries.load(BuiltInGlossaries.files).map { InMemoryTermStore($0) })
+        var terms = 0
+        let c0 = processCPUSeconds()
+        for _ in 0..<repeats { terms = try TermRecognizer(glossary: glossary, language: language).termCount }
+        print("terms=\(terms)")
+        print("compile_ms=\(String(format: "%.3f", (processCPUSeconds() - c0) / Double(repeats) * 1000))")
     case "segments":
         guard let dir = option("--dir", args) else { fail("segments needs --dir") }
         let repeats = Int(option("--repeat", args) ?? "5") ?? 5

@@ -456,14 +456,14 @@ struct ContentItems {
         let r = textRuns[t.k].run
         guard case .text(let string) = runs[r] else { return String(transcodingUTF16: text[slice]) }
         if slice == t.start..<t.end { return string }
-        if cut?.run != r { cut = (r, UTF16Slicer(string, utf16Count: t.end - t.start)) }
+        if cut?.run != r { cut = (r, UTF16Slicer(string, units: text, base: t.start, count: t.end - t.start)) }
         if let piece = cut!.slicer.slice((slice.lowerBound - t.start)..<(slice.upperBound - t.start)) { return piece }
         return String(transcodingUTF16: text[slice])
     }
 
     /// A slicer of the single text run, when the content is one (see `textContent`).
     func slicer() -> UTF16Slicer? {
-        singleText.map { UTF16Slicer($0, utf16Count: text.count) }
+        singleText.map { UTF16Slicer($0, units: text, count: text.count) }
     }
 
     /// Text units `range` of text-only content as content of one text run: a slice of the
@@ -482,49 +482,50 @@ struct ContentItems {
     }
 }
 
-/// Cuts a string at UTF-16 offsets asked for in increasing order, by walking its UTF-8 bytes
-/// once: the pieces are copies of its bytes (no transcoding from UTF-16, no validation), which
-/// made building the segments of a paragraph several times cheaper.
+/// Cuts a string at UTF-16 offsets asked for in increasing order: the pieces are copies of its
+/// UTF-8 bytes (no transcoding from UTF-16, no validation), which made building the segments of
+/// a paragraph several times cheaper. The UTF-8 offsets are counted on the string's UTF-16
+/// units (which the segmenter has anyway), from where the last cut was.
 struct UTF16Slicer {
     private let string: String
+    /// The string's UTF-16 units: `units[base...]`.
+    private let units: [UInt16]
+    private let base: Int
+    private let count: Int
     /// Every character is one byte and one unit: the offsets are the same.
     private let ascii: Bool
-    /// A place both offsets name, where the last walk stopped.
+    /// A place both offsets name, where the last count stopped.
     private var utf16 = 0
     private var utf8 = 0
 
-    init(_ string: String, utf16Count: Int) {
+    /// A slicer of `string`, whose UTF-16 units are `units[base ..< base + count]`.
+    init(_ string: String, units: [UInt16], base: Int = 0, count: Int) {
         self.string = string
-        ascii = string.utf8.count == utf16Count
+        self.units = units
+        self.base = base
+        self.count = count
+        ascii = string.utf8.count == count
     }
 
-    /// The UTF-8 offset of UTF-16 offset `target`; nil inside a surrogate pair, or when the
-    /// string has no contiguous UTF-8.
+    /// The UTF-8 offset of UTF-16 offset `target`; nil inside a surrogate pair.
     private mutating func utf8Offset(_ target: Int) -> Int? {
         if ascii { return target }
+        // A trail surrogate always follows a lead in a string: a cut before one splits a pair.
+        if target > 0 && target < count && UTF16.isTrailSurrogate(units[base + target]) { return nil }
         if target < utf16 { utf16 = 0; utf8 = 0 }
-        var u16 = utf16, u8 = utf8
-        let found: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            while u16 < target && u8 < bytes.count {
-                // Eight ASCII bytes at a time (eight units): most text is mostly ASCII.
-                if target - u16 >= 8 && bytes.count - u8 >= 8 {
-                    let word = UnsafeRawPointer(bytes.baseAddress! + u8).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 {
-                        u16 += 8
-                        u8 += 8
-                        continue
-                    }
-                }
-                let b = bytes[u8]
-                // A lead byte of four (a character outside the BMP) stands for two units.
-                u16 += b >= 0xF0 ? 2 : 1
-                u8 += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+        var bytes = 0
+        units.withUnsafeBufferPointer { buffer in
+            // One byte per unit, one more from U+0080, one more from U+0800, one less for each
+            // half of a surrogate pair (four bytes for the two units): branch-free, so the loop
+            // runs over several units at a time.
+            for k in (base + utf16)..<(base + target) {
+                let u = buffer[k]
+                bytes &+= 1 &+ (u >= 0x80 ? 1 : 0) &+ (u >= 0x800 ? 1 : 0) &- (u & 0xF800 == 0xD800 ? 1 : 0)
             }
-            return u16 == target
         }
-        utf16 = u16
-        utf8 = u8
-        return found == true ? u8 : nil
+        utf8 += bytes
+        utf16 = target
+        return utf8
     }
 
     /// The characters of UTF-16 range `range`; nil when a bound falls inside a character.

@@ -8,9 +8,15 @@
 /// word must end where the tail starts, and `\b` must hold before the word.
 final class WordListMatcher: @unchecked Sendable {
     // @unchecked: immutable after init.
-    /// Trie over the words read backwards: node 0 is the root.
-    private let children: [[UInt16: Int32]]
-    private let terminal: [Bool]
+    /// Trie over the words read backwards, node 0 the root, laid out flat: node n's edges are
+    /// `edgeStart[n]..<edgeStart[n + 1]`, their units sorted in `edgeUnits`, the nodes they lead
+    /// to in `edgeTargets`. Raw buffers rather than an array of dictionaries: each candidate
+    /// break walks it, and a dictionary lookup cost a hash and a reference count per unit.
+    private let edgeStart: UnsafeMutablePointer<Int32>
+    private let edgeUnits: UnsafeMutablePointer<UInt16>
+    private let edgeTargets: UnsafeMutablePointer<Int32>
+    private let terminal: UnsafeMutablePointer<Bool>
+    private let nodeCount: Int
     /// Case-insensitive (`(?i)`): words and text are compared case-folded.
     let caseInsensitive: Bool
     /// Literal tail after the word (compared exactly, or folded when case-insensitive).
@@ -51,9 +57,47 @@ final class WordListMatcher: @unchecked Sendable {
             terminal[node] = true
             maxWordLength = max(maxWordLength, word.count)
         }
-        self.children = children
-        self.terminal = terminal
+        nodeCount = children.count
+        let edgeCount = children.reduce(0) { $0 + $1.count }
+        edgeStart = .allocate(capacity: nodeCount + 1)
+        edgeUnits = .allocate(capacity: max(1, edgeCount))
+        edgeTargets = .allocate(capacity: max(1, edgeCount))
+        self.terminal = .allocate(capacity: nodeCount)
+        var e = 0
+        for (n, edges) in children.enumerated() {
+            (edgeStart + n).initialize(to: Int32(e))
+            for (unit, target) in edges.sorted(by: { $0.key < $1.key }) {
+                (edgeUnits + e).initialize(to: unit)
+                (edgeTargets + e).initialize(to: target)
+                e += 1
+            }
+            (self.terminal + n).initialize(to: terminal[n])
+        }
+        (edgeStart + nodeCount).initialize(to: Int32(e))
         self.maxWordLength = maxWordLength
+    }
+
+    deinit {
+        edgeStart.deallocate()
+        edgeUnits.deallocate()
+        edgeTargets.deallocate()
+        terminal.deallocate()
+    }
+
+    /// The node the edge labelled `unit` leads to from `node`, or -1.
+    @inline(__always)
+    private func child(_ node: Int, _ unit: UInt16) -> Int {
+        var low = Int(edgeStart[node]), high = Int(edgeStart[node + 1])
+        // Binary search down to a few edges, then a scan.
+        while high - low > 8 {
+            let mid = (low + high) / 2
+            if edgeUnits[mid] <= unit { low = mid } else { high = mid }
+        }
+        while low < high {
+            if edgeUnits[low] == unit { return Int(edgeTargets[low]) }
+            low += 1
+        }
+        return -1
     }
 
     @inline(__always)
@@ -73,8 +117,9 @@ final class WordListMatcher: @unchecked Sendable {
         var i = end
         while i > 0 {
             let unit = caseInsensitive ? Self.fold(text[i - 1]) : text[i - 1]
-            guard let next = children[node][unit] else { return false }
-            node = Int(next)
+            let next = child(node, unit)
+            if next < 0 { return false }
+            node = next
             i -= 1
             if terminal[node] && (!requiresBoundary || WordBoundary.isBoundary(at: i, in: text)) {
                 return true

@@ -11,7 +11,7 @@ final class UTF16SlicerTests: XCTestCase {
             // Ranges in increasing order, and then going back (the slicer restarts).
             var ranges: [Range<Int>] = []
             for a in 0...units.count { for b in a...units.count { ranges.append(a..<b) } }
-            var slicer = UTF16Slicer(text, utf16Count: units.count)
+            var slicer = UTF16Slicer(text, units: units, count: units.count)
             for r in ranges {
                 let inPair = { (k: Int) in k > 0 && k < units.count && UTF16.isTrailSurrogate(units[k]) }
                 let slice = slicer.slice(r)
@@ -20,6 +20,13 @@ final class UTF16SlicerTests: XCTestCase {
                 } else {
                     XCTAssertEqual(slice, String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
                 }
+            }
+            // The same string standing after other units (a run of a paragraph with codes).
+            let padded = Array("ab😀".utf16) + units
+            var inner = UTF16Slicer(text, units: padded, base: 4, count: units.count)
+            for r in ranges where !(r.lowerBound > 0 && r.lowerBound < units.count && UTF16.isTrailSurrogate(units[r.lowerBound]))
+                && !(r.upperBound > 0 && r.upperBound < units.count && UTF16.isTrailSurrogate(units[r.upperBound])) {
+                XCTAssertEqual(inner.slice(r), String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
             }
         }
     }

@@ -679,9 +679,9 @@ public final class XLIFF2Writer: DocumentWriter {
     /// to an inline id.
     private static func hasCollidingPartID(_ unit: Unit) -> Bool {
         var parts: [String] = []
-        for part in unit.parts {
+        for p in unit.parts.indices {
             let id: String?
-            switch part {
+            switch unit.parts[p] {
             case .segment(let s): id = s.id
             case .ignorable(let g): id = g.id
             }
@@ -690,17 +690,20 @@ public final class XLIFF2Writer: DocumentWriter {
             parts.append(id)
         }
         guard !parts.isEmpty else { return false }
-        for part in unit.parts {
-            for content in [part.source, part.target] {
-                guard let content else { continue }
-                for run in content.runs {
-                    switch run {
-                    case .code(let c): if parts.contains(c.id) { return true }
-                    case .marker(let m): if parts.contains(m.id) { return true }
-                    case .text: continue
-                    }
+        func collides(_ runs: [Run]) -> Bool {
+            for k in runs.indices {
+                switch runs[k] {
+                case .code(let c): if parts.contains(c.id) { return true }
+                case .marker(let m): if parts.contains(m.id) { return true }
+                case .text: continue
                 }
             }
+            return false
+        }
+        for p in unit.parts.indices {
+            let (source, target) = Self.runs(of: unit.parts[p])
+            if collides(source) { return true }
+            if let target, collides(target) { return true }
         }
         return false
     }
@@ -709,16 +712,26 @@ public final class XLIFF2Writer: DocumentWriter {
     private static func hasRepeatedPlaceholder(_ unit: Unit) -> Bool {
         for target in [false, true] {
             var seen: [String] = []
-            for part in unit.parts {
-                guard let content = target ? part.target : part.source else { continue }
-                for run in content.runs {
-                    guard case .code(let c) = run, c.kind == .standalone else { continue }
+            for p in unit.parts.indices {
+                let (sourceRuns, targetRuns) = Self.runs(of: unit.parts[p])
+                guard let runs = target ? targetRuns : sourceRuns else { continue }
+                for k in runs.indices {
+                    guard case .code(let c) = runs[k], c.kind == .standalone else { continue }
                     if seen.contains(c.id) { return true }
                     seen.append(c.id)
                 }
             }
         }
         return false
+    }
+
+    /// A part's source and target runs, without copying the rest of the part.
+    @inline(__always)
+    private static func runs(of part: UnitPart) -> (source: [Run], target: [Run]?) {
+        switch part {
+        case .segment(let s): return (s.source.runs, s.target?.runs)
+        case .ignorable(let g): return (g.source.runs, g.target?.runs)
+        }
     }
 
     /// Standalone codes repeating an id within one side of a unit (XLIFF 1.2 tools write
@@ -1053,9 +1066,17 @@ enum XLIFF2UnitPreparation {
         // written without being copied.
         var state = RegisterState()
         var sourceScan = PairScan(), targetScan = PairScan()
-        for part in unit.parts {
-            scan(part.source, &data, &state, &sourceScan)
-            if let t = part.target { scan(t, &data, &state, &targetScan) }
+        // By index, the runs taken out of the part: iterating the parts (or `part.source`)
+        // copies each part or content whole.
+        let parts = unit.parts
+        for p in parts.indices {
+            let source: [Run], target: [Run]?
+            switch parts[p] {
+            case .segment(let x): source = x.source.runs; target = x.target?.runs
+            case .ignorable(let x): source = x.source.runs; target = x.target?.runs
+            }
+            scan(source, &data, &state, &sourceScan)
+            if let target { scan(target, &data, &state, &targetScan) }
         }
         guard state.hasInline else { return }
         if !state.needsChange && sourceScan.isBalanced && targetScan.isBalanced { return }
@@ -1109,9 +1130,9 @@ enum XLIFF2UnitPreparation {
 
     /// Registers data ids and checks, read-only, what `preparePairs`, `assignData` and
     /// `fixCodes` would change.
-    private static func scan(_ content: Content, _ data: inout XLIFF2DataTable, _ state: inout RegisterState, _ pairs: inout PairScan) {
-        for run in content.runs {
-            switch run {
+    private static func scan(_ runs: [Run], _ data: inout XLIFF2DataTable, _ state: inout RegisterState, _ pairs: inout PairScan) {
+        for index in runs.indices {
+            switch runs[index] {
             case .text:
                 continue
             case .marker(let m):

@@ -109,8 +109,30 @@ final class HTMLReader: SourceReader {
     /// `charset` (`encoding` in a document that starts with an XML declaration) followed by `=`
     /// and a name. Searched in ASCII bytes folded to lower case (other bytes count as spaces).
     static func declaredCharset(_ bytes: [UInt8]) -> String? {
-        let head: [UInt8] = bytes.prefix(2048).map { $0 >= 0x80 ? 0x20 : ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
-        let n = head.count
+        bytes.withUnsafeBufferPointer { declaredCharset(in: UnsafeBufferPointer(rebasing: $0.prefix(2048))) }
+    }
+
+    private static func declaredCharset(in raw: UnsafeBufferPointer<UInt8>) -> String? {
+        // Each byte folded where it is looked at, not a folded copy of the whole head: the
+        // search usually ends within the first hundred bytes.
+        struct Folded {
+            let raw: UnsafeBufferPointer<UInt8>
+            subscript(_ i: Int) -> UInt8 {
+                let b = raw[i]
+                return b >= 0x80 ? 0x20 : (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            }
+            subscript(_ r: Range<Int>) -> [UInt8] { r.map { self[$0] } }
+            func starts(at i: Int, with prefix: String.UTF8View) -> Bool {
+                var k = i
+                for c in prefix {
+                    guard k < raw.count, self[k] == c else { return false }
+                    k += 1
+                }
+                return true
+            }
+        }
+        let head = Folded(raw: raw)
+        let n = raw.count
         func find(_ needle: StaticString, from: Int) -> Int? {
             let m = needle.utf8CodeUnitCount
             let p = needle.utf8Start
@@ -131,7 +153,7 @@ final class HTMLReader: SourceReader {
         var from = 0
         while true {
             var found = find("charset", from: from).map { $0 + 7 }
-            if found == nil, head[from...].starts(with: "<?xml".utf8) { found = find("encoding", from: from).map { $0 + 8 } }
+            if found == nil, head.starts(at: from, with: "<?xml".utf8) { found = find("encoding", from: from).map { $0 + 8 } }
             guard let after = found else { return nil }
             var i = after
             while i < n, head[i] == 0x20 { i += 1 }

@@ -20,8 +20,9 @@ public struct PipelineOptions: Sendable {
     /// files neither takes a lock per term found nor keeps every file's concepts until the end.
     public var recordTermUsage: Bool = true
     /// The language most documents will be in, when known (`--source`): its segmentation rules
-    /// are compiled on another thread while the glossaries load, so that neither waits for the
-    /// other at start-up. Nil compiles them when the first document asks.
+    /// are compiled on another thread while the glossaries load, and its term recogniser is
+    /// built on a third once they are loaded, so that the first document waits for neither in
+    /// turn. Nil builds both when the first document asks.
     public var expectedSourceLanguage: String? = nil
 
     /// Creates options; the defaults are `verso prepare`'s.
@@ -78,7 +79,13 @@ public enum StandardPipeline {
             }
             let log = options.recordTermUsage ? TermUsageLog() : nil
             usage = log
-            stages.append(TermRecognitionStage(recognizers: TermRecognizers(glossary: glossary, names: glossaries), usage: log))
+            let recognizers = TermRecognizers(glossary: glossary, names: glossaries)
+            if let language = options.expectedSourceLanguage {
+                // Built while the rules compile, not by the first document after them (errors
+                // are not reported here: the first document asks again and reports them).
+                Thread.detachNewThread { _ = try? recognizers.recognizer(for: language) }
+            }
+            stages.append(TermRecognitionStage(recognizers: recognizers, usage: log))
         }
         if options.copySource { stages.append(CopySourceStage()) }
         return AssembledPipeline(pipeline: Pipeline(stages), termUsage: usage, glossaries: glossaries, findings: findings)

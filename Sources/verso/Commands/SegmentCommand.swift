@@ -221,26 +221,10 @@ struct SegmentCommand: ParsableCommand {
 
 /// JSON string literals without Foundation's encoder (which would hold all output in memory).
 enum JSONText {
+    /// The skeleton's JSON string rule (`SkeletonFormat.quote`): standard JSON escapes, plus
+    /// `\u` escapes for the characters XML cannot hold and for U+FEFF, which some JSON parsers
+    /// drop; any JSON reader gets the same string back.
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-        return out
+        SkeletonFormat.quote(s)
     }
 }

@@ -225,16 +225,14 @@ public final class DocumentPreparer: Sendable {
             let token = SkeletonSplicer.makeToken()
             let splicer = SkeletonSplicer(token: token, header: SkeletonFormat.line(for: header), spool: spool) { try out.write($0) }
             let writer = try XLIFFOutput(version: version, displayPath: output) { try splicer.write($0) }
-            // Taken from the end (reversed once): each event moves out of the array instead of
-            // being copied (a retain of every string and array of its unit) and freed later.
-            buffered?.reverse()
+            var bufferedEvents = buffered?.makeIterator()
             var reader: (any SourceReader)?
             if buffered == nil {
                 reader = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: DiscardingSkeletonSink())
             }
             func next() throws -> DocumentEvent? {
-                guard buffered != nil else { return try reader?.next() }
-                guard let event = buffered!.popLast() else { return nil }
+                guard bufferedEvents != nil else { return try reader?.next() }
+                guard let event = bufferedEvents!.next() else { return nil }
                 // Pass 1 ran before the source language was known (HTML lang).
                 if case .startDocument(var info) = event {
                     info.sourceLanguage = sourceLanguage

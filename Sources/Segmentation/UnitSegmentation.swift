@@ -60,7 +60,6 @@ extension Segmenter {
             result.parts = parts
             return result
         }
-        // Handed over, not shared with `result`: the first part is then replaced in place.
         let parts = Self.keepingUnchangedParts(of: unit.parts, in: Self.parts(of: pieces, template: template, emptyTargets: emptyTargets, firstID: nil))
         var result = unit
         result.parts = parts
@@ -118,27 +117,9 @@ extension Segmenter {
     /// references to it (`<mtc:match ref="#m1">`, comments) still resolve; when its content is
     /// also the same, the old part is kept whole (id, state, extensions): re-segmenting a unit
     /// that is already segmented the same way changes nothing.
-    static func keepingUnchangedParts(of old: [UnitPart], in new: consuming [UnitPart]) -> [UnitPart] {
-        // The usual case, a unit read from a document as one segment: only the first new part
-        // starts where it did, and it ends where it did only when it is the only new part (every
-        // part holds at least one character or run). Same result as below, without measuring
-        // every part.
+    static func keepingUnchangedParts(of old: [UnitPart], in new: [UnitPart]) -> [UnitPart] {
+        // A unit of one part never gets here: `segment(_:)` settles it before building any part.
         if old.isEmpty || new.isEmpty { return new }
-        if old.count == 1 {
-            switch (new[0], old[0]) {
-            case (.segment(var segment), .segment(let before)):
-                if new.count == 1 && sameRuns(segment.source, before.source) { return old }
-                segment.id = before.id
-                new[0] = .segment(segment)
-            case (.ignorable(var ignorable), .ignorable(let before)):
-                if new.count == 1 && sameRuns(ignorable.source, before.source) { return old }
-                ignorable.id = before.id
-                new[0] = .ignorable(ignorable)
-            default:
-                break
-            }
-            return new
-        }
         // Old parts by where they start, with where they end: contents that are equal once
         // normalized have the same length, so the (costly) comparison of runs is only made
         // when the ends agree too.

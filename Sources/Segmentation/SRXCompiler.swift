@@ -78,6 +78,14 @@ struct CompiledRule: Sendable {
     /// leading look-behind's), nil: any — most branches are skipped without calling ICU.
     var scanBranchLast: [UnitSet?] = []
     var scanBranchSecondLast: [UnitSet?] = []
+    /// For each branch, two adjacent units it must read not far from where it starts
+    /// (`RegexCharacterSets.requiredPair`), nil: none known — most branches that pass the units
+    /// before them are then ruled out without ICU's long scan of the text ahead.
+    var scanBranchPairs: [(first: UnitSet, second: UnitSet, maxOffset: Int)?] = []
+    /// For each branch, its leading look-behind as a program (nil: none): read from the units
+    /// before the branch, it rules out all but the branch or two that can follow the item
+    /// marker found, where the two units before it (`scanBranchLast`) often cannot.
+    var scanBranchPrograms: [LookBehindProgram?] = []
     /// A split scanner whose whole pattern was not compiled up front (`patternsKnownValid`):
     /// where that pattern is in `CompiledSRX.branchPatterns`, compiled only if a branch will not.
     var scanFallbackPattern: Int? = nil
@@ -393,6 +401,8 @@ final class CompiledSRX: @unchecked Sendable {
                                 let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
                                 compiledRule.scanBranchLast.append(last)
                                 compiledRule.scanBranchSecondLast.append(secondLast)
+                                compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
+                                compiledRule.scanBranchPrograms.append(sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) })
                             }
                         }
                     }

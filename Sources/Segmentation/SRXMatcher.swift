@@ -164,6 +164,18 @@ final class SRXMatcher: @unchecked Sendable {
             let last = table.branchLastSets[b], secondLast = table.branchSecondLastSets[b]
             if last >= 0 && (prefixEnd == 0 || !table.contains(last, previous)) { continue }
             if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
+            let text = UnsafeBufferPointer(start: base, count: state.pointee.textCount)
+            let program = table.branchPrograms[b]
+            if program >= 0 {
+                // The whole look-behind, without ICU: "no match" is certain unless the program
+                // read a surrogate. Rules out all but the branches of the marker found.
+                var gaveUp = false
+                if table.lookBehind(program, 1, in: text, at: prefixEnd, gaveUp: &gaveUp) == 0 && !gaveUp { continue }
+            }
+            // Then two units it must read ahead (`RegexCharacterSets.requiredPair`): without
+            // them ICU would walk up to hundreds of units to find no match.
+            let reach = table.branchPairReach[b]
+            if reach >= 0 && !table.containsPair(table.branchPairFirstSets[b], table.branchPairSecondSets[b], from: prefixEnd, reach: reach, in: text) { continue }
             guard let h = regex(Int32(branchBase + b)) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
                 if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }

@@ -181,7 +181,8 @@ let package = Package(
 // A process then starts in about half the time (no symbol binding across twenty shared
 // libraries), which counts when a folder conversion or a script runs verso often. Every module
 // is compiled for it (each one's imports decide which libraries the binary links).
-for target in package.targets where target.type == .regular || target.type == .executable {
+// (Not for the fuzzing harnesses below, built with sanitizers.)
+for target in package.targets where Context.environment["VERSO_FUZZ"] != "1" && (target.type == .regular || target.type == .executable) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     if target.type == .executable {
         target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]

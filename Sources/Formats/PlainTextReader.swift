@@ -11,40 +11,86 @@ import TranslationModel
 final class PlainTextReader: SourceReader {
     static let paragraphLimit = 1 << 20
 
+    // Stored properties are `@exclusivity(unchecked)`: one caller drives the reader, and no
+    // access to one of them spans a call that could reach the same property (the runtime's
+    // checks ran on every line).
+
     private let input: ChunkedInput
     private let decoder: StreamingTextDecoder
     private let skeleton: SkeletonSink
     private let encoding: TextEncoding
     private let hasByteOrderMark: Bool
-    private var lineMode: Bool
-    private var queue: [DocumentEvent] = []
-    private var queueIndex = 0
-    private var pending: [UInt8] = []
-    private var pendingStart = 0
-    private var inputDone = false
-    private var ended = false
-    private var newline: [UInt8]?
-    private var unitCounter = 0
-    private var lineNumber = 1
+    @exclusivity(unchecked) private var lineMode: Bool
+    @exclusivity(unchecked) private var queue: [DocumentEvent] = []
+    @exclusivity(unchecked) private var queueIndex = 0
+    @exclusivity(unchecked) private var pending: [UInt8] = []
+    @exclusivity(unchecked) private var pendingStart = 0
+    @exclusivity(unchecked) private var inputDone = false
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var newline: LineEnd?
+    @exclusivity(unchecked) private var unitCounter = 0
+    @exclusivity(unchecked) private var lineNumber = 1
     private(set) var findings: [Finding] = []
     var declaredLanguage: String? { nil }
 
     // The paragraph being read.
-    private var paragraph: [UInt8] = []
-    private var paragraphUTF16 = 0
-    private var paragraphOpen = false
-    private var substitutions: [RawSubstitution] = []
-    private var lastTerminator: [UInt8] = []
+    @exclusivity(unchecked) private var paragraph: [UInt8] = []
+    @exclusivity(unchecked) private var paragraphUTF16 = 0
+    @exclusivity(unchecked) private var paragraphOpen = false
+    @exclusivity(unchecked) private var substitutions: [RawSubstitution] = []
+    @exclusivity(unchecked) private var lastTerminator = LineEnd.none
     /// The paragraph's line breaks: where their `\n` is in `paragraph`, its UTF-16 offset, and the
     /// terminator the file has there.
-    private var lineBreaks: [(byte: Int, utf16: Int, terminator: [UInt8])] = []
+    @exclusivity(unchecked) private var lineBreaks: [(byte: Int, utf16: Int, terminator: LineEnd)] = []
     /// The spaces before the paragraph's first line (skeleton), which line wrapping measures too.
-    private var firstLineIndent: [UInt8] = []
+    @exclusivity(unchecked) private var firstLineIndent: [UInt8] = []
     /// Skeleton text waiting to be written before the next unit (or at the end).
-    private var skeletonPending: [UInt8] = []
+    @exclusivity(unchecked) private var skeletonPending: [UInt8] = []
+
+    /// True when the decoder checked the text as UTF-8 (the usual case), so that strings are
+    /// made from its bytes without a second check; iconv's output (other encodings) is checked.
+    private let decodedIsChecked: Bool
+
+    /// A line ending as the file writes it (none for a last line without one). A line's ending
+    /// is kept as this, not as an array of its bytes: an allocation per line.
+    private enum LineEnd: Equatable {
+        case none, lf, cr, crlf
+
+        /// The ending of the bytes `contentEnd..<end` of `bytes`.
+        init(_ bytes: [UInt8], _ contentEnd: Int, _ end: Int) {
+            switch end - contentEnd {
+            case 0: self = .none
+            case 2: self = .crlf
+            default: self = bytes[contentEnd] == 0x0A ? .lf : .cr
+            }
+        }
+
+        var text: String {
+            switch self {
+            case .none: return ""
+            case .lf: return "\n"
+            case .cr: return "\r"
+            case .crlf: return "\r\n"
+            }
+        }
+
+        func append(to bytes: inout [UInt8]) {
+            switch self {
+            case .none: break
+            case .lf: bytes.append(0x0A)
+            case .cr: bytes.append(0x0D)
+            case .crlf: bytes.append(0x0D); bytes.append(0x0A)
+            }
+        }
+    }
 
     var skeletonHeader: SkeletonHeader {
-        SkeletonHeader(format: .plainText, encoding: encoding, hasByteOrderMark: hasByteOrderMark, newline: String(decoding: newline ?? [0x0A], as: UTF8.self))
+        SkeletonHeader(format: .plainText, encoding: encoding, hasByteOrderMark: hasByteOrderMark, newline: (newline ?? .lf).text)
+    }
+
+    /// Decoded text (complete UTF-8) as a string.
+    private func string(_ bytes: ArraySlice<UInt8>) -> String {
+        decodedIsChecked ? ValidUTF8.string(bytes) : String(decoding: bytes, as: UTF8.self)
     }
 
     init(input: ChunkedInput, options: SourceReaderOptions, description: SourceDescription, skeleton: SkeletonSink) throws {
@@ -62,6 +108,7 @@ final class PlainTextReader: SourceReader {
         }
         self.encoding = encoding
         self.hasByteOrderMark = bom
+        decodedIsChecked = encoding.isUTF8
         decoder = try StreamingTextDecoder(encoding: encoding, displayPath: input.displayPath, startOffset: bomLength)
         pending = try decoder.decode(head)
         switch options.textUnits {
@@ -139,8 +186,8 @@ final class PlainTextReader: SourceReader {
         if inputDone && pendingStart >= pending.count {
             try closeParagraph()
             if !skeletonPending.isEmpty {
-                try skeleton.append(.text(String(decoding: skeletonPending, as: UTF8.self)))
-                    skeletonPending = []
+                try skeleton.append(.text(string(skeletonPending[...])))
+                skeletonPending = []
             }
             queue.append(.endFile)
             queue.append(.endDocument)
@@ -152,22 +199,17 @@ final class PlainTextReader: SourceReader {
     private func splitLines() throws {
         let n = pending.count
         var start = pendingStart
-        var i = start
-        while i < n {
-            let b = pending[i]
-            if b == 0x0A || b == 0x0D {
-                var end = i + 1
-                if b == 0x0D {
-                    if i + 1 >= n && !inputDone { break } // a CR at the end of a chunk: wait for a possible LF
-                    if i + 1 < n && pending[i + 1] == 0x0A { end = i + 2 }
-                }
-                try line(start, i, end)
-                lineNumber += 1
-                start = end
-                i = end
-                continue
+        while start < n {
+            let i = Self.lineBreak(in: pending, from: start)
+            guard i < n else { break }
+            var end = i + 1
+            if pending[i] == 0x0D {
+                if i + 1 >= n && !inputDone { break } // a CR at the end of a chunk: wait for a possible LF
+                if i + 1 < n && pending[i + 1] == 0x0A { end = i + 2 }
             }
-            i += 1
+            try line(start, i, end)
+            lineNumber += 1
+            start = end
         }
         if inputDone && start < n {
             try line(start, n, n)
@@ -176,9 +218,32 @@ final class PlainTextReader: SourceReader {
         pendingStart = start
     }
 
+    /// The index of the first `\n` or `\r` at or after `from`, or `bytes.count`. Eight bytes
+    /// at a time: a line is tens of words without either.
+    private static func lineBreak(in bytes: [UInt8], from: Int) -> Int {
+        bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var i = from
+            if let base = UnsafeRawPointer(p.baseAddress) {
+                while i + 8 <= n {
+                    let w = UTF8Words.load(base, i)
+                    if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x0D) { break }
+                    i += 8
+                }
+            }
+            while i < n {
+                let b = p[i]
+                if b == 0x0A || b == 0x0D { return i }
+                i += 1
+            }
+            return n
+        }
+    }
+
     /// Handles one line: content `start..<contentEnd`, terminator `contentEnd..<end`.
     private func line(_ start: Int, _ contentEnd: Int, _ end: Int) throws {
-        if newline == nil && end > contentEnd { newline = Array(pending[contentEnd..<end]) }
+        let terminator = LineEnd(pending, contentEnd, end)
+        if newline == nil && terminator != .none { newline = terminator }
         var blank = true
         for k in start..<contentEnd where !Self.isBlankByte(pending[k]) { blank = false; break }
         if blank {
@@ -195,8 +260,8 @@ final class PlainTextReader: SourceReader {
         var k = start
         if paragraphOpen {
             // The previous line's ending becomes "\n" inside the unit.
-            if lastTerminator != (newline ?? [0x0A]) {
-                substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 1, codesBefore: 0, raw: String(decoding: lastTerminator, as: UTF8.self)))
+            if lastTerminator != (newline ?? .lf) {
+                substitutions.append(RawSubstitution(utf16Offset: paragraphUTF16, utf16Length: 1, codesBefore: 0, raw: lastTerminator.text))
             }
             lineBreaks.append((paragraph.count, paragraphUTF16, lastTerminator))
             paragraph.append(0x0A)
@@ -208,7 +273,7 @@ final class PlainTextReader: SourceReader {
             firstLineIndent = Array(pending[start..<k])
         }
         appendContent(k, contentEnd)
-        lastTerminator = Array(pending[contentEnd..<end])
+        lastTerminator = terminator
     }
 
     /// Appends text to the paragraph; characters XML cannot carry are kept for merge only.
@@ -284,30 +349,33 @@ final class PlainTextReader: SourceReader {
             // Nothing XML can carry (a line of U+FFFE…): all of it is skeleton.
             skeletonPending.append(contentsOf: substitutions.flatMap { Array($0.raw.utf8) })
             skeletonPending.append(contentsOf: paragraph)
-            skeletonPending.append(contentsOf: lastTerminator)
+            lastTerminator.append(to: &skeletonPending)
             paragraph.removeAll()
             paragraphUTF16 = 0
             substitutions.removeAll()
-            lastTerminator = []
+            lastTerminator = .none
             return
         }
         if !lineMode { softenWrappedLineBreaks(upTo: cut) }
-        let trailing = paragraph[cut...]
         if !skeletonPending.isEmpty {
-            try skeleton.append(.text(String(decoding: skeletonPending, as: UTF8.self)))
+            try skeleton.append(.text(string(skeletonPending[...])))
         }
         unitCounter += 1
-        let id = "u\(unitCounter)"
-        let text = String(decoding: paragraph[..<cut], as: UTF8.self)
+        let id = "u" + String(unitCounter)
+        let text = string(paragraph[..<cut])
         try skeleton.append(.unit(UnitLayout(unitID: id, sourceUTF16Length: utf16, substitutions: substitutions)))
         var unit = Unit(id: id, source: Content(text))
         unit.preserveSpace = true
         queue.append(.unit(unit))
-        skeletonPending = Array(trailing) + lastTerminator
+        // The spaces after the paragraph and its line ending wait for what comes next, in the
+        // same buffer (no array per paragraph).
+        skeletonPending.removeAll(keepingCapacity: true)
+        skeletonPending.append(contentsOf: paragraph[cut...])
+        lastTerminator.append(to: &skeletonPending)
         paragraph.removeAll(keepingCapacity: paragraph.count < 1 << 16)
         paragraphUTF16 = 0
         substitutions.removeAll()
-        lastTerminator = []
+        lastTerminator = .none
         lineBreaks.removeAll()
     }
 
@@ -326,7 +394,7 @@ final class PlainTextReader: SourceReader {
         for lineBreak in lineBreaks where soft.contains(lineBreak.utf16) {
             paragraph[lineBreak.byte] = 0x20
             if !substitutions.contains(where: { $0.utf16Offset == lineBreak.utf16 && $0.utf16Length == 1 }) {
-                substitutions.append(RawSubstitution(utf16Offset: lineBreak.utf16, utf16Length: 1, codesBefore: 0, raw: String(decoding: lineBreak.terminator, as: UTF8.self)))
+                substitutions.append(RawSubstitution(utf16Offset: lineBreak.utf16, utf16Length: 1, codesBefore: 0, raw: lineBreak.terminator.text))
                 added = true
             }
         }

@@ -172,24 +172,99 @@ public enum SkeletonFormat {
 
     /// An entry's line (without the line break).
     public static func line(for entry: SkeletonEntry) -> String {
+        var out: [UInt8] = []
+        appendLine(for: entry, to: &out)
+        return ValidUTF8.string(out)
+    }
+
+    /// Appends an entry's line (without the line break) to `out` as UTF-8: what `line(for:)`
+    /// returns, written where the caller collects its output instead of as a string of its own
+    /// (the skeleton spool writes every entry of every document so).
+    public static func appendLine(for entry: SkeletonEntry, to out: inout [UInt8]) {
         switch entry {
-        case .text(let t): return "{\"t\":" + quote(t) + "}"
-        case .unit(let layout): return layoutLine(key: "u", layout)
-        case .nestedUnit(let layout): return layoutLine(key: "n", layout)
-        case .unitRun(let r): return "{\"r\":" + quote(r.prefix) + ",\"from\":\(r.first),\"count\":\(r.count),\"sep\":" + quote(r.separator) + "}"
+        case .text(let t):
+            append("{\"t\":", to: &out)
+            appendQuoted(t, to: &out)
+            out.append(0x7D) // }
+        case .unit(let layout): appendLayoutLine(key: "{\"u\":", layout, to: &out)
+        case .nestedUnit(let layout): appendLayoutLine(key: "{\"n\":", layout, to: &out)
+        case .unitRun(let r):
+            append("{\"r\":", to: &out)
+            appendQuoted(r.prefix, to: &out)
+            append(",\"from\":", to: &out)
+            appendDecimal(r.first, to: &out)
+            append(",\"count\":", to: &out)
+            appendDecimal(r.count, to: &out)
+            append(",\"sep\":", to: &out)
+            appendQuoted(r.separator, to: &out)
+            out.append(0x7D)
         }
     }
 
-    private static func layoutLine(key: String, _ l: UnitLayout) -> String {
-        var out = "{\"\(key)\":" + quote(l.unitID) + ",\"len\":\(l.sourceUTF16Length)"
-        if let q = l.attributeQuote { out += ",\"q\":" + quote(q) }
+    private static func appendLayoutLine(key: StaticString, _ l: UnitLayout, to out: inout [UInt8]) {
+        append(key, to: &out)
+        appendQuoted(l.unitID, to: &out)
+        append(",\"len\":", to: &out)
+        appendDecimal(l.sourceUTF16Length, to: &out)
+        if let q = l.attributeQuote {
+            append(",\"q\":", to: &out)
+            appendQuoted(q, to: &out)
+        }
         if !l.substitutions.isEmpty {
-            out += ",\"sub\":[" + l.substitutions.map { "[\($0.utf16Offset),\($0.utf16Length),\($0.codesBefore)," + quote($0.raw) + "]" }.joined(separator: ",") + "]"
+            append(",\"sub\":[", to: &out)
+            for (i, s) in l.substitutions.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out.append(0x5B) // [
+                appendDecimal(s.utf16Offset, to: &out)
+                out.append(0x2C)
+                appendDecimal(s.utf16Length, to: &out)
+                out.append(0x2C)
+                appendDecimal(s.codesBefore, to: &out)
+                out.append(0x2C)
+                appendQuoted(s.raw, to: &out)
+                out.append(0x5D) // ]
+            }
+            out.append(0x5D)
         }
         if !l.nestedUnits.isEmpty {
-            out += ",\"in\":[" + l.nestedUnits.map { "[" + quote($0.codeID) + ",\($0.utf16Start),\($0.utf16End)," + quote($0.unitID) + "]" }.joined(separator: ",") + "]"
+            append(",\"in\":[", to: &out)
+            for (i, n) in l.nestedUnits.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out.append(0x5B)
+                appendQuoted(n.codeID, to: &out)
+                out.append(0x2C)
+                appendDecimal(n.utf16Start, to: &out)
+                out.append(0x2C)
+                appendDecimal(n.utf16End, to: &out)
+                out.append(0x2C)
+                appendQuoted(n.unitID, to: &out)
+                out.append(0x5D)
+            }
+            out.append(0x5D)
         }
-        return out + "}"
+        out.append(0x7D)
+    }
+
+    @inline(__always)
+    private static func append(_ s: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// An integer in decimal, as string interpolation writes it.
+    private static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        if n >= 0 && n < 10 { out.append(0x30 + UInt8(n)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for any Int
+        var magnitude = n.magnitude
+        if n < 0 { out.append(0x2D) }
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+        }
     }
 
     /// The whole skeleton text.
@@ -201,28 +276,66 @@ public enum SkeletonFormat {
 
     /// A JSON string literal that contains only characters XML 1.0 allows and no raw line breaks.
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                let v = scalar.value
-                // U+FEFF too: Foundation's JSON parser drops it where a string (or the text after
-                // an escape) starts, taking it for a byte-order mark (fuzzing found it).
-                if v < 0x20 || v == 0x7F || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF || v == 0x2028 || v == 0x2029 {
-                    let hex = String(v, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        var out: [UInt8] = []
+        appendQuoted(s, to: &out)
+        return ValidUTF8.string(out)
+    }
+
+    /// Appends `quote(s)` to `out` as UTF-8. Works on the bytes: spans of characters written
+    /// as themselves (nearly all text) are copied at once, instead of a string append per
+    /// character.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        out.reserveCapacity(out.count + s.utf8.count + 2)
+        out.append(0x22)
+        s.withUTF8 { bytes in
+            let n = bytes.count
+            var start = 0
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                // The characters escaped: C0 controls, `"`, `\`, DEL, and U+FEFF (EF BB BF),
+                // U+FFFE/U+FFFF (EF BF BE/BF), U+2028/U+2029 (E2 80 A8/A9). Valid UTF-8 (a
+                // String), so a lead byte is followed by its continuation bytes.
+                let escape: UInt32
+                var length = 1
+                if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C {
+                    i += 1
+                    continue
+                } else if b < 0x80 {
+                    escape = UInt32(b)
+                } else if b == 0xEF, i + 2 < n, (bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF) || (bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) {
+                    escape = 0xF000 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                    length = 3
+                } else if b == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                    escape = 0x2000 | UInt32(bytes[i + 2] & 0x3F)
+                    length = 3
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    i += 1
+                    continue
+                }
+                if i > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+                i += length
+                start = i
+                out.append(0x5C) // \
+                switch escape {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x0A: out.append(0x6E) // n
+                case 0x0D: out.append(0x72) // r
+                case 0x09: out.append(0x74) // t
+                default:
+                    // \u and four lower-case hex digits, as `String(v, radix: 16)` padded.
+                    out.append(0x75)
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        let d = UInt8((escape >> UInt32(shift)) & 0xF)
+                        out.append(d < 10 ? 0x30 + d : 0x57 + d)
+                    }
                 }
             }
+            if n > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<n])) }
         }
-        return out + "\""
+        out.append(0x22)
     }
 
     /// Parses a skeleton's text. `location` names the XLIFF it came from in errors.
@@ -305,8 +418,16 @@ public protocol SkeletonSink: AnyObject {
 /// of a few lines (an XML text node above 10 MB is refused by secure parsers).
 public final class SkeletonCompactor: SkeletonSink {
     private let sink: SkeletonSink
-    private var run: (prefix: String, first: Int, count: Int, separator: String?, firstLayout: UnitLayout)?
-    private var gap = ""
+    // The run being gathered, field by field (`runPrefix` nil when there is none): extending a
+    // run adds one to `runCount` in place, where a tuple of strings and a layout was copied out
+    // and back for every unit. Unchecked exclusivity: one reader drives the compactor, and no
+    // access spans a call that could reach it again.
+    @exclusivity(unchecked) private var runPrefix: String?
+    @exclusivity(unchecked) private var runFirst = 0
+    @exclusivity(unchecked) private var runCount = 0
+    @exclusivity(unchecked) private var runSeparator: String?
+    @exclusivity(unchecked) private var runFirstLayout: UnitLayout?
+    @exclusivity(unchecked) private var gap = ""
 
     /// Creates a compactor in front of `sink`; call `finish()` at the end.
     public init(_ sink: SkeletonSink) {
@@ -317,18 +438,21 @@ public final class SkeletonCompactor: SkeletonSink {
     public func append(_ entry: SkeletonEntry) throws {
         switch entry {
         case .text(let t):
-            if run != nil { gap += t } else { try sink.append(entry) }
+            if runPrefix != nil { gap += t } else { try sink.append(entry) }
         case .unit(let layout):
             if let (prefix, number) = Self.simple(layout) {
-                if var r = run, r.prefix == prefix, r.first + r.count == number, r.separator == nil || r.separator == gap {
-                    r.separator = gap
-                    r.count += 1
-                    run = r
+                if let p = runPrefix, p == prefix, runFirst + runCount == number, runSeparator == nil || runSeparator == gap {
+                    if runSeparator == nil { runSeparator = gap }
+                    runCount += 1
                     gap = ""
                     return
                 }
                 try flush()
-                run = (prefix, number, 1, nil, layout)
+                runPrefix = prefix
+                runFirst = number
+                runCount = 1
+                runSeparator = nil
+                runFirstLayout = layout
                 return
             }
             try flush()
@@ -345,13 +469,15 @@ public final class SkeletonCompactor: SkeletonSink {
     }
 
     private func flush() throws {
-        if let r = run {
-            if r.count == 1 {
-                try sink.append(.unit(r.firstLayout))
+        if let prefix = runPrefix {
+            runPrefix = nil
+            if runCount == 1, let layout = runFirstLayout {
+                try sink.append(.unit(layout))
             } else {
-                try sink.append(.unitRun(UnitRun(prefix: r.prefix, first: r.first, count: r.count, separator: r.separator ?? "")))
+                try sink.append(.unitRun(UnitRun(prefix: prefix, first: runFirst, count: runCount, separator: runSeparator ?? "")))
             }
-            run = nil
+            runFirstLayout = nil
+            runSeparator = nil
         }
         if !gap.isEmpty {
             try sink.append(.text(gap))

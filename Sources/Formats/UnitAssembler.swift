@@ -317,7 +317,8 @@ struct UnitAssembler {
         let trailing = Self.skeleton(of: list[end...])
 
         var content = Content()
-        // The text as UTF-8 bytes, made a String once per stretch between codes.
+        // The text as UTF-8 bytes, made a String once per stretch between codes (without a
+        // second check: the bytes are those of strings and of scalars encoded here).
         var text: [UInt8] = []
         // A stretch that is so far one run (most units: `<p>text</p>`) becomes a String of its
         // own: the whole of its source string, shared rather than copied and validated again.
@@ -352,7 +353,7 @@ struct UnitAssembler {
                 offset += length
             case .code(let c):
                 if let pending = single { content.append(.text(String(pending))); single = nil }
-                if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll(keepingCapacity: true) }
+                if !text.isEmpty { content.append(.text(ValidUTF8.string(text))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
                 for n in c.nested {
                     layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
@@ -362,7 +363,7 @@ struct UnitAssembler {
             }
         }
         if let pending = single { content.append(.text(String(pending))) }
-        if !text.isEmpty { content.append(.text(String(decoding: text, as: UTF8.self))) }
+        if !text.isEmpty { content.append(.text(ValidUTF8.string(text))) }
         layout.sourceUTF16Length = offset
         content = Self.pairCodes(content)
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)

@@ -70,7 +70,7 @@ final class SkeletonSpool: SkeletonSink {
     }
 
     private func writeLine(_ entry: SkeletonEntry) throws {
-        buffer.append(contentsOf: SkeletonFormat.line(for: entry).utf8)
+        SkeletonFormat.appendLine(for: entry, to: &buffer)
         buffer.append(0x0A)
         entryCount += 1
         if buffer.count >= 1 << 16 { try writeBuffer() }

@@ -94,6 +94,20 @@ final class PlainTextReaderTests: XCTestCase {
         }
     }
 
+    func testLineEndingsAtTheEdgeOfAReadChunkRoundTrip() throws {
+        // Input is read 64 KiB at a time: a CR as the last byte of a chunk waits for a possible
+        // LF in the next; lines are found eight bytes at a time, across chunk ends too.
+        let chunk = ChunkedInput.chunkSize
+        for ending in ["\r\n", "\r", "\n", "\r\r", "\n\n", "\r\n\r\n"] {
+            for before in (chunk - 9)...(chunk + 1) {
+                let head = String(repeating: "é", count: before / 2) + (before % 2 == 1 ? "x" : "")
+                let text = head + ending + "Deuxième ligne" + ending + "fin"
+                RoundTrip.assertIdentity(Array(text.utf8), format: .plainText, "\(ending.debugDescription) after \(before) bytes")
+                XCTAssertEqual(try units(text, SourceReaderOptions(textUnits: .lines)), [head, "Deuxième ligne", "fin"], "\(ending.debugDescription) after \(before) bytes")
+            }
+        }
+    }
+
     func testSeedArticleRoundTrips() throws {
         for name in ["seed-article.fr.txt", "seed-article.en.txt"] {
             RoundTrip.assertIdentity(try InputFile.readBytesForTest(TestPaths.sample(name)), format: .plainText, name)

@@ -54,6 +54,9 @@ public struct PrepareOptions: Sendable {
     /// `--keep-extensions`: XLIFF 1.2 output keeps other tools' markup (`sdl:`, `mq:`…) of an
     /// XLIFF input, valid against the transitional schema instead of the strict one.
     public var keepExtensions: Bool = false
+    /// Set by a caller that has already made sure no output is one of the inputs (a batch's
+    /// plan does): outputs are then opened without the `stat` that checks it again.
+    public var outputsCheckedAgainstInputs = false
 
     /// Creates options.
     public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
@@ -163,7 +166,8 @@ public final class DocumentPreparer: Sendable {
 
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
     /// and each file of a folder conversion). `protectedInputs` are never written over.
-    public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
+    /// `inputBytes`, the input's size when the caller knows it, spares a `stat`.
+    public func prepare(input: String, output: String, protectedInputs: [String] = [], inputBytes: Int64? = nil) throws -> PreparedFile {
         let format: InputFormat
         if let given = options.format {
             // The reader opening the input says why it cannot be read, if it cannot.
@@ -173,20 +177,20 @@ public final class DocumentPreparer: Sendable {
             format = try InputFormat.detect(path: input)
         }
         let folder = PathNames.folder(of: output)
-        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs, inputBytes: inputBytes)
     }
 
-    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String]) throws -> PreparedFile {
-        let protected = protectedInputs + [input]
+    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String], inputBytes: Int64? = nil) throws -> PreparedFile {
+        let protected = options.outputsCheckedAgainstInputs ? [] : protectedInputs + [input]
         if let sourceFormat = format.sourceFormat {
-            return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected)
+            return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected, inputBytes: inputBytes)
         }
         return try prepareXLIFF(input: input, output: output, protected: protected)
     }
 
     // MARK: - Plain text and HTML
 
-    private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
+    private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String], inputBytes: Int64?) throws -> PreparedFile {
         let original = PathNames.lastComponent(input)
 
         // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
@@ -198,7 +202,7 @@ public final class DocumentPreparer: Sendable {
         var firstReader = first
         // A small document keeps its events from this pass, so it is read (and parsed) once: in
         // a folder of thousands of small files, the second read was a third of the time.
-        let buffered: EventBuffer? = Self.isSmall(input) ? EventBuffer() : nil
+        let buffered: EventBuffer? = (inputBytes.map { $0 <= Self.singlePassLimit } ?? Self.isSmall(input)) ? EventBuffer() : nil
         while let event = try firstReader.next() { buffered?.append(event) }
         try compactor.finish()
         try spool.flush()

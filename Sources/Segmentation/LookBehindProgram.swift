@@ -294,9 +294,10 @@ struct LookBehindProgram: Sendable {
 /// One operation of a flattened `LookBehindProgram` (see `RuleTable.lookBehindHolds`): plain
 /// integers, so that the hot loop reads them without reference counting.
 struct LookBehindOp {
-    enum Kind: UInt8 { case atom, sequence, alternation, repeated, lookBehind, negativeLookBehind }
+    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind }
     var kind: Kind
-    /// Atoms: bitmap offset in `RuleTable.bitmaps`.
+    /// Atoms: bitmap offset in `RuleTable.bitmaps`; `unit`: the one code unit the atom matches
+    /// (most atoms of long alternations are one letter or digit: no 8 KiB bitmap for each).
     var set: Int32 = -1
     /// Repetitions.
     var min: Int32 = 0

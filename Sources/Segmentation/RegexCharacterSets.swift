@@ -52,6 +52,26 @@ struct UnitSet: Sendable, Hashable {
     }
 
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// The set's one unit, when it has exactly one.
+    var singleUnit: UInt16? {
+        var found: UInt16? = nil
+        for (w, word) in words.enumerated() where word != 0 {
+            guard found == nil, word.nonzeroBitCount == 1 else { return nil }
+            found = UInt16(w * 64 + word.trailingZeroBitCount)
+        }
+        return found
+    }
+
+    /// A hash of the bitmap far cheaper than `Hashable`'s (SipHash over 8 KiB), to find equal
+    /// sets among many: independent multiplications, which the compiler runs several at a time.
+    var fingerprint: UInt64 {
+        words.withUnsafeBufferPointer { words in
+            var h: UInt64 = 0
+            for i in 0..<words.count { h &+= (words[i] ^ UInt64(truncatingIfNeeded: i)) &* 0x9E37_79B9_7F4A_7C15 }
+            return h
+        }
+    }
 }
 
 /// Which characters can start (or end) a match of an ICU pattern, computed conservatively: the

@@ -58,7 +58,7 @@ final class RuleTable: @unchecked Sendable {
     /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
-    /// For the same branches, two adjacent units each must read (bitmap offsets), and how far
+    /// For the same branches, two adjacent units each must read (`containsUnitOrSet`), and how far
     /// ahead of where it starts the first may stand at most (-1: no such pair known).
     let branchPairFirstSets: UnsafeBufferPointer<Int32>
     let branchPairSecondSets: UnsafeBufferPointer<Int32>
@@ -73,14 +73,22 @@ final class RuleTable: @unchecked Sendable {
 
     init(rules: [CompiledRule], wordLists: [WordListMatcher], triggers: [UInt64], triggered: [Int], searched: [Int]) {
         var sets: [UnitSet] = []
-        var offsets: [UnitSet: Int32] = [:]
+        // Equal sets share one bitmap; found by fingerprint (hashing 8 KiB sets the usual way
+        // for every atom of every program was a third of compiling French).
+        var byFingerprint: [UInt64: [Int32]] = [:]
         func offset(_ set: UnitSet?) -> Int32 {
             guard let set else { return -1 }
-            if let o = offsets[set] { return o }
+            let fingerprint = set.fingerprint
+            for o in byFingerprint[fingerprint] ?? [] where sets[Int(o) / 1024] == set { return o }
             let o = Int32(sets.count * 1024)
             sets.append(set)
-            offsets[set] = o
+            byFingerprint[fingerprint, default: []].append(o)
             return o
+        }
+        /// A set as `containsUnitOrSet` reads it: its one unit (as -2 - unit) or a bitmap offset.
+        func unitOrOffset(_ set: UnitSet?) -> Int32 {
+            if let set, let unit = set.singleUnit { return -2 - Int32(unit) }
+            return offset(set)
         }
         var ops: [LookBehindOp] = []
         var children: [Int32] = []
@@ -94,7 +102,11 @@ final class RuleTable: @unchecked Sendable {
             }
             switch node {
             case .atom(let set):
-                op = LookBehindOp(kind: .atom, set: offset(set))
+                if let unit = set.singleUnit {
+                    op = LookBehindOp(kind: .unit, set: Int32(unit))
+                } else {
+                    op = LookBehindOp(kind: .atom, set: offset(set))
+                }
             case .sequence(let items):
                 op = withChildren(.sequence, items)
             case .alternation(let branches):
@@ -136,8 +148,8 @@ final class RuleTable: @unchecked Sendable {
                 branchSecondLastSets += rule.scanBranchSecondLast.map { offset($0) }
                 branchPrograms += rule.scanBranchPrograms.map { $0.map { flatten($0.root) } ?? -1 }
                 for pair in rule.scanBranchPairs {
-                    branchPairFirstSets.append(offset(pair?.first))
-                    branchPairSecondSets.append(offset(pair?.second))
+                    branchPairFirstSets.append(unitOrOffset(pair?.first))
+                    branchPairSecondSets.append(unitOrOffset(pair?.second))
                     branchPairReach.append(pair.map { Int32(clamping: $0.maxOffset) } ?? -1)
                 }
             }
@@ -199,6 +211,13 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
     }
 
+    /// True when `set` holds `unit`: a bitmap offset, -1 (everything), or -2 - u (just u).
+    @inline(__always)
+    func containsUnitOrSet(_ set: Int32, _ unit: UInt16) -> Bool {
+        if set >= -1 { return contains(set, unit) }
+        return Int32(unit) == -2 - set
+    }
+
     /// True when the bitmap at `offset` holds `unit` (an offset of -1 holds everything).
     @inline(__always)
     func contains(_ offset: Int32, _ unit: UInt16) -> Bool {
@@ -212,7 +231,7 @@ final class RuleTable: @unchecked Sendable {
         let end = min(text.count - 1, start + Int(reach) + 1)
         var j = start
         while j < end {
-            if contains(first, text[j]) && contains(second, text[j + 1]) { return true }
+            if containsUnitOrSet(first, text[j]) && containsUnitOrSet(second, text[j + 1]) { return true }
             j += 1
         }
         return false
@@ -226,7 +245,7 @@ final class RuleTable: @unchecked Sendable {
         let o = lookBehindOps[Int(op)]
         let first = Int(o.firstChild), end = Int(o.firstChild + o.childCount)
         switch o.kind {
-        case .atom:
+        case .atom, .unit:
             var out: UInt64 = 0
             var m = mask
             while m != 0 {
@@ -236,7 +255,7 @@ final class RuleTable: @unchecked Sendable {
                 if q < 0 { continue }
                 let u = text[q]
                 if u & 0xF800 == 0xD800 { gaveUp = true; return 0 }
-                if contains(o.set, u) { out |= 1 << UInt64(d + 1) }
+                if o.kind == .unit ? Int32(u) == o.set : contains(o.set, u) { out |= 1 << UInt64(d + 1) }
             }
             return out
         case .sequence:

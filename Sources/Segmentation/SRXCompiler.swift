@@ -398,11 +398,13 @@ final class CompiledSRX: @unchecked Sendable {
                             }
                             compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
                             for branch in branches {
-                                let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
+                                let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
+                                compiledRule.scanBranchPrograms.append(program)
+                                // The program reads those units itself (and more).
+                                let (last, secondLast) = program == nil ? sets.leadingLookBehindLastTwo(of: branch) : (nil, nil)
                                 compiledRule.scanBranchLast.append(last)
                                 compiledRule.scanBranchSecondLast.append(secondLast)
                                 compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
-                                compiledRule.scanBranchPrograms.append(sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) })
                             }
                         }
                     }

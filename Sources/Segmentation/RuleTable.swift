@@ -58,6 +58,10 @@ final class RuleTable: @unchecked Sendable {
     /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
+    /// When `branchSecondLastSets[b]` is -2: the set's (at most four) units, packed 16 bits each
+    /// (repeated to fill): each branch of the list rule has its own item letter there, and
+    /// 8 KiB bitmaps for a hundred such sets cost more to set up than the test saves.
+    let branchSecondLastUnits: UnsafeBufferPointer<UInt64>
     /// For the same branches, two adjacent units each must read (`containsUnitOrSet`), and how far
     /// ahead of where it starts the first may stand at most (-1: no such pair known).
     let branchPairFirstSets: UnsafeBufferPointer<Int32>
@@ -124,6 +128,7 @@ final class RuleTable: @unchecked Sendable {
         entries = .allocate(capacity: rules.count)
         var branchLastSets: [Int32] = []
         var branchSecondLastSets: [Int32] = []
+        var branchSecondLastUnits: [UInt64] = []
         var branchPairFirstSets: [Int32] = []
         var branchPairSecondSets: [Int32] = []
         var branchPairReach: [Int32] = []
@@ -145,7 +150,17 @@ final class RuleTable: @unchecked Sendable {
                 entry.scanBranchStart = Int32(branchLastSets.count)
                 entry.scanBranchCount = Int32(rule.scanBranchPatterns.count)
                 branchLastSets += rule.scanBranchLast.map { offset($0) }
-                branchSecondLastSets += rule.scanBranchSecondLast.map { offset($0) }
+                for set in rule.scanBranchSecondLast {
+                    if let units = set?.members(upTo: 4), !units.isEmpty {
+                        var packed: UInt64 = 0
+                        for k in 0..<4 { packed |= UInt64(units[Swift.min(k, units.count - 1)]) << (16 * UInt64(k)) }
+                        branchSecondLastSets.append(-2)
+                        branchSecondLastUnits.append(packed)
+                    } else {
+                        branchSecondLastSets.append(offset(set))
+                        branchSecondLastUnits.append(0)
+                    }
+                }
                 branchPrograms += rule.scanBranchPrograms.map { $0.map { flatten($0.root) } ?? -1 }
                 for pair in rule.scanBranchPairs {
                     branchPairFirstSets.append(unitOrOffset(pair?.first))
@@ -178,6 +193,7 @@ final class RuleTable: @unchecked Sendable {
         retainedWordLists = wordLists
         self.branchLastSets = Self.buffer(branchLastSets)
         self.branchSecondLastSets = Self.buffer(branchSecondLastSets)
+        self.branchSecondLastUnits = Self.buffer(branchSecondLastUnits)
         self.branchPairFirstSets = Self.buffer(branchPairFirstSets)
         self.branchPairSecondSets = Self.buffer(branchPairSecondSets)
         self.branchPairReach = Self.buffer(branchPairReach)
@@ -203,6 +219,7 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: wordLists.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchLastSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchSecondLastSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchSecondLastUnits.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairFirstSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairSecondSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairReach.baseAddress)?.deallocate()
@@ -223,6 +240,31 @@ final class RuleTable: @unchecked Sendable {
     func contains(_ offset: Int32, _ unit: UInt16) -> Bool {
         if offset < 0 { return true }
         return bitmaps[Int(offset) + Int(unit >> 6)] & (1 << UInt64(unit & 63)) != 0
+    }
+
+    /// False when split-scanner branch `b` (`CompiledSRX.branchPatterns`) certainly does not
+    /// match at `p`, found without ICU: its leading look-behind must end there (the units last
+    /// and second to last, then its program: this rules out all but the branches of the item
+    /// marker found), and two units it must read ahead must be there (without them ICU would
+    /// walk up to hundreds of units to find no match).
+    @inline(__always)
+    func branchMayMatch(_ b: Int, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        let last = branchLastSets[b], secondLast = branchSecondLastSets[b]
+        if last >= 0 && (p == 0 || !contains(last, text[p - 1])) { return false }
+        if secondLast >= 0 && (p < 2 || !contains(secondLast, text[p - 2])) { return false }
+        if secondLast == -2 {
+            guard p >= 2 else { return false }
+            let units = branchSecondLastUnits[b], u = UInt64(text[p - 2])
+            if units & 0xFFFF != u && (units >> 16) & 0xFFFF != u && (units >> 32) & 0xFFFF != u && units >> 48 != u { return false }
+        }
+        let program = branchPrograms[b]
+        if program >= 0 {
+            // "No match" is certain unless the program read a surrogate.
+            var gaveUp = false
+            if lookBehind(program, 1, in: text, at: p, gaveUp: &gaveUp) == 0 && !gaveUp { return false }
+        }
+        let reach = branchPairReach[b]
+        return reach < 0 || containsPair(branchPairFirstSets[b], branchPairSecondSets[b], from: p, reach: reach, in: text)
     }
 
     /// True when some unit at offset `start` … `start + reach` of `text` is in the bitmap at

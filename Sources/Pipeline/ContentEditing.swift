@@ -22,10 +22,10 @@ extension Content {
             lastEnd = s.range.upperBound
         }
         let count = offsets.count
-        // Plain loops and static helpers, no nested function: a closure capturing `runs` would
-        // box it and make every append copy it.
-        var runs: [Run] = []
-        runs.reserveCapacity(self.runs.count + count + 2)
+        // Plain loops, no nested function: a nested function capturing `out` would box it and
+        // make every append copy it. `Content.append` joins a text to a text before it.
+        var out = Content(language: language, preserveSpace: preserveSpace)
+        out.runs.reserveCapacity(runs.count + count + 2)
         var offset = 0
         var next = 0
         for run in self.runs {
@@ -33,7 +33,7 @@ extension Content {
             case .text(let t):
                 // Past the last boundary, offsets no longer matter: the rest is kept whole.
                 guard next < count else {
-                    Self.appendMerging(run, to: &runs)
+                    out.append(run)
                     continue
                 }
                 // UTF-16 offsets counted on the UTF-8 bytes (a scalar of 4 bytes is 2 units),
@@ -66,45 +66,32 @@ extension Content {
                         // A boundary at the run's end belongs to what follows it.
                         guard i < n && offset == target else { break }
                         if pendingStart < i {
-                            Self.appendMerging(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart..<i]), as: UTF8.self)), to: &runs)
+                            out.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart..<i]), as: UTF8.self)))
                             pendingStart = i
                         }
                         let first = next
                         while next < count && offsets[next] == offset { next += 1 }
                         // Ends before starts at the same offset: a span closes before the next opens.
-                        for k in first..<next where isEnd[k] { runs.append(.marker(markers[k])) }
-                        for k in first..<next where !isEnd[k] { runs.append(.marker(markers[k])) }
+                        for k in first..<next where isEnd[k] { out.append(.marker(markers[k])) }
+                        for k in first..<next where !isEnd[k] { out.append(.marker(markers[k])) }
                         cut = true
                     }
                     if cut && pendingStart < n {
-                        Self.appendMerging(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart...]), as: UTF8.self)), to: &runs)
+                        out.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart...]), as: UTF8.self)))
                     }
                     done = next >= count || offsets[next] < offset
                 }
-                if !cut { Self.appendMerging(run, to: &runs) }
+                if !cut { out.append(run) }
                 // The offset at the run's end, unless no boundary can be met any more.
                 if !done { offset = runStart + t.utf16.count }
             case .code:
-                while next < count, offsets[next] == offset, isEnd[next] { runs.append(.marker(markers[next])); next += 1 }
-                runs.append(run)
+                while next < count, offsets[next] == offset, isEnd[next] { out.append(.marker(markers[next])); next += 1 }
+                out.append(run)
             case .marker:
-                runs.append(run)
+                out.append(run)
             }
         }
-        while next < count { runs.append(.marker(markers[next])); next += 1 }
-        return Content(runs, language: language, preserveSpace: preserveSpace)
-    }
-
-    /// Appends `run` as `Content.append` does: an empty text is dropped, a text after a text
-    /// joins it.
-    private static func appendMerging(_ run: Run, to runs: inout [Run]) {
-        if case .text(let t) = run {
-            if t.isEmpty { return }
-            if case .text(let previous)? = runs.last {
-                runs[runs.count - 1] = .text(previous + t)
-                return
-            }
-        }
-        runs.append(run)
+        while next < count { out.append(.marker(markers[next])); next += 1 }
+        return out
     }
 }

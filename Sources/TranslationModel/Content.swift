@@ -48,7 +48,9 @@ public struct Content: Sendable, Hashable {
         runs.compactMap { if case .code(let c) = $0 { return c } else { return nil } }
     }
 
-    /// Appends a run, merging adjacent text.
+    /// Appends a run, merging adjacent text. Inlinable: stages building content run by run
+    /// call it in their inner loops.
+    @inlinable
     public mutating func append(_ run: Run) {
         if case .text(let t) = run {
             if t.isEmpty { return }

@@ -204,7 +204,7 @@ final class HTMLReader: SourceReader {
                 }
             }
         }
-        while let event = parser.next() { try handle(event) }
+        try parser.drainEvents { try handle($0) }
         collectProblems()
         if inputDone {
             try finishUnit()
@@ -291,7 +291,7 @@ final class HTMLReader: SourceReader {
     private var topPreformatted: Bool { stack.last?.preformatted ?? false }
 
     private func handle(_ event: HTMLEvent) throws {
-        noteNewline(event.raw)
+        if newline == nil { noteNewline(event.raw) }
         switch event {
         case .startTag(let tag): try start(tag)
         case .endTag(let tag): try end(tag)
@@ -562,9 +562,9 @@ final class HTMLReader: SourceReader {
             for n in nested { try skeleton.append(.nestedUnit(n)) }
             try skeleton.append(.unit(layout))
             for e in trailing { try skeleton.append(e) }
-            var unit = Unit(id: layout.unitID, source: content)
-            unit.preserveSpace = true
-            queue.append(.unit(unit))
+            // Made in place in the event (a `Unit` is large: a copy of a local one retained
+            // each of its fields).
+            queue.append(.unit(Unit(id: layout.unitID, preserveSpace: true, parts: [.segment(Segment(source: content))])))
         }
     }
 

@@ -579,7 +579,7 @@ final class HTMLReader: SourceReader {
 
     private func count(_ atom: SourceAtom) {
         guard let s = atom.scalar, s != "&", s != "<" else { return }
-        if atom.raw.hasPrefix("&") {
+        if atom.raw.utf8.first == 0x26 { // a reference
             referenceCounts[s, default: [:]][atom.raw, default: 0] += 1
         } else if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
             literalCounts.add(s)
@@ -597,20 +597,23 @@ final class ScalarCounts {
     /// Latin-1's table, also `tables[0]`.
     private let latin1: UnsafeMutablePointer<Int>
     /// The table of each block of 256 characters of the BMP, by its upper byte; nil until a
-    /// character of the block occurs.
-    private var tables: [UnsafeMutablePointer<Int>?]
+    /// character of the block occurs. A fixed block of 256 pointers rather than an array: no
+    /// bounds or uniqueness check for a character of another script (`’` is U+2019).
+    private let tables: UnsafeMutablePointer<UnsafeMutablePointer<Int>?>
     /// Characters beyond the BMP (rare).
-    private var others: [Unicode.Scalar: Int] = [:]
+    @exclusivity(unchecked) private var others: [Unicode.Scalar: Int] = [:]
 
     /// Creates counts of zero.
     init() {
         latin1 = Self.makeTable()
-        tables = [UnsafeMutablePointer<Int>?](repeating: nil, count: 256)
+        tables = .allocate(capacity: 256)
+        tables.initialize(repeating: nil, count: 256)
         tables[0] = latin1
     }
 
     deinit {
-        for case let table? in tables { table.deallocate() }
+        for block in 0..<256 { tables[block]?.deallocate() }
+        tables.deallocate()
     }
 
     private static func makeTable() -> UnsafeMutablePointer<Int> {

@@ -203,17 +203,31 @@ struct UnitAssembler {
     }
 
     /// True when the bytes may form a run: no C0 control but TAB and LF, no U+FFFE/U+FFFF.
+    /// Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the lead byte of
+    /// U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither.
     private static func isPlainRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
         var i = 0
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
-            let b = bytes[i]
-            if b < 0x20 {
-                if b != 0x09 && b != 0x0A { return false }
-            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
-                return false
+            var end = i + 1
+            if i + 8 <= n, let base {
+                let w = UTF8Words.load(base, i)
+                if !UTF8Words.hasLess(w, than: 0x20) && !UTF8Words.has(w, 0xEF) {
+                    i += 8
+                    continue
+                }
+                end = i + 8
             }
-            i += 1
+            while i < end {
+                let b = bytes[i]
+                if b < 0x20 {
+                    if b != 0x09 && b != 0x0A { return false }
+                } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
+                    return false
+                }
+                i += 1
+            }
         }
         return true
     }
@@ -382,15 +396,26 @@ struct UnitAssembler {
         var length = 0
         let n = bytes.count
         if let base = UnsafeRawPointer(bytes.baseAddress) {
+            // UTF-16 lengths summed in byte lanes (`UTF8Words.utf16Lanes`), totalled every
+            // `wordsPerLaneSum` words and where the scan stops.
+            var lanes: UInt64 = 0
+            var words = 0
             while i + 8 <= n {
                 let w = UTF8Words.load(base, i)
                 if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27) {
                     special = true
                     break
                 }
-                length += UTF8Words.utf16Length(w)
+                lanes &+= UTF8Words.utf16Lanes(w)
                 i += 8
+                words += 1
+                if words == UTF8Words.wordsPerLaneSum {
+                    length += UTF8Words.laneTotal(lanes)
+                    lanes = 0
+                    words = 0
+                }
             }
+            length += UTF8Words.laneTotal(lanes)
         }
         while !special && i < n {
             let b = bytes[i]

@@ -17,6 +17,28 @@ final class UTF8WordsTests: XCTestCase {
         }
     }
 
+    func testUTF16LengthOfLongTextSummedInLanesEqualsTheStrings() {
+        // Lengths are summed in byte lanes and totalled every 127 words: texts of many such
+        // stretches, all of four-byte characters (the largest lanes) or of mixed widths.
+        var generator = SeededRandom(seed: 11)
+        let pieces = ["a", "é", "€", "😀", "𝔘", "\n"]
+        for count in [1016, 1017, 1023, 1024, 2040, 5000, 70_000] {
+            for text in [String(repeating: "😀", count: count / 4), String(repeating: "a", count: count),
+                         (0..<(count / 3)).map { _ in pieces.randomElement(using: &generator)! }.joined()] {
+                let bytes = Array(text.utf8)
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { UTF8Words.utf16Length($0) }, text.utf16.count, "\(count)")
+                var lanes: UInt64 = 0
+                for i in stride(from: 0, to: min(bytes.count - 7, 8 * UTF8Words.wordsPerLaneSum), by: 8) {
+                    lanes &+= bytes.withUnsafeBytes { UTF8Words.utf16Lanes(UTF8Words.load($0.baseAddress!, i)) }
+                }
+                let words = min(bytes.count / 8, UTF8Words.wordsPerLaneSum)
+                XCTAssertEqual(UTF8Words.laneTotal(lanes), (0..<words).reduce(0) { total, k in
+                    total + bytes.withUnsafeBytes { UTF8Words.utf16Length(UTF8Words.load($0.baseAddress!, 8 * k)) }
+                }, "\(count)")
+            }
+        }
+    }
+
     func testByteTestsFindExactlyTheBytesAskedFor() {
         var generator = SeededRandom(seed: 7)
         for _ in 0..<5000 {

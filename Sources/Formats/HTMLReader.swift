@@ -51,6 +51,13 @@ final class HTMLReader: SourceReader {
     @exclusivity(unchecked) private var ended = false
     @exclusivity(unchecked) private var newline: String?
     private let literalCounts = ScalarCounts()
+    /// Texts without references whose characters are not counted yet. Only the characters the
+    /// page also writes as references need counting, and they are known at the end: most
+    /// pages write none but `&amp;` and `&lt;` (never counted), or only `&nbsp;`. Counting every
+    /// accented letter as it came was a tenth of reading a French page. Bounded: past 1 MiB the
+    /// texts are counted in full.
+    @exclusivity(unchecked) private var uncountedTexts: [String] = []
+    @exclusivity(unchecked) private var uncountedBytes = 0
     @exclusivity(unchecked) private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
     @exclusivity(unchecked) private var problemsSeen = 0
     private(set) var findings: [Finding] = []
@@ -208,6 +215,7 @@ final class HTMLReader: SourceReader {
         collectProblems()
         if inputDone {
             try finishUnit()
+            countUncountedTexts()
             queue.append(.endFile)
             queue.append(.endDocument)
             ended = true
@@ -451,7 +459,13 @@ final class HTMLReader: SourceReader {
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
                 // itself (what `RawAlignment.align` would say), counted, and added as one run.
-                literalCounts.addLiterals(in: text.raw)
+                uncountedTexts.append(text.raw)
+                uncountedBytes += text.raw.utf8.count
+                if uncountedBytes > 1 << 20 {
+                    for t in uncountedTexts { literalCounts.addLiterals(in: t) }
+                    uncountedTexts.removeAll()
+                    uncountedBytes = 0
+                }
                 assembler.append(literal: text.raw)
             } else {
                 let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
@@ -577,6 +591,15 @@ final class HTMLReader: SourceReader {
         if u[i] == 0x0A { newline = "\n" } else if i + 1 < u.count && u[i + 1] == 0x0A { newline = "\r\n" } else if i + 1 < u.count { newline = "\r" }
     }
 
+    /// Counts, in the texts not counted yet, the characters the page also writes as references:
+    /// all that the header needs of them.
+    private func countUncountedTexts() {
+        defer { uncountedTexts = []; uncountedBytes = 0 }
+        guard !referenceCounts.isEmpty else { return }
+        let wanted = Array(referenceCounts.keys)
+        for t in uncountedTexts { literalCounts.addLiterals(of: wanted, in: t) }
+    }
+
     private func count(_ atom: SourceAtom) {
         guard let s = atom.scalar, s != "&", s != "<" else { return }
         if atom.raw.utf8.first == 0x26 { // a reference
@@ -682,6 +705,44 @@ final class ScalarCounts {
                 add(value: value)
             }
         }
+    }
+
+    /// Counts, in `text`, the occurrences of the characters of `wanted` written as themselves
+    /// that `addLiterals(in:)` counts (all but ASCII, and `>`, `"`, `'`). Each is found by its
+    /// UTF-8 bytes (UTF-8 never matches a character's bytes inside another's), eight bytes at
+    /// a time while its first byte is absent.
+    func addLiterals(of wanted: [Unicode.Scalar], in text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+            for s in wanted where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
+                var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                var length = 0
+                withUnsafeMutableBytes(of: &encoded) { e in UTF8.encode(s) { e[length] = $0; length += 1 } }
+                let first = encoded.0
+                var found = 0
+                var i = 0
+                while i + length <= n {
+                    if i + 8 <= n, !UTF8Words.has(UTF8Words.load(base, i), first) {
+                        i += 8
+                        continue
+                    }
+                    if bytes[i] == first, withUnsafeBytes(of: encoded, { e in (1..<length).allSatisfy { bytes[i + $0] == e[$0] } }) {
+                        found += 1
+                        i += length
+                    } else {
+                        i += 1
+                    }
+                }
+                if found > 0 { add(s, count: found) }
+            }
+        }
+    }
+
+    /// Counts `count` occurrences of `s`.
+    private func add(_ s: Unicode.Scalar, count: Int) {
+        for _ in 0..<count { add(value: s.value) }
     }
 
     /// The number of occurrences of `s`.

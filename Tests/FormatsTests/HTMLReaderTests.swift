@@ -171,6 +171,30 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(String(decoding: try RoundTrip.merge(doc).bytes, as: UTF8.self), "<p>One&nbsp;two.\n  Trois&eacute;.</p>")
     }
 
+    /// The references the skeleton header says merge should write: characters the page writes
+    /// as references more often than as themselves.
+    private func preferredReferences(_ html: String) throws -> [Unicode.Scalar: String] {
+        var reader = try SourceDocuments.reader(bytes: Array(html.utf8), displayPath: "p.html", format: .html, options: SourceReaderOptions(), description: SourceDescription(sourceLanguage: "fr", original: "p.html"), skeleton: DiscardingSkeletonSink())
+        while try reader.next() != nil {}
+        return reader.skeletonHeader.preferredReferences
+    }
+
+    func testCharactersWrittenMostlyAsReferencesAreWrittenSoOnMerge() throws {
+        XCTAssertEqual(try preferredReferences("<p>a&nbsp;b&nbsp;c\u{A0}d</p>"), ["\u{A0}": "&nbsp;"])
+        // Literal ones before the first reference count too, in texts with or without references.
+        XCTAssertEqual(try preferredReferences("<p>x\u{A0}y\u{A0}z</p><p>a&nbsp;b</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>x\u{A0}y &amp; \u{A0}z</p><p>a&nbsp;b</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>\"a\" &quot;b&quot; &quot;c&quot; &eacute;t&eacute; \u{E9}</p>"), ["\"": "&quot;", "\u{E9}": "&eacute;"])
+        XCTAssertEqual(try preferredReferences("<p>&#8217;a&rsquo; b&rsquo; l\u{2019}x</p>"), ["\u{2019}": "&rsquo;"])
+        XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &amp; &lt;</p><p>2 > 1</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &gt; 3</p><p>2 > 1</p>"), [">": "&gt;"])
+        // More than 1 MiB of text before the references: counted in full on the way, not lost.
+        let long = String(repeating: "x", count: 600_000)
+        let page = "<p>\(long)\u{A0}\(long)\u{A0}</p><p>\(long)\u{A0}</p><p>"
+        XCTAssertEqual(try preferredReferences(page + "&nbsp; &nbsp; &nbsp;</p>"), [:])
+        XCTAssertEqual(try preferredReferences(page + "&nbsp; &nbsp; &nbsp; &nbsp;</p>"), ["\u{A0}": "&nbsp;"])
+    }
+
     func testRecoverableProblemsAreWarnings() throws {
         let (_, findings) = try SourceDocuments.read(bytes: Array("<p>a</x> <section>b</section>".utf8), displayPath: "w.html", format: .html, description: SourceDescription(sourceLanguage: "fr", original: "w.html"))
         XCTAssertEqual(findings.count, 1, "\(findings)")

@@ -208,26 +208,26 @@ public final class StreamingTextDecoder {
             guard i < end else { break }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
-            var need = 0
-            var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lowest = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; highest = 0x9F
-            case 0xF0: need = 3; lowest = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; highest = 0x8F
-            default: return i
+            // A lead byte and its continuation bytes, by comparisons: a `switch` over ranges
+            // of bytes compiled to a call per case, a fifth of the check's time on French text.
+            // The second byte's range is narrower after E0 (no overlong), ED (no surrogate),
+            // F0 (no overlong) and F4 (nothing above U+10FFFF).
+            if b < 0xC2 || b > 0xF4 { return i }
+            if b < 0xE0 {
+                guard i + 1 < end, bytes[i + 1] & 0xC0 == 0x80 else { return i }
+                i += 2
+            } else if b < 0xF0 {
+                guard i + 2 < end else { return i }
+                let c = bytes[i + 1]
+                guard c >= (b == 0xE0 ? 0xA0 : 0x80), c <= (b == 0xED ? 0x9F : 0xBF), bytes[i + 2] & 0xC0 == 0x80 else { return i }
+                i += 3
+            } else {
+                guard i + 3 < end else { return i }
+                let c = bytes[i + 1]
+                guard c >= (b == 0xF0 ? 0x90 : 0x80), c <= (b == 0xF4 ? 0x8F : 0xBF),
+                      bytes[i + 2] & 0xC0 == 0x80, bytes[i + 3] & 0xC0 == 0x80 else { return i }
+                i += 4
             }
-            if i + need >= end { return i }
-            for k in 1...need {
-                let c = bytes[i + k]
-                let lo: UInt8 = k == 1 ? lowest : 0x80
-                let hi: UInt8 = k == 1 ? highest : 0xBF
-                if c < lo || c > hi { return i }
-            }
-            i += need + 1
         }
         return nil
     }

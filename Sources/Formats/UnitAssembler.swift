@@ -152,8 +152,9 @@ struct UnitAssembler {
     /// unless it holds a carriage return or a character XML cannot carry (then atoms).
     mutating func append(literal text: String) {
         guard !text.isEmpty else { return }
-        if Self.withUTF8(text[...], Self.isPlainRun) {
-            items.append(.text(text[...]))
+        let run = text[...]
+        if Self.withUTF8(run, Self.isPlainRun) {
+            items.append(.text(run))
         } else {
             for s in text.unicodeScalars { append(SourceAtom(literal: s)) }
         }
@@ -725,12 +726,23 @@ enum RawAlignment {
             return (scalar, k - i)
         }
         var name = ""
-        while k < r.count, k - i < 40, r[k].properties.isAlphabetic || ("0"..."9").contains(r[k]) {
+        while k < r.count, k - i < 40, isNameCharacter(r[k]) {
             name.unicodeScalars.append(r[k])
             k += 1
         }
         guard !name.isEmpty, k < r.count, r[k] == ";", let scalar = HTMLEntities.scalar(named: name) else { return nil }
         return (scalar, k + 1 - i)
+    }
+
+    /// A letter (Unicode alphabetic) or an ASCII digit: what an entity name is made of here.
+    /// ASCII is decided without the Unicode property tables (entity names are ASCII).
+    private static func isNameCharacter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 {
+            let folded = v | 0x20
+            return (folded >= 0x61 && folded <= 0x7A) || (v >= 0x30 && v <= 0x39)
+        }
+        return s.properties.isAlphabetic
     }
 
     private static func digit(_ s: Unicode.Scalar, hex: Bool) -> UInt32? {

@@ -177,11 +177,11 @@ public final class HTMLStreamParser {
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath)
         sax.initialized = XML_SAX2_MAGIC // so that libxml2 uses `serror`; the HTML parser still calls the SAX1 element callbacks
-        sax.startElement = { ctx, name, attributes in HTMLStreamParser.from(ctx).didStart(name, attributes) }
-        sax.endElement = { ctx, name in HTMLStreamParser.from(ctx).didEnd(name) }
-        sax.characters = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
-        sax.ignorableWhitespace = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
-        sax.cdataBlock = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: true) }
+        sax.startElement = { ctx, name, attributes in HTMLStreamParser.with(ctx) { $0.didStart(name, attributes) } }
+        sax.endElement = { ctx, name in HTMLStreamParser.with(ctx) { $0.didEnd(name) } }
+        sax.characters = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: false) } }
+        sax.ignorableWhitespace = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: false) } }
+        sax.cdataBlock = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: true) } }
         sax.comment = { ctx, _ in HTMLStreamParser.from(ctx).didWhole { .comment(raw: $0, byteOffset: $1) } }
         sax.processingInstruction = { ctx, _, _ in HTMLStreamParser.from(ctx).didWhole { .processingInstruction(raw: $0, byteOffset: $1) } }
         sax.internalSubset = { ctx, _, _, _ in HTMLStreamParser.from(ctx).didWhole { .doctype(raw: $0, byteOffset: $1) } }
@@ -204,6 +204,13 @@ public final class HTMLStreamParser {
 
     private static func from(_ ctx: UnsafeMutableRawPointer?) -> HTMLStreamParser {
         Unmanaged<HTMLStreamParser>.fromOpaque(ctx!).takeUnretainedValue()
+    }
+
+    /// Runs `body` on the parser a callback's context points to, without the retain and
+    /// release `from` costs: the parser is alive (it is parsing) during every callback.
+    @inline(__always)
+    private static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (HTMLStreamParser) -> Void) {
+        Unmanaged<HTMLStreamParser>.fromOpaque(ctx!)._withUnsafeGuaranteedRef(body)
     }
 
     /// Parses the next piece of the document (UTF-8, any split); events become available to `next()`.

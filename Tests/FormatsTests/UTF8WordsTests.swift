@@ -39,6 +39,44 @@ final class UTF8WordsTests: XCTestCase {
         }
     }
 
+    /// The first byte that starts no well-formed sequence, by the Unicode standard's table of
+    /// well-formed UTF-8 byte sequences (Table 3-7), read one sequence at a time.
+    private func firstIllFormed(_ bytes: [UInt8]) -> Int? {
+        let table: [(ClosedRange<UInt8>, [ClosedRange<UInt8>])] = [
+            (0x00...0x7F, []), (0xC2...0xDF, [0x80...0xBF]),
+            (0xE0...0xE0, [0xA0...0xBF, 0x80...0xBF]), (0xE1...0xEC, [0x80...0xBF, 0x80...0xBF]),
+            (0xED...0xED, [0x80...0x9F, 0x80...0xBF]), (0xEE...0xEF, [0x80...0xBF, 0x80...0xBF]),
+            (0xF0...0xF0, [0x90...0xBF, 0x80...0xBF, 0x80...0xBF]), (0xF1...0xF3, [0x80...0xBF, 0x80...0xBF, 0x80...0xBF]),
+            (0xF4...0xF4, [0x80...0x8F, 0x80...0xBF, 0x80...0xBF]),
+        ]
+        var i = 0
+        while i < bytes.count {
+            guard let (_, rest) = table.first(where: { $0.0.contains(bytes[i]) }), i + rest.count < bytes.count,
+                  rest.indices.allSatisfy({ rest[$0].contains(bytes[i + 1 + $0]) }) else { return i }
+            i += 1 + rest.count
+        }
+        return nil
+    }
+
+    func testUTF8CheckFindsTheFirstIllFormedSequenceAsTheStandardDefinesIt() {
+        // Bytes around every boundary of the table, in valid and broken sequences, after ASCII
+        // runs of every length (the check skips ASCII eight bytes at a time).
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        var generator = SeededRandom(seed: 3)
+        for _ in 0..<20_000 {
+            var bytes = Array(repeating: UInt8(0x61), count: Int.random(in: 0...17, using: &generator))
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                bytes.append(interesting.randomElement(using: &generator)!)
+            }
+            if Bool.random(using: &generator) { bytes += Array("é’😀".utf8) }
+            XCTAssertEqual(StreamingTextDecoder.firstInvalidUTF8(bytes[...]), firstIllFormed(bytes), "\(bytes)")
+        }
+        let text = Array("Le vin est si cher à Paris — « l’impôt » 😀 ".utf8)
+        XCTAssertNil(StreamingTextDecoder.firstInvalidUTF8(text[...]))
+        XCTAssertEqual(StreamingTextDecoder.firstInvalidUTF8((text + [0xED, 0xA0, 0x80])[...]), text.count)
+        XCTAssertEqual(StreamingTextDecoder.firstInvalidUTF8((text + [0xE2, 0x80])[...]), text.count)
+    }
+
     func testByteTestsFindExactlyTheBytesAskedFor() {
         var generator = SeededRandom(seed: 7)
         for _ in 0..<5000 {

@@ -30,25 +30,56 @@ public struct TermRecognitionStage: Stage {
     }
 
     /// Marks the terms of one unit.
-    public func process(_ unit: Unit, in context: StageContext) throws -> Unit {
+    ///
+    /// The unit is taken over and changed in place: most units have no term, and they go on
+    /// without a copy of their parts or of the segments looked at.
+    public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
         let recognizer = try recognizers.recognizer(for: context.sourceLanguage)
-        let asNotes = !context.xliffVersion.isVersion2
         // Preparing a prepared file again: what an earlier run marked is recognised afresh
         // (the glossary may have changed), never nested or listed twice.
         var u = Self.removingEarlierTermMarkup(unit)
-        // The ids already in use, gathered only when a term is found (most units have none).
-        let beforeMarking = u
-        lazy var usedIDs = Self.inlineIDs(of: beforeMarking)
+        // Marked through `inout` rather than in this body: returning a variable that the loop
+        // below changes in place made the compiler copy the whole unit on the way out.
+        try mark(&u, recognizer: recognizer, in: context)
+        return u
+    }
+
+    /// Marks the terms of every segment of `u` and adds the glossary notes or entries.
+    private func mark(_ u: inout Unit, recognizer: TermRecognizer, in context: StageContext) throws {
+        let asNotes = !context.xliffVersion.isVersion2
+        // The ids already in use, gathered when the first term is found (most units have none),
+        // before any part is changed.
+        var usedIDs: Set<String>? = nil
         var markerCount = 0
         func nextMarkerID() -> String {
-            repeat { markerCount += 1 } while usedIDs.contains("t\(markerCount)")
+            repeat { markerCount += 1 } while usedIDs!.contains("t\(markerCount)")
             return "t\(markerCount)"
         }
         var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String, translations: [Term])] = [:]
-        for (index, part) in u.parts.enumerated() {
-            guard case .segment(var segment) = part else { continue }
-            let occurrences = try recognizer.occurrences(in: segment.source)
-            guard !occurrences.isEmpty else { continue }
+        for index in u.parts.indices {
+            guard case .segment = u.parts[index] else { continue }
+            // The segment is moved out of the list and back, not copied (a copy retains and
+            // releases each of its strings and lists).
+            var part = UnitPart.ignorable(Ignorable(source: Content()))
+            swap(&part, &u.parts[index])
+            guard case .segment(var segment) = consume part else { continue }
+            let occurrences: [TermOccurrence]
+            do {
+                occurrences = try recognizer.occurrences(in: segment.source)
+            } catch {
+                u.parts[index] = .segment(segment)
+                throw error
+            }
+            guard !occurrences.isEmpty else {
+                u.parts[index] = .segment(segment)
+                continue
+            }
+            if usedIDs == nil {
+                // The unit's ids, this segment's among them (it is out of the list meanwhile).
+                var ids = Self.inlineIDs(of: u)
+                Self.insertIDs(of: segment, into: &ids)
+                usedIDs = ids
+            }
             var spans: [(range: Range<Int>, start: Marker, end: Marker)] = []
             for o in occurrences {
                 let id = nextMarkerID()
@@ -68,10 +99,10 @@ public struct TermRecognitionStage: Stage {
                 usage?.record(o, file: context.file, targetLanguage: context.targetLanguage)
                 if let finding = o.discouragedTermFinding(at: SourceLocation(file: context.file)) {
                     if let pending = context.pendingPositions {
-                        pending.add(finding, unit: unit.id, text: o.text)
+                        pending.add(finding, unit: u.id, text: o.text)
                     } else {
                         var f = finding
-                        f.message += " in unit \(unit.id)"
+                        f.message += " in unit \(u.id)"
                         context.findings.report(f)
                     }
                 }
@@ -100,20 +131,18 @@ public struct TermRecognitionStage: Stage {
                 ))
             }
         }
-        return u
     }
 
     /// `unit` without the term markup an earlier run of this stage added: its glossary notes
     /// (XLIFF 1.2, `from="Verso glossary"`), its glossary entries (XLIFF 2, `g1` referring to
     /// `#t1`) and the term markers they go with (`t1`, `t2`…). Term markers are only taken out of
     /// a unit that carries such notes or entries, so other tools' term markup stays.
-    public static func removingEarlierTermMarkup(_ unit: Unit) -> Unit {
-        let notes = unit.notes.filter { $0.from != noteAuthor }
-        let glossary = unit.glossary.filter { !isOwnEntry($0) }
-        guard notes.count != unit.notes.count || glossary.count != unit.glossary.count else { return unit }
+    public static func removingEarlierTermMarkup(_ unit: consuming Unit) -> Unit {
+        // Asked first, without building filtered lists: most units carry neither.
+        guard unit.notes.contains(where: { $0.from == noteAuthor }) || unit.glossary.contains(where: isOwnEntry) else { return unit }
         var u = unit
-        u.notes = notes
-        u.glossary = glossary
+        u.notes = u.notes.filter { $0.from != noteAuthor }
+        u.glossary = u.glossary.filter { !isOwnEntry($0) }
         u.parts = u.parts.map { part in
             guard case .segment(var segment) = part else { return part }
             // An end marker read back from XLIFF has no type: it goes with its start.
@@ -154,16 +183,25 @@ public struct TermRecognitionStage: Stage {
         for part in unit.parts {
             switch part {
             case .segment(let s):
-                if let id = s.id { ids.insert(id) }
-                for run in s.source.runs + (s.target?.runs ?? []) {
-                    if case .marker(let m) = run { ids.insert(m.id) }
-                    if case .code(let c) = run { ids.insert(c.id) }
-                }
+                insertIDs(of: s, into: &ids)
             case .ignorable(let i):
                 if let id = i.id { ids.insert(id) }
             }
         }
         return ids
+    }
+
+    /// Adds the ids of `s` and of the markers and codes of its source and target to `ids`.
+    private static func insertIDs(of s: Segment, into ids: inout Set<String>) {
+        if let id = s.id { ids.insert(id) }
+        for run in s.source.runs {
+            if case .marker(let m) = run { ids.insert(m.id) }
+            if case .code(let c) = run { ids.insert(c.id) }
+        }
+        for run in s.target?.runs ?? [] {
+            if case .marker(let m) = run { ids.insert(m.id) }
+            if case .code(let c) = run { ids.insert(c.id) }
+        }
     }
 }
 
@@ -268,8 +306,9 @@ public final class TermRecognizers: Sendable {
     /// Names of the termbases, for reports.
     public let names: [String]
     /// By normalized tag, and by the tag as asked (every unit asks: normalizing it each time
-    /// cost more than the lookup).
-    private let cache = Mutex<(normalized: [String: TermRecognizer], asked: [String: TermRecognizer])>(([:], [:]))
+    /// cost more than the lookup); the last one asked for, which every unit of a run in one
+    /// language finds with a comparison of two short strings instead of hashing its tag.
+    private let cache = Mutex<(normalized: [String: TermRecognizer], asked: [String: TermRecognizer], last: (language: String, recognizer: TermRecognizer)?)>(([:], [:], nil))
 
     /// Creates the provider.
     public init(glossary: Glossary, names: [String]) {
@@ -283,7 +322,11 @@ public final class TermRecognizers: Sendable {
     /// start, and building it once while the others wait costs less than each building it.
     public func recognizer(for language: String) throws -> TermRecognizer {
         try cache.withLock { cache in
-            if let r = cache.asked[language] { return r }
+            if let last = cache.last, last.language == language { return last.recognizer }
+            if let r = cache.asked[language] {
+                cache.last = (language, r)
+                return r
+            }
             let key = LanguageTag.normalized(language)
             let r: TermRecognizer
             if let known = cache.normalized[key] {
@@ -293,6 +336,7 @@ public final class TermRecognizers: Sendable {
                 cache.normalized[key] = r
             }
             cache.asked[language] = r
+            cache.last = (language, r)
             return r
         }
     }

@@ -108,17 +108,29 @@ public struct LightStemmer: Sendable, Hashable {
         if n > 4 && ends(u, n, "aux") { n = replace(u, n, drop: 3, with: "al") }
         else if n > 3 && (u[n - 1] == 0x73 || u[n - 1] == 0x78) && u[n - 2] != 0x73 { n -= 1 } // -s, -x but not -ss
         // Feminine of adjectives and nouns of agent: every ending below ends in `e`, which
-        // most words do not (one test instead of nine).
+        // most words do not (one test instead of nine), and the unit before it tells which
+        // endings can apply (a French text has many words in `-e`: testing them against every
+        // ending cost as much as the rest of the stemming).
         guard u[n - 1] == 0x65 else { return n }
-        if n > 6 && ends(u, n, "ienne") { n -= 2 }            // ukrainienne → ukrainien
-        else if n > 5 && ends(u, n, "enne") { n -= 2 }        // européenne → europeen
-        else if n > 5 && ends(u, n, "onne") { n -= 2 }        // bretonne → breton
-        else if n > 5 && ends(u, n, "elle") { n -= 2 }        // partielle → partiel
-        else if n > 5 && ends(u, n, "euse") { n = replace(u, n, drop: 4, with: "eur") }
-        else if n > 6 && ends(u, n, "trice") { n = replace(u, n, drop: 5, with: "teur") }
-        else if n > 5 && ends(u, n, "ive") { n = replace(u, n, drop: 3, with: "if") }
-        else if n > 4 && ends(u, n, "ee") { n -= 1 }          // alliée → allie
-        else if n > 4 && ends(u, n, "ale") { n -= 1 }         // nationale → national
+        switch u[n - 2] {
+        case 0x6E: // n
+            if n > 6 && ends(u, n, "ienne") { n -= 2 }            // ukrainienne → ukrainien
+            else if n > 5 && ends(u, n, "enne") { n -= 2 }        // européenne → europeen
+            else if n > 5 && ends(u, n, "onne") { n -= 2 }        // bretonne → breton
+        case 0x6C: // l
+            if n > 5 && ends(u, n, "elle") { n -= 2 }             // partielle → partiel
+            else if n > 4 && ends(u, n, "ale") { n -= 1 }         // nationale → national
+        case 0x73: // s
+            if n > 5 && ends(u, n, "euse") { n = replace(u, n, drop: 4, with: "eur") }
+        case 0x63: // c
+            if n > 6 && ends(u, n, "trice") { n = replace(u, n, drop: 5, with: "teur") }
+        case 0x76: // v
+            if n > 5 && ends(u, n, "ive") { n = replace(u, n, drop: 3, with: "if") }
+        case 0x65: // e
+            if n > 4 { n -= 1 }                                   // alliée → allie
+        default:
+            break
+        }
         return n
     }
 

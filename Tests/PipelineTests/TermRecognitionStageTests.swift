@@ -62,4 +62,34 @@ final class TermRecognitionStageTests: XCTestCase {
             }
         }
     }
+
+    func testNewTermMarkersTakeNoIDTheUnitAlreadyUses() throws {
+        // The segment holding the terms is itself `t1` and carries a code `t2`; the next
+        // segment's marker from another tool is `t4`: new markers skip all three.
+        let first = Content([.text("La Biélorussie "), .code(InlineCode(kind: .standalone, id: "t2", originalData: "<br/>")), .text(" et l'OTAN.")])
+        let second = Content([.text("Kiev "), .marker(Marker(boundary: .start, id: "t4", type: "x-other")), .text("et"), .marker(Marker(boundary: .end, id: "t4")), .text(" Minsk.")])
+        let unit = TranslationModel.Unit(id: "u1", parts: [.segment(Segment(id: "t1", source: first)), .ignorable(Ignorable(source: " ")), .segment(Segment(id: "s2", source: second))])
+        let stage = TermRecognitionStage(recognizers: PrepareMergeTests.builtInTerms)
+        let processed = try stage.process(unit, in: StageContext(file: "ids.xlf", sourceLanguage: "fr", targetLanguage: "en", xliffVersion: .v2_1))
+        let markers = processed.segments.map { segment in
+            segment.source.runs.compactMap { run -> String? in
+                if case .marker(let m) = run, m.boundary == .start, m.type == "term" { return m.id } else { return nil }
+            }
+        }
+        XCTAssertEqual(markers, [["t3", "t5"], ["t6", "t7"]])
+        // Every other part is handed on as it was: the ignorable, the ids, the other tool's marker.
+        XCTAssertEqual(processed.parts.count, 3)
+        XCTAssertEqual(processed.parts[1], unit.parts[1])
+        XCTAssertEqual(processed.segments.map(\.id), ["t1", "s2"])
+        XCTAssertTrue(processed.segments[1].source.runs.contains(.marker(Marker(boundary: .start, id: "t4", type: "x-other"))))
+        XCTAssertEqual(processed.glossary.map(\.ref), ["#t3", "#t5", "#t6", "#t7"])
+    }
+
+    func testAUnitWithoutTermsComesOutUnchanged() throws {
+        let unit = TranslationModel.Unit(id: "u1", parts: [.segment(Segment(id: "1", source: "Rien à signaler ici.")), .ignorable(Ignorable(source: " ")), .segment(Segment(id: "2", source: "Le chat dort."))])
+        let stage = TermRecognitionStage(recognizers: PrepareMergeTests.builtInTerms)
+        for version in [XLIFFVersion.v1_2, .v2_1] {
+            XCTAssertEqual(try stage.process(unit, in: StageContext(file: "none.xlf", sourceLanguage: "fr", targetLanguage: "en", xliffVersion: version)), unit)
+        }
+    }
 }

@@ -166,6 +166,8 @@ public final class BatchEngine: Sendable {
                 result.seconds = Self.seconds(ContinuousClock.now - start)
                 return result
             }
+            var job = job
+            job.inputBytes = input.size
             let outcome = try converter.convert(job)
             result.findings = outcome.findings
             result.units = outcome.units

@@ -74,6 +74,9 @@ public struct BatchJob: Sendable, Hashable {
     /// True when `-o` named this output file (one input file), rather than a folder to mirror
     /// the inputs into: a merge then writes exactly that file.
     public var outputIsNamed: Bool
+    /// The input's size in bytes as the engine found it right before converting it (its
+    /// `stat`, which the converter then need not repeat); nil until then.
+    public var inputBytes: Int64?
 
     /// Creates a job.
     public init(input: String, relativePath: String, output: String, kind: BatchFileKind, action: BatchAction, outputIsNamed: Bool = false) {

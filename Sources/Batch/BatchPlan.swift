@@ -182,23 +182,23 @@ private struct Planner<Converter: BatchFileConverter> {
 
     private mutating func walk(folder: String, relative: String, outputPrefix: String, layout: OutputLayout) {
         guard case .folder(let root) = layout else { return }
-        let names: [String]
+        let entries: [FolderEntry]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            entries = try FolderEntry.list(folder)
         } catch {
-            let reason = access(folder, R_OK | X_OK) != 0 ? "cannot read folder: \(InputFile.describe(errno: errno))" : "cannot read folder"
-            fail(input: folder, FileAccessError(path: folder, reason))
+            fail(input: folder, error)
             return
         }
-        for name in names {
+        for entry in entries {
+            let name = entry.name
             // Hidden entries (.git, .DS_Store, our own .verso-tmp-* files) are never inputs.
             if name.hasPrefix(".") { continue }
             let path = join(folder, name)
             let rel = relative.isEmpty ? name : relative + "/" + name
-            guard let link = try? FileStatus.linkStatus(path) else { continue }
+            guard let link = entry.link else { continue }
             var status = link
             if link.kind == .symbolicLink {
-                if let target = FileStatus.ifExists(path) {
+                if let target = entry.target {
                     if target.kind == .directory {
                         // Not followed: a link to a folder can make the walk loop or leave the tree.
                         if request.filter.selects(rel) {

@@ -76,6 +76,8 @@ public struct DocumentConverter: BatchFileConverter {
                 countRepetitions: false
             )
             options.countWords = false
+            // The plan refused every output that is one of the inputs.
+            options.outputsCheckedAgainstInputs = true
             return DocumentPreparer(options: options, pipeline: assembled.pipeline)
         }
         textPreparer = preparer(.plainText)
@@ -103,7 +105,7 @@ public struct DocumentConverter: BatchFileConverter {
             guard let preparer = job.kind == .html ? htmlPreparer : textPreparer else {
                 throw FileAccessError(path: job.input, "internal error: the prepare pipeline was not set up")
             }
-            let prepared = try preparer.prepare(input: job.input, output: job.output)
+            let prepared = try preparer.prepare(input: job.input, output: job.output, inputBytes: job.inputBytes)
             return BatchFileOutcome(findings: prepared.findings, units: prepared.statistics.units, from: prepared.format.rawValue, to: prepared.xliffVersion.rawValue)
 
         case .merge:

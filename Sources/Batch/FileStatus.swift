@@ -67,6 +67,14 @@ struct FileStatus: Sendable, Hashable {
         return FileStatus(st)
     }
 
+    /// `fstatat` of `name` in the open folder `folder` (resolving one component, not a whole
+    /// path); `followLinks` as `stat`, else as `lstat`. Nil when it cannot be examined.
+    fileprivate static func at(_ folder: Int32, _ name: String, followLinks: Bool) -> FileStatus? {
+        var st = stat()
+        guard fstatat(folder, name, &st, followLinks ? 0 : AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return FileStatus(st)
+    }
+
     private init(_ st: stat) {
         switch st.st_mode & S_IFMT {
         case S_IFREG: kind = .regular
@@ -85,5 +93,44 @@ struct FileStatus: Sendable, Hashable {
         #endif
         modificationNanoseconds = Int128(spec.tv_sec) * 1_000_000_000 + Int128(spec.tv_nsec)
         identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+}
+
+/// One entry of a folder listing, examined when the folder was read.
+struct FolderEntry {
+    /// The entry's name in its folder.
+    var name: String
+    /// `lstat` of the entry; nil when it could not be examined (it vanished meanwhile…).
+    var link: FileStatus?
+    /// For a symbolic link, `stat` of its target; nil when the target does not exist.
+    var target: FileStatus?
+}
+
+extension FolderEntry {
+    /// The entries of the folder at `path` (without `.` and `..`), sorted as Swift orders
+    /// strings so that a walk's order (and which of two inputs keeps a contested output) is the
+    /// same everywhere. Each is examined relative to the open folder, which spares the kernel
+    /// walking the folder's whole path again for every file; the folder is closed on return, so a
+    /// deep tree never holds a descriptor per level. Throws a `FileAccessError` saying why the
+    /// folder cannot be read.
+    static func list(_ path: String) throws -> [FolderEntry] {
+        guard let stream = opendir(path) else {
+            throw FileAccessError(path: path, "cannot read folder: \(InputFile.describe(errno: errno))")
+        }
+        defer { closedir(stream) }
+        let folder = dirfd(stream)
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names.sorted().map { name in
+            let link = FileStatus.at(folder, name, followLinks: false)
+            let target = link?.kind == .symbolicLink ? FileStatus.at(folder, name, followLinks: true) : nil
+            return FolderEntry(name: name, link: link, target: target)
+        }
     }
 }

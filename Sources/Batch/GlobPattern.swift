@@ -13,20 +13,23 @@
 public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as the user wrote it.
     public let text: String
-    private let segments: [Segment]
+    private let segments: [Segment<Character>]
+    /// The same pattern over bytes when it is all ASCII: matched against an ASCII path, it gives
+    /// the same answers without splitting the path into `Character`s (a walk tests every file).
+    private let asciiSegments: [Segment<UInt8>]?
 
-    private enum Segment: Sendable, Hashable {
+    private enum Segment<Element: Hashable & Comparable & Sendable>: Sendable, Hashable {
         /// `**`: zero or more whole path components.
         case anyFolders
         /// One path component's pattern.
-        case component([Token])
+        case component([Token<Element>])
     }
 
-    private enum Token: Sendable, Hashable {
-        case literal(Character)
+    private enum Token<Element: Hashable & Comparable & Sendable>: Sendable, Hashable {
+        case literal(Element)
         case anyOne
         case anyRun
-        case set([ClosedRange<Character>], negated: Bool)
+        case set([ClosedRange<Element>], negated: Bool)
     }
 
     /// Parses a pattern. Throws `GlobPatternError` for an empty pattern or an unclosed `[`.
@@ -38,7 +41,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         while body.hasPrefix("/") { body = body.dropFirst() }
         while body.hasSuffix("/") { body = body.dropLast() }
         guard !body.isEmpty else { throw GlobPatternError(pattern: text, message: "empty pattern") }
-        var parsed: [Segment] = anchored ? [] : [.anyFolders]
+        var parsed: [Segment<Character>] = anchored ? [] : [.anyFolders]
         for part in body.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "**" {
                 if parsed.last != .anyFolders { parsed.append(.anyFolders) }
@@ -47,6 +50,51 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             }
         }
         segments = parsed
+        asciiSegments = Self.ascii(parsed)
+    }
+
+    /// `segments` over bytes, or nil when a literal or a set bound is not an ASCII character
+    /// (or is a carriage return, which with a line feed forms one `Character`).
+    private static func ascii(_ segments: [Segment<Character>]) -> [Segment<UInt8>]? {
+        func byte(_ c: Character) -> UInt8? {
+            guard let a = c.asciiValue, a != 13 else { return nil }
+            return a
+        }
+        var result: [Segment<UInt8>] = []
+        for segment in segments {
+            switch segment {
+            case .anyFolders:
+                result.append(.anyFolders)
+            case .component(let tokens):
+                var converted: [Token<UInt8>] = []
+                for token in tokens {
+                    switch token {
+                    case .literal(let c):
+                        guard let b = byte(c) else { return nil }
+                        converted.append(.literal(b))
+                    case .anyOne: converted.append(.anyOne)
+                    case .anyRun: converted.append(.anyRun)
+                    case .set(let ranges, let negated):
+                        var byteRanges: [ClosedRange<UInt8>] = []
+                        for range in ranges {
+                            guard let low = byte(range.lowerBound), let high = byte(range.upperBound) else { return nil }
+                            byteRanges.append(low...high)
+                        }
+                        converted.append(.set(byteRanges, negated: negated))
+                    }
+                }
+                result.append(.component(converted))
+            }
+        }
+        return result
+    }
+
+    /// The path's components as bytes when the path is ASCII without carriage returns (one
+    /// byte, one `Character`), else nil.
+    private static func asciiComponents(_ path: String) -> [ArraySlice<UInt8>]? {
+        let bytes = Array(path.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 && $0 != 13 }) else { return nil }
+        return bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
     }
 
     /// The pattern as written.
@@ -55,17 +103,23 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// True when `relativePath` (components separated by `/`) or one of the folders that
     /// contain it matches.
     public func matches(_ relativePath: String) -> Bool {
+        if let asciiSegments, let components = Self.asciiComponents(relativePath) {
+            return Self.match(asciiSegments[...], components[...], allowPrefix: true)
+        }
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: true).map { Array($0) }
         return Self.match(segments[...], components[...], allowPrefix: true)
     }
 
     /// True when the folder at `relativePath` itself matches (so that everything in it does).
     func matchesFolder(_ relativePath: String) -> Bool {
+        if let asciiSegments, let components = Self.asciiComponents(relativePath) {
+            return Self.match(asciiSegments[...], components[...], allowPrefix: false)
+        }
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: true).map { Array($0) }
         return Self.match(segments[...], components[...], allowPrefix: false)
     }
 
-    private static func match(_ segments: ArraySlice<Segment>, _ components: ArraySlice<[Character]>, allowPrefix: Bool) -> Bool {
+    private static func match<Element, Name: Collection<Element>>(_ segments: ArraySlice<Segment<Element>>, _ components: ArraySlice<Name>, allowPrefix: Bool) -> Bool where Name.Index == Int {
         guard let first = segments.first else {
             // Pattern used up: an exact match, or a match of a containing folder.
             return components.isEmpty || allowPrefix
@@ -81,12 +135,12 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             }
         case .component(let tokens):
             guard let component = components.first else { return false }
-            guard matchComponent(tokens[...], component[...]) else { return false }
+            guard matchComponent(tokens[...], component) else { return false }
             return match(segments.dropFirst(), components.dropFirst(), allowPrefix: allowPrefix)
         }
     }
 
-    private static func matchComponent(_ tokens: ArraySlice<Token>, _ name: ArraySlice<Character>) -> Bool {
+    private static func matchComponent<Element, Name: Collection<Element>>(_ tokens: ArraySlice<Token<Element>>, _ name: Name) -> Bool where Name.Index == Int {
         // Iterative matcher with one backtrack point for the last `*` (linear for typical names).
         var t = tokens.startIndex, n = name.startIndex
         var starToken: Int?, starName = 0
@@ -120,8 +174,8 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return t == tokens.endIndex
     }
 
-    private static func tokens(_ part: Substring, pattern: String) throws -> [Token] {
-        var result: [Token] = []
+    private static func tokens(_ part: Substring, pattern: String) throws -> [Token<Character>] {
+        var result: [Token<Character>] = []
         var i = part.startIndex
         while i < part.endIndex {
             let c = part[i]

@@ -28,8 +28,10 @@ public enum PathNames {
     /// in `/w` → `/w/out/b.xlf`). Symbolic links are not followed, as with Foundation's
     /// `URL.standardizedFileURL`, whose result this is, without building a URL per path.
     public static func normalized(_ path: String, currentFolder: String) -> String {
-        var components: [Substring] = []
         let absolute = path.utf8.first == UInt8(ascii: "/")
+        // Most paths are already normal (a batch claims one per file): checked, not rebuilt.
+        if absolute && isNormal(path) { return path }
+        var components: [Substring] = []
         for part in (absolute ? path : currentFolder + "/" + path).split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
             case ".": continue
@@ -38,6 +40,28 @@ public enum PathNames {
             }
         }
         return "/" + components.joined(separator: "/")
+    }
+
+    /// True when the absolute `path` has no empty, `.` or `..` component and no trailing slash.
+    private static func isNormal(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var componentLength = 0, dots = 0
+        var first = true
+        for byte in path.utf8 {
+            if first { first = false; continue }  // the leading slash
+            if byte == slash {
+                // An empty, "." or ".." component just ended.
+                if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
+                componentLength = 0
+                dots = 0
+            } else {
+                componentLength += 1
+                if byte == dot { dots += 1 }
+            }
+        }
+        // "/" alone is normal; otherwise the last component must be a real name.
+        if path.utf8.count == 1 { return true }
+        return componentLength > 0 && !(componentLength == dots && dots <= 2)
     }
 
     /// The process's current folder, for `normalized(_:currentFolder:)`.

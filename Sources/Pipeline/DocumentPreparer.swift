@@ -54,6 +54,9 @@ public struct PrepareOptions: Sendable {
     /// `--keep-extensions`: XLIFF 1.2 output keeps other tools' markup (`sdl:`, `mq:`…) of an
     /// XLIFF input, valid against the transitional schema instead of the strict one.
     public var keepExtensions: Bool = false
+    /// Set by a caller that has already made sure no output is one of the inputs (a batch's
+    /// plan does): outputs are then opened without the `stat` that checks it again.
+    public var outputsCheckedAgainstInputs = false
 
     /// Creates options.
     public init(sourceLanguage: String? = nil, targetLanguage: String? = nil, xliffVersion: XLIFFVersion? = nil, readerOptions: SourceReaderOptions = SourceReaderOptions(), format: InputFormat? = nil, countRepetitions: Bool = true) {
@@ -163,7 +166,8 @@ public final class DocumentPreparer: Sendable {
 
     /// Prepares one input into the file `output`, whatever its name (`verso convert FILE -o OUT`,
     /// and each file of a folder conversion). `protectedInputs` are never written over.
-    public func prepare(input: String, output: String, protectedInputs: [String] = []) throws -> PreparedFile {
+    /// `inputBytes`, the input's size when the caller knows it, spares a `stat`.
+    public func prepare(input: String, output: String, protectedInputs: [String] = [], inputBytes: Int64? = nil) throws -> PreparedFile {
         let format: InputFormat
         if let given = options.format {
             // The reader opening the input says why it cannot be read, if it cannot.
@@ -173,20 +177,20 @@ public final class DocumentPreparer: Sendable {
             format = try InputFormat.detect(path: input)
         }
         let folder = PathNames.folder(of: output)
-        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs)
+        return try prepare(input: input, format: format, output: output, folder: folder, protectedInputs: protectedInputs, inputBytes: inputBytes)
     }
 
-    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String]) throws -> PreparedFile {
-        let protected = protectedInputs + [input]
+    private func prepare(input: String, format: InputFormat, output: String, folder: String, protectedInputs: [String], inputBytes: Int64? = nil) throws -> PreparedFile {
+        let protected = options.outputsCheckedAgainstInputs ? [] : protectedInputs + [input]
         if let sourceFormat = format.sourceFormat {
-            return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected)
+            return try prepareDocument(input: input, format: sourceFormat, output: output, folder: folder, protected: protected, inputBytes: inputBytes)
         }
         return try prepareXLIFF(input: input, output: output, protected: protected)
     }
 
     // MARK: - Plain text and HTML
 
-    private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String]) throws -> PreparedFile {
+    private func prepareDocument(input: String, format: SourceFormat, output: String, folder: String, protected: [String], inputBytes: Int64?) throws -> PreparedFile {
         let original = PathNames.lastComponent(input)
 
         // Pass 1: the skeleton, into a temporary file; problems in the input show up here,
@@ -198,7 +202,7 @@ public final class DocumentPreparer: Sendable {
         var firstReader = first
         // A small document keeps its events from this pass, so it is read (and parsed) once: in
         // a folder of thousands of small files, the second read was a third of the time.
-        var buffered: [DocumentEvent]? = Self.isSmall(input) ? [] : nil
+        let buffered: EventBuffer? = (inputBytes.map { $0 <= Self.singlePassLimit } ?? Self.isSmall(input)) ? EventBuffer() : nil
         while let event = try firstReader.next() { buffered?.append(event) }
         try compactor.finish()
         try spool.flush()
@@ -225,14 +229,13 @@ public final class DocumentPreparer: Sendable {
             let token = SkeletonSplicer.makeToken()
             let splicer = SkeletonSplicer(token: token, header: SkeletonFormat.line(for: header), spool: spool) { try out.write($0) }
             let writer = try XLIFFOutput(version: version, displayPath: output) { try splicer.write($0) }
-            var bufferedEvents = buffered?.makeIterator()
             var reader: (any SourceReader)?
             if buffered == nil {
                 reader = try SourceDocuments.reader(path: input, format: format, options: options.readerOptions, description: description, skeleton: DiscardingSkeletonSink())
             }
             func next() throws -> DocumentEvent? {
-                guard bufferedEvents != nil else { return try reader?.next() }
-                guard let event = bufferedEvents!.next() else { return nil }
+                guard let buffered else { return try reader?.next() }
+                guard let event = buffered.next() else { return nil }
                 // Pass 1 ran before the source language was known (HTML lang).
                 if case .startDocument(var info) = event {
                     info.sourceLanguage = sourceLanguage
@@ -244,7 +247,9 @@ public final class DocumentPreparer: Sendable {
             context.pendingPositions = PendingPositions()
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             while let event = try next() {
-                switch event {
+                // `consume`: the unit is taken out of its event, not copied (a copy retains
+                // every string and array of the unit, released again with the event).
+                switch consume event {
                 case .startFile(var info):
                     info.skeleton = Skeleton(content: token, form: SkeletonFormat.form)
                     try writer.write(.startFile(info))
@@ -253,8 +258,8 @@ public final class DocumentPreparer: Sendable {
                     counter.count(prepared)
                     unitObserver?(prepared, context)
                     try writer.write(.unit(prepared))
-                default:
-                    try writer.write(event)
+                case let other:
+                    try writer.write(other)
                 }
             }
             try writer.finish()
@@ -266,6 +271,44 @@ public final class DocumentPreparer: Sendable {
         } catch {
             out.discard()
             throw error
+        }
+    }
+
+    /// The events of a small document, kept between the two passes and handed out by moving
+    /// them: an array's iterator would copy each unit (retaining every string and array in it)
+    /// and release the originals when the array goes.
+    private final class EventBuffer {
+        private var storage: UnsafeMutablePointer<DocumentEvent>
+        private var capacity = 64
+        private var count = 0
+        private var taken = 0
+
+        init() {
+            storage = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            (storage + taken).deinitialize(count: count - taken)
+            storage.deallocate()
+        }
+
+        func append(_ event: consuming DocumentEvent) {
+            if count == capacity {
+                let larger = UnsafeMutablePointer<DocumentEvent>.allocate(capacity: capacity * 2)
+                larger.moveInitialize(from: storage, count: count)
+                storage.deallocate()
+                storage = larger
+                capacity *= 2
+            }
+            (storage + count).initialize(to: event)
+            count += 1
+        }
+
+        /// The next event, moved out; nil after the last.
+        func next() -> DocumentEvent? {
+            guard taken < count else { return nil }
+            taken += 1
+            return (storage + taken - 1).move()
         }
     }
 

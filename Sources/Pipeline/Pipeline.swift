@@ -56,7 +56,8 @@ public struct Pipeline: Sendable {
     public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
         guard unit.translate else { return unit }
         var u = unit
-        for stage in stages { u = try stage.process(u, in: context) }
+        // `consume`: each stage gets the only reference, so it can change strings in place.
+        for stage in stages { u = try stage.process(consume u, in: context) }
         return u
     }
 }

@@ -130,11 +130,11 @@ public struct StatisticsCounter: Sendable {
     }
 
     /// Counts one unit (after the pipeline ran).
-    public mutating func count(_ unit: Unit) {
+    public mutating func count(_ unit: borrowing Unit) {
         guard unit.translate else { return }
         statistics.units += 1
         if !countWords && !countRepetitions {
-            statistics.segments += unit.segments.count
+            statistics.segments += unit.segmentCount
             return
         }
         for segment in unit.segments {

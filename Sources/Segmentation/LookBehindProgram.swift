@@ -9,11 +9,12 @@
 /// no allocation.
 ///
 /// Only a subset of ICU syntax is compiled (classes and escapes that stand for one character,
-/// `(?:…)`, capture groups, `|`, bounded quantifiers, nested `(?<=…)` and `(?<!…)`); any other
-/// pattern gets no program and keeps using ICU. The answer is exact except when the pattern has
-/// a possessive quantifier (then only "no match" is certain: `exact == false`) and when a unit
-/// read is a surrogate (supplementary characters are one atom for ICU, two units here): the
-/// evaluation then gives up and ICU decides.
+/// `(?:…)`, capture groups, `|`, bounded quantifiers, nested `(?<=…)` and `(?<!…)`, and
+/// look-aheads, which are left out); any other pattern gets no program and keeps using ICU. The
+/// answer is exact except when the pattern has a possessive quantifier or a look-ahead (then
+/// only "no match" is certain: `exact == false`) and when a unit read is a surrogate
+/// (supplementary characters are one atom for ICU, two units here): the evaluation then gives
+/// up and ICU decides.
 struct LookBehindProgram: Sendable {
     indirect enum Node: Sendable {
         /// One code unit of the set.
@@ -27,7 +28,8 @@ struct LookBehindProgram: Sendable {
 
     /// The look-behind's content.
     var root: Node
-    /// False when a possessive quantifier makes the bitmask answer a superset of ICU's.
+    /// False when a possessive quantifier or a look-ahead left out makes the bitmask answer a
+    /// superset of ICU's.
     var exact: Bool
 
     /// The longest distance a match may reach back, in units (the bitmask has 64 bits).
@@ -104,6 +106,7 @@ struct LookBehindProgram: Sendable {
         var i: Int
         let sets: RegexCharacterSets
         var failed = false
+        /// Set by a possessive quantifier or a look-ahead left out: matches are a superset.
         var possessive = false
 
         mutating func alternation() -> Node {
@@ -235,8 +238,17 @@ struct LookBehindProgram: Sendable {
                     lookBehind = true
                     negative = s[i + 3] == "!"
                     i += 4
+                case "=", "!":
+                    // A look-ahead only narrows the matches: left out, the answer is a superset
+                    // (and a negative look-behind around it could no longer be told exactly).
+                    i += 3
+                    _ = alternation()
+                    guard !failed, i < s.count, s[i] == ")" else { failed = true; return .atom(UnitSet()) }
+                    i += 1
+                    possessive = true
+                    return .sequence([])
                 default:
-                    // Look-aheads, atomic groups, named groups, inline flags: not supported.
+                    // Atomic groups, named groups, inline flags: not supported.
                     failed = true
                     return .atom(UnitSet())
                 }

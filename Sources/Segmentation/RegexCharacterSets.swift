@@ -122,7 +122,7 @@ final class RegexCharacterSets {
                     if !walk(item, ci: ci) { return false }
                 }
                 return true
-            case .repeated(let inner, let min) where min >= 1:
+            case .repeated(let inner, let min, _) where min >= 1:
                 // The first repetition is certain; what follows it is not at a known offset.
                 _ = walk(inner, ci: ci)
                 return false
@@ -251,7 +251,7 @@ final class RegexCharacterSets {
             switch item {
             case .atom, .any, .zeroWidth, .lookahead, .lookbehind, .empty:
                 continue
-            case .repeated(.atom(let atomText), _) where n == items.count - 1:
+            case .repeated(.atom(let atomText), _, _) where n == items.count - 1:
                 // Greedy or possessive only: a lazy run would be tried short first.
                 let tail = prefix.unicodeScalars.suffix(2)
                 if tail.count == 2, tail.last == "?", "?*+}".unicodeScalars.contains(tail.first!) { return nil }
@@ -269,10 +269,23 @@ final class RegexCharacterSets {
     /// For a pattern that starts with a look-behind `(?<=X)…`: the units that can stand last and
     /// second to last before where it starts (as `lastTwo(of: X)`), nil when unknown.
     func leadingLookBehindLastTwo(of pattern: String) -> (last: UnitSet?, secondLast: UnitSet?) {
-        guard let node = parse(pattern), case .sequence(let items, let flags) = node, !flags.contains(where: { $0 != nil }),
-              let head = items.first, case .lookbehind(_, let source) = head else { return (nil, nil) }
+        guard let source = leadingLookBehind(of: pattern) else { return (nil, nil) }
         let (last, second) = lastTwo(of: source)
         return (last, last == nil ? nil : second)
+    }
+
+    /// The content of the look-behind `pattern` starts with (`X` of `(?<=X)…`, also inside a
+    /// leading group: `(?:(?<=X)…)…`), or nil.
+    func leadingLookBehind(of pattern: String) -> String? {
+        guard var node = parse(pattern) else { return nil }
+        while true {
+            guard case .sequence(let items, let flags) = node, !flags.contains(where: { $0 != nil }), let head = items.first else { return nil }
+            switch head {
+            case .lookbehind(_, let source): return source
+            case .group(let inner, nil): node = inner
+            default: return nil
+            }
+        }
     }
 
     /// A look-behind that must hold at a fixed place of any match, to test alone before the whole
@@ -305,13 +318,109 @@ final class RegexCharacterSets {
         return "(?<=\(source))"
     }
 
+    /// Two adjacent code units that every match of `pattern` reads, the first at most
+    /// `maxOffset` units after where the match starts: the segmenter scans that far for them
+    /// before asking ICU, which gives up far later on a pattern such as the list rule's
+    /// `[ \t][^\n]{0,250}?(?=[ \t]\(?q[.)])` (no "q." or "q)" ahead: no match). Taken from
+    /// one-unit atoms followed by an item that cannot match empty, in the pattern's top-level
+    /// sequence, its plain groups and the look-aheads it must pass; the rarest pair found. An
+    /// item counts up to two units per character (a supplementary one is a surrogate pair). Nil
+    /// when there is none, or only behind something whose length is unknown.
+    func requiredPair(of pattern: String) -> (first: UnitSet, second: UnitSet, maxOffset: Int)? {
+        guard let node = parse(pattern) else { return nil }
+        var best: (first: UnitSet, second: UnitSet, maxOffset: Int, weight: Int)? = nil
+        // Walks `node`, which must match starting at most `base` units after the start.
+        func walk(_ node: RegexSyntax.Node, ci: Bool, base: Int) {
+            switch node {
+            case .group(let inner, let flags):
+                walk(inner, ci: flags ?? ci, base: base)
+            case .lookahead(let inner):
+                walk(inner, ci: ci, base: base)
+            case .sequence(let items, let flagChanges):
+                var ci = ci
+                var offset = base
+                for (k, item) in items.enumerated() {
+                    if let change = flagChanges[k] { ci = change }
+                    if case .atom(let text) = item, let first = atomSet(text, caseInsensitive: ci), !Self.hasSurrogates(first) {
+                        // The next item that reads a unit (look-arounds between read none).
+                        var m = k + 1
+                        var nextCI = ci
+                        while m < items.count {
+                            if let change = flagChanges[m] { nextCI = change }
+                            if !isZeroWidth(items[m]) { break }
+                            m += 1
+                        }
+                        if m < items.count, case (let second?, false) = edgeSet(items[m], caseInsensitive: nextCI, fromEnd: false) {
+                            let weight = first.count + second.count
+                            if best == nil || weight < best!.weight || (weight == best!.weight && offset < best!.maxOffset) {
+                                best = (first, second, offset, weight)
+                            }
+                        }
+                    }
+                    switch item {
+                    case .group, .lookahead: walk(item, ci: ci, base: offset)
+                    default: break
+                    }
+                    guard let width = maxWidth(item, ci: ci) else { return }
+                    offset += width
+                }
+            default:
+                break
+            }
+        }
+        walk(node, ci: false, base: 0)
+        return best.map { ($0.first, $0.second, $0.maxOffset) }
+    }
+
+    /// The most units a match of `node` can take (a character outside the BMP takes two); nil
+    /// when unbounded or not known.
+    private func maxWidth(_ node: RegexSyntax.Node, ci: Bool) -> Int? {
+        switch node {
+        case .empty, .zeroWidth, .lookbehind, .lookahead:
+            return 0
+        case .atom(let text):
+            guard let set = atomSet(text, caseInsensitive: ci) else { return 2 }
+            return Self.hasSurrogates(set) ? 2 : 1
+        case .any:
+            return 2
+        case .unknown:
+            return nil
+        case .group(let inner, let flags):
+            return maxWidth(inner, ci: flags ?? ci)
+        case .repeated(let inner, _, let max):
+            guard let max, let width = maxWidth(inner, ci: ci) else { return nil }
+            return max * width
+        case .alternation(let branches):
+            var widest = 0
+            for branch in branches {
+                guard let width = maxWidth(branch, ci: ci) else { return nil }
+                widest = Swift.max(widest, width)
+            }
+            return widest
+        case .sequence(let items, let flagChanges):
+            var ci = ci
+            var total = 0
+            for (k, item) in items.enumerated() {
+                if let change = flagChanges[k] { ci = change }
+                guard let width = maxWidth(item, ci: ci) else { return nil }
+                total += width
+            }
+            return total
+        }
+    }
+
+    /// True when the set holds a surrogate (it may stand for a character outside the BMP).
+    private static func hasSurrogates(_ set: UnitSet) -> Bool {
+        set.words[(0xD800 >> 6)..<(0xE000 >> 6)].contains { $0 != 0 }
+    }
+
     /// For a pattern that starts with a run of spaces (`\s++X`, `[ \t]*+X`): the set of the run and
     /// the set X can start with, disjoint from it — so the first unit after the run must be in
     /// the second set. Nil for any other shape.
     func afterSkip(of pattern: String) -> (skip: UnitSet, next: UnitSet)? {
         guard let node = parse(pattern), case .sequence(let items, let flags) = node, items.count >= 2,
               !flags.contains(where: { $0 != nil }),
-              case .repeated(.atom(let runText), _) = items[0], !Self.mayMatchSupplementary(runText),
+              case .repeated(.atom(let runText), _, _) = items[0], !Self.mayMatchSupplementary(runText),
               let run = atomSet(runText, caseInsensitive: false) else { return nil }
         let (next, nullable) = edgeSet(.sequence(Array(items[1...]), flagChanges: Array(flags[1...])), caseInsensitive: false, fromEnd: false)
         guard let next, !nullable else { return nil }
@@ -322,7 +431,7 @@ final class RegexCharacterSets {
     private func isZeroWidth(_ node: RegexSyntax.Node) -> Bool {
         switch node {
         case .empty, .zeroWidth, .lookahead, .lookbehind: return true
-        case .group(let inner, _), .repeated(let inner, _): return isZeroWidth(inner)
+        case .group(let inner, _), .repeated(let inner, _, _): return isZeroWidth(inner)
         case .sequence(let items, _): return items.allSatisfy(isZeroWidth)
         case .alternation(let branches): return branches.allSatisfy(isZeroWidth)
         default: return false
@@ -409,7 +518,7 @@ final class RegexCharacterSets {
             var ci = caseInsensitive
             if let flags { ci = flags }
             return edgeSet(inner, caseInsensitive: ci, fromEnd: fromEnd)
-        case .repeated(let inner, let min):
+        case .repeated(let inner, let min, _):
             let (s, nullable) = edgeSet(inner, caseInsensitive: caseInsensitive, fromEnd: fromEnd)
             return (s, nullable || min == 0)
         case .alternation(let branches):
@@ -718,8 +827,8 @@ enum RegexSyntax {
         case unknown
         /// A group; `flags` is the case-insensitivity it sets (nil: unchanged).
         case group(Node, flags: Bool?)
-        /// A quantified node with its minimum count.
-        case repeated(Node, min: Int)
+        /// A quantified node with its minimum and maximum counts (nil: unbounded).
+        case repeated(Node, min: Int, max: Int?)
         case alternation([Node])
         /// Items in order; `flagChanges[i]` is the case-insensitivity an inline `(?i)`/`(?-i)`
         /// set just before item i.
@@ -808,24 +917,33 @@ enum RegexSyntax {
         mutating func quantified(_ node: Node) -> Node {
             guard i < s.count else { return node }
             var min: Int? = nil
+            var max: Int? = nil
             switch s[i] {
             case "*": min = 0; i += 1
             case "+": min = 1; i += 1
-            case "?": min = 0; i += 1
+            case "?": min = 0; max = 1; i += 1
             case "{":
                 var j = i + 1
                 var digits = ""
                 while j < s.count, ("0"..."9").contains(s[j]) { digits.unicodeScalars.append(s[j]); j += 1 }
                 if !digits.isEmpty, j < s.count, s[j] == "}" || s[j] == "," {
+                    min = Int(digits) ?? 0
+                    if s[j] == "}" {
+                        max = min
+                    } else {
+                        var high = ""
+                        j += 1
+                        while j < s.count, ("0"..."9").contains(s[j]) { high.unicodeScalars.append(s[j]); j += 1 }
+                        max = high.isEmpty ? nil : Int(high)
+                    }
                     while j < s.count && s[j] != "}" { j += 1 }
                     i = j + 1
-                    min = Int(digits) ?? 0
                 }
             default: break
             }
             guard let min else { return node }
             if i < s.count && (s[i] == "?" || s[i] == "+") { i += 1 }
-            return .repeated(node, min: min)
+            return .repeated(node, min: min, max: max)
         }
 
         mutating func atom() -> Node {

@@ -58,6 +58,13 @@ final class RuleTable: @unchecked Sendable {
     /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
+    /// For the same branches, two adjacent units each must read (bitmap offsets), and how far
+    /// ahead of where it starts the first may stand at most (-1: no such pair known).
+    let branchPairFirstSets: UnsafeBufferPointer<Int32>
+    let branchPairSecondSets: UnsafeBufferPointer<Int32>
+    let branchPairReach: UnsafeBufferPointer<Int32>
+    /// For the same branches, their leading look-behind's program (`lookBehindOps` index, -1: none).
+    let branchPrograms: UnsafeBufferPointer<Int32>
     /// Flattened `LookBehindProgram`s: operations, each after its children, and the children
     /// lists of sequences, alternations, repetitions and look-behinds.
     let lookBehindOps: UnsafeBufferPointer<LookBehindOp>
@@ -105,6 +112,10 @@ final class RuleTable: @unchecked Sendable {
         entries = .allocate(capacity: rules.count)
         var branchLastSets: [Int32] = []
         var branchSecondLastSets: [Int32] = []
+        var branchPairFirstSets: [Int32] = []
+        var branchPairSecondSets: [Int32] = []
+        var branchPairReach: [Int32] = []
+        var branchPrograms: [Int32] = []
         for (i, rule) in rules.enumerated() {
             var entry = RuleEntry(index: Int32(rule.index), isBreak: rule.isBreak, beforeFirst: rule.beforeFirst, beforeKind: 0,
                                   afterRegex: Int32(rule.afterRegex ?? -1), beforeRegex: -1, scannerRegex: Int32(rule.scannerRegex ?? -1),
@@ -123,6 +134,12 @@ final class RuleTable: @unchecked Sendable {
                 entry.scanBranchCount = Int32(rule.scanBranchPatterns.count)
                 branchLastSets += rule.scanBranchLast.map { offset($0) }
                 branchSecondLastSets += rule.scanBranchSecondLast.map { offset($0) }
+                branchPrograms += rule.scanBranchPrograms.map { $0.map { flatten($0.root) } ?? -1 }
+                for pair in rule.scanBranchPairs {
+                    branchPairFirstSets.append(offset(pair?.first))
+                    branchPairSecondSets.append(offset(pair?.second))
+                    branchPairReach.append(pair.map { Int32(clamping: $0.maxOffset) } ?? -1)
+                }
             }
             switch rule.before {
             case .always: break
@@ -149,6 +166,10 @@ final class RuleTable: @unchecked Sendable {
         retainedWordLists = wordLists
         self.branchLastSets = Self.buffer(branchLastSets)
         self.branchSecondLastSets = Self.buffer(branchSecondLastSets)
+        self.branchPairFirstSets = Self.buffer(branchPairFirstSets)
+        self.branchPairSecondSets = Self.buffer(branchPairSecondSets)
+        self.branchPairReach = Self.buffer(branchPairReach)
+        self.branchPrograms = Self.buffer(branchPrograms)
         self.wordLists = Self.buffer(wordLists.map { Unmanaged.passUnretained($0) })
         self.lookBehindOps = Self.buffer(ops)
         self.lookBehindChildren = Self.buffer(children)
@@ -170,6 +191,10 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: wordLists.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchLastSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchSecondLastSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchPairFirstSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchPairSecondSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchPairReach.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchPrograms.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindOps.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
     }
@@ -179,6 +204,18 @@ final class RuleTable: @unchecked Sendable {
     func contains(_ offset: Int32, _ unit: UInt16) -> Bool {
         if offset < 0 { return true }
         return bitmaps[Int(offset) + Int(unit >> 6)] & (1 << UInt64(unit & 63)) != 0
+    }
+
+    /// True when some unit at offset `start` … `start + reach` of `text` is in the bitmap at
+    /// `first` and the unit after it in the one at `second` (see `branchPairReach`).
+    func containsPair(_ first: Int32, _ second: Int32, from start: Int, reach: Int32, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        let end = min(text.count - 1, start + Int(reach) + 1)
+        var j = start
+        while j < end {
+            if contains(first, text[j]) && contains(second, text[j + 1]) { return true }
+            j += 1
+        }
+        return false
     }
 
     /// Runs look-behind operation `op` backwards from `p`: bit d of `mask` says a match of what

@@ -78,6 +78,14 @@ struct CompiledRule: Sendable {
     /// leading look-behind's), nil: any — most branches are skipped without calling ICU.
     var scanBranchLast: [UnitSet?] = []
     var scanBranchSecondLast: [UnitSet?] = []
+    /// For each branch, two adjacent units it must read not far from where it starts
+    /// (`RegexCharacterSets.requiredPair`), nil: none known — most branches that pass the units
+    /// before them are then ruled out without ICU's long scan of the text ahead.
+    var scanBranchPairs: [(first: UnitSet, second: UnitSet, maxOffset: Int)?] = []
+    /// For each branch, its leading look-behind as a program (nil: none): read from the units
+    /// before the branch, it rules out all but the branch or two that can follow the item
+    /// marker found, where the two units before it (`scanBranchLast`) often cannot.
+    var scanBranchPrograms: [LookBehindProgram?] = []
     /// A split scanner whose whole pattern was not compiled up front (`patternsKnownValid`):
     /// where that pattern is in `CompiledSRX.branchPatterns`, compiled only if a branch will not.
     var scanFallbackPattern: Int? = nil
@@ -169,15 +177,19 @@ enum SRXCompiler {
 }
 
 /// The rules for one language, compiled: ICU regex templates (never matched directly, only
-/// cloned into per-thread `SRXMatcher`s) and word lists.
+/// cloned into per-thread `SRXMatcher`s, and compiled when first needed: `RegexTemplates`)
+/// and word lists.
 final class CompiledSRX: @unchecked Sendable {
-    // @unchecked: everything is immutable after init; the ICU templates are only read by
-    // `uregex_clone`, which copies the shared compiled pattern, and that is done under `poolLock`.
+    // @unchecked: everything is immutable after init; the ICU templates are compiled and
+    // cloned under `RegexTemplates`' lock.
     let rules: [CompiledRule]
-    let templates: [ICURegex]
+    /// Every ICU regex of the rules, by id (`CompiledRule`'s regex fields, `RuleEntry`'s).
+    let regexes: RegexTemplates
     /// The branch patterns of split scanners (`CompiledRule.scanBranchPatterns`, one run per
-    /// rule), compiled lazily by each matcher.
+    /// rule, then the whole patterns kept as fallbacks), compiled lazily like every regex.
     let branchPatterns: [String]
+    /// The regex id of `branchPatterns[0]`: branch `b` is regex `branchBase + b`.
+    let branchBase: Int
     let wordLists: [WordListMatcher]
     let maskRegex: Int?
     let useICUBreakRules: Bool
@@ -196,30 +208,44 @@ final class CompiledSRX: @unchecked Sendable {
     private let pool = MatcherPool()
 
     /// Compiles the rules of `srx` for `language`. `patternsKnownValid` (Verso's own rules, which
-    /// the tests compile whole for every language) lets a break rule split into a prefix and
-    /// branches skip compiling its whole pattern, needed only if a branch does not compile: for
-    /// the built-in list rule (88 alternatives) that was a quarter of compiling French.
+    /// the tests compile whole for every language) leaves every ICU pattern to be compiled when a
+    /// matcher first needs it (`RegexTemplates`), and lets a break rule split into a prefix and
+    /// branches skip its whole pattern, needed only if a branch does not compile. Otherwise the
+    /// patterns a rule needs are compiled here, to report the invalid ones; guards and branches
+    /// (derived from them, and with a fallback) are lazy either way.
     init(rules srx: SRXRules, language: String, options: SRXCompileOptions, patternsKnownValid: Bool = false) throws(SRXError) {
-        var templates: [ICURegex] = []
+        var sources: [RegexTemplates.Source] = []
+        var precompiled: [Int: ICURegex] = [:]
         self.lookAheadLimit = max(1, options.lookAheadLimit)
         var byPattern: [String: Int] = [:]
         var wordLists: [WordListMatcher] = []
         var compiled: [CompiledRule] = []
         let dialect = srx.regexDialect
 
-        func internCompiled(_ icu: String, _ regex: ICURegex) -> Int {
-            if let id = byPattern[icu] { return id }
-            templates.append(regex)
-            byPattern[icu] = templates.count - 1
-            return templates.count - 1
+        /// A regex compiled when first needed.
+        func internLazy(_ icu: String, boundedFallback: String? = nil) -> Int {
+            if let id = byPattern[icu] {
+                if sources[id].boundedFallback == nil { sources[id].boundedFallback = boundedFallback }
+                return id
+            }
+            sources.append(RegexTemplates.Source(pattern: icu, boundedFallback: boundedFallback))
+            byPattern[icu] = sources.count - 1
+            return sources.count - 1
         }
 
+        /// A regex compiled already.
+        func internCompiled(_ icu: String, _ regex: ICURegex) -> Int {
+            let id = internLazy(icu)
+            if precompiled[id] == nil { precompiled[id] = regex }
+            return id
+        }
+
+        /// A regex of a rule: compiled when first needed if the rules are known valid, otherwise
+        /// by `make` now, which throws an error naming the rule when ICU refuses it.
         func intern(_ icu: String, make: () throws(SRXError) -> ICURegex) throws(SRXError) -> Int {
-            if let id = byPattern[icu] { return id }
-            let regex = try make()
-            templates.append(regex)
-            byPattern[icu] = templates.count - 1
-            return templates.count - 1
+            if patternsKnownValid { return internLazy(icu) }
+            if let id = byPattern[icu], precompiled[id] != nil { return id }
+            return internCompiled(icu, try make())
         }
 
         let sets = RegexCharacterSets()
@@ -260,7 +286,15 @@ final class CompiledSRX: @unchecked Sendable {
                         let lookBehind = "(?<=\(before.pattern))"
                         var id: Int
                         var bounded = false
-                        if let existing = byPattern[lookBehind] {
+                        if patternsKnownValid {
+                            // ICU refuses a look-behind whose length it cannot bound: the bounded
+                            // form is compiled instead, when the regex is first needed. Whether it
+                            // will be only orders the tests (`cheapBefore`); a pattern the bounding
+                            // leaves as it is has no unbounded quantifier.
+                            let boundedLookBehind = "(?<=\(RegexTranslator.bounded(before, limit: options.lookBehindLimit).pattern))"
+                            bounded = boundedLookBehind != lookBehind
+                            id = internLazy(lookBehind, boundedFallback: bounded ? boundedLookBehind : nil)
+                        } else if let existing = byPattern[lookBehind], precompiled[existing] != nil {
                             id = existing
                         } else {
                             var limit = false
@@ -340,18 +374,17 @@ final class CompiledSRX: @unchecked Sendable {
                             compiledRule.afterSkipNext = next
                         }
                     }
-                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true),
-                       let regex = try? ICURegex.compile(guardPattern) {
-                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: true) {
+                        // Lazily: the program answers most tests (a guard ICU refuses holds).
+                        compiledRule.guardRegex = internLazy(guardPattern)
                         compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
                 } else if let scannerPattern = scannerPatterns[compiled.count] {
                     let prefix = sets.prefix(of: scannerPattern, count: 3)
                     compiledRule.scanSecond = prefix[1]
                     compiledRule.scanThird = prefix[1] == nil ? nil : prefix[2]
-                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false),
-                       let regex = try? ICURegex.compile(guardPattern) {
-                        compiledRule.guardRegex = internCompiled(guardPattern, regex)
+                    if !rule.beforeBreak.isEmpty, let guardPattern = sets.guardLookBehind(of: before.pattern, atEnd: false) {
+                        compiledRule.guardRegex = internLazy(guardPattern)
                         compiledRule.guardProgram = LookBehindProgram(lookBehind: guardPattern, sets: sets)
                     }
                     if let (prefix, branches) = split {
@@ -368,6 +401,8 @@ final class CompiledSRX: @unchecked Sendable {
                                 let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
                                 compiledRule.scanBranchLast.append(last)
                                 compiledRule.scanBranchSecondLast.append(secondLast)
+                                compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
+                                compiledRule.scanBranchPrograms.append(sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) })
                             }
                         }
                     }
@@ -392,8 +427,10 @@ final class CompiledSRX: @unchecked Sendable {
         let branches = compiled.flatMap(\.scanBranchPatterns)
         for i in compiled.indices where compiled[i].scanFallbackPattern != nil { compiled[i].scanFallbackPattern! += branches.count }
         self.rules = compiled
-        self.templates = templates
         self.branchPatterns = branches + fallbackPatterns
+        self.branchBase = sources.count
+        sources += branchPatterns.map { RegexTemplates.Source(pattern: $0) }
+        self.regexes = RegexTemplates(sources: sources, precompiled: precompiled)
         self.wordLists = wordLists
         self.maskRegex = mask
         self.useICUBreakRules = srx.useICUBreakRules

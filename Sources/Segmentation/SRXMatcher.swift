@@ -36,8 +36,13 @@ final class SRXMatcher: @unchecked Sendable {
     private unowned let compiled: CompiledSRX
     private let table: RuleTable
     private let lookAheadLimit: Int
-    private let regexes: [ICURegex]
-    private let handles: UnsafeMutablePointer<OpaquePointer>
+    /// This matcher's clones of the rules' regexes (`CompiledSRX.regexes`), taken when first
+    /// needed: their C handles (nil until then, or when ICU refused the pattern), whether the
+    /// clone was asked for, and the text generation each was last pointed at.
+    private let regexCount: Int
+    private let regexes: UnsafeMutablePointer<ICURegex?>
+    private let handles: UnsafeMutablePointer<OpaquePointer?>
+    private let loaded: UnsafeMutablePointer<Bool>
     private let regexGeneration: UnsafeMutablePointer<Int>
     private let afterStamp: UnsafeMutablePointer<Int>
     private let afterValue: UnsafeMutablePointer<Bool>
@@ -51,12 +56,8 @@ final class SRXMatcher: @unchecked Sendable {
     }
     private let state: UnsafeMutablePointer<State>
     private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
-    /// Split scanners' branch regexes, compiled on first use (nil until then), and the text
-    /// generation each was last pointed at.
-    private let branchHandles: UnsafeMutablePointer<OpaquePointer?>
-    private let branchGeneration: UnsafeMutablePointer<Int>
-    private let branchRegexes: UnsafeMutablePointer<ICURegex?>
-    private let branchCount: Int
+    /// The regex id of split scanners' first branch (`CompiledSRX.branchBase`).
+    private let branchBase: Int
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -65,59 +66,70 @@ final class SRXMatcher: @unchecked Sendable {
         self.compiled = compiled
         table = compiled.table
         lookAheadLimit = compiled.lookAheadLimit
-        regexes = compiled.templates.map { $0.clone() }
-        let count = max(1, regexes.count)
+        regexCount = compiled.regexes.count
+        branchBase = compiled.branchBase
+        let count = max(1, regexCount)
+        regexes = .allocate(capacity: count)
+        regexes.initialize(repeating: nil, count: count)
         handles = .allocate(capacity: count)
+        handles.initialize(repeating: nil, count: count)
+        loaded = .allocate(capacity: count)
+        loaded.initialize(repeating: false, count: count)
         regexGeneration = .allocate(capacity: count)
         afterStamp = .allocate(capacity: count)
         afterValue = .allocate(capacity: count)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         nextFromBuffer = .allocate(capacity: max(1, compiled.table.triggered.count))
-        branchCount = compiled.branchPatterns.count
-        branchHandles = .allocate(capacity: max(1, branchCount))
-        branchHandles.initialize(repeating: nil, count: max(1, branchCount))
-        branchGeneration = .allocate(capacity: max(1, branchCount))
-        branchGeneration.initialize(repeating: -1, count: max(1, branchCount))
-        branchRegexes = .allocate(capacity: max(1, branchCount))
-        branchRegexes.initialize(repeating: nil, count: max(1, branchCount))
         nextFromBuffer.initialize(repeating: 0)
-        for (i, r) in regexes.enumerated() { (handles + i).initialize(to: r.rawHandle) }
         regexGeneration.initialize(repeating: -1, count: count)
         afterStamp.initialize(repeating: -1, count: count)
         afterValue.initialize(repeating: false, count: count)
     }
 
     deinit {
+        regexes.deinitialize(count: max(1, regexCount))
+        regexes.deallocate()
         handles.deallocate()
+        loaded.deallocate()
         regexGeneration.deallocate()
         afterStamp.deallocate()
         afterValue.deallocate()
         state.deallocate()
         nextFromBuffer.deallocate()
-        branchHandles.deinitialize(count: max(1, branchCount))
-        branchHandles.deallocate()
-        branchGeneration.deallocate()
-        branchRegexes.deinitialize(count: max(1, branchCount))
-        branchRegexes.deallocate()
     }
 
-    /// The ICU matcher for regex `id`, pointed at the current text.
+    /// The ICU matcher for regex `id`, pointed at the current text; nil when ICU refused the
+    /// pattern (only guards and split-scanner branches can be refused: see `RegexTemplates`).
     @inline(__always)
-    private func regex(_ id: Int32) -> OpaquePointer {
+    private func regex(_ id: Int32) -> OpaquePointer? {
         let i = Int(id)
-        let h = handles[i]
         if regexGeneration[i] != state.pointee.generation {
-            _ = cicu_regex_set_text(h, state.pointee.textBase, Int32(state.pointee.textCount))
             regexGeneration[i] = state.pointee.generation
+            guard let h = handles[i] ?? load(i) else { return nil }
+            _ = cicu_regex_set_text(h, state.pointee.textBase, Int32(state.pointee.textCount))
+            return h
         }
-        return h
+        return handles[i]
+    }
+
+    /// Takes this matcher's clone of regex `i` (compiling the shared template if no matcher
+    /// needed it before). Out of line: it happens once per regex and matcher.
+    @inline(never)
+    private func load(_ i: Int) -> OpaquePointer? {
+        guard !loaded[i] else { return nil }
+        loaded[i] = true
+        guard let regex = compiled.regexes.matcher(i) else { return nil }
+        regexes[i] = regex
+        handles[i] = regex.rawHandle
+        return regex.rawHandle
     }
 
     /// End of an anchored match of regex `id` at `index`, or -1.
     @inline(__always)
     private func matchEnd(_ id: Int32, at index: Int) -> Int {
-        Int(cicu_regex_looking_at(regex(id), Int32(index)))
+        guard let h = regex(id) else { return -1 }
+        return Int(cicu_regex_looking_at(h, Int32(index)))
     }
 
     @inline(__always)
@@ -127,7 +139,7 @@ final class SRXMatcher: @unchecked Sendable {
         let limit = position + lookAheadLimit
         let value: Bool
         if limit < state.pointee.textCount {
-            value = cicu_regex_looking_at_within(regex(id), Int32(position), Int32(limit)) >= 0
+            value = regex(id).map { cicu_regex_looking_at_within($0, Int32(position), Int32(limit)) >= 0 } ?? false
         } else {
             value = matchEnd(id, at: position) >= 0
         }
@@ -152,32 +164,28 @@ final class SRXMatcher: @unchecked Sendable {
             let last = table.branchLastSets[b], secondLast = table.branchSecondLastSets[b]
             if last >= 0 && (prefixEnd == 0 || !table.contains(last, previous)) { continue }
             if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
-            guard let h = branchRegex(b) else {
+            let text = UnsafeBufferPointer(start: base, count: state.pointee.textCount)
+            let program = table.branchPrograms[b]
+            if program >= 0 {
+                // The whole look-behind, without ICU: "no match" is certain unless the program
+                // read a surrogate. Rules out all but the branches of the marker found.
+                var gaveUp = false
+                if table.lookBehind(program, 1, in: text, at: prefixEnd, gaveUp: &gaveUp) == 0 && !gaveUp { continue }
+            }
+            // Then two units it must read ahead (`RegexCharacterSets.requiredPair`): without
+            // them ICU would walk up to hundreds of units to find no match.
+            let reach = table.branchPairReach[b]
+            if reach >= 0 && !table.containsPair(table.branchPairFirstSets[b], table.branchPairSecondSets[b], from: prefixEnd, reach: reach, in: text) { continue }
+            guard let h = regex(Int32(branchBase + b)) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
                 if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }
-                guard entry.scanFallback >= 0, let whole = branchRegex(Int(entry.scanFallback)) else { return -1 }
-                return Int(cicu_regex_looking_at(whole, Int32(index)))
+                guard entry.scanFallback >= 0 else { return -1 }
+                return matchEnd(Int32(branchBase) + entry.scanFallback, at: index)
             }
             let e = Int(cicu_regex_looking_at(h, Int32(prefixEnd)))
             if e >= 0 { return e }
         }
         return -1
-    }
-
-    /// The ICU matcher for split-scanner branch `b`, compiled on first use and pointed at the
-    /// current text; nil if it does not compile.
-    private func branchRegex(_ b: Int) -> OpaquePointer? {
-        if branchHandles[b] == nil {
-            guard let regex = try? ICURegex.compile(compiled.branchPatterns[b]) else { return nil }
-            branchRegexes[b] = regex
-            branchHandles[b] = regex.rawHandle
-        }
-        let h = branchHandles[b]!
-        if branchGeneration[b] != state.pointee.generation {
-            _ = cicu_regex_set_text(h, state.pointee.textBase, Int32(state.pointee.textCount))
-            branchGeneration[b] = state.pointee.generation
-        }
-        return h
     }
 
     /// The break positions in `text` (UTF-16 offsets, strictly between 0 and `text.count`), sorted.
@@ -237,7 +245,7 @@ final class SRXMatcher: @unchecked Sendable {
             let entry = entries[Int(r)]
             guard entry.scannerRegex >= 0 else { continue }
             let started = profile == nil ? 0 : RuleProfile.now()
-            let h = regex(entry.scannerRegex)
+            guard let h = regex(entry.scannerRegex) else { continue }
             var from = 0
             var s: Int32 = 0, e: Int32 = 0
             while from <= n, cicu_regex_find(h, Int32(from), &s, &e) != 0 {
@@ -266,8 +274,7 @@ final class SRXMatcher: @unchecked Sendable {
             if !vetoed(at: p, before: breakRule, in: text, profile: profile) { result.append(p) }
         }
 
-        if let mask = compiled.maskRegex {
-            let h = regex(Int32(mask))
+        if let mask = compiled.maskRegex, let h = regex(Int32(mask)) {
             var from = 0
             var ranges: [Range<Int>] = []
             var s: Int32 = 0, e: Int32 = 0
@@ -339,7 +346,9 @@ final class SRXMatcher: @unchecked Sendable {
                 if entry.guardExact { return true }
             }
         }
-        return matchEnd(entry.guardRegex, at: p) >= 0
+        // A guard ICU refuses (never seen) is no guard: it only ever rules out a full match.
+        guard let h = regex(entry.guardRegex) else { return true }
+        return cicu_regex_looking_at(h, Int32(p)) >= 0
     }
 
     /// True when no-break rule `entry` matches at `p` (after the character prefilters passed).

@@ -162,6 +162,13 @@ public struct Unit: Sendable, Hashable {
         self.init(id: id, parts: [.segment(Segment(source: source))])
     }
 
+    /// How many parts are segments; unlike `segments.count`, copies none of them.
+    public var segmentCount: Int {
+        var n = 0
+        for part in parts { if case .segment = part { n += 1 } }
+        return n
+    }
+
     /// The segments, in order.
     public var segments: [Segment] {
         parts.compactMap { if case .segment(let s) = $0 { return s } else { return nil } }

@@ -42,8 +42,9 @@ public final class XLIFF12Writer: DocumentWriter {
     @exclusivity(unchecked) private var fileSourceLanguage = ""
     @exclusivity(unchecked) private var fileTargetLanguage: String?
     @exclusivity(unchecked) private var groups: [OpenGroup] = []
-    @exclusivity(unchecked) private var unitIDs = Set<Int>()
-    @exclusivity(unchecked) private var groupIDs = Set<Int>()
+    /// Ids written in the current file (XLIFF 1.2 wants `trans-unit` and `group` ids unique).
+    @exclusivity(unchecked) private var unitIDs = XLIFFIDSet()
+    @exclusivity(unchecked) private var groupIDs = XLIFFIDSet()
     @exclusivity(unchecked) private var contextGroupNames = Set<String>()
     @exclusivity(unchecked) private var toolIDs = Set<String>()
     @exclusivity(unchecked) private var phaseNames = Set<String>()
@@ -59,6 +60,8 @@ public final class XLIFF12Writer: DocumentWriter {
     @exclusivity(unchecked) private var tokenBuffer: [Token] = []
     /// Reused between units: the `mid`s of a unit's segments.
     @exclusivity(unchecked) private var midBuffer: [String] = []
+    /// Reused between units: the parts of a segmented unit, as `writeSegmented` reads them.
+    @exclusivity(unchecked) private var partViewBuffer: [PartView] = []
     /// Reused between units: the forms `nestingForms` decides, and its stack of open pairs.
     @exclusivity(unchecked) private var formBuffer: [Form] = []
     @exclusivity(unchecked) private var pairBuffer: [OpenPair] = []
@@ -392,8 +395,8 @@ public final class XLIFF12Writer: DocumentWriter {
 
     private func startFile(_ info: FileInfo) throws {
         file = info
-        unitIDs.removeAll(keepingCapacity: true)
-        groupIDs.removeAll(keepingCapacity: true)
+        unitIDs.removeAll()
+        groupIDs.removeAll()
         contextGroupNames.removeAll(keepingCapacity: true)
         toolIDs = Set(info.tools.map(\.id))
         phaseNames = Self.phaseNames(in: info.xliff12HeaderElements)
@@ -516,7 +519,7 @@ public final class XLIFF12Writer: DocumentWriter {
     private func uniqueUnitID(_ id: String) -> String {
         var candidate = id.isEmpty ? "u\(unitIDs.count + 1)" : id
         var n = 1
-        while !unitIDs.insert(candidate.hashValue).inserted {
+        while !unitIDs.insert(candidate) {
             n += 1
             candidate = "\(id)-\(n)"
         }
@@ -529,7 +532,7 @@ public final class XLIFF12Writer: DocumentWriter {
     private func uniqueGroupID(_ id: String) -> String {
         var candidate = id
         var n = 1
-        while !groupIDs.insert(candidate.hashValue).inserted {
+        while !groupIDs.insert(candidate) {
             n += 1
             candidate = "\(id)-\(n)"
         }
@@ -668,9 +671,27 @@ public final class XLIFF12Writer: DocumentWriter {
             return
         }
 
-        // Segmented: <source> is the whole text, <seg-source> marks the segments by mid.
-        // One pass over the parts gathers what the three elements need (each pass copies the
-        // parts): languages, whether the source nests, the mids, what <target> says.
+        try writeSegmented(unit, parts: parts, markup: markup)
+    }
+
+    /// What the segmented path reads of one part, taken out once per unit: each look at
+    /// `parts[p]` (a switch binding its segment) copies the whole part, a retain per field and
+    /// a memory copy of the segment, and the path reads each part three or four times.
+    private struct PartView {
+        var isSegment: Bool
+        var source: [Run]
+        var target: [Run]?
+        /// A segment's foreign attributes (written on its `<mrk mtype="seg">`).
+        var attributes: [ExtensionAttribute]
+        var hasTargetOrder: Bool
+    }
+
+    /// A unit of several parts (or one segment with an id): `<source>` is the whole text,
+    /// `<seg-source>` marks the segments by mid.
+    private func writeSegmented(_ unit: Unit, parts: [UnitPart], markup: XLIFF12UnitMarkup) throws {
+        // One pass over the parts gathers what the three elements need: languages, whether the
+        // source nests, the mids, what <target> says, and each part's runs.
+        var views = Self.borrow(&partViewBuffer)
         var mids = Self.borrow(&midBuffer)
         var sourceLanguage: String?
         var targetLanguage: String?
@@ -682,16 +703,15 @@ public final class XLIFF12Writer: DocumentWriter {
         var qualifier: String?
         var orderedTargets = 0
         for p in parts.indices {
-            // Fields are taken out of the part first, as in the one-segment case above (and
-            // parts are reached by index: iterating the array copies each part whole).
             switch parts[p] {
             case .segment(let s):
                 let language = s.source.language, target = s.target, kept = XLIFFStateMapping.xliff12State(of: s)
                 let state = s.state, stateQualifier = s.stateQualifier, id = s.id, ordered = s.targetOrder != nil
-                let nests = !sourceNests && s.source.runs.contains(where: Self.needsNesting)
+                let runs = s.source.runs
+                views.append(PartView(isSegment: true, source: runs, target: target?.runs, attributes: s.extensions.attributes, hasTargetOrder: ordered))
                 if sourceLanguage == nil { sourceLanguage = language }
                 if targetLanguage == nil { targetLanguage = target?.language }
-                if nests { sourceNests = true }
+                if !sourceNests && runs.contains(where: Self.needsNesting) { sourceNests = true }
                 if target != nil { hasTarget = true }
                 if let v = kept { states.append(v) }
                 if firstState == nil { firstState = state }
@@ -701,11 +721,11 @@ public final class XLIFF12Writer: DocumentWriter {
                 else { mids.append(String(mids.count + 1)) }
                 if ordered { orderedTargets += 1 }
             case .ignorable(let ig):
-                let language = ig.source.language, target = ig.target?.language
-                let nests = !sourceNests && ig.source.runs.contains(where: Self.needsNesting)
+                let language = ig.source.language, target = ig.target, runs = ig.source.runs
+                views.append(PartView(isSegment: false, source: runs, target: target?.runs, attributes: [], hasTargetOrder: ig.targetOrder != nil))
                 if sourceLanguage == nil { sourceLanguage = language }
-                if targetLanguage == nil { targetLanguage = target }
-                if nests { sourceNests = true }
+                if targetLanguage == nil { targetLanguage = target?.language }
+                if !sourceNests && runs.contains(where: Self.needsNesting) { sourceNests = true }
             }
         }
         // Numbers alone are unique by construction: making mids unique is only needed when a
@@ -725,7 +745,7 @@ public final class XLIFF12Writer: DocumentWriter {
             try begin("source")
             if let l = sourceLanguage { try attribute("xml:lang", l) }
             try foreign(markup.sourceAttributes)
-            try writeJoinedSources(parts, nests: sourceNests)
+            try writeJoinedSources(views, nests: sourceNests)
             try close(indent: false)
         }
         for _ in 0..<orderedTargets { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
@@ -734,17 +754,15 @@ public final class XLIFF12Writer: DocumentWriter {
         try foreign(markup.segmentedSourceAttributes)
         var tokens = Self.borrow(&tokenBuffer)
         var i = 0
-        for p in parts.indices {
-            switch parts[p] {
-            case .segment(let s):
-                let attributes = s.extensions.attributes, runs = s.source.runs
-                tokens.append(.segmentStart(mid: mids[i], attributes: attributes))
-                for k in runs.indices { tokens.append(Self.token(runs[k])) }
+        for v in views.indices {
+            let runs = views[v].source
+            if views[v].isSegment {
+                tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
+                for k in runs.indices { tokens.append(.run(runs[k])) }
                 tokens.append(.segmentEnd)
                 i += 1
-            case .ignorable(let ig):
-                let runs = ig.source.runs
-                for k in runs.indices { tokens.append(Self.token(runs[k])) }
+            } else {
+                for k in runs.indices { tokens.append(.run(runs[k])) }
             }
         }
         try writeTokens(tokens, isTarget: false, joinsText: false)
@@ -755,28 +773,28 @@ public final class XLIFF12Writer: DocumentWriter {
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
-            for p in parts.indices {
-                switch parts[p] {
-                case .segment(let s):
-                    let attributes = s.extensions.attributes, runs = s.target?.runs
-                    if let runs {
-                        tokens.append(.segmentStart(mid: mids[i], attributes: attributes))
-                        for k in runs.indices { tokens.append(Self.token(runs[k])) }
+            for v in views.indices {
+                if views[v].isSegment {
+                    if let runs = views[v].target {
+                        tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
+                        for k in runs.indices { tokens.append(.run(runs[k])) }
                         tokens.append(.segmentEnd)
                     }
                     i += 1
-                case .ignorable(let ig):
-                    let runs = (ig.target ?? ig.source).runs, ordered = ig.targetOrder != nil
+                } else {
+                    // An ignorable shows its target, or its source when it has none.
                     if hasTarget {
-                        for k in runs.indices { tokens.append(Self.token(runs[k])) }
+                        let runs = views[v].target ?? views[v].source
+                        for k in runs.indices { tokens.append(.run(runs[k])) }
                     }
-                    if ordered { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
+                    if views[v].hasTargetOrder { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
             }
             try writeTokens(tokens, isTarget: true, joinsText: false)
             try close(indent: false)
         }
         Self.giveBack(&tokens, to: &tokenBuffer)
+        Self.giveBack(&views, to: &partViewBuffer)
         // The mids as a set only for alternative translations, the one place that looks them up.
         let midSet: Set<String> = unit.matches.isEmpty ? [] : Set(mids)
         Self.giveBack(&mids, to: &midBuffer)
@@ -975,10 +993,11 @@ public final class XLIFF12Writer: DocumentWriter {
     // MARK: - Inline content
 
     /// One item of the flattened content: what `writeContent` decides the form of.
+    ///
+    /// A run is kept as the `Run` itself (codes and markers stay in their shared box: one
+    /// reference count per token, where unboxing a code copied each of its dozen fields).
     private enum Token {
-        case text(String)
-        case code(InlineCode)
-        case marker(Marker)
+        case run(Run)
         case segmentStart(mid: String, attributes: [ExtensionAttribute])
         case segmentEnd
     }
@@ -1006,7 +1025,7 @@ public final class XLIFF12Writer: DocumentWriter {
             return
         }
         var tokens = Self.borrow(&tokenBuffer)
-        for k in runs.indices { tokens.append(Self.token(runs[k])) }
+        for k in runs.indices { tokens.append(.run(runs[k])) }
         try writeTokens(tokens, isTarget: isTarget, joinsText: false)
         Self.giveBack(&tokens, to: &tokenBuffer)
     }
@@ -1015,12 +1034,12 @@ public final class XLIFF12Writer: DocumentWriter {
     /// been joined with `Content.append(contentsOf:)` first (adjacent text written as one stretch,
     /// so a control-character warning counts once per stretch), without building the joined text.
     /// `nests`: some part's source has runs that nest (see `needsNesting`).
-    private func writeJoinedSources(_ parts: [UnitPart], nests: Bool) throws {
+    private func writeJoinedSources(_ parts: [PartView], nests: Bool) throws {
         if !nests {
             var codeIndex = 0
             var replaced = 0
             for p in parts.indices {
-                let runs = Self.sourceRuns(parts[p])
+                let runs = parts[p].source
                 for k in runs.indices {
                     switch runs[k] {
                     case .text(let t):
@@ -1038,21 +1057,14 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         var tokens = Self.borrow(&tokenBuffer)
         for p in parts.indices {
-            let runs = Self.sourceRuns(parts[p])
-            for k in runs.indices { tokens.append(Self.token(runs[k])) }
+            let runs = parts[p].source
+            for k in runs.indices { tokens.append(.run(runs[k])) }
         }
         try writeTokens(tokens, isTarget: false, joinsText: true)
         Self.giveBack(&tokens, to: &tokenBuffer)
     }
 
-    /// A part's source runs, without copying the rest of the part.
-    @inline(__always)
-    private static func sourceRuns(_ part: UnitPart) -> [Run] {
-        switch part {
-        case .segment(let s): return s.source.runs
-        case .ignorable(let ig): return ig.source.runs
-        }
-    }
+
 
     /// Takes a kept buffer (`tokenBuffer`, `midBuffer`: their capacity is what is reused). A
     /// nested call (a `<sub>` inside a code) finds it taken and starts an empty one.
@@ -1080,7 +1092,7 @@ public final class XLIFF12Writer: DocumentWriter {
         var level = 0
         var replaced = 0
         for i in tokens.indices {
-            if case .text(let t) = tokens[i] {
+            if case .run(.text(let t)) = tokens[i] {
                 if joinsText {
                     replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
                 } else {
@@ -1090,7 +1102,7 @@ public final class XLIFF12Writer: DocumentWriter {
             }
             if replaced > 0 { warnControlCharacters(); replaced = 0 }
             switch tokens[i] {
-            case .text: break
+            case .run(.text): break
             case .segmentStart(let mid, let attributes):
                 try begin("mrk", indent: false)
                 try attribute("mtype", "seg")
@@ -1100,7 +1112,7 @@ public final class XLIFF12Writer: DocumentWriter {
             case .segmentEnd:
                 try close(indent: false)
                 level -= 1
-            case .marker(let m):
+            case .run(.marker(let m)):
                 switch forms[i] {
                 case .nested:
                     if m.boundary == .start {
@@ -1115,7 +1127,7 @@ public final class XLIFF12Writer: DocumentWriter {
                         warn("marker-overlap", "an annotation overlapping other markup cannot nest in XLIFF 1.2: left out", code: "xliff12.not-written")
                     }
                 }
-            case .code(let c):
+            case .run(.code(let c)):
                 codeIndex += 1
                 if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
                 try writeCode(c, form: forms[i], fallbackID: codeIndex)
@@ -1133,13 +1145,6 @@ public final class XLIFF12Writer: DocumentWriter {
         }
     }
 
-    private static func token(_ run: Run) -> Token {
-        switch run {
-        case .text(let t): return .text(t)
-        case .code(let c): return .code(c)
-        case .marker(let m): return .marker(m)
-        }
-    }
 
     /// Decides which opening/closing tokens can be written as nested elements (`<g>`, `<mrk>`):
     /// those whose partner closes inside the same parent. Segment boundaries always nest; a
@@ -1153,8 +1158,8 @@ public final class XLIFF12Writer: DocumentWriter {
             switch t {
             case .segmentStart: return (PairKey(kind: .segment, id: ""), 3, true)
             case .segmentEnd: return (PairKey(kind: .segment, id: ""), 3, false)
-            case .marker(let m): return (PairKey(kind: .marker, id: m.id), 2, m.boundary == .start)
-            case .code(let c):
+            case .run(.marker(let m)): return (PairKey(kind: .marker, id: m.id), 2, m.boundary == .start)
+            case .run(.code(let c)):
                 guard Self.nestsAsG(c) else { return nil }
                 return (PairKey(kind: .code, id: c.id), 1, c.kind == .opening)
             default: return nil

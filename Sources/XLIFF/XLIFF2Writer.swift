@@ -239,9 +239,11 @@ public final class XLIFF2Writer: DocumentWriter {
     }
 
     /// Replaces characters XML 1.0 cannot hold (where `<cp>` is not allowed) by U+FFFD, with a finding.
-    private func clean(_ s: String, what: String) -> String {
+    /// `what` is built only when there is something to report: an eager string
+    /// interpolation cost an allocation for every attribute written.
+    private func clean(_ s: String, what: @autoclosure () -> String) -> String {
         guard XLIFF2Text.needsEncoding(s) else { return s }
-        report("\(what) holds characters XML cannot carry; replaced by U+FFFD", code: "xliff2.invalid-character")
+        report("\(what()) holds characters XML cannot carry; replaced by U+FFFD", code: "xliff2.invalid-character")
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars { out.append(XMLCharacters.isAllowed(scalar) ? scalar : "\u{FFFD}") }
         return String(out)
@@ -527,12 +529,17 @@ public final class XLIFF2Writer: DocumentWriter {
     private func writeUnit(_ original: Unit) throws {
         var unit = original
         var data = XLIFF2DataTable()
-        XLIFF2UnitPreparation.prepare(unit: &unit, data: &data)
-        if !unit.parts.contains(where: { if case .segment = $0 { return true } else { return false } }) {
+        // Preparation's pass over the parts also surveys them for the checks below; a unit it
+        // changed is surveyed again.
+        var survey = XLIFF2UnitSurvey()
+        if XLIFF2UnitPreparation.prepare(unit: &unit, data: &data, survey: &survey) {
+            survey = XLIFF2UnitSurvey(unit.parts)
+        }
+        if !survey.hasSegment {
             report("unit '\(unit.id)' has no segment; an empty one was added (XLIFF 2 requires one)", code: "xliff2.empty-unit")
             unit.parts.append(.segment(Segment(source: Content())))
         }
-        renamePartIDsCollidingWithCodes(&unit)
+        renamePartIDsCollidingWithCodes(&unit, survey: survey)
         let inherited = translateStack.last!
         try openStructural("unit")
         var unitID = nmtoken(unit.id, what: "unit id")
@@ -603,9 +610,13 @@ public final class XLIFF2Writer: DocumentWriter {
     /// 1.2 segment `mid`s and code ids do not): an inline id equal to a part id is renamed
     /// everywhere in the unit (source and target, both ends of a pair, `copyOf`), which keeps
     /// the segments' ids; a part id repeated is renamed.
-    private func renamePartIDsCollidingWithCodes(_ unit: inout Unit) {
-        renameRepeatedPlaceholders(&unit)
-        guard Self.hasCollidingPartID(unit) else { return }
+    private func renamePartIDsCollidingWithCodes(_ unit: inout Unit, survey: XLIFF2UnitSurvey) {
+        if survey.hasRepeatedPlaceholder {
+            renameRepeatedPlaceholders(&unit)
+            guard Self.hasCollidingPartID(unit) else { return }
+        } else {
+            guard survey.hasCollidingPartID else { return }
+        }
         var partIDs = Set<String>()
         for i in unit.parts.indices {
             let id: String?
@@ -676,7 +687,7 @@ public final class XLIFF2Writer: DocumentWriter {
     }
 
     /// Cheap test (small arrays, no hashing) for the usual unit: no part id repeated or equal
-    /// to an inline id.
+    /// to an inline id (after `renameRepeatedPlaceholders`; `XLIFF2UnitSurvey` says it before).
     private static func hasCollidingPartID(_ unit: Unit) -> Bool {
         var parts: [String] = []
         for p in unit.parts.indices {
@@ -708,23 +719,6 @@ public final class XLIFF2Writer: DocumentWriter {
         return false
     }
 
-    /// True when a standalone code repeats an id within one side of the unit (small arrays).
-    private static func hasRepeatedPlaceholder(_ unit: Unit) -> Bool {
-        for target in [false, true] {
-            var seen: [String] = []
-            for p in unit.parts.indices {
-                let (sourceRuns, targetRuns) = Self.runs(of: unit.parts[p])
-                guard let runs = target ? targetRuns : sourceRuns else { continue }
-                for k in runs.indices {
-                    guard case .code(let c) = runs[k], c.kind == .standalone else { continue }
-                    if seen.contains(c.id) { return true }
-                    seen.append(c.id)
-                }
-            }
-        }
-        return false
-    }
-
     /// A part's source and target runs, without copying the rest of the part.
     @inline(__always)
     private static func runs(of part: UnitPart) -> (source: [Run], target: [Run]?) {
@@ -738,7 +732,6 @@ public final class XLIFF2Writer: DocumentWriter {
     /// `<x id="1"/>` twice): the n-th occurrence becomes `id-n`, on both sides alike, so that a
     /// target code keeps matching its source code.
     private func renameRepeatedPlaceholders(_ unit: inout Unit) {
-        guard Self.hasRepeatedPlaceholder(unit) else { return }
         var taken = Set<String>()
         for part in unit.parts {
             for content in [part.source, part.target].compactMap({ $0 }) {
@@ -1056,11 +1049,73 @@ struct XLIFF2DataTable {
     }
 }
 
+/// What `XLIFF2Writer` checks of a unit's parts before writing it, gathered in the one pass
+/// that preparation makes over them anyway (each look at a part copies it whole): whether it
+/// has a segment, whether a standalone code repeats an id within one side (XLIFF 1.2 tools write
+/// `<x id="1"/>` twice), and whether a part id repeats or equals an inline id (they share the
+/// unit's id space in XLIFF 2). Small arrays, no hashing: units have few ids.
+struct XLIFF2UnitSurvey {
+    var hasSegment = false
+    private(set) var hasRepeatedPlaceholder = false
+    private(set) var hasCollidingPartID = false
+    private var partIDs: [String] = []
+    private var inlineIDs: [String] = []
+    private var sourcePlaceholders: [String] = []
+    private var targetPlaceholders: [String] = []
+
+    /// An empty survey, for `add` and `finish`.
+    init() {}
+
+    /// The survey of `parts`.
+    init(_ parts: [UnitPart]) {
+        for p in parts.indices {
+            switch parts[p] {
+            case .segment(let x): hasSegment = true; add(id: x.id, source: x.source.runs, target: x.target?.runs)
+            case .ignorable(let x): add(id: x.id, source: x.source.runs, target: x.target?.runs)
+            }
+        }
+        finish()
+    }
+
+    /// Adds a part: its id and runs.
+    mutating func add(id: String?, source: [Run], target: [Run]?) {
+        if let id {
+            if partIDs.contains(id) { hasCollidingPartID = true }
+            partIDs.append(id)
+        }
+        Self.collect(source, &sourcePlaceholders, &inlineIDs, &hasRepeatedPlaceholder)
+        if let target { Self.collect(target, &targetPlaceholders, &inlineIDs, &hasRepeatedPlaceholder) }
+    }
+
+    /// Compares inline ids with part ids once every part is in.
+    mutating func finish() {
+        if !hasCollidingPartID && !partIDs.isEmpty && !inlineIDs.isEmpty {
+            hasCollidingPartID = inlineIDs.contains(where: partIDs.contains)
+        }
+    }
+
+    private static func collect(_ runs: [Run], _ placeholders: inout [String], _ inline: inout [String], _ repeated: inout Bool) {
+        for k in runs.indices {
+            switch runs[k] {
+            case .text: continue
+            case .marker(let m): inline.append(m.id)
+            case .code(let c):
+                inline.append(c.id)
+                guard c.kind == .standalone else { continue }
+                if placeholders.contains(c.id) { repeated = true }
+                placeholders.append(c.id)
+            }
+        }
+    }
+}
+
 /// Adjusts a unit before writing so that what is written meets XLIFF 2's rules: data ids,
 /// code pairing across segments, `canReorder` consequences, valid `type`/`subType`.
 enum XLIFF2UnitPreparation {
-    /// Prepares a unit's parts (data ids of every code, pairing per side).
-    static func prepare(unit: inout Unit, data: inout XLIFF2DataTable) {
+    /// Prepares a unit's parts (data ids of every code, pairing per side); returns true when it
+    /// changed them. `survey` gets the parts as they were (see `XLIFF2UnitSurvey`).
+    @discardableResult
+    static func prepare(unit: inout Unit, data: inout XLIFF2DataTable, survey: inout XLIFF2UnitSurvey) -> Bool {
         // One pass registers the ids codes already carry (so that they keep them) and checks
         // whether anything needs changing: a unit read from valid XLIFF 2 does not, and is
         // written without being copied.
@@ -1070,16 +1125,36 @@ enum XLIFF2UnitPreparation {
         // copies each part or content whole.
         let parts = unit.parts
         for p in parts.indices {
-            let source: [Run], target: [Run]?
+            let source: [Run], target: [Run]?, id: String?
             switch parts[p] {
-            case .segment(let x): source = x.source.runs; target = x.target?.runs
-            case .ignorable(let x): source = x.source.runs; target = x.target?.runs
+            case .segment(let x): source = x.source.runs; target = x.target?.runs; id = x.id; survey.hasSegment = true
+            case .ignorable(let x): source = x.source.runs; target = x.target?.runs; id = x.id
             }
+            survey.add(id: id, source: source, target: target)
             scan(source, &data, &state, &sourceScan)
             if let target { scan(target, &data, &state, &targetScan) }
         }
-        guard state.hasInline else { return }
-        if !state.needsChange && sourceScan.isBalanced && targetScan.isBalanced { return }
+        survey.finish()
+        guard state.hasInline else { return false }
+        if !state.needsChange && sourceScan.isBalanced && targetScan.isBalanced {
+            guard state.needsData else { return false }
+            // Only data ids to give (codes read from HTML or XLIFF 1.2 carry their data but no
+            // id): assigned part by part, in the order the full path below assigns them, without
+            // its pairing and checking passes (which would change nothing here).
+            for side in [false, true] {
+                for i in unit.parts.indices {
+                    switch unit.parts[i] {
+                    case .segment(var x):
+                        guard side ? Self.assignDataIfAny(&x.target, &data) : Self.assignDataIfAny(&x.source, &data) else { continue }
+                        unit.parts[i] = .segment(x)
+                    case .ignorable(var x):
+                        guard side ? Self.assignDataIfAny(&x.target, &data) : Self.assignDataIfAny(&x.source, &data) else { continue }
+                        unit.parts[i] = .ignorable(x)
+                    }
+                }
+            }
+            return true
+        }
         for side in [false, true] {
             var partsContent: [Content?] = unit.parts.map { side ? $0.target : $0.source }
             preparePairs(&partsContent, dryRun: false)
@@ -1097,6 +1172,7 @@ enum XLIFF2UnitPreparation {
                 }
             }
         }
+        return true
     }
 
     /// Prepares one content on its own (a candidate's source or target).
@@ -1117,7 +1193,7 @@ enum XLIFF2UnitPreparation {
         var hasInline = false
         /// Some code's data has no id yet, or an id already used for other data.
         var needsData = false
-        /// Something must change: data ids, code pairing, or values XLIFF 2 does not allow.
+        /// Something beyond data ids must change: code pairing, or values XLIFF 2 does not allow.
         var needsChange = false
     }
 
@@ -1149,9 +1225,9 @@ enum XLIFF2UnitPreparation {
                 state.hasInline = true
                 if let text = c.originalData {
                     if let ref = c.dataRef {
-                        if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsChange = true }
+                        if data.id(for: text, direction: c.dataDirection, preferred: ref) != ref { state.needsData = true }
                     } else {
-                        state.needsChange = true
+                        state.needsData = true
                     }
                 }
                 if c.canReorder != .yes && (c.canCopy || c.canDelete) { state.needsChange = true }
@@ -1195,6 +1271,19 @@ enum XLIFF2UnitPreparation {
                 }
             }
         }
+    }
+
+    /// `assignData` on a content where some code has data; false (nothing done) when none has.
+    private static func assignDataIfAny(_ content: inout Content, _ data: inout XLIFF2DataTable) -> Bool {
+        guard content.runs.contains(where: { if case .code(let c) = $0 { return c.originalData != nil } else { return false } }) else { return false }
+        assignData(&content, &data)
+        return true
+    }
+
+    /// The same for a target that may be absent.
+    private static func assignDataIfAny(_ content: inout Content?, _ data: inout XLIFF2DataTable) -> Bool {
+        guard content != nil else { return false }
+        return assignDataIfAny(&content!, &data)
     }
 
     private static func assignData(_ content: inout Content, _ data: inout XLIFF2DataTable) {

@@ -48,6 +48,21 @@ final class GlobPatternTests: XCTestCase {
         XCTAssertTrue(try glob("*é*").matches("café.html"))
     }
 
+    func testASCIIPatternsMatchNonASCIINamesByCharacter() throws {
+        // An ASCII pattern on a non-ASCII path takes the Character path: `?` is one letter,
+        // whatever its UTF-8 length, and `[!a]` one non-`a` letter.
+        XCTAssertTrue(try glob("caf?.txt").matches("menus/café.txt"))
+        XCTAssertFalse(try glob("caf??.txt").matches("menus/café.txt"))
+        XCTAssertTrue(try glob("[!a]t?").matches("été"))
+        // A carriage return and line feed are one Character, as in a name written by hand.
+        XCTAssertTrue(try glob("a?b").matches("a\r\nb"))
+        // ASCII paths give the answers the Character matcher gives.
+        for (pattern, path, expected) in [("*.xlf", "a/b/c.xlf", true), ("*.xlf", "a/b.xlf/c", true), ("docs/*.txt", "docs/a/b.txt", false),
+                                          ("[a-c]*", "d/b1", true), ("[!a-c]*", "b1", false), ("**/x/*", "x/y", true), ("?", "ab", false)] {
+            XCTAssertEqual(try glob(pattern).matches(path), expected, "\(pattern) on \(path)")
+        }
+    }
+
     func testAPatternMatchingAFolderMatchesEverythingInIt() throws {
         let p = try glob("build")
         XCTAssertTrue(p.matches("build/out/a.txt"))

@@ -35,7 +35,9 @@ final class PathNamesTests: XCTestCase {
     func testNormalizedIsFoundationsStandardizedPath() {
         let cwd = FileManager.default.currentDirectoryPath
         for path in ["out/a.xlf", "./out/./a.xlf", "out//sub///a.xlf", "out/sub/../a.xlf", "/abs/x/../../y.xlf",
-                     "/../../a.xlf", "a/b/c/../../../../d.xlf", "/", "out/", "..", "/tmp/a b/é.xlf", "x/..", "/a/./b/."] {
+                     "/../../a.xlf", "a/b/c/../../../../d.xlf", "/", "out/", "..", "/tmp/a b/é.xlf", "x/..", "/a/./b/.",
+                     // Absolute paths that are already normal (checked, not rebuilt) and near misses.
+                     "/w/out/a.xlf", "/w/.hidden/...", "/w/out/", "/w//a", "/w/a/..", "/w/a/.", "/..a/b..", "/a/../b"] {
             XCTAssertEqual(PathNames.normalized(path, currentFolder: cwd), URL(fileURLWithPath: path, isDirectory: false).standardizedFileURL.path, path)
         }
         XCTAssertEqual(PathNames.normalized("out/./a/../b.xlf", currentFolder: "/w"), "/w/out/b.xlf")

@@ -79,4 +79,69 @@ final class SplitScannerTests: XCTestCase {
         XCTAssertEqual(ok?.prefix, "[.)](?<=[a-z].)\\)?")
         XCTAssertEqual(ok?.branches, (0..<8).map { "x\($0)" })
     }
+
+    /// A branch is tried with ICU only when the two units it must read (`requiredPair`) stand
+    /// within reach: wherever ICU finds a match of a branch, at every position of the texts, of
+    /// every split rule of every SRX file we ship or test against, the pair must be there.
+    func testRequiredPairsHoldWhereverABranchMatches() throws {
+        var rulesFiles = [try SRXRules.builtIn()]
+        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
+            rulesFiles.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
+        }
+        var texts = try texts
+        for language in ["fr", "de", "ru", "el", "hy", "ja"] {
+            texts += try GoldCase.load(TestPaths.sharedFile("data/segmentation/golden/\(language).jsonl")).prefix(30).map(\.text)
+        }
+        texts.append("Liste : 1. un 𝐀 2. deux 😀 3. trois. Puis a) x b) y 𝓍) et i. ii. iii. iv. Fin.")
+        let unitTexts = texts.map { Array($0.utf16) }
+        var checked = 0, matches = 0
+        var seen = Set<String>()
+        for rules in rulesFiles {
+            for language in ["fr", "en", "de", "ru", "pl", "ja"] {
+                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
+                let table = compiled.table
+                for b in 0..<table.branchPairReach.count where table.branchPairReach[b] >= 0 {
+                    let pattern = compiled.branchPatterns[b]
+                    guard seen.insert(pattern).inserted else { continue }
+                    let regex = try ICURegex.compile(pattern)
+                    checked += 1
+                    for units in unitTexts {
+                        units.withUnsafeBufferPointer { buffer in
+                            regex.setText(buffer.baseAddress, count: buffer.count)
+                            for p in 0..<buffer.count where regex.matches(at: p) {
+                                matches += 1
+                                XCTAssertTrue(table.containsPair(table.branchPairFirstSets[b], table.branchPairSecondSets[b], from: p, reach: table.branchPairReach[b], in: buffer),
+                                              "\(pattern) matches at \(p) of \(String(decoding: units, as: UTF16.self))")
+                            }
+                            regex.setText(nil, count: 0)
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 50, "most branches of the list rule should have a required pair")
+        XCTAssertGreaterThan(matches, 5, "the texts should hold lists")
+    }
+
+    func testRequiredPairIsTakenFromAtomsThatMustFollowOneAnother() throws {
+        let sets = RegexCharacterSets()
+        // The list rule's shape: "q" then "." or ")" in the look-ahead, after a run of at most
+        // 250 characters (500 units) and two single characters, the second optional.
+        let pair = try XCTUnwrap(sets.requiredPair(of: "[ \\t][^\\n]{0,250}?(?=[ \\t]\\(?q(?:\\.\\)?|[)）])[ \\t])"))
+        XCTAssertEqual(pair.first, sets.exactAtomSet("q"))
+        XCTAssertEqual(pair.second, sets.exactAtomSet("[.)）]"))
+        XCTAssertEqual(pair.maxOffset, 1 + 500 + 1 + 1)
+        // Case-insensitive atoms stand for both cases.
+        let folded = try XCTUnwrap(sets.requiredPair(of: "(?i)ab"))
+        XCTAssertTrue(folded.first.contains(0x41) && folded.first.contains(0x61), "A and a")
+        // Nothing certain: an optional second item, an alternation, an unbounded run before
+        // the pair, a negative look-ahead, a supplementary character as the first atom.
+        XCTAssertNil(sets.requiredPair(of: "ab?"))
+        XCTAssertNil(sets.requiredPair(of: "(?:ab|cd)"))
+        XCTAssertNil(sets.requiredPair(of: "x*ab"))
+        XCTAssertNil(sets.requiredPair(of: "(?!ab)"))
+        XCTAssertNil(sets.requiredPair(of: "\\x{1D400}b"))
+        // Inside a plain group it still counts.
+        XCTAssertEqual(sets.requiredPair(of: "x{2}(?:ab)")?.maxOffset, 2)
+    }
 }

@@ -76,6 +76,36 @@ final class XLIFF12WriterTests: XCTestCase {
         XCTAssertTrue(strictFindings.contains { $0.message.contains("attribute 'ts'") && $0.message.contains("--keep-extensions") }, "\(strictFindings)")
     }
 
+    func testRepeatedUnitIDsAreRenamedAndIDsDifferingInNormalizationAreNot() throws {
+        // 100 units (the id set grows several times) with a repeat every tenth; "café" written
+        // precomposed and decomposed are two different ids to XML (compared code point by code
+        // point), so neither is renamed.
+        var units: [TranslationModel.Unit] = []
+        for k in 1...100 {
+            let id = k % 10 == 0 ? "p\(k - 1)" : "p\(k)"
+            units.append(TranslationModel.Unit(id: id, source: Content("T\(k).")))
+        }
+        units.append(TranslationModel.Unit(id: "caf\u{E9}", source: "A."))
+        units.append(TranslationModel.Unit(id: "cafe\u{301}", source: "B."))
+        units.append(TranslationModel.Unit(id: "caf\u{E9}", source: "C."))
+        let doc = Document(info: DocumentInfo(sourceLanguage: "en"), files: [File(info: FileInfo(id: "f", original: "a", datatype: "plaintext"), items: units.map { .unit($0) })])
+        let (bytes, findings) = try XLIFF12Writer.bytes(of: doc)
+        try validate(bytes, .strict)
+        let out = text(bytes)
+        let ids = out.components(separatedBy: "<trans-unit id=\"").dropFirst().map { rest in String(rest.prefix { $0 != "\"" }) }
+        XCTAssertEqual(ids.count, 103)
+        XCTAssertEqual(Set(ids.map { Array($0.unicodeScalars) }).count, 103, "every id written is unique")
+        XCTAssertEqual(ids[9], "p9-2")
+        XCTAssertEqual(ids[99], "p99-2")
+        XCTAssertEqual(ids[8], "p9")
+        XCTAssertEqual(Array(ids[100].unicodeScalars), Array("caf\u{E9}".unicodeScalars))
+        XCTAssertEqual(Array(ids[101].unicodeScalars), Array("cafe\u{301}".unicodeScalars), "a decomposed spelling is another id")
+        XCTAssertEqual(Array(ids[102].unicodeScalars), Array("caf\u{E9}-2".unicodeScalars))
+        let repaired = findings.filter { $0.code == "xliff12.repaired" }
+        XCTAssertEqual(repaired.count, 1, "one finding for the kind, with a count")
+        XCTAssertTrue(repaired[0].message.contains("trans-unit id 'p9' is not unique"), repaired[0].message)
+    }
+
     func testPairedCodesThatCannotNestBecomeBxEx() throws {
         // A bold span that starts in one sentence and ends in the next: <g> cannot cross the
         // <mrk mtype="seg"> boundary, so the writer uses <bx/>/<ex/> with the same ids.

@@ -159,7 +159,9 @@ final class StreamingTests: XCTestCase {
             return (out, replaced)
         }
         let pieces = ["é", "a", "&", "<", ">", "\"", "\r", "\n", "\t", "\u{0}", "\u{7}", "\u{1F}", "\u{FFFE}",
-                      "\u{FFFF}", "\u{F000}", "\u{FEFF}", "\u{FFFD}", "日", "\u{1F600}", "plain text "]
+                      "\u{FFFF}", "\u{F000}", "\u{FEFF}", "\u{FFFD}", "日", "\u{1F600}", "plain text ",
+                      // Clean stretches longer than the 8- and 16-byte blocks the escaping checks at once.
+                      "a longer stretch of plain text, déjà vu, with nothing to escape ", "0123456789abcdefg"]
         var generator = SystemRandomNumberGenerator()
         let long = (0..<12_000).map { _ in pieces.randomElement(using: &generator)! }.joined()
         for replacement: Unicode.Scalar in ["\u{FFFD}", "?", "&"] {

@@ -1,0 +1,90 @@
+import Synchronization
+
+/// The ICU regexes of one language's compiled rules, each compiled the first time a matcher
+/// needs it, then shared: every matcher works on its own clone (an ICU clone shares the
+/// compiled pattern and only adds matcher state).
+///
+/// Why lazily: compiling every pattern up front was most of a one-file run's start-up (ICU
+/// builds each `\p{…}` set anew, over all of Unicode, for every pattern that names it), yet a
+/// text needs a fraction of them: the look-behind programs answer most guards, the afterbreaks
+/// of many no-break rules never meet a candidate, most branches of the list rule are never
+/// reached. Patterns whose validity is not known (a user's SRX file) are still compiled while
+/// the rules are, to report errors there; guards and split-scanner branches, which are derived
+/// from valid patterns and have a fallback, are always compiled lazily.
+final class RegexTemplates: @unchecked Sendable {
+    // @unchecked: `slots` is only touched under `lock`; `sources` is immutable.
+
+    /// What to compile for one regex.
+    struct Source: Sendable, Hashable {
+        /// The ICU pattern.
+        var pattern: String
+        /// A `beforebreak` look-behind: the same with its quantifiers bounded, compiled instead
+        /// when ICU refuses `pattern` as a look-behind without a bounded length.
+        var boundedFallback: String? = nil
+    }
+
+    private enum Slot {
+        case notCompiled
+        case failed
+        case compiled(ICURegex)
+    }
+
+    /// The patterns, by regex id.
+    let sources: [Source]
+    private let lock = Mutex<Void>(())
+    private let slots: UnsafeMutablePointer<Slot>
+
+    /// `precompiled[i]`, when set, is regex `i` compiled already (to validate it).
+    init(sources: [Source], precompiled: [Int: ICURegex]) {
+        self.sources = sources
+        slots = .allocate(capacity: max(1, sources.count))
+        for i in sources.indices {
+            (slots + i).initialize(to: precompiled[i].map { .compiled($0) } ?? .notCompiled)
+        }
+    }
+
+    deinit {
+        slots.deinitialize(count: sources.count)
+        slots.deallocate()
+    }
+
+    /// The number of regexes.
+    var count: Int { sources.count }
+
+    /// True when regex `id` has been compiled (by a matcher, or with the rules).
+    func isCompiled(_ id: Int) -> Bool {
+        lock.withLock { _ in
+            if case .compiled = slots[id] { return true }
+            return false
+        }
+    }
+
+    /// A matcher of its own for regex `id`, compiling the shared template first if no matcher
+    /// needed it before; nil when ICU refuses the pattern.
+    func matcher(_ id: Int) -> ICURegex? {
+        lock.withLock { _ -> ICURegex? in
+            switch slots[id] {
+            case .compiled(let template):
+                return template.clone()
+            case .failed:
+                return nil
+            case .notCompiled:
+                guard let template = Self.compile(sources[id]) else {
+                    slots[id] = .failed
+                    return nil
+                }
+                slots[id] = .compiled(template)
+                return template.clone()
+            }
+        }
+    }
+
+    private static func compile(_ source: Source) -> ICURegex? {
+        do {
+            return try ICURegex.compile(source.pattern)
+        } catch {
+            guard error.name == "U_REGEX_LOOK_BEHIND_LIMIT", let bounded = source.boundedFallback else { return nil }
+            return try? ICURegex.compile(bounded)
+        }
+    }
+}

@@ -56,7 +56,7 @@ final class HTMLReader: SourceReader {
     /// pages write none but `&amp;` and `&lt;` (never counted), or only `&nbsp;`. Counting every
     /// accented letter as it came was a tenth of reading a French page. Bounded: past 1 MiB the
     /// texts are counted in full.
-    @exclusivity(unchecked) private var uncountedTexts: [String] = []
+    @exclusivity(unchecked) private var uncountedTexts: [Substring] = []
     @exclusivity(unchecked) private var uncountedBytes = 0
     @exclusivity(unchecked) private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
     @exclusivity(unchecked) private var problemsSeen = 0
@@ -241,8 +241,8 @@ final class HTMLReader: SourceReader {
             all.append(contentsOf: bytes)
         }
         let complete = StreamingTextDecoder.completePrefixLength(all)
-        // One check (RFC 3629), the decoder's: it measured two to three times faster than
-        // `String(validating:)` on accented text, and it says where the input goes wrong.
+        // One check (RFC 3629), the decoder's, which also says where invalid input goes wrong;
+        // the string is then made without a second one.
         if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
             throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
         }
@@ -455,18 +455,21 @@ final class HTMLReader: SourceReader {
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
                 // itself (what `RawAlignment.align` would say), counted, and added as one run.
-                uncountedTexts.append(text.raw)
-                uncountedBytes += text.raw.utf8.count
-                if uncountedBytes > 1 << 20 {
-                    for t in uncountedTexts { literalCounts.addLiterals(in: t) }
-                    uncountedTexts.removeAll()
-                    uncountedBytes = 0
-                }
+                countLater(text.raw[...])
                 assembler.append(literal: text.raw)
             } else {
-                let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
-                for atom in atoms { count(atom) }
-                assembler.append(atoms: atoms)
+                // Stretches of characters written as themselves become runs, as text without
+                // references does; only the references (and what the parser changed) are atoms.
+                for piece in RawAlignment.pieces(raw: text.raw, decoded: text.decoded) {
+                    switch piece {
+                    case .literal(let run):
+                        countLater(run)
+                        assembler.append(literal: run)
+                    case .atom(let atom):
+                        count(atom)
+                        assembler.append(atom)
+                    }
+                }
             }
         }
     }
@@ -587,6 +590,18 @@ final class HTMLReader: SourceReader {
         if u[i] == 0x0A { newline = "\n" } else if i + 1 < u.count && u[i + 1] == 0x0A { newline = "\r\n" } else if i + 1 < u.count { newline = "\r" }
     }
 
+    /// Keeps text written without references to be counted at the end of the page (past 1 MiB
+    /// of such text, counts it all now).
+    private func countLater(_ text: Substring) {
+        uncountedTexts.append(text)
+        uncountedBytes += text.utf8.count
+        if uncountedBytes > 1 << 20 {
+            for t in uncountedTexts { literalCounts.addLiterals(in: t) }
+            uncountedTexts.removeAll()
+            uncountedBytes = 0
+        }
+    }
+
     /// Counts, in the texts not counted yet, the characters the page also writes as references:
     /// all that the header needs of them.
     private func countUncountedTexts() {
@@ -671,7 +686,7 @@ final class ScalarCounts {
     /// Counts the characters of `text` written as themselves that a page may also write as
     /// references: all but ASCII, and `>`, `"`, `'`. Walks the UTF-8 bytes, decoding only the
     /// non-ASCII characters.
-    func addLiterals(in text: String) {
+    func addLiterals(in text: Substring) {
         var text = text
         text.withUTF8 { bytes in
             let n = bytes.count
@@ -707,7 +722,7 @@ final class ScalarCounts {
     /// that `addLiterals(in:)` counts (all but ASCII, and `>`, `"`, `'`). Each is found by its
     /// UTF-8 bytes (UTF-8 never matches a character's bytes inside another's), eight bytes at
     /// a time while its first byte is absent.
-    func addLiterals(of wanted: [Unicode.Scalar], in text: String) {
+    func addLiterals(of wanted: [Unicode.Scalar], in text: Substring) {
         var text = text
         text.withUTF8 { bytes in
             let n = bytes.count

@@ -151,12 +151,17 @@ struct UnitAssembler {
     /// Appends text whose every character is written as itself (no reference in it): one run,
     /// unless it holds a carriage return or a character XML cannot carry (then atoms).
     mutating func append(literal text: String) {
-        guard !text.isEmpty else { return }
-        let run = text[...]
+        append(literal: text[...])
+    }
+
+    /// Appends a stretch of text whose every character is written as itself (see
+    /// `append(literal:)` for a whole string).
+    mutating func append(literal run: Substring) {
+        guard !run.isEmpty else { return }
         if Self.withUTF8(run, Self.isPlainRun) {
             items.append(.text(run))
         } else {
-            for s in text.unicodeScalars { append(SourceAtom(literal: s)) }
+            for s in run.unicodeScalars { append(SourceAtom(literal: s)) }
         }
     }
 
@@ -690,6 +695,92 @@ enum RawAlignment {
             j += 1
         }
         return out
+    }
+
+    /// A piece of aligned text: a stretch of the original in which every character stands for
+    /// itself, or an atom.
+    enum Piece {
+        case literal(Substring)
+        case atom(SourceAtom)
+    }
+
+    /// What `align(raw:decoded:)` says, with each stretch of consecutive characters written as
+    /// themselves given as one piece of `raw`: a paragraph holding one `&nbsp;` made an atom
+    /// per character of the whole paragraph, which the unit assembler then carried one item
+    /// each (a run per stretch is what it gets for text without references).
+    static func pieces(raw: String, decoded: String) -> [Piece] {
+        let r = Array(raw.unicodeScalars)
+        let d = Array(decoded.unicodeScalars)
+        var out: [Piece] = []
+        var i = 0, j = 0
+        // Original text that the decoded text does not account for, waiting to become an atom.
+        var pending = ""
+        // The stretch of literal characters being gathered: `r[literalFrom..<i]`, starting at
+        // UTF-8 offset `literalOffset` of `raw`; `offset` is the UTF-8 offset of `r[i]`.
+        var literalFrom = -1
+        var literalOffset = 0
+        var offset = 0
+        while i < r.count {
+            var matched: SourceAtom?
+            var consumed = 0
+            if r[i] == "&", let (value, length) = reference(r, at: i) {
+                if j < d.count && value == d[j] {
+                    matched = SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)]))
+                    consumed = length
+                } else if j < d.count && d[j] == "&" {
+                    matched = SourceAtom(scalar: "&", raw: "&")
+                    consumed = 1
+                } else {
+                    closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+                    pending += string(r[i..<(i + length)])
+                    for k in i..<(i + length) { offset += UTF8.width(r[k]) }
+                    i += length
+                    continue
+                }
+            } else if j < d.count && r[i] == d[j] {
+                if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))); pending = "" }
+                if literalFrom < 0 { literalFrom = i; literalOffset = offset }
+                offset += UTF8.width(r[i])
+                i += 1
+                j += 1
+                continue
+            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
+                let crlf = i + 1 < r.count && r[i + 1] == "\n"
+                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
+                consumed = crlf ? 2 : 1
+            }
+            closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+            if let atom = matched {
+                if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))); pending = "" }
+                out.append(.atom(atom))
+                for k in i..<(i + consumed) { offset += UTF8.width(r[k]) }
+                i += consumed
+                j += 1
+            } else {
+                pending.unicodeScalars.append(r[i])
+                offset += UTF8.width(r[i])
+                i += 1
+            }
+        }
+        closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+        if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))) }
+        while j < d.count {
+            out.append(.atom(SourceAtom(scalar: d[j], raw: "")))
+            j += 1
+        }
+        return out
+    }
+
+    /// Ends the stretch of literal characters being gathered, if any: `raw` from UTF-8 offset
+    /// `from` to `to`, cut on scalar boundaries (a `Substring` subscript would round to
+    /// grapheme boundaries).
+    private static func closeLiteral(_ raw: String, _ out: inout [Piece], _ literalFrom: inout Int, _ from: Int, _ to: Int) {
+        guard literalFrom >= 0 else { return }
+        literalFrom = -1
+        let u = raw.utf8
+        let a = u.index(u.startIndex, offsetBy: from)
+        let b = u.index(u.startIndex, offsetBy: to)
+        out.append(.literal(Substring(raw.unicodeScalars[a..<b])))
     }
 
     /// Strict alignment for attribute values: nil unless every decoded character is accounted

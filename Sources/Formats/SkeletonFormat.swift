@@ -284,7 +284,7 @@ public enum SkeletonFormat {
     /// Appends `quote(s)` to `out` as UTF-8. Works on the bytes: spans of characters written
     /// as themselves (nearly all text) are copied at once, instead of a string append per
     /// character.
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         var s = s
         out.reserveCapacity(out.count + s.utf8.count + 2)
         out.append(0x22)

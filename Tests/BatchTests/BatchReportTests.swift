@@ -41,6 +41,45 @@ final class BatchReportTests: BatchTestCase {
         XCTAssertNotNil(converted["outputBytes"] as? Int)
     }
 
+    func testReportJSONKeepsAnyPathAndMessageAndSortsItsKeys() throws {
+        // Paths and messages with quotes, backslashes, control characters and non-ASCII text
+        // come back as written; absent values are left out; empty lists are empty arrays.
+        let odd = "dossier \"a\"\\b/été\tnotes\n.txt"
+        var failed = BatchFileResult(input: odd, output: nil, action: .prepare, status: .failed,
+                                     findings: [Finding(.error, "bad byte \u{1} in \"\(odd)\"", at: SourceLocation(file: odd, line: 3, column: 7))])
+        failed.seconds = 0.00004
+        let converted = BatchFileResult(input: "a.txt", output: "out/a.txt.xlf", action: .prepare, status: .converted, seconds: 1.5, inputBytes: 10, outputBytes: 20)
+        var counts = BatchCounts()
+        counts.add(failed)
+        counts.add(converted)
+        let summary = BatchSummary(results: [failed, converted], ignored: [IgnoredFile(path: "x.pdf", reason: "not a format Verso converts")],
+                                   removedTemporaries: [], counts: counts, wallSeconds: 0, workers: 1, wasCancelled: false)
+        let data = try BatchReport(summary, started: Date(timeIntervalSince1970: 0), version: "test").jsonData()
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let files = try XCTUnwrap(json["files"] as? [[String: Any]])
+        XCTAssertEqual(files[0]["input"] as? String, odd)
+        XCTAssertNil(files[0]["output"])
+        let error = try XCTUnwrap(files[0]["error"] as? [String: Any])
+        XCTAssertEqual(error["message"] as? String, "bad byte \u{1} in \"\(odd)\"")
+        XCTAssertEqual(error["file"] as? String, odd)
+        XCTAssertEqual(error["line"] as? Int, 3)
+        XCTAssertEqual(error["column"] as? Int, 7)
+        XCTAssertEqual(try XCTUnwrap(files[0]["seconds"] as? Double), 0.00004, accuracy: 1e-12)
+        XCTAssertEqual(files[1]["outputBytes"] as? Int, 20)
+        XCTAssertEqual(files[1]["seconds"] as? Double, 1.5)
+        XCTAssertEqual((files[1]["warnings"] as? [Any])?.count, 0)
+        XCTAssertEqual(json["removedTemporaries"] as? [String], [])
+        XCTAssertEqual(json["filesPerSecond"] as? Double, 0)
+        XCTAssertEqual((json["ignored"] as? [[String: String]])?.first?["reason"], "not a format Verso converts")
+        XCTAssertEqual(json["started"] as? String, "1970-01-01T00:00:00Z")
+        // Keys in sorted order, at every level (stable diffs between runs).
+        let text = String(decoding: data, as: UTF8.self)
+        let topKeys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
+        XCTAssertEqual(topKeys, topKeys.sorted())
+        XCTAssertEqual(topKeys.count, 14)
+        XCTAssertTrue(text.hasSuffix("}\n"))
+    }
+
     func testPlainLinesNameEveryFileAndEndWithASummary() throws {
         let log = work.appendingPathComponent("log.txt")
         FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -8,73 +8,103 @@ extension Content {
     func insertingMarkers(_ spans: [(range: Range<Int>, start: Marker, end: Marker)]) -> Content {
         guard !spans.isEmpty else { return self }
         let sorted = spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        var events: [(offset: Int, isEnd: Bool, marker: Marker)] = []
+        // Boundaries in order: offsets apart from the markers, which are only read when placed.
+        var offsets: [Int] = []
+        var isEnd: [Bool] = []
+        var markers: [Marker] = []
+        offsets.reserveCapacity(2 * sorted.count)
+        isEnd.reserveCapacity(2 * sorted.count)
+        markers.reserveCapacity(2 * sorted.count)
         var lastEnd = -1
         for s in sorted where s.range.lowerBound >= lastEnd && !s.range.isEmpty {
-            events.append((s.range.lowerBound, false, s.start))
-            events.append((s.range.upperBound, true, s.end))
+            offsets.append(s.range.lowerBound); isEnd.append(false); markers.append(s.start)
+            offsets.append(s.range.upperBound); isEnd.append(true); markers.append(s.end)
             lastEnd = s.range.upperBound
         }
-        // Plain loops, no nested function: a closure capturing `out` would box it and make every
-        // append copy it.
+        let count = offsets.count
+        // Plain loops and static helpers, no nested function: a closure capturing `runs` would
+        // box it and make every append copy it.
         var runs: [Run] = []
-        runs.reserveCapacity(self.runs.count + events.count + 2)
+        runs.reserveCapacity(self.runs.count + count + 2)
         var offset = 0
         var next = 0
         for run in self.runs {
             switch run {
             case .text(let t):
                 // Past the last boundary, offsets no longer matter: the rest is kept whole.
-                guard next < events.count else {
-                    runs.append(run)
+                guard next < count else {
+                    Self.appendMerging(run, to: &runs)
                     continue
                 }
                 // UTF-16 offsets counted on the UTF-8 bytes (a scalar of 4 bytes is 2 units),
-                // cutting only at scalar boundaries; runs without a boundary are kept whole.
+                // cutting only at scalar boundaries, and only as far as the boundaries need
+                // (eight ASCII bytes at a time); a run without a boundary is kept whole.
+                let runStart = offset
                 var text = t
-                var cuts: [(byte: Int, first: Int, end: Int)] = []
-                let byteCount: Int = text.withUTF8 { bytes in
+                var cut = false
+                var done = false
+                text.withUTF8 { bytes in
+                    let n = bytes.count
                     var i = 0
-                    while i < bytes.count {
-                        if next < events.count, events[next].offset == offset {
-                            let first = next
-                            while next < events.count, events[next].offset == offset { next += 1 }
-                            cuts.append((i, first, next))
+                    var pendingStart = 0
+                    while next < count {
+                        let target = offsets[next]
+                        // Up to the boundary, or past it when it falls inside a surrogate pair
+                        // (then no boundary is ever met again: the rest go at the end).
+                        while i < n && offset < target {
+                            if target - offset >= 8 && n - i >= 8,
+                               UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                                i += 8
+                                offset += 8
+                                continue
+                            }
+                            let b = bytes[i]
+                            let width = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+                            offset += width == 4 ? 2 : 1
+                            i += width
                         }
-                        let b = bytes[i]
-                        let width = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
-                        offset += width == 4 ? 2 : 1
-                        i += width
+                        // A boundary at the run's end belongs to what follows it.
+                        guard i < n && offset == target else { break }
+                        if pendingStart < i {
+                            Self.appendMerging(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart..<i]), as: UTF8.self)), to: &runs)
+                            pendingStart = i
+                        }
+                        let first = next
+                        while next < count && offsets[next] == offset { next += 1 }
+                        // Ends before starts at the same offset: a span closes before the next opens.
+                        for k in first..<next where isEnd[k] { runs.append(.marker(markers[k])) }
+                        for k in first..<next where !isEnd[k] { runs.append(.marker(markers[k])) }
+                        cut = true
                     }
-                    return bytes.count
-                }
-                guard !cuts.isEmpty else {
-                    runs.append(run)
-                    continue
-                }
-                var pendingStart = 0
-                for cut in cuts {
-                    if pendingStart < cut.byte {
-                        runs.append(.text(text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingStart..<cut.byte]), as: UTF8.self) }))
-                        pendingStart = cut.byte
+                    if cut && pendingStart < n {
+                        Self.appendMerging(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[pendingStart...]), as: UTF8.self)), to: &runs)
                     }
-                    // Ends before starts at the same offset: a span closes before the next opens.
-                    for k in cut.first..<cut.end where events[k].isEnd { runs.append(.marker(events[k].marker)) }
-                    for k in cut.first..<cut.end where !events[k].isEnd { runs.append(.marker(events[k].marker)) }
+                    done = next >= count || offsets[next] < offset
                 }
-                if pendingStart < byteCount {
-                    runs.append(.text(text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[pendingStart...]), as: UTF8.self) }))
-                }
+                if !cut { Self.appendMerging(run, to: &runs) }
+                // The offset at the run's end, unless no boundary can be met any more.
+                if !done { offset = runStart + t.utf16.count }
             case .code:
-                while next < events.count, events[next].offset == offset, events[next].isEnd { runs.append(.marker(events[next].marker)); next += 1 }
+                while next < count, offsets[next] == offset, isEnd[next] { runs.append(.marker(markers[next])); next += 1 }
                 runs.append(run)
             case .marker:
                 runs.append(run)
             }
         }
-        while next < events.count { runs.append(.marker(events[next].marker)); next += 1 }
-        var out = Content(language: language)
-        for run in runs { out.append(run) }
-        return out
+        while next < count { runs.append(.marker(markers[next])); next += 1 }
+        return Content(runs, language: language)
+    }
+
+    /// Appends `run` as `Content.append` does: an empty text is dropped, a text after a text
+    /// joins it.
+    private static func appendMerging(_ run: Run, to runs: inout [Run]) {
+        if case .text(let t) = run {
+            if t.isEmpty { return }
+            if case .text(let previous)? = runs.last {
+                runs[runs.count - 1] = .text(previous + t)
+                return
+            }
+        }
+        runs.append(run)
     }
 }

@@ -55,31 +55,15 @@ public struct TermRecognitionStage: Stage {
             repeat { markerCount += 1 } while usedIDs!.contains("t\(markerCount)")
             return "t\(markerCount)"
         }
-        var entries: [String: (order: Int, occurrence: TermOccurrence, markerID: String, translations: [Term])] = [:]
+        // One entry per concept, in order of first occurrence, found by concept id.
+        var entries: [(occurrence: TermOccurrence, markerID: String, facts: ConceptFacts.Facts)] = []
+        var entryIndex: [String: Int] = [:]
         for index in u.parts.indices {
             guard case .segment = u.parts[index] else { continue }
-            // The segment is moved out of the list and back, not copied (a copy retains and
-            // releases each of its strings and lists).
-            var part = UnitPart.ignorable(Ignorable(source: Content()))
-            swap(&part, &u.parts[index])
-            guard case .segment(var segment) = consume part else { continue }
-            let occurrences: [TermOccurrence]
-            do {
-                occurrences = try recognizer.occurrences(in: segment.source)
-            } catch {
-                u.parts[index] = .segment(segment)
-                throw error
-            }
-            guard !occurrences.isEmpty else {
-                u.parts[index] = .segment(segment)
-                continue
-            }
-            if usedIDs == nil {
-                // The unit's ids, this segment's among them (it is out of the list meanwhile).
-                var ids = Self.inlineIDs(of: u)
-                Self.insertIDs(of: segment, into: &ids)
-                usedIDs = ids
-            }
+            // Only the source is read, not a copy of the whole segment: most have no term.
+            let occurrences = try recognizer.occurrences(in: u.parts[index].source)
+            guard !occurrences.isEmpty, case .segment(var segment) = u.parts[index] else { continue }
+            if usedIDs == nil { usedIDs = Self.inlineIDs(of: u) }
             var spans: [(range: Range<Int>, start: Marker, end: Marker)] = []
             for o in occurrences {
                 let id = nextMarkerID()
@@ -87,11 +71,13 @@ public struct TermRecognitionStage: Stage {
                 let key = o.concept.id
                 // A concept's translations are looked up once per unit, not per occurrence.
                 let translations: [Term]
-                if let known = entries[key] {
-                    translations = known.translations
+                if let known = entryIndex[key] {
+                    translations = entries[known].facts.translations
                 } else {
-                    translations = facts.of(o, source: context.sourceLanguage, target: context.targetLanguage ?? "").translations
-                    entries[key] = (entries.count, o, id, translations)
+                    let f = facts.of(o, source: context.sourceLanguage, target: context.targetLanguage ?? "")
+                    translations = f.translations
+                    entryIndex[key] = entries.count
+                    entries.append((o, id, f))
                 }
                 let translation = context.targetLanguage == nil ? nil : translations.first?.text
                 let start = Marker(boundary: .start, id: id, type: "term", value: asNotes ? translation : o.concept.definition)
@@ -110,12 +96,12 @@ public struct TermRecognitionStage: Stage {
             segment.source = segment.source.insertingMarkers(spans)
             u.parts[index] = .segment(segment)
         }
-        for (_, entry) in entries.sorted(by: { $0.value.order < $1.value.order }) {
+        for entry in entries {
             let o = entry.occurrence
-            let translations = entry.translations
+            let translations = entry.facts.translations
             if asNotes {
                 var text = "\(o.text) → " + (translations.isEmpty ? "(no translation into \(context.targetLanguage ?? "?") in the glossary)" : translations.map(\.text).joined(separator: " | "))
-                if let d = o.concept.definition ?? facts.of(o, source: context.sourceLanguage, target: context.targetLanguage ?? "").sourceDefinition { text += " — \(d)" }
+                if let d = o.concept.definition ?? entry.facts.sourceDefinition { text += " — \(d)" }
                 text += " [\(o.glossary)]"
                 u.notes.append(Note(text, from: Self.noteAuthor, appliesTo: .source))
             } else {
@@ -276,19 +262,23 @@ public final class TermUsageLog: Sendable {
         // glossaries are (one entry in the subset).
         let key = o.concept.id
         state.withLock { all in
-            var perFile = all[file] ?? [:]
-            if var u = perFile[key] {
-                u.occurrences += 1
-                if u.concept != o.concept {
-                    u.concept = BuiltInGlossaries.merged(u.concept, o.concept)
-                    u.translations = targetLanguage.map { u.concept.recommendedTerms(in: $0).map(\.text) } ?? []
-                }
-                perFile[key] = u
-            } else {
-                let translations = targetLanguage.map { o.concept.recommendedTerms(in: $0).map(\.text) } ?? []
-                perFile[key] = Usage(concept: o.concept, glossary: o.glossary, term: o.term.text, translations: translations, occurrences: 1, order: perFile.count)
+            // The file's table changed in place: taken out and put back, it was copied whole
+            // at every occurrence.
+            Self.record(o, key: key, targetLanguage: targetLanguage, in: &all[file, default: [:]])
+        }
+    }
+
+    private static func record(_ o: TermOccurrence, key: String, targetLanguage: String?, in perFile: inout [String: Usage]) {
+        if perFile[key] != nil {
+            perFile[key]!.occurrences += 1
+            if perFile[key]!.concept != o.concept {
+                let merged = BuiltInGlossaries.merged(perFile[key]!.concept, o.concept)
+                perFile[key]!.concept = merged
+                perFile[key]!.translations = targetLanguage.map { merged.recommendedTerms(in: $0).map(\.text) } ?? []
             }
-            all[file] = perFile
+        } else {
+            let translations = targetLanguage.map { o.concept.recommendedTerms(in: $0).map(\.text) } ?? []
+            perFile[key] = Usage(concept: o.concept, glossary: o.glossary, term: o.term.text, translations: translations, occurrences: 1, order: perFile.count)
         }
     }
 

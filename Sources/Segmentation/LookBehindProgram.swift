@@ -47,6 +47,72 @@ struct LookBehindProgram: Sendable {
         exact = !parser.possessive
     }
 
+    /// The units that can stand `distance` units before the end of a match (1: the last one),
+    /// read along what the match itself takes (not its nested look-behinds); nil when some
+    /// match is shorter than that (then nothing is certain there). A cheap first test: a
+    /// branch of the list rule is ruled out by the item marker two units back.
+    func units(atDistance distance: Int) -> UnitSet? {
+        guard distance >= 1, distance <= Self.maximumWidth, let shortest = Self.minimumWidth(root), shortest >= distance else { return nil }
+        var found = UnitSet()
+        // Only distances short of `distance` are followed (bit d: d units before the end).
+        let kept: UInt64 = distance >= 64 ? ~0 : (1 << UInt64(distance)) - 1
+        // Walks `node` backwards from the distances where it may end; returns where it may start.
+        func walk(_ node: Node, ends: UInt64) -> UInt64 {
+            switch node {
+            case .atom(let set):
+                if ends & (1 << UInt64(distance - 1)) != 0 { found.insert(contentsOf: set) }
+                return (ends << 1) & kept
+            case .sequence(let items):
+                var current = ends
+                for item in items.reversed() where current != 0 { current = walk(item, ends: current) }
+                return current
+            case .alternation(let branches):
+                var starts: UInt64 = 0
+                for branch in branches { starts |= walk(branch, ends: ends) }
+                return starts
+            case .repeated(let inner, let min, let max):
+                var starts: UInt64 = min == 0 ? ends : 0
+                var current = ends
+                var n = 1
+                while n <= max && current != 0 {
+                    current = walk(inner, ends: current)
+                    if n >= min { starts |= current }
+                    n += 1
+                }
+                return starts
+            case .lookBehind:
+                return ends
+            }
+        }
+        _ = walk(root, ends: 1)
+        return found
+    }
+
+    /// The shortest match, in units.
+    private static func minimumWidth(_ node: Node) -> Int? {
+        switch node {
+        case .atom: return 1
+        case .lookBehind: return 0
+        case .sequence(let items):
+            var total = 0
+            for item in items {
+                guard let w = minimumWidth(item) else { return nil }
+                total += w
+            }
+            return total
+        case .alternation(let branches):
+            var shortest: Int? = nil
+            for branch in branches {
+                guard let w = minimumWidth(branch) else { return nil }
+                shortest = min(shortest ?? w, w)
+            }
+            return shortest ?? 0
+        case .repeated(let inner, let min, _):
+            guard let w = minimumWidth(inner) else { return nil }
+            return w * min
+        }
+    }
+
     /// How far back from where it ends a match may read (nested look-behinds included), in
     /// units; nil when unbounded.
     private static func reach(_ node: Node) -> Int? {
@@ -294,9 +360,10 @@ struct LookBehindProgram: Sendable {
 /// One operation of a flattened `LookBehindProgram` (see `RuleTable.lookBehindHolds`): plain
 /// integers, so that the hot loop reads them without reference counting.
 struct LookBehindOp {
-    enum Kind: UInt8 { case atom, sequence, alternation, repeated, lookBehind, negativeLookBehind }
+    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind }
     var kind: Kind
-    /// Atoms: bitmap offset in `RuleTable.bitmaps`.
+    /// Atoms: bitmap offset in `RuleTable.bitmaps`; `unit`: the one code unit the atom matches
+    /// (most atoms of long alternations are one letter or digit: no 8 KiB bitmap for each).
     var set: Int32 = -1
     /// Repetitions.
     var min: Int32 = 0

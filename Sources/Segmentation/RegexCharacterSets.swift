@@ -52,6 +52,40 @@ struct UnitSet: Sendable, Hashable {
     }
 
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// The set's units in order when it has at most `limit` of them; nil when it has more.
+    func members(upTo limit: Int) -> [UInt16]? {
+        var found: [UInt16] = []
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                guard found.count < limit else { return nil }
+                found.append(UInt16(w * 64 + bits.trailingZeroBitCount))
+                bits &= bits &- 1
+            }
+        }
+        return found
+    }
+
+    /// The set's one unit, when it has exactly one.
+    var singleUnit: UInt16? {
+        var found: UInt16? = nil
+        for (w, word) in words.enumerated() where word != 0 {
+            guard found == nil, word.nonzeroBitCount == 1 else { return nil }
+            found = UInt16(w * 64 + word.trailingZeroBitCount)
+        }
+        return found
+    }
+
+    /// A hash of the bitmap far cheaper than `Hashable`'s (SipHash over 8 KiB), to find equal
+    /// sets among many: independent multiplications, which the compiler runs several at a time.
+    var fingerprint: UInt64 {
+        words.withUnsafeBufferPointer { words in
+            var h: UInt64 = 0
+            for i in 0..<words.count { h &+= (words[i] ^ UInt64(truncatingIfNeeded: i)) &* 0x9E37_79B9_7F4A_7C15 }
+            return h
+        }
+    }
 }
 
 /// Which characters can start (or end) a match of an ICU pattern, computed conservatively: the
@@ -341,7 +375,9 @@ final class RegexCharacterSets {
                 var offset = base
                 for (k, item) in items.enumerated() {
                     if let change = flagChanges[k] { ci = change }
-                    if case .atom(let text) = item, let first = atomSet(text, caseInsensitive: ci), !Self.hasSurrogates(first) {
+                    if case .atom(let text) = item, let first = atomSet(text, caseInsensitive: ci), !Self.hasSurrogates(first),
+                       best == nil || first.count < best!.weight {
+                        // (A pair weighs at least its first set: no better pair starts here otherwise.)
                         // The next item that reads a unit (look-arounds between read none).
                         var m = k + 1
                         var nextCI = ci
@@ -372,6 +408,23 @@ final class RegexCharacterSets {
         return best.map { ($0.first, $0.second, $0.maxOffset) }
     }
 
+    /// False when `pattern` certainly has no unbounded quantifier (`*`, `+`, `{n,}`), so that
+    /// `RegexTranslator.bounded` would leave it as it is; true when it may have one.
+    func mayHaveUnboundedQuantifier(_ pattern: String) -> Bool {
+        guard let node = parse(pattern) else { return true }
+        func unbounded(_ node: RegexSyntax.Node) -> Bool {
+            switch node {
+            case .empty, .atom, .any: return false
+            // Negative look-arounds keep no content here: they may hold one.
+            case .zeroWidth, .unknown: return true
+            case .lookbehind(let inner, _), .lookahead(let inner), .group(let inner, _): return unbounded(inner)
+            case .repeated(let inner, _, let max): return max == nil || unbounded(inner)
+            case .alternation(let items), .sequence(let items, _): return items.contains(where: unbounded)
+            }
+        }
+        return unbounded(node)
+    }
+
     /// The most units a match of `node` can take (a character outside the BMP takes two); nil
     /// when unbounded or not known.
     private func maxWidth(_ node: RegexSyntax.Node, ci: Bool) -> Int? {
@@ -379,8 +432,7 @@ final class RegexCharacterSets {
         case .empty, .zeroWidth, .lookbehind, .lookahead:
             return 0
         case .atom(let text):
-            guard let set = atomSet(text, caseInsensitive: ci) else { return 2 }
-            return Self.hasSurrogates(set) ? 2 : 1
+            return Self.mayMatchSupplementary(text) ? 2 : 1
         case .any:
             return 2
         case .unknown:

@@ -58,7 +58,11 @@ final class RuleTable: @unchecked Sendable {
     /// the units that must stand last and second to last before each (-1: any).
     let branchLastSets: UnsafeBufferPointer<Int32>
     let branchSecondLastSets: UnsafeBufferPointer<Int32>
-    /// For the same branches, two adjacent units each must read (bitmap offsets), and how far
+    /// When `branchSecondLastSets[b]` is -2: the set's (at most four) units, packed 16 bits each
+    /// (repeated to fill): each branch of the list rule has its own item letter there, and
+    /// 8 KiB bitmaps for a hundred such sets cost more to set up than the test saves.
+    let branchSecondLastUnits: UnsafeBufferPointer<UInt64>
+    /// For the same branches, two adjacent units each must read (`containsUnitOrSet`), and how far
     /// ahead of where it starts the first may stand at most (-1: no such pair known).
     let branchPairFirstSets: UnsafeBufferPointer<Int32>
     let branchPairSecondSets: UnsafeBufferPointer<Int32>
@@ -73,14 +77,22 @@ final class RuleTable: @unchecked Sendable {
 
     init(rules: [CompiledRule], wordLists: [WordListMatcher], triggers: [UInt64], triggered: [Int], searched: [Int]) {
         var sets: [UnitSet] = []
-        var offsets: [UnitSet: Int32] = [:]
+        // Equal sets share one bitmap; found by fingerprint (hashing 8 KiB sets the usual way
+        // for every atom of every program was a third of compiling French).
+        var byFingerprint: [UInt64: [Int32]] = [:]
         func offset(_ set: UnitSet?) -> Int32 {
             guard let set else { return -1 }
-            if let o = offsets[set] { return o }
+            let fingerprint = set.fingerprint
+            for o in byFingerprint[fingerprint] ?? [] where sets[Int(o) / 1024] == set { return o }
             let o = Int32(sets.count * 1024)
             sets.append(set)
-            offsets[set] = o
+            byFingerprint[fingerprint, default: []].append(o)
             return o
+        }
+        /// A set as `containsUnitOrSet` reads it: its one unit (as -2 - unit) or a bitmap offset.
+        func unitOrOffset(_ set: UnitSet?) -> Int32 {
+            if let set, let unit = set.singleUnit { return -2 - Int32(unit) }
+            return offset(set)
         }
         var ops: [LookBehindOp] = []
         var children: [Int32] = []
@@ -94,7 +106,11 @@ final class RuleTable: @unchecked Sendable {
             }
             switch node {
             case .atom(let set):
-                op = LookBehindOp(kind: .atom, set: offset(set))
+                if let unit = set.singleUnit {
+                    op = LookBehindOp(kind: .unit, set: Int32(unit))
+                } else {
+                    op = LookBehindOp(kind: .atom, set: offset(set))
+                }
             case .sequence(let items):
                 op = withChildren(.sequence, items)
             case .alternation(let branches):
@@ -112,6 +128,7 @@ final class RuleTable: @unchecked Sendable {
         entries = .allocate(capacity: rules.count)
         var branchLastSets: [Int32] = []
         var branchSecondLastSets: [Int32] = []
+        var branchSecondLastUnits: [UInt64] = []
         var branchPairFirstSets: [Int32] = []
         var branchPairSecondSets: [Int32] = []
         var branchPairReach: [Int32] = []
@@ -133,11 +150,21 @@ final class RuleTable: @unchecked Sendable {
                 entry.scanBranchStart = Int32(branchLastSets.count)
                 entry.scanBranchCount = Int32(rule.scanBranchPatterns.count)
                 branchLastSets += rule.scanBranchLast.map { offset($0) }
-                branchSecondLastSets += rule.scanBranchSecondLast.map { offset($0) }
+                for set in rule.scanBranchSecondLast {
+                    if let units = set?.members(upTo: 4), !units.isEmpty {
+                        var packed: UInt64 = 0
+                        for k in 0..<4 { packed |= UInt64(units[Swift.min(k, units.count - 1)]) << (16 * UInt64(k)) }
+                        branchSecondLastSets.append(-2)
+                        branchSecondLastUnits.append(packed)
+                    } else {
+                        branchSecondLastSets.append(offset(set))
+                        branchSecondLastUnits.append(0)
+                    }
+                }
                 branchPrograms += rule.scanBranchPrograms.map { $0.map { flatten($0.root) } ?? -1 }
                 for pair in rule.scanBranchPairs {
-                    branchPairFirstSets.append(offset(pair?.first))
-                    branchPairSecondSets.append(offset(pair?.second))
+                    branchPairFirstSets.append(unitOrOffset(pair?.first))
+                    branchPairSecondSets.append(unitOrOffset(pair?.second))
                     branchPairReach.append(pair.map { Int32(clamping: $0.maxOffset) } ?? -1)
                 }
             }
@@ -166,6 +193,7 @@ final class RuleTable: @unchecked Sendable {
         retainedWordLists = wordLists
         self.branchLastSets = Self.buffer(branchLastSets)
         self.branchSecondLastSets = Self.buffer(branchSecondLastSets)
+        self.branchSecondLastUnits = Self.buffer(branchSecondLastUnits)
         self.branchPairFirstSets = Self.buffer(branchPairFirstSets)
         self.branchPairSecondSets = Self.buffer(branchPairSecondSets)
         self.branchPairReach = Self.buffer(branchPairReach)
@@ -191,12 +219,20 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: wordLists.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchLastSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchSecondLastSets.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: branchSecondLastUnits.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairFirstSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairSecondSets.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPairReach.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: branchPrograms.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindOps.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
+    }
+
+    /// True when `set` holds `unit`: a bitmap offset, -1 (everything), or -2 - u (just u).
+    @inline(__always)
+    func containsUnitOrSet(_ set: Int32, _ unit: UInt16) -> Bool {
+        if set >= -1 { return contains(set, unit) }
+        return Int32(unit) == -2 - set
     }
 
     /// True when the bitmap at `offset` holds `unit` (an offset of -1 holds everything).
@@ -206,13 +242,38 @@ final class RuleTable: @unchecked Sendable {
         return bitmaps[Int(offset) + Int(unit >> 6)] & (1 << UInt64(unit & 63)) != 0
     }
 
+    /// False when split-scanner branch `b` (`CompiledSRX.branchPatterns`) certainly does not
+    /// match at `p`, found without ICU: its leading look-behind must end there (the units last
+    /// and second to last, then its program: this rules out all but the branches of the item
+    /// marker found), and two units it must read ahead must be there (without them ICU would
+    /// walk up to hundreds of units to find no match).
+    @inline(__always)
+    func branchMayMatch(_ b: Int, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        let last = branchLastSets[b], secondLast = branchSecondLastSets[b]
+        if last >= 0 && (p == 0 || !contains(last, text[p - 1])) { return false }
+        if secondLast >= 0 && (p < 2 || !contains(secondLast, text[p - 2])) { return false }
+        if secondLast == -2 {
+            guard p >= 2 else { return false }
+            let units = branchSecondLastUnits[b], u = UInt64(text[p - 2])
+            if units & 0xFFFF != u && (units >> 16) & 0xFFFF != u && (units >> 32) & 0xFFFF != u && units >> 48 != u { return false }
+        }
+        let program = branchPrograms[b]
+        if program >= 0 {
+            // "No match" is certain unless the program read a surrogate.
+            var gaveUp = false
+            if lookBehind(program, 1, in: text, at: p, gaveUp: &gaveUp) == 0 && !gaveUp { return false }
+        }
+        let reach = branchPairReach[b]
+        return reach < 0 || containsPair(branchPairFirstSets[b], branchPairSecondSets[b], from: p, reach: reach, in: text)
+    }
+
     /// True when some unit at offset `start` … `start + reach` of `text` is in the bitmap at
     /// `first` and the unit after it in the one at `second` (see `branchPairReach`).
     func containsPair(_ first: Int32, _ second: Int32, from start: Int, reach: Int32, in text: UnsafeBufferPointer<UInt16>) -> Bool {
         let end = min(text.count - 1, start + Int(reach) + 1)
         var j = start
         while j < end {
-            if contains(first, text[j]) && contains(second, text[j + 1]) { return true }
+            if containsUnitOrSet(first, text[j]) && containsUnitOrSet(second, text[j + 1]) { return true }
             j += 1
         }
         return false
@@ -226,7 +287,7 @@ final class RuleTable: @unchecked Sendable {
         let o = lookBehindOps[Int(op)]
         let first = Int(o.firstChild), end = Int(o.firstChild + o.childCount)
         switch o.kind {
-        case .atom:
+        case .atom, .unit:
             var out: UInt64 = 0
             var m = mask
             while m != 0 {
@@ -236,7 +297,7 @@ final class RuleTable: @unchecked Sendable {
                 if q < 0 { continue }
                 let u = text[q]
                 if u & 0xF800 == 0xD800 { gaveUp = true; return 0 }
-                if contains(o.set, u) { out |= 1 << UInt64(d + 1) }
+                if o.kind == .unit ? Int32(u) == o.set : contains(o.set, u) { out |= 1 << UInt64(d + 1) }
             }
             return out
         case .sequence:

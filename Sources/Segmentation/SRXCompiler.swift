@@ -289,11 +289,9 @@ final class CompiledSRX: @unchecked Sendable {
                         if patternsKnownValid {
                             // ICU refuses a look-behind whose length it cannot bound: the bounded
                             // form is compiled instead, when the regex is first needed. Whether it
-                            // will be only orders the tests (`cheapBefore`); a pattern the bounding
-                            // leaves as it is has no unbounded quantifier.
-                            let boundedLookBehind = "(?<=\(RegexTranslator.bounded(before, limit: options.lookBehindLimit).pattern))"
-                            bounded = boundedLookBehind != lookBehind
-                            id = internLazy(lookBehind, boundedFallback: bounded ? boundedLookBehind : nil)
+                            // will be only orders the tests (`cheapBefore`): guessed from the syntax.
+                            bounded = sets.mayHaveUnboundedQuantifier(before.pattern)
+                            id = internLazy(lookBehind, boundedFallback: bounded ? "(?<=\(RegexTranslator.bounded(before, limit: options.lookBehindLimit).pattern))" : nil)
                         } else if let existing = byPattern[lookBehind], precompiled[existing] != nil {
                             id = existing
                         } else {
@@ -398,11 +396,14 @@ final class CompiledSRX: @unchecked Sendable {
                             }
                             compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
                             for branch in branches {
-                                let (last, secondLast) = sets.leadingLookBehindLastTwo(of: branch)
+                                let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
+                                compiledRule.scanBranchPrograms.append(program)
+                                // With a program, its own analysis (cheaper, and it sees past an
+                                // alternation of endings: `p(?:\.\)?|\))` has "p" or "." second to last).
+                                let (last, secondLast) = program.map { ($0.units(atDistance: 1), $0.units(atDistance: 2)) } ?? sets.leadingLookBehindLastTwo(of: branch)
                                 compiledRule.scanBranchLast.append(last)
                                 compiledRule.scanBranchSecondLast.append(secondLast)
                                 compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
-                                compiledRule.scanBranchPrograms.append(sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) })
                             }
                         }
                     }

@@ -157,25 +157,9 @@ final class SRXMatcher: @unchecked Sendable {
         if prefixEnd < 0 { return -1 }
         let table = self.table
         guard let base = state.pointee.textBase else { return -1 }
-        let previous: UInt16 = prefixEnd > 0 ? base[prefixEnd - 1] : 0
-        let secondPrevious: UInt16 = prefixEnd > 1 ? base[prefixEnd - 2] : 0
+        let text = UnsafeBufferPointer(start: base, count: state.pointee.textCount)
         for b in Int(entry.scanBranchStart)..<Int(entry.scanBranchStart + entry.scanBranchCount) {
-            // A branch's leading look-behind must end at the prefix's end: check its last two units.
-            let last = table.branchLastSets[b], secondLast = table.branchSecondLastSets[b]
-            if last >= 0 && (prefixEnd == 0 || !table.contains(last, previous)) { continue }
-            if secondLast >= 0 && (prefixEnd < 2 || !table.contains(secondLast, secondPrevious)) { continue }
-            let text = UnsafeBufferPointer(start: base, count: state.pointee.textCount)
-            let program = table.branchPrograms[b]
-            if program >= 0 {
-                // The whole look-behind, without ICU: "no match" is certain unless the program
-                // read a surrogate. Rules out all but the branches of the marker found.
-                var gaveUp = false
-                if table.lookBehind(program, 1, in: text, at: prefixEnd, gaveUp: &gaveUp) == 0 && !gaveUp { continue }
-            }
-            // Then two units it must read ahead (`RegexCharacterSets.requiredPair`): without
-            // them ICU would walk up to hundreds of units to find no match.
-            let reach = table.branchPairReach[b]
-            if reach >= 0 && !table.containsPair(table.branchPairFirstSets[b], table.branchPairSecondSets[b], from: prefixEnd, reach: reach, in: text) { continue }
+            guard table.branchMayMatch(b, at: prefixEnd, in: text) else { continue }
             guard let h = regex(Int32(branchBase + b)) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
                 if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }

@@ -863,6 +863,18 @@ public final class TermRecognizer: Sendable {
     static func mergingSameConcept(_ occurrences: [TermOccurrence]) -> [TermOccurrence] {
         // Most segments have one occurrence or none: nothing to merge.
         guard occurrences.count > 1 else { return occurrences }
+        // Nor when no two share a span, which matches sorted by offset, longest first show
+        // with one pass (those sharing a span are then next to each other); otherwise, or when
+        // the order is another, by concept id in a table.
+        var sortedAndApart = true
+        for k in 1..<occurrences.count {
+            let offset = occurrences[k].utf16Offset, previous = occurrences[k - 1].utf16Offset
+            if offset < previous || (offset == previous && occurrences[k].utf16Length >= occurrences[k - 1].utf16Length) {
+                sortedAndApart = false
+                break
+            }
+        }
+        if sortedAndApart { return occurrences }
         struct Key: Hashable { var offset: Int; var length: Int; var id: String }
         var first: [Key: Int] = [:]
         var out: [TermOccurrence] = []

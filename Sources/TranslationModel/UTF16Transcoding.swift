@@ -109,16 +109,24 @@ extension String {
             let raw = UnsafeRawPointer(bytes.baseAddress!)
             while i < n {
                 // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load and
-                // test, then one widening vector store.
+                // test, then one widening vector store. When some are not ASCII, the ones
+                // before the first such byte are kept from the same store and that character
+                // is decoded next, rather than the bytes before it being taken one at a time
+                // (a French text has an accented letter every few words). The store stays
+                // within the room the caller made: at most one unit per byte, and `o <= i`.
                 if i + 8 <= n {
                     let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 {
-                        let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
-                        UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
+                    let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
+                    UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
+                    let high = word & 0x8080_8080_8080_8080
+                    if high == 0 {
                         o &+= 8
                         i &+= 8
                         continue
                     }
+                    let ascii = high.trailingZeroBitCount >> 3
+                    o &+= ascii
+                    i &+= ascii
                 }
                 let b0 = UInt32(bytes[i])
                 if b0 < 0x80 {

@@ -92,4 +92,23 @@ final class TermRecognitionStageTests: XCTestCase {
             XCTAssertEqual(try stage.process(unit, in: StageContext(file: "none.xlf", sourceLanguage: "fr", targetLanguage: "en", xliffVersion: version)), unit)
         }
     }
+
+    func testMarkersAreInsertedAtUTF16OffsetsAcrossRunsAndCodes() {
+        // "😀 " is three UTF-16 units; the second span starts where a standalone code is and
+        // ends at the end of the content; the third overlaps the second and is dropped.
+        let br = InlineCode(kind: .standalone, id: "1", originalData: "<br/>")
+        let content = Content([.text("😀 OTAN et "), .code(br), .text("l’Ukraine")], language: "fr")
+        func span(_ r: Range<Int>, _ id: String) -> (range: Range<Int>, start: Marker, end: Marker) {
+            (r, Marker(boundary: .start, id: id, type: "term"), Marker(boundary: .end, id: id, type: "term"))
+        }
+        let marked = content.insertingMarkers([span(11..<20, "t2"), span(3..<7, "t1"), span(13..<15, "t3")])
+        XCTAssertEqual(marked.runs, [
+            .text("😀 "), .marker(Marker(boundary: .start, id: "t1", type: "term")), .text("OTAN"),
+            .marker(Marker(boundary: .end, id: "t1", type: "term")), .text(" et "), .code(br),
+            .marker(Marker(boundary: .start, id: "t2", type: "term")), .text("l’Ukraine"),
+            .marker(Marker(boundary: .end, id: "t2", type: "term")),
+        ])
+        XCTAssertEqual(marked.language, "fr")
+        XCTAssertEqual(marked.plainText, content.plainText)
+    }
 }

@@ -112,6 +112,18 @@ final class LookBehindProgramTests: XCTestCase {
         XCTAssertGreaterThan(programs, 80, "every branch of the built-in list rule should get a program")
     }
 
+    func testUnitsAtADistanceFollowEveryWayToEnd() throws {
+        let sets = RegexCharacterSets()
+        let program = try XCTUnwrap(LookBehindProgram(lookBehind: "(?<=(?<![^\\s(])\\(?p(?:\\.\\)?|[)）]))", sets: sets))
+        XCTAssertEqual(program.units(atDistance: 1), sets.exactAtomSet("[.)）]"))
+        XCTAssertEqual(program.units(atDistance: 2), sets.exactAtomSet("[p.]"))
+        // Some matches ("p." or "p)") are two units long: nothing is certain three back.
+        XCTAssertNil(program.units(atDistance: 3))
+        let repeated = try XCTUnwrap(LookBehindProgram(lookBehind: "(?<=[0-9]{1,2}x)", sets: sets))
+        XCTAssertEqual(repeated.units(atDistance: 2), sets.exactAtomSet("[0-9]"))
+        XCTAssertNil(repeated.units(atDistance: 3))
+    }
+
     func testUnsupportedSyntaxGetsNoProgram() {
         let sets = RegexCharacterSets()
         for pattern in ["(?<=a+)", "(?<=\\ba\\.)", "(?<=(?i)a\\.)", "(?<=(?<!a(?=b))c)", "(?<=.a)", "(?<=^a)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70})"] {

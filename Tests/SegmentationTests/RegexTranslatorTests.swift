@@ -1,4 +1,5 @@
 @testable import Segmentation
+import TestSupport
 import XCTest
 
 /// Java regular expressions (the language of real SRX files) rewritten for ICU.
@@ -81,6 +82,35 @@ final class RegexTranslatorTests: XCTestCase {
         XCTAssertEqual(bounded, "\\([^\\)]{0,100}?[\\.:][\\t\\n\\x{0B}\\f\\r\\x{20}]{1,100}[a-zA-Z_0-9]{2,100}")
         XCTAssertNoThrow(try ICURegex.compile("(?<=\(bounded))"))
         XCTAssertThrowsError(try ICURegex.compile("(?<=\(translated.pattern))"))
+    }
+
+    /// The compiler guesses from the syntax whether a look-behind will need bounding (to order
+    /// its tests; ICU has the last word): "no unbounded quantifier" must mean `bounded` changes
+    /// nothing, for every rule of every SRX file we ship or test against.
+    func testNoUnboundedQuantifierMeansBoundingChangesNothing() throws {
+        let sets = RegexCharacterSets()
+        XCTAssertFalse(sets.mayHaveUnboundedQuantifier("a{1,3}b?c{2}"))
+        XCTAssertTrue(sets.mayHaveUnboundedQuantifier("a(?<=b+)"))
+        XCTAssertTrue(sets.mayHaveUnboundedQuantifier("a(?!b*)"))
+        XCTAssertTrue(sets.mayHaveUnboundedQuantifier("a{2,}"))
+        var files = [try SRXRules.builtIn()]
+        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
+            files.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
+        }
+        var checked = 0
+        for rules in files {
+            let translator = RegexTranslator(dialect: rules.regexDialect)
+            for languageRule in rules.languageRules {
+                for rule in languageRule.rules where !rule.beforeBreak.isEmpty {
+                    guard let translated = try? translator.translate(rule.beforeBreak) else { continue }
+                    if !sets.mayHaveUnboundedQuantifier(translated.pattern) {
+                        XCTAssertEqual(RegexTranslator.bounded(translated, limit: 100).pattern, translated.pattern)
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
     }
 
     func testTranslationErrorsKeepTheOriginalOffset() throws {

@@ -192,4 +192,19 @@ final class RecognitionTests: XCTestCase {
         let german = try TermRecognizer(glossary: Self.builtIn, language: "de")
         XCTAssertEqual(try german.occurrences(in: "Die NATO und die Verbündeten der Ukraine.").map(\.text), ["NATO", "Verbündeten", "Ukraine"])
     }
+
+    func testAConceptSharedByTwoGlossariesIsOneOccurrenceBesideOthers() throws {
+        // org-NATO is in both files, read here as two termbases (not merged on loading): one
+        // occurrence with the terms of both; the spans around it stay one occurrence each.
+        let news = try TermbaseFile.read(path: TestPaths.repository.appendingPathComponent("Glossaries/news-fr-en.csv").path).0
+        let orgs = try TermbaseFile.read(path: TestPaths.repository.appendingPathComponent("Glossaries/organisations.csv").path).0
+        let recognizer = try TermRecognizer(glossary: Glossary(stores: [InMemoryTermStore(news), InMemoryTermStore(orgs)]), language: "fr")
+        let occurrences = try recognizer.occurrences(in: Content("La Russie, l’OTAN et la Biélorussie."))
+        XCTAssertEqual(occurrences.map(\.text), ["Russie", "OTAN", "Biélorussie"])
+        XCTAssertEqual(occurrences.map(\.concept.id), ["country-RU", "org-NATO", "country-BY"])
+        let nato = occurrences[1]
+        XCTAssertEqual(nato.glossary, news.name)
+        XCTAssertTrue(nato.concept.terms(in: "en").contains { $0.text == "North Atlantic Treaty Organization" }, "\(nato.concept.terms(in: "en").map(\.text))")
+        XCTAssertTrue(nato.concept.terms(in: "en").contains { $0.text == "NATO" })
+    }
 }

@@ -5,6 +5,7 @@
 //   terms-bench digest --store FILE|builtin --text FILE --language fr
 //   terms-bench lookup-digest --store FILE --queries FILE --language fr
 //   terms-bench segments --dir FOLDER --language fr [--repeat N]
+//   terms-bench overhead --language fr [--text TEXT]
 //   terms-bench load [--repeat N]
 //   terms-bench compile --language fr [--repeat N]
 //   terms-bench read-digest --store FILE
@@ -13,6 +14,9 @@
 // the built-in glossaries, compiling the recognizer, and recognising the terms of short
 // segments (the .txt files of FOLDER cut at sentence ends, with a standalone code in every
 // tenth one), each matched on its own as the pipeline's term stage does.
+//
+// `overhead` matches one short text (default `x`) a million times against the built-in
+// glossaries: the fixed cost of one `occurrences(in: Content)` call, in ns.
 //
 // `digest` prints a fingerprint of everything recognition and tokenization produce for a text
 // (every match in the default, nested and barrier modes; every token), so that a change to the
@@ -296,6 +300,14 @@ do {
         print("segments=\(segments.count)")
         print("occurrences=\(found) \(h.hex)")
         print("us_per_segment=\(String(format: "%.3f", matched / Double(repeats * segments.count) * 1e6))")
+    case "overhead":
+        let bases = try BuiltInGlossaries.load(BuiltInGlossaries.files)
+        let recognizer = try TermRecognizer(glossary: Glossary(stores: bases.map { InMemoryTermStore($0) }), language: language)
+        let seg = Content(option("--text", args) ?? "x")
+        let c2 = processCPUSeconds()
+        var n = 0
+        for _ in 0..<1_000_000 { n += try recognizer.occurrences(in: seg).count }
+        print("n=\(n) ns_per_call=\(String(format: "%.1f", (processCPUSeconds() - c2) * 1000))")
     default:
         fail("unknown mode \(mode)")
     }

@@ -92,7 +92,7 @@ extension Content {
             }
         }
         while next < count { runs.append(.marker(markers[next])); next += 1 }
-        return Content(runs, language: language)
+        return Content(runs, language: language, preserveSpace: preserveSpace)
     }
 
     /// Appends `run` as `Content.append` does: an empty text is dropped, a text after a text

@@ -110,5 +110,10 @@ final class TermRecognitionStageTests: XCTestCase {
         ])
         XCTAssertEqual(marked.language, "fr")
         XCTAssertEqual(marked.plainText, content.plainText)
+        XCTAssertNil(marked.preserveSpace)
+        // xml:space="preserve" on a source read from XLIFF stays on it when terms are marked.
+        var preserved = content
+        preserved.preserveSpace = true
+        XCTAssertEqual(preserved.insertingMarkers([span(3..<7, "t1")]).preserveSpace, true)
     }
 }

@@ -634,9 +634,9 @@ public final class XLIFF12Writer: DocumentWriter {
         try attribute("id", uniqueUnitID(unit.id))
         if let n = unit.name { try attribute("resname", n) }
         if let t = unit.type { try attribute("restype", fixedValue(t, in: XLIFF12.restypes, attribute: "restype")) }
-        if unit.translate != inheritedTranslate { try attribute("translate", unit.translate ? "yes" : "no") }
-        if let a = unit.approved { try attribute("approved", a ? "yes" : "no") }
-        if let s = unit.preserveSpace, s != inheritedSpace { try attribute("xml:space", s ? "preserve" : "default") }
+        if unit.translate != inheritedTranslate { try xml.attribute("translate", literal: unit.translate ? "yes" : "no") }
+        if let a = unit.approved { try xml.attribute("approved", literal: a ? "yes" : "no") }
+        if let s = unit.preserveSpace, s != inheritedSpace { try xml.attribute("xml:space", literal: s ? "preserve" : "default") }
         if !unit.xliff12Attributes.isEmpty {
             for (name, value) in unit.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
                 if let a = checkedAttribute(name, value, allowed: XLIFF12.unitAttributes, element: "trans-unit") { try attribute(a.0, a.1) }
@@ -1105,7 +1105,7 @@ public final class XLIFF12Writer: DocumentWriter {
             case .run(.text): break
             case .segmentStart(let mid, let attributes):
                 try begin("mrk", indent: false)
-                try attribute("mtype", "seg")
+                try xml.attribute("mtype", literal: "seg")
                 try attribute("mid", mid)
                 try foreign(attributes)
                 level += 1
@@ -1287,7 +1287,7 @@ public final class XLIFF12Writer: DocumentWriter {
             opened()
         }
         try attribute("id", id)
-        if element == .it { try attribute("pos", c.kind == .closing ? "close" : "open") }
+        if element == .it { try xml.attribute("pos", literal: c.kind == .closing ? "close" : "open") }
         if let ctype = c.ctype ?? Self.ctype(type: c.type, subType: c.subType) {
             switch element {
             case .x, .ph: try attribute("ctype", Self.validCtype(ctype, in: XLIFF12.placeholderCtypes))
@@ -1297,7 +1297,7 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         if let e = c.equivalent { try attribute("equiv-text", e) }
         if let x = c.subFlows { try attribute("xid", x) }
-        if !c.canCopy, element == .g || element == .x || element == .bx { try attribute("clone", "no") }
+        if !c.canCopy, element == .g || element == .x || element == .bx { try xml.attribute("clone", literal: "no") }
         if !c.xliff12Attributes.isEmpty {
             for (name, value) in c.xliff12Attributes.sorted(by: { $0.key < $1.key }) {
                 switch (name, element) {

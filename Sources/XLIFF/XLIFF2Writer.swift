@@ -125,12 +125,9 @@ public final class XLIFF2Writer: DocumentWriter {
 
     // MARK: - Structure and indentation
 
-    @exclusivity(unchecked) private var indentations: [String] = (0..<16).map { "\n" + String(repeating: " ", count: $0) }
-
+    /// A line break and one space per open structural element, written as is (no text scan).
     private func indent() throws {
-        let depth = structure.count
-        while depth >= indentations.count { indentations.append("\n" + String(repeating: " ", count: indentations.count)) }
-        try xml.text(indentations[depth])
+        try xml.newline(indent: structure.count)
     }
 
     /// Starts a structural element (one whose children are elements, indented).
@@ -168,17 +165,21 @@ public final class XLIFF2Writer: DocumentWriter {
 
     private func attribute(_ name: String, _ value: String?) throws {
         guard let value else { return }
-        try xml.attribute(name, clean(value, what: "attribute '\(name)'"))
+        // One pass: characters XML cannot carry are replaced while escaping (what `clean`
+        // does), and reported after.
+        if try xml.attribute(name, value, replacingDisallowedWith: "\u{FFFD}") > 0 {
+            report("attribute '\(name)' holds characters XML cannot carry; replaced by U+FFFD", code: "xliff2.invalid-character")
+        }
     }
 
-    private func yesNo(_ name: String, _ value: Bool?) throws {
+    private func yesNo(_ name: StaticString, _ value: Bool?) throws {
         guard let value else { return }
-        try xml.attribute(name, value ? "yes" : "no")
+        try xml.attribute(name, literal: value ? "yes" : "no")
     }
 
     private func space(_ value: Bool?) throws {
         guard let value else { return }
-        try xml.attribute("xml:space", value ? "preserve" : "default")
+        try xml.attribute("xml:space", literal: value ? "preserve" : "default")
     }
 
     private func direction(_ name: String, _ value: String?) throws {
@@ -251,14 +252,9 @@ public final class XLIFF2Writer: DocumentWriter {
 
     /// Text of mixed content where `<cp/>` is allowed (source, target, data).
     private func contentText(_ s: String) throws {
-        // The writer checks the characters itself (one scan for the usual, clean text) and
-        // refuses before writing anything; only then is the text split around <cp/>.
-        do {
-            try xml.text(s)
-            return
-        } catch let error as XMLError where XLIFF2Text.needsEncoding(s) {
-            _ = error
-        }
+        // The writer takes the text back when a character needs encoding (one pass for the
+        // usual, clean text); only then is the text split around <cp/>.
+        if try xml.textIfAllowed(s) { return }
         var run = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             if XMLCharacters.isAllowed(scalar) {

@@ -302,6 +302,20 @@ public final class XMLStreamWriter {
         try attribute(name: UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), value)
     }
 
+    /// Writes an attribute whose name and value are both literals that need no escaping
+    /// (`xml:space="preserve"`, `translate="no"`): copied as they are, without the escaping pass
+    /// a `String` value gets.
+    public func attribute(_ qualifiedName: StaticString, literal value: StaticString) throws {
+        assert(!UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount).contains { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 },
+               "literal attribute values must need no escaping")
+        guard tagOpen else {
+            throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(qualifiedName) outside a start tag")
+        }
+        try raw(prefix: " ", UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), suffix: "=\"", "attribute")
+        try raw(value, "attribute")
+        try raw("\"", "attribute")
+    }
+
     /// Writes an attribute only when `value` is not nil.
     public func attribute(_ qualifiedName: String, ifPresent value: String?) throws {
         if let value { try attribute(qualifiedName, value) }
@@ -350,6 +364,33 @@ public final class XMLStreamWriter {
         return try escaped(string, attribute: false, replacement: replacement)
     }
 
+    /// Writes escaped character data and returns true when XML 1.0 can hold every character;
+    /// otherwise writes nothing and returns false (the caller encodes the text, as XLIFF 2 does
+    /// with `<cp/>`). One pass for the usual, clean text: the text is escaped straight into the
+    /// staging buffer and taken back if a character had to be replaced, where `text(_:)` scans
+    /// it once to check and once more to escape.
+    public func textIfAllowed(_ string: String) throws -> Bool {
+        guard !string.isEmpty else { return true }
+        return try withUTF8(of: string) { bytes in
+            // Taking back needs the whole escaped text in the staging buffer (an escape is at
+            // most six bytes a byte): longer text is checked first instead.
+            let widest = 6 * bytes.count + 8
+            guard widest <= Self.stagingCapacity else {
+                guard XMLCharacters.allAllowed(string) else { return false }
+                try escapedText(string)
+                return true
+            }
+            if Self.stagingCapacity - staged < widest + 1 { try handOver() }
+            let start = staged, wasOpen = tagOpen
+            try closeStartTag()
+            let r = UnsafeBufferPointer(start: Self.replacementCharacter.utf8Start, count: Self.replacementCharacter.utf8CodeUnitCount)
+            if try escaped(bytes, attribute: false, replacement: r) == 0 { return true }
+            staged = start
+            tagOpen = wasOpen
+            return false
+        }
+    }
+
     /// Character data escaped as `xmlTextWriter` did (`&`, `<`, `>`, `"`, CR); the characters
     /// were checked before.
     private func escapedText(_ string: String) throws {
@@ -371,8 +412,18 @@ public final class XMLStreamWriter {
     /// never call it inside text, where it would change the content).
     public func newline(indent spaces: Int) throws {
         try closeStartTag()
-        let count = 1 + min(max(spaces, 0), Self.blanks.count - 2)
-        try Self.blanks.withUnsafeBufferPointer { try raw($0.baseAddress!, count, "indentation") }
+        var left = max(spaces, 0)
+        try Self.blanks.withUnsafeBufferPointer { blanks in
+            // The line break and the first 128 spaces, then further spaces 128 at a time.
+            let first = min(left, blanks.count - 2)
+            try raw(blanks.baseAddress!, 1 + first, "indentation")
+            left -= first
+            while left > 0 {
+                let more = min(left, blanks.count - 2)
+                try raw(blanks.baseAddress! + 1, more, "indentation")
+                left -= more
+            }
+        }
     }
 
     /// "\n" and 128 spaces: the source of every indentation.

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import TestSupport
 @testable import XMLSupport
 
@@ -179,6 +180,34 @@ final class StreamingTests: XCTestCase {
                 XCTAssertEqual(inAttribute, replacedInAttribute)
                 XCTAssertEqual(inText, replacedInText)
             }
+        }
+    }
+
+    func testNewlineWritesEverySpaceAskedFor() throws {
+        for spaces in [0, 1, 127, 128, 129, 300] {
+            var bytes: [UInt8] = []
+            let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+            try writer.startElement("a")
+            try writer.newline(indent: spaces)
+            try writer.endDocument()
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "<a>\n" + String(repeating: " ", count: spaces) + "</a>\n", "\(spaces) spaces")
+        }
+    }
+
+    func testTextIfAllowedWritesCleanTextAndTakesBackTextXMLCannotHold() throws {
+        let long = String(repeating: "déjà & <vu> ", count: 1_000)
+        for (refused, clean) in [("x\u{1}y", "a<b"), (long + "\u{FFFF}", long), ("\u{FFFE}" + long, "z")] {
+            var bytes: [UInt8] = []
+            let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+            try writer.startElement("a")
+            XCTAssertFalse(try writer.textIfAllowed(refused))
+            // Nothing was written: the start tag is still open for attributes.
+            try writer.attribute("k", "v")
+            XCTAssertTrue(try writer.textIfAllowed(clean))
+            XCTAssertFalse(try writer.textIfAllowed(refused))
+            try writer.endDocument()
+            let escaped = clean.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "<a k=\"v\">\(escaped)</a>\n")
         }
     }
 

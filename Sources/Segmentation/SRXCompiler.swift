@@ -155,22 +155,50 @@ enum SRXCompiler {
         return answer
     }
 
+    private struct LanguagePattern: Hashable {
+        var pattern: String
+        var dialect: SRXRegexDialect
+    }
+
+    /// Language patterns compiled so far: the rules for a language and the missing-rules probe
+    /// (`qaa`) ask every map of the file, and compiling each pattern for each was most of choosing
+    /// a language's rules. Matched under the lock (an ICU matcher is single-threaded).
+    private static let languageRegexes = Mutex<[LanguagePattern: ICURegex]>([:])
+
     private static func matchLanguagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
+        let key = LanguagePattern(pattern: map.languagePattern, dialect: dialect)
+        let units = Array(language.utf16)
+        let known: Bool? = languageRegexes.withLock { cache in
+            cache[key].map { regex in Self.matchesWhole(regex, units) }
+        }
+        if let known { return known }
         let translated: TranslatedPattern
         do {
             translated = try RegexTranslator(dialect: dialect).translate(map.languagePattern)
         } catch {
             throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression: \(error.message)")
         }
-        let regex: ICURegex
-        do {
-            regex = try ICURegex.compile("(?:\(translated.pattern))$")
-        } catch {
-            throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression (ICU: \(error.explanation))")
+        let pattern = "(?:\(translated.pattern))$"
+        // Compiled inside the lock that keeps it; ICU's complaint, if any, comes out as text.
+        let outcome: Result<Bool, SRXError> = languageRegexes.withLock { cache in
+            if let regex = cache[key] { return .success(Self.matchesWhole(regex, units)) }
+            do throws(ICURegexError) {
+                let regex = try ICURegex.compile(pattern)
+                let answer = Self.matchesWhole(regex, units)
+                if cache.count < 1024 { cache[key] = regex }
+                return .success(answer)
+            } catch {
+                return .failure(SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression (ICU: \(error.explanation))"))
+            }
         }
-        let units = Array(language.utf16)
-        return units.withUnsafeBufferPointer { buffer in
+        return try outcome.get()
+    }
+
+    /// True when `regex` matches all of `units` (the text is let go again).
+    private static func matchesWhole(_ regex: ICURegex, _ units: [UInt16]) -> Bool {
+        units.withUnsafeBufferPointer { buffer in
             regex.setText(buffer.baseAddress, count: buffer.count)
+            defer { regex.setText(nil, count: 0) }
             return regex.matchEnd(at: 0) == buffer.count
         }
     }

@@ -139,6 +139,29 @@ final class SRXRulesTests: XCTestCase {
         }
     }
 
+    /// Language patterns are compiled once and kept; an invalid one is still an error naming
+    /// the map, every time it is asked about, while the valid maps keep answering.
+    func testInvalidLanguagePatternIsAnErrorEveryTime() throws {
+        let srx = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <srx xmlns="http://www.lisa.org/srx20" version="2.0"><header segmentsubflows="yes" cascade="yes"/><body>
+        <languagerules><languagerule languagerulename="A"><rule break="yes"><beforebreak>\\.</beforebreak><afterbreak>\\s</afterbreak></rule></languagerule></languagerules>
+        <maprules><languagemap languagepattern="(?i)fr(?:[-_].*)?" languagerulename="A"/><languagemap languagepattern="(?i)de(" languagerulename="A"/></maprules></body></srx>
+        """
+        let rules = try SRXRules(bytes: Array(srx.utf8), displayPath: "bad-pattern.srx")
+        for _ in 0..<2 {
+            XCTAssertThrowsError(try rules.languageRules(for: "fr")) { error in
+                guard let error = error as? SRXError else { return XCTFail("\(error)") }
+                XCTAssertTrue(error.message.contains("languagepattern \"(?i)de(\""), error.message)
+                XCTAssertEqual(error.location.file, "bad-pattern.srx")
+            }
+        }
+        let valid = try SRXRules(bytes: Array(srx.replacingOccurrences(of: "(?i)de(", with: "(?i)de").utf8), displayPath: "good.srx")
+        XCTAssertEqual(try valid.languageRuleNames(for: "FR-ca"), ["A"])
+        XCTAssertEqual(try valid.languageRuleNames(for: "FR-ca"), ["A"])
+        XCTAssertEqual(try valid.languageRuleNames(for: "it"), [])
+    }
+
     func testBadBreakValueIsAnError() {
         XCTAssertThrowsError(try SRXRules(contentsOf: fixture("bad-break-value.srx"))) { error in
             guard let error = error as? SRXError else { return XCTFail("\(error)") }

@@ -51,6 +51,13 @@ final class HTMLReader: SourceReader {
     @exclusivity(unchecked) private var ended = false
     @exclusivity(unchecked) private var newline: String?
     private let literalCounts = ScalarCounts()
+    /// Texts without references whose characters are not counted yet. Only the characters the
+    /// page also writes as references need counting, and they are known at the end: most
+    /// pages write none but `&amp;` and `&lt;` (never counted), or only `&nbsp;`. Counting every
+    /// accented letter as it came was a tenth of reading a French page. Bounded: past 1 MiB the
+    /// texts are counted in full.
+    @exclusivity(unchecked) private var uncountedTexts: [Substring] = []
+    @exclusivity(unchecked) private var uncountedBytes = 0
     @exclusivity(unchecked) private var referenceCounts: [Unicode.Scalar: [String: Int]] = [:]
     @exclusivity(unchecked) private var problemsSeen = 0
     private(set) var findings: [Finding] = []
@@ -204,10 +211,11 @@ final class HTMLReader: SourceReader {
                 }
             }
         }
-        while let event = parser.next() { try handle(event) }
+        try parser.drainEvents { try handle($0) }
         collectProblems()
         if inputDone {
             try finishUnit()
+            countUncountedTexts()
             queue.append(.endFile)
             queue.append(.endDocument)
             ended = true
@@ -233,16 +241,12 @@ final class HTMLReader: SourceReader {
             all.append(contentsOf: bytes)
         }
         let complete = StreamingTextDecoder.completePrefixLength(all)
-        // One check, the string's own (RFC 3629, as `firstInvalidUTF8`); the slower scan that
-        // says where runs only for invalid input.
-        let text: String
-        if let valid = String(validating: all[..<complete], as: UTF8.self) {
-            text = valid
-        } else if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
+        // One check (RFC 3629), the decoder's, which also says where invalid input goes wrong;
+        // the string is then made without a second one.
+        if let bad = StreamingTextDecoder.firstInvalidUTF8(all[..<complete]) {
             throw utf8Error("invalid UTF-8 byte sequence", valid: all[..<bad], offset: utf8Offset + bad)
-        } else {
-            text = String(decoding: all[..<complete], as: UTF8.self) // the two checks cannot disagree; never lose text if they did
         }
+        let text = ValidUTF8.string(all[..<complete])
         utf8Position.advance(over: utf8Uncounted)
         utf8Uncounted = all[..<complete]
         utf8Carry = complete == all.count ? [] : Array(all[complete...])
@@ -291,7 +295,7 @@ final class HTMLReader: SourceReader {
     private var topPreformatted: Bool { stack.last?.preformatted ?? false }
 
     private func handle(_ event: HTMLEvent) throws {
-        noteNewline(event.raw)
+        if newline == nil { noteNewline(event.raw) }
         switch event {
         case .startTag(let tag): try start(tag)
         case .endTag(let tag): try end(tag)
@@ -451,12 +455,21 @@ final class HTMLReader: SourceReader {
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
                 // itself (what `RawAlignment.align` would say), counted, and added as one run.
-                literalCounts.addLiterals(in: text.raw)
+                countLater(text.raw[...])
                 assembler.append(literal: text.raw)
             } else {
-                let atoms = RawAlignment.align(raw: text.raw, decoded: text.decoded)
-                for atom in atoms { count(atom) }
-                assembler.append(atoms: atoms)
+                // Stretches of characters written as themselves become runs, as text without
+                // references does; only the references (and what the parser changed) are atoms.
+                for piece in RawAlignment.pieces(raw: text.raw, decoded: text.decoded) {
+                    switch piece {
+                    case .literal(let run):
+                        countLater(run)
+                        assembler.append(literal: run)
+                    case .atom(let atom):
+                        count(atom)
+                        assembler.append(atom)
+                    }
+                }
             }
         }
     }
@@ -562,9 +575,9 @@ final class HTMLReader: SourceReader {
             for n in nested { try skeleton.append(.nestedUnit(n)) }
             try skeleton.append(.unit(layout))
             for e in trailing { try skeleton.append(e) }
-            var unit = Unit(id: layout.unitID, source: content)
-            unit.preserveSpace = true
-            queue.append(.unit(unit))
+            // Made in place in the event (a `Unit` is large: a copy of a local one retained
+            // each of its fields).
+            queue.append(.unit(Unit(id: layout.unitID, preserveSpace: true, parts: [.segment(Segment(source: content))])))
         }
     }
 
@@ -577,9 +590,30 @@ final class HTMLReader: SourceReader {
         if u[i] == 0x0A { newline = "\n" } else if i + 1 < u.count && u[i + 1] == 0x0A { newline = "\r\n" } else if i + 1 < u.count { newline = "\r" }
     }
 
+    /// Keeps text written without references to be counted at the end of the page (past 1 MiB
+    /// of such text, counts it all now).
+    private func countLater(_ text: Substring) {
+        uncountedTexts.append(text)
+        uncountedBytes += text.utf8.count
+        if uncountedBytes > 1 << 20 {
+            for t in uncountedTexts { literalCounts.addLiterals(in: t) }
+            uncountedTexts.removeAll()
+            uncountedBytes = 0
+        }
+    }
+
+    /// Counts, in the texts not counted yet, the characters the page also writes as references:
+    /// all that the header needs of them.
+    private func countUncountedTexts() {
+        defer { uncountedTexts = []; uncountedBytes = 0 }
+        guard !referenceCounts.isEmpty else { return }
+        let wanted = Array(referenceCounts.keys)
+        for t in uncountedTexts { literalCounts.addLiterals(of: wanted, in: t) }
+    }
+
     private func count(_ atom: SourceAtom) {
         guard let s = atom.scalar, s != "&", s != "<" else { return }
-        if atom.raw.hasPrefix("&") {
+        if atom.raw.utf8.first == 0x26 { // a reference
             referenceCounts[s, default: [:]][atom.raw, default: 0] += 1
         } else if s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
             literalCounts.add(s)
@@ -597,20 +631,23 @@ final class ScalarCounts {
     /// Latin-1's table, also `tables[0]`.
     private let latin1: UnsafeMutablePointer<Int>
     /// The table of each block of 256 characters of the BMP, by its upper byte; nil until a
-    /// character of the block occurs.
-    private var tables: [UnsafeMutablePointer<Int>?]
+    /// character of the block occurs. A fixed block of 256 pointers rather than an array: no
+    /// bounds or uniqueness check for a character of another script (`’` is U+2019).
+    private let tables: UnsafeMutablePointer<UnsafeMutablePointer<Int>?>
     /// Characters beyond the BMP (rare).
-    private var others: [Unicode.Scalar: Int] = [:]
+    @exclusivity(unchecked) private var others: [Unicode.Scalar: Int] = [:]
 
     /// Creates counts of zero.
     init() {
         latin1 = Self.makeTable()
-        tables = [UnsafeMutablePointer<Int>?](repeating: nil, count: 256)
+        tables = .allocate(capacity: 256)
+        tables.initialize(repeating: nil, count: 256)
         tables[0] = latin1
     }
 
     deinit {
-        for case let table? in tables { table.deallocate() }
+        for block in 0..<256 { tables[block]?.deallocate() }
+        tables.deallocate()
     }
 
     private static func makeTable() -> UnsafeMutablePointer<Int> {
@@ -649,7 +686,7 @@ final class ScalarCounts {
     /// Counts the characters of `text` written as themselves that a page may also write as
     /// references: all but ASCII, and `>`, `"`, `'`. Walks the UTF-8 bytes, decoding only the
     /// non-ASCII characters.
-    func addLiterals(in text: String) {
+    func addLiterals(in text: Substring) {
         var text = text
         text.withUTF8 { bytes in
             let n = bytes.count
@@ -679,6 +716,44 @@ final class ScalarCounts {
                 add(value: value)
             }
         }
+    }
+
+    /// Counts, in `text`, the occurrences of the characters of `wanted` written as themselves
+    /// that `addLiterals(in:)` counts (all but ASCII, and `>`, `"`, `'`). Each is found by its
+    /// UTF-8 bytes (UTF-8 never matches a character's bytes inside another's), eight bytes at
+    /// a time while its first byte is absent.
+    func addLiterals(of wanted: [Unicode.Scalar], in text: Substring) {
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+            for s in wanted where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
+                var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                var length = 0
+                withUnsafeMutableBytes(of: &encoded) { e in UTF8.encode(s) { e[length] = $0; length += 1 } }
+                let first = encoded.0
+                var found = 0
+                var i = 0
+                while i + length <= n {
+                    if i + 8 <= n, !UTF8Words.has(UTF8Words.load(base, i), first) {
+                        i += 8
+                        continue
+                    }
+                    if bytes[i] == first, withUnsafeBytes(of: encoded, { e in (1..<length).allSatisfy { bytes[i + $0] == e[$0] } }) {
+                        found += 1
+                        i += length
+                    } else {
+                        i += 1
+                    }
+                }
+                if found > 0 { add(s, count: found) }
+            }
+        }
+    }
+
+    /// Counts `count` occurrences of `s`.
+    private func add(_ s: Unicode.Scalar, count: Int) {
+        for _ in 0..<count { add(value: s.value) }
     }
 
     /// The number of occurrences of `s`.

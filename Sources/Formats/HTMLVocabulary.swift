@@ -65,8 +65,58 @@ enum HTMLVocabulary {
 
     /// The element called `name` (lower case); an element not listed is a block.
     static func element(_ name: String) -> Element {
-        elements[name] ?? Element(kind: .block, isPreformatted: false)
+        if let key = packedName(name) { return packedElements.element(key) }
+        return elements[name] ?? Element(kind: .block, isPreformatted: false)
     }
+
+    /// A name of one to eight bytes as an integer (its bytes, first byte lowest), or nil.
+    private static func packedName(_ name: String) -> UInt64? {
+        var name = name
+        return name.withUTF8 { bytes -> UInt64? in
+            guard bytes.count >= 1 && bytes.count <= 8 else { return nil }
+            var key: UInt64 = 0
+            for (i, b) in bytes.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
+            return key
+        }
+    }
+
+    /// `elements` for the names of up to eight bytes (every listed name but `plaintext`), in an
+    /// open-addressing table keyed by the packed name: a start tag's element found without
+    /// hashing a string (a fifth of handling a start tag).
+    private struct PackedTable {
+        static let slots = 256
+        var keys = [UInt64](repeating: 0, count: slots)
+        var values = [Element](repeating: Element(kind: .block, isPreformatted: false), count: slots)
+
+        @inline(__always)
+        static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+
+        mutating func insert(_ key: UInt64, _ value: Element) {
+            var i = Self.slot(key)
+            while keys[i] != 0 && keys[i] != key { i = (i + 1) & (Self.slots - 1) }
+            keys[i] = key
+            values[i] = value
+        }
+
+        /// The element for a packed name; a block when not listed.
+        func element(_ key: UInt64) -> Element {
+            var i = Self.slot(key)
+            while true {
+                let k = keys[i]
+                if k == key { return values[i] }
+                if k == 0 { return Element(kind: .block, isPreformatted: false) }
+                i = (i + 1) & (Self.slots - 1)
+            }
+        }
+    }
+
+    private static let packedElements: PackedTable = {
+        var table = PackedTable()
+        for (name, element) in elements {
+            if let key = packedName(name) { table.insert(key, element) }
+        }
+        return table
+    }()
 
     /// `meta name`/`property` values whose `content` is text for readers.
     static let translatableMetaNames: Set<String> = [

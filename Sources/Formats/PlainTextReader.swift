@@ -364,9 +364,8 @@ final class PlainTextReader: SourceReader {
         let id = "u" + String(unitCounter)
         let text = string(paragraph[..<cut])
         try skeleton.append(.unit(UnitLayout(unitID: id, sourceUTF16Length: utf16, substitutions: substitutions)))
-        var unit = Unit(id: id, source: Content(text))
-        unit.preserveSpace = true
-        queue.append(.unit(unit))
+        // Made in place in the event (a copy of a local `Unit` retained each of its fields).
+        queue.append(.unit(Unit(id: id, preserveSpace: true, parts: [.segment(Segment(source: Content(text)))])))
         // The spaces after the paragraph and its line ending wait for what comes next, in the
         // same buffer (no array per paragraph).
         skeletonPending.removeAll(keepingCapacity: true)

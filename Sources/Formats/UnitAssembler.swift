@@ -151,11 +151,17 @@ struct UnitAssembler {
     /// Appends text whose every character is written as itself (no reference in it): one run,
     /// unless it holds a carriage return or a character XML cannot carry (then atoms).
     mutating func append(literal text: String) {
-        guard !text.isEmpty else { return }
-        if Self.withUTF8(text[...], Self.isPlainRun) {
-            items.append(.text(text[...]))
+        append(literal: text[...])
+    }
+
+    /// Appends a stretch of text whose every character is written as itself (see
+    /// `append(literal:)` for a whole string).
+    mutating func append(literal run: Substring) {
+        guard !run.isEmpty else { return }
+        if Self.withUTF8(run, Self.isPlainRun) {
+            items.append(.text(run))
         } else {
-            for s in text.unicodeScalars { append(SourceAtom(literal: s)) }
+            for s in run.unicodeScalars { append(SourceAtom(literal: s)) }
         }
     }
 
@@ -203,17 +209,31 @@ struct UnitAssembler {
     }
 
     /// True when the bytes may form a run: no C0 control but TAB and LF, no U+FFFE/U+FFFF.
+    /// Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the lead byte of
+    /// U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither.
     private static func isPlainRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
         var i = 0
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
-            let b = bytes[i]
-            if b < 0x20 {
-                if b != 0x09 && b != 0x0A { return false }
-            } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
-                return false
+            var end = i + 1
+            if i + 8 <= n, let base {
+                let w = UTF8Words.load(base, i)
+                if !UTF8Words.hasLess(w, than: 0x20) && !UTF8Words.has(w, 0xEF) {
+                    i += 8
+                    continue
+                }
+                end = i + 8
             }
-            i += 1
+            while i < end {
+                let b = bytes[i]
+                if b < 0x20 {
+                    if b != 0x09 && b != 0x0A { return false }
+                } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
+                    return false
+                }
+                i += 1
+            }
         }
         return true
     }
@@ -382,15 +402,26 @@ struct UnitAssembler {
         var length = 0
         let n = bytes.count
         if let base = UnsafeRawPointer(bytes.baseAddress) {
+            // UTF-16 lengths summed in byte lanes (`UTF8Words.utf16Lanes`), totalled every
+            // `wordsPerLaneSum` words and where the scan stops.
+            var lanes: UInt64 = 0
+            var words = 0
             while i + 8 <= n {
                 let w = UTF8Words.load(base, i)
                 if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27) {
                     special = true
                     break
                 }
-                length += UTF8Words.utf16Length(w)
+                lanes &+= UTF8Words.utf16Lanes(w)
                 i += 8
+                words += 1
+                if words == UTF8Words.wordsPerLaneSum {
+                    length += UTF8Words.laneTotal(lanes)
+                    lanes = 0
+                    words = 0
+                }
             }
+            length += UTF8Words.laneTotal(lanes)
         }
         while !special && i < n {
             let b = bytes[i]
@@ -666,6 +697,92 @@ enum RawAlignment {
         return out
     }
 
+    /// A piece of aligned text: a stretch of the original in which every character stands for
+    /// itself, or an atom.
+    enum Piece {
+        case literal(Substring)
+        case atom(SourceAtom)
+    }
+
+    /// What `align(raw:decoded:)` says, with each stretch of consecutive characters written as
+    /// themselves given as one piece of `raw`: a paragraph holding one `&nbsp;` made an atom
+    /// per character of the whole paragraph, which the unit assembler then carried one item
+    /// each (a run per stretch is what it gets for text without references).
+    static func pieces(raw: String, decoded: String) -> [Piece] {
+        let r = Array(raw.unicodeScalars)
+        let d = Array(decoded.unicodeScalars)
+        var out: [Piece] = []
+        var i = 0, j = 0
+        // Original text that the decoded text does not account for, waiting to become an atom.
+        var pending = ""
+        // The stretch of literal characters being gathered: `r[literalFrom..<i]`, starting at
+        // UTF-8 offset `literalOffset` of `raw`; `offset` is the UTF-8 offset of `r[i]`.
+        var literalFrom = -1
+        var literalOffset = 0
+        var offset = 0
+        while i < r.count {
+            var matched: SourceAtom?
+            var consumed = 0
+            if r[i] == "&", let (value, length) = reference(r, at: i) {
+                if j < d.count && value == d[j] {
+                    matched = SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)]))
+                    consumed = length
+                } else if j < d.count && d[j] == "&" {
+                    matched = SourceAtom(scalar: "&", raw: "&")
+                    consumed = 1
+                } else {
+                    closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+                    pending += string(r[i..<(i + length)])
+                    for k in i..<(i + length) { offset += UTF8.width(r[k]) }
+                    i += length
+                    continue
+                }
+            } else if j < d.count && r[i] == d[j] {
+                if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))); pending = "" }
+                if literalFrom < 0 { literalFrom = i; literalOffset = offset }
+                offset += UTF8.width(r[i])
+                i += 1
+                j += 1
+                continue
+            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
+                let crlf = i + 1 < r.count && r[i + 1] == "\n"
+                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
+                consumed = crlf ? 2 : 1
+            }
+            closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+            if let atom = matched {
+                if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))); pending = "" }
+                out.append(.atom(atom))
+                for k in i..<(i + consumed) { offset += UTF8.width(r[k]) }
+                i += consumed
+                j += 1
+            } else {
+                pending.unicodeScalars.append(r[i])
+                offset += UTF8.width(r[i])
+                i += 1
+            }
+        }
+        closeLiteral(raw, &out, &literalFrom, literalOffset, offset)
+        if !pending.isEmpty { out.append(.atom(SourceAtom(scalar: nil, raw: pending))) }
+        while j < d.count {
+            out.append(.atom(SourceAtom(scalar: d[j], raw: "")))
+            j += 1
+        }
+        return out
+    }
+
+    /// Ends the stretch of literal characters being gathered, if any: `raw` from UTF-8 offset
+    /// `from` to `to`, cut on scalar boundaries (a `Substring` subscript would round to
+    /// grapheme boundaries).
+    private static func closeLiteral(_ raw: String, _ out: inout [Piece], _ literalFrom: inout Int, _ from: Int, _ to: Int) {
+        guard literalFrom >= 0 else { return }
+        literalFrom = -1
+        let u = raw.utf8
+        let a = u.index(u.startIndex, offsetBy: from)
+        let b = u.index(u.startIndex, offsetBy: to)
+        out.append(.literal(Substring(raw.unicodeScalars[a..<b])))
+    }
+
     /// Strict alignment for attribute values: nil unless every decoded character is accounted
     /// for by the original text (the caller then leaves the attribute alone).
     static func alignStrictly(raw: String, decoded: String) -> [SourceAtom]? {
@@ -700,12 +817,23 @@ enum RawAlignment {
             return (scalar, k - i)
         }
         var name = ""
-        while k < r.count, k - i < 40, r[k].properties.isAlphabetic || ("0"..."9").contains(r[k]) {
+        while k < r.count, k - i < 40, isNameCharacter(r[k]) {
             name.unicodeScalars.append(r[k])
             k += 1
         }
         guard !name.isEmpty, k < r.count, r[k] == ";", let scalar = HTMLEntities.scalar(named: name) else { return nil }
         return (scalar, k + 1 - i)
+    }
+
+    /// A letter (Unicode alphabetic) or an ASCII digit: what an entity name is made of here.
+    /// ASCII is decided without the Unicode property tables (entity names are ASCII).
+    private static func isNameCharacter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 {
+            let folded = v | 0x20
+            return (folded >= 0x61 && folded <= 0x7A) || (v >= 0x30 && v <= 0x39)
+        }
+        return s.properties.isAlphabetic
     }
 
     private static func digit(_ s: Unicode.Scalar, hex: Bool) -> UInt32? {

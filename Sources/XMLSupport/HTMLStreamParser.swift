@@ -150,10 +150,10 @@ public final class HTMLStreamParser {
     /// Input bytes from absolute offset `bufferBase` on.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     @exclusivity(unchecked) private var bufferBase = 0
-    /// `buffer` as a string, while every piece came as a string (`feed(text:)`): the events'
-    /// texts are then cut from it, which copies them without checking their UTF-8 again (the
-    /// caller checked it once for the whole piece). Nil once a piece came as bytes.
-    @exclusivity(unchecked) private var bufferText: String? = ""
+    /// True while every piece came as a string (`feed(text:)`), so that `buffer` is valid
+    /// UTF-8: the events' texts are then copied from it without checking their UTF-8 again (the
+    /// caller checked it once for the whole piece). False once a piece came as bytes.
+    @exclusivity(unchecked) private var bufferIsChecked = true
     /// Absolute offset up to which bytes belong to reported events.
     @exclusivity(unchecked) private var mark = 0
     /// Where the character data being collected starts, and whether it is script or style
@@ -177,11 +177,11 @@ public final class HTMLStreamParser {
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath)
         sax.initialized = XML_SAX2_MAGIC // so that libxml2 uses `serror`; the HTML parser still calls the SAX1 element callbacks
-        sax.startElement = { ctx, name, attributes in HTMLStreamParser.from(ctx).didStart(name, attributes) }
-        sax.endElement = { ctx, name in HTMLStreamParser.from(ctx).didEnd(name) }
-        sax.characters = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
-        sax.ignorableWhitespace = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: false) }
-        sax.cdataBlock = { ctx, bytes, length in HTMLStreamParser.from(ctx).didText(bytes, length, isRawText: true) }
+        sax.startElement = { ctx, name, attributes in HTMLStreamParser.with(ctx) { $0.didStart(name, attributes) } }
+        sax.endElement = { ctx, name in HTMLStreamParser.with(ctx) { $0.didEnd(name) } }
+        sax.characters = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: false) } }
+        sax.ignorableWhitespace = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: false) } }
+        sax.cdataBlock = { ctx, bytes, length in HTMLStreamParser.with(ctx) { $0.didText(bytes, length, isRawText: true) } }
         sax.comment = { ctx, _ in HTMLStreamParser.from(ctx).didWhole { .comment(raw: $0, byteOffset: $1) } }
         sax.processingInstruction = { ctx, _, _ in HTMLStreamParser.from(ctx).didWhole { .processingInstruction(raw: $0, byteOffset: $1) } }
         sax.internalSubset = { ctx, _, _, _ in HTMLStreamParser.from(ctx).didWhole { .doctype(raw: $0, byteOffset: $1) } }
@@ -206,10 +206,17 @@ public final class HTMLStreamParser {
         Unmanaged<HTMLStreamParser>.fromOpaque(ctx!).takeUnretainedValue()
     }
 
+    /// Runs `body` on the parser a callback's context points to, without the retain and
+    /// release `from` costs: the parser is alive (it is parsing) during every callback.
+    @inline(__always)
+    private static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (HTMLStreamParser) -> Void) {
+        Unmanaged<HTMLStreamParser>.fromOpaque(ctx!)._withUnsafeGuaranteedRef(body)
+    }
+
     /// Parses the next piece of the document (UTF-8, any split); events become available to `next()`.
     public func feed(_ bytes: [UInt8]) {
         guard !finished, !bytes.isEmpty else { return }
-        bufferText = nil
+        bufferIsChecked = false
         bytes.withUnsafeBufferPointer { parse($0) }
     }
 
@@ -219,9 +226,6 @@ public final class HTMLStreamParser {
     public func feed(text: String) {
         guard !finished, !text.isEmpty else { return }
         var text = text
-        if bufferText != nil {
-            if bufferText!.isEmpty { bufferText = text } else { bufferText!.append(text) }
-        }
         text.withUTF8 { parse($0) }
     }
 
@@ -263,6 +267,21 @@ public final class HTMLStreamParser {
         return events[eventIndex]
     }
 
+    /// Hands every available event to `body`, in order, and forgets them: what calling
+    /// `next()` until nil does, without copying each event out of the queue (a retain and a
+    /// release of each of its strings). `body` must not feed the parser. If it throws, the
+    /// events after the one it threw on are dropped too.
+    public func drainEvents(_ body: (HTMLEvent) throws -> Void) rethrows {
+        defer {
+            events.removeAll(keepingCapacity: true)
+            eventIndex = 0
+        }
+        let start = eventIndex
+        try events.withUnsafeBufferPointer { buffer in
+            for i in start..<buffer.count { try body(buffer[i]) }
+        }
+    }
+
     // MARK: - Positions
 
     /// Absolute offset of libxml2's input cursor in the bytes fed so far.
@@ -282,14 +301,19 @@ public final class HTMLStreamParser {
 
     private func string(_ start: Int, _ end: Int) -> String {
         guard end > start else { return "" }
-        if let text = bufferText {
-            // Offsets into a native string's UTF-8 are O(1); nil when a bound falls inside a
-            // character (then decoded as bytes, as below, which repairs it).
-            let u = text.utf8
-            let from = u.index(u.startIndex, offsetBy: start - bufferBase)
-            if let s = String(u[from..<u.index(from, offsetBy: end - start)]) { return s }
+        let from = start - bufferBase, to = end - bufferBase
+        return buffer.withUnsafeBufferPointer { bytes in
+            let piece = UnsafeBufferPointer(rebasing: bytes[from..<to])
+            // Checked UTF-8 cut between characters (neither bound on a continuation byte, the
+            // usual case) is copied as it is; a bound inside a character, or bytes never
+            // checked, are decoded, which repairs them.
+            if bufferIsChecked, bytes[from] & 0xC0 != 0x80, to == bytes.count || bytes[to] & 0xC0 != 0x80 {
+                if #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) {
+                    return String(copying: UTF8Span(unchecked: Span(_unsafeElements: piece)))
+                }
+            }
+            return String(decoding: piece, as: UTF8.self)
         }
-        return String(decoding: buffer[(start - bufferBase)..<(end - bufferBase)], as: UTF8.self)
     }
 
     /// Drops bytes already assigned to events, in large steps so that the copy stays cheap.
@@ -299,10 +323,6 @@ public final class HTMLStreamParser {
         if drop > 1 << 16 && drop * 2 > buffer.count {
             buffer.removeFirst(drop)
             bufferBase += drop
-            if let text = bufferText {
-                // Nil (bytes from then on) if the cut fell inside a character.
-                bufferText = String(text.utf8.dropFirst(drop))
-            }
         }
     }
 
@@ -381,7 +401,7 @@ public final class HTMLStreamParser {
         if let attributes {
             var i = 0
             while let n = attributes[i] {
-                attrs.append(HTMLAttribute(name: String(cString: n).lowercased(), value: attributes[i + 1].map { String(cString: $0) }))
+                attrs.append(HTMLAttribute(name: Self.lowercasedName(n), value: attributes[i + 1].map { String(cString: $0) }))
                 i += 2
             }
         }
@@ -420,8 +440,9 @@ public final class HTMLStreamParser {
         mark = pos
     }
 
-    /// An element name in lower case. libxml2's HTML parser already lowers the names it knows,
-    /// so the (allocating) `lowercased()` only runs for a name with an ASCII capital or non-ASCII.
+    /// An element or attribute name in lower case. libxml2's HTML parser already lowers the
+    /// names it reads, so the (allocating) `lowercased()` only runs for a name with an ASCII
+    /// capital or non-ASCII.
     private static func lowercasedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
         var i = 0

@@ -171,6 +171,87 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(String(decoding: try RoundTrip.merge(doc).bytes, as: UTF8.self), "<p>One&nbsp;two.\n  Trois&eacute;.</p>")
     }
 
+    /// The references the skeleton header says merge should write: characters the page writes
+    /// as references more often than as themselves.
+    private func preferredReferences(_ html: String) throws -> [Unicode.Scalar: String] {
+        var reader = try SourceDocuments.reader(bytes: Array(html.utf8), displayPath: "p.html", format: .html, options: SourceReaderOptions(), description: SourceDescription(sourceLanguage: "fr", original: "p.html"), skeleton: DiscardingSkeletonSink())
+        while try reader.next() != nil {}
+        return reader.skeletonHeader.preferredReferences
+    }
+
+    func testCharactersWrittenMostlyAsReferencesAreWrittenSoOnMerge() throws {
+        XCTAssertEqual(try preferredReferences("<p>a&nbsp;b&nbsp;c\u{A0}d</p>"), ["\u{A0}": "&nbsp;"])
+        // Literal ones before the first reference count too, in texts with or without references.
+        XCTAssertEqual(try preferredReferences("<p>x\u{A0}y\u{A0}z</p><p>a&nbsp;b</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>x\u{A0}y &amp; \u{A0}z</p><p>a&nbsp;b</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>\"a\" &quot;b&quot; &quot;c&quot; &eacute;t&eacute; \u{E9}</p>"), ["\"": "&quot;", "\u{E9}": "&eacute;"])
+        XCTAssertEqual(try preferredReferences("<p>&#8217;a&rsquo; b&rsquo; l\u{2019}x</p>"), ["\u{2019}": "&rsquo;"])
+        XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &amp; &lt;</p><p>2 > 1</p>"), [:])
+        XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &gt; 3</p><p>2 > 1</p>"), [">": "&gt;"])
+        // More than 1 MiB of text before the references: counted in full on the way, not lost.
+        let long = String(repeating: "x", count: 600_000)
+        let page = "<p>\(long)\u{A0}\(long)\u{A0}</p><p>\(long)\u{A0}</p><p>"
+        XCTAssertEqual(try preferredReferences(page + "&nbsp; &nbsp; &nbsp;</p>"), [:])
+        XCTAssertEqual(try preferredReferences(page + "&nbsp; &nbsp; &nbsp; &nbsp;</p>"), ["\u{A0}": "&nbsp;"])
+    }
+
+    func testTextWithReferencesGivesTheSameUnitAsAnAtomPerCharacter() {
+        // Text holding a reference is added as stretches of literal text and atoms; an atom per
+        // character (RawAlignment.align) must give the same unit, layout and skeleton, for
+        // every mix of references, spaces, line breaks and characters XML cannot carry.
+        let pieces = ["a", "é", " ", "  ", "\t", "\n", "\r\n", "\r", "&nbsp;", "&amp;", "&lt;", "&#233;", "&#x2019;", "&eacute;",
+                      "&foo;", "&", "\u{A0}", "\u{200B}", "\u{0}", "\u{1}", "\u{FFFE}", "mot", "’", "😀", "e\u{301}", "&#0;", "\""]
+        var generator = SeededGenerator(seed: 99)
+        for n in 0..<3000 {
+            let raw = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            // What libxml2 decodes: references resolved (unknown ones kept), CR LF and CR as LF.
+            let decoded = decodeLikeTheParser(raw)
+            for collapse in [true, false] {
+                var byAtoms = UnitAssembler()
+                byAtoms.append(atoms: RawAlignment.align(raw: raw, decoded: decoded))
+                var byPieces = UnitAssembler()
+                for piece in RawAlignment.pieces(raw: raw, decoded: decoded) {
+                    switch piece {
+                    case .literal(let run): byPieces.append(literal: run)
+                    case .atom(let atom): byPieces.append(atom)
+                    }
+                }
+                let policy = SpellingPolicy(context: .htmlContent, newline: n % 2 == 0 ? "\n" : "\r\n")
+                let a = byAtoms.finish(unitID: { "u1" }, policy: policy, collapseWhitespace: collapse)
+                let b = byPieces.finish(unitID: { "u1" }, policy: policy, collapseWhitespace: collapse)
+                XCTAssertEqual(describe(a), describe(b), "\(raw.debugDescription) collapse \(collapse)")
+            }
+        }
+    }
+
+    private func decodeLikeTheParser(_ raw: String) -> String {
+        var out = ""
+        let r = Array(raw.unicodeScalars)
+        var i = 0
+        while i < r.count {
+            if r[i] == "&", let (value, length) = RawAlignment.reference(r, at: i) {
+                if value.value != 0 { out.unicodeScalars.append(value) }
+                i += length
+            } else if r[i] == "\r" {
+                out += "\n"
+                i += i + 1 < r.count && r[i + 1] == "\n" ? 2 : 1
+            } else {
+                out.unicodeScalars.append(r[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private func describe(_ unit: AssembledUnit?) -> String {
+        switch unit {
+        case nil: return "nil"
+        case .skeleton(let entries)?: return "skeleton \(entries)"
+        case .unit(let content, let layout, let nested, let leading, let trailing)?:
+            return "unit \(content.runs) \(layout) \(nested) \(leading) \(trailing)"
+        }
+    }
+
     func testRecoverableProblemsAreWarnings() throws {
         let (_, findings) = try SourceDocuments.read(bytes: Array("<p>a</x> <section>b</section>".utf8), displayPath: "w.html", format: .html, description: SourceDescription(sourceLanguage: "fr", original: "w.html"))
         XCTAssertEqual(findings.count, 1, "\(findings)")

@@ -67,10 +67,16 @@ final class HTMLReader: SourceReader {
     private let hasByteOrderMark: Bool
     private var firstBytes: [UInt8]?
 
+    /// The ASCII characters whose literal uses are counted (`ScalarCounts.addLiterals`).
+    private static let countedASCII: Set<UInt32> = [0x3E, 0x22, 0x27]
+
     /// The skeleton header (complete at the end of the document).
     var skeletonHeader: SkeletonHeader {
         var references: [Unicode.Scalar: String] = [:]
         for (scalar, forms) in referenceCounts {
+            // Literal ASCII is counted only for `>`, `"` and `'` (the others are never worth a
+            // reference): one `&#97;` must not make a merge write every `a` as a reference.
+            if scalar.isASCII && !Self.countedASCII.contains(scalar.value) { continue }
             let total = forms.values.reduce(0, +)
             guard total > literalCounts[scalar], let best = forms.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { continue }
             references[scalar] = best.key

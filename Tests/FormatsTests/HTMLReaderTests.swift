@@ -188,6 +188,9 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(try preferredReferences("<p>&#8217;a&rsquo; b&rsquo; l\u{2019}x</p>"), ["\u{2019}": "&rsquo;"])
         XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &amp; &lt;</p><p>2 > 1</p>"), [:])
         XCTAssertEqual(try preferredReferences("<p>5 &gt; 4 &gt; 3</p><p>2 > 1</p>"), [">": "&gt;"])
+        // An ASCII letter, digit or sign written once as a reference is not preferred (their
+        // literal uses are not counted): a merge would otherwise write every `a` as `&#97;`.
+        XCTAssertEqual(try preferredReferences("<p>un &#97; seul, &#64;verso &#x31;</p>"), [:])
         // More than 1 MiB of text before the references: counted in full on the way, not lost.
         let long = String(repeating: "x", count: 600_000)
         let page = "<p>\(long)\u{A0}\(long)\u{A0}</p><p>\(long)\u{A0}</p><p>"

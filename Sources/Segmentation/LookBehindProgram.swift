@@ -52,7 +52,7 @@ struct LookBehindProgram: Sendable {
     /// match is shorter than that (then nothing is certain there). A cheap first test: a
     /// branch of the list rule is ruled out by the item marker two units back.
     func units(atDistance distance: Int) -> UnitSet? {
-        guard distance >= 1, distance <= Self.maximumWidth, let shortest = Self.minimumWidth(root), shortest >= distance else { return nil }
+        guard distance >= 1, distance <= Self.maximumWidth, Self.widths(root).shortest >= distance else { return nil }
         var found = UnitSet()
         // Only distances short of `distance` are followed (bit d: d units before the end).
         let kept: UInt64 = distance >= 64 ? ~0 : (1 << UInt64(distance)) - 1
@@ -88,31 +88,6 @@ struct LookBehindProgram: Sendable {
         return found
     }
 
-    /// The shortest match, in units.
-    private static func minimumWidth(_ node: Node) -> Int? {
-        switch node {
-        case .atom: return 1
-        case .lookBehind: return 0
-        case .sequence(let items):
-            var total = 0
-            for item in items {
-                guard let w = minimumWidth(item) else { return nil }
-                total += w
-            }
-            return total
-        case .alternation(let branches):
-            var shortest: Int? = nil
-            for branch in branches {
-                guard let w = minimumWidth(branch) else { return nil }
-                shortest = min(shortest ?? w, w)
-            }
-            return shortest ?? 0
-        case .repeated(let inner, let min, _):
-            guard let w = minimumWidth(inner) else { return nil }
-            return w * min
-        }
-    }
-
     /// How far back from where it ends a match may read (nested look-behinds included), in
     /// units; nil when unbounded.
     private static func reach(_ node: Node) -> Int? {
@@ -123,7 +98,8 @@ struct LookBehindProgram: Sendable {
             // Read from the last item back: each item starts where the ones after it end.
             var after = 0, farthest = 0
             for item in items.reversed() {
-                guard let r = reach(item), let w = width(item) else { return nil }
+                guard let r = reach(item) else { return nil }
+                let w = widths(item).longest
                 farthest = max(farthest, after + r)
                 after += w
             }
@@ -137,33 +113,37 @@ struct LookBehindProgram: Sendable {
             return farthest
         case .repeated(let inner, _, let max):
             guard max > 0 else { return 0 }
-            guard let r = reach(inner), let w = width(inner) else { return nil }
+            guard let r = reach(inner) else { return nil }
+            let w = widths(inner).longest
             return (max - 1) * w + r
         }
     }
 
-    /// The longest match, in units; nil when unbounded.
-    private static func width(_ node: Node) -> Int? {
+    /// The shortest and the longest match, in units (the parser refuses unbounded repeats, so
+    /// both are finite).
+    private static func widths(_ node: Node) -> (shortest: Int, longest: Int) {
         switch node {
-        case .atom: return 1
-        case .lookBehind: return 0
+        case .atom: return (1, 1)
+        case .lookBehind: return (0, 0)
         case .sequence(let items):
-            var total = 0
+            var total = (shortest: 0, longest: 0)
             for item in items {
-                guard let w = width(item) else { return nil }
-                total += w
+                let w = widths(item)
+                total.shortest += w.shortest
+                total.longest += w.longest
             }
             return total
         case .alternation(let branches):
-            var widest = 0
-            for branch in branches {
-                guard let w = width(branch) else { return nil }
-                widest = max(widest, w)
+            guard let first = branches.first else { return (0, 0) }
+            var result = widths(first)
+            for branch in branches.dropFirst() {
+                let w = widths(branch)
+                result = (min(result.shortest, w.shortest), max(result.longest, w.longest))
             }
-            return widest
-        case .repeated(let inner, _, let max):
-            guard let w = width(inner) else { return nil }
-            return w * max
+            return result
+        case .repeated(let inner, let min, let max):
+            let w = widths(inner)
+            return (w.shortest * min, w.longest * max)
         }
     }
 

@@ -115,6 +115,31 @@ final class PrepareCommandEdgeTests: XCTestCase {
 
     // MARK: - other tools' XLIFF
 
+    func testASourceWithPreservedSpaceKeepsItWhenATermIsMarked() throws {
+        // XLIFF 2 `<source xml:space="preserve">` with a glossary term in it: marking the term
+        // rebuilt the content and dropped the flag, so the output's source lost xml:space and a
+        // tool could collapse the spaces.
+        let input = folder.appendingPathComponent("preserve.xlf")
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="fr" trgLang="en">
+          <file id="f1">
+            <unit id="u1">
+              <segment>
+                <source xml:space="preserve">La  Biélorussie   et l’OTAN.</source>
+              </segment>
+            </unit>
+          </file>
+        </xliff>
+        """.write(to: input, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let result = try prepare([input.path, "--source", "fr", "--target", "en", "-o", out.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let xliff = try String(contentsOf: out.appendingPathComponent("preserve.xlf"), encoding: .utf8)
+        XCTAssertTrue(xliff.contains("<mrk"), "the term is marked: \(xliff)")
+        XCTAssertTrue(xliff.contains("<source xml:space=\"preserve\">La  <"), xliff)
+    }
+
     func testKeepExtensionsKeepsSDLXLIFFMarkupValidAgainstTheTransitionalSchema() throws {
         let input = standards.appendingPathComponent("conformance/okapi/sdlxliff/test1.docx.sdlxliff").path
         let original = try String(contentsOfFile: input, encoding: .utf8)

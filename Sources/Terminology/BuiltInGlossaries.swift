@@ -46,9 +46,18 @@ public enum BuiltInGlossaries {
     }
 
     /// The folder in use, or nil when none of the search path holds a glossary.
-    public static var directory: URL? {
-        searchPath.first { !files(in: $0).isEmpty }
-    }
+    public static var directory: URL? { found.directory }
+
+    /// The folder in use and its glossary files, looked for once per process (as the
+    /// termbases are read once): the search resolves the executable's path and lists folders,
+    /// and a run asked for them twice (names for reports, files to read).
+    private static let found: (directory: URL?, files: [URL]) = {
+        for folder in searchPath {
+            let names = files(in: folder)
+            if !names.isEmpty { return (folder, names) }
+        }
+        return (nil, [])
+    }()
 
     static func files(in folder: URL) -> [URL] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
@@ -58,7 +67,7 @@ public enum BuiltInGlossaries {
     }
 
     /// The glossary files, sorted by name.
-    public static var files: [URL] { directory.map { files(in: $0) } ?? [] }
+    public static var files: [URL] { found.files }
 
     /// The built-in termbases, read once per process. A concept whose id appears in several
     /// files (`country-BY` in `countries.tbx` and `news-fr-en.csv`) is one concept: later

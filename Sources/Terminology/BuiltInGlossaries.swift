@@ -19,10 +19,12 @@ public enum BuiltInGlossaries {
     /// The folders searched, in order.
     public static var searchPath: [URL] {
         var out: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["VERSO_GLOSSARIES"], !env.isEmpty {
-            out.append(URL(fileURLWithPath: env))
+        // getenv rather than `ProcessInfo.environment`, which copies the whole environment
+        // into a dictionary to give one variable.
+        if let value = getenv("VERSO_GLOSSARIES"), value.pointee != 0 {
+            out.append(URL(fileURLWithPath: String(cString: value)))
         }
-        if let exe = executableURL?.resolvingSymlinksInPath() {
+        if let exe = resolvedExecutableURL {
             let dir = exe.deletingLastPathComponent()
             out.append(dir.appendingPathComponent("Glossaries"))
             out.append(dir.deletingLastPathComponent().appendingPathComponent("share/verso/Glossaries"))
@@ -33,16 +35,17 @@ public enum BuiltInGlossaries {
         return out
     }
 
-    /// The running executable. On Linux read from `/proc/self/exe`: `Bundle.main` sets up
-    /// Foundation's bundle machinery on first use, about ten milliseconds of every run of a
-    /// command that only needs this one path.
-    private static var executableURL: URL? {
+    /// The running executable, symbolic links resolved. On Linux read from `/proc/self/exe`,
+    /// which the kernel gives resolved already (resolving it again cost a system call per
+    /// component of the path): `Bundle.main` sets up Foundation's bundle machinery on first
+    /// use, about ten milliseconds of every run of a command that only needs this one path.
+    private static var resolvedExecutableURL: URL? {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path)
         }
         #endif
-        return Bundle.main.executableURL
+        return Bundle.main.executableURL?.resolvingSymlinksInPath()
     }
 
     /// The folder in use, or nil when none of the search path holds a glossary.

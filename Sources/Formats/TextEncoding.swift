@@ -385,6 +385,16 @@ enum UTF8Words {
         return (x &- ones) & ~x & highs != 0
     }
 
+    /// True when a byte of `w` is one of five values: `has` for each, without a branch
+    /// between them (the zero-byte tests of the five are OR-ed, then tested once).
+    @inline(__always)
+    static func hasAny(_ w: UInt64, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, _ e: UInt8) -> Bool {
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+        let found = zeroBytes(w ^ (ones &* UInt64(a))) | zeroBytes(w ^ (ones &* UInt64(b))) | zeroBytes(w ^ (ones &* UInt64(c)))
+            | zeroBytes(w ^ (ones &* UInt64(d))) | zeroBytes(w ^ (ones &* UInt64(e)))
+        return found & highs != 0
+    }
+
     /// True when a byte of `w` is below `n` (at most 0x80).
     @inline(__always)
     static func hasLess(_ w: UInt64, than n: UInt8) -> Bool {

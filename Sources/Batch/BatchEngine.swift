@@ -123,12 +123,13 @@ public final class BatchEngine: Sendable {
                 if added == 0 { oldest = .now }
                 waiting.append((index, result, added..<count))
                 added = count
-                // Also when the committing thread has nothing to do: syncs then follow the
-                // disk's pace, so the group still waiting when the last file is converted (whose
-                // sync the run must wait for) holds what one sync's time produced, not up to a
-                // full group.
+                // Near the end, also whenever the committing thread has nothing to do: the group
+                // still waiting when the last file is converted, whose sync the run waits for,
+                // then holds what one sync's time produced rather than up to a full group.
+                // Not earlier: every sync costs CPU (its writeback, a cache flush), and groups
+                // synced while conversion goes on cost no waiting.
                 if count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay
-                    || (count >= Self.idleGroupSize && commits.isIdle) {
+                    || (plan.jobs.count - index <= Self.finalStretch && count >= Self.idleGroupSize && commits.isIdle) {
                     handOver()
                 }
             }
@@ -197,9 +198,10 @@ public final class BatchEngine: Sendable {
     /// its group (so that progress keeps moving on slow files).
     static let groupSize = 128
     static let groupDelay = Duration.milliseconds(500)
-    /// The smallest group handed over early because the committing thread is idle (smaller
-    /// ones would pay a disk-cache flush for a handful of files).
-    static let idleGroupSize = 32
+    /// In a run's last `finalStretch` files, a group of `idleGroupSize` outputs or more is
+    /// handed over as soon as the committing thread is idle (see the worker loop).
+    static let finalStretch = 256
+    static let idleGroupSize = 16
 
     /// Completes a converted file's result once its group is flushed: the output's size, or a
     /// failure when an output could not be synced or moved into place.

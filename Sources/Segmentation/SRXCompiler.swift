@@ -86,6 +86,10 @@ struct CompiledRule: Sendable {
     /// before the branch, it rules out all but the branch or two that can follow the item
     /// marker found, where the two units before it (`scanBranchLast`) often cannot.
     var scanBranchPrograms: [LookBehindProgram?] = []
+    /// The branches `Bi` themselves, which the four lists above are analysed from: only when
+    /// a matcher first needs them (`CompiledSRX.branchTable(forRule:)`), since that analysis was
+    /// a third of compiling French and most texts never reach the branches of a list rule.
+    var scanBranches: [String] = []
     /// A split scanner whose whole pattern was not compiled up front (`patternsKnownValid`):
     /// where that pattern is in `CompiledSRX.branchPatterns`, compiled only if a branch will not.
     var scanFallbackPattern: Int? = nil
@@ -234,6 +238,8 @@ final class CompiledSRX: @unchecked Sendable {
     let table: RuleTable
 
     private let pool = MatcherPool()
+    /// By rule position: the branch tests of split scanners, once analysed (`branchTable(forRule:)`).
+    private let branchTables = Mutex<[Int: RuleTable]>([:])
 
     /// Compiles the rules of `srx` for `language`. `patternsKnownValid` (Verso's own rules, which
     /// the tests compile whole for every language) leaves every ICU pattern to be compiled when a
@@ -423,16 +429,9 @@ final class CompiledSRX: @unchecked Sendable {
                                 fallbackPatterns.append(deferredScanner)
                             }
                             compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
-                            for branch in branches {
-                                let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
-                                compiledRule.scanBranchPrograms.append(program)
-                                // With a program, its own analysis (cheaper, and it sees past an
-                                // alternation of endings: `p(?:\.\)?|\))` has "p" or "." second to last).
-                                let (last, secondLast) = program.map { ($0.units(atDistance: 1), $0.units(atDistance: 2)) } ?? sets.leadingLookBehindLastTwo(of: branch)
-                                compiledRule.scanBranchLast.append(last)
-                                compiledRule.scanBranchSecondLast.append(secondLast)
-                                compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
-                            }
+                            // Their tests are analysed when a matcher first reaches them
+                            // (`CompiledSRX.branchTable(forRule:)`).
+                            compiledRule.scanBranches = branches
                         }
                     }
                     if let deferredScanner, compiledRule.scanPrefixRegex == nil {
@@ -468,21 +467,49 @@ final class CompiledSRX: @unchecked Sendable {
         self.breakInsideCodeSpans = srx.breakInsideCodeSpans
         self.breakRuleIndexes = compiled.indices.filter { compiled[$0].isBreak }
         self.noBreakRuleIndexes = compiled.indices.filter { !compiled[$0].isBreak }
-        var triggers = [UInt64](repeating: 0, count: 65536)
-        var triggered: [Int] = []
+        var triggered: [(rule: Int, first: UnitSet)] = []
         var searched: [Int] = []
         for r in breakRuleIndexes {
             guard triggered.count < 64, let pattern = scannerPatterns[r], let first = sets.first(of: pattern) else {
                 searched.append(r)
                 continue
             }
-            let bit = UInt64(1) << UInt64(triggered.count)
-            triggered.append(r)
-            for (w, word) in first.words.enumerated() where word != 0 {
-                for b in 0..<64 where word & (1 << UInt64(b)) != 0 { triggers[w * 64 + b] |= bit }
-            }
+            triggered.append((r, first))
         }
-        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggers: triggers, triggered: triggered, searched: searched)
+        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggered: triggered, searched: searched)
+
+    }
+
+    /// The tests of split scanner `rule`'s branches (`CompiledRule.scanBranchLast` …), as a table
+    /// of that one rule whose branch `k` is the rule's `k`-th: analysed the first time a matcher
+    /// asks, then shared (the analysis of the built-in list rule's 88 branches took 3-4 ms, and
+    /// a run whose texts never reach them — most one-file runs — no longer pays it).
+    func branchTable(forRule rule: Int) -> RuleTable {
+        branchTables.withLock { tables in
+            if let table = tables[rule] { return table }
+            var analysed = rules[rule]
+            Self.analyseBranches(of: &analysed, sets: RegexCharacterSets())
+            let table = RuleTable(rules: [analysed], wordLists: [], triggered: [], searched: [])
+            tables[rule] = table
+            return table
+        }
+    }
+
+    /// How many split scanners have had their branches analysed (for tests).
+    var analysedBranchTableCount: Int { branchTables.withLock { $0.count } }
+
+    /// Fills the per-branch tests of a split scanner from its branches.
+    static func analyseBranches(of rule: inout CompiledRule, sets: RegexCharacterSets) {
+        for branch in rule.scanBranches {
+            let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
+            rule.scanBranchPrograms.append(program)
+            // With a program, its own analysis (cheaper, and it sees past an
+            // alternation of endings: `p(?:\.\)?|\))` has "p" or "." second to last).
+            let (last, secondLast) = program.map { ($0.units(atDistance: 1), $0.units(atDistance: 2)) } ?? sets.leadingLookBehindLastTwo(of: branch)
+            rule.scanBranchLast.append(last)
+            rule.scanBranchSecondLast.append(secondLast)
+            rule.scanBranchPairs.append(sets.requiredPair(of: branch))
+        }
     }
 
     /// Runs `body` with a fresh matcher that times every rule.

@@ -88,6 +88,7 @@ final class RuleTable: @unchecked Sendable {
         // Equal sets share one bitmap; found by fingerprint (hashing 8 KiB sets the usual way
         // for every atom of every program was a third of compiling French).
         var byFingerprint: [UInt64: [Int32]] = [:]
+        byFingerprint.reserveCapacity(rules.count * 4)
         func offset(_ set: UnitSet?) -> Int32 {
             guard let set else { return -1 }
             let fingerprint = set.fingerprint

@@ -251,19 +251,19 @@ final class CompiledSRX: @unchecked Sendable {
         var sources: [RegexTemplates.Source] = []
         var precompiled: [Int: ICURegex] = [:]
         self.lookAheadLimit = max(1, options.lookAheadLimit)
-        var byPattern: [String: Int] = [:]
+        var byPattern: [PatternKey: Int] = [:]
         var wordLists: [WordListMatcher] = []
         var compiled: [CompiledRule] = []
         let dialect = srx.regexDialect
 
         /// A regex compiled when first needed.
-        func internLazy(_ icu: String, boundedFallback: String? = nil) -> Int {
-            if let id = byPattern[icu] {
+        func internLazy(_ icu: String, boundedFallback: (content: String, limit: Int)? = nil) -> Int {
+            if let id = byPattern[PatternKey(icu)] {
                 if sources[id].boundedFallback == nil { sources[id].boundedFallback = boundedFallback }
                 return id
             }
             sources.append(RegexTemplates.Source(pattern: icu, boundedFallback: boundedFallback))
-            byPattern[icu] = sources.count - 1
+            byPattern[PatternKey(icu)] = sources.count - 1
             return sources.count - 1
         }
 
@@ -278,7 +278,7 @@ final class CompiledSRX: @unchecked Sendable {
         /// by `make` now, which throws an error naming the rule when ICU refuses it.
         func intern(_ icu: String, make: () throws(SRXError) -> ICURegex) throws(SRXError) -> Int {
             if patternsKnownValid { return internLazy(icu) }
-            if let id = byPattern[icu], precompiled[id] != nil { return id }
+            if let id = byPattern[PatternKey(icu)], precompiled[id] != nil { return id }
             return internCompiled(icu, try make())
         }
 
@@ -325,8 +325,8 @@ final class CompiledSRX: @unchecked Sendable {
                             // form is compiled instead, when the regex is first needed. Whether it
                             // will be only orders the tests (`cheapBefore`): guessed from the syntax.
                             bounded = sets.mayHaveUnboundedQuantifier(before.pattern)
-                            id = internLazy(lookBehind, boundedFallback: bounded ? "(?<=\(RegexTranslator.bounded(before, limit: options.lookBehindLimit).pattern))" : nil)
-                        } else if let existing = byPattern[lookBehind], precompiled[existing] != nil {
+                            id = internLazy(lookBehind, boundedFallback: bounded ? (before.pattern, options.lookBehindLimit) : nil)
+                        } else if let existing = byPattern[PatternKey(lookBehind)], precompiled[existing] != nil {
                             id = existing
                         } else {
                             var limit = false
@@ -367,8 +367,9 @@ final class CompiledSRX: @unchecked Sendable {
                     case (false, false): forward = "(?:\(before.pattern))(?=\(after.pattern))"
                     }
                     scannerPatterns[compiled.count] = forward
+                    if !rule.beforeBreak.isEmpty { sets.noteScanner(forward, before: before.pattern, after: rule.afterBreak.isEmpty ? nil : after.pattern) }
                     let isTriggerable = sets.first(of: forward) != nil
-                    if patternsKnownValid, split != nil, isTriggerable, triggerable < 64, byPattern[forward] == nil {
+                    if patternsKnownValid, split != nil, isTriggerable, triggerable < 64, byPattern[PatternKey(forward)] == nil {
                         deferredScanner = forward
                     } else {
                         scanner = try intern(forward) { () throws(SRXError) in

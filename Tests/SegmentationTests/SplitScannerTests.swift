@@ -155,6 +155,48 @@ final class SplitScannerTests: XCTestCase {
         XCTAssertEqual(compiled.analysedBranchTableCount, 1, "analysed once")
     }
 
+    /// The compiler reuses parses: a scanner's is built from its beforebreak's and afterbreak's
+    /// (`noteScanner`), a split rule's prefix and branches are taken from the rule's. Every
+    /// question the compiler asks of them must get the answer their own text gives, for every
+    /// break rule of every SRX file we ship or test against.
+    func testReusedParsesAnswerLikeTheirText() throws {
+        var rulesFiles = [try SRXRules.builtIn()]
+        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
+            rulesFiles.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
+        }
+        var scanners = 0, branches = 0
+        for rules in rulesFiles {
+            let translator = RegexTranslator(dialect: rules.regexDialect)
+            for languageRule in rules.languageRules {
+                for rule in languageRule.rules where rule.isBreak && !rule.beforeBreak.isEmpty {
+                    guard let before = try? translator.translate(rule.beforeBreak).pattern,
+                          let after = try? translator.translate(rule.afterBreak).pattern else { continue }
+                    let scanner = rule.afterBreak.isEmpty ? "(?:\(before))" : "(?:\(before))(?=\(after))"
+                    let reused = RegexCharacterSets(), fresh = RegexCharacterSets()
+                    let split = reused.splitAlternatives(of: before, minimumBranches: 8)
+                    reused.noteScanner(scanner, before: before, after: rule.afterBreak.isEmpty ? nil : after)
+                    XCTAssertEqual(reused.first(of: scanner), fresh.first(of: scanner), scanner)
+                    XCTAssertEqual(reused.prefix(of: scanner, count: 3), fresh.prefix(of: scanner, count: 3), scanner)
+                    XCTAssertEqual(reused.guardLookBehind(of: before, atEnd: false), fresh.guardLookBehind(of: before, atEnd: false), before)
+                    scanners += 1
+                    guard let (prefix, parts) = split else { continue }
+                    XCTAssertEqual(reused.first(of: prefix), fresh.first(of: prefix), prefix)
+                    for branch in parts {
+                        XCTAssertEqual(reused.leadingLookBehind(of: branch), fresh.leadingLookBehind(of: branch), branch)
+                        let (a, b) = (reused.requiredPair(of: branch), fresh.requiredPair(of: branch))
+                        XCTAssertEqual(a?.first, b?.first, branch)
+                        XCTAssertEqual(a?.second, b?.second, branch)
+                        XCTAssertEqual(a?.maxOffset, b?.maxOffset, branch)
+                        XCTAssertEqual(reused.first(of: branch), fresh.first(of: branch), branch)
+                        branches += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(scanners, 50)
+        XCTAssertGreaterThan(branches, 80, "the list rule has 88 branches")
+    }
+
     func testRequiredPairIsTakenFromAtomsThatMustFollowOneAnother() throws {
         let sets = RegexCharacterSets()
         // The list rule's shape: "q" then "." or ")" in the look-ahead, after a run of at most

@@ -169,6 +169,9 @@ enum SRXCompiler {
     /// a language's rules. Matched under the lock (an ICU matcher is single-threaded).
     private static let languageRegexes = Mutex<[LanguagePattern: ICURegex]>([:])
 
+    /// Language patterns parsed so far as `LanguageCodePattern`s (nil: outside that subset, for ICU).
+    private static let languageCodePatterns = Mutex<[LanguagePattern: LanguageCodePattern?]>([:])
+
     private static func matchLanguagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
         let key = LanguagePattern(pattern: map.languagePattern, dialect: dialect)
         let units = Array(language.utf16)
@@ -176,11 +179,22 @@ enum SRXCompiler {
             cache[key].map { regex in Self.matchesWhole(regex, units) }
         }
         if let known { return known }
+        let simple = languageCodePatterns.withLock { $0[key] }
+        if let simple, let answer = simple?.matches(language) { return answer }
         let translated: TranslatedPattern
         do {
             translated = try RegexTranslator(dialect: dialect).translate(map.languagePattern)
         } catch {
             throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression: \(error.message)")
+        }
+        if simple == nil {
+            // The simple patterns of real files are matched without ICU (see `LanguageCodePattern`).
+            let parsed = LanguageCodePattern(translated.pattern)
+            languageCodePatterns.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll() }
+                cache[key] = .some(parsed)
+            }
+            if let answer = parsed?.matches(language) { return answer }
         }
         let pattern = "(?:\(translated.pattern))$"
         // Compiled inside the lock that keeps it; ICU's complaint, if any, comes out as text.

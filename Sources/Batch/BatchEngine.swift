@@ -123,7 +123,12 @@ public final class BatchEngine: Sendable {
                 if added == 0 { oldest = .now }
                 waiting.append((index, result, added..<count))
                 added = count
-                if count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay {
+                // Also when the committing thread has nothing to do: syncs then follow the
+                // disk's pace, so the group still waiting when the last file is converted (whose
+                // sync the run must wait for) holds what one sync's time produced, not up to a
+                // full group.
+                if count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay
+                    || (count >= Self.idleGroupSize && commits.isIdle) {
                     handOver()
                 }
             }
@@ -192,6 +197,9 @@ public final class BatchEngine: Sendable {
     /// its group (so that progress keeps moving on slow files).
     static let groupSize = 128
     static let groupDelay = Duration.milliseconds(500)
+    /// The smallest group handed over early because the committing thread is idle (smaller
+    /// ones would pay a disk-cache flush for a handful of files).
+    static let idleGroupSize = 32
 
     /// Completes a converted file's result once its group is flushed: the output's size, or a
     /// failure when an output could not be synced or moved into place.

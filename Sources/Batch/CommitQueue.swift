@@ -1,5 +1,6 @@
 import FileAccess
 import Foundation
+import Synchronization
 
 /// Flushes the workers' commit groups on a thread of its own, so that converting goes on while
 /// the disk syncs.
@@ -60,21 +61,34 @@ final class CommitQueue: @unchecked Sendable {
         finished.wait()
     }
 
+    /// True while the committing thread has nothing to do: a group handed over now is synced
+    /// at once. Read without the lock (a hint for when to hand over, never for correctness).
+    var isIdle: Bool { idle.load(ordering: .relaxed) }
+    private let idle = Atomic<Bool>(false)
+
     private func drain() {
         while true {
             condition.lock()
             while items.isEmpty && !closed {
+                idle.store(true, ordering: .relaxed)
                 condition.wait()
             }
+            idle.store(false, ordering: .relaxed)
             guard !items.isEmpty else {
                 condition.unlock()
                 return
             }
-            let item = items.removeFirst()
-            // Room for a waiting worker.
+            // Every group waiting by now shares one sync (e.g. each worker's last group at the
+            // end of a run): a sync costs a disk-cache flush however little it carries.
+            let taken = items
+            items.removeAll(keepingCapacity: true)
+            // Room for waiting workers.
             condition.broadcast()
             condition.unlock()
-            item.settle(item.group.flush())
+            let outcomes = CommitGroup.flush(taken.map(\.group))
+            for (item, outcome) in zip(taken, outcomes) {
+                item.settle(outcome)
+            }
         }
     }
 }

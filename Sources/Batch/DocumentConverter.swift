@@ -64,6 +64,7 @@ public struct DocumentConverter: BatchFileConverter {
         var pipelineOptions = PipelineOptions(recognizeTerms: settings.recogniseTerms, glossaryPaths: settings.glossaries, copySource: settings.copySource)
         pipelineOptions.recordTermUsage = false
         pipelineOptions.expectedSourceLanguage = settings.sourceLanguage
+        pipelineOptions.expectedTargetLanguage = settings.targetLanguage
         let assembled = try StandardPipeline.make(pipelineOptions)
         setupFindings = assembled.findings
         func preparer(_ format: InputFormat) -> DocumentPreparer {

@@ -64,10 +64,30 @@ public final class CommitGroup: Sendable {
     /// reported; the others are still moved into place.
     @discardableResult
     public func flush() -> [Outcome] {
-        let entries = pending.withLock { list -> [Entry] in
+        Self.commit(takeEntries())
+    }
+
+    /// Flushes several groups with one sync: what `flush()` does for each, but the file system
+    /// is synced once for all of them (a sync costs a disk-cache flush however little it
+    /// carries). Returns each group's outcomes, in the order of `groups`.
+    public static func flush(_ groups: [CommitGroup]) -> [[Outcome]] {
+        let lists = groups.map { $0.takeEntries() }
+        var outcomes = commit(lists.flatMap { $0 })[...]
+        return lists.map { list in
+            defer { outcomes = outcomes.dropFirst(list.count) }
+            return Array(outcomes.prefix(list.count))
+        }
+    }
+
+    private func takeEntries() -> [Entry] {
+        pending.withLock { list -> [Entry] in
             defer { list.removeAll() }
             return list
         }
+    }
+
+    /// Syncs `entries`, then renames each into place, in order.
+    private static func commit(_ entries: [Entry]) -> [Outcome] {
         guard !entries.isEmpty else { return [] }
         // One syncfs for the group; one fsync per file when there are only a few, when there
         // is no syncfs, or when it failed (the per-file syncs then say which file it was).

@@ -24,6 +24,9 @@ public struct PipelineOptions: Sendable {
     /// built on a third once they are loaded, so that the first document waits for neither in
     /// turn. Nil builds both when the first document asks.
     public var expectedSourceLanguage: String? = nil
+    /// The target language most documents will have, when known (`--target`): with
+    /// `expectedSourceLanguage`, the built-in glossaries are read for these two languages only.
+    public var expectedTargetLanguage: String? = nil
 
     /// Creates options; the defaults are `verso prepare`'s.
     public init(segment: Bool = true, srxPath: String? = nil, recognizeTerms: Bool = true, glossaryPaths: [String] = [], copySource: Bool = false) {
@@ -67,23 +70,31 @@ public enum StandardPipeline {
             }
         }
         if options.recognizeTerms {
-            let glossary: Glossary
+            let recognizers: TermRecognizers
             if options.glossaryPaths.isEmpty {
-                glossary = try BuiltInGlossaries.glossary()
                 glossaries = BuiltInGlossaries.files.map(\.path)
+                // Read now, so that a glossary that cannot be read stops the run before any
+                // document: for the expected languages only when they are known (a document in
+                // another pair reads its own), else with every language.
+                if let source = options.expectedSourceLanguage {
+                    _ = try BuiltInGlossaries.glossary(scope: LanguageScope([source] + (options.expectedTargetLanguage.map { [$0] } ?? [])))
+                } else {
+                    _ = try BuiltInGlossaries.glossary()
+                }
+                recognizers = TermRecognizers(builtInGlossaries: glossaries)
             } else {
                 let (g, f) = try Glossary.open(paths: options.glossaryPaths)
-                glossary = g
                 glossaries = options.glossaryPaths
                 findings += f
+                recognizers = TermRecognizers(glossary: g, names: glossaries)
             }
             let log = options.recordTermUsage ? TermUsageLog() : nil
             usage = log
-            let recognizers = TermRecognizers(glossary: glossary, names: glossaries)
             if let language = options.expectedSourceLanguage {
                 // Built while the rules compile, not by the first document after them (errors
                 // are not reported here: the first document asks again and reports them).
-                Thread.detachNewThread { _ = try? recognizers.recognizer(for: language) }
+                let target = options.expectedTargetLanguage
+                Thread.detachNewThread { _ = try? recognizers.recognizer(for: language, target: target) }
             }
             stages.append(TermRecognitionStage(recognizers: recognizers, usage: log))
         }

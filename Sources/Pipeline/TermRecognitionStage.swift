@@ -34,7 +34,7 @@ public struct TermRecognitionStage: Stage {
     /// The unit is taken over and changed in place: most units have no term, and they go on
     /// without a copy of their parts or of the segments looked at.
     public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
-        let recognizer = try recognizers.recognizer(for: context.sourceLanguage)
+        let recognizer = try recognizers.recognizer(for: context.sourceLanguage, target: context.targetLanguage)
         // Preparing a prepared file again: what an earlier run marked is recognised afresh
         // (the glossary may have changed), never nested or listed twice.
         var u = Self.removingEarlierTermMarkup(unit)
@@ -290,45 +290,86 @@ public final class TermUsageLog: Sendable {
 
 /// One term recognizer per source language over the same glossary, built when first needed
 /// (inputs of one run may be in different languages: HTML declares its own). Safe to share.
+///
+/// Over the built-in glossaries (`init(builtInGlossaries:)`), each recognizer reads only the
+/// sections of its source and target languages (`LanguageScope`): what it finds and what the
+/// stage writes for that pair are the same as over every language, and a run does not pay for
+/// converting eight languages it never uses.
 public final class TermRecognizers: Sendable {
-    /// The glossary terms come from.
-    public let glossary: Glossary
+    /// The glossary for a scope: the same glossary whatever the scope, or the built-in
+    /// glossaries read for it.
+    private let glossaries: @Sendable (LanguageScope) throws -> Glossary
+    /// True when recognizers are built over scoped glossaries.
+    private let scoped: Bool
     /// Names of the termbases, for reports.
     public let names: [String]
-    /// By normalized tag, and by the tag as asked (every unit asks: normalizing it each time
-    /// cost more than the lookup); the last one asked for, which every unit of a run in one
-    /// language finds with a comparison of two short strings instead of hashing its tag.
-    private let cache = Mutex<(normalized: [String: TermRecognizer], asked: [String: TermRecognizer], last: (language: String, recognizer: TermRecognizer)?)>(([:], [:], nil))
+    /// By normalized tag (and target language, over scoped glossaries), and by the tags as
+    /// asked (every unit asks: normalizing them each time cost more than the lookup); the last
+    /// one asked for, which every unit of a run in one language pair finds with a comparison of
+    /// short strings instead of hashing its tags.
+    private struct Cache {
+        var normalized: [String: TermRecognizer] = [:]
+        var asked: [String: TermRecognizer] = [:]
+        var last: (language: String, target: String?, recognizer: TermRecognizer)?
+    }
+    private let cache = Mutex<Cache>(Cache())
 
-    /// Creates the provider.
+    /// Recognizers over `glossary`, whatever the languages.
     public init(glossary: Glossary, names: [String]) {
-        self.glossary = glossary
+        self.glossaries = { _ in glossary }
+        self.scoped = false
         self.names = names
     }
 
-    /// The recognizer for `language` (BCP 47).
+    /// Recognizers over the built-in glossaries (`BuiltInGlossaries`), each reading the
+    /// languages it serves only.
+    public init(builtInGlossaries names: [String]) {
+        self.glossaries = { try BuiltInGlossaries.glossary(scope: $0) }
+        self.scoped = true
+        self.names = names
+    }
+
+    /// The glossary terms come from, with every language.
+    public var glossary: Glossary {
+        get throws { try glossaries(.all) }
+    }
+
+    /// The recognizer for `language` (BCP 47), its concepts with every language.
+    public func recognizer(for language: String) throws -> TermRecognizer {
+        try cache.withLock { try recognizer(for: language, target: nil, everyLanguage: true, in: &$0) }
+    }
+
+    /// The recognizer for source `language` (BCP 47) whose concepts hold at least the sections
+    /// of `language` and of `target`: all the term stage reads of them.
     ///
     /// Built under the lock: the workers of a batch all ask for the same language as they
     /// start, and building it once while the others wait costs less than each building it.
-    public func recognizer(for language: String) throws -> TermRecognizer {
+    public func recognizer(for language: String, target: String?) throws -> TermRecognizer {
         try cache.withLock { cache in
-            if let last = cache.last, last.language == language { return last.recognizer }
-            if let r = cache.asked[language] {
-                cache.last = (language, r)
-                return r
-            }
-            let key = LanguageTag.normalized(language)
-            let r: TermRecognizer
-            if let known = cache.normalized[key] {
-                r = known
-            } else {
-                r = try TermRecognizer(glossary: glossary, language: language)
-                cache.normalized[key] = r
-            }
-            cache.asked[language] = r
-            cache.last = (language, r)
+            if let last = cache.last, last.language == language, last.target == target { return last.recognizer }
+            let r = try recognizer(for: language, target: target, everyLanguage: false, in: &cache)
+            cache.last = (language, target, r)
             return r
         }
+    }
+
+    private func recognizer(for language: String, target: String?, everyLanguage: Bool, in cache: inout Cache) throws -> TermRecognizer {
+        // Over one glossary the target changes nothing: one recognizer per source language.
+        // Over scoped ones: one per source language and target's primary subtag.
+        let suffix = !scoped ? "" : everyLanguage ? "\u{2}" : "\u{1}" + (target ?? "")
+        if let r = cache.asked[language + suffix] { return r }
+        let normalizedSuffix = !scoped ? "" : everyLanguage ? "\u{2}" : "\u{1}" + (target.map(LanguageTag.primary) ?? "")
+        let key = LanguageTag.normalized(language) + normalizedSuffix
+        let r: TermRecognizer
+        if let known = cache.normalized[key] {
+            r = known
+        } else {
+            let scope = !scoped || everyLanguage ? LanguageScope.all : LanguageScope([language] + (target.map { [$0] } ?? []))
+            r = try TermRecognizer(glossary: try glossaries(scope), language: language)
+            cache.normalized[key] = r
+        }
+        cache.asked[language + suffix] = r
+        return r
     }
 }
 

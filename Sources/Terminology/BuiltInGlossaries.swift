@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Synchronization
 import TranslationModel
 
 /// The glossaries shipped in the repository's `Glossaries/` folder, used when no `--glossary`
@@ -63,17 +64,33 @@ public enum BuiltInGlossaries {
     /// files (`country-BY` in `countries.tbx` and `news-fr-en.csv`) is one concept: later
     /// files add their terms and notes to the first file's entry.
     public static func termbases() throws -> [Termbase] {
-        try cache.get()
+        try termbases(scope: .all)
     }
 
-    private static let cache: Result<[Termbase], any Error> = Result { try load(files) }
+    /// The built-in termbases with the sections of the languages of `scope` only (see
+    /// `LanguageScope`), read once per process and scope; the whole set when it has been read.
+    /// Concepts keep the handles they have in the whole set, and errors in any language are
+    /// reported as when reading it whole.
+    public static func termbases(scope: LanguageScope) throws -> [Termbase] {
+        try cache.withLock { known in
+            if let all = known[.all] { return try all.get() }
+            if let read = known[scope] { return try read.get() }
+            let read = Result { try load(files, scope: scope) }
+            known[scope] = read
+            return try read.get()
+        }
+    }
+
+    /// Termbases read so far, by scope. Loaded under the lock: threads that ask for the same
+    /// scope at start-up wait for one reading rather than each doing it.
+    private static let cache = Mutex<[LanguageScope: Result<[Termbase], any Error>]>([:])
 
     /// Reads and merges glossary files as the built-in set is.
-    public static func load(_ urls: [URL]) throws -> [Termbase] {
+    public static func load(_ urls: [URL], scope: LanguageScope = .all) throws -> [Termbase] {
         var bases: [Termbase] = []
         var owner: [String: (Int, Int)] = [:] // concept id → (termbase, concept)
         for url in urls {
-            var (tb, _) = try TermbaseFile.read(path: url.path)
+            var (tb, _) = try TermbaseFile.read(path: url.path, scope: scope)
             var kept: [Concept] = []
             for c in tb.concepts {
                 if let (b, i) = owner[c.id] {
@@ -121,6 +138,21 @@ public enum BuiltInGlossaries {
 
     /// The built-in glossaries as one `Glossary`.
     public static func glossary() throws -> Glossary {
-        Glossary(stores: try termbases().map { InMemoryTermStore($0) })
+        try glossary(scope: .all)
     }
+
+    /// The built-in glossaries as one `Glossary`, with the languages of `scope` only: what
+    /// recognising terms from one language into another needs (`TermRecognizers`). Built once
+    /// per scope.
+    public static func glossary(scope: LanguageScope) throws -> Glossary {
+        try glossaries.withLock { known in
+            if let g = known[.all] ?? known[scope] { return g }
+            let g = Glossary(stores: try termbases(scope: scope).map { InMemoryTermStore($0) })
+            known[scope] = g
+            return g
+        }
+    }
+
+    /// Glossaries made so far, by scope: the stores' indexes are built once per process.
+    private static let glossaries = Mutex<[LanguageScope: Glossary]>([:])
 }

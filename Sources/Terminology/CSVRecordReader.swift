@@ -33,6 +33,9 @@ struct CSVRecordReader {
     private var column = 1
     private var fieldBytes: [UInt8] = []
     private var started = false
+    /// Bytes asked of each read: 1 MB, or the file's size (and one byte, to see its end) when
+    /// smaller. A glossary of a few kilobytes, read by every run, then never clears a megabyte.
+    private var readSize = 1 << 20
 
     /// Opens `path`. `delimiter` nil: TAB for `.tsv`/`.tab`, else guessed from the first line.
     init(path: String, displayPath: String, delimiter: UInt8? = nil) throws {
@@ -41,6 +44,10 @@ struct CSVRecordReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileAccessError(path: displayPath, InputFile.describe(errno: errno)) }
         self.delimiter = 0x2C
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < readSize {
+            readSize = Int(info.st_size) + 1
+        }
         try fill()
         // Byte order marks: UTF-8 is skipped; UTF-16 is refused with a clear message.
         if chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF { pos = 3 }
@@ -79,7 +86,7 @@ struct CSVRecordReader {
             chunk.removeFirst(pos)
             pos = 0
         }
-        let size = 1 << 20
+        let size = readSize
         let old = chunk.count
         chunk.reserveCapacity(old + size)
         var got = 0

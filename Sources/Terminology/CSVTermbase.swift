@@ -20,7 +20,7 @@ enum CSVColumn: Hashable {
 
     /// Reads a header cell.
     static func parse(_ header: String) -> CSVColumn? {
-        let h = header.trimmingCharacters(in: .whitespaces)
+        let h = trimmed(header, newlines: false)
         let lower = h.lowercased()
         switch lower {
         case "concept_id", "conceptid", "concept", "id", "entry_id": return .conceptID
@@ -33,7 +33,7 @@ enum CSVColumn: Hashable {
         let suffixes = ["_variant", "_variants", "_admitted", "_synonym", "_synonyms", "_preferred", "_deprecated",
                         "_obsolete", "_forbidden", "_definition", "_note", "_notes"]
         for suffix in suffixes where lower.hasSuffix(suffix) {
-            let lang = String(h.dropLast(suffix.count)).replacingOccurrences(of: "_", with: "-")
+            let lang = hyphenated(h.dropLast(suffix.count))
             guard isLanguageTag(lang) else { continue }
             switch suffix {
             case "_preferred": return .terms(language: lang, status: .preferred)
@@ -44,8 +44,16 @@ enum CSVColumn: Hashable {
             default: return .terms(language: lang, status: .admitted)
             }
         }
-        if isLanguageTag(h) { return .terms(language: h.replacingOccurrences(of: "_", with: "-"), status: .preferred) }
+        if isLanguageTag(h) { return .terms(language: hyphenated(Substring(h)), status: .preferred) }
         return nil
+    }
+
+    /// `s` with `_` replaced by `-` (`pt_BR` → `pt-BR`), scalar by scalar as Foundation's
+    /// `replacingOccurrences` did, without its cost (a header is read by every run).
+    private static func hyphenated(_ s: Substring) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars { out.append(u == "_" ? "-" : u) }
+        return String(out)
     }
 
     /// `fr`, `en-GB`, `zh-Hans-CN`, `pt_BR`: a primary subtag of 2–3 letters and optional subtags.
@@ -62,6 +70,10 @@ enum CSVColumn: Hashable {
 /// `<lang>_deprecated`, `<lang>_forbidden`, `<lang>_definition`, `<lang>_note`. Terms in a plain
 /// language column are the preferred ones. Consecutive rows with the same `concept_id` are one
 /// concept. This is the layout `make_inputs.py glossary --format csv` writes.
+///
+/// With a `LanguageScope`, the columns of other languages are not converted and their problems
+/// not reported; a row whose terms are all outside the scope still gives its concept, without
+/// sections, so that concepts keep the places and merging they have when every language is read.
 public final class CSVTermbaseReader {
     /// The languages named in the header, in order.
     public private(set) var languages: [String] = []
@@ -74,10 +86,14 @@ public final class CSVTermbaseReader {
     private var pendingLine = 0
     private var finished = false
     private let displayPath: String
+    /// The languages whose columns are converted.
+    public let scope: LanguageScope
 
     /// Opens `path` and reads its header. `delimiter` nil: TAB for `.tsv`, else guessed.
-    public init(path: String, displayPath: String? = nil, delimiter: Character? = nil) throws {
+    /// `scope`: the languages whose columns are read (default: all).
+    public init(path: String, displayPath: String? = nil, delimiter: Character? = nil, scope: LanguageScope = .all) throws {
         self.displayPath = displayPath ?? path
+        self.scope = scope
         records = try CSVRecordReader(path: path, displayPath: self.displayPath, delimiter: delimiter.flatMap { $0.asciiValue })
         guard let header = try records.next() else {
             throw TermbaseError("empty file: a CSV glossary starts with a header row (e.g. concept_id,fr,en)", file: self.displayPath, line: 1)
@@ -135,8 +151,8 @@ public final class CSVTermbaseReader {
     }
 
     /// Reads a whole CSV glossary into a `Termbase` named after the file.
-    public static func read(path: String, displayPath: String? = nil, name: String? = nil) throws -> (Termbase, [Finding]) {
-        let reader = try CSVTermbaseReader(path: path, displayPath: displayPath)
+    public static func read(path: String, displayPath: String? = nil, name: String? = nil, scope: LanguageScope = .all) throws -> (Termbase, [Finding]) {
+        let reader = try CSVTermbaseReader(path: path, displayPath: displayPath, scope: scope)
         let concepts = try reader.readAll()
         return (Termbase(name: name ?? TermbaseFile.defaultName(for: path), language: reader.languages.first, concepts: concepts), reader.findings)
     }
@@ -154,6 +170,7 @@ public final class CSVTermbaseReader {
         var id: String?
         var concept = Concept(id: "")
         var pos: String?
+        var termOutsideScope = false
         for (i, raw) in record.fields.enumerated() {
             let value = trimmed(raw, newlines: true)
             guard !value.isEmpty else { continue }
@@ -163,6 +180,12 @@ public final class CSVTermbaseReader {
             case .partOfSpeech: pos = value
             case .definition: concept.definition = value
             case .note: concept.notes.append(value)
+            case .terms(let lang, _) where !scope.includes(lang):
+                if !termOutsideScope {
+                    termOutsideScope = value.split(separator: "|").contains { !trimmed($0, newlines: false).isEmpty }
+                }
+            case .languageDefinition(let lang) where !scope.includes(lang), .languageNote(let lang) where !scope.includes(lang):
+                break
             case .terms(let lang, let status):
                 for part in value.split(separator: "|") {
                     let text = trimmed(part, newlines: false)
@@ -176,7 +199,7 @@ public final class CSVTermbaseReader {
             }
         }
         concept.languageSections.removeAll { $0.terms.isEmpty }
-        guard !concept.languageSections.isEmpty else {
+        guard !concept.languageSections.isEmpty || termOutsideScope else {
             findings.append(Finding(.warning, "row without any term; skipped", at: SourceLocation(file: displayPath, line: record.line), code: "csv.empty-row"))
             return nil
         }
@@ -290,20 +313,31 @@ public enum CSVTermbaseWriter {
 /// which is every cell of a tidy file, and Foundation's trimming (through `NSString` on Linux)
 /// was most of the time of reading one.
 func trimmed(_ text: String, newlines: Bool) -> String {
-    guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+    guard let first = text.utf8.first, let last = lastLeadByte(text.utf8) else { return "" }
     if isKeptEdge(first, newlines: newlines) && isKeptEdge(last, newlines: newlines) { return text }
     return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
 }
 
 /// `trimmed` for a part of a string.
 func trimmed(_ text: Substring, newlines: Bool) -> String {
-    guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+    guard let first = text.utf8.first, let last = lastLeadByte(text.utf8) else { return "" }
     if isKeptEdge(first, newlines: newlines) && isKeptEdge(last, newlines: newlines) { return String(text) }
     return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
 }
 
-/// An ASCII byte that trimming keeps at an edge: not a space or tab (nor a line break with
-/// `newlines`). Other bytes may start white space (U+00A0, U+2028…): Foundation decides.
+/// The first byte of the last scalar of `utf8`, nil when it is empty.
+@inline(__always) private func lastLeadByte<C: BidirectionalCollection<UInt8>>(_ utf8: C) -> UInt8? {
+    guard var i = utf8.indices.last else { return nil }
+    while utf8[i] & 0xC0 == 0x80 && i != utf8.startIndex { i = utf8.index(before: i) }
+    return utf8[i]
+}
+
+/// The first byte of a scalar that trimming keeps at an edge: ASCII other than a space or tab
+/// (or a line break with `newlines`); any other scalar save those starting with C2, E1, E2 or
+/// E3, the lead bytes of the white space outside ASCII (U+0085, U+00A0, U+1680, U+2000–U+200A,
+/// U+2028, U+2029, U+202F, U+205F, U+3000), where Foundation decides. Cells in Cyrillic or
+/// Greek, or starting with an accented capital, no longer go through Foundation.
 @inline(__always) private func isKeptEdge(_ b: UInt8, newlines: Bool) -> Bool {
-    b < 0x80 && b != 0x20 && b != 0x09 && !(newlines && b >= 0x0A && b <= 0x0D)
+    if b < 0x80 { return b != 0x20 && b != 0x09 && !(newlines && b >= 0x0A && b <= 0x0D) }
+    return b != 0xC2 && b != 0xE1 && b != 0xE2 && b != 0xE3
 }

@@ -22,6 +22,11 @@ public enum TBXFormat: String, Sendable, Hashable, CaseIterable {
 /// Parsing goes through XMLSupport: the `<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">` line
 /// most files start with is never loaded, and nothing touches the network. Each entry is read
 /// into a small tree, converted, and dropped.
+///
+/// With a `LanguageScope`, language sections outside it are passed over as they are parsed
+/// (only whether they hold a term is noted) and their problems are not reported: a concept
+/// whose terms are all outside the scope is kept without sections, so that concepts keep the
+/// places (handles) and the merging across termbases they have when every language is read.
 public final class TBXReader {
     /// The dialect, known once the root element has been read.
     public private(set) var format: TBXFormat = .tbx2008
@@ -34,20 +39,25 @@ public final class TBXReader {
 
     private let xml: XMLStreamReader
     private let displayPath: String
+    /// The languages whose sections are converted.
+    public let scope: LanguageScope
     private var entryCount = 0
     private var done = false
 
     /// Opens `path`; `displayPath` (default: `path`) names the file in errors. Reads up to the
-    /// first entry, so that `format`, `language` and `sourceDescription` are known.
-    public init(path: String, displayPath: String? = nil) throws {
+    /// first entry, so that `format`, `language` and `sourceDescription` are known. `scope`:
+    /// the languages whose sections are read (default: all).
+    public init(path: String, displayPath: String? = nil, scope: LanguageScope = .all) throws {
         self.displayPath = displayPath ?? path
+        self.scope = scope
         xml = try XMLStreamReader(path: path, displayPath: self.displayPath)
         try readProlog()
     }
 
     /// Reads a TBX document held in memory.
-    public init(bytes: [UInt8], displayPath: String) throws {
+    public init(bytes: [UInt8], displayPath: String, scope: LanguageScope = .all) throws {
         self.displayPath = displayPath
+        self.scope = scope
         xml = try XMLStreamReader(bytes: bytes, displayPath: displayPath)
         try readProlog()
     }
@@ -134,8 +144,8 @@ public final class TBXReader {
     }
 
     /// Reads a whole TBX file into a `Termbase` named after the file.
-    public static func read(path: String, displayPath: String? = nil, name: String? = nil) throws -> (Termbase, [Finding]) {
-        let reader = try TBXReader(path: path, displayPath: displayPath)
+    public static func read(path: String, displayPath: String? = nil, name: String? = nil, scope: LanguageScope = .all) throws -> (Termbase, [Finding]) {
+        let reader = try TBXReader(path: path, displayPath: displayPath, scope: scope)
         let concepts = try reader.readAll()
         let tb = Termbase(name: name ?? TermbaseFile.defaultName(for: path), language: reader.language, sourceDescription: reader.sourceDescription, concepts: concepts)
         return (tb, reader.findings)
@@ -167,10 +177,13 @@ public final class TBXReader {
 
         var nodes: [Node] = []
         var pieces: [String] = []
+        /// A language section outside the scope, passed over, would have given a term.
+        var skippedSectionHasTerm = false
 
         mutating func reset() {
             nodes.removeAll(keepingCapacity: true)
             pieces.removeAll(keepingCapacity: true)
+            skippedSectionHasTerm = false
         }
 
         /// All the text inside element `i`, as `XMLElement.textContent` gives it.
@@ -187,6 +200,8 @@ public final class TBXReader {
     /// The names conversion tests, interned in this reader's parser.
     private struct Atoms {
         let id, type, lang, xmlNamespace, tbx2019: XMLAtom
+        /// Element names a section outside the scope is read for.
+        let langSet, langSec, tig, ntig, termSec, termGrp, term: XMLAtom
         /// Element names conversion switches on, with their strings.
         let known: [(XMLAtom, String)]
 
@@ -196,6 +211,13 @@ public final class TBXReader {
             lang = xml.atom("lang")
             xmlNamespace = xml.atom(XMLNamespace.xml)
             tbx2019 = xml.atom(TBXFormat.namespace2019)
+            langSet = xml.atom("langSet")
+            langSec = xml.atom("langSec")
+            tig = xml.atom("tig")
+            ntig = xml.atom("ntig")
+            termSec = xml.atom("termSec")
+            termGrp = xml.atom("termGrp")
+            term = xml.atom("term")
             known = ["langSet", "langSec", "tig", "ntig", "termSec", "termGrp", "term", "note", "descrip", "admin",
                      "termNote", "transac", "ref", "xref", "descripGrp", "adminGrp", "termNoteGrp"].map { (xml.atom($0), $0) }
         }
@@ -232,6 +254,13 @@ public final class TBXReader {
                         if node.lang == nil { node.lang = value.string }
                     }
                 }
+                // A language section of the entry outside the scope: passed over (one without
+                // a language is converted, to be reported).
+                if open.count == 1, !scope.isAll, name == atoms.langSet || name == atoms.langSec,
+                   let lang = node.lang, !lang.isEmpty, !scope.includes(lang) {
+                    if try skipSection(inside: start) { entry.skippedSectionHasTerm = true }
+                    continue
+                }
                 entry.nodes[open[open.count - 1]].children.append(Int32(entry.nodes.count))
                 open.append(entry.nodes.count)
                 entry.nodes.append(node)
@@ -246,6 +275,53 @@ public final class TBXReader {
             }
         }
         throw xml.error("unexpected end of document inside <\(start.name.qualified)>")
+    }
+
+    /// Reads up to the end of the section just opened without building it, and returns
+    /// whether converting it would have given a term: a `tig`, `ntig` or `termSec` child whose
+    /// first `term` (among its children, and the children of a `termGrp` child) has text, as
+    /// `convertTerm` decides.
+    private func skipSection(inside entryStart: XMLStartElement) throws -> Bool {
+        let atoms = self.atoms
+        var depth = 0 // open elements inside the section
+        var hasTerm = false
+        var inHolder = false, holderSawTerm = false
+        var groupDepth = 0 // depth of an open termGrp child of the holder, or 0
+        var termDepth = 0 // depth of the term element whose text is gathered, or 0
+        var text = ""
+        while let kind = try xml.advance() {
+            switch kind {
+            case .startElement:
+                depth += 1
+                let name = xml.localName
+                if depth == 1 {
+                    inHolder = name == atoms.tig || name == atoms.ntig || name == atoms.termSec
+                    holderSawTerm = false
+                } else if inHolder && !holderSawTerm && !hasTerm && termDepth == 0 {
+                    if depth == 2 && name == atoms.termGrp {
+                        groupDepth = 2
+                    } else if (depth == 2 || (depth == 3 && groupDepth == 2)) && name == atoms.term {
+                        holderSawTerm = true
+                        termDepth = depth
+                        text = ""
+                    }
+                }
+            case .endElement:
+                if depth == 0 { return hasTerm }
+                if depth == termDepth {
+                    termDepth = 0
+                    if !collapse(text).isEmpty { hasTerm = true }
+                }
+                if depth == groupDepth { groupDepth = 0 }
+                if depth == 1 { inHolder = false }
+                depth -= 1
+            case .text:
+                if termDepth != 0 { text += xml.currentText }
+            case .comment, .processingInstruction:
+                break
+            }
+        }
+        throw xml.error("unexpected end of document inside <\(entryStart.name.qualified)>")
     }
 
     // MARK: conversion
@@ -310,7 +386,7 @@ public final class TBXReader {
                 }
             }
         }
-        if concept.languageSections.allSatisfy({ $0.terms.isEmpty }) {
+        if concept.languageSections.allSatisfy({ $0.terms.isEmpty }) && !entry.skippedSectionHasTerm {
             warn("entry '\(concept.id)' has no term; skipped", line: entryNode.line)
             return nil
         }

@@ -45,10 +45,11 @@ public enum TermbaseFile {
     }
 
     /// Reads a TBX, CSV or TSV file whole into memory, with the warnings reading produced.
-    public static func read(path: String, displayPath: String? = nil) throws -> (Termbase, [Finding]) {
+    /// `scope`: the languages whose sections are read (see `LanguageScope`; default: all).
+    public static func read(path: String, displayPath: String? = nil, scope: LanguageScope = .all) throws -> (Termbase, [Finding]) {
         switch try format(of: path) {
-        case .tbx: return try TBXReader.read(path: path, displayPath: displayPath)
-        case .csv, .tsv: return try CSVTermbaseReader.read(path: path, displayPath: displayPath)
+        case .tbx: return try TBXReader.read(path: path, displayPath: displayPath, scope: scope)
+        case .csv, .tsv: return try CSVTermbaseReader.read(path: path, displayPath: displayPath, scope: scope)
         case .sqlite:
             throw TermbaseError("a SQLite index is opened with TermIndex, not read into memory", file: displayPath ?? path)
         }

@@ -48,13 +48,54 @@ public enum TextFolding {
     nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
         let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 0x10000)
         t.initialize(repeating: UInt64(uncoveredClass), count: 0x10000)
-        let ranges: [ClosedRange<UInt32>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF]
-        for r in ranges {
-            for v in r { t[Int(v)] = computeEntry(v) }
+        // Copied from the generated `precomputedEntries` rather than computed: working out
+        // these 2,288 entries (a Foundation decomposition per letter) cost 2–3 ms of every run.
+        var k = 0
+        for r in coveredRanges {
+            for v in r {
+                t[Int(v)] = precomputedEntries[k]
+                k += 1
+            }
         }
         for v in UInt32(0xD800)...0xDFFF { t[Int(v)] = UInt64(CharacterClass.surrogate.rawValue) }
         return UnsafePointer(t)
     }()
+
+    /// The code points whose entries `precomputedEntries` holds, in order: the scripts a
+    /// termbase of European languages meets (Latin, Greek, Cyrillic, general punctuation,
+    /// ligatures, variation selectors, full-width forms).
+    static let coveredRanges: [ClosedRange<UInt32>] = [0x0000...0x052F, 0x1E00...0x1FFF, 0x2000...0x206F, 0xFB00...0xFB4F, 0xFE00...0xFE0F, 0xFF00...0xFFEF]
+
+    /// The entries of `coveredRanges` as this runtime's Unicode data gives them: what
+    /// `precomputedEntries` must hold (`TextFoldingTableTests` compares them and rewrites
+    /// TextFoldingTable.swift when asked, see docs/terminology.md).
+    static func computedEntries() -> [UInt64] {
+        coveredRanges.flatMap { $0.map(computeEntry) }
+    }
+
+    /// The source of TextFoldingTable.swift for `computedEntries()`.
+    static func tableSource() -> String {
+        var out = """
+        // GENERATED from TextFolding.computedEntries() by
+        //   VERSO_REGENERATE=1 swift test --filter TextFoldingTableTests
+        // Do not edit by hand; TextFoldingTableTests fails when this file is out of date.
+
+        extension TextFolding {
+            /// The table entries of `coveredRanges`, in order (see `table`).
+            static let precomputedEntries: [UInt64] = [
+
+        """
+        let entries = computedEntries()
+        for start in stride(from: 0, to: entries.count, by: 6) {
+            let line = entries[start..<min(start + 6, entries.count)].map { e -> String in
+                let hex = String(e, radix: 16)
+                return "0x" + String(repeating: "0", count: 16 - hex.count) + hex + ","
+            }
+            out += "        " + line.joined(separator: " ") + "\n"
+        }
+        out += "    ]\n}\n"
+        return out
+    }
 
     /// The class and folded form of one BMP code unit.
     @inline(__always)

@@ -251,8 +251,15 @@ public struct XLIFFVersionAdapter {
                 unit.matches[j] = m
             }
         }
-        moveNoteData(&unit.notes, into: &unit.metadata)
-        unit.metadata = unit.metadata.map { adaptContextGroup($0, at: location) }
+        // Taken out and put back only when there are notes or metadata: the unit keeps them in a
+        // box made on the first change (and two `inout` accesses to one unit would overlap).
+        if !unit.notes.isEmpty {
+            var notes = unit.notes, metadata = unit.metadata
+            moveNoteData(&notes, into: &metadata)
+            unit.notes = notes
+            unit.metadata = metadata
+        }
+        if !unit.metadata.isEmpty { unit.metadata = unit.metadata.map { adaptContextGroup($0, at: location) } }
     }
 
     private mutating func clearLanguage(_ content: inout Content, document language: String?, at location: SourceLocation?) {

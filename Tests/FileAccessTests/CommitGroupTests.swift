@@ -42,6 +42,31 @@ final class CommitGroupTests: XCTestCase {
         XCTAssertTrue(group.flush().isEmpty)
     }
 
+    /// Several groups flushed together (one sync): each gets back its own outputs' outcomes, in
+    /// its own order, and every output is in place; an empty group gets an empty list.
+    func testGroupsFlushedTogetherGetTheirOwnOutcomes() throws {
+        let dir = TestPaths.temporaryFolder()
+        let groups = [CommitGroup(), CommitGroup(), CommitGroup()]
+        let sizes = [3, 0, 4]
+        var names: [[String]] = []
+        for (g, group) in groups.enumerated() {
+            let list = (0..<sizes[g]).map { dir.appendingPathComponent("g\(g)/out-\($0).xlf").path }
+            _ = try CommitGroup.$current.withValue(group) {
+                try list.map { try write("from \(g): \($0)", to: $0) }
+            }
+            names.append(list)
+        }
+        let outcomes = CommitGroup.flush(groups)
+        XCTAssertEqual(outcomes.map { $0.map(\.entry.destination) }, names)
+        for (g, list) in names.enumerated() {
+            for name in list {
+                XCTAssertEqual(try String(contentsOfFile: name, encoding: .utf8), "from \(g): \(name)")
+            }
+        }
+        XCTAssertTrue(outcomes.joined().allSatisfy { $0.error == nil })
+        XCTAssertEqual(groups.map(\.count), [0, 0, 0])
+    }
+
     /// A group that is never flushed (the process was killed) leaves only `.verso-tmp-*` files,
     /// never a partial file under a final name; the next run removes them.
     func testAnUnflushedGroupLeavesOnlyTemporariesThatTheNextRunRemoves() throws {

@@ -48,7 +48,11 @@ struct TermsCommand: ParsableCommand {
         let printer = DiagnosticsPrinter(strict: reporting.strict, quiet: reporting.quiet)
         let g: Glossary
         do {
-            g = try glossary.open(printer: printer)
+            // With both languages given, every file is read in that pair: the built-in
+            // glossaries are read for those two languages only.
+            var scope = LanguageScope.all
+            if let source = languages.source, let target = languages.target { scope = LanguageScope([source, target]) }
+            g = try glossary.open(printer: printer, builtInScope: scope)
         } catch {
             printer.emit(error: error, path: glossary.glossaries.first ?? "glossary")
             throw ExitCode(1)

@@ -9,10 +9,12 @@ struct GlossaryOptions: ParsableArguments {
     var glossaries: [String] = []
 
     /// Opens the glossaries named on the command line, or the built-in ones. Reading warnings
-    /// go to `printer`; a file that cannot be read is thrown.
-    func open(printer: DiagnosticsPrinter) throws -> Glossary {
+    /// go to `printer`; a file that cannot be read is thrown. `builtInScope`: the languages the
+    /// command reads of the built-in glossaries (files named on the command line are read whole,
+    /// so that every warning about them is shown).
+    func open(printer: DiagnosticsPrinter, builtInScope: LanguageScope = .all) throws -> Glossary {
         if glossaries.isEmpty {
-            let g = try BuiltInGlossaries.glossary()
+            let g = try BuiltInGlossaries.glossary(scope: builtInScope)
             if g.stores.isEmpty {
                 printer.emit(Finding(.warning, "no built-in glossary found (searched: \(BuiltInGlossaries.searchPath.map(\.path).joined(separator: ", "))); set VERSO_GLOSSARIES or pass --glossary", code: "terms.no-glossary"))
             }

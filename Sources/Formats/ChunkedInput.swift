@@ -17,6 +17,12 @@ final class ChunkedInput {
     let displayPath: String
     /// Bytes handed out so far.
     private(set) var offset = 0
+    /// A regular file's size when it was opened (nil for other files, and for a size of 0,
+    /// which pseudo-files such as `/proc/cpuinfo` report whatever their content): a read
+    /// asking for one byte more than the rest of it and getting less has reached the end, so
+    /// the read that would only say "end of file" is spared, and a small file's buffer is
+    /// its size rather than a whole chunk.
+    private var sizeAtOpen: Int?
 
     /// Opens `path` for reading; errors name `displayPath`.
     init(path: String, displayPath: String) throws {
@@ -36,6 +42,7 @@ final class ChunkedInput {
             }
             throw FileAccessError(path: displayPath, InputFile.describe(errno: code))
         }
+        if (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0 { sizeAtOpen = Int(st.st_size) }
     }
 
     /// Reads standard input; errors name `displayPath` (`<stdin>`).
@@ -59,6 +66,13 @@ final class ChunkedInput {
     /// (and `read(atLeast:)` after a short file), and that system call is spared.
     private var atEnd = false
 
+    /// True when the next `read()` is known to return nothing: the end of the input was
+    /// reached (a reader can then finish the document with its last chunk).
+    var isAtEnd: Bool {
+        if let memory { return memoryOffset >= memory.count }
+        return atEnd
+    }
+
     /// The next chunk; empty at the end of the file.
     func read() throws -> [UInt8] {
         if atEnd { return [] }
@@ -67,12 +81,16 @@ final class ChunkedInput {
             defer { memoryOffset = end; offset = end }
             return Array(memory[memoryOffset..<end])
         }
+        // One byte more than the rest of a regular file: getting less proves the end (see
+        // `sizeAtOpen`); a file that grew since it was opened gives that byte and is read on.
+        var wanted = Self.chunkSize
+        if let size = sizeAtOpen, offset < size { wanted = min(wanted, size - offset + 1) }
         // Uninitialized: zeroing 64 KiB per read cost more than reading a small file.
         var failure: Int32?
-        let buffer = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { raw, initialized in
+        let buffer = [UInt8](unsafeUninitializedCapacity: wanted) { raw, initialized in
             initialized = 0
             while true {
-                let n = systemRead(fd, raw.baseAddress, raw.count)
+                let n = systemRead(fd, raw.baseAddress, wanted)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -88,6 +106,7 @@ final class ChunkedInput {
         offset += buffer.count
         // Not for standard input, a terminal or a pipe: there, an empty read may be followed by more.
         if buffer.isEmpty && ownsDescriptor { atEnd = true }
+        if let size = sizeAtOpen, offset >= size, buffer.count < wanted { atEnd = true }
         return buffer
     }
 

@@ -213,7 +213,16 @@ final class HTMLReader: SourceReader {
                 if let decoder {
                     parser.feed(text: String(decoding: try decoder.decode(bytes), as: UTF8.self))
                 } else {
-                    parser.feed(text: try validatedUTF8(bytes))
+                    let text = try validatedUTF8(bytes)
+                    // The whole page in hand (the input says no more comes, and no character
+                    // is cut short): parsed and ended in one call, which spares libxml2 its
+                    // look-ahead for the end of each construct (see `HTMLStreamParser.feed`).
+                    if input.isAtEnd && utf8Carry.isEmpty {
+                        inputDone = true
+                        parser.feed(text: text, isLast: true)
+                    } else {
+                        parser.feed(text: text)
+                    }
                 }
             }
         }

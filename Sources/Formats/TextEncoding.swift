@@ -195,27 +195,30 @@ public final class StreamingTextDecoder {
     /// Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, no
     /// surrogates, nothing above U+10FFFF), or nil.
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
-        bytes.withUnsafeBufferPointer { p in
-            // The standard library's check first (the same rules): over the batch's pages it
-            // measured 15 % faster than the scan below, whose branches mispredict on accented
-            // text; the scan only runs to say where invalid input goes wrong.
-            if #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) {
-                if (try? UTF8Span(validating: Span(_unsafeElements: p))) != nil { return nil }
-            }
-            return firstInvalidUTF8(in: p)
-        }
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8(in: $0) }
     }
 
+    /// The check every input byte goes through (once: strings are then made without another).
+    /// Eight bytes at a time while they are ASCII; in a word that is not, straight to its
+    /// first non-ASCII byte (the lowest set high bit), whose sequence is checked, and on by
+    /// words after it. On French text (an accented letter every few words) this measured
+    /// 35-45 % faster than the standard library's `UTF8Span(validating:)`, which goes byte by
+    /// byte, and than skipping ASCII words then going byte by byte to the next one.
     private static func firstInvalidUTF8(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = UnsafeRawPointer(bytes.baseAddress) else { return nil }
         var i = 0
         let end = bytes.count
         while i < end {
-            // Eight ASCII bytes at a time: most text is.
-            while i + 8 <= end, UTF8Words.load(base, i) & UTF8Words.highs == 0 { i += 8 }
-            guard i < end else { break }
+            if i + 8 <= end {
+                // Byte k of the input in bits 8k…8k+7 whatever the host's byte order.
+                let highBits = UInt64(littleEndian: UTF8Words.load(base, i)) & UTF8Words.highs
+                if highBits == 0 { i += 8; continue }
+                i += highBits.trailingZeroBitCount &>> 3
+            } else if bytes[i] < 0x80 {
+                i += 1
+                continue
+            }
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
             // A lead byte and its continuation bytes, by comparisons: a `switch` over ranges
             // of bytes compiled to a call per case, a fifth of the check's time on French text.
             // The second byte's range is narrower after E0 (no overlong), ED (no surrogate),
@@ -383,6 +386,16 @@ enum UTF8Words {
     static func has(_ w: UInt64, _ b: UInt8) -> Bool {
         let x = w ^ (ones &* UInt64(b))
         return (x &- ones) & ~x & highs != 0
+    }
+
+    /// True when a byte of `w` is one of five values: `has` for each, without a branch
+    /// between them (the zero-byte tests of the five are OR-ed, then tested once).
+    @inline(__always)
+    static func hasAny(_ w: UInt64, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, _ e: UInt8) -> Bool {
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+        let found = zeroBytes(w ^ (ones &* UInt64(a))) | zeroBytes(w ^ (ones &* UInt64(b))) | zeroBytes(w ^ (ones &* UInt64(c)))
+            | zeroBytes(w ^ (ones &* UInt64(d))) | zeroBytes(w ^ (ones &* UInt64(e)))
+        return found & highs != 0
     }
 
     /// True when a byte of `w` is below `n` (at most 0x80).

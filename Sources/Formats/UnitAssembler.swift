@@ -394,58 +394,62 @@ struct UnitAssembler {
     /// otherwise): the same substitutions an atom per character gave.
     private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
                                    substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
-        // First, eight bytes at a time, whether any byte may need a substitution at all; most
-        // runs have none, and only their UTF-16 length is needed, measured in the same pass.
-        func isSpecial(_ b: UInt8) -> Bool { b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 }
-        var special = false
+        // One pass, eight bytes at a time: a word without a byte that may need a substitution
+        // (most) only adds its UTF-16 length, summed in byte lanes (`UTF8Words.utf16Lanes`)
+        // and totalled every `wordsPerLaneSum` words; a word with one is looked at byte by
+        // byte, and the scan goes on by words after it (a run holding one `'` was measured
+        // byte by byte to its end).
+        var utf16 = offset
         var i = 0
-        var length = 0
         let n = bytes.count
         if let base = UnsafeRawPointer(bytes.baseAddress) {
-            // UTF-16 lengths summed in byte lanes (`UTF8Words.utf16Lanes`), totalled every
-            // `wordsPerLaneSum` words and where the scan stops.
             var lanes: UInt64 = 0
             var words = 0
             while i + 8 <= n {
                 let w = UTF8Words.load(base, i)
-                if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x26) || UTF8Words.has(w, 0x3C) || UTF8Words.has(w, 0x22) || UTF8Words.has(w, 0x27) {
-                    special = true
-                    break
-                }
-                lanes &+= UTF8Words.utf16Lanes(w)
-                i += 8
-                words += 1
-                if words == UTF8Words.wordsPerLaneSum {
-                    length += UTF8Words.laneTotal(lanes)
+                if UTF8Words.hasAny(w, 0x0A, 0x26, 0x3C, 0x22, 0x27) {
+                    // The offset of each byte of the word is needed: the lanes so far first.
+                    utf16 += UTF8Words.laneTotal(lanes)
                     lanes = 0
                     words = 0
-                }
-            }
-            length += UTF8Words.laneTotal(lanes)
-        }
-        while !special && i < n {
-            let b = bytes[i]
-            special = isSpecial(b)
-            length += (b & 0xC0 != 0x80 ? 1 : 0) + (b >= 0xF0 ? 1 : 0)
-            i += 1
-        }
-        guard special else { offset += length; return }
-        var utf16 = offset
-        for b in bytes {
-            if b < 0x80 {
-                if b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 {
-                    let s = Unicode.Scalar(b)
-                    if !policy.isDefault(literal: s) {
-                        substitutions.append(RawSubstitution(utf16Offset: utf16, utf16Length: 1, codesBefore: codesBefore, raw: String(s)))
+                    for k in i..<(i + 8) {
+                        measure(bytes[k], &utf16, &substitutions, codesBefore, policy)
+                    }
+                } else {
+                    lanes &+= UTF8Words.utf16Lanes(w)
+                    words += 1
+                    if words == UTF8Words.wordsPerLaneSum {
+                        utf16 += UTF8Words.laneTotal(lanes)
+                        lanes = 0
+                        words = 0
                     }
                 }
-                utf16 += 1
-            } else if b & 0xC0 != 0x80 {
-                // A lead byte: one UTF-16 unit, two for a four-byte sequence.
-                utf16 += b >= 0xF0 ? 2 : 1
+                i += 8
             }
+            utf16 += UTF8Words.laneTotal(lanes)
+        }
+        while i < n {
+            measure(bytes[i], &utf16, &substitutions, codesBefore, policy)
+            i += 1
         }
         offset = utf16
+    }
+
+    /// `measureRun` for one byte: its UTF-16 length (one per lead byte, two for a four-byte
+    /// sequence) and, for a character markup may spell otherwise, its substitution.
+    @inline(__always)
+    private static func measure(_ b: UInt8, _ utf16: inout Int, _ substitutions: inout [RawSubstitution], _ codesBefore: Int, _ policy: SpellingPolicy) {
+        if b < 0x80 {
+            if b == 0x0A || b == 0x26 || b == 0x3C || b == 0x22 || b == 0x27 {
+                let s = Unicode.Scalar(b)
+                if !policy.isDefault(literal: s) {
+                    substitutions.append(RawSubstitution(utf16Offset: utf16, utf16Length: 1, codesBefore: codesBefore, raw: String(s)))
+                }
+            }
+            utf16 += 1
+        } else if b & 0xC0 != 0x80 {
+            utf16 += b >= 0xF0 ? 2 : 1
+        }
     }
 
     /// The skeleton entries for items that form no unit: their original text, with nested units

@@ -222,14 +222,24 @@ public final class HTMLStreamParser {
 
     /// Parses the next piece of the document, split between characters; events become
     /// available to `next()`. Cheaper than `feed(_:)` with the same bytes: the text of each
-    /// event is cut from `text` without its UTF-8 being checked again.
-    public func feed(text: String) {
-        guard !finished, !text.isEmpty else { return }
+    /// event is cut from `text` without its UTF-8 being checked again. `isLast` says that the
+    /// piece completes the document: what `finish()` does then follows at once.
+    public func feed(text: String, isLast: Bool = false) {
+        guard !finished else { return }
+        guard !text.isEmpty else {
+            if isLast { finish() }
+            return
+        }
         var text = text
-        text.withUTF8 { parse($0) }
+        text.withUTF8 { parse($0, isLast: isLast) }
+        if isLast { finishEvents() }
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Parses `bytes`; with `isLast`, in the same call that ends the document. libxml2 then
+    /// parses each construct without first looking ahead for its end (`<`, `>`), which it
+    /// must do while more input may come; a document read in one piece (most are) is so
+    /// parsed in one pass with the same events.
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, isLast: Bool = false) {
         guard let context else { return }
         compact()
         buffer.append(contentsOf: bytes)
@@ -240,7 +250,7 @@ public final class HTMLStreamParser {
         // hint; resetting it makes the look-ahead start again at the cursor.
         context.pointee.checkIndex = 0
         bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-            _ = htmlParseChunk(context, $0, Int32(bytes.count), 0)
+            _ = htmlParseChunk(context, $0, Int32(bytes.count), isLast ? 1 : 0)
         }
     }
 
@@ -248,6 +258,12 @@ public final class HTMLStreamParser {
     public func finish() {
         guard !finished, let context else { return }
         _ = htmlParseChunk(context, nil, 0, 1)
+        finishEvents()
+    }
+
+    /// Reports what the parser left once the document ended: the text being collected, and
+    /// the bytes it consumed without an event.
+    private func finishEvents() {
         flushText()
         let end = bufferBase + buffer.count
         if mark < end {

@@ -60,7 +60,8 @@ final class UTF8WordsTests: XCTestCase {
 
     func testUTF8CheckFindsTheFirstIllFormedSequenceAsTheStandardDefinesIt() {
         // Bytes around every boundary of the table, in valid and broken sequences, after ASCII
-        // runs of every length (the check skips ASCII eight bytes at a time).
+        // runs of every length and before more text (the check skips ASCII eight bytes at a
+        // time, and jumps to the first non-ASCII byte of a word).
         let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
         var generator = SeededRandom(seed: 3)
         for _ in 0..<20_000 {
@@ -69,6 +70,7 @@ final class UTF8WordsTests: XCTestCase {
                 bytes.append(interesting.randomElement(using: &generator)!)
             }
             if Bool.random(using: &generator) { bytes += Array("é’😀".utf8) }
+            if Bool.random(using: &generator) { bytes += Array(repeating: UInt8(0x62), count: Int.random(in: 0...17, using: &generator)) + Array("à".utf8) }
             XCTAssertEqual(StreamingTextDecoder.firstInvalidUTF8(bytes[...]), firstIllFormed(bytes), "\(bytes)")
         }
         let text = Array("Le vin est si cher à Paris — « l’impôt » 😀 ".utf8)

@@ -238,7 +238,8 @@ extension Concept {
 public final class TermUsageLog: Sendable {
     /// A concept found in a file.
     public struct Usage: Sendable {
-        /// The concept, with every language.
+        /// The concept, with every language its glossary was read for (over the built-in
+        /// glossaries, the sections of the source and target languages).
         public var concept: Concept
         /// The termbase it comes from.
         public var glossary: String

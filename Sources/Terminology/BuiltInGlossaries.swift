@@ -19,10 +19,12 @@ public enum BuiltInGlossaries {
     /// The folders searched, in order.
     public static var searchPath: [URL] {
         var out: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["VERSO_GLOSSARIES"], !env.isEmpty {
-            out.append(URL(fileURLWithPath: env))
+        // getenv rather than `ProcessInfo.environment`, which copies the whole environment
+        // into a dictionary to give one variable.
+        if let value = getenv("VERSO_GLOSSARIES"), value.pointee != 0 {
+            out.append(URL(fileURLWithPath: String(cString: value)))
         }
-        if let exe = executableURL?.resolvingSymlinksInPath() {
+        if let exe = resolvedExecutableURL {
             let dir = exe.deletingLastPathComponent()
             out.append(dir.appendingPathComponent("Glossaries"))
             out.append(dir.deletingLastPathComponent().appendingPathComponent("share/verso/Glossaries"))
@@ -33,22 +35,32 @@ public enum BuiltInGlossaries {
         return out
     }
 
-    /// The running executable. On Linux read from `/proc/self/exe`: `Bundle.main` sets up
-    /// Foundation's bundle machinery on first use, about ten milliseconds of every run of a
-    /// command that only needs this one path.
-    private static var executableURL: URL? {
+    /// The running executable, symbolic links resolved. On Linux read from `/proc/self/exe`,
+    /// which the kernel gives resolved already (resolving it again cost a system call per
+    /// component of the path): `Bundle.main` sets up Foundation's bundle machinery on first
+    /// use, about ten milliseconds of every run of a command that only needs this one path.
+    private static var resolvedExecutableURL: URL? {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path)
         }
         #endif
-        return Bundle.main.executableURL
+        return Bundle.main.executableURL?.resolvingSymlinksInPath()
     }
 
     /// The folder in use, or nil when none of the search path holds a glossary.
-    public static var directory: URL? {
-        searchPath.first { !files(in: $0).isEmpty }
-    }
+    public static var directory: URL? { found.directory }
+
+    /// The folder in use and its glossary files, looked for once per process (as the
+    /// termbases are read once): the search resolves the executable's path and lists folders,
+    /// and a run asked for them twice (names for reports, files to read).
+    private static let found: (directory: URL?, files: [URL]) = {
+        for folder in searchPath {
+            let names = files(in: folder)
+            if !names.isEmpty { return (folder, names) }
+        }
+        return (nil, [])
+    }()
 
     static func files(in folder: URL) -> [URL] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
@@ -58,7 +70,7 @@ public enum BuiltInGlossaries {
     }
 
     /// The glossary files, sorted by name.
-    public static var files: [URL] { directory.map { files(in: $0) } ?? [] }
+    public static var files: [URL] { found.files }
 
     /// The built-in termbases, read once per process. A concept whose id appears in several
     /// files (`country-BY` in `countries.tbx` and `news-fr-en.csv`) is one concept: later

@@ -30,7 +30,7 @@ public struct TermOccurrence: Sendable, Hashable {
     public var glossary: String
     /// The concept's handle in that termbase.
     public var conceptHandle: Int
-    /// The concept, with every language.
+    /// The concept, with every language its glossary was read for (see `LanguageScope`).
     public var concept: Concept
     /// The source-language term that matched.
     public var term: Term

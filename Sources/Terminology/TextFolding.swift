@@ -1,10 +1,11 @@
 import Foundation
 import TranslationModel
 
-/// What a UTF-16 code unit is for the tokenizer.
+/// What a UTF-16 code unit is for the tokenizer. No class is 0: a zero table entry is one not
+/// computed yet (`TextFolding.uncoveredClass`).
 enum CharacterClass: UInt8 {
     /// Separator or punctuation: ends a token.
-    case other = 0
+    case other = 9
     /// A letter: part of a token.
     case letter = 1
     /// A decimal digit: part of a token.
@@ -37,8 +38,9 @@ public enum TextFolding {
     static let caseLowerBit: UInt64 = 0x20
 
     /// Class nibble of a table entry for a code unit outside the precomputed ranges: its entry
-    /// is computed when met (`CharacterClass` never uses this value).
-    static let uncoveredClass: UInt8 = 0x0F
+    /// is computed when met (`CharacterClass` never uses this value). Zero, so that the table
+    /// starts as zeroed memory whose pages the system maps only when written or read.
+    static let uncoveredClass: UInt8 = 0
 
     /// Entry layout: bits 0–3 class, 4–5 letter case, 8–15 number of folded units (0–3), then
     /// up to three units. One entry per UTF-16 code unit, in memory that lives as long as the
@@ -46,15 +48,27 @@ public enum TextFolding {
     /// retained or bounds-checked per character). Code units outside the scripts a termbase
     /// of European languages meets are marked `uncoveredClass` and computed on the fly.
     nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
-        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 0x10000)
-        t.initialize(repeating: UInt64(uncoveredClass), count: 0x10000)
+        // An anonymous mapping rather than allocate-and-fill (or calloc, which clears the block
+        // when the allocator does not map it): 512 KB filled at every start cost as much as
+        // copying the entries in, whereas the system gives zeroed pages when first touched.
+        let bytes = 0x10000 * MemoryLayout<UInt64>.stride
+        let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        let t: UnsafeMutablePointer<UInt64>
+        if let mapped, mapped != MAP_FAILED {
+            t = mapped.bindMemory(to: UInt64.self, capacity: 0x10000)
+        } else {
+            t = .allocate(capacity: 0x10000)
+            t.initialize(repeating: UInt64(uncoveredClass), count: 0x10000)
+        }
         // Copied from the generated `precomputedEntries` rather than computed: working out
         // these 2,288 entries (a Foundation decomposition per letter) cost 2–3 ms of every run.
-        var k = 0
-        for r in coveredRanges {
-            for v in r {
-                t[Int(v)] = precomputedEntries[k]
-                k += 1
+        precomputedEntries.withUnsafeBufferPointer { entries in
+            var k = 0
+            for r in coveredRanges {
+                for v in r {
+                    t[Int(v)] = entries[k]
+                    k += 1
+                }
             }
         }
         for v in UInt32(0xD800)...0xDFFF { t[Int(v)] = UInt64(CharacterClass.surrogate.rawValue) }

@@ -18,9 +18,20 @@ final class RegexTemplates: @unchecked Sendable {
     struct Source: Sendable, Hashable {
         /// The ICU pattern.
         var pattern: String
-        /// A `beforebreak` look-behind: the same with its quantifiers bounded, compiled instead
-        /// when ICU refuses `pattern` as a look-behind without a bounded length.
-        var boundedFallback: String? = nil
+        /// A `beforebreak` look-behind `(?<=X)`: X and the bound to give its quantifiers, to
+        /// compile `(?<=X)` bounded instead when ICU refuses `pattern` as a look-behind without a
+        /// bounded length. Rewritten only then: most rules whose syntax may need it never do.
+        var boundedFallback: (content: String, limit: Int)? = nil
+
+        static func == (a: Source, b: Source) -> Bool {
+            a.pattern == b.pattern && a.boundedFallback?.content == b.boundedFallback?.content && a.boundedFallback?.limit == b.boundedFallback?.limit
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(pattern)
+            hasher.combine(boundedFallback?.content)
+            hasher.combine(boundedFallback?.limit)
+        }
     }
 
     private enum Slot {
@@ -83,8 +94,9 @@ final class RegexTemplates: @unchecked Sendable {
         do {
             return try ICURegex.compile(source.pattern)
         } catch {
-            guard error.name == "U_REGEX_LOOK_BEHIND_LIMIT", let bounded = source.boundedFallback else { return nil }
-            return try? ICURegex.compile(bounded)
+            guard error.name == "U_REGEX_LOOK_BEHIND_LIMIT", let fallback = source.boundedFallback else { return nil }
+            let content = RegexTranslator.bounded(TranslatedPattern(pattern: fallback.content, originalOffsets: []), limit: fallback.limit)
+            return try? ICURegex.compile("(?<=\(content.pattern))")
         }
     }
 }

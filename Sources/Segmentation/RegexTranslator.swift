@@ -225,39 +225,45 @@ struct RegexTranslator {
         if classDepth > 0 {
             throw RegexTranslationError(message: "unterminated character class (missing ']')", offset: n)
         }
+        // Most patterns come out unchanged (ICU-dialect files always but for `\p{IsLatin}`-style
+        // names): keep the original string rather than decode the units into a new one, which
+        // for a long non-ASCII pattern (the list rule's 17 KB) was half the translation.
+        if out == src { return TranslatedPattern(pattern: pattern, originalOffsets: map) }
         return TranslatedPattern(pattern: String(decoding: out, as: UTF16.self), originalOffsets: map)
     }
+
+    /// Java-only property names, in ICU spelling (static: built once, not at every `\p{…}`).
+    private static let javaNames: [String: String] = [
+        "javaLowerCase": "Lowercase", "javaUpperCase": "Uppercase", "javaWhitespace": "White_Space",
+        "javaMirrored": "Bidi_Mirrored", "javaLetter": "L", "javaDigit": "Nd",
+        "javaLetterOrDigit": "[\\p{L}\\p{Nd}]", "javaAlphabetic": "Alphabetic",
+        "javaSpaceChar": "Z", "javaTitleCase": "Lt", "javaISOControl": "Cc",
+    ]
+    /// POSIX classes: ASCII in Java unless (?U).
+    private static let posixASCII: [String: String] = [
+        "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x{00}-\\x{7F}", "Alpha": "a-zA-Z", "Digit": "0-9",
+        "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": "\\x{20}-~",
+        "Blank": "\\x{20}\\t", "Cntrl": "\\x{00}-\\x{1F}\\x{7F}", "XDigit": "0-9a-fA-F",
+        "Space": "\\x{20}\\t\\n\\x{0B}\\f\\r",
+    ]
+    /// POSIX classes with (?U), and in the ICU dialect.
+    private static let posixUnicode: [String: String] = [
+        "Lower": "Lowercase", "Upper": "Uppercase", "Alpha": "Alphabetic", "Digit": "Nd",
+        "Alnum": "[\\p{Alphabetic}\\p{Nd}]", "Punct": "P", "Graph": "[^\\p{White_Space}\\p{Cc}\\p{Cs}\\p{Cn}]",
+        "Print": "[[^\\p{White_Space}\\p{Cc}\\p{Cs}\\p{Cn}]\\p{Zs}]", "Blank": "[\\p{Zs}\\t]", "Cntrl": "Cc",
+        "XDigit": "[\\p{Nd}\\p{Hex_Digit}]", "Space": "White_Space", "ASCII": "[\\x{00}-\\x{7F}]",
+    ]
 
     /// `\p{…}` in ICU spelling.
     private func translateProperty(_ rawName: String, negated: Bool, unicode: Bool, inClass: Bool) -> String {
         let p = negated ? "\\P" : "\\p"
         var name = rawName
-        // Java-only names.
-        let javaNames: [String: String] = [
-            "javaLowerCase": "Lowercase", "javaUpperCase": "Uppercase", "javaWhitespace": "White_Space",
-            "javaMirrored": "Bidi_Mirrored", "javaLetter": "L", "javaDigit": "Nd",
-            "javaLetterOrDigit": "[\\p{L}\\p{Nd}]", "javaAlphabetic": "Alphabetic",
-            "javaSpaceChar": "Z", "javaTitleCase": "Lt", "javaISOControl": "Cc",
-        ]
-        if let mapped = javaNames[name] {
+        if let mapped = Self.javaNames[name] {
             if mapped.hasPrefix("[") { return negated ? "[^\(mapped.dropFirst().dropLast())]" : (inClass ? String(mapped.dropFirst().dropLast()) : mapped) }
             return "\(p){\(mapped)}"
         }
-        // POSIX classes: ASCII in Java unless (?U).
-        let posixASCII: [String: String] = [
-            "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x{00}-\\x{7F}", "Alpha": "a-zA-Z", "Digit": "0-9",
-            "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": "\\x{20}-~",
-            "Blank": "\\x{20}\\t", "Cntrl": "\\x{00}-\\x{1F}\\x{7F}", "XDigit": "0-9a-fA-F",
-            "Space": "\\x{20}\\t\\n\\x{0B}\\f\\r",
-        ]
-        let posixUnicode: [String: String] = [
-            "Lower": "Lowercase", "Upper": "Uppercase", "Alpha": "Alphabetic", "Digit": "Nd",
-            "Alnum": "[\\p{Alphabetic}\\p{Nd}]", "Punct": "P", "Graph": "[^\\p{White_Space}\\p{Cc}\\p{Cs}\\p{Cn}]",
-            "Print": "[[^\\p{White_Space}\\p{Cc}\\p{Cs}\\p{Cn}]\\p{Zs}]", "Blank": "[\\p{Zs}\\t]", "Cntrl": "Cc",
-            "XDigit": "[\\p{Nd}\\p{Hex_Digit}]", "Space": "White_Space", "ASCII": "[\\x{00}-\\x{7F}]",
-        ]
-        if let range = posixASCII[name] {
-            if unicode, let u = posixUnicode[name] {
+        if let range = Self.posixASCII[name] {
+            if unicode, let u = Self.posixUnicode[name] {
                 if u.hasPrefix("[") { return negated ? "[^\(u.dropFirst().dropLast())]" : u }
                 return "\(p){\(u)}"
             }
@@ -351,6 +357,7 @@ struct RegexTranslator {
                 previousWasQuantifier = false
             }
         }
+        if out == src { return translated }
         return TranslatedPattern(pattern: String(decoding: out, as: UTF16.self), originalOffsets: map)
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One rule as the hot loop sees it: plain integers only (no reference counting, no copies of
 /// strings), indexes into the table's regexes, word lists and character bitmaps; -1 means none.
 struct RuleEntry {
@@ -75,11 +81,14 @@ final class RuleTable: @unchecked Sendable {
     let lookBehindChildren: UnsafeBufferPointer<Int32>
     private let retainedWordLists: [WordListMatcher]
 
-    init(rules: [CompiledRule], wordLists: [WordListMatcher], triggers: [UInt64], triggered: [Int], searched: [Int]) {
+    /// Lays out `rules`; `triggered` are the break rules found through the trigger table (at most
+    /// 64, each with the units that can start its match), `searched` the others.
+    init(rules: [CompiledRule], wordLists: [WordListMatcher], triggered: [(rule: Int, first: UnitSet)], searched: [Int]) {
         var sets: [UnitSet] = []
         // Equal sets share one bitmap; found by fingerprint (hashing 8 KiB sets the usual way
         // for every atom of every program was a third of compiling French).
         var byFingerprint: [UInt64: [Int32]] = [:]
+        byFingerprint.reserveCapacity(rules.count * 4)
         func offset(_ set: UnitSet?) -> Int32 {
             guard let set else { return -1 }
             let fingerprint = set.fingerprint
@@ -133,6 +142,8 @@ final class RuleTable: @unchecked Sendable {
         var branchPairSecondSets: [Int32] = []
         var branchPairReach: [Int32] = []
         var branchPrograms: [Int32] = []
+        // Where the next split scanner's branches start in `CompiledSRX.branchPatterns`.
+        var branchStart: Int32 = 0
         for (i, rule) in rules.enumerated() {
             var entry = RuleEntry(index: Int32(rule.index), isBreak: rule.isBreak, beforeFirst: rule.beforeFirst, beforeKind: 0,
                                   afterRegex: Int32(rule.afterRegex ?? -1), beforeRegex: -1, scannerRegex: Int32(rule.scannerRegex ?? -1),
@@ -147,8 +158,9 @@ final class RuleTable: @unchecked Sendable {
             }
             if let prefix = rule.scanPrefixRegex, !rule.scanBranchPatterns.isEmpty {
                 entry.scanPrefixRegex = Int32(prefix)
-                entry.scanBranchStart = Int32(branchLastSets.count)
+                entry.scanBranchStart = branchStart
                 entry.scanBranchCount = Int32(rule.scanBranchPatterns.count)
+                branchStart += entry.scanBranchCount
                 branchLastSets += rule.scanBranchLast.map { offset($0) }
                 for set in rule.scanBranchSecondLast {
                     if let units = set?.members(upTo: 4), !units.isEmpty {
@@ -185,9 +197,17 @@ final class RuleTable: @unchecked Sendable {
         for (k, set) in sets.enumerated() {
             for (w, word) in set.words.enumerated() { (bitmaps + k * 1024 + w).initialize(to: word) }
         }
-        self.triggers = .allocate(capacity: 65536)
-        for (u, mask) in triggers.enumerated() { (self.triggers + u).initialize(to: mask) }
-        self.triggered = Self.buffer(triggered.map { Int32($0) })
+        // Zeroed by calloc: a fresh mapping whose pages the kernel zeroes when first touched, so
+        // the 512 KiB cost only the pages of the units that start a rule (and those the texts
+        // read), where filling a Swift array and copying it faulted in every page twice.
+        self.triggers = calloc(65536, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 65536)
+        for (k, rule) in triggered.enumerated() {
+            let bit = UInt64(1) << UInt64(k)
+            for (w, word) in rule.first.words.enumerated() where word != 0 {
+                for b in 0..<64 where word & (1 << UInt64(b)) != 0 { self.triggers[w * 64 + b] |= bit }
+            }
+        }
+        self.triggered = Self.buffer(triggered.map { Int32($0.rule) })
         self.searched = Self.buffer(searched.map { Int32($0) })
         self.noBreak = Self.buffer(rules.indices.filter { !rules[$0].isBreak }.map { Int32($0) })
         retainedWordLists = wordLists
@@ -212,7 +232,7 @@ final class RuleTable: @unchecked Sendable {
     deinit {
         entries.deallocate()
         bitmaps.deallocate()
-        triggers.deallocate()
+        free(triggers)
         UnsafeMutablePointer(mutating: triggered.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: searched.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: noBreak.baseAddress)?.deallocate()

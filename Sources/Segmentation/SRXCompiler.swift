@@ -86,6 +86,10 @@ struct CompiledRule: Sendable {
     /// before the branch, it rules out all but the branch or two that can follow the item
     /// marker found, where the two units before it (`scanBranchLast`) often cannot.
     var scanBranchPrograms: [LookBehindProgram?] = []
+    /// The branches `Bi` themselves, which the four lists above are analysed from: only when
+    /// a matcher first needs them (`CompiledSRX.branchTable(forRule:)`), since that analysis was
+    /// a third of compiling French and most texts never reach the branches of a list rule.
+    var scanBranches: [String] = []
     /// A split scanner whose whole pattern was not compiled up front (`patternsKnownValid`):
     /// where that pattern is in `CompiledSRX.branchPatterns`, compiled only if a branch will not.
     var scanFallbackPattern: Int? = nil
@@ -165,6 +169,9 @@ enum SRXCompiler {
     /// a language's rules. Matched under the lock (an ICU matcher is single-threaded).
     private static let languageRegexes = Mutex<[LanguagePattern: ICURegex]>([:])
 
+    /// Language patterns parsed so far as `LanguageCodePattern`s (nil: outside that subset, for ICU).
+    private static let languageCodePatterns = Mutex<[LanguagePattern: LanguageCodePattern?]>([:])
+
     private static func matchLanguagePattern(_ map: SRXLanguageMap, dialect: SRXRegexDialect, matches language: String) throws(SRXError) -> Bool {
         let key = LanguagePattern(pattern: map.languagePattern, dialect: dialect)
         let units = Array(language.utf16)
@@ -172,11 +179,22 @@ enum SRXCompiler {
             cache[key].map { regex in Self.matchesWhole(regex, units) }
         }
         if let known { return known }
+        let simple = languageCodePatterns.withLock { $0[key] }
+        if let simple, let answer = simple?.matches(language) { return answer }
         let translated: TranslatedPattern
         do {
             translated = try RegexTranslator(dialect: dialect).translate(map.languagePattern)
         } catch {
             throw SRXError(location: map.location, message: "languagepattern \"\(map.languagePattern)\" is not a valid regular expression: \(error.message)")
+        }
+        if simple == nil {
+            // The simple patterns of real files are matched without ICU (see `LanguageCodePattern`).
+            let parsed = LanguageCodePattern(translated.pattern)
+            languageCodePatterns.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll() }
+                cache[key] = .some(parsed)
+            }
+            if let answer = parsed?.matches(language) { return answer }
         }
         let pattern = "(?:\(translated.pattern))$"
         // Compiled inside the lock that keeps it; ICU's complaint, if any, comes out as text.
@@ -234,6 +252,8 @@ final class CompiledSRX: @unchecked Sendable {
     let table: RuleTable
 
     private let pool = MatcherPool()
+    /// By rule position: the branch tests of split scanners, once analysed (`branchTable(forRule:)`).
+    private let branchTables = Mutex<[Int: RuleTable]>([:])
 
     /// Compiles the rules of `srx` for `language`. `patternsKnownValid` (Verso's own rules, which
     /// the tests compile whole for every language) leaves every ICU pattern to be compiled when a
@@ -245,19 +265,19 @@ final class CompiledSRX: @unchecked Sendable {
         var sources: [RegexTemplates.Source] = []
         var precompiled: [Int: ICURegex] = [:]
         self.lookAheadLimit = max(1, options.lookAheadLimit)
-        var byPattern: [String: Int] = [:]
+        var byPattern: [PatternKey: Int] = [:]
         var wordLists: [WordListMatcher] = []
         var compiled: [CompiledRule] = []
         let dialect = srx.regexDialect
 
         /// A regex compiled when first needed.
-        func internLazy(_ icu: String, boundedFallback: String? = nil) -> Int {
-            if let id = byPattern[icu] {
+        func internLazy(_ icu: String, boundedFallback: (content: String, limit: Int)? = nil) -> Int {
+            if let id = byPattern[PatternKey(icu)] {
                 if sources[id].boundedFallback == nil { sources[id].boundedFallback = boundedFallback }
                 return id
             }
             sources.append(RegexTemplates.Source(pattern: icu, boundedFallback: boundedFallback))
-            byPattern[icu] = sources.count - 1
+            byPattern[PatternKey(icu)] = sources.count - 1
             return sources.count - 1
         }
 
@@ -272,7 +292,7 @@ final class CompiledSRX: @unchecked Sendable {
         /// by `make` now, which throws an error naming the rule when ICU refuses it.
         func intern(_ icu: String, make: () throws(SRXError) -> ICURegex) throws(SRXError) -> Int {
             if patternsKnownValid { return internLazy(icu) }
-            if let id = byPattern[icu], precompiled[id] != nil { return id }
+            if let id = byPattern[PatternKey(icu)], precompiled[id] != nil { return id }
             return internCompiled(icu, try make())
         }
 
@@ -319,8 +339,8 @@ final class CompiledSRX: @unchecked Sendable {
                             // form is compiled instead, when the regex is first needed. Whether it
                             // will be only orders the tests (`cheapBefore`): guessed from the syntax.
                             bounded = sets.mayHaveUnboundedQuantifier(before.pattern)
-                            id = internLazy(lookBehind, boundedFallback: bounded ? "(?<=\(RegexTranslator.bounded(before, limit: options.lookBehindLimit).pattern))" : nil)
-                        } else if let existing = byPattern[lookBehind], precompiled[existing] != nil {
+                            id = internLazy(lookBehind, boundedFallback: bounded ? (before.pattern, options.lookBehindLimit) : nil)
+                        } else if let existing = byPattern[PatternKey(lookBehind)], precompiled[existing] != nil {
                             id = existing
                         } else {
                             var limit = false
@@ -361,8 +381,9 @@ final class CompiledSRX: @unchecked Sendable {
                     case (false, false): forward = "(?:\(before.pattern))(?=\(after.pattern))"
                     }
                     scannerPatterns[compiled.count] = forward
+                    if !rule.beforeBreak.isEmpty { sets.noteScanner(forward, before: before.pattern, after: rule.afterBreak.isEmpty ? nil : after.pattern) }
                     let isTriggerable = sets.first(of: forward) != nil
-                    if patternsKnownValid, split != nil, isTriggerable, triggerable < 64, byPattern[forward] == nil {
+                    if patternsKnownValid, split != nil, isTriggerable, triggerable < 64, byPattern[PatternKey(forward)] == nil {
                         deferredScanner = forward
                     } else {
                         scanner = try intern(forward) { () throws(SRXError) in
@@ -423,16 +444,9 @@ final class CompiledSRX: @unchecked Sendable {
                                 fallbackPatterns.append(deferredScanner)
                             }
                             compiledRule.scanBranchPatterns = branches.map { "(?:\($0))" + lookahead }
-                            for branch in branches {
-                                let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
-                                compiledRule.scanBranchPrograms.append(program)
-                                // With a program, its own analysis (cheaper, and it sees past an
-                                // alternation of endings: `p(?:\.\)?|\))` has "p" or "." second to last).
-                                let (last, secondLast) = program.map { ($0.units(atDistance: 1), $0.units(atDistance: 2)) } ?? sets.leadingLookBehindLastTwo(of: branch)
-                                compiledRule.scanBranchLast.append(last)
-                                compiledRule.scanBranchSecondLast.append(secondLast)
-                                compiledRule.scanBranchPairs.append(sets.requiredPair(of: branch))
-                            }
+                            // Their tests are analysed when a matcher first reaches them
+                            // (`CompiledSRX.branchTable(forRule:)`).
+                            compiledRule.scanBranches = branches
                         }
                     }
                     if let deferredScanner, compiledRule.scanPrefixRegex == nil {
@@ -468,21 +482,49 @@ final class CompiledSRX: @unchecked Sendable {
         self.breakInsideCodeSpans = srx.breakInsideCodeSpans
         self.breakRuleIndexes = compiled.indices.filter { compiled[$0].isBreak }
         self.noBreakRuleIndexes = compiled.indices.filter { !compiled[$0].isBreak }
-        var triggers = [UInt64](repeating: 0, count: 65536)
-        var triggered: [Int] = []
+        var triggered: [(rule: Int, first: UnitSet)] = []
         var searched: [Int] = []
         for r in breakRuleIndexes {
             guard triggered.count < 64, let pattern = scannerPatterns[r], let first = sets.first(of: pattern) else {
                 searched.append(r)
                 continue
             }
-            let bit = UInt64(1) << UInt64(triggered.count)
-            triggered.append(r)
-            for (w, word) in first.words.enumerated() where word != 0 {
-                for b in 0..<64 where word & (1 << UInt64(b)) != 0 { triggers[w * 64 + b] |= bit }
-            }
+            triggered.append((r, first))
         }
-        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggers: triggers, triggered: triggered, searched: searched)
+        self.table = RuleTable(rules: compiled, wordLists: wordLists, triggered: triggered, searched: searched)
+
+    }
+
+    /// The tests of split scanner `rule`'s branches (`CompiledRule.scanBranchLast` …), as a table
+    /// of that one rule whose branch `k` is the rule's `k`-th: analysed the first time a matcher
+    /// asks, then shared (the analysis of the built-in list rule's 88 branches took 3-4 ms, and
+    /// a run whose texts never reach them — most one-file runs — no longer pays it).
+    func branchTable(forRule rule: Int) -> RuleTable {
+        branchTables.withLock { tables in
+            if let table = tables[rule] { return table }
+            var analysed = rules[rule]
+            Self.analyseBranches(of: &analysed, sets: RegexCharacterSets())
+            let table = RuleTable(rules: [analysed], wordLists: [], triggered: [], searched: [])
+            tables[rule] = table
+            return table
+        }
+    }
+
+    /// How many split scanners have had their branches analysed (for tests).
+    var analysedBranchTableCount: Int { branchTables.withLock { $0.count } }
+
+    /// Fills the per-branch tests of a split scanner from its branches.
+    static func analyseBranches(of rule: inout CompiledRule, sets: RegexCharacterSets) {
+        for branch in rule.scanBranches {
+            let program = sets.leadingLookBehind(of: branch).flatMap { LookBehindProgram(lookBehind: "(?<=\($0))", sets: sets) }
+            rule.scanBranchPrograms.append(program)
+            // With a program, its own analysis (cheaper, and it sees past an
+            // alternation of endings: `p(?:\.\)?|\))` has "p" or "." second to last).
+            let (last, secondLast) = program.map { ($0.units(atDistance: 1), $0.units(atDistance: 2)) } ?? sets.leadingLookBehindLastTwo(of: branch)
+            rule.scanBranchLast.append(last)
+            rule.scanBranchSecondLast.append(secondLast)
+            rule.scanBranchPairs.append(sets.requiredPair(of: branch))
+        }
     }
 
     /// Runs `body` with a fresh matcher that times every rule.

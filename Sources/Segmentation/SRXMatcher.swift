@@ -56,6 +56,9 @@ final class SRXMatcher: @unchecked Sendable {
     }
     private let state: UnsafeMutablePointer<State>
     private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
+    /// By rule position: split scanners' branch tables fetched so far (nil: not yet).
+    private let branchTables: UnsafeMutablePointer<Unmanaged<RuleTable>?>
+    private let ruleCount: Int
     /// The regex id of split scanners' first branch (`CompiledSRX.branchBase`).
     private let branchBase: Int
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
@@ -82,6 +85,9 @@ final class SRXMatcher: @unchecked Sendable {
         state.initialize(to: State())
         nextFromBuffer = .allocate(capacity: max(1, compiled.table.triggered.count))
         nextFromBuffer.initialize(repeating: 0)
+        ruleCount = max(1, compiled.rules.count)
+        branchTables = .allocate(capacity: ruleCount)
+        branchTables.initialize(repeating: nil, count: ruleCount)
         regexGeneration.initialize(repeating: -1, count: count)
         afterStamp.initialize(repeating: -1, count: count)
         afterValue.initialize(repeating: false, count: count)
@@ -97,6 +103,7 @@ final class SRXMatcher: @unchecked Sendable {
         afterValue.deallocate()
         state.deallocate()
         nextFromBuffer.deallocate()
+        branchTables.deallocate()
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text; nil when ICU refused the
@@ -148,19 +155,37 @@ final class SRXMatcher: @unchecked Sendable {
         return value
     }
 
+    /// The branch tests of split scanner `rule` (`CompiledSRX.branchTable(forRule:)`), kept by
+    /// the matcher once fetched so that the lock is taken once per rule and matcher.
+    @inline(__always)
+    private func branchTable(_ rule: Int) -> RuleTable {
+        if let known = branchTables[rule] { return known.takeUnretainedValue() }
+        return loadBranchTable(rule)
+    }
+
+    @inline(never)
+    private func loadBranchTable(_ rule: Int) -> RuleTable {
+        let table = compiled.branchTable(forRule: rule)
+        // Unretained: the compiled rules keep the table as long as they (and so this matcher) live.
+        branchTables[rule] = Unmanaged.passUnretained(table)
+        return table
+    }
+
     /// End of a split scanner's match at `index` (see `CompiledRule.scanPrefixRegex`), or -1:
     /// the prefix matches in one way only, so the first branch that matches at its end gives the
     /// whole pattern's match.
     @inline(__always)
-    private func splitScannerEnd(_ entry: RuleEntry, at index: Int) -> Int {
+    private func splitScannerEnd(_ entry: RuleEntry, rule: Int, at index: Int) -> Int {
         let prefixEnd = matchEnd(entry.scanPrefixRegex, at: index)
         if prefixEnd < 0 { return -1 }
-        let table = self.table
+        let branches = branchTable(rule)
         guard let base = state.pointee.textBase else { return -1 }
         let text = UnsafeBufferPointer(start: base, count: state.pointee.textCount)
-        for b in Int(entry.scanBranchStart)..<Int(entry.scanBranchStart + entry.scanBranchCount) {
-            guard table.branchMayMatch(b, at: prefixEnd, in: text) else { continue }
-            guard let h = regex(Int32(branchBase + b)) else {
+        let start = Int(entry.scanBranchStart)
+        for k in 0..<Int(entry.scanBranchCount) {
+            // Branch k of the rule: entry k of its own branch table, regex `branchBase + start + k`.
+            guard branches.branchMayMatch(k, at: prefixEnd, in: text) else { continue }
+            guard let h = regex(Int32(branchBase + start + k)) else {
                 // A branch ICU would not compile alone (never seen): the whole scanner decides.
                 if entry.scannerRegex >= 0 { return matchEnd(entry.scannerRegex, at: index) }
                 guard entry.scanFallback >= 0 else { return -1 }
@@ -215,7 +240,7 @@ final class SRXMatcher: @unchecked Sendable {
                             if let profile { profile.addTime(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started) }
                             continue
                         }
-                        let e = entry.scanBranchCount > 0 ? splitScannerEnd(entry, at: s) : matchEnd(entry.scannerRegex, at: s)
+                        let e = entry.scanBranchCount > 0 ? splitScannerEnd(entry, rule: Int(triggered[k]), at: s) : matchEnd(entry.scannerRegex, at: s)
                         if let profile { profile.add(rule: Int(triggered[k]), nanoseconds: RuleProfile.now() - started, fired: e >= 0) }
                         if e >= 0 {
                             if e > 0 && e < n { hits.append(UInt64(e) << 32 | UInt64(entry.index)) }

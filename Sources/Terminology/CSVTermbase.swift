@@ -181,8 +181,9 @@ public final class CSVTermbaseReader {
             case .definition: concept.definition = value
             case .note: concept.notes.append(value)
             case .terms(let lang, _) where !scope.includes(lang):
+                // The cell is trimmed: unless it starts with `|`, its first synonym is a term.
                 if !termOutsideScope {
-                    termOutsideScope = value.split(separator: "|").contains { !trimmed($0, newlines: false).isEmpty }
+                    termOutsideScope = value.utf8.first != 0x7C || value.split(separator: "|").contains { !trimmed($0, newlines: false).isEmpty }
                 }
             case .languageDefinition(let lang) where !scope.includes(lang), .languageNote(let lang) where !scope.includes(lang):
                 break

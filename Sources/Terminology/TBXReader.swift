@@ -310,7 +310,9 @@ public final class TBXReader {
                 if depth == 0 { return hasTerm }
                 if depth == termDepth {
                     termDepth = 0
-                    if !collapse(text).isEmpty { hasTerm = true }
+                    // `!collapse(text).isEmpty`, answered at the first character that is not
+                    // white space instead of collapsing the whole term.
+                    if text.contains(where: { !$0.isWhitespace }) { hasTerm = true }
                 }
                 if depth == groupDepth { groupDepth = 0 }
                 if depth == 1 { inHolder = false }

@@ -67,16 +67,21 @@ extension String {
     /// are counted once that allocation was most of the cost. Counting from the UTF-8 bytes is
     /// one pass with no allocation: every byte that does not continue a character starts one
     /// unit, and a four-byte character (outside the BMP) takes a second.
+    ///
+    /// The bytes are read in place (`utf8.withContiguousStorageIfAvailable`): `withUTF8` needs a
+    /// `var` copy of the string, a retain and a release per call.
     @inlinable
     public var utf16CodeUnitCount: Int {
-        var copy = self
-        return copy.withUTF8 { bytes in
+        @inline(__always) func count(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
             var count = 0
             for b in bytes {
                 count &+= (b & 0xC0 != 0x80 ? 1 : 0) &+ (b >= 0xF0 ? 1 : 0)
             }
             return count
         }
+        if let n = utf8.withContiguousStorageIfAvailable(count) { return n }
+        var copy = self
+        return copy.withUTF8(count)
     }
 
     /// Appends the string's UTF-16 code units to `units`; the same as
@@ -100,57 +105,62 @@ extension String {
     /// units (never more are needed), and returns how many it wrote: `appendUTF16(to:)` for
     /// callers that keep their own buffers.
     public func writeUTF16(to out: UnsafeMutablePointer<UInt16>) -> Int {
+        // The bytes in place; `withUTF8` on a `var` copy cost a retain and a release per call.
+        if let n = utf8.withContiguousStorageIfAvailable({ Self.writeUTF16(utf8: $0, to: out) }) { return n }
         var copy = self
-        return copy.withUTF8 { bytes in
-            let n = bytes.count
-            guard n > 0 else { return 0 }
-            var o = 0
-            var i = 0
-            let raw = UnsafeRawPointer(bytes.baseAddress!)
-            while i < n {
-                // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load and
-                // test, then one widening vector store. When some are not ASCII, the ones
-                // before the first such byte are kept from the same store and that character
-                // is decoded next, rather than the bytes before it being taken one at a time
-                // (a French text has an accented letter every few words). The store stays
-                // within the room the caller made: at most one unit per byte, and `o <= i`.
-                if i + 8 <= n {
-                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
-                    UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
-                    let high = word & 0x8080_8080_8080_8080
-                    if high == 0 {
-                        o &+= 8
-                        i &+= 8
-                        continue
-                    }
-                    let ascii = high.trailingZeroBitCount >> 3
-                    o &+= ascii
-                    i &+= ascii
+        return copy.withUTF8 { Self.writeUTF16(utf8: $0, to: out) }
+    }
+
+    /// `writeUTF16(to:)` over the string's UTF-8 bytes.
+    private static func writeUTF16(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt16>) -> Int {
+        let n = bytes.count
+        guard n > 0 else { return 0 }
+        var o = 0
+        var i = 0
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        while i < n {
+            // Eight ASCII bytes at a time (most text is mostly ASCII): one 64-bit load and
+            // test, then one widening vector store. When some are not ASCII, the ones
+            // before the first such byte are kept from the same store and that character
+            // is decoded next, rather than the bytes before it being taken one at a time
+            // (a French text has an accented letter every few words). The store stays
+            // within the room the caller made: at most one unit per byte, and `o <= i`.
+            if i + 8 <= n {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let wide = SIMD8<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
+                UnsafeMutableRawPointer(out + o).storeBytes(of: wide, as: SIMD8<UInt16>.self)
+                let high = word & 0x8080_8080_8080_8080
+                if high == 0 {
+                    o &+= 8
+                    i &+= 8
+                    continue
                 }
-                let b0 = UInt32(bytes[i])
-                if b0 < 0x80 {
-                    out[o] = UInt16(truncatingIfNeeded: b0)
-                    o += 1
-                    i += 1
-                } else if b0 < 0xE0 {
-                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F))
-                    o += 1
-                    i += 2
-                } else if b0 < 0xF0 {
-                    out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F))
-                    o += 1
-                    i += 3
-                } else {
-                    let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
-                    let v = scalar - 0x10000
-                    out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
-                    out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
-                    o += 2
-                    i += 4
-                }
+                let ascii = high.trailingZeroBitCount >> 3
+                o &+= ascii
+                i &+= ascii
             }
-            return o
+            let b0 = UInt32(bytes[i])
+            if b0 < 0x80 {
+                out[o] = UInt16(truncatingIfNeeded: b0)
+                o += 1
+                i += 1
+            } else if b0 < 0xE0 {
+                out[o] = UInt16(truncatingIfNeeded: (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F))
+                o += 1
+                i += 2
+            } else if b0 < 0xF0 {
+                out[o] = UInt16(truncatingIfNeeded: (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F))
+                o += 1
+                i += 3
+            } else {
+                let scalar = (b0 & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
+                let v = scalar - 0x10000
+                out[o] = UInt16(truncatingIfNeeded: 0xD800 | (v >> 10))
+                out[o + 1] = UInt16(truncatingIfNeeded: 0xDC00 | (v & 0x3FF))
+                o += 2
+                i += 4
+            }
         }
+        return o
     }
 }

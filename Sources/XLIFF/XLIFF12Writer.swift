@@ -696,6 +696,7 @@ public final class XLIFF12Writer: DocumentWriter {
         var sourceLanguage: String?
         var targetLanguage: String?
         var sourceNests = false
+        var targetNests = false
         var hasOwnIDs = false
         var hasTarget = false
         var states: [String] = []
@@ -712,7 +713,10 @@ public final class XLIFF12Writer: DocumentWriter {
                 if sourceLanguage == nil { sourceLanguage = language }
                 if targetLanguage == nil { targetLanguage = target?.language }
                 if !sourceNests && runs.contains(where: Self.needsNesting) { sourceNests = true }
-                if target != nil { hasTarget = true }
+                if let t = target {
+                    hasTarget = true
+                    if !targetNests && t.runs.contains(where: Self.needsNesting) { targetNests = true }
+                }
                 if let v = kept { states.append(v) }
                 if firstState == nil { firstState = state }
                 if qualifier == nil { qualifier = stateQualifier }
@@ -726,6 +730,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 if sourceLanguage == nil { sourceLanguage = language }
                 if targetLanguage == nil { targetLanguage = target?.language }
                 if !sourceNests && runs.contains(where: Self.needsNesting) { sourceNests = true }
+                if !targetNests, let t = target, t.runs.contains(where: Self.needsNesting) { targetNests = true }
             }
         }
         // Numbers alone are unique by construction: making mids unique is only needed when a
@@ -754,43 +759,51 @@ public final class XLIFF12Writer: DocumentWriter {
         try foreign(markup.segmentedSourceAttributes)
         var tokens = Self.borrow(&tokenBuffer)
         var i = 0
-        for v in views.indices {
-            let runs = views[v].source
-            if views[v].isSegment {
-                tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
-                for k in runs.indices { tokens.append(.run(runs[k])) }
-                tokens.append(.segmentEnd)
-                i += 1
-            } else {
-                for k in runs.indices { tokens.append(.run(runs[k])) }
+        if !sourceNests {
+            try writeFlatParts(views, mids: mids, target: false)
+        } else {
+            for v in views.indices {
+                let runs = views[v].source
+                if views[v].isSegment {
+                    tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
+                    for k in runs.indices { tokens.append(.run(runs[k])) }
+                    tokens.append(.segmentEnd)
+                    i += 1
+                } else {
+                    for k in runs.indices { tokens.append(.run(runs[k])) }
+                }
             }
+            try writeTokens(tokens, isTarget: false, joinsText: false)
+            tokens.removeAll(keepingCapacity: true)
         }
-        try writeTokens(tokens, isTarget: false, joinsText: false)
-        tokens.removeAll(keepingCapacity: true)
         try close(indent: false)
 
         let stateValue = targetState(states, fallback: firstState, unitID: unit.id)
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
             try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
-            for v in views.indices {
-                if views[v].isSegment {
-                    if let runs = views[v].target {
-                        tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
-                        for k in runs.indices { tokens.append(.run(runs[k])) }
-                        tokens.append(.segmentEnd)
+            if !targetNests && !(hasTarget && sourceNests && views.contains(where: { !$0.isSegment && $0.target == nil })) {
+                try writeFlatParts(views, mids: mids, target: true, hasTarget: hasTarget)
+            } else {
+                for v in views.indices {
+                    if views[v].isSegment {
+                        if let runs = views[v].target {
+                            tokens.append(.segmentStart(mid: mids[i], attributes: views[v].attributes))
+                            for k in runs.indices { tokens.append(.run(runs[k])) }
+                            tokens.append(.segmentEnd)
+                        }
+                        i += 1
+                    } else {
+                        // An ignorable shows its target, or its source when it has none.
+                        if hasTarget {
+                            let runs = views[v].target ?? views[v].source
+                            for k in runs.indices { tokens.append(.run(runs[k])) }
+                        }
+                        if views[v].hasTargetOrder { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                     }
-                    i += 1
-                } else {
-                    // An ignorable shows its target, or its source when it has none.
-                    if hasTarget {
-                        let runs = views[v].target ?? views[v].source
-                        for k in runs.indices { tokens.append(.run(runs[k])) }
-                    }
-                    if views[v].hasTargetOrder { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
                 }
+                try writeTokens(tokens, isTarget: true, joinsText: false)
             }
-            try writeTokens(tokens, isTarget: true, joinsText: false)
             try close(indent: false)
         }
         Self.giveBack(&tokens, to: &tokenBuffer)
@@ -799,6 +812,59 @@ public final class XLIFF12Writer: DocumentWriter {
         let midSet: Set<String> = unit.matches.isEmpty ? [] : Set(mids)
         Self.giveBack(&mids, to: &midBuffer)
         try writeUnitTail(unit, mids: midSet)
+    }
+
+    /// Writes the parts' sources (or targets) as `<seg-source>` (`<target>`) content when no run
+    /// nests (text and standalone codes only, the usual case): each segment in its
+    /// `<mrk mtype="seg">`, the same bytes and warnings as the token path (`writeTokens`), without
+    /// building the tokens or deciding nesting forms. For the target, a segment without one is
+    /// left out, and an ignorable shows its target, or its source, only when some segment has a target.
+    private func writeFlatParts(_ views: [PartView], mids: [String], target: Bool, hasTarget: Bool = false) throws {
+        // Reported before anything is written, as the token path does.
+        if target {
+            for v in views.indices where !views[v].isSegment && views[v].hasTargetOrder {
+                warn("order", "target order has no XLIFF 1.2 equivalent; not written")
+            }
+        }
+        var codeIndex = 0
+        var i = 0
+        for v in views.indices {
+            if views[v].isSegment {
+                let runs: [Run]
+                if target {
+                    guard let t = views[v].target else { i += 1; continue }
+                    runs = t
+                } else {
+                    runs = views[v].source
+                }
+                try begin("mrk", indent: false)
+                try xml.attribute("mtype", literal: "seg")
+                try attribute("mid", mids[i])
+                try foreign(views[v].attributes)
+                try writeFlatRuns(runs, codeIndex: &codeIndex)
+                try close(indent: false)
+                i += 1
+            } else if target {
+                if hasTarget { try writeFlatRuns(views[v].target ?? views[v].source, codeIndex: &codeIndex) }
+            } else {
+                try writeFlatRuns(views[v].source, codeIndex: &codeIndex)
+            }
+        }
+    }
+
+    /// Text and standalone codes, numbered on from `codeIndex` (markers and paired codes never
+    /// reach here: they nest).
+    @inline(__always)
+    private func writeFlatRuns(_ runs: [Run], codeIndex: inout Int) throws {
+        for k in runs.indices {
+            switch runs[k] {
+            case .text(let t): try writeText(t)
+            case .code(let c):
+                codeIndex += 1
+                try writeCode(c, form: .element, fallbackID: codeIndex)
+            case .marker: break
+            }
+        }
     }
 
     private func writeSource(_ source: Content, attributes: [ExtensionAttribute]) throws {

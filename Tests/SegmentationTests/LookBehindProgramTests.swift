@@ -88,8 +88,12 @@ final class LookBehindProgramTests: XCTestCase {
         for rules in try ruleSets() {
             for language in languages {
                 guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
-                for (b, pattern) in compiled.branchPatterns.enumerated() where b < compiled.table.branchPrograms.count {
-                    let program = compiled.table.branchPrograms[b]
+                for r in compiled.rules.indices where !compiled.rules[r].scanBranches.isEmpty {
+                  let branches = compiled.branchTable(forRule: r)
+                  let start = Int(compiled.table.entries[r].scanBranchStart)
+                  for k in compiled.rules[r].scanBranches.indices {
+                    let pattern = compiled.branchPatterns[start + k]
+                    let program = branches.branchPrograms[k]
                     guard program >= 0, seen.insert(pattern).inserted else { continue }
                     let lookBehind = "(?<=\(try XCTUnwrap(sets.leadingLookBehind(of: pattern), pattern)))"
                     let regex = try ICURegex.compile(lookBehind)
@@ -100,12 +104,13 @@ final class LookBehindProgramTests: XCTestCase {
                             regex.setText(buffer.baseAddress, count: buffer.count)
                             for p in 0...buffer.count where regex.matches(at: p) {
                                 var gaveUp = false
-                                let found = compiled.table.lookBehind(program, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
+                                let found = branches.lookBehind(program, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
                                 XCTAssertTrue(found || gaveUp, "\(lookBehind) at \(p) in \(text)")
                             }
                             regex.setText(nil, count: 0)
                         }
                     }
+                  }
                 }
             }
         }

@@ -132,6 +132,20 @@ private func u(_ s: String) -> UInt16 { s.utf16.first! }
 /// The character sets the engine computes from patterns to skip rules cheaply: they must be
 /// supersets of what ICU matches.
 final class RegexCharacterSetsTests: XCTestCase {
+    /// `\s \S \d \D \w \W` are read from the UnicodeSets ICU's regex compiler uses for them:
+    /// the same units as ICU's regexes match, scanned over the whole BMP (alone and in a class).
+    func testClassEscapesReadAsSetsAreWhatICUMatches() throws {
+        for (escape, _) in RegexCharacterSets.classEscapeSets {
+            for atom in [escape, "[^a" + escape + "]"] {
+                let read = try XCTUnwrap(RegexCharacterSets().exactAtomSet(atom), atom)
+                let scanned = try XCTUnwrap(RegexCharacterSets.scannedAtomSet(atom), atom)
+                // (Surrogates are added to both alike when the atom may match a supplementary character.)
+                let differing = (0...0xFFFF).filter { !(0xD800...0xDFFF).contains($0) && read.contains(UInt16($0)) != scanned.contains(UInt16($0)) }
+                XCTAssertEqual(differing.count, 0, "\(atom): \(differing.prefix(8).map { String($0, radix: 16) })")
+            }
+        }
+    }
+
     func testFirstAndLastCharacters() {
         let sets = RegexCharacterSets()
         let first = sets.first(of: "[.!?]+(?=\\s)")

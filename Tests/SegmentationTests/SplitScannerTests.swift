@@ -100,9 +100,12 @@ final class SplitScannerTests: XCTestCase {
         for rules in rulesFiles {
             for language in ["fr", "en", "de", "ru", "pl", "ja"] {
                 guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
-                let table = compiled.table
-                for b in 0..<table.branchPairReach.count {
-                    let pattern = compiled.branchPatterns[b]
+                // Each split rule's branch tests are a table of their own (analysed when asked).
+                for r in compiled.rules.indices where !compiled.rules[r].scanBranches.isEmpty {
+                  let table = compiled.branchTable(forRule: r)
+                  let start = Int(compiled.table.entries[r].scanBranchStart)
+                  for b in compiled.rules[r].scanBranches.indices {
+                    let pattern = compiled.branchPatterns[start + b]
                     guard seen.insert(pattern).inserted else { continue }
                     let regex = try ICURegex.compile(pattern)
                     checked += 1
@@ -116,13 +119,82 @@ final class SplitScannerTests: XCTestCase {
                             regex.setText(nil, count: 0)
                         }
                     }
+                  }
                 }
             }
         }
         XCTAssertGreaterThan(checked, 50, "the list rule has 88 branches")
-        XCTAssertGreaterThan((0..<88).filter { try! Segmenter(language: "fr").compiled.table.branchPairReach[$0] >= 0 }.count, 80, "most branches of the list rule should have a required pair")
-        XCTAssertGreaterThan((0..<88).filter { try! Segmenter(language: "fr").compiled.table.branchSecondLastSets[$0] == -2 }.count, 80, "most branches of the list rule should have their item marker second to last")
+        let french = try Segmenter(language: "fr").compiled
+        let listRule = try XCTUnwrap(french.rules.firstIndex { !$0.scanBranches.isEmpty })
+        let list = french.branchTable(forRule: listRule)
+        XCTAssertEqual(french.rules[listRule].scanBranches.count, 88)
+        XCTAssertGreaterThan((0..<88).filter { list.branchPairReach[$0] >= 0 }.count, 80, "most branches of the list rule should have a required pair")
+        XCTAssertGreaterThan((0..<88).filter { list.branchSecondLastSets[$0] == -2 }.count, 80, "most branches of the list rule should have their item marker second to last")
         XCTAssertGreaterThan(matches, 5, "the texts should hold lists")
+    }
+
+    /// The list rule's 88 branches are analysed only when a text first reaches them (a one-file
+    /// run whose text has no list pays nothing for them), once for all matchers, and the breaks
+    /// are the same either way.
+    func testListRuleBranchesAreAnalysedOnlyWhenATextReachesThem() throws {
+        let rules = try SRXRules.builtIn()
+        let compiled = try CompiledSRX(rules: rules, language: "fr", options: SRXCompileOptions(), patternsKnownValid: true)
+        func breaks(_ text: String) -> [Int] {
+            let units = Array(text.utf16)
+            return units.withUnsafeBufferPointer { buffer in compiled.withMatcher { $0.breaks(in: buffer) } }
+        }
+        XCTAssertEqual(breaks("Bonjour. Au revoir. Il est parti !"), [8, 19])
+        XCTAssertEqual(compiled.analysedBranchTableCount, 0, "no item marker: the branches are not needed")
+        let list = "Il faut : 1. un 2. deux 3. trois. Puis a) x b) y. Fin."
+        let expected = breaks(list)
+        XCTAssertEqual(compiled.analysedBranchTableCount, 1)
+        let eager = try CompiledSRX(rules: rules, language: "fr", options: SRXCompileOptions())
+        let units = Array(list.utf16)
+        XCTAssertEqual(units.withUnsafeBufferPointer { buffer in eager.withMatcher { $0.breaks(in: buffer) } }, expected)
+        XCTAssertEqual(breaks(list), expected)
+        XCTAssertEqual(compiled.analysedBranchTableCount, 1, "analysed once")
+    }
+
+    /// The compiler reuses parses: a scanner's is built from its beforebreak's and afterbreak's
+    /// (`noteScanner`), a split rule's prefix and branches are taken from the rule's. Every
+    /// question the compiler asks of them must get the answer their own text gives, for every
+    /// break rule of every SRX file we ship or test against.
+    func testReusedParsesAnswerLikeTheirText() throws {
+        var rulesFiles = [try SRXRules.builtIn()]
+        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
+            rulesFiles.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
+        }
+        var scanners = 0, branches = 0
+        for rules in rulesFiles {
+            let translator = RegexTranslator(dialect: rules.regexDialect)
+            for languageRule in rules.languageRules {
+                for rule in languageRule.rules where rule.isBreak && !rule.beforeBreak.isEmpty {
+                    guard let before = try? translator.translate(rule.beforeBreak).pattern,
+                          let after = try? translator.translate(rule.afterBreak).pattern else { continue }
+                    let scanner = rule.afterBreak.isEmpty ? "(?:\(before))" : "(?:\(before))(?=\(after))"
+                    let reused = RegexCharacterSets(), fresh = RegexCharacterSets()
+                    let split = reused.splitAlternatives(of: before, minimumBranches: 8)
+                    reused.noteScanner(scanner, before: before, after: rule.afterBreak.isEmpty ? nil : after)
+                    XCTAssertEqual(reused.first(of: scanner), fresh.first(of: scanner), scanner)
+                    XCTAssertEqual(reused.prefix(of: scanner, count: 3), fresh.prefix(of: scanner, count: 3), scanner)
+                    XCTAssertEqual(reused.guardLookBehind(of: before, atEnd: false), fresh.guardLookBehind(of: before, atEnd: false), before)
+                    scanners += 1
+                    guard let (prefix, parts) = split else { continue }
+                    XCTAssertEqual(reused.first(of: prefix), fresh.first(of: prefix), prefix)
+                    for branch in parts {
+                        XCTAssertEqual(reused.leadingLookBehind(of: branch), fresh.leadingLookBehind(of: branch), branch)
+                        let (a, b) = (reused.requiredPair(of: branch), fresh.requiredPair(of: branch))
+                        XCTAssertEqual(a?.first, b?.first, branch)
+                        XCTAssertEqual(a?.second, b?.second, branch)
+                        XCTAssertEqual(a?.maxOffset, b?.maxOffset, branch)
+                        XCTAssertEqual(reused.first(of: branch), fresh.first(of: branch), branch)
+                        branches += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(scanners, 50)
+        XCTAssertGreaterThan(branches, 80, "the list rule has 88 branches")
     }
 
     func testRequiredPairIsTakenFromAtomsThatMustFollowOneAnother() throws {

@@ -300,21 +300,47 @@ struct ContentItems {
             return
         }
         singleText = nil
+        // The text first, then both maps written in place at their final sizes: appending a
+        // range per text run to each (one element at a time behind the scenes) was a third of
+        // seeing a unit with codes as items.
+        var codeRuns = 0
         for (r, run) in runs.enumerated() {
             switch run {
             case .text(let t):
-                let first = text.count
-                textRuns.append((first, r))
+                textRuns.append((text.count, r))
                 t.appendUTF16(to: &text)
-                // Whole ranges at once: one capacity check per run rather than two per unit.
-                textItem.append(contentsOf: kinds.count..<(kinds.count + text.count - first))
-                kinds.append(contentsOf: first..<text.count)
             case .code:
-                kinds.append(~r)
+                codeRuns += 1
             case .marker:
                 hasMarkers = true
-                kinds.append(~r)
+                codeRuns += 1
             }
+        }
+        let textCount = text.count
+        let textRuns = self.textRuns
+        let runs = self.runs
+        var item = 0
+        textItem = Array(unsafeUninitializedCapacity: textCount) { textItem, textItemCount in
+            kinds = Array(unsafeUninitializedCapacity: textCount + codeRuns) { kinds, kindsCount in
+                var nextTextRun = 0
+                for r in runs.indices {
+                    if nextTextRun < textRuns.count && textRuns[nextTextRun].run == r {
+                        let start = textRuns[nextTextRun].start
+                        let end = nextTextRun + 1 < textRuns.count ? textRuns[nextTextRun + 1].start : textCount
+                        for offset in start..<end {
+                            kinds.initializeElement(at: item, to: offset)
+                            textItem.initializeElement(at: offset, to: item)
+                            item += 1
+                        }
+                        nextTextRun += 1
+                    } else {
+                        kinds.initializeElement(at: item, to: ~r)
+                        item += 1
+                    }
+                }
+                kindsCount = item
+            }
+            textItemCount = textCount
         }
     }
 

@@ -1141,7 +1141,9 @@ enum XLIFF2UnitPreparation {
                 for i in unit.parts.indices {
                     switch unit.parts[i] {
                     case .segment(var x):
-                        guard side ? Self.assignDataIfAny(&x.target, &data) : Self.assignDataIfAny(&x.source, &data) else { continue }
+                        guard side ? x.target.map(Self.needsDataID) ?? false : Self.needsDataID(x.source) else { continue }
+                        unit.parts[i] = Self.vacant
+                        if side { Self.assignData(&x.target!, &data) } else { Self.assignData(&x.source, &data) }
                         unit.parts[i] = .segment(x)
                     case .ignorable(var x):
                         guard side ? Self.assignDataIfAny(&x.target, &data) : Self.assignDataIfAny(&x.source, &data) else { continue }
@@ -1160,6 +1162,7 @@ enum XLIFF2UnitPreparation {
                 fixCodes(&c, dryRun: false)
                 switch unit.parts[i] {
                 case .segment(var s):
+                    unit.parts[i] = Self.vacant
                     if side { s.target = c } else { s.source = c }
                     unit.parts[i] = .segment(s)
                 case .ignorable(var g):
@@ -1271,10 +1274,20 @@ enum XLIFF2UnitPreparation {
 
     /// `assignData` on a content where some code has data; false (nothing done) when none has.
     private static func assignDataIfAny(_ content: inout Content, _ data: inout XLIFF2DataTable) -> Bool {
-        guard content.runs.contains(where: { if case .code(let c) = $0 { return c.originalData != nil } else { return false } }) else { return false }
+        guard needsDataID(content) else { return false }
         assignData(&content, &data)
         return true
     }
+
+    /// True when some code of `content` carries original data (and so gets a data id).
+    private static func needsDataID(_ content: Content) -> Bool {
+        content.runs.contains(where: { if case .code(let c) = $0 { return c.originalData != nil } else { return false } })
+    }
+
+    /// Put in a part's place while its segment is changed: with the array's reference dropped,
+    /// the segment's fields (one shared box, see `Segment`) change in place instead of being
+    /// copied whole into a new box.
+    private static var vacant: UnitPart { .ignorable(Ignorable(source: Content())) }
 
     /// The same for a target that may be absent.
     private static func assignDataIfAny(_ content: inout Content?, _ data: inout XLIFF2DataTable) -> Bool {

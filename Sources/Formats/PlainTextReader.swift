@@ -199,49 +199,68 @@ final class PlainTextReader: SourceReader {
     private func splitLines() throws {
         let n = pending.count
         var start = pendingStart
+        var lastLinePlain = true
         while start < n {
-            let i = Self.lineBreak(in: pending, from: start)
-            guard i < n else { break }
+            var plain = true
+            let i = Self.lineBreak(in: pending, from: start, plain: &plain)
+            guard i < n else { lastLinePlain = plain; break }
             var end = i + 1
             if pending[i] == 0x0D {
                 if i + 1 >= n && !inputDone { break } // a CR at the end of a chunk: wait for a possible LF
                 if i + 1 < n && pending[i + 1] == 0x0A { end = i + 2 }
             }
-            try line(start, i, end)
+            try line(start, i, end, plain: plain)
             lineNumber += 1
             start = end
         }
         if inputDone && start < n {
-            try line(start, n, n)
+            // A last line without a line break: the loop's last look scanned it to the end.
+            try line(start, n, n, plain: lastLinePlain)
             start = n
         }
         pendingStart = start
     }
 
     /// The index of the first `\n` or `\r` at or after `from`, or `bytes.count`. Eight bytes
-    /// at a time: a line is tens of words without either.
-    private static func lineBreak(in bytes: [UInt8], from: Int) -> Int {
+    /// at a time: a line is tens of words without either. Clears `plain` when the bytes before
+    /// it hold a C0 control character other than a tab, or an 0xEF (the lead byte of U+FFFE
+    /// and U+FFFF): what `appendContent` would look for in a second pass over the line. Both
+    /// are found by the same test of a word (line breaks are C0 controls too).
+    private static func lineBreak(in bytes: [UInt8], from: Int, plain: inout Bool) -> Int {
         bytes.withUnsafeBufferPointer { p in
             let n = p.count
             var i = from
             if let base = UnsafeRawPointer(p.baseAddress) {
                 while i + 8 <= n {
                     let w = UTF8Words.load(base, i)
-                    if UTF8Words.has(w, 0x0A) || UTF8Words.has(w, 0x0D) { break }
+                    if UTF8Words.hasLess(w, than: 0x20) || UTF8Words.has(w, 0xEF) {
+                        for k in i..<(i + 8) {
+                            let b = p[k]
+                            if b == 0x0A || b == 0x0D { return k }
+                            if isSpecial(b) { plain = false }
+                        }
+                    }
                     i += 8
                 }
             }
             while i < n {
                 let b = p[i]
                 if b == 0x0A || b == 0x0D { return i }
+                if isSpecial(b) { plain = false }
                 i += 1
             }
             return n
         }
     }
 
+    /// A byte that may need more than copying into a unit: a C0 control character other than
+    /// a tab (not a line break, which ends the line first), or 0xEF, which may start U+FFFE or
+    /// U+FFFF.
+    @inline(__always)
+    private static func isSpecial(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0xEF }
+
     /// Handles one line: content `start..<contentEnd`, terminator `contentEnd..<end`.
-    private func line(_ start: Int, _ contentEnd: Int, _ end: Int) throws {
+    private func line(_ start: Int, _ contentEnd: Int, _ end: Int, plain: Bool) throws {
         let terminator = LineEnd(pending, contentEnd, end)
         if newline == nil && terminator != .none { newline = terminator }
         var blank = true
@@ -272,33 +291,37 @@ final class PlainTextReader: SourceReader {
             skeletonPending.append(contentsOf: pending[start..<k])
             firstLineIndent = Array(pending[start..<k])
         }
-        appendContent(k, contentEnd)
+        appendContent(k, contentEnd, knownPlain: plain)
         lastTerminator = terminator
     }
 
     /// Appends text to the paragraph; characters XML cannot carry are kept for merge only.
-    private func appendContent(_ start: Int, _ end: Int) {
+    private func appendContent(_ start: Int, _ end: Int, knownPlain: Bool) {
         var utf16 = paragraphUTF16
         var inserted: [RawSubstitution] = []
         var runStart = start
         pending.withUnsafeBufferPointer { bytes in
             // Nearly every line has no control character and no U+FFFE/U+FFFF (whose lead byte
-            // is 0xEF): checked eight bytes at a time (a word with a byte below 0x20 or an 0xEF
-            // is looked at byte by byte, a tab being fine), then measured the same way.
-            func isSpecial(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0xEF }
+            // is 0xEF): `lineBreak` says so as it finds the line's end, and such a line is only
+            // measured. Otherwise checked here eight bytes at a time (a word with a byte below
+            // 0x20 or an 0xEF is looked at byte by byte, a tab being fine).
             var plain = true
+            if knownPlain {
+                utf16 += UTF8Words.utf16Length(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                return
+            }
             var i = start
             if let base = UnsafeRawPointer(bytes.baseAddress) {
                 while plain && i + 8 <= end {
                     let w = UTF8Words.load(base, i)
                     if UTF8Words.hasLess(w, than: 0x20) || UTF8Words.has(w, 0xEF) {
-                        for k in i..<(i + 8) where isSpecial(bytes[k]) { plain = false }
+                        for k in i..<(i + 8) where Self.isSpecial(bytes[k]) { plain = false }
                     }
                     i += 8
                 }
             }
             while plain && i < end {
-                if isSpecial(bytes[i]) { plain = false }
+                if Self.isSpecial(bytes[i]) { plain = false }
                 i += 1
             }
             if plain {

@@ -195,7 +195,9 @@ struct AlignCommand: ParsableCommand {
     private func termAnchors(_ sourceLanguage: String, _ targetLanguage: String, printer: DiagnosticsPrinter) throws -> TermAnchors? {
         let terms: Glossary
         do {
-            terms = try glossary.open(printer: printer)
+            // Anchors are the concepts (by termbase and handle) found on both sides: the
+            // built-in glossaries are read for the two languages only.
+            terms = try glossary.open(printer: printer, builtInScope: LanguageScope([sourceLanguage, targetLanguage]))
         } catch {
             printer.emit(error: error, path: glossary.glossaries.first ?? "Glossaries/")
             throw ExitCode(1)

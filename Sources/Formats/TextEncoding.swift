@@ -398,6 +398,14 @@ enum UTF8Words {
         return found & highs != 0
     }
 
+    /// The high bit of each byte of `w` that is zero, and no other bit (exact: each byte is
+    /// tested on its own, without a borrow from its neighbour).
+    @inline(__always)
+    static func zeroBytes(_ w: UInt64) -> UInt64 {
+        let low7 = ~highs
+        return ~(((w & low7) &+ low7) | w) & highs
+    }
+
     /// True when a byte of `w` is below `n` (at most 0x80).
     @inline(__always)
     static func hasLess(_ w: UInt64, than n: UInt8) -> Bool {

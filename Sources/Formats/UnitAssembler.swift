@@ -113,7 +113,11 @@ struct UnitAssembler {
         /// Characters each written as itself. Never holds a carriage return or a character XML
         /// cannot carry: those are atoms, so that only atoms need line-break normalisation and
         /// substitution. A `Substring`, so that trimming and collapsing split it without copies.
-        case text(Substring)
+        /// `collapsed` is true when the run is known to hold no tab, no line feed and no two
+        /// spaces in a row (learnt when it was appended, whose scan reads every byte anyway), so
+        /// that collapsing whitespace need not read it again; false when it may hold one. A part
+        /// of a run keeps its flag (a part of a collapsed run is collapsed too).
+        case text(Substring, collapsed: Bool)
         case atom(SourceAtom)
         // Indirect: a code is ten times the size of an atom, and most items are text or atoms;
         // inline, every item would take a code's 272 bytes (measured).
@@ -158,8 +162,8 @@ struct UnitAssembler {
     /// `append(literal:)` for a whole string).
     mutating func append(literal run: Substring) {
         guard !run.isEmpty else { return }
-        if Self.withUTF8(run, Self.isPlainRun) {
-            items.append(.text(run))
+        if let collapsed = Self.withUTF8(run, Self.scanRun) {
+            items.append(.text(run, collapsed: collapsed))
         } else {
             for s in run.unicodeScalars { append(SourceAtom(literal: s)) }
         }
@@ -202,24 +206,36 @@ struct UnitAssembler {
     /// True when the item holds a character a reader sees.
     private static func hasVisible(_ item: Item) -> Bool {
         switch item {
-        case .text(let run): return run.unicodeScalars.contains(where: isVisible)
+        case .text(let run, _): return run.unicodeScalars.contains(where: isVisible)
         case .atom(let a): return a.scalar.map(isVisible) ?? false
         case .code: return false
         }
     }
 
-    /// True when the bytes may form a run: no C0 control but TAB and LF, no U+FFFE/U+FFFF.
-    /// Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the lead byte of
-    /// U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither.
-    private static func isPlainRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Nil unless the bytes may form a run (no C0 control but TAB and LF, no U+FFFE/U+FFFF);
+    /// else whether they hold no tab, no line feed and no two spaces in a row (`Item.text`'s
+    /// `collapsed`). Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the
+    /// lead byte of U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither; two
+    /// spaces in a row are found in the word itself (and across words by their edge bytes).
+    private static func scanRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         let n = bytes.count
         var i = 0
         let base = UnsafeRawPointer(bytes.baseAddress)
+        var collapsed = true
+        // 0x80 when the byte before `i` is a space (the high bit of its byte in a zero-byte mask).
+        var previousSpace: UInt64 = 0
         while i < n {
             var end = i + 1
             if i + 8 <= n, let base {
-                let w = UTF8Words.load(base, i)
+                // Little-endian order whatever the machine: the first byte is the lowest.
+                let w = UInt64(littleEndian: UTF8Words.load(base, i))
                 if !UTF8Words.hasLess(w, than: 0x20) && !UTF8Words.has(w, 0xEF) {
+                    // No byte is below a space here, so the spaces are the zero bytes of
+                    // `w - 0x20…20` (no borrow between bytes); a space also pairs with the last
+                    // byte of the word before (its flag carried in `previousSpace`).
+                    let spaces = UTF8Words.zeroBytes(w &- UTF8Words.ones &* 0x20)
+                    if spaces & (spaces << 8 | previousSpace) != 0 { collapsed = false }
+                    previousSpace = spaces >> 56
                     i += 8
                     continue
                 }
@@ -228,14 +244,18 @@ struct UnitAssembler {
             while i < end {
                 let b = bytes[i]
                 if b < 0x20 {
-                    if b != 0x09 && b != 0x0A { return false }
+                    if b != 0x09 && b != 0x0A { return nil }
+                    collapsed = false
                 } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
-                    return false
+                    return nil
+                } else if b == 0x20 && previousSpace != 0 {
+                    collapsed = false
                 }
+                previousSpace = b == 0x20 ? 0x80 : 0
                 i += 1
             }
         }
-        return true
+        return collapsed
     }
 
     /// Calls `body` with the UTF-8 bytes of `run` (in place for native strings).
@@ -296,13 +316,13 @@ struct UnitAssembler {
                 case .atom(let a):
                     if let s = a.scalar, Self.isVisible(s) { break leading }
                     start += 1
-                case .text(let run):
+                case .text(let run, let collapsed):
                     let k = Self.invisiblePrefixLength(run)
                     let n = run.utf8.count
                     if k == n { start += 1; continue }
                     if k > 0 {
-                        list[start] = .text(Self.slice(run, k, n))
-                        list.insert(.text(Self.slice(run, 0, k)), at: start)
+                        list[start] = .text(Self.slice(run, k, n), collapsed: collapsed)
+                        list.insert(.text(Self.slice(run, 0, k), collapsed: collapsed), at: start)
                         start += 1
                         end += 1
                     }
@@ -315,13 +335,13 @@ struct UnitAssembler {
                 case .atom(let a):
                     if let s = a.scalar, Self.isVisible(s) { break trailing }
                     end -= 1
-                case .text(let run):
+                case .text(let run, let collapsed):
                     let k = Self.invisibleSuffixLength(run)
                     let n = run.utf8.count
                     if k == n { end -= 1; continue }
                     if k > 0 {
-                        list[end - 1] = .text(Self.slice(run, 0, n - k))
-                        list.insert(.text(Self.slice(run, n - k, n)), at: end)
+                        list[end - 1] = .text(Self.slice(run, 0, n - k), collapsed: collapsed)
+                        list.insert(.text(Self.slice(run, n - k, n), collapsed: collapsed), at: end)
                     }
                     break trailing
                 }
@@ -351,7 +371,7 @@ struct UnitAssembler {
         // append copy the whole string.
         for item in list[start..<end] {
             switch item {
-            case .text(let run):
+            case .text(let run, _):
                 Self.withUTF8(run) { Self.measureRun($0, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
                 if text.isEmpty && single == nil {
                     single = run
@@ -459,7 +479,7 @@ struct UnitAssembler {
         var text = ""
         for item in items {
             switch item {
-            case .text(let run): text += run
+            case .text(let run, _): text += run
             case .atom(let a): text += a.raw
             case .code(let c):
                 // Most codes carry no attribute unit (every block tag comes here): their text as is.
@@ -493,10 +513,10 @@ struct UnitAssembler {
                     i += 2
                     continue
                 }
-                if i + 1 < items.count, case .text(let run) = items[i + 1], run.utf8.first == 0x0A {
+                if i + 1 < items.count, case .text(let run, let collapsed) = items[i + 1], run.utf8.first == 0x0A {
                     out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw + "\n")))
                     let n = run.utf8.count
-                    if n > 1 { out.append(.text(Self.slice(run, 1, n))) }
+                    if n > 1 { out.append(.text(Self.slice(run, 1, n), collapsed: collapsed)) }
                     i += 2
                     continue
                 }
@@ -524,10 +544,17 @@ struct UnitAssembler {
                 previousIsSpace = true
             case .code:
                 previousIsSpace = false
-            case .text(let run):
+            case .text(let run, let known):
                 let collapsed = Self.withUTF8(run) { bytes -> Bool in
                     let n = bytes.count
                     guard n > 0 else { return true }
+                    if known {
+                        // No tab, line feed or two spaces inside (seen when it was appended):
+                        // only its first space may follow another.
+                        if bytes[0] == 0x20 && previousIsSpace { return false }
+                        previousIsSpace = bytes[n - 1] == 0x20
+                        return true
+                    }
                     // Branch-free first (vectorised): no tab, no line feed, no two spaces in a row.
                     var spread: UInt8 = (bytes[0] == 0x20 && previousIsSpace ? 1 : 0) | (bytes[n - 1] == 0x09 || bytes[n - 1] == 0x0A ? 1 : 0)
                     for i in 0..<(n - 1) {
@@ -561,7 +588,7 @@ struct UnitAssembler {
                 if let s = a.scalar, Self.isHTMLSpace(s) { Self.addSpace(a.raw, to: &out) } else { out.append(item) }
             case .code:
                 out.append(item)
-            case .text(let run):
+            case .text(let run, let known):
                 // Spans of spaces are cut out of the run, except a single " " after a visible
                 // character, which already reads as collapsed and stays in the text.
                 Self.withUTF8(run) { bytes in
@@ -576,12 +603,12 @@ struct UnitAssembler {
                             i = j
                             continue
                         }
-                        if i > runStart { out.append(.text(Self.slice(run, runStart, i))) }
+                        if i > runStart { out.append(.text(Self.slice(run, runStart, i), collapsed: known)) }
                         Self.addSpace(String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self), to: &out)
                         i = j
                         runStart = j
                     }
-                    if runStart < n { out.append(.text(runStart == 0 ? run : Self.slice(run, runStart, n))) }
+                    if runStart < n { out.append(.text(runStart == 0 ? run : Self.slice(run, runStart, n), collapsed: known)) }
                 }
             }
         }
@@ -592,7 +619,7 @@ struct UnitAssembler {
     private static func endsWithSpace(_ out: [Item]) -> Bool {
         switch out.last {
         case .atom(let a)?: return a.scalar == " "
-        case .text(let run)?: return run.utf8.last == 0x20
+        case .text(let run, _)?: return run.utf8.last == 0x20
         default: return false
         }
     }
@@ -603,17 +630,17 @@ struct UnitAssembler {
         switch out.last {
         case .atom(let previous)? where previous.scalar == " ":
             out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: previous.raw + raw))
-        case .text(let run)? where run.utf8.last == 0x20:
+        case .text(let run, let known)? where run.utf8.last == 0x20:
             // The run's final " " is a collapsed space: it takes this whitespace in.
             let n = run.utf8.count
             if n == 1 {
                 out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: " " + raw))
             } else {
-                out[out.count - 1] = .text(slice(run, 0, n - 1))
+                out[out.count - 1] = .text(slice(run, 0, n - 1), collapsed: known)
                 out.append(.atom(SourceAtom(scalar: " ", raw: " " + raw)))
             }
         default:
-            out.append(raw == " " ? .text(" ") : .atom(SourceAtom(scalar: " ", raw: raw)))
+            out.append(raw == " " ? .text(" ", collapsed: true) : .atom(SourceAtom(scalar: " ", raw: raw)))
         }
     }
 

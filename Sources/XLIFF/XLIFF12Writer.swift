@@ -856,6 +856,7 @@ public final class XLIFF12Writer: DocumentWriter {
     /// reach here: they nest).
     @inline(__always)
     private func writeFlatRuns(_ runs: [Run], codeIndex: inout Int) throws {
+        // By index: iterating the array itself copies each run twice (retain, release).
         for k in runs.indices {
             switch runs[k] {
             case .text(let t): try writeText(t)
@@ -1078,16 +1079,7 @@ public final class XLIFF12Writer: DocumentWriter {
         // Fast path: text and standalone codes only, nothing to nest.
         if !runs.contains(where: Self.needsNesting) {
             var codeIndex = 0
-            // By index: iterating the array itself copies each run twice (retain, release).
-            for k in runs.indices {
-                switch runs[k] {
-                case .text(let t): try writeText(t)
-                case .code(let c):
-                    codeIndex += 1
-                    try writeCode(c, form: .element, fallbackID: codeIndex)
-                case .marker: break
-                }
-            }
+            try writeFlatRuns(runs, codeIndex: &codeIndex)
             return
         }
         var tokens = Self.borrow(&tokenBuffer)

@@ -106,7 +106,13 @@ struct PrepareCommand: ParsableCommand {
 
         let assembled: AssembledPipeline
         do {
-            assembled = try StandardPipeline.make(PipelineOptions(segment: !noSegment, srxPath: srx, recognizeTerms: !noTerms, glossaryPaths: glossaries, copySource: copySource))
+            var pipelineOptions = PipelineOptions(segment: !noSegment, srxPath: srx, recognizeTerms: !noTerms, glossaryPaths: glossaries, copySource: copySource)
+            // With both languages given, the built-in glossaries are read for these two only and
+            // the rules and recogniser are made ready while they load (a document in another
+            // language, e.g. an XLIFF file's own, gets its own when it asks).
+            pipelineOptions.expectedSourceLanguage = languages.source
+            pipelineOptions.expectedTargetLanguage = languages.target
+            assembled = try StandardPipeline.make(pipelineOptions)
         } catch {
             diagnostics.emit(error: error, path: srx ?? glossaries.first ?? "Glossaries/")
             throw ExitCode(1)

@@ -69,6 +69,20 @@ final class HTMLReaderTests: XCTestCase {
         RoundTrip.assertIdentity(Array(plain.utf8), format: .html, "collapsed spaces between codes")
     }
 
+    func testTwoSpacesCollapseWhereverTheyFallInALongRun() throws {
+        // The reader scans text eight bytes at a time for spaces in a row: a pair inside a word,
+        // across two words and at the run's ends must all collapse, and a single space stays.
+        for k in 1..<20 {
+            let before = String(repeating: "é", count: k / 2) + String(repeating: "x", count: k % 2)
+            let after = String(repeating: "y", count: 19)
+            let html = "<p>\(before)  \(after) z\(after)</p>"
+            XCTAssertEqual(try texts(html), ["\(before) \(after) z\(after)"], "pair after \(k) bytes")
+            RoundTrip.assertIdentity(Array(html.utf8), format: .html, "pair after \(k) bytes")
+            let single = "<p>\(before) \(after)<!-- c --> \(after) </p>"
+            XCTAssertEqual(try texts(single), ["\(before) \(after) \(after)"], "single spaces after \(k) bytes")
+        }
+    }
+
     func testInvisibleTextAroundAUnitIsCutAtCharactersNotGraphemes() throws {
         // A space followed by a combining mark is one grapheme, but only the space is layout:
         // the mark stays in the unit, and zero-width characters at the end go to the skeleton.

@@ -24,8 +24,9 @@ public enum BatchFileKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The kind of the file named `name`, or nil for a format Verso does not convert.
     public static func detect(_ name: String) -> BatchFileKind? {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        let ext = name[name.index(after: dot)...].lowercased()
+        // On the bytes: a `Character` search breaks the name into graphemes.
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return nil }
+        let ext = name[name.utf8.index(after: dot)...].lowercased()
         return allCases.first { $0.extensions.contains(ext) }
     }
 }

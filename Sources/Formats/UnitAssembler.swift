@@ -680,8 +680,8 @@ enum RawAlignment {
     /// no original text get an empty one.
     static func align(raw: String, decoded: String) -> [SourceAtom] {
         if raw == decoded { return raw.unicodeScalars.map { SourceAtom(literal: $0) } }
-        let r = Array(raw.unicodeScalars)
-        let d = Array(decoded.unicodeScalars)
+        let r = scalars(raw)
+        let d = scalars(decoded)
         var out: [SourceAtom] = []
         out.reserveCapacity(d.count + 4)
         var i = 0, j = 0
@@ -740,8 +740,8 @@ enum RawAlignment {
     /// per character of the whole paragraph, which the unit assembler then carried one item
     /// each (a run per stretch is what it gets for text without references).
     static func pieces(raw: String, decoded: String) -> [Piece] {
-        let r = Array(raw.unicodeScalars)
-        let d = Array(decoded.unicodeScalars)
+        let r = scalars(raw)
+        let d = scalars(decoded)
         var out: [Piece] = []
         var i = 0, j = 0
         // Original text that the decoded text does not account for, waiting to become an atom.
@@ -822,10 +822,21 @@ enum RawAlignment {
         return atoms
     }
 
+    /// The scalars as a string. One at a time: `append(contentsOf:)` of a slice took ~6,000
+    /// instructions for a six-character reference (callgrind), a loop a few hundred.
     private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
         var s = ""
-        s.unicodeScalars.append(contentsOf: scalars)
+        for c in scalars { s.unicodeScalars.append(c) }
         return s
+    }
+
+    /// The scalars of `text` in one decoding pass (`Array(text.unicodeScalars)` decodes twice:
+    /// once to count them, once to copy them). Room for one per UTF-8 byte, the most there can be.
+    private static func scalars(_ text: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars { out.append(c) }
+        return out
     }
 
     /// Parses a character or entity reference at `i`: `&#233;`, `&#xE9;` (`;` optional, as

@@ -247,6 +247,10 @@ public final class DocumentMerger {
                 findings.append(Finding(.warning, "inline code '\(code.id)' of unit \(unit.id) has no original data: left out", at: location, code: "merge.code-without-data"))
                 return ""
             }
+            // Nested units are attribute values, so they sit in a start tag: an opening or
+            // standalone code. A closing code shares its opening's id and must not take them
+            // (its markup was overwritten at the opening's offsets).
+            guard code.kind != .closing else { return original }
             let placements = layout.nestedUnits.filter { $0.codeID == code.id }.sorted { $0.utf16Start < $1.utf16Start }
             guard !placements.isEmpty else { return original }
             let utf16 = Array(original.utf16)

@@ -1,5 +1,6 @@
 import XCTest
 import TestSupport
+import TranslationModel
 @testable import Formats
 
 /// Inputs the HTML fuzzer (Fuzz/Harnesses/FuzzHTML, docs/fuzzing.md) found breaking the
@@ -30,6 +31,23 @@ final class FuzzRegressionTests: XCTestCase {
         RoundTrip.assertIdentity(bytes, format: .html, "NUL then U+FEFF")
         RoundTrip.assertIdentity(Array("<p>a\u{0}\u{FEFF}b</p>".utf8), format: .html, "minimal")
         XCTAssertEqual(SkeletonFormat.quote("\u{FEFF}x"), "\"\\ufeffx\"")
+    }
+
+    func testAnAttributeUnitGoesIntoItsStartTagNotIntoTheEndTagSharingItsCodeID() throws {
+        // Fuzzing found it: the translation of a start tag's attribute (a nested unit placed by
+        // code id and offsets) was also written into the end tag, whose closing code has the
+        // same id, over the end tag's own text once that was long enough (`</B<ht<!DOCTYPE…`).
+        let bytes = [UInt8](try Data(contentsOf: TestPaths.fixture("html/closing-tag-after-attribute-unit.html")))
+        RoundTrip.assertIdentity(bytes, format: .html, "fuzzer's page")
+        // The same with valid HTML: spaces before an end tag's `>`.
+        let page = "<p>Un texte <b title=\"Un titre\">en gras</b                    > et la suite.</p>"
+        RoundTrip.assertIdentity(Array(page.utf8), format: .html, "spaces in an end tag")
+        let document = try RoundTrip.read(Array(page.utf8), format: .html)
+        let translated = RoundTrip.translated(document) { source in
+            source.plainText == "Un titre" ? Content("A title") : source
+        }
+        let merged = String(decoding: try RoundTrip.merge(translated).bytes, as: UTF8.self)
+        XCTAssertEqual(merged, "<p>Un texte <b title=\"A title\">en gras</b                    > et la suite.</p>")
     }
 
     func testAnHTMLFileCutInsideACharacterIsAnErrorNotASilentLoss() throws {

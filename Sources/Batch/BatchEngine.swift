@@ -72,7 +72,7 @@ public final class BatchEngine: Sendable {
         }
 
         let results = ResultSlots(count: plan.jobs.count)
-        let cursor = JobCursor(count: plan.jobs.count, workers: workers)
+        let next = Atomic<Int>(0)
         @Sendable func record(_ result: BatchFileResult, at index: Int) {
             results.set(index, result)
             let done = progress.withLock { counts -> Int in
@@ -85,7 +85,7 @@ public final class BatchEngine: Sendable {
         // `CommitGroup`), flushed on the queue's thread while the worker goes on; a file is
         // reported only once its output is in place.
         let commits = CommitQueue(capacity: 2 * workers)
-        let work: @Sendable (_ worker: Int) -> Void = { [self] worker in
+        let work: @Sendable () -> Void = { [self] in
             var group = CommitGroup()
             var waiting: [(index: Int, result: BatchFileResult, outputs: Range<Int>)] = []
             var added = 0
@@ -103,7 +103,8 @@ public final class BatchEngine: Sendable {
                 added = 0
             }
             while true {
-                guard let (index, unclaimed) = cursor.next(for: worker) else { break }
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < plan.jobs.count else { break }
                 let job = plan.jobs[index]
                 let result: BatchFileResult
                 if isCancelled {
@@ -128,7 +129,7 @@ public final class BatchEngine: Sendable {
                 // Not earlier: every sync costs CPU (its writeback, a cache flush), and groups
                 // synced while conversion goes on cost no waiting.
                 if count >= Self.groupSize || ContinuousClock.now - oldest >= Self.groupDelay
-                    || (unclaimed <= Self.finalStretch && count >= Self.idleGroupSize && commits.isIdle) {
+                    || (plan.jobs.count - index <= Self.finalStretch && count >= Self.idleGroupSize && commits.isIdle) {
                     handOver()
                 }
             }
@@ -244,16 +245,16 @@ public final class BatchEngine: Sendable {
 
     /// Runs `body` on `count` threads and waits for all of them. Plain threads rather than
     /// Swift concurrency: converters do blocking file I/O, which would starve the cooperative pool.
-    private static func runOnThreads(_ count: Int, _ body: @escaping @Sendable (_ worker: Int) -> Void) {
+    private static func runOnThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
         if count == 1 {
-            body(0)
+            body()
             return
         }
         let group = DispatchGroup()
-        for worker in 0..<count {
+        for _ in 0..<count {
             group.enter()
             let thread = Thread {
-                body(worker)
+                body()
                 group.leave()
             }
             thread.stackSize = 8 << 20
@@ -265,41 +266,6 @@ public final class BatchEngine: Sendable {
     private static func seconds(_ duration: Duration) -> Double {
         let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
-
-/// Hands out the plan's jobs to the workers. Each worker first takes the jobs of its own stretch
-/// of the plan, in order; a worker whose stretch is done takes the last unclaimed job of the
-/// stretch with the most left. The plan lists a folder's files together, so workers mostly write
-/// into different output folders: creating a file holds its folder's lock, and the other worker
-/// waited on it (spinning first) when both wrote into one folder — for milliseconds when the
-/// holder was reading inode tables from disk.
-final class JobCursor: Sendable {
-    private let stretches: Mutex<[Range<Int>]>
-
-    /// `count` jobs split into `workers` stretches of (nearly) equal length.
-    init(count: Int, workers: Int) {
-        let workers = max(1, workers)
-        stretches = Mutex((0..<workers).map { w in (w * count / workers)..<((w + 1) * count / workers) })
-    }
-
-    /// The next job for `worker` and how many jobs are still unclaimed after it; nil when every
-    /// job is claimed.
-    func next(for worker: Int) -> (index: Int, unclaimed: Int)? {
-        stretches.withLock { list in
-            let index: Int
-            if !list[worker].isEmpty {
-                index = list[worker].lowerBound
-                list[worker] = (index + 1)..<list[worker].upperBound
-            } else if let other = list.indices.max(by: { list[$0].count < list[$1].count }), !list[other].isEmpty {
-                // From the end: the stretch's owner goes on where it is.
-                index = list[other].upperBound - 1
-                list[other] = list[other].lowerBound..<index
-            } else {
-                return nil
-            }
-            return (index, list.reduce(0) { $0 + $1.count })
-        }
     }
 }
 

@@ -124,16 +124,16 @@ public enum LineWrapping {
                     i += 1
                 }
             }
-            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            while let last = scalars.last, Self.isWhitespace(last) { scalars.removeLast() }
             width = scalars.count
             while indent < scalars.count, scalars[indent] == " " || scalars[indent] == "\t" { indent += 1 }
             let body = scalars[indent...]
             guard let first = body.first, let last = body.last else { return }
             var inWord = false
             for s in body {
-                if s.properties.isWhitespace { inWord = false } else if !inWord { inWord = true; words += 1 }
+                if Self.isWhitespace(s) { inWord = false } else if !inWord { inWord = true; words += 1 }
             }
-            firstWordWidth = body.prefix { !$0.properties.isWhitespace }.count
+            firstWordWidth = body.prefix { !Self.isWhitespace($0) }.count
             startsLowercase = first.properties.isLowercase
             startsCJK = Self.isCJK(first)
             endsCJK = Self.isCJK(last)
@@ -142,6 +142,13 @@ public enum LineWrapping {
             while let c = tail.last, "\"'”’»)]}".unicodeScalars.contains(c) { tail = tail.dropLast() }
             endsSentence = tail.last.map { ".!?…".unicodeScalars.contains($0) } ?? false
             startsListItem = Self.startsListItem(Array(body.prefix(8)))
+        }
+
+        /// Unicode's White_Space, answered without the property lookup for ASCII (tab, line
+        /// feed, vertical tab, form feed, carriage return, space), which most characters are: the
+        /// lookup per character was 18 % of `verso segment` on hard-wrapped text.
+        @inline(__always) static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+            s.value < 0x80 ? (s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D)) : s.properties.isWhitespace
         }
 
         static func isCJK(_ s: Unicode.Scalar) -> Bool {

@@ -1,5 +1,5 @@
 import TestSupport
-import TranslationModel
+@testable import TranslationModel
 import XCTest
 
 /// Which line breaks of a paragraph are soft (wrapped prose) and which are the writer's own.
@@ -63,5 +63,14 @@ final class LineWrappingTests: XCTestCase {
 
     func testOneLineHasNoBreakToSoften() {
         XCTAssertEqual(soft("Just one line of text that is long enough to look like prose."), [])
+    }
+
+    /// The ASCII shortcut for White_Space answers as Unicode's property does, for every code
+    /// point below U+0100 (ASCII takes the shortcut, the rest the property).
+    func testTheWhitespaceShortcutAgreesWithUnicode() {
+        for v in 0..<0x100 {
+            let s = Unicode.Scalar(UInt8(v))
+            XCTAssertEqual(LineWrapping.LineInfo.isWhitespace(s), s.properties.isWhitespace, "U+\(String(v, radix: 16))")
+        }
     }
 }

@@ -31,7 +31,9 @@ log="$work/run-$(date -u +%Y%m%dT%H%M%SZ).log"
 before=$(ls "$work/artifacts" | wc -l)
 start=$(date +%s)
 set +e
+# Known false leak reports (each explained in the file) are suppressed; any other leak fails the run.
 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
+  LSAN_OPTIONS="suppressions=$root/Fuzz/lsan-suppressions.txt:print_suppressions=0" \
   "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dictflag[@]}" "$@" \
   "$work/corpus" "$seeds" >"$log" 2>&1

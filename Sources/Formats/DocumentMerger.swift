@@ -248,8 +248,8 @@ public final class DocumentMerger {
                 return ""
             }
             // Nested units are attribute values, so they sit in a start tag: an opening or
-            // standalone code. A closing code shares its opening's id and must not take them
-            // (its markup was overwritten at the opening's offsets).
+            // standalone code. A closing code shares its opening's id, but the placements'
+            // offsets are into the start tag's text, not the end tag's.
             guard code.kind != .closing else { return original }
             let placements = layout.nestedUnits.filter { $0.codeID == code.id }.sorted { $0.utf16Start < $1.utf16Start }
             guard !placements.isEmpty else { return original }

@@ -677,53 +677,18 @@ struct UnitAssembler {
 enum RawAlignment {
     /// Lenient alignment for element content: original text the decoded text does not account
     /// for becomes atoms without a character (nothing is ever lost), and decoded characters with
-    /// no original text get an empty one.
+    /// no original text get an empty one. `pieces(raw:decoded:)` with each literal stretch as an
+    /// atom per character.
     static func align(raw: String, decoded: String) -> [SourceAtom] {
-        if raw == decoded { return raw.unicodeScalars.map { SourceAtom(literal: $0) } }
-        let r = scalars(raw)
-        let d = scalars(decoded)
         var out: [SourceAtom] = []
-        out.reserveCapacity(d.count + 4)
-        var i = 0, j = 0
-        // Original text that the decoded text does not account for, waiting to become an atom.
-        var pending = ""
-        while i < r.count {
-            var matched: SourceAtom?
-            var consumed = 0
-            if r[i] == "&", let (value, length) = reference(r, at: i) {
-                if j < d.count && value == d[j] {
-                    matched = SourceAtom(scalar: d[j], raw: string(r[i..<(i + length)]))
-                    consumed = length
-                } else if j < d.count && d[j] == "&" {
-                    matched = SourceAtom(scalar: "&", raw: "&")
-                    consumed = 1
-                } else {
-                    pending += string(r[i..<(i + length)])
-                    i += length
-                    continue
-                }
-            } else if j < d.count && r[i] == d[j] {
-                matched = SourceAtom(literal: d[j])
-                consumed = 1
-            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
-                let crlf = i + 1 < r.count && r[i + 1] == "\n"
-                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
-                consumed = crlf ? 2 : 1
-            }
-            if let atom = matched {
-                if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)); pending = "" }
+        out.reserveCapacity(decoded.utf8.count + 4)
+        for piece in pieces(raw: raw, decoded: decoded) {
+            switch piece {
+            case .literal(let run):
+                for c in run.unicodeScalars { out.append(SourceAtom(literal: c)) }
+            case .atom(let atom):
                 out.append(atom)
-                i += consumed
-                j += 1
-            } else {
-                pending.unicodeScalars.append(r[i])
-                i += 1
             }
-        }
-        if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)) }
-        while j < d.count {
-            out.append(SourceAtom(scalar: d[j], raw: ""))
-            j += 1
         }
         return out
     }
@@ -735,10 +700,10 @@ enum RawAlignment {
         case atom(SourceAtom)
     }
 
-    /// What `align(raw:decoded:)` says, with each stretch of consecutive characters written as
-    /// themselves given as one piece of `raw`: a paragraph holding one `&nbsp;` made an atom
-    /// per character of the whole paragraph, which the unit assembler then carried one item
-    /// each (a run per stretch is what it gets for text without references).
+    /// The alignment, with each stretch of consecutive characters written as themselves given
+    /// as one piece of `raw`: a paragraph holding one `&nbsp;` as an atom per character of the
+    /// whole paragraph made the unit assembler carry one item each (a run per stretch is what it
+    /// gets for text without references).
     static func pieces(raw: String, decoded: String) -> [Piece] {
         let r = scalars(raw)
         let d = scalars(decoded)

@@ -214,18 +214,25 @@ final class HTMLReaderTests: XCTestCase {
 
     func testTextWithReferencesGivesTheSameUnitAsAnAtomPerCharacter() {
         // Text holding a reference is added as stretches of literal text and atoms; an atom per
-        // character (RawAlignment.align) must give the same unit, layout and skeleton, for
-        // every mix of references, spaces, line breaks and characters XML cannot carry.
+        // character, aligned one character at a time (`characterAlignment`, written
+        // independently of `RawAlignment`), must give the same atoms, unit, layout and skeleton,
+        // for every mix of references, spaces, line breaks and characters XML cannot carry.
         let pieces = ["a", "é", " ", "  ", "\t", "\n", "\r\n", "\r", "&nbsp;", "&amp;", "&lt;", "&#233;", "&#x2019;", "&eacute;",
                       "&foo;", "&", "\u{A0}", "\u{200B}", "\u{0}", "\u{1}", "\u{FFFE}", "mot", "’", "😀", "e\u{301}", "&#0;", "\""]
         var generator = SeededGenerator(seed: 99)
         for n in 0..<3000 {
             let raw = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
-            // What libxml2 decodes: references resolved (unknown ones kept), CR LF and CR as LF.
-            let decoded = decodeLikeTheParser(raw)
+            // What libxml2 decodes: references resolved (unknown ones kept), CR LF and CR as LF;
+            // and, every fifth time, something else (characters dropped or added).
+            var decoded = decodeLikeTheParser(raw)
+            if n % 5 == 1 { decoded = String(decoded.unicodeScalars.dropFirst()) + "x" }
+            let expected = characterAlignment(raw: raw, decoded: decoded)
+            let atoms = RawAlignment.align(raw: raw, decoded: decoded)
+            XCTAssertEqual(atoms.map { "\($0.scalar.map { String($0) } ?? "nil")|\($0.raw)" },
+                           expected.map { "\($0.scalar.map { String($0) } ?? "nil")|\($0.raw)" }, raw.debugDescription)
             for collapse in [true, false] {
                 var byAtoms = UnitAssembler()
-                byAtoms.append(atoms: RawAlignment.align(raw: raw, decoded: decoded))
+                byAtoms.append(atoms: expected)
                 var byPieces = UnitAssembler()
                 for piece in RawAlignment.pieces(raw: raw, decoded: decoded) {
                     switch piece {
@@ -239,6 +246,55 @@ final class HTMLReaderTests: XCTestCase {
                 XCTAssertEqual(describe(a), describe(b), "\(raw.debugDescription) collapse \(collapse)")
             }
         }
+    }
+
+    /// The alignment's rules applied one character at a time: a reference matching the next
+    /// decoded character is its atom; a character equal to it stands for itself; CR or CR LF
+    /// for a decoded LF; anything else waits as original text without a character, and decoded
+    /// characters left over get an empty original.
+    private func characterAlignment(raw: String, decoded: String) -> [SourceAtom] {
+        let r = Array(raw.unicodeScalars)
+        let d = Array(decoded.unicodeScalars)
+        func text(_ s: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(s)) }
+        var out: [SourceAtom] = []
+        var i = 0, j = 0
+        var pending = ""
+        while i < r.count {
+            var matched: SourceAtom?
+            var consumed = 0
+            if r[i] == "&", let (value, length) = RawAlignment.reference(r, at: i) {
+                if j < d.count && value == d[j] {
+                    matched = SourceAtom(scalar: d[j], raw: text(r[i..<(i + length)]))
+                    consumed = length
+                } else if j < d.count && d[j] == "&" {
+                    matched = SourceAtom(scalar: "&", raw: "&")
+                    consumed = 1
+                } else {
+                    pending += text(r[i..<(i + length)])
+                    i += length
+                    continue
+                }
+            } else if j < d.count && r[i] == d[j] {
+                matched = SourceAtom(literal: d[j])
+                consumed = 1
+            } else if j < d.count && r[i] == "\r" && d[j] == "\n" {
+                let crlf = i + 1 < r.count && r[i + 1] == "\n"
+                matched = SourceAtom(scalar: "\n", raw: crlf ? "\r\n" : "\r")
+                consumed = crlf ? 2 : 1
+            }
+            if let atom = matched {
+                if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)); pending = "" }
+                out.append(atom)
+                i += consumed
+                j += 1
+            } else {
+                pending.unicodeScalars.append(r[i])
+                i += 1
+            }
+        }
+        if !pending.isEmpty { out.append(SourceAtom(scalar: nil, raw: pending)) }
+        out += d[j...].map { SourceAtom(scalar: $0, raw: "") }
+        return out
     }
 
     private func decodeLikeTheParser(_ raw: String) -> String {

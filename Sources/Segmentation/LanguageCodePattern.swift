@@ -14,21 +14,46 @@
 /// so every way to match is tried, as ICU's backtracking does for these constructs (none of them
 /// is atomic or possessive).
 struct LanguageCodePattern: Sendable {
-    indirect enum Node: Sendable {
-        /// One character from the set (ASCII code points; `negated` for `[^…]`).
-        case characters(Set<UInt8>, negated: Bool)
-        /// `.`: any character (the codes matched hold no line terminator).
-        case any
-        case sequence([Node])
-        case alternation([Node])
-        /// `*` (min 0), `+` (min 1), `?` (min 0, max 1).
-        case repeated(Node, min: Int, once: Bool)
-        case start
-        case end
-        case negativeLookahead(Node)
+    /// A set of ASCII characters, one bit each.
+    struct ASCIISet: Sendable {
+        private var bits: (low: UInt64, high: UInt64) = (0, 0)
+
+        func contains(_ c: UInt8) -> Bool {
+            c < 64 ? bits.low & (1 << UInt64(c)) != 0 : c < 128 && bits.high & (1 << UInt64(c - 64)) != 0
+        }
+
+        mutating func insert(_ c: UInt8) {
+            if c < 64 { bits.low |= 1 << UInt64(c) } else if c < 128 { bits.high |= 1 << UInt64(c - 64) }
+        }
+
+        var isEmpty: Bool { bits.low == 0 && bits.high == 0 }
     }
 
-    let root: Node
+    /// One node of the pattern. Nodes live in one array and name their children by position
+    /// (`children` holds the lists of sequences and alternations), rather than forming a tree of
+    /// `indirect` cases: parses are cached for the whole run (`SRXCompiler`), and a tree's boxes,
+    /// referenced through tagged words, looked leaked to LeakSanitizer.
+    enum Node: Sendable {
+        /// One character from the set (`negated` for `[^…]`).
+        case characters(ASCIISet, negated: Bool)
+        /// `.`: any character (the codes matched hold no line terminator).
+        case any
+        /// The nodes `children[range]`, one after the other.
+        case sequence(Range<Int>)
+        /// Any one of the nodes `children[range]`.
+        case alternation(Range<Int>)
+        /// `*` (min 0), `+` (min 1), `?` (min 0, max 1) of node `child`.
+        case repeated(child: Int, min: Int, once: Bool)
+        case start
+        case end
+        case negativeLookahead(child: Int)
+    }
+
+    /// Every node; the whole pattern is `nodes[root]`.
+    let nodes: [Node]
+    /// The child lists of sequences and alternations, by node position.
+    let children: [Int]
+    let root: Int
     let caseInsensitive: Bool
 
     /// Parses `pattern` (ICU syntax); nil when it uses anything outside the subset.
@@ -42,6 +67,8 @@ struct LanguageCodePattern: Sendable {
         guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         var parser = Parser(s: bytes)
         guard let node = parser.alternation(), parser.i == bytes.count else { return nil }
+        nodes = parser.nodes
+        children = parser.children
         root = node
         caseInsensitive = ci
     }
@@ -51,14 +78,14 @@ struct LanguageCodePattern: Sendable {
     func matches(_ language: String) -> Bool? {
         let code = Array(language.utf8)
         guard code.count <= 62, code.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-        return Self.ends(root, from: 1, in: code, caseInsensitive: caseInsensitive) & (UInt64(1) << UInt64(code.count)) != 0
+        return ends(root, from: 1, in: code) & (UInt64(1) << UInt64(code.count)) != 0
     }
 
-    /// The positions (bit p: after p characters) where a match of `node` starting at one of
-    /// `from` can end.
-    private static func ends(_ node: Node, from: UInt64, in code: [UInt8], caseInsensitive ci: Bool) -> UInt64 {
+    /// The positions (bit p: after p characters) where a match of node `index` starting at one
+    /// of `from` can end.
+    private func ends(_ index: Int, from: UInt64, in code: [UInt8]) -> UInt64 {
         let n = code.count
-        switch node {
+        switch nodes[index] {
         case .characters(let set, let negated):
             var out: UInt64 = 0
             var m = from
@@ -68,7 +95,7 @@ struct LanguageCodePattern: Sendable {
                 guard p < n else { continue }
                 let c = code[p]
                 var found = set.contains(c)
-                if !found && ci { found = set.contains(lower(c)) || set.contains(upper(c)) }
+                if !found && caseInsensitive { found = set.contains(Self.lower(c)) || set.contains(Self.upper(c)) }
                 if found != negated { out |= UInt64(1) << UInt64(p + 1) }
             }
             return out
@@ -77,18 +104,18 @@ struct LanguageCodePattern: Sendable {
             return (from & within) << 1
         case .sequence(let items):
             var m = from
-            for item in items where m != 0 { m = ends(item, from: m, in: code, caseInsensitive: ci) }
+            for item in items where m != 0 { m = ends(children[item], from: m, in: code) }
             return m
         case .alternation(let branches):
-            return branches.reduce(0) { $0 | ends($1, from: from, in: code, caseInsensitive: ci) }
+            return branches.reduce(0) { $0 | ends(children[$1], from: from, in: code) }
         case .repeated(let inner, let min, let once):
             var reached: UInt64 = min == 0 ? from : 0
-            var current = ends(inner, from: from, in: code, caseInsensitive: ci)
+            var current = ends(inner, from: from, in: code)
             reached |= current
             if once { return reached }
             // Further repetitions until no new position is reached.
             while true {
-                current = ends(inner, from: current, in: code, caseInsensitive: ci) & ~reached
+                current = ends(inner, from: current, in: code) & ~reached
                 if current == 0 { return reached }
                 reached |= current
             }
@@ -102,7 +129,7 @@ struct LanguageCodePattern: Sendable {
             while m != 0 {
                 let bit = m & (~m &+ 1)
                 m &= m - 1
-                if ends(inner, from: bit, in: code, caseInsensitive: ci) == 0 { out |= bit }
+                if ends(inner, from: bit, in: code) == 0 { out |= bit }
             }
             return out
         }
@@ -111,59 +138,83 @@ struct LanguageCodePattern: Sendable {
     private static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
     private static func upper(_ c: UInt8) -> UInt8 { c >= 0x61 && c <= 0x7A ? c - 32 : c }
 
+    /// Builds `nodes` and `children`; each method returns the position of the node it parsed.
     private struct Parser {
         let s: [UInt8]
         var i = 0
+        var nodes: [Node] = []
+        var children: [Int] = []
 
         /// Letters, digits, `-` and `_`: what stands for itself here (and in ICU) unescaped.
         static func isLiteral(_ c: UInt8) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
         }
 
-        mutating func alternation() -> Node? {
-            var branches: [Node] = []
+        mutating func add(_ node: Node) -> Int {
+            nodes.append(node)
+            return nodes.count - 1
+        }
+
+        /// A sequence or alternation of `list` (the list's one node when it has only one).
+        mutating func group(_ list: [Int], alternation: Bool) -> Int {
+            if list.count == 1 { return list[0] }
+            let range = children.count..<(children.count + list.count)
+            children += list
+            return add(alternation ? .alternation(range) : .sequence(range))
+        }
+
+        mutating func alternation() -> Int? {
+            var branches: [Int] = []
             while true {
                 guard let branch = sequence() else { return nil }
                 branches.append(branch)
                 guard i < s.count, s[i] == UInt8(ascii: "|") else { break }
                 i += 1
             }
-            return branches.count == 1 ? branches[0] : .alternation(branches)
+            return group(branches, alternation: true)
         }
 
-        mutating func sequence() -> Node? {
-            var items: [Node] = []
+        mutating func sequence() -> Int? {
+            var items: [Int] = []
             while i < s.count, s[i] != UInt8(ascii: "|"), s[i] != UInt8(ascii: ")") {
                 guard var item = atom() else { return nil }
                 if i < s.count {
+                    let quantifier: (min: Int, once: Bool)?
                     switch s[i] {
-                    case UInt8(ascii: "*"): item = .repeated(item, min: 0, once: false); i += 1
-                    case UInt8(ascii: "+"): item = .repeated(item, min: 1, once: false); i += 1
-                    case UInt8(ascii: "?"): item = .repeated(item, min: 0, once: true); i += 1
+                    case UInt8(ascii: "*"): quantifier = (0, false)
+                    case UInt8(ascii: "+"): quantifier = (1, false)
+                    case UInt8(ascii: "?"): quantifier = (0, true)
                     case UInt8(ascii: "{"): return nil
-                    default: break
+                    default: quantifier = nil
                     }
-                    // A lazy or possessive suffix, or a quantified anchor: not handled here.
-                    if case .repeated(let inner, _, _) = item {
+                    if let quantifier {
+                        i += 1
+                        // A lazy or possessive suffix, or a quantified anchor: not handled here.
                         if i < s.count, s[i] == UInt8(ascii: "?") || s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "*") { return nil }
-                        switch inner {
+                        switch nodes[item] {
                         case .start, .end, .negativeLookahead: return nil
                         default: break
                         }
+                        item = add(.repeated(child: item, min: quantifier.min, once: quantifier.once))
                     }
                 }
                 items.append(item)
             }
-            return items.count == 1 ? items[0] : .sequence(items)
+            return group(items, alternation: false)
         }
 
-        mutating func atom() -> Node? {
+        mutating func atom() -> Int? {
             let c = s[i]
-            if Self.isLiteral(c) { i += 1; return .characters([c], negated: false) }
+            if Self.isLiteral(c) {
+                i += 1
+                var set = ASCIISet()
+                set.insert(c)
+                return add(.characters(set, negated: false))
+            }
             switch c {
-            case UInt8(ascii: "."): i += 1; return .any
-            case UInt8(ascii: "^"): i += 1; return .start
-            case UInt8(ascii: "$"): i += 1; return .end
+            case UInt8(ascii: "."): i += 1; return add(.any)
+            case UInt8(ascii: "^"): i += 1; return add(.start)
+            case UInt8(ascii: "$"): i += 1; return add(.end)
             case UInt8(ascii: "["): return characterClass()
             case UInt8(ascii: "("):
                 i += 1
@@ -179,18 +230,18 @@ struct LanguageCodePattern: Sendable {
                 }
                 guard let inner = alternation(), i < s.count, s[i] == UInt8(ascii: ")") else { return nil }
                 i += 1
-                return lookahead ? .negativeLookahead(inner) : inner
+                return lookahead ? add(.negativeLookahead(child: inner)) : inner
             default:
                 return nil
             }
         }
 
         /// `[…]` of literals and ranges of them; `-` first or last is itself.
-        mutating func characterClass() -> Node? {
+        mutating func characterClass() -> Int? {
             i += 1
             var negated = false
             if i < s.count, s[i] == UInt8(ascii: "^") { negated = true; i += 1 }
-            var set = Set<UInt8>()
+            var set = ASCIISet()
             var first = true
             while i < s.count, s[i] != UInt8(ascii: "]") {
                 let c = s[i]
@@ -210,7 +261,7 @@ struct LanguageCodePattern: Sendable {
             }
             guard i < s.count, !set.isEmpty else { return nil }
             i += 1
-            return .characters(set, negated: negated)
+            return add(.characters(set, negated: negated))
         }
     }
 }

@@ -175,10 +175,12 @@ final class SkeletonSplicer {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 8)
         for b in bytes {
+            // Appended a byte at a time: an array literal per escape cost an allocation each,
+            // and an HTML page's skeleton is mostly markup.
             switch b {
-            case 0x26: out += Array("&amp;".utf8)
-            case 0x3C: out += Array("&lt;".utf8)
-            case 0x3E: out += Array("&gt;".utf8)
+            case 0x26: out.append(0x26); out.append(0x61); out.append(0x6D); out.append(0x70); out.append(0x3B) // &amp;
+            case 0x3C: out.append(0x26); out.append(0x6C); out.append(0x74); out.append(0x3B) // &lt;
+            case 0x3E: out.append(0x26); out.append(0x67); out.append(0x74); out.append(0x3B) // &gt;
             default: out.append(b)
             }
         }

@@ -13,6 +13,7 @@ SegmentationTests runs the check, so the two cannot drift apart. Patterns are IC
 expressions written as Python raw strings; rule() escapes them for XML.
 """
 import os
+import re
 import sys
 
 out = []
@@ -224,63 +225,128 @@ abbreviations(FR_TITLES, FR_REF, FR_ST, 'French')
 initials_acronyms(FR_ST, 'French', r'(?!J\.-C\.)')
 end()
 
+# ---------------------------------------------------------------------------
+# Helpers for the rule sets below (every language but English and French).
+
+def starter_words(st):
+    """The words of a starters() pattern, back as a list."""
+    core = st[3:-len(r')(?=[\s,\'’])')]
+    words, depth, part = [], 0, ''
+    for ch in core + '|':
+        if ch == '|' and depth == 0:
+            m = re.fullmatch(r'(.)(?:\(\?:(.*)\))?', part)
+            c, rests = m.group(1), m.group(2)
+            words += [c + r for r in rests.split('|')] if rests is not None else [c]
+            part = ''
+            continue
+        depth += ch == '('
+        depth -= ch == ')'
+        part += ch
+    return words
+
+
+def more_starters(st, words):
+    """st with more sentence starters (adverbs, pronouns, possessives)."""
+    return starters(starter_words(st) + words.split())
+
+
+def list_end_break(abbrs, st_name):
+    """An abbreviation that closes an enumeration ("osv.", "etc.", "и т. д.") before a capital ends the sentence."""
+    rule(True, r'\b(?:' + '|'.join(abbrs) + r')\.', r'\s++' + OPEN + r'\p{Lu}',
+         f'{st_name}: an abbreviation that ends an enumeration, before a capital, ends the sentence ("etc. Then").')
+
+
+def address_end_break(name):
+    """A web or e-mail address at the end of a sentence: its last label is no abbreviation ("www.firma.pl. Zapraszamy", "info@empresa.com.br. Respondemos")."""
+    rule(True, r'(?:@|\bwww\.|://)[\p{L}\p{N}\-.]{1,200}\.', r'\s++' + OPEN + r'\p{Lu}',
+         f'{name}: a web or e-mail address ends the sentence before a capital (its last label, "pl", "com.br", is no abbreviation).')
+
+
+def opening_quote_break(name, quotes):
+    """A sentence end before an opening » or ” (no space between it and the next word): not a closing quote."""
+    rule(True, r'[.!?…]', r'\s++[' + quotes + r'][\p{L}\p{N}]',
+         f'{name}: a sentence end before an opening quote ({quotes} directly before a word: »Wir, ”Hem) is a break, not a closing quote.')
+
+
 DE_TITLES = "Dr Prof Hr Fr Frl Dipl Ing St Hl".split()
-DE_OTHERS = "Abb Abs Abt Adr allg Anh Anm Art Aufl Ausg bes Bd Bde bspw bzgl bzw ca Chr d dgl Di Do engl etc evtl Fa Fam Fr frz geb gegr ges gest Ggs ggf hl Hrsg i inkl insb Jh Jhd jhrl Kap kath Kfz led lfd Mi Mio Mo Mrd Nr o od orig Pkw Pl Reg rd röm S s Sa sog So St Std Str stv Tel tägl Tsd u ü usw uvm v vgl Vors vs z zz zzt".split()
+DE_OTHERS = "Abb Abs Abt Adr allg Anh Anm Art Aufl Ausg bes Bd Bde bspw bzgl bzw ca Chr Co d dgl Di Do engl etc evtl Fa Fam Fr frz geb gegr ges gest Ggs ggf hl Hrsg i inkl insb Jh Jhd jhrl Kap kath Kfz led lfd Mi Mio Mo Mrd Nr o od orig Pkw Pl Reg rd röm S s Sa sog So St Std Str stv Tel tägl Tsd u ü usw uvm v vgl Vors vs z zz zzt".split()
 begin('German', 'German: abbreviations (z. B., u. a., bzw., Dr. med.), ordinals ("am 12. Juni", "XII. Pluku").')
-rule(False, r'\b(?:z|u|d|o|s|v|i|Z|U|D|S|V)\.', r'\s?(?:B|a|Ä|ä|h|ä|T|Z|Ä|U|R|W|d|g|J)\.', 'Two-part abbreviations: z. B., u. a., u. Ä., d. h., z. T., z. Z., o. Ä., s. o., s. u., v. a., i. d. R.')
+rule(False, r'\b(?:z|u|d|o|s|v|i|a|Z|U|D|S|V)\.', r'\s?(?:B|a|Ä|ä|h|ä|T|Z|Ä|U|R|W|d|g|J|M|D)\.', 'Two-part abbreviations: z. B., u. a., u. Ä., d. h., z. T., z. Z., o. Ä., s. o., s. u., v. a., i. d. R., a. M., a. D., a. d.')
+rule(False, r'str\.', r'\s++[0-9]', 'A street name before its number: "Hauptstr. 12", "Bahnhofstr. 3".')
 rule(False, r'\b(?:med|jur|phil|rer|nat|pol|oec|habil|dent|vet|theol)\.', r'\s', 'Doctoral titles: "Dr. med. Meyer".')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(DE_ST), 'Ordinal numbers: "am 12. Juni", "der 3. Platz", "XII. Korps".')
+address_end_break('German')
+list_end_break(['usw', 'usf', 'etc'], 'German')
 abbreviations(DE_TITLES, DE_OTHERS, DE_ST, 'German')
 initials_acronyms(DE_ST, 'German')
+opening_quote_break('German', '»')
 end()
 
 DA_TITLES = "Dr Hr Fr Frk Skt St Mr Mrs Ms Prof Mt".split()
 DA_OTHERS = "adr afd alm bl ca cand co Co ds dvs eks el etc evt f fhv fig fx gl hhv jf jr kl kr ldt lign mht mia mio mv ndf nr Nr nov obs off osv pga pkt pp pr resp sek sml spm st stk tdl tlf vedr vh vol vs".split()
+DA_ST2 = more_starters(DA_ST, "Bagefter Dengang Derefter Desuden Dette Disse Dog Endelig Herefter Hendes Her Hvert Hver Ingen Jo Kun Måske Mange Mine Nogle Samtidig Senere Sidst Siden Vores Deres")
 begin('Danish', 'Danish (and the English text Danish documents often quote).')
+address_end_break('Danish')
+list_end_break(['osv', 'mv', 'm\\.v', 'etc', 'mfl', 'm\\.fl', 'm\\.m', 'o\\.l', 'o\\.lign'], 'Danish')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case: "5. gade".')
 rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof|Hr|Fr)\.', 'A lower-case time abbreviation before a title.')
 rule(True, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital.')
-abbreviations(DA_TITLES + EN_TITLES, DA_OTHERS + EN_OTHERS, DA_ST, 'Danish', EN_CI)
-initials_acronyms(DA_ST, 'Danish')
+abbreviations(DA_TITLES + EN_TITLES, DA_OTHERS + EN_OTHERS, DA_ST2, 'Danish', EN_CI)
+initials_acronyms(DA_ST2, 'Danish')
+opening_quote_break('Danish', '»”')
 end()
 
 SV_OTHERS = "bl dvs el etc f fr fig jfr kap kl kr m fl mm mfl nr obs osv pga resp s sid st t tel tex tim ung vol ex".split()
+SV_ST2 = more_starters(SV_ST, "Andra Dessa Dessutom Detta Denna Där Därefter Då Efteråt Ett Hennes Hon Inga Ingen Kanske Men Min Mitt Många Nu Och Också Sedan Senare Sist Slutligen Vår Vårt Deras Även")
 begin('Swedish', 'Swedish.')
+address_end_break('Swedish')
+list_end_break(['osv', 'mfl', 'm\\.fl', 'mm', 'm\\.m', 'etc', 'o\\.d', 'o\\.s\\.v'], 'Swedish')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
 rule(False, r'\b(?:t|f|m|s|d|e)\.', r'\s?(?:ex|v|m|fl|k|Kr|s|h|a|o)\.', 'Two-part abbreviations: t. ex., f. v., m. m., m. fl.')
-abbreviations("Dr Prof Hr Fr St".split(), SV_OTHERS, SV_ST, 'Swedish')
-initials_acronyms(SV_ST, 'Swedish')
+abbreviations("Dr Prof Hr Fr St".split(), SV_OTHERS, SV_ST2, 'Swedish')
+initials_acronyms(SV_ST2, 'Swedish')
+opening_quote_break('Swedish', '»”')
 end()
 
 NO_OTHERS = "adm alt bl ca ca dvs el etc evt f fig forts fr hhv jf jnr kap kl kr ltd m mht mill mrd nr o obs osv pga pkt pr red s sen sep sml st stk tlf tab ved vedr vol".split()
+NO_ST2 = more_starters(NO_ST, "Andre Da Deres Deretter Dessuten Dette Denne Disse Der Etterpå Hennes Her Ingen Kanskje Mange Min Mitt Noen Nå Også Senere Sist Vår Vårt")
 begin('Norwegian', 'Norwegian (Bokmål and Nynorsk).')
+address_end_break('Norwegian')
+list_end_break(['osv', 'mv', 'm\\.v', 'mfl', 'm\\.fl', 'm\\.m', 'etc', 'o\\.l'], 'Norwegian')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
-abbreviations("Dr Prof Hr Fr St".split(), NO_OTHERS, NO_ST, 'Norwegian')
-initials_acronyms(NO_ST, 'Norwegian')
+abbreviations("Dr Prof Hr Fr St".split(), NO_OTHERS, NO_ST2, 'Norwegian')
+initials_acronyms(NO_ST2, 'Norwegian')
+opening_quote_break('Norwegian', '»”')
 end()
 
 NL_OTHERS = "aanw adj afb afd afk alg art bijv bijz bv blz ca d dgl dhr dr drs dus enz etc evt fig gesch i ir jl jr ll m mevr mr mw nl nr o pag plm prof resp sr st t tel vb vgl vnw vw wo z zg zgn".split()
+NL_ST2 = more_starters(NL_ST, "Daarna Daarom Daar Daarin Daarbij Bovendien Dus Echter Elke Geen Haar Hun Iedereen Ieder Mijn Misschien Ons Onze Sinds Soms Toen Tijdens U Uw Verder Vervolgens Volgens Zijn Zonder")
 begin('Dutch', 'Dutch.')
+address_end_break('Dutch')
+list_end_break(['enz', 'etc', 'e\\.d', 'e\\.a', 'o\\.i\\.d', 'e\\.v\\.a'], 'Dutch')
 rule(False, r'\b(?:d|m|t|z|b|i|o)\.', r'\s?(?:w|a|h|m|v|n|b|i|z)\.', 'Two-part abbreviations: d.w.z., m.a.w., t.a.v., z.g.a.n.')
-abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST, 'Dutch')
-initials_acronyms(NL_ST, 'Dutch')
+abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST2, 'Dutch')
+initials_acronyms(NL_ST2, 'Dutch')
 end()
 
-ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs".split()
+ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs Av Avda Pza Ctra Pje Pso Urb".split()
 ES_OTHERS = "a admón adm apdo art atte av avda aprox c cap cf cía col comp cta ctra dcha dpto ed ej etc fig fol gral izq km lic n núm no op p pág págs párr párrf pp pral prov pza ref s sig ss tel telf vol vols Ene Feb Mar Abr May Jun Jul Ago Sep Sept Oct Nov Dic Lun Mié Jue Vie Sáb Dom ene feb abr may jun jul ago sep sept oct nov dic lun mar mié jue vie sáb dom EE UU Hs hs min seg Ud Uds Vd Vds".split()
 begin('Spanish', 'Spanish: titles (Sr., Sra., Lic.), abbreviations (párrf., art., EE. UU.), ¿ ¡.')
+address_end_break('Spanish')
 abbreviations(ES_TITLES, ES_OTHERS, ES_ST, 'Spanish')
 initials_acronyms(ES_ST, 'Spanish')
 end()
 
 CA_OTHERS = "admin art av c cap cf col dept dir doc ed etc ex fig gral km núm p pàg pl pp prof pral sr sra srta tel vol".split()
 begin('Catalan', 'Catalan.')
+address_end_break('Catalan')
 abbreviations("Sr Sra Srta Dr Dra Prof St Sta".split(), CA_OTHERS, CA_ST, 'Catalan')
 initials_acronyms(CA_ST, 'Catalan')
 end()
 
-PT_OTHERS = "a adm al ap apt art av c cap cf cia col cp dept dr dra ed etc ex fig h i jan fev mar abr mai jun jul ago set out nov dez km lda ltda min n nº núm obs p pág pp prof r ref s séc sr sra srta tel v vol".split()
+PT_OTHERS = "a adm al ap apt aprox art av c cap cf cia Cia col cp dept dr dra ed etc ex fig h i jan fev mar abr mai jun jul ago set out nov dez km lda ltda Lda Ltda min n nº núm obs p pág pp prof r ref s séc sr sra srta tel v vol".split()
 begin('Portuguese', 'Portuguese.')
+address_end_break('Portuguese')
 abbreviations("Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma Av St".split(), PT_OTHERS, PT_ST, 'Portuguese')
 initials_acronyms(PT_ST, 'Portuguese')
 end()
@@ -288,31 +354,42 @@ end()
 IT_TITLES = "Sig Sigg Sigra Dott Dr Dott.ssa Prof Prof.ssa Avv Ing Arch Geom Rag On Sen Mons Gen Col Cap Ten Mar Egr Gent Spett Ill Dir Amm Ecc S St".split()
 IT_OTHERS = "a ad ag all ant art artt att az c ca cap cfr cit cod col conf cors cost d dott ecc ed es es fig gen gr id ill int lett lib loc mar meteor idraul min misc mitt n nn num op p pag pagg par pp psicol pt q racc rif s sec seg segg sez sg sgg sig st suppl tab tel tit trad v vd vol voll gen feb apr giu lug ago sett ott nov dic dom econ lun mer gio ven sab".split()
 begin('Italian', 'Italian: titles (Sig.ra, Dott., Avv., Ing.), abbreviations.')
+address_end_break('Italian')
 abbreviations(IT_TITLES, IT_OTHERS, IT_ST, 'Italian', ["Nov", "Dic", "Set", "Ott", "Gen", "Feb", "Mar", "Apr", "Mag", "Giu", "Lug", "Ago"])
 initials_acronyms(IT_ST, 'Italian')
 end()
 
 RO_OTHERS = "adj adm adr art bd c cca cf d dl dna dnei dr ed etc ex fig gen id ing jud lit loc mun nr obs p pag pct pl pr prof prov r ref sec sf sp st str tab tel urm v vol".split()
 begin('Romanian', 'Romanian.')
+address_end_break('Romanian')
 abbreviations("Dl Dna Dra Dr Prof Ing St".split(), RO_OTHERS, RO_ST, 'Romanian')
 initials_acronyms(RO_ST, 'Romanian')
 end()
 
 RU_OTHERS = "акад англ б бл букв в вв вкл внутр г гг гл гос гр д др долл дол доц е ж зав зам изд им инж исп канд кв кг км коп к кол корп куб л лат м мин млн млрд напр нар нем о обл п пгт пер пл пос пр проф просп р рис руб рус с сан св сл см сокр соч ср ст стр т тел тов тт тыс ул уч ф фр ч чел шт э экз эл яз".split()
+RU_ST2 = more_starters(RU_ST, "Больше Вдруг Ведь Вскоре Впрочем Вчера Даже Его Ее Её Ей Ещё Еще Завтра Затем Здесь Зато Именно Итак Каждый Кроме Кстати Лишь Многие Мой Моя Наш Наша Некоторые Однако Позже Поэтому Потом Почти Сегодня Сейчас Сначала Также Тем Теперь Тогда Тут Хотя Эти")
 begin('Russian', 'Russian and other Cyrillic-script languages: abbreviations (г., гг., т. е., и т. д.), initials ("А. И. Семенов").')
-rule(False, r'\b(?:г|гг|в|вв|ч|мин|сек)\.', r'\s', 'г., гг., в., вв. (year, century) and units never end a sentence here.')
+address_end_break('Russian')
+list_end_break([r'и\sт\.\s?д', r'и\sт\.\s?п', r'и\sдр', r'и\sпр'], 'Russian')
+rule(False, r'\b(?:ч|мин|сек)\.', r'\s', 'Units of time never end a sentence here.')
+# After a year, a preposition ("1898 г. В 1854 году") is read as going on (captions, dates in a row).
+RU_ST_AFTER_YEAR = starters("А Все Всё Вскоре Вы Даже Его Ее Её Затем Здесь Их Кроме Мы Но Однако Он Она Они Оно Позже Потом Поэтому Сегодня Так Также Там Теперь Тогда Тут Хотя Это Эта Этот Эти Я".split())
+rule(False, r'\b(?:г|гг|в|вв)\.', after_unless(RU_ST_AFTER_YEAR), 'г., гг., в., вв. (year, century; г. also "город"): a break only before a pronoun or adverb that starts a sentence ("в 1990 г. Потом").')
 rule(False, r'\b(?:т|и|т\.\s?е|т\.\s?к|т\.\s?п|т\.\s?д|т\.\s?н|т\.\s?о|т\.\s?б)\.', r'\s?(?:е|к|д|п|н|о|б|пр)\.', 'т. е., т. к., и т. д., и т. п., т. н.')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence: "2012 жыл. №590".')
-abbreviations([], RU_OTHERS, RU_ST, 'Russian')
-initials_acronyms(RU_ST, 'Russian')
+abbreviations([], RU_OTHERS + "Проф Акад Доц Инж Ген".split(), RU_ST2, 'Russian')
+initials_acronyms(RU_ST2, 'Russian')
 end()
 
 begin('Ukrainian', 'Ukrainian.')
+address_end_break('Ukrainian')
+list_end_break([r'тощо', r'[іи]\sт\.\s?д', r'[іи]\sт\.\s?ін', r'[іи]\sін'], 'Ukrainian')
 rule(False, r'\b(?:р|рр|ст|с|т|див|напр|проф|акад|вул|буд|кв|м|млн|млрд|тис|грн|коп|пл|обл|р-н|с-ще|ім|др|доц|канд|зав|заст|ін|тощо|тис)\.', after_unless(UK_ST), 'Abbreviations.')
 initials_acronyms(UK_ST, 'Ukrainian')
 end()
 
 begin('Kazakh', 'Kazakh: a question or exclamation mark ends a sentence even before lower case ("кім? не?").')
+address_end_break('Kazakh')
 rule(True, r'[?!]', r'\s++["“«(]*+\p{Ll}', '? and ! before a lower-case word.')
 rule(False, r'\b(?:т|б|ж|ш|ғ|обл|қ|г|гг|млн|млрд|мың|ж\.\s?б|т\.\s?б)\.', after_unless(RU_ST), 'Abbreviations (т. б., ж., ғ.).')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence.')
@@ -320,26 +397,38 @@ initials_acronyms(RU_ST, 'Kazakh')
 end()
 
 PL_OTHERS = "al art bałt br cdn cz dn dr ds dz ew godz gr im inż itd itp jw kol ks lek m mgr min n np nr ok os p pl pkt pn pon por pot pow prof przyp r red rys s st str śr tel tj tzn tzw ul w wg wsch ww wyd zach zob zł".split()
+PL_ST2 = more_starters(PL_ST, "Ci Chociaż Dlatego Dziś Dzisiaj Gdy Jeśli Jeżeli Jutro Każdy Mimo Moja Moje Mój Nasz Nasza Nasze Następnie Niestety Oczywiście Ponadto Potem Później Rano Również Te Teraz Tu Tutaj Wczoraj Według Wieczorem Wszyscy Wszystko Wtedy")
 begin('Polish', 'Polish.')
-rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(PL_ST), 'Ordinal numbers.')
-abbreviations("Dr Prof Mgr Inż Ks Pan Pani".split(), PL_OTHERS, PL_ST, 'Polish')
-initials_acronyms(PL_ST, 'Polish')
+address_end_break('Polish')
+list_end_break(['itd', 'itp', 'etc', r'i\sin'], 'Polish')
+rule(True, r'(?:\b(?:godz|nr|str|tel|poz)\.?\s[0-9]{1,4}|[0-9][.:][0-9]{2})\.', r'\s++' + OPEN + r'\p{Lu}', 'A number that is no ordinal (an hour, a page, "godz. 10.", "7.45.") before a capital ends the sentence.')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(PL_ST2), 'Ordinal numbers.')
+abbreviations("Dr Prof Mgr Inż Ks Pan Pani".split(), PL_OTHERS + "Dz poz rozdz ryc tab ust".split(), PL_ST2, 'Polish')
+initials_acronyms(PL_ST2, 'Polish')
+opening_quote_break('Polish', '»')
 end()
 
 CS_OTHERS = "apod atd č čís doc dr ev fa hod ing jr kap kpt mil min mj např násl odd os p pís pl popř por př r resp roč s sb sl spol st str sv tel tj tzv ul viz zejm zn".split()
+CS_ST2 = more_starters(CS_ST, "Dnes Jejich Když Letos Mimo Možná Nakonec Naopak Navíc Nyní Pak Poté Proč Přesto Rovněž Tady Teď Tehdy Tyto Včera Zítra Zatím")
 begin('Czech', 'Czech.')
-rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(CS_ST), 'Ordinal numbers ("7. dubna", "XII. sjezd").')
+address_end_break('Czech')
+list_end_break(['atd', 'apod', 'atp', 'aj', 'etc'], 'Czech')
+rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(CS_ST2), 'Ordinal numbers ("7. dubna", "XII. sjezd").')
 rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
-abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), CS_OTHERS, CS_ST, 'Czech')
-initials_acronyms(CS_ST, 'Czech')
+abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), CS_OTHERS, CS_ST2, 'Czech')
+initials_acronyms(CS_ST2, 'Czech')
+opening_quote_break('Czech', '»')
 end()
 
 SK_OTHERS = "a al atď č čís doc dr ev hod ing jr kap mil min napr nasl odd os p pís pl popr por pozn príp r resp roč s sl spol st str sv tel tj tzv ul viz zn".split()
 begin('Slovak', 'Slovak.')
+address_end_break('Slovak')
+list_end_break(['atď', 'apod', 'etc'], 'Slovak')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(SK_ST), 'Ordinal numbers ("7. Apríla", "XII. Pluku").')
 rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
 abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), SK_OTHERS, SK_ST, 'Slovak')
 initials_acronyms(SK_ST, 'Slovak')
+opening_quote_break('Slovak', '»')
 end()
 
 begin('Greek', 'Greek: ";" is the question mark; a period ends a sentence even before lower case.')

@@ -268,8 +268,8 @@ def opening_quote_break(name, quotes):
          f'{name}: a sentence end before an opening quote ({quotes} directly before a word: »Wir, ”Hem) is a break, not a closing quote.')
 
 
-DE_TITLES = "Dr Prof Hr Fr Frl Dipl Ing St Hl".split()
-DE_OTHERS = "Abb Abs Abt Adr allg Anh Anm Art Aufl Ausg bes Bd Bde bspw bzgl bzw ca Chr Co d dgl Di Do engl etc evtl Fa Fam Fr frz geb gegr ges gest Ggs ggf hl Hrsg i inkl insb Jh Jhd jhrl Kap kath Kfz led lfd Mi Mio Mo Mrd Nr o od orig Pkw Pl Reg rd röm S s Sa sog So St Std Str stv Tel tägl Tsd u ü usw uvm v vgl Vors vs z zz zzt".split()
+DE_TITLES = "Dr Prof Hr Fr Frl Dipl Ing St Hl Mag Pfr Bgm Präs Gebr".split()
+DE_OTHERS = "Abb Abs Abt Adr allg Anh Anm Art Aufl Ausg bes Bd Bde bspw bzgl bzw ca Chr Co d dgl Di Do engl etc evtl Fa Fam Fr frz geb gegr ges gest Ggs ggf hl Hrsg i inkl insb Jh Jhd jhrl Kap kath Kfz led lfd Mi Mio Mo Mrd Nr o od orig Pkw Pl Reg rd röm S s Sa sog So St Std Str stv Tel tägl Tsd u ü usw uvm v vgl Vors vs z Ziff zz zzt".split()
 DE_ST2 = more_starters(DE_ST, "Alles Allerdings Anschließend Außerdem Beide Bereits Dabei Dafür Dagegen Daher Damals Danach Darum Deshalb Deswegen Diese Diesen Einige Gestern Inzwischen Jeder Jede Leider Mein Meine Natürlich Neben Sein Seine Sonst Später Stattdessen Trotzdem Unser Unsere Viele Vielleicht Zudem Zuerst Zunächst Zwar Schließlich")
 begin('German', 'German: abbreviations (z. B., u. a., bzw., Dr. med.), ordinals ("am 12. Juni", "XII. Pluku").')
 rule(False, r'\b(?:z|u|d|o|s|v|i|a|Z|U|D|S|V)\.', r'\s?(?:B|a|Ä|ä|h|ä|T|Z|Ä|U|R|W|d|g|J|M|D)\.', 'Two-part abbreviations: z. B., u. a., u. Ä., d. h., z. T., z. Z., o. Ä., s. o., s. u., v. a., i. d. R., a. M., a. D., a. d.')
@@ -284,7 +284,7 @@ opening_quote_break('German', '»')
 end()
 
 DA_TITLES = "Dr Hr Fr Frk Skt St Mr Mrs Ms Prof Mt".split()
-DA_OTHERS = "adr afd alm bl ca cand co Co ds dvs eks el etc evt f fhv fig fx gl hhv jf jr kl kr ldt lign mht mia mio mv ndf nr Nr nov obs off osv pga pkt pp pr resp sek sml spm st stk tdl tlf vedr vh vol vs".split()
+DA_OTHERS = "adm adr afd alm ang bl ca cand co Co dir ds dvs eks el etc evt f fhv fig fx gl hhv jf jr kl kr ldt lign mht mia mio mv ndf nr Nr nov obs off osv pga pkt pp pr resp sek sml spm st stk tdl tlf vedr vh vol vs".split()
 DA_ST2 = more_starters(DA_ST, "Bagefter Dengang Derefter Desuden Dette Disse Dog Endelig Herefter Hendes Her Hvert Hver Ingen Jo Kun Måske Mange Mine Nogle Samtidig Senere Sidst Siden Vores Deres")
 begin('Danish', 'Danish (and the English text Danish documents often quote).')
 address_end_break('Danish')
@@ -330,7 +330,7 @@ abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST2, 'Dutch
 initials_acronyms(NL_ST2, 'Dutch')
 end()
 
-ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs Lcda Lcdo Av Avda Pza Ctra Pje Pso Urb".split()
+ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs Lcda Lcdo Mtro Mtra Hno Hna Dn Vda Av Avda Pza Ctra Pje Pso Urb".split()
 ES_OTHERS = "a admón adm apdo art atte av avda aprox c cap cf cía col comp cta ctra dcha dpto ed ej etc fig fol gral izq km lic n núm no op p pág págs párr párrf pp pral prov pza ref s sig ss tel telf vol vols Ene Feb Mar Abr May Jun Jul Ago Sep Sept Oct Nov Dic Lun Mié Jue Vie Sáb Dom ene feb abr may jun jul ago sep sept oct nov dic lun mar mié jue vie sáb dom EE UU Hs hs min seg Ud Uds Vd Vds".split()
 begin('Spanish', 'Spanish: titles (Sr., Sra., Lic.), abbreviations (párrf., art., EE. UU.), ¿ ¡.')
 address_end_break('Spanish')
@@ -354,7 +354,7 @@ abbreviations("Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma Av St".split(), PT_OT
 initials_acronyms(PT_ST2, 'Portuguese')
 end()
 
-IT_TITLES = "Sig Sigg Sigra Dott Dr Dott.ssa Prof Prof.ssa Avv Ing Arch Geom Rag On Sen Mons Gen Col Cap Ten Mar Egr Gent Spett Ill Dir Amm Ecc S St".split()
+IT_TITLES = "Sig Sigg Sigra Dott Dr Dott.ssa Prof Prof.ssa Avv Ing Arch Geom Rag On Sen Mons Gen Col Cap Ten Mar Egr Gent Spett Ill Dir Amm Ecc S St Cav Comm Pres Rev Uff Magg Mr Mrs".split()
 IT_OTHERS = "a ad ag all ant art artt att az c ca cap cfr cit cod col conf cors cost d dott ecc ed es es fig gen gr id ill int lett lib loc mar meteor idraul min misc mitt n nn num op p pag pagg par pp psicol pt q racc rif s sec seg segg sez sg sgg sig st suppl tab tel tit trad v vd vol voll gen feb apr giu lug ago sett ott nov dic dom econ lun mer gio ven sab".split()
 begin('Italian', 'Italian: titles (Sig.ra, Dott., Avv., Ing.), abbreviations.')
 address_end_break('Italian')
@@ -380,7 +380,7 @@ RU_ST_AFTER_YEAR = starters("А Все Всё Вскоре Вы Даже Его 
 rule(False, r'\b(?:г|гг|в|вв)\.', after_unless(RU_ST_AFTER_YEAR), 'г., гг., в., вв. (year, century; г. also "город"): a break only before a pronoun or adverb that starts a sentence ("в 1990 г. Потом").')
 rule(False, r'\b(?:т|и|т\.\s?е|т\.\s?к|т\.\s?п|т\.\s?д|т\.\s?н|т\.\s?о|т\.\s?б)\.', r'\s?(?:е|к|д|п|н|о|б|пр)\.', 'т. е., т. к., и т. д., и т. п., т. н.')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence: "2012 жыл. №590".')
-abbreviations([], RU_OTHERS + "Проф Акад Доц Инж Ген".split(), RU_ST2, 'Russian')
+abbreviations([], RU_OTHERS + "ген мл р-н Проф Акад Доц Инж Ген Св".split(), RU_ST2, 'Russian')
 initials_acronyms(RU_ST2, 'Russian')
 end()
 

@@ -253,7 +253,15 @@ def more_starters(st, words):
 ADDRESS_END = r'(?<=\.\p{Ll}{2,6}\.)(?<=(?:@|\bwww\.|://)[\p{L}\p{N}\-.]{1,80}\.)'
 
 
-def end_breaks(name, list_ends=None, more=None, more_comment=''):
+def initials_acronyms_no_address(st, name):
+    """initials_acronyms(), but "com.br." in "empresa.com.br." (after a period or @) is no acronym."""
+    rule(False, NOT_ALNUM_BEFORE + r'(?<![.\'’\-])\p{Lu}(?:\.-\p{Lu})?\.', after_unless(st),
+         f'{name}: initials ("J. Smith", "J.-P. Sartre") unless the next word starts a sentence.')
+    rule(False, r'\p{L}\.(?<=\.\p{L}{1,3}\.)(?<=(?<![\p{L}\p{N}\p{M}°º.@])(?:\p{L}{1,3}\.){2,8})', after_unless(st),
+         f'{name}: acronyms with periods ("U.S.", "i.e.", "Ph.D.") unless the next word starts a sentence; not the end of an address ("empresa.com.br.").')
+
+
+def end_breaks(name, list_ends=None, more=None, more_comment='', address=False):
     """Two kinds of periods that end a sentence before a capital even when a rule below would see an
     abbreviation there: after an abbreviation that closes an enumeration ("osv.", "etc.", "и т. д."),
     and after a web or e-mail address, whose last label ("pl", "com.br") is no abbreviation.
@@ -264,13 +272,22 @@ def end_breaks(name, list_ends=None, more=None, more_comment=''):
     alts = []
     if list_ends:
         alts.append(r'(?<=\b(?:' + '|'.join(list_ends) + r')\.)')
-    alts.append(ADDRESS_END)
+    if address:
+        alts.append(ADDRESS_END)
     if more:
         alts.append(more)
-    what = 'an abbreviation that ends an enumeration ("etc. Then") or ' if list_ends else ''
-    what += more_comment
-    rule(True, r'\.(?:' + '|'.join(alts) + ')', r'\s++' + OPEN + r'\p{Lu}',
-         f'{name}: {what}a web or e-mail address ("www.firma.pl. Zapraszamy") before a capital ends the sentence.')
+    what = ['an abbreviation that ends an enumeration ("etc. Then")'] if list_ends else []
+    what += [more_comment] if more else []
+    what += ['a web or e-mail address whose last label is an abbreviation of the language ("www.firma.pl. Zapraszamy")'] if address else []
+    # A one-character look-behind first (the letters these end with): the engine rules the rule
+    # out from it without calling ICU at most periods.
+    last = sorted({e[-1] for e in (list_ends or [])})
+    if address:
+        last = [r'\p{Ll}']
+    if more:
+        last += ['0-9']
+    rule(True, r'\.(?<=[' + ''.join(last) + r']\.)(?:' + '|'.join(alts) + ')', r'\s++' + OPEN + r'\p{Lu}',
+         f'{name}: ' + ' or '.join(what) + ' before a capital ends the sentence.')
 
 
 def opening_quote_break(name, quotes):
@@ -289,7 +306,7 @@ rule(False, r'\b(?:med|jur|phil|rer|nat|pol|oec|habil|dent|vet|theol)\.', r'\s',
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(DE_ST2), 'Ordinal numbers: "am 12. Juni", "der 3. Platz", "XII. Korps".')
 end_breaks('German', ['usw', 'usf', 'etc'])
 abbreviations(DE_TITLES, DE_OTHERS, DE_ST2, 'German')
-initials_acronyms(DE_ST2, 'German')
+initials_acronyms_no_address(DE_ST2, 'German')
 opening_quote_break('German', '»')
 end()
 
@@ -302,7 +319,7 @@ rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN 
 rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof|Hr|Fr)\.', 'A lower-case time abbreviation before a title.')
 rule(True, r'\.(?<=\b(?:[ap]\.m|[AP]\.M)\.)', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital (written from the period: only periods are tried).')
 abbreviations(DA_TITLES + EN_TITLES, DA_OTHERS + EN_OTHERS, DA_ST2, 'Danish', EN_CI)
-initials_acronyms(DA_ST2, 'Danish')
+initials_acronyms_no_address(DA_ST2, 'Danish')
 opening_quote_break('Danish', '»”')
 end()
 
@@ -313,7 +330,7 @@ end_breaks('Swedish', ['osv', 'mfl', 'm\\.fl', 'mm', 'm\\.m', 'etc', 'o\\.d', 'o
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
 rule(False, r'\b(?:t|f|m|s|d|e)\.', r'\s?(?:ex|v|m|fl|k|Kr|s|h|a|o)\.', 'Two-part abbreviations: t. ex., f. v., m. m., m. fl.')
 abbreviations("Dr Prof Hr Fr St".split(), SV_OTHERS, SV_ST2, 'Swedish')
-initials_acronyms(SV_ST2, 'Swedish')
+initials_acronyms_no_address(SV_ST2, 'Swedish')
 opening_quote_break('Swedish', '»”')
 end()
 
@@ -323,56 +340,51 @@ begin('Norwegian', 'Norwegian (Bokmål and Nynorsk).')
 end_breaks('Norwegian', ['osv', 'mv', 'm\\.v', 'mfl', 'm\\.fl', 'm\\.m', 'etc', 'o\\.l'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case.')
 abbreviations("Dr Prof Hr Fr St".split(), NO_OTHERS, NO_ST2, 'Norwegian')
-initials_acronyms(NO_ST2, 'Norwegian')
+initials_acronyms_no_address(NO_ST2, 'Norwegian')
 end()
 
 NL_OTHERS = "aanw adj afb afd afk alg art bijv bijz bv blz ca d dgl dhr dr drs enz etc evt fig gesch hfdst hoofdst i ir jl jr ll m mevr mr mw nl nr o pag plm prof resp sr st t tel vb vgl vnw vw wo z zg zgn".split()
 NL_ST2 = more_starters(NL_ST, "Daarna Daarom Daar Daarin Daarbij Bovendien Dus Echter Elke Geen Haar Hun Iedereen Ieder Mijn Misschien Ons Onze Sinds Soms Toen Tijdens U Uw Verder Vervolgens Volgens Zijn Zonder")
 begin('Dutch', 'Dutch.')
-end_breaks('Dutch', ['enz', 'etc', 'e\\.d', 'e\\.a', 'o\\.i\\.d', 'e\\.v\\.a'])
+end_breaks('Dutch', ['enz', 'etc', 'e\\.d', 'e\\.a', 'o\\.i\\.d', 'e\\.v\\.a'], address=True)
 rule(False, r'\b(?:d|m|t|z|b|i|o)\.', r'\s?(?:w|a|h|m|v|n|b|i|z)\.', 'Two-part abbreviations: d.w.z., m.a.w., t.a.v., z.g.a.n.')
 abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST2, 'Dutch')
-initials_acronyms(NL_ST2, 'Dutch')
+initials_acronyms_no_address(NL_ST2, 'Dutch')
 end()
 
 ES_TITLES = "Sr Sra Srta Sres Sras Dr Dra Dres Lic Lda Ldo Ing Arq Prof Profa Mons Pbro Fr Sto Sta Gral Cnel Cap Tte Mt St D Dña Excmo Excma Ilmo Ilma Mr Mrs Lcda Lcdo Mtro Mtra Hno Hna Dn Vda Av Avda Pza Ctra Pje Pso Urb".split()
 ES_OTHERS = "a admón adm apdo art atte av avda aprox c cap cf cía col comp cta ctra dcha dpto ed ej etc fig fol gral izq lic n núm op p pág págs párr párrf pp pral prov pza ref s sig ss tel telf vol vols Ene Feb Mar Abr May Jun Jul Ago Sep Sept Oct Nov Dic Lun Mié Jue Vie Sáb Dom ene feb abr may jun jul ago sep sept oct nov dic lun mié jue vie sáb dom EE UU Hs hs min seg Ud Uds Vd Vds".split()
 ES_ST2 = more_starters(ES_ST, "Además Ahora Ahí Allí Aquí Ayer Entonces Era Fue Había Hace Hacía Hoy Incluso Luego Mañana Nada Nadie Quizás Sin Solo Sólo Tampoco Todo Todos")
 begin('Spanish', 'Spanish: titles (Sr., Sra., Lic.), abbreviations (párrf., art., EE. UU.), ¿ ¡.')
-end_breaks('Spanish')
 rule(False, r'\b[ad]\.', r'\s?C\.', '"a. C.", "d. C." (antes, después de Cristo).')
 abbreviations(ES_TITLES, ES_OTHERS, ES_ST2, 'Spanish')
-initials_acronyms(ES_ST2, 'Spanish')
+initials_acronyms_no_address(ES_ST2, 'Spanish')
 end()
 
 CA_OTHERS = "admin art av c cap cf col dept dir doc ed etc ex fig gral km núm p pàg pl pp prof pral sr sra srta tel vol".split()
 begin('Catalan', 'Catalan.')
-end_breaks('Catalan')
 abbreviations("Sr Sra Srta Dr Dra Prof St Sta".split(), CA_OTHERS, CA_ST, 'Catalan')
-initials_acronyms(CA_ST, 'Catalan')
+initials_acronyms_no_address(CA_ST, 'Catalan')
 end()
 
 PT_OTHERS = "a adm al ap apt apto aprox art av c cap cf cia Cia col cp dept dr dra ed etc ex fig h i jan fev abr mai jun jul ago set out nov dez km lda ltda Lda Ltda min n nº núm obs p pág pp prof r ref s séc sr sra srta tel v vol".split()
 PT_ST2 = more_starters(PT_ST, "Ainda Amanhã Aqui Assim Cada Contudo Então Estava Está Foi Hoje Há Isso Lá Meu Minha Nossa Nosso Ontem Porém Todas Todos É")
 begin('Portuguese', 'Portuguese.')
-end_breaks('Portuguese')
 abbreviations("Sr Sra Srta Dr Dra Prof Profa Eng Exmo Exma Av St".split(), PT_OTHERS, PT_ST2, 'Portuguese')
-initials_acronyms(PT_ST2, 'Portuguese')
+initials_acronyms_no_address(PT_ST2, 'Portuguese')
 end()
 
 IT_TITLES = "Sig Sigg Sigra Dott Dr Dott.ssa Prof Prof.ssa Avv Ing Arch Geom Rag On Sen Mons Gen Col Cap Ten Mar Egr Gent Spett Ill Dir Amm Ecc S St Cav Comm Pres Rev Uff Magg Mr Mrs".split()
 IT_OTHERS = "a ad ag all ant art artt att az c ca cap cfr cit cod col conf cors cost d dott ecc ed es es fig gen gr id ill int lett lib loc mar meteor idraul min misc mitt n nn num op p pag pagg par pp psicol pt q racc rif s sec seg segg sez sg sgg sig st suppl tab tel tit trad v vd vol voll gen feb apr giu lug ago sett ott nov dic dom econ lun mer gio ven sab".split()
 begin('Italian', 'Italian: titles (Sig.ra, Dott., Avv., Ing.), abbreviations.')
-end_breaks('Italian')
 abbreviations(IT_TITLES, IT_OTHERS, IT_ST, 'Italian', ["Nov", "Dic", "Set", "Ott", "Gen", "Feb", "Mar", "Apr", "Mag", "Giu", "Lug", "Ago"])
-initials_acronyms(IT_ST, 'Italian')
+initials_acronyms_no_address(IT_ST, 'Italian')
 end()
 
 RO_OTHERS = "adj adm adr art bd c cca cf d dl dna dnei dr ed etc ex fig gen id ing jud lit loc mun nr obs p pag pct pl pr prof prov r ref sec sf sp st str tab tel urm v vol".split()
 begin('Romanian', 'Romanian.')
-end_breaks('Romanian')
 abbreviations("Dl Dna Dra Dr Prof Ing St".split(), RO_OTHERS, RO_ST, 'Romanian')
-initials_acronyms(RO_ST, 'Romanian')
+initials_acronyms_no_address(RO_ST, 'Romanian')
 end()
 
 RU_OTHERS = "акад англ б бл букв в вв вкл внутр г гг гл гос гр д др долл дол доц е ж зав зам изд им инж исп канд кв коп к кол корп куб л лат м мин млн млрд напр нар нем о обл п пгт пер пл пос пр проф просп р рис руб рус с сан св сл см сокр соч ср ст стр т тел тов тт тыс ул уч ф фр ч чел шт э экз эл яз".split()
@@ -386,21 +398,20 @@ rule(False, r'\b(?:г|гг|в|вв)\.', after_unless(RU_ST_AFTER_YEAR), 'г., г
 rule(False, r'\b(?:т|и|т\.\s?е|т\.\s?к|т\.\s?п|т\.\s?д|т\.\s?н|т\.\s?о|т\.\s?б)\.', r'\s?(?:е|к|д|п|н|о|б|пр)\.', 'т. е., т. к., и т. д., и т. п., т. н.')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence: "2012 жыл. №590".')
 abbreviations([], RU_OTHERS + "ген мл р-н Проф Акад Доц Инж Ген Св".split(), RU_ST2, 'Russian')
-initials_acronyms(RU_ST2, 'Russian')
+initials_acronyms_no_address(RU_ST2, 'Russian')
 end()
 
 begin('Ukrainian', 'Ukrainian.')
 end_breaks('Ukrainian', [r'тощо', r'[іи]\sт\.\s?д', r'[іи]\sт\.\s?ін', r'[іи]\sін'])
 rule(False, r'\b(?:р|рр|ст|с|т|див|напр|проф|акад|вул|буд|кв|м|млн|млрд|тис|грн|коп|пл|обл|р-н|с-ще|ім|др|доц|канд|зав|заст|ін|тощо|тис|Проф|Акад|Доц)\.', after_unless(UK_ST), 'Abbreviations.')
-initials_acronyms(UK_ST, 'Ukrainian')
+initials_acronyms_no_address(UK_ST, 'Ukrainian')
 end()
 
 begin('Kazakh', 'Kazakh: a question or exclamation mark ends a sentence even before lower case ("кім? не?").')
-end_breaks('Kazakh')
 rule(True, r'[?!]', r'\s++["“«(]*+\p{Ll}', '? and ! before a lower-case word.')
 rule(False, r'\b(?:т|б|ж|ш|ғ|обл|қ|г|гг|млн|млрд|мың|ж\.\s?б|т\.\s?б)\.', after_unless(RU_ST), 'Abbreviations (т. б., ж., ғ.).')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence.')
-initials_acronyms(RU_ST, 'Kazakh')
+initials_acronyms_no_address(RU_ST, 'Kazakh')
 end()
 
 PL_OTHERS = "al art bałt br cdn cz dn dr ds dz ew godz gr im inż itd itp jw kol ks lek m mgr min n np nr ok os p pl pkt pn pon por pot pow prof przyp r red rys s st str śr tel tj tzn tzw ul w wg wsch ww wyd zach zob zł".split()
@@ -408,10 +419,10 @@ PL_ST2 = more_starters(PL_ST, "Ci Chociaż Dlatego Dziś Dzisiaj Gdy Jeśli Jeż
 begin('Polish', 'Polish.')
 end_breaks('Polish', ['itd', 'itp', 'etc', r'i\sin'],
            r'(?<=[0-9]\.)(?<=(?:\b(?:godz|nr|str|tel|poz)\.?\s[0-9]{1,4}|[0-9][.:][0-9]{2})\.)',
-           'a number that is no ordinal (an hour, a page: "godz. 10.", "7.45.") or ')
+           'a number that is no ordinal (an hour, a page: "godz. 10.", "7.45.")', address=True)
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(PL_ST2), 'Ordinal numbers.')
 abbreviations("Dr Prof Mgr Inż Ks Pan Pani".split(), PL_OTHERS + "Dz poz rozdz ryc tab ust".split(), PL_ST2, 'Polish')
-initials_acronyms(PL_ST2, 'Polish')
+initials_acronyms_no_address(PL_ST2, 'Polish')
 end()
 
 CS_OTHERS = "apod atd č čís doc dr ev fa hod ing jr kap kpt mil min mj např násl odd os p pís pl popř por př r resp roč s sb sl spol st str sv tel tj tzv ul viz zejm zn".split()
@@ -421,7 +432,7 @@ end_breaks('Czech', ['atd', 'apod', 'atp', 'aj', 'etc'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(CS_ST2), 'Ordinal numbers ("7. dubna", "XII. sjezd").')
 rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
 abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), CS_OTHERS, CS_ST2, 'Czech')
-initials_acronyms(CS_ST2, 'Czech')
+initials_acronyms_no_address(CS_ST2, 'Czech')
 end()
 
 SK_OTHERS = "a al atď č čís doc dr ev hod ing jr kap mil min napr nasl odd os p pís pl popr por pozn príp r resp roč s sl spol st str sv tel tj tzv ul viz zn".split()
@@ -430,21 +441,21 @@ end_breaks('Slovak', ['atď', 'apod', 'etc'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(SK_ST), 'Ordinal numbers ("7. Apríla", "XII. Pluku").')
 rule(False, r'\b(?:s|a|spol)\.', r'\s?(?:r|s|o)\.', '"s. r. o.", "a. s."')
 abbreviations("Dr Prof Ing Mgr Bc JUDr MUDr PhDr RNDr Doc".split(), SK_OTHERS, SK_ST, 'Slovak')
-initials_acronyms(SK_ST, 'Slovak')
+initials_acronyms_no_address(SK_ST, 'Slovak')
 end()
 
 begin('Greek', 'Greek: ";" is the question mark; a period ends a sentence even before lower case.')
 rule(True, r'[;;]', r'\s', 'The Greek question mark.')
 rule(False, r'\b(?:κ|π|χ|μ|σ|δ|βλ|κλπ|κτλ|π\.χ|ο\.π|αι|εκ|τ|χλμ|εκατ|δισ)\.', r'\s', 'Abbreviations (π.χ., κ.λπ., βλ.).')
 rule(True, r'\.', r'\s++\p{Ll}', 'A period before lower case.')
-initials_acronyms(EL_ST, 'Greek')
+initials_acronyms_no_address(EL_ST, 'Greek')
 end()
 
 begin('Finnish', 'Finnish.')
 end_breaks('Finnish', ['jne', 'yms', 'tms', 'ym', 'etc'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(FI_ST), 'Ordinal numbers.')
 abbreviations("Dr Prof Tri Rva Hra St".split(), "ap eaa esim ja jKr eKr jne ks ma mm n noin nro os p puh s ti tms v vrt yms".split(), FI_ST, 'Finnish')
-initials_acronyms(FI_ST, 'Finnish')
+initials_acronyms_no_address(FI_ST, 'Finnish')
 opening_quote_break('Finnish', '»”')
 end()
 
@@ -452,14 +463,13 @@ begin('Hungarian', 'Hungarian.')
 end_breaks('Hungarian', ['stb', 'etc'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,4}|[IVXLC]{1,6})\.', after_unless(HU_ST), 'Ordinal numbers ("2014. május", "XX. század").')
 abbreviations("Dr Prof Id Ifj Özv".split(), "ált ang bek dr ered ev évf f fej pl stb szám szül u ún vö".split(), HU_ST, 'Hungarian')
-initials_acronyms(HU_ST, 'Hungarian')
+initials_acronyms_no_address(HU_ST, 'Hungarian')
 end()
 
 begin('Turkish', 'Turkish.')
-end_breaks('Turkish')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(TR_ST), 'Ordinal numbers ("15. yüzyıl").')
 abbreviations("Dr Prof Doç Av Yrd Sn Öğr".split(), "age bkz cad çev der ed örn s sf sok vb vd vs yy".split(), TR_ST, 'Turkish')
-initials_acronyms(TR_ST, 'Turkish')
+initials_acronyms_no_address(TR_ST, 'Turkish')
 end()
 
 begin('Armenian', 'Armenian: the full stop is ։ (often typed as ":"); "." inside a sentence is not an end.')

@@ -250,7 +250,9 @@ def more_starters(st, words):
     return starters(starter_words(st) + words.split())
 
 
-ADDRESS_END = r'(?<=\.\p{Ll}{2,6}\.)(?<=(?:@|\bwww\.|://)[\p{L}\p{N}\-.]{1,80}\.)'
+def address_end(tld):
+    """A web or e-mail address ending in .tld, then a period."""
+    return r'(?<=\.' + tld + r'\.)(?<=(?:@|\bwww\.|://)[\p{L}\p{N}\-.]{1,80}\.)'
 
 
 def initials_acronyms_no_address(st, name):
@@ -261,7 +263,7 @@ def initials_acronyms_no_address(st, name):
          f'{name}: acronyms with periods ("U.S.", "i.e.", "Ph.D.") unless the next word starts a sentence; not the end of an address ("empresa.com.br.").')
 
 
-def end_breaks(name, list_ends=None, more=None, more_comment='', address=False):
+def end_breaks(name, list_ends=None, more=None, more_comment='', address=None):
     """Two kinds of periods that end a sentence before a capital even when a rule below would see an
     abbreviation there: after an abbreviation that closes an enumeration ("osv.", "etc.", "и т. д."),
     and after a web or e-mail address, whose last label ("pl", "com.br") is no abbreviation.
@@ -273,7 +275,7 @@ def end_breaks(name, list_ends=None, more=None, more_comment='', address=False):
     if list_ends:
         alts.append(r'(?<=\b(?:' + '|'.join(list_ends) + r')\.)')
     if address:
-        alts.append(ADDRESS_END)
+        alts.append(address_end(address))
     if more:
         alts.append(more)
     what = ['an abbreviation that ends an enumeration ("etc. Then")'] if list_ends else []
@@ -283,7 +285,7 @@ def end_breaks(name, list_ends=None, more=None, more_comment='', address=False):
     # out from it without calling ICU at most periods.
     last = sorted({e[-1] for e in (list_ends or [])})
     if address:
-        last = [r'\p{Ll}']
+        last = sorted(set(last) | {address[-1]})
     if more:
         last += ['0-9']
     rule(True, r'\.(?<=[' + ''.join(last) + r']\.)(?:' + '|'.join(alts) + ')', r'\s++' + OPEN + r'\p{Lu}',
@@ -317,7 +319,7 @@ begin('Danish', 'Danish (and the English text Danish documents often quote).')
 end_breaks('Danish', ['osv', 'mv', 'm\\.v', 'etc', 'mfl', 'm\\.fl', 'm\\.m', 'o\\.l', 'o\\.lign'])
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', r'\s++' + OPEN + r'\p{Ll}', 'Ordinal numbers before lower case: "5. gade".')
 rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof|Hr|Fr)\.', 'A lower-case time abbreviation before a title.')
-rule(True, r'\.(?<=\b(?:[ap]\.m|[AP]\.M)\.)', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital (written from the period: only periods are tried).')
+rule(True, r'\.(?<=[mM]\.)(?<=\b(?:[ap]\.m|[AP]\.M)\.)', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital (written from the period: only periods are tried).')
 abbreviations(DA_TITLES + EN_TITLES, DA_OTHERS + EN_OTHERS, DA_ST2, 'Danish', EN_CI)
 initials_acronyms_no_address(DA_ST2, 'Danish')
 opening_quote_break('Danish', '»”')
@@ -346,7 +348,7 @@ end()
 NL_OTHERS = "aanw adj afb afd afk alg art bijv bijz bv blz ca d dgl dhr dr drs enz etc evt fig gesch hfdst hoofdst i ir jl jr ll m mevr mr mw nl nr o pag plm prof resp sr st t tel vb vgl vnw vw wo z zg zgn".split()
 NL_ST2 = more_starters(NL_ST, "Daarna Daarom Daar Daarin Daarbij Bovendien Dus Echter Elke Geen Haar Hun Iedereen Ieder Mijn Misschien Ons Onze Sinds Soms Toen Tijdens U Uw Verder Vervolgens Volgens Zijn Zonder")
 begin('Dutch', 'Dutch.')
-end_breaks('Dutch', ['enz', 'etc', 'e\\.d', 'e\\.a', 'o\\.i\\.d', 'e\\.v\\.a'], address=True)
+end_breaks('Dutch', ['enz', 'etc', 'e\\.d', 'e\\.a', 'o\\.i\\.d', 'e\\.v\\.a'], address='nl')
 rule(False, r'\b(?:d|m|t|z|b|i|o)\.', r'\s?(?:w|a|h|m|v|n|b|i|z)\.', 'Two-part abbreviations: d.w.z., m.a.w., t.a.v., z.g.a.n.')
 abbreviations("Dr Drs Ir Mr Mevr Dhr Prof St".split(), NL_OTHERS, NL_ST2, 'Dutch')
 initials_acronyms_no_address(NL_ST2, 'Dutch')
@@ -419,7 +421,7 @@ PL_ST2 = more_starters(PL_ST, "Ci Chociaż Dlatego Dziś Dzisiaj Gdy Jeśli Jeż
 begin('Polish', 'Polish.')
 end_breaks('Polish', ['itd', 'itp', 'etc', r'i\sin'],
            r'(?<=[0-9]\.)(?<=(?:\b(?:godz|nr|str|tel|poz)\.?\s[0-9]{1,4}|[0-9][.:][0-9]{2})\.)',
-           'a number that is no ordinal (an hour, a page: "godz. 10.", "7.45.")', address=True)
+           'a number that is no ordinal (an hour, a page: "godz. 10.", "7.45.")', address='pl')
 rule(False, NOT_ALNUM_BEFORE + r'(?:[0-9]{1,3}|[IVXLC]{1,6})\.', after_unless(PL_ST2), 'Ordinal numbers.')
 abbreviations("Dr Prof Mgr Inż Ks Pan Pani".split(), PL_OTHERS + "Dz poz rozdz ryc tab ust".split(), PL_ST2, 'Polish')
 initials_acronyms_no_address(PL_ST2, 'Polish')

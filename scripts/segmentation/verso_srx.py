@@ -229,16 +229,24 @@ EN_TITLES_EN = [t for t in EN_TITLES if t != 'St'] + "Asst Atty Cpl Det Insp Pvt
 EN_UNITS = "est gal hr hrs lb lbs mo mos mph oz qt tbsp tsp wk yr yrs".split()
 EN_OTHERS_EN = EN_OTHERS + ["Sat"] + EN_UNITS
 EN_CI_EN = [w for w in EN_CI if w not in ['no', 'nos'] + EN_UNITS] + "assoc cont contd encl eq eqs govt illus intl natl orig para paras sect transl".split()
+# Where a heading word stands at the start of a sentence: a paragraph, a line, or after a sentence end
+# (in "The Arrival Chapter 2. Father and Son Chapter 3." the list rule's breaks are better).
+SENTENCE_START = r'(?:^|[\n\r]|[.!?…]["”’»)]?[ \t\u00A0]{1,3})'
+# Words before a number that are no list item ("Step 2." is a heading, not the item "2." of a list).
+EN_NUMBERED = "Step|Stage|Phase|Part|Chapter|Section|Figure|Table|Item|Article|Question|Round|Level|Page|Rule|Option|Example|Exercise|Lesson|Unit|Appendix|Annex"
 TIME_ZONES = r'(?:[ECMPAH][SD]T|GMT|UTC|BST|CES?T|EES?T|WES?T|IST|JST|AES?T|AEDT|NZST|ET|CT|MT|PT)\b'
 
 begin('English', 'English: abbreviations, titles, initials, acronyms, a.m./p.m.')
 rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof)\.', 'A lower-case time abbreviation before a title: "At 5 a.m. Mr. Smith went".')
-rule(False, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++' + TIME_ZONES, 'a.m./p.m. before a time zone: "at 2 p.m. EST tomorrow".')
+rule(False, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++(?:' + TIME_ZONES + r'|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)', 'a.m./p.m. before a time zone or a day: "at 2 p.m. EST tomorrow", "at 9 a.m. Monday".')
 # Written from its period (the same matches as "\b(?:[ap]\.m|[AP]\.M)\."): a break rule is tried where
 # its first atom can match, and at every "a"/"p" this one cost a fifth of segmenting English text.
 rule(True, r'\.(?<=\b[ap]\.m\.|\b[AP]\.M\.)', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital otherwise ends the sentence: "at 6 P.M. Travelers".')
 rule(True, r'\.(?<=\sSt\.)(?<=\p{Lu}\p{Ll}{1,20}\sSt\.)', r'\s++' + OPEN + r'(?=' + EN_ST + ')', '"St." after a capitalised word is a street: "on Elm St. The house" ends there (before a sentence starter).')
 rule(False, r'\b(?:N\.\s?B|P\.\s?S|P\.\s?P\.\s?S)\.', r'\s', '"N.B." and "P.S." introduce what follows.')
+rule(False, r'(?<![^\s(])vs?\.', r'\s', 'Lower-case "v." and "vs." (versus) go on: "Brown v. Board of Education".')
+rule(False, r'(?:' + EN_NUMBERED + r')(?<=' + SENTENCE_START + r'(?:' + EN_NUMBERED + r'))', r'\s++[0-9]{1,3}[.)]', 'No list break before the number of a step, a section…: "Step 1. Remove the cover. Step 2. Unscrew".')
+rule(True, r'\.(?<=[0-9]\.)(?<=' + SENTENCE_START + r'(?:' + EN_NUMBERED + r')\s[0-9]{1,3}\.)', r'\s++' + OPEN + r'\p{Lu}', '… and the number is no list item either: "Step 2. Unscrew the panel" is two sentences like "Step 1. Remove" (at the start of a sentence).')
 abbreviations(EN_TITLES_EN, EN_OTHERS_EN, EN_ST, 'English', EN_CI_EN)
 initials_acronyms(EN_ST, 'English')
 end()
@@ -253,6 +261,7 @@ FR_REF_CAPITALISED = "Cf Chap Art Fig Vol Vols Éd Éds Ex Env Réf Trad Coll Di
 # only place they are abbreviations, "mer. 12 mars") the Common rule keeps them already.
 # "art." and "vol." are words too ("l'art. Tandis que", "le vol. Déjà"): as abbreviations they stand
 # before an article or volume number ("art. 12", "art. L. 121-1", "vol. III"), see the rules below.
+FR_NUMBERED = "Étape|Phase|Partie|Chapitre|Section|Figure|Tableau|Article|Question|Exercice|Leçon|Annexe|Titre|Livre|Tome|Page|Point|Règle|Exemple|Niveau"
 FR_REF_WORDS = set("lun mar mer jeu ven sam dim sept art Art vol Vol".split())
 begin('French', 'French: titles (M., Mme, MM.), abbreviations (p. ex., av. J.-C., n°, XIXe s.), guillemets with (no-break) spaces before the closing one.')
 rule(True, r'[»”](?<=[' + TERM + r'][\s\u00A0\u202F]{0,3}[»”])[»”]*+(?:[\s\u00A0\u202F]*+[)\]])?', r'\s++' + OPEN + r'(?!\p{Ll})', 'A sentence ending inside guillemets: the closing » (after a no-break space) stays with it: « Il faut agir ! » Il est parti.')
@@ -260,6 +269,9 @@ rule(False, r'\bc\.-à-d\.', r'\s', 'c.-à-d.')
 rule(False, r's\.(?<=\ss\.)(?<=\b[IVXLC]{1,8}(?:e|er|ème)\s{1,3}s\.)', r'\s++(?!' + FR_ST + ')', '"XIXe s." (siècle).')
 rule(False, r'\b(?:N\.\s?B|P\.-S|P\.\s?S)\.', r'\s', '"N.B." and "P.-S." introduce what follows.')
 rule(False, r'\bPh\.', r'\s?D\.', '"Ph. D."')
+rule(False, r'\bsept\.', r'\s++[0-9]', '"sept. 1620" (a four-letter month: the Common rule for a short abbreviation before a number stops at three).')
+rule(False, r'(?:' + FR_NUMBERED + r')(?<=' + SENTENCE_START + r'(?:' + FR_NUMBERED + r'))', r'\s++[0-9]{1,3}[.)]', 'No list break before the number of a step, an article…: "Étape 1. Retirez le capot. Étape 2. Dévissez".')
+rule(True, r'\.(?<=[0-9]\.)(?<=' + SENTENCE_START + r'(?:' + FR_NUMBERED + r')\s[0-9]{1,3}\.)', r'\s++' + OPEN + r'\p{Lu}', '… and the number is no list item either: "Étape 2. Dévissez" is two sentences like "Étape 1. Retirez".')
 rule(False, r'\b[Aa]rt\.', r'\s++(?:[0-9]|[LRDAO]\.?\s?[0-9*]|[LRDAO]\.\s|premier|1er|unique|préc)', 'An article number: "art. 12", "art. L. 121-1", "art. premier".')
 rule(False, r'\b[Vv]ol\.', r'\s++(?:[0-9]|[IVXLC]++(?=[\s,.;:)]))', 'A volume number: "vol. 2", "vol. III".')
 rule(False, r'\.(?<=' + NOT_ALNUM_BEFORE + r'(?<![.\'’\-])\p{Lu}(?:\.-\p{Lu})?\.)(?<=' + NOT_ALNUM_BEFORE + r'\p{Lu}\.(?:-\p{Lu}\.)?\s\p{Lu}(?:\.-\p{Lu})?\.)',

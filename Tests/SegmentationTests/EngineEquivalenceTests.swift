@@ -91,4 +91,13 @@ final class EngineEquivalenceTests: XCTestCase {
         let cases = try GoldCase.load(TestPaths.fixture("segmentation/fr-news.jsonl"))
         try compare(language: "fr", paragraphs: cases.map(\.text))
     }
+
+    func testEnglishAndFrenchExtraFixtures() throws {
+        for language in ["en", "fr"] {
+            let cases = try GoldCase.load(TestPaths.fixture("segmentation/\(language)-extra.jsonl"))
+            try compare(language: language, paragraphs: cases.flatMap { c in
+                TextParagraphs.ranges(in: c.text).map { String(decoding: Array(c.text.utf16)[$0], as: UTF16.self) }
+            })
+        }
+    }
 }

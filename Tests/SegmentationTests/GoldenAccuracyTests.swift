@@ -91,4 +91,17 @@ final class GoldenAccuracyTests: XCTestCase {
         let (passed, _, failures) = try run(cases)
         XCTAssertEqual(passed["fr"] ?? 0, cases.count, failures.joined(separator: "\n"))
     }
+
+    /// Verso's own English and French cases (titles, abbreviations, initials, acronyms, times,
+    /// numbers, quotes and guillemets with no-break spaces, URLs, e-mail addresses, file names,
+    /// headings, dialogue dashes): every one must pass.
+    func testEnglishAndFrenchExtraCasesAllPass() throws {
+        for (file, language) in [("segmentation/en-extra.jsonl", "en"), ("segmentation/fr-extra.jsonl", "fr")] {
+            let cases = try GoldCase.load(TestPaths.fixture(file))
+            XCTAssertGreaterThanOrEqual(cases.count, 60, file)
+            XCTAssertTrue(cases.allSatisfy { $0.language == language }, file)
+            let (passed, _, failures) = try run(cases)
+            XCTAssertEqual(passed[language] ?? 0, cases.count, "\(file):\n" + failures.joined(separator: "\n"))
+        }
+    }
 }

@@ -65,9 +65,23 @@ def starters(words):
 
 DA_WORDS = "Af Alle Da De Dem Den Der Derfor Det Du Efter Eller En Et Fra Han Hun Hvad Hvem Hvis Hvor Hvordan Hvorfor Hvornår I Jeg Men Med Mens Min Mit Når Nu Og Om Op På Så Som Til Vi Ved".split()
 EN_WORDS = ("A After Also An And Another Any As At Because Before Being Both But By Can Could Did Do Does During Each Even Every Finally First For From Had Has Have He Her Here His How However I If In Instead It Its Just Let Many Meanwhile Millions More Most My Neither Never No Nor Not Now Of On Once One Only Or Other Our Perhaps She Since So Some Still Such That The Their Then There These They This Those Though Thus To Today Under Unlike Until We What When Where Whether Which While Who Why With Without Yet You Your Two Three Four Five Six Seven Eight Nine Ten Hundreds Thousands Dozens Several Few".split())
-EN_ST = starters(EN_WORDS)
+# English only (Danish, which quotes English, keeps EN_WORDS): more words that start a sentence
+# after an abbreviation, an initial or an acronym ("in the U.S. Nobody", "& Co. Yesterday").
+EN_WORDS_MORE = ("About According Additionally Afterwards Again Against All Although Among Anyone Anything Are "
+                 "Around Besides Between Consequently Despite Due Earlier Either Everybody Everyone Everything "
+                 "Following Furthermore Given Hence Indeed Is Last Later Moreover Nearly Nevertheless Next "
+                 "Nobody Nonetheless None Nothing Otherwise Overall Please Similarly Someone Something "
+                 "Sometimes Tomorrow Unfortunately Was Were Whatever Whereas Yes Yesterday").split()
+EN_ST = starters(EN_WORDS + EN_WORDS_MORE)
 DA_ST = starters(sorted(set(DA_WORDS + EN_WORDS)))
-FR_ST = starters("À A Au Aux Ainsi Alors Après Aujourd Aucun Aucune Avant Avec C Ce Ceci Cela Celle Celui Cependant Certains Certaines Ces Cet Cette Chaque Comme Comment D Dans De Depuis Des Donc Du Elle Elles En Enfin Ensuite Entre Et Il Ils J Je L La Le Les Leur Leurs Lors Lorsque Mais Malgré Même N Ni Nous On Or Où Par Parmi Pendant Plus Pour Pourquoi Pourtant Puis Qu Quand Que Quel Quelle Quelles Quels Qui Rien S Sa Sans Se Selon Ses Si Son Sous Sur Toutefois Tous Tout Toute Toutes Un Une Voici Voilà Vous Deux Trois Quatre Cinq Six Sept Huit Neuf Dix Vingt Cent Mille Plusieurs Beaucoup Chacun".split())
+FR_WORDS = ("À A Au Aux Ainsi Alors Après Aujourd Aucun Aucune Avant Avec C Ce Ceci Cela Celle Celui Cependant Certains Certaines Ces Cet Cette Chaque Comme Comment D Dans De Depuis Des Donc Du Elle Elles En Enfin Ensuite Entre Et Il Ils J Je L La Le Les Leur Leurs Lors Lorsque Mais Malgré Même N Ni Nous On Or Où Par Parmi Pendant Plus Pour Pourquoi Pourtant Puis Qu Quand Que Quel Quelle Quelles Quels Qui Rien S Sa Sans Se Selon Ses Si Son Sous Sur Toutefois Tous Tout Toute Toutes Un Une Voici Voilà Vous Deux Trois Quatre Cinq Six Sept Huit Neuf Dix Vingt Cent Mille Plusieurs Beaucoup Chacun".split())
+# More words that start a French sentence after an abbreviation, an initial or an acronym
+# ("aux É.-U. Notre allié", "etc. Désormais").
+FR_WORDS_MORE = ("Aussi Bien Bref Ça Ceux Celles Certes Contrairement Déjà Demain Désormais Dès Encore Est Eux "
+                 "Face Grâce Hier Ici Jamais Jusqu Là Lorsqu Lui Ma Mes Moi Mon Néanmoins Non Nos Notre "
+                 "Notamment Oui Outre Parfois Personne Peu Puisque Puisqu Quant Quoi Sauf Seul Seule Seuls "
+                 "Sinon Soit Souvent Surtout Tandis Tant Ta Tes Toi Ton Très Trop Vers Vos Votre Y").split()
+FR_ST = starters(FR_WORDS + FR_WORDS_MORE)
 DE_ST = starters("Aber Alle Als Am An Auch Auf Aus Bei Bis Da Damit Dann Das Dass Dazu Dem Den Denn Der Des Deshalb Die Dies Diese Dieser Dieses Doch Dort Du Durch Ein Eine Einer Er Es Für Heute Hier Ich Ihr Im In Ja Jedoch Jetzt Kein Keine Man Mit Nach Nein Nicht Noch Nun Ob Obwohl Oder So Sie Seit Trotz Um Und Unter Vom Von Vor Wann Warum Was Weil Wenn Wer Wie Wir Wo Während Zu Zum Zur".split())
 SV_ST = starters("Alla Att Av De Dem Den Det Du Efter Eller En Ett För Han Hon Hur Här I Jag Men Med När Nu Och Om På Så Som Till Vad Var Vem Vi Varför".split())
 NO_ST = starters("Alle At Av De Dem Den Der Det Du Eller En Et Etter For Fra Han Hun Hva Hvem Hvis Hvor Hvordan Hvorfor I Jeg Men Med Når Nå Og Om På Så Som Til Vi".split())
@@ -208,20 +222,62 @@ EN_TITLES = "Adm Brig Capt Cmdr Col Comdr Dr Drs Fr Gen Gov Hon Lt Maj Messrs Ml
 EN_OTHERS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri".split()
 EN_CI = "al approx apt assn ave bldg blvd bros ca cf ch chap co corp dept dist div ed eds eg esp est fig figs gal hr hrs ie inc incl jr lb lbs ltd med mfg mgr min misc mo mos mph no nos nr oz pp pt pts qt rd ref refs rs sec sq sr tbsp tel tsp univ viz vol vols vs wk yr yrs btw fe ext".split()
 
+# English only (the Danish rules share EN_TITLES, EN_OTHERS and EN_CI as they are): "St." after a
+# capitalised word is a street, more titles, "Sat.", units in lower case only, and no "no."/"nos.": "No. 5" is covered by the
+# Common rule for a short abbreviation before a number, and "He said no. Nobody" is two sentences.
+EN_TITLES_EN = [t for t in EN_TITLES if t != 'St'] + "Asst Atty Cpl Det Insp Pvt Rt Spc St".split()
+# Units (and "est.") are abbreviated in lower case only ("12 oz. of", but "answered Oz. “Step", "2 p.m. EST. Doors").
+EN_UNITS = "est gal hr hrs lb lbs mo mos mph oz qt tbsp tsp wk yr yrs".split()
+EN_OTHERS_EN = EN_OTHERS + ["Sat"] + EN_UNITS
+EN_CI_EN = [w for w in EN_CI if w not in ['no', 'nos'] + EN_UNITS] + "assoc cont contd encl eq eqs govt illus intl natl orig para paras sect transl".split()
+# Where a heading word stands at the start of a sentence: a paragraph, a line, or after a sentence end
+# (in "The Arrival Chapter 2. Father and Son Chapter 3." the list rule's breaks are better).
+SENTENCE_START = r'(?:^|[\n\r]|[.!?…]["”’»)]?[ \t\u00A0]{1,3})'
+# Words before a number that are no list item ("Step 2." is a heading, not the item "2." of a list).
+EN_NUMBERED = "Step|Stage|Phase|Part|Chapter|Section|Figure|Table|Item|Article|Question|Round|Level|Page|Rule|Option|Example|Exercise|Lesson|Unit|Appendix|Annex"
+TIME_ZONES = r'(?:[ECMPAH][SD]T|GMT|UTC|BST|CES?T|EES?T|WES?T|IST|JST|AES?T|AEDT|NZST|ET|CT|MT|PT)\b'
+
 begin('English', 'English: abbreviations, titles, initials, acronyms, a.m./p.m.')
 rule(False, r'\b[ap]\.m\.', r'\s++(?:Mr|Mrs|Ms|Dr|Prof)\.', 'A lower-case time abbreviation before a title: "At 5 a.m. Mr. Smith went".')
-rule(True, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital otherwise ends the sentence: "at 6 P.M. Travelers".')
-abbreviations(EN_TITLES, EN_OTHERS, EN_ST, 'English', EN_CI)
+rule(False, r'\b(?:[ap]\.m|[AP]\.M)\.', r'\s++(?:' + TIME_ZONES + r'|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)', 'a.m./p.m. before a time zone or a day: "at 2 p.m. EST tomorrow", "at 9 a.m. Monday".')
+# Written from its period (the same matches as "\b(?:[ap]\.m|[AP]\.M)\."): a break rule is tried where
+# its first atom can match, and at every "a"/"p" this one cost a fifth of segmenting English text.
+rule(True, r'\.(?<=\b[ap]\.m\.|\b[AP]\.M\.)', r'\s++' + OPEN + r'\p{Lu}', 'a.m./p.m. before a capital otherwise ends the sentence: "at 6 P.M. Travelers".')
+rule(True, r'\.(?<=\sSt\.)(?<=\p{Lu}\p{Ll}{1,20}\sSt\.)', r'\s++' + OPEN + r'(?=' + EN_ST + ')', '"St." after a capitalised word is a street: "on Elm St. The house" ends there (before a sentence starter).')
+rule(False, r'\b(?:N\.\s?B|P\.\s?S|P\.\s?P\.\s?S)\.', r'\s', '"N.B." and "P.S." introduce what follows.')
+rule(False, r'(?<![^\s(])vs?\.', r'\s', 'Lower-case "v." and "vs." (versus) go on: "Brown v. Board of Education".')
+rule(False, r'(?:' + EN_NUMBERED + r')(?<=' + SENTENCE_START + r'(?:' + EN_NUMBERED + r'))', r'\s++[0-9]{1,3}[.)]', 'No list break before the number of a step, a section…: "Step 1. Remove the cover. Step 2. Unscrew".')
+rule(True, r'\.(?<=[0-9]\.)(?<=' + SENTENCE_START + r'(?:' + EN_NUMBERED + r')\s[0-9]{1,3}\.)', r'\s++' + OPEN + r'\p{Lu}', '… and the number is no list item either: "Step 2. Unscrew the panel" is two sentences like "Step 1. Remove" (at the start of a sentence).')
+abbreviations(EN_TITLES_EN, EN_OTHERS_EN, EN_ST, 'English', EN_CI_EN)
 initials_acronyms(EN_ST, 'English')
 end()
 
 FR_TITLES = "M MM Mme Mmes Mlle Mlles Me Mes Mgr Dr Drs Pr Pr Prof St Ste Sts Stes Gén Col Cdt Lt Sgt Cne Adj Vve".split()
 FR_REF = "av apr art chap cf env ex fig hab ill liv n no nos op p pp réf s ss t tt v vol vols éd éds coll dir trad préf suppl suiv sq sqq ibid id cit loc ms mss anc ann arr bd boul ch dép éq esp gr inf sup lat max min hab tél janv févr fév avr juil sept oct nov déc lun mar mer jeu ven sam dim c-à-d adj adv abrév var vs".split()
+# More reference abbreviations ("ap. J.-C.", "tabl. 3", "fasc. 2", "le prof. Martin"), and the usual
+# ones capitalised at the start of a sentence or a note ("Cf. Dupont", "Chap. 5", "Éd. du Seuil").
+FR_REF_MORE = "ap ca trim tabl sect fasc prof hist rééd resp fol pl anon bibl fém masc sing plur intr introd nouv qqch ital".split()
+FR_REF_CAPITALISED = "Cf Chap Art Fig Vol Vols Éd Éds Ex Env Réf Trad Coll Dir Ill Suppl Préf Tabl Ibid Op Loc Ms Mss Av Apr Ap Bd Boul Tél Sect Fasc Liv Ch".split()
+# Abbreviations that are also French words ("la mer.", "ils étaient sept."): before a number (the
+# only place they are abbreviations, "mer. 12 mars") the Common rule keeps them already.
+# "art." and "vol." are words too ("l'art. Tandis que", "le vol. Déjà"): as abbreviations they stand
+# before an article or volume number ("art. 12", "art. L. 121-1", "vol. III"), see the rules below.
+FR_NUMBERED = "Étape|Phase|Partie|Chapitre|Section|Figure|Tableau|Article|Question|Exercice|Leçon|Annexe|Titre|Livre|Tome|Page|Point|Règle|Exemple|Niveau"
+FR_REF_WORDS = set("lun mar mer jeu ven sam dim sept art Art vol Vol".split())
 begin('French', 'French: titles (M., Mme, MM.), abbreviations (p. ex., av. J.-C., n°, XIXe s.), guillemets with (no-break) spaces before the closing one.')
 rule(True, r'[»”](?<=[' + TERM + r'][\s\u00A0\u202F]{0,3}[»”])[»”]*+(?:[\s\u00A0\u202F]*+[)\]])?', r'\s++' + OPEN + r'(?!\p{Ll})', 'A sentence ending inside guillemets: the closing » (after a no-break space) stays with it: « Il faut agir ! » Il est parti.')
 rule(False, r'\bc\.-à-d\.', r'\s', 'c.-à-d.')
 rule(False, r's\.(?<=\ss\.)(?<=\b[IVXLC]{1,8}(?:e|er|ème)\s{1,3}s\.)', r'\s++(?!' + FR_ST + ')', '"XIXe s." (siècle).')
-abbreviations(FR_TITLES, FR_REF, FR_ST, 'French')
+rule(False, r'\b(?:N\.\s?B|P\.-S|P\.\s?S)\.', r'\s', '"N.B." and "P.-S." introduce what follows.')
+rule(False, r'\bPh\.', r'\s?D\.', '"Ph. D."')
+rule(False, r'\bsept\.', r'\s++[0-9]', '"sept. 1620" (a four-letter month: the Common rule for a short abbreviation before a number stops at three).')
+rule(False, r'(?:' + FR_NUMBERED + r')(?<=' + SENTENCE_START + r'(?:' + FR_NUMBERED + r'))', r'\s++[0-9]{1,3}[.)]', 'No list break before the number of a step, an article…: "Étape 1. Retirez le capot. Étape 2. Dévissez".')
+rule(True, r'\.(?<=[0-9]\.)(?<=' + SENTENCE_START + r'(?:' + FR_NUMBERED + r')\s[0-9]{1,3}\.)', r'\s++' + OPEN + r'\p{Lu}', '… and the number is no list item either: "Étape 2. Dévissez" is two sentences like "Étape 1. Retirez".')
+rule(False, r'\b[Aa]rt\.', r'\s++(?:[0-9]|[LRDAO]\.?\s?[0-9*]|[LRDAO]\.\s|premier|1er|unique|préc)', 'An article number: "art. 12", "art. L. 121-1", "art. premier".')
+rule(False, r'\b[Vv]ol\.', r'\s++(?:[0-9]|[IVXLC]++(?=[\s,.;:)]))', 'A volume number: "vol. 2", "vol. III".')
+rule(False, r'\.(?<=' + NOT_ALNUM_BEFORE + r'(?<![.\'’\-])\p{Lu}(?:\.-\p{Lu})?\.)(?<=' + NOT_ALNUM_BEFORE + r'\p{Lu}\.(?:-\p{Lu}\.)?\s\p{Lu}(?:\.-\p{Lu})?\.)',
+     r'\s++\p{Lu}', 'The second of two initials before a capital is a name going on: "J.-M. G. Le Clézio".')
+abbreviations(FR_TITLES, [w for w in FR_REF if w not in FR_REF_WORDS] + FR_REF_MORE + FR_REF_CAPITALISED, FR_ST, 'French')
 initials_acronyms(FR_ST, 'French', r'(?!J\.-C\.)')
 end()
 

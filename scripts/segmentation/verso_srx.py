@@ -49,6 +49,8 @@ OPEN = r'["“‘\'«„‚‹¿¡(\[]*+'
 TERM = r'.!?…‼⁇⁈⁉‽؟۔'
 # attached closers after terminal punctuation
 CLOSE = r'"\'“”‘’«»„‹›)\]}」』）】〕〉》'
+# Closing quotes and brackets only (no « „ “ ‘ ‹, which open a quotation in some languages).
+CLOSE_ONLY = r'"\'”’»›)\]}'
 
 def starters(words):
     groups = {}
@@ -459,17 +461,29 @@ abbreviations([], RU_OTHERS + "ген мл р-н Проф Акад Доц Инж
 initials_acronyms_no_address(RU_ST2, 'Russian')
 end()
 
+# Bulgarian words that start a sentence after "г." (year): pronouns, adverbs, conjunctions ("през 2007 г. Той").
+BG_ST_AFTER_YEAR = starters("Аз Вече Все Всички Вчера Днес Досега Затова Именно Както Но Ние Обаче Освен Още После Сега След Сред Също Така Там Те Тогава Той Тук Тя То Това Този Тази Тези Тъй Утре".split())
+BG_ST = more_starters(RU_ST2, " ".join(starter_words(BG_ST_AFTER_YEAR)) + " Ако Беше Бяха Докато Защото Когато Който Която Които Което Къде Според")
+begin('Bulgarian', 'Bulgarian (before the Russian rules, which it shares): its sentence starters after "г." (year) and its abbreviations (гр., ул., бул., проф.).')
+rule(True, r'\.(?<=г\.)(?<=\b(?:г|гг)\.)', r'\s++' + OPEN + r'(?=' + BG_ST_AFTER_YEAR + ')', '"г." (year) before a pronoun or adverb that starts a sentence: "през 2007 г. Той".')
+rule(False, r'\b(?:гр|ул|бул|пл|Пл|пр|кв|жк|с|обл|общ|проф|Проф|акад|Акад|доц|Доц|инж|Инж|св|Св|чл|ал|бр|вж|напр|ок|т\.\s?нар)\.', r'\s++(?!' + BG_ST + r')', 'Bulgarian abbreviations before a name or a number ("гр. София", "ул. „Раковски“", "проф. Иванов", "чл. 5").')
+rule(False, r'\b(?:млн|млрд|хил|лв|ст|стр)\.', after_unless(BG_ST), 'Amounts and units ("15,5 млн. лв. и").')
+end()
+
 begin('Ukrainian', 'Ukrainian.')
 end_breaks('Ukrainian', [r'тощо', r'[іи]\sт\.\s?д', r'[іи]\sт\.\s?ін', r'[іи]\sін'])
 rule(False, r'\b(?:р|рр|ст|с|т|див|напр|проф|акад|вул|буд|кв|м|млн|млрд|тис|грн|коп|пл|обл|р-н|с-ще|ім|др|доц|канд|зав|заст|ін|тощо|тис|Проф|Акад|Доц)\.', after_unless(UK_ST), 'Abbreviations.')
 initials_acronyms_no_address(UK_ST, 'Ukrainian')
 end()
 
+# Kazakh words that start a sentence (pronouns, conjunctions, adverbs), with the Russian ones.
+KK_ST = more_starters(RU_ST, "Ал Алайда Барлық Бірақ Бұл Бұған Бүгін Біз Енді Ертең Кейін Кеше Мен Мұнда Онда Ол Олар Оның Осы Себебі Сол Содан Сондықтан Сонымен Сен Сіз Қазір Өйткені Яғни")
 begin('Kazakh', 'Kazakh: a question or exclamation mark ends a sentence even before lower case ("кім? не?").')
 rule(True, r'[?!]', r'\s++["“«(]*+\p{Ll}', '? and ! before a lower-case word.')
-rule(False, r'\b(?:т|б|ж|ш|ғ|обл|қ|г|гг|млн|млрд|мың|ж\.\s?б|т\.\s?б)\.', after_unless(RU_ST), 'Abbreviations (т. б., ж., ғ.).')
+rule(False, r'\b(?:[Пп]роф|[Аа]кад|[Дд]оц|[Дд]р|көш|даң)\.', r'\s', 'Titles and street names before a name: "проф. Әбдірахманов", "Абай даң.".')
+rule(False, r'\b(?:т|б|ж|ш|ғ|обл|қ|г|гг|млн|млрд|мың|ж\.\s?б|т\.\s?б)\.', after_unless(KK_ST), 'Abbreviations (т. б., ж., ғ.).')
 rule(False, r'[' + TERM + r']', r'\s++№', 'A number sign continues the sentence.')
-initials_acronyms_no_address(RU_ST, 'Kazakh')
+initials_acronyms_no_address(KK_ST, 'Kazakh')
 end()
 
 PL_OTHERS = "al art bałt br cdn cz dn dr ds dz ew godz gr im inż itd itp jw kol ks lek m mgr min n np nr ok os p pl pkt pn pon por pot pow prof przyp r red rys s st str śr tel tj tzn tzw ul w wg wsch ww wyd zach zob zł".split()
@@ -503,8 +517,9 @@ initials_acronyms_no_address(SK_ST, 'Slovak')
 end()
 
 begin('Greek', 'Greek: ";" is the question mark; a period ends a sentence even before lower case.')
-rule(True, r'[;;]', r'\s', 'The Greek question mark.')
-rule(False, r'\b(?:κ|π|χ|μ|σ|δ|βλ|κλπ|κτλ|π\.χ|ο\.π|αι|εκ|τ|χλμ|εκατ|δισ)\.', r'\s', 'Abbreviations (π.χ., κ.λπ., βλ.).')
+rule(True, r'[;\u037E]', r'\s', 'The Greek question mark (";", or U+037E, which NFC turns into ";").')
+end_breaks('Greek', [r'κ\.\s?λπ', r'κ\.\s?τ\.\s?λ', r'κλπ', r'κτλ', r'κ\.\s?ά', r'κ\.\s?ο\.\s?κ'])
+rule(False, r'\b(?:κ|π|χ|μ|σ|δ|βλ|Βλ|κλπ|κτλ|λπ|ά|π\.χ|ο\.π|αι|εκ|τ|χλμ|εκατ|δισ|δηλ|Δηλ|Χ|Δρ|καθ|σελ|τηλ|αρ|κεφ|τόμ|χιλ|τρισ)\.', r'\s', 'Abbreviations (π.χ., κ.λπ., κ.ά., δηλ., βλ., π.Χ., χλμ.).')
 rule(True, r'\.', r'\s++\p{Ll}', 'A period before lower case.')
 initials_acronyms_no_address(EL_ST, 'Greek')
 end()
@@ -532,23 +547,26 @@ end()
 
 begin('Armenian', 'Armenian: the full stop is ։ (often typed as ":"); "." inside a sentence is not an end.')
 rule(False, r'\.', r'\s', 'A period is not the end of an Armenian sentence.')
-rule(True, r'[:։]++', r'\s++' + OPEN + r'[\p{Lu}\p{N}]', 'The Armenian full stop (or a colon used as one) before a capital.')
+rule(True, r'[:։]++[' + CLOSE_ONLY + r']*+', r'\s++' + OPEN + r'[\p{Lu}\p{N}]', 'The Armenian full stop (or a colon used as one) before a capital, closing quotes and brackets after it staying with the sentence ("«Ես կգամ։» Նա").')
 end()
 
 begin('Arabic', 'Arabic, Persian, Urdu: ؟ and ۔ end sentences; a colon before a new clause in Arabic script too.')
 rule(True, r':', r'\s++[\p{Arabic}]', 'A colon before Arabic script ends a segment (as in headlines "سؤال وجواب: ماذا").')
+rule(True, r'؟[!؟]*+', r'\p{Arabic}', 'An Arabic question mark directly before the next word (no space): "هل هذا صحيح؟يقول". (Not ۔, which Urdu also writes in abbreviations: "ایم۔اے".)')
+rule(False, r'\.(?<=(?<![\p{L}\p{M}\p{N}])\p{Arabic}\.)', r'\s', 'A single Arabic-script letter and a period is an abbreviation, not the end of a sentence: "د. أحمد" (doctor), "ص. ٤٥" (page), "ق.م." (BC).')
 end()
 
 begin('Indic', 'Hindi, Marathi, Nepali, Bengali…: the danda । ends a sentence; "." as well.')
-rule(True, r'[।॥]', r'', 'Danda, with or without a following space.')
+rule(False, r'(?<![\p{L}\p{M}])(?:डॉ|डा|प्रो|प्रा|श्री|सौ|कु|चि|ई|इ|पू|सं|पृ|रु|मि|स्व|क्र|जि|ता|कि\.मी)\.', r'\s', 'Abbreviations in Devanagari: titles ("डॉ.", "प्रो.", "श्री.", "सौ."), eras ("ई.पू.", "इ.स."), "कि.मी.", "पृ.", "रु.".')
+rule(True, r'[।॥]++[' + CLOSE_ONLY + r']*+', r'(?![।॥' + CLOSE_ONLY + r'])', 'Danda (or double danda, or two dandas), with or without a following space; closing quotes after it stay with the sentence.')
 end()
 
 begin('Ethiopic', 'Amharic, Tigrinya: ። ፧ ፨ end sentences without a space.')
-rule(True, r'[።፧፨]', r'(?![።፧፨])', 'Ethiopic full stop and question mark.')
+rule(True, r'[።፧፨]++[' + CLOSE_ONLY + r']*+', r'(?![።፧፨' + CLOSE_ONLY + r'])', 'Ethiopic full stop and question mark; closing quotes after them stay with the sentence.')
 end()
 
 begin('Myanmar', 'Burmese: ။ ends a sentence.')
-rule(True, r'။', r'(?!။)', 'Burmese full stop.')
+rule(True, r'။++[' + CLOSE_ONLY + r']*+', r'(?![။' + CLOSE_ONLY + r'])', 'Burmese full stop; closing quotes after it stay with the sentence.')
 end()
 
 begin('CJKNoBreak', 'Chinese and Japanese: no break inside brackets and quotes, nor in decimal numbers, nor before a quotative と; half-width ! and ? between CJK characters end a sentence.')
@@ -579,6 +597,7 @@ MAPS = [
   ('(?i)pt(?:[-_].*)?', 'Portuguese'),
   ('(?i)it(?:[-_].*)?', 'Italian'),
   ('(?i)ro(?:[-_].*)?', 'Romanian'),
+  ('(?i)bg(?:[-_].*)?', 'Bulgarian'),
   ('(?i)(?:ru|be|bg|sr|mk)(?:[-_].*)?', 'Russian'),
   ('(?i)uk(?:[-_].*)?', 'Ukrainian'),
   ('(?i)(?:kk|ky)(?:[-_].*)?', 'Kazakh'),

@@ -303,28 +303,9 @@ final class PlainTextReader: SourceReader {
         pending.withUnsafeBufferPointer { bytes in
             // Nearly every line has no control character and no U+FFFE/U+FFFF (whose lead byte
             // is 0xEF): `lineBreak` says so as it finds the line's end, and such a line is only
-            // measured. Otherwise checked here eight bytes at a time (a word with a byte below
-            // 0x20 or an 0xEF is looked at byte by byte, a tab being fine).
-            var plain = true
+            // measured. The others go byte by byte (which counts a stretch without such
+            // characters as the measure would).
             if knownPlain {
-                utf16 += UTF8Words.utf16Length(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                return
-            }
-            var i = start
-            if let base = UnsafeRawPointer(bytes.baseAddress) {
-                while plain && i + 8 <= end {
-                    let w = UTF8Words.load(base, i)
-                    if UTF8Words.hasLess(w, than: 0x20) || UTF8Words.has(w, 0xEF) {
-                        for k in i..<(i + 8) where Self.isSpecial(bytes[k]) { plain = false }
-                    }
-                    i += 8
-                }
-            }
-            while plain && i < end {
-                if Self.isSpecial(bytes[i]) { plain = false }
-                i += 1
-            }
-            if plain {
                 utf16 += UTF8Words.utf16Length(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 return
             }

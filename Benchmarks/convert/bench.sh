@@ -5,13 +5,14 @@
 #
 #   translate-toolkit: txt2po + po2xliff for .txt, html2po + po2xliff for .html, in two
 #     processes (one per core, each on half of the files: what `xargs -P2` would do without
-#     paying Python's start-up per file). It has no XLIFF version change, so the 394 .xlf files
+#     paying Python's start-up per file). It has no XLIFF version change, so the .xlf files
 #     are left out of the comparison.
 #   verso: `verso convert DIR -o OUT --source fr --target en --jobs 2 --force --quiet`, on the
 #     same .txt/.html files (--exclude '*.xlf'), then on all 2,000 (the .xlf get a 1.2 → 2.1
 #     version change).
 # Prints wall-clock files/s of each, the ratio, and peak memory (max RSS of the largest process).
-# VERSO_BENCH_RUNS (default 3): runs of each tool; the median wall time is reported.
+# VERSO_BENCH_RUNS (default 3): runs of each tool, taking turns (translate-toolkit, verso, verso
+# all, again…), each after a `sync`; the median wall time is reported.
 set -euo pipefail
 : "${VERSO_BIN:?run through Benchmarks/run}" "${VERSO_SHARED:?}" "${VERSO_BENCH_DIR:?}"
 runs=${VERSO_BENCH_RUNS:-3}
@@ -52,6 +53,11 @@ done
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
+# Before every timed run: write back what earlier runs left in the page cache, so that no tool
+# pays for the other's writeback (verso syncs its own outputs before renaming them into place,
+# and a sync flushes the whole file system: right after translate-toolkit's ~6,000 unsynced
+# files, verso's first group sync would wait for them too).
+settle() { sync; }
 
 tt_half() { # one core's share: both chains on half of the files
   local h=$1 out=$2
@@ -66,45 +72,49 @@ export work
 # CPU seconds (user + sys, children included) of a command's last run, from /usr/bin/time.
 cpu_of() { awk '{print $2 + $3}' "$1"; }
 
-tt_times=() tt_cpus=() tt_rss=0
-for r in $(seq "$runs"); do
-  out="$work/tt-$r"; mkdir -p "$out"
+# Each run appends "wall cpu maxrss_kb" to a file per label; medians are taken at the end.
+tt_run() { # run number
+  local out="$work/tt-$1"; mkdir -p "$out"
+  settle
+  local t0 t1 m rss=0
   t0=$(now)
   printf '0\n1\n' | /usr/bin/time -f '%e %U %S' -o "$out/cpu" xargs -P2 -I{} /usr/bin/time -f '%M' -o "$out/rss-{}" bash -c 'tt_half {} '"$out" 2>"$out/stderr"
   t1=$(now)
-  tt_times+=("$(echo "$t1 - $t0" | bc)")
-  tt_cpus+=("$(cpu_of "$out/cpu")")
-  for f in "$out"/rss-*; do m=$(tail -1 "$f"); [ "$m" -gt "$tt_rss" ] && tt_rss=$m; done
+  for f in "$out"/rss-*; do m=$(tail -1 "$f"); [ "$m" -gt "$rss" ] && rss=$m; done
+  echo "$(echo "$t1 - $t0" | bc) $(cpu_of "$out/cpu") $rss" >>"$work/runs-tt"
+}
+verso_run() { # label, run number, extra args…
+  local label=$1 r=$2; shift 2
+  settle
+  local t0 t1
+  t0=$(now)
+  /usr/bin/time -f '%e %U %S %M' -o "$work/verso-rss" "$VERSO_BIN" convert "$inputs" -o "$work/verso-$label-$r" --source fr --target en \
+    --jobs 2 --force --quiet --report "$work/verso-$label-$r.json" "$@" 2>"$work/verso-$label-stderr" || {
+    echo "verso convert failed:"; tail -5 "$work/verso-$label-stderr"; exit 1; }
+  t1=$(now)
+  echo "$(echo "$t1 - $t0" | bc) $(cpu_of "$work/verso-rss") $(awk '{print $4}' "$work/verso-rss")" >>"$work/runs-$label"
+}
+
+# The tools take turns, run by run, so that a drift in the machine's speed (other tenants' load)
+# falls on both alike rather than on whichever tool ran last.
+for r in $(seq "$runs"); do
+  tt_run "$r"
+  verso_run same "$r" --exclude '*.xlf'
+  verso_run all "$r" --to xliff2.1
 done
+# "median-wall max-rss median-cpu" of a label's runs.
+summary() {
+  echo "$(cut -d' ' -f1 "$work/runs-$1" | median) $(cut -d' ' -f3 "$work/runs-$1" | sort -n | tail -1) $(cut -d' ' -f2 "$work/runs-$1" | median)"
+}
+read -r tt_wall tt_rss tt_cpu < <(summary tt)
+read -r v_wall v_rss v_cpu < <(summary same)
+read -r a_wall a_rss a_cpu < <(summary all)
 tt_out=$(find "$work/tt-1" -name '*.xliff' | wc -l)
+v_out=$(find "$work/verso-same-1" -type f -name '*.xlf' | wc -l)
+a_out=$(find "$work/verso-all-1" -type f -name '*.xlf' | wc -l)
 # Files translate-toolkit gave up on (html2po refuses HTML with mismatched tags, and writes an
 # empty PO, so an empty XLIFF, for it): counted in its files/s above like every other file.
 tt_failed=$(grep -c 'Error processing' "$work/tt-1/stderr" || true)
-tt_wall=$(printf '%s\n' "${tt_times[@]}" | median)
-tt_cpu=$(printf '%s\n' "${tt_cpus[@]}" | median)
-
-run_verso() { # label, extra args…
-  local label=$1; shift
-  local times=() cpus=() rss=0 n=0
-  for r in $(seq "$runs"); do
-    local out="$work/verso-$label-$r"
-    t0=$(now)
-    /usr/bin/time -f '%e %U %S %M' -o "$work/verso-rss" "$VERSO_BIN" convert "$inputs" -o "$out" --source fr --target en \
-      --jobs 2 --force --quiet --report "$work/verso-$label-$r.json" "$@" 2>"$work/verso-$label-stderr" || {
-      echo "verso convert failed:"; tail -5 "$work/verso-$label-stderr"; exit 1; }
-    t1=$(now)
-    times+=("$(echo "$t1 - $t0" | bc)")
-    cpus+=("$(cpu_of "$work/verso-rss")")
-    m=$(awk '{print $4}' "$work/verso-rss"); [ "$m" -gt "$rss" ] && rss=$m
-  done
-  n=$(find "$work/verso-$label-1" -type f -name '*.xlf' | wc -l)
-  echo "$(printf '%s\n' "${times[@]}" | median) $rss $n $(printf '%s\n' "${cpus[@]}" | median)" >"$work/verso-$label-result"
-}
-
-run_verso same --exclude '*.xlf'
-run_verso all --to xliff2.1
-read -r v_wall v_rss v_out v_cpu <"$work/verso-same-result"
-read -r a_wall a_rss a_out a_cpu <"$work/verso-all-result"
 
 rate() { echo "scale=1; $1 / $2" | bc; }
 tt_rate=$(rate "$nsub" "$tt_wall")

@@ -32,7 +32,7 @@ public struct SegmentationStage: Stage {
 /// file (`--srx`), built when first needed. Safe to share between threads.
 public final class Segmenters: Sendable {
     private let rules: SRXRules?
-    private let cache = Mutex<[String: Segmenter]>([:])
+    private let cache = Mutex<Cache>(Cache())
     private let warned = Mutex<Set<String>>([])
 
     /// `rules` nil uses the built-in rules.
@@ -58,10 +58,24 @@ public final class Segmenters: Sendable {
     /// start, and compiling it once while the others wait costs less than each compiling it.
     public func segmenter(for language: String) throws -> Segmenter {
         try cache.withLock { cache in
-            if let s = cache[language] { return s }
-            let s = try rules.map { try Segmenter(rules: $0, language: language) } ?? Segmenter(language: language)
-            cache[language] = s
+            if let last = cache.last, last.language == language { return last.segmenter }
+            let s: Segmenter
+            if let known = cache.byLanguage[language] {
+                s = known
+            } else {
+                s = try rules.map { try Segmenter(rules: $0, language: language) } ?? Segmenter(language: language)
+                cache.byLanguage[language] = s
+            }
+            cache.last = (language, s)
             return s
         }
+    }
+
+    /// The segmenters built so far, and the one asked for last: the stage asks once per unit,
+    /// nearly always for the language it asked for before, and comparing that (short) code
+    /// costs much less than hashing it for the dictionary.
+    private struct Cache {
+        var byLanguage: [String: Segmenter] = [:]
+        var last: (language: String, segmenter: Segmenter)?
     }
 }

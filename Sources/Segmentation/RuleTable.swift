@@ -46,6 +46,10 @@ struct RuleEntry {
     var scanFallback: Int32 = -1
     var guardProgram: Int32 = -1
     var guardExact = false
+    /// The units the guard program's matches can have second to last (bitmap offset, -1: not
+    /// known): most guards read past the unit a rule starts with, and this one test rules out
+    /// most places without running the program.
+    var guardSecondLastSet: Int32 = -1
 }
 
 /// The compiled rules laid out for speed: a flat array of `RuleEntry`, all character bitmaps in one
@@ -155,6 +159,7 @@ final class RuleTable: @unchecked Sendable {
             if let program = rule.guardProgram {
                 entry.guardProgram = flatten(program.root)
                 entry.guardExact = program.exact
+                entry.guardSecondLastSet = offset(program.units(atDistance: 2))
             }
             if let prefix = rule.scanPrefixRegex, !rule.scanBranchPatterns.isEmpty {
                 entry.scanPrefixRegex = Int32(prefix)
@@ -308,23 +313,12 @@ final class RuleTable: @unchecked Sendable {
         let first = Int(o.firstChild), end = Int(o.firstChild + o.childCount)
         switch o.kind {
         case .atom, .unit:
-            var out: UInt64 = 0
-            var m = mask
-            while m != 0 {
-                let d = m.trailingZeroBitCount
-                m &= m &- 1
-                let q = p - d - 1
-                if q < 0 { continue }
-                let u = text[q]
-                if u & 0xF800 == 0xD800 { gaveUp = true; return 0 }
-                if o.kind == .unit ? Int32(u) == o.set : contains(o.set, u) { out |= 1 << UInt64(d + 1) }
-            }
-            return out
+            return atomStep(o, mask, in: text, at: p, gaveUp: &gaveUp)
         case .sequence:
             var m = mask
             var k = end - 1
             while k >= first {
-                m = lookBehind(lookBehindChildren[k], m, in: text, at: p, gaveUp: &gaveUp)
+                m = step(lookBehindChildren[k], m, in: text, at: p, gaveUp: &gaveUp)
                 if m == 0 || gaveUp { return 0 }
                 k -= 1
             }
@@ -332,7 +326,7 @@ final class RuleTable: @unchecked Sendable {
         case .alternation:
             var out: UInt64 = 0
             for k in first..<end {
-                out |= lookBehind(lookBehindChildren[k], mask, in: text, at: p, gaveUp: &gaveUp)
+                out |= step(lookBehindChildren[k], mask, in: text, at: p, gaveUp: &gaveUp)
                 if gaveUp { return 0 }
             }
             return out
@@ -340,8 +334,9 @@ final class RuleTable: @unchecked Sendable {
             var out: UInt64 = o.min == 0 ? mask : 0
             var current = mask
             var n: Int32 = 1
+            let child = lookBehindChildren[first]
             while n <= o.max {
-                current = lookBehind(lookBehindChildren[first], current, in: text, at: p, gaveUp: &gaveUp)
+                current = step(child, current, in: text, at: p, gaveUp: &gaveUp)
                 if gaveUp { return 0 }
                 if current == 0 { break }
                 if n >= o.min { out |= current }
@@ -355,11 +350,37 @@ final class RuleTable: @unchecked Sendable {
             while m != 0 {
                 let d = m.trailingZeroBitCount
                 m &= m &- 1
-                let found = lookBehind(lookBehindChildren[first], 1 << UInt64(d), in: text, at: p, gaveUp: &gaveUp) != 0
+                let found = step(lookBehindChildren[first], 1 << UInt64(d), in: text, at: p, gaveUp: &gaveUp) != 0
                 if gaveUp { return 0 }
                 if found == wanted { out |= 1 << UInt64(d) }
             }
             return out
         }
+    }
+
+    /// `lookBehind` of a child: an atom (most children are) is read here rather than through
+    /// another call, whose entry and exit cost more than the test itself.
+    @inline(__always)
+    private func step(_ op: Int32, _ mask: UInt64, in text: UnsafeBufferPointer<UInt16>, at p: Int, gaveUp: inout Bool) -> UInt64 {
+        let o = lookBehindOps[Int(op)]
+        if o.kind == .atom || o.kind == .unit { return atomStep(o, mask, in: text, at: p, gaveUp: &gaveUp) }
+        return lookBehind(op, mask, in: text, at: p, gaveUp: &gaveUp)
+    }
+
+    /// `lookBehind` of an atom or a unit `o`.
+    @inline(__always)
+    private func atomStep(_ o: LookBehindOp, _ mask: UInt64, in text: UnsafeBufferPointer<UInt16>, at p: Int, gaveUp: inout Bool) -> UInt64 {
+        var out: UInt64 = 0
+        var m = mask
+        while m != 0 {
+            let d = m.trailingZeroBitCount
+            m &= m &- 1
+            let q = p - d - 1
+            if q < 0 { continue }
+            let u = text[q]
+            if u & 0xF800 == 0xD800 { gaveUp = true; return 0 }
+            if o.kind == .unit ? Int32(u) == o.set : contains(o.set, u) { out |= 1 << UInt64(d + 1) }
+        }
+        return out
     }
 }

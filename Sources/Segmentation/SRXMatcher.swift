@@ -53,6 +53,9 @@ final class SRXMatcher: @unchecked Sendable {
         var stamp = 0
         var textBase: UnsafePointer<UInt16>? = nil
         var textCount = 0
+        /// The candidates' buffer, kept between calls (taken out while in use) rather than
+        /// allocated and grown again for every paragraph.
+        var hits: [UInt64] = []
     }
     private let state: UnsafeMutablePointer<State>
     private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
@@ -61,6 +64,17 @@ final class SRXMatcher: @unchecked Sendable {
     private let ruleCount: Int
     /// The regex id of split scanners' first branch (`CompiledSRX.branchBase`).
     private let branchBase: Int
+    /// No-break rules by the units around a candidate, filled in per unit when first seen: for
+    /// the unit last before the position (kind 0), second to last (1) and first after it (2),
+    /// bit k of word c is set when `noBreak[64 * c + k]`'s character test for that place lets
+    /// the unit through. ANDed, the three leave the few rules worth a look at a candidate, where
+    /// testing every rule's three sets in turn was most of the cost of `vetoed`. Per matcher
+    /// (so filled without a lock), zeroed lazily by calloc: only the pages of units that stand
+    /// next to candidates are ever touched.
+    private let vetoWords: Int
+    private let vetoMasks: UnsafeMutablePointer<UInt64>
+    /// Bit u of kind k's 1,024 words: the masks of unit u for that kind are filled in.
+    private let vetoKnown: UnsafeMutablePointer<UInt64>
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -91,6 +105,9 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration.initialize(repeating: -1, count: count)
         afterStamp.initialize(repeating: -1, count: count)
         afterValue.initialize(repeating: false, count: count)
+        vetoWords = max(1, (compiled.table.noBreak.count + 63) / 64)
+        vetoMasks = calloc(3 * 65536 * vetoWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 3 * 65536 * vetoWords)
+        vetoKnown = calloc(3 * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 3 * 1024)
     }
 
     deinit {
@@ -101,9 +118,38 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration.deallocate()
         afterStamp.deallocate()
         afterValue.deallocate()
+        state.deinitialize(count: 1)
         state.deallocate()
         nextFromBuffer.deallocate()
         branchTables.deallocate()
+        free(vetoMasks)
+        free(vetoKnown)
+    }
+
+    /// The masks of no-break rules (`vetoMasks`) for `unit` in place `kind`, filled in first
+    /// when this is the unit's first time there.
+    @inline(__always)
+    private func vetoMasks(_ kind: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
+        let u = Int(unit)
+        if vetoKnown[kind &* 1024 &+ u >> 6] & (1 << UInt64(u & 63)) == 0 { fillVetoMasks(kind, unit) }
+        return vetoMasks + (kind &* 65536 &+ u) &* vetoWords
+    }
+
+    @inline(never)
+    private func fillVetoMasks(_ kind: Int, _ unit: UInt16) {
+        let noBreak = table.noBreak
+        let entries = table.entries
+        let out = vetoMasks + (kind * 65536 + Int(unit)) * vetoWords
+        for w in 0..<vetoWords {
+            var mask: UInt64 = 0
+            for k in 0..<min(64, noBreak.count - 64 * w) {
+                let entry = entries[Int(noBreak[64 * w + k])]
+                let set = kind == 0 ? entry.lastSet : kind == 1 ? entry.secondLastSet : entry.afterFirstSet
+                if table.contains(set, unit) { mask |= 1 << UInt64(k) }
+            }
+            out[w] = mask
+        }
+        vetoKnown[kind * 1024 + Int(unit) >> 6] |= 1 << UInt64(unit & 63)
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text; nil when ICU refused the
@@ -212,6 +258,13 @@ final class SRXMatcher: @unchecked Sendable {
         // Candidates are packed as position << 32 | rule index, so sorting orders them by
         // position, then by rule.
         var hits: [UInt64] = []
+        swap(&hits, &state.pointee.hits)
+        hits.removeAll(keepingCapacity: true)
+        defer {
+            // A huge paragraph's buffer is not kept for the (usually short) ones after it.
+            if hits.capacity > 1 << 16 { hits = [] }
+            swap(&hits, &state.pointee.hits)
+        }
 
         // Break rules whose first characters are known: one pass over the text, an anchored
         // match only where a rule can start. Same result as ICU's search, which tries the same
@@ -224,7 +277,10 @@ final class SRXMatcher: @unchecked Sendable {
             nextFrom.initialize(repeating: 0)
             do {
                 let triggers = table.triggers
-                for s in 0..<n {
+                var s = 0
+                while true {
+                    s = Self.nextTriggered(from: s, in: text, triggers: triggers)
+                    if s >= n { break }
                     var mask = triggers[Int(text[s])]
                     while mask != 0 {
                         let k = mask.trailingZeroBitCount
@@ -247,6 +303,7 @@ final class SRXMatcher: @unchecked Sendable {
                             nextFrom[k] = e > s ? e : s + 1
                         }
                     }
+                    s += 1
                 }
             }
         }
@@ -304,42 +361,82 @@ final class SRXMatcher: @unchecked Sendable {
         return result
     }
 
+    /// The first offset from `start` on where some triggered rule may start (`text.count` when
+    /// none): most units start none, and this loop, small enough to keep its few values in
+    /// registers and taking four units per test, is what passes over them.
+    @inline(__always)
+    private static func nextTriggered(from start: Int, in text: UnsafeBufferPointer<UInt16>, triggers: UnsafeMutablePointer<UInt64>) -> Int {
+        guard let base = text.baseAddress else { return text.count }
+        let n = text.count
+        var s = start
+        while s &+ 4 <= n {
+            if triggers[Int(base[s])] | triggers[Int(base[s &+ 1])] | triggers[Int(base[s &+ 2])] | triggers[Int(base[s &+ 3])] != 0 { break }
+            s &+= 4
+        }
+        while s < n && triggers[Int(base[s])] == 0 { s &+= 1 }
+        return s
+    }
+
     /// True when a no-break rule tried before `breakRule` matches at `p`.
     private func vetoed(at p: Int, before breakRule: Int32, in text: UnsafeBufferPointer<UInt16>, profile: RuleProfile?) -> Bool {
         state.pointee.stamp &+= 1
         let table = self.table
         let entries = table.entries
+        let noBreak = table.noBreak
+        if p >= 2 && p < text.count {
+            // The rules whose tests of the three units around `p` all pass, from the masks;
+            // in cascade order, as the loop below would try them.
+            let last = vetoMasks(0, text[p - 1]), secondLast = vetoMasks(1, text[p - 2]), first = vetoMasks(2, text[p])
+            for w in 0..<vetoWords {
+                var mask = last[w] & secondLast[w] & first[w]
+                while mask != 0 {
+                    let r = noBreak[64 &* w &+ mask.trailingZeroBitCount]
+                    mask &= mask &- 1
+                    let entry = entries[Int(r)]
+                    if entry.index >= breakRule { return false }
+                    if ruleVetoes(entry, rule: r, at: p, in: text, profile: profile) { return true }
+                }
+            }
+            return false
+        }
         let previous: UInt16 = p > 0 ? text[p - 1] : 0
         let secondPrevious: UInt16 = p > 1 ? text[p - 2] : 0
         let next: UInt16 = p < text.count ? text[p] : 0
-        for r in table.noBreak {
+        for r in noBreak {
             let entry = entries[Int(r)]
             if entry.index >= breakRule { break }
             // Cheap tests on the characters around the position first.
             if entry.lastSet >= 0 && (p == 0 || !table.contains(entry.lastSet, previous)) { continue }
             if entry.secondLastSet >= 0 && (p < 2 || !table.contains(entry.secondLastSet, secondPrevious)) { continue }
             if entry.afterFirstSet >= 0 && (p >= text.count || !table.contains(entry.afterFirstSet, next)) { continue }
-            if entry.afterSecondSet >= 0 && (p + 1 >= text.count || !table.contains(entry.afterSecondSet, text[p + 1])) { continue }
-            if entry.afterSkipRunSet >= 0 {
-                var q = p
-                while q < text.count && table.contains(entry.afterSkipRunSet, text[q]) { q += 1 }
-                if q >= text.count || !table.contains(entry.afterSkipNextSet, text[q]) { continue }
-            }
-            if let profile {
-                let started = RuleProfile.now()
-                if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) {
-                    profile.addTime(rule: Int(r), nanoseconds: RuleProfile.now() - started)
-                    continue
-                }
-                let vetoes = matches(entry, at: p, in: text)
-                profile.add(rule: Int(r), nanoseconds: RuleProfile.now() - started, fired: vetoes)
-                if vetoes { return true }
-                continue
-            }
-            if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) { continue }
-            if matches(entry, at: p, in: text) { return true }
+            if ruleVetoes(entry, rule: r, at: p, in: text, profile: profile) { return true }
         }
         return false
+    }
+
+    /// True when no-break rule `entry` (number `rule`), whose tests of the units last, second
+    /// to last and first after `p` passed, matches at `p`.
+    @inline(__always)
+    private func ruleVetoes(_ entry: RuleEntry, rule r: Int32, at p: Int, in text: UnsafeBufferPointer<UInt16>, profile: RuleProfile?) -> Bool {
+        let table = self.table
+        if entry.afterSecondSet >= 0 && (p + 1 >= text.count || !table.contains(entry.afterSecondSet, text[p + 1])) { return false }
+        if entry.afterSkipRunSet >= 0 {
+            var q = p
+            while q < text.count && table.contains(entry.afterSkipRunSet, text[q]) { q += 1 }
+            if q >= text.count || !table.contains(entry.afterSkipNextSet, text[q]) { return false }
+        }
+        if let profile {
+            let started = RuleProfile.now()
+            if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) {
+                profile.addTime(rule: Int(r), nanoseconds: RuleProfile.now() - started)
+                return false
+            }
+            let vetoes = matches(entry, at: p, in: text)
+            profile.add(rule: Int(r), nanoseconds: RuleProfile.now() - started, fired: vetoes)
+            return vetoes
+        }
+        if entry.guardRegex >= 0 && !guardHolds(entry, at: p, in: text) { return false }
+        return matches(entry, at: p, in: text)
     }
 
     /// True when the rule's guard look-behind holds at `p`: read from the units before `p` when
@@ -348,6 +445,12 @@ final class SRXMatcher: @unchecked Sendable {
     @inline(__always)
     private func guardHolds(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
         if entry.guardProgram >= 0 {
+            // The program's answer when the last two units are no surrogates (it would read them
+            // first and give up on one): no match without the unit second to last it needs.
+            if entry.guardSecondLastSet >= 0 && p >= 2 {
+                let last = text[p - 1], secondLast = text[p - 2]
+                if last & 0xF800 != 0xD800 && secondLast & 0xF800 != 0xD800 && !table.contains(entry.guardSecondLastSet, secondLast) { return false }
+            }
             var gaveUp = false
             let found = table.lookBehind(entry.guardProgram, 1, in: text, at: p, gaveUp: &gaveUp) != 0
             if !gaveUp {

@@ -271,8 +271,6 @@ struct ContentItems {
     /// as a range in one copy. Empty when the content is text only (`isTextOnly`): the items are
     /// then the text units themselves, and nothing needs to map between the two.
     private(set) var kinds: [Int] = []
-    /// Item index of each text unit (empty when text only).
-    private var textItem: [Int] = []
     /// The text runs (not when text only): where each one's units start in `text`, and its
     /// index in `runs`.
     private var textRuns: [(start: Int, run: Int)] = []
@@ -285,69 +283,74 @@ struct ContentItems {
 
     init(_ content: Content) {
         runs = content.runs
-        var textOnly = true
-        for run in runs {
-            if case .text = run { continue }
-            textOnly = false
-            break
-        }
-        isTextOnly = textOnly
-        if textOnly {
-            if runs.count == 1, case .text(let t) = runs[0] { singleText = t } else { singleText = nil }
-            for run in runs {
-                if case .text(let t) = run { t.appendUTF16(to: &text) }
-            }
-            return
-        }
-        singleText = nil
-        // The text first, then both maps written in place at their final sizes: appending a
-        // range per text run to each (one element at a time behind the scenes) was a third of
-        // seeing a unit with codes as items.
+        // One pass over the runs: whether any is a code or marker, and room for the text (at
+        // most a unit per UTF-8 byte), so that the runs are transcoded straight into one array
+        // of that size; appended run by run, it was grown (and copied) and zero-filled first.
         var codeRuns = 0
-        for (r, run) in runs.enumerated() {
+        var room = 0
+        var markers = false
+        for run in runs {
             switch run {
-            case .text(let t):
-                textRuns.append((text.count, r))
-                t.appendUTF16(to: &text)
-            case .code:
-                codeRuns += 1
+            case .text(let t): room += t.utf8.count
+            case .code: codeRuns += 1
             case .marker:
-                hasMarkers = true
+                markers = true
                 codeRuns += 1
             }
         }
-        let textCount = text.count
-        let textRuns = self.textRuns
+        hasMarkers = markers
+        isTextOnly = codeRuns == 0
+        if runs.count == 1, case .text(let t) = runs[0] { singleText = t } else { singleText = nil }
         let runs = self.runs
-        var item = 0
-        textItem = Array(unsafeUninitializedCapacity: textCount) { textItem, textItemCount in
-            kinds = Array(unsafeUninitializedCapacity: textCount + codeRuns) { kinds, kindsCount in
-                var nextTextRun = 0
-                for r in runs.indices {
-                    if nextTextRun < textRuns.count && textRuns[nextTextRun].run == r {
-                        let start = textRuns[nextTextRun].start
-                        let end = nextTextRun + 1 < textRuns.count ? textRuns[nextTextRun + 1].start : textCount
-                        for offset in start..<end {
-                            kinds.initializeElement(at: item, to: offset)
-                            textItem.initializeElement(at: offset, to: item)
-                            item += 1
-                        }
-                        nextTextRun += 1
-                    } else {
-                        kinds.initializeElement(at: item, to: ~r)
-                        item += 1
-                    }
-                }
-                kindsCount = item
+        var textRuns: [(start: Int, run: Int)] = []
+        if codeRuns > 0 { textRuns.reserveCapacity(runs.count - codeRuns) }
+        text = Array(unsafeUninitializedCapacity: room) { buffer, count in
+            var written = 0
+            for (r, run) in runs.enumerated() {
+                guard case .text(let t) = run else { continue }
+                // The text runs are only mapped when there are codes (`textRuns`).
+                if codeRuns > 0 { textRuns.append((written, r)) }
+                if !t.isEmpty { written += t.writeUTF16(to: buffer.baseAddress! + written) }
             }
-            textItemCount = textCount
+            count = written
+        }
+        self.textRuns = textRuns
+        if codeRuns == 0 { return }
+        let textCount = text.count
+        kinds = Array(unsafeUninitializedCapacity: textCount + codeRuns) { kinds, kindsCount in
+            let out = kinds.baseAddress!
+            var item = 0
+            var nextTextRun = 0
+            for r in runs.indices {
+                if nextTextRun < textRuns.count && textRuns[nextTextRun].run == r {
+                    let start = textRuns[nextTextRun].start
+                    let end = nextTextRun + 1 < textRuns.count ? textRuns[nextTextRun + 1].start : textCount
+                    // The run's offsets, counting up: a loop the compiler turns into vector stores.
+                    let to = out + item
+                    for j in 0..<(end - start) { (to + j).initialize(to: start &+ j) }
+                    item += end - start
+                    nextTextRun += 1
+                } else {
+                    (out + item).initialize(to: ~r)
+                    item += 1
+                }
+            }
+            kindsCount = item
         }
     }
 
     /// The number of items.
     var count: Int { isTextOnly ? text.count : kinds.count }
 
-    func itemIndex(ofText offset: Int) -> Int { isTextOnly ? offset : textItem[offset] }
+    /// The item of text unit `offset` (`0 ..< text.count`): the unit's offset plus the code and
+    /// marker runs before its text run, which are the runs before it that are not text runs.
+    /// Found from the text runs (asked twice per sentence) rather than from a map of every
+    /// unit, which cost as much to write as the items themselves.
+    func itemIndex(ofText offset: Int) -> Int {
+        if isTextOnly { return offset }
+        let t = textRun(holding: offset)
+        return offset + textRuns[t.k].run - t.k
+    }
 
     func isCode(_ item: Int) -> Bool {
         !isTextOnly && kinds[item] < 0
@@ -520,19 +523,39 @@ struct UTF16Slicer {
         // A trail surrogate always follows a lead in a string: a cut before one splits a pair.
         if target > 0 && target < count && UTF16.isTrailSurrogate(units[base + target]) { return nil }
         if target < utf16 { utf16 = 0; utf8 = 0 }
-        var bytes = 0
-        units.withUnsafeBufferPointer { buffer in
-            // One byte per unit, one more from U+0080, one more from U+0800, one less for each
-            // half of a surrogate pair (four bytes for the two units): branch-free, so the loop
-            // runs over several units at a time.
-            for k in (base + utf16)..<(base + target) {
-                let u = buffer[k]
-                bytes &+= 1 &+ (u >= 0x80 ? 1 : 0) &+ (u >= 0x800 ? 1 : 0) &- (u & 0xF800 == 0xD800 ? 1 : 0)
-            }
+        let bytes = units.withUnsafeBufferPointer { buffer in
+            Self.utf8Count(buffer.baseAddress! + base + utf16, count: target - utf16)
         }
         utf8 += bytes
         utf16 = target
         return utf8
+    }
+
+    /// The UTF-8 length of `count` UTF-16 units: one byte per unit, one more from U+0080, one
+    /// more from U+0800, one less for each half of a surrogate pair (four bytes for the two).
+    /// Four units at a time while they are ASCII (one 64-bit load and test: most of a text in
+    /// a Latin script), unit by unit (branch-free) for the four that are not.
+    private static func utf8Count(_ start: UnsafePointer<UInt16>, count: Int) -> Int {
+        var bytes = count
+        var k = 0
+        let raw = UnsafeRawPointer(start)
+        while k &+ 4 <= count {
+            if raw.loadUnaligned(fromByteOffset: 2 &* k, as: UInt64.self) & 0xFF80_FF80_FF80_FF80 != 0 {
+                for j in k..<(k &+ 4) { bytes &+= extraBytes(start[j]) }
+            }
+            k &+= 4
+        }
+        while k < count {
+            bytes &+= extraBytes(start[k])
+            k &+= 1
+        }
+        return bytes
+    }
+
+    /// UTF-8 bytes of unit `u` beyond one (see `utf8Count`).
+    @inline(__always)
+    private static func extraBytes(_ u: UInt16) -> Int {
+        (u >= 0x80 ? 1 : 0) &+ (u >= 0x800 ? 1 : 0) &- (u & 0xF800 == 0xD800 ? 1 : 0)
     }
 
     /// The characters of UTF-16 range `range`; nil when a bound falls inside a character.

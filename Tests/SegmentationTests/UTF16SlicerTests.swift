@@ -32,6 +32,29 @@ final class UTF16SlicerTests: XCTestCase {
     }
 }
 
+extension UTF16SlicerTests {
+    /// Long texts are counted four units at a time while they are ASCII: cuts at every offset
+    /// of a text mixing ASCII with two-, three- and four-byte characters at every alignment.
+    func testCutsInALongMixedTextAtEveryAlignment() {
+        var text = ""
+        for k in 0..<400 {
+            text += String(repeating: "a", count: k % 11) + ["é", "€", "😀", " ", "日本", "x.y"][k % 6]
+        }
+        let units = Array(text.utf16)
+        for step in [1, 3, 4, 7, 64] {
+            var slicer = UTF16Slicer(text, units: units, count: units.count)
+            var lower = 0
+            var upper = 0
+            while upper < units.count {
+                upper = min(units.count, upper + step)
+                if upper < units.count && UTF16.isTrailSurrogate(units[upper]) { continue }
+                XCTAssertEqual(slicer.slice(lower..<upper), String(decoding: units[lower..<upper], as: UTF16.self), "\(step) \(lower)..<\(upper)")
+                lower = upper
+            }
+        }
+    }
+}
+
 /// Text runs between codes are cut into segments from their own strings too: the pieces,
 /// joined, give back every run (non-ASCII and supplementary characters included).
 final class CodeContentSlicingTests: XCTestCase {

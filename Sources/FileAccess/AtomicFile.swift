@@ -99,7 +99,12 @@ public final class AtomicFile {
     /// Appends bytes from a raw buffer without copying them into a Swift array first.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         bytesWritten += Int64(bytes.count)
-        buffer.append(contentsOf: bytes)
+        // The whole buffer at once (most outputs fit): growing it step by step copied what was
+        // written again at each step.
+        if buffer.capacity == 0 { buffer.reserveCapacity(bufferLimit) }
+        // As typed bytes: appending the raw buffer itself went through its iterator a byte at
+        // a time instead of one copy.
+        buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         if buffer.count >= bufferLimit { try flush() }
     }
 

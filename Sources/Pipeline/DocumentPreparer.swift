@@ -235,32 +235,30 @@ public final class DocumentPreparer: Sendable {
             }
             func next() throws -> DocumentEvent? {
                 guard let buffered else { return try reader?.next() }
-                guard let event = buffered.next() else { return nil }
-                // Pass 1 ran before the source language was known (HTML lang).
-                if case .startDocument(var info) = event {
-                    info.sourceLanguage = sourceLanguage
-                    return .startDocument(info)
-                }
-                return event
+                return buffered.next()
             }
             var context = StageContext(file: input, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, xliffVersion: version)
             context.pendingPositions = PendingPositions()
             var counter = StatisticsCounter(countRepetitions: options.countRepetitions, countWords: options.countWords)
             while let event = try next() {
-                // `consume`: the unit is taken out of its event, not copied (a copy retains
-                // every string and array of the unit, released again with the event).
-                switch consume event {
-                case .startFile(var info):
-                    info.skeleton = Skeleton(content: token, form: SkeletonFormat.form)
-                    try writer.write(.startFile(info))
-                case .unit(let unit):
-                    let prepared = try pipeline.process(unit, in: context)
-                    counter.count(prepared)
-                    unitObserver?(prepared, context)
-                    try writer.write(.unit(prepared))
-                case let other:
-                    try writer.write(other)
+                guard case .unit = event else {
+                    switch consume event {
+                    case .startDocument(var info) where buffered != nil:
+                        // Pass 1 ran before the source language was known (HTML lang).
+                        info.sourceLanguage = sourceLanguage
+                        try writer.write(.startDocument(info))
+                    case .startFile(var info):
+                        info.skeleton = Skeleton(content: token, form: SkeletonFormat.form)
+                        try writer.write(.startFile(info))
+                    case let other:
+                        try writer.write(other)
+                    }
+                    continue
                 }
+                let prepared = try pipeline.process(Self.unit(of: consume event), in: context)
+                counter.count(prepared)
+                unitObserver?(prepared, context)
+                try writer.write(.unit(prepared))
             }
             try writer.finish()
             try splicer.finish()
@@ -272,6 +270,15 @@ public final class DocumentPreparer: Sendable {
             out.discard()
             throw error
         }
+    }
+
+    /// The unit of a `.unit` event, moved out of it. Bound by a `case .unit(let unit)` in the
+    /// loop, even of a consumed event, the unit was copied and the event kept until the unit
+    /// had gone through the stages: every string and array of the unit retained once more, and
+    /// the parts the stages replaced still held by the event.
+    private static func unit(of event: consuming DocumentEvent) -> TranslationModel.Unit {
+        guard case .unit(let unit) = consume event else { preconditionFailure("not a unit event") }
+        return unit
     }
 
     /// The events of a small document, kept between the two passes and handed out by moving

@@ -54,10 +54,11 @@ public struct Pipeline: Sendable {
 
     /// Runs every stage on `unit`. Units marked `translate="no"` pass through untouched.
     public func process(_ unit: consuming Unit, in context: StageContext) throws -> Unit {
-        guard unit.translate else { return unit }
-        var u = unit
         // `consume`: each stage gets the only reference, so it can change strings in place.
-        for stage in stages { u = try stage.process(consume u, in: context) }
+        var u = consume unit
+        guard u.translate else { return u }
+        // By index: `for stage in stages` copied each stage's existential box per unit.
+        for i in stages.indices { u = try stages[i].process(consume u, in: context) }
         return u
     }
 }

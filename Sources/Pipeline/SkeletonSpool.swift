@@ -111,12 +111,20 @@ final class SkeletonSpool: SkeletonSink {
 /// token as the file's skeleton, it writes the real skeleton (header line + spooled entries),
 /// escaped as XML character data. This lets the skeleton come first in the XLIFF (where the
 /// standards put it) although it is only complete after the whole input was read.
+///
+/// The writer's bytes are searched where they are and passed on without a copy: only the few
+/// bytes at the end of a write that could begin the token are held back until the next one.
 final class SkeletonSplicer {
     private let token: [UInt8]
     private let header: String
     private let spool: SkeletonSpool
     private let output: (UnsafeRawBufferPointer) throws -> Void
+    /// The end of the bytes received so far (shorter than the token) while the token is not
+    /// found yet: it may begin there and end in the next write.
     private var carry: [UInt8] = []
+    /// Where the skeleton is escaped before it goes to the output (`escapeCapacity` bytes).
+    private let escapeBuffer: UnsafeMutablePointer<UInt8>
+    private static let escapeCapacity = 1 << 14
     private(set) var spliced = false
 
     /// A placeholder no document contains.
@@ -132,69 +140,128 @@ final class SkeletonSplicer {
         self.header = header
         self.spool = spool
         self.output = output
+        escapeBuffer = .allocate(capacity: Self.escapeCapacity)
+    }
+
+    deinit {
+        escapeBuffer.deallocate()
     }
 
     /// Receives the writer's bytes.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if spliced { try output(bytes); return }
-        carry.append(contentsOf: bytes)
-        if let at = find(token, in: carry) {
-            try emit(carry[..<at])
+        if spliced { try emit(bytes); return }
+        if carry.isEmpty {
+            try splice(bytes)
+            return
+        }
+        // The token may straddle the two writes: look in the held-back bytes and these together.
+        var joined = carry
+        carry = []
+        joined.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        try joined.withUnsafeBytes { try splice($0) }
+    }
+
+    /// Passes `bytes` on with the skeleton in place of the token, if they hold it; otherwise
+    /// holds back their end, in case the token begins there.
+    private func splice(_ bytes: UnsafeRawBufferPointer) throws {
+        if let at = find(token, in: bytes) {
+            try emit(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
             try writeSkeleton()
             spliced = true
-            let rest = Array(carry[(at + token.count)...])
-            carry = []
-            try emit(rest[...])
-        } else if carry.count > token.count {
-            // Keep just enough to find a token split across two writes.
-            let keep = token.count - 1
-            try emit(carry[..<(carry.count - keep)])
-            carry.removeFirst(carry.count - keep)
+            try emit(UnsafeRawBufferPointer(rebasing: bytes[(at + token.count)...]))
+            return
         }
+        let keep = min(token.count - 1, bytes.count)
+        try emit(UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - keep)]))
+        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - keep)...]))
     }
 
     /// Writes what is left; throws if the writer never wrote the placeholder.
     func finish() throws {
-        try emit(carry[...])
+        try carry.withUnsafeBytes { try emit($0) }
         carry = []
         if !spliced { throw FileAccessError(path: spool.path, "internal error: the XLIFF writer did not write the skeleton") }
     }
 
-    private func emit(_ bytes: ArraySlice<UInt8>) throws {
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
         guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeBytes { try output($0) }
+        try output(bytes)
     }
 
     private func writeSkeleton() throws {
-        try emit(Self.escaped(Array((header + "\n").utf8))[...])
-        try spool.readChunks { chunk in try emit(Self.escaped(chunk)[...]) }
+        var line = header + "\n"
+        try line.withUTF8 { try emitEscaped(UnsafeRawBufferPointer($0)) }
+        try spool.readChunks { chunk in try chunk.withUnsafeBytes { try emitEscaped($0) } }
     }
 
-    /// XML character data for the skeleton's text (which holds no character XML forbids).
-    static func escaped(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8)
-        for b in bytes {
-            // Appended a byte at a time: an array literal per escape cost an allocation each,
-            // and an HTML page's skeleton is mostly markup.
-            switch b {
-            case 0x26: out.append(0x26); out.append(0x61); out.append(0x6D); out.append(0x70); out.append(0x3B) // &amp;
-            case 0x3C: out.append(0x26); out.append(0x6C); out.append(0x74); out.append(0x3B) // &lt;
-            case 0x3E: out.append(0x26); out.append(0x67); out.append(0x74); out.append(0x3B) // &gt;
-            default: out.append(b)
+    /// Emits `bytes` as XML character data (the skeleton holds no character XML forbids): `&`,
+    /// `<` and `>` escaped, through `escapeBuffer` a part at a time. Written with pointers: an
+    /// HTML page's skeleton is mostly markup, and an array append per escape cost more than
+    /// the bytes.
+    private func emitEscaped(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = bytes.count
+        let capacity = Self.escapeCapacity
+        let out = escapeBuffer
+        var i = 0
+        var o = 0
+        while i < n {
+            // Room for eight bytes escaped at the most (`&amp;` each) before each step.
+            if capacity - o < 40 {
+                try emit(UnsafeRawBufferPointer(start: out, count: o))
+                o = 0
+            }
+            if i + 8 <= n {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.isClean(x) {
+                    UnsafeMutableRawPointer(out + o).storeBytes(of: x, as: UInt64.self)
+                    o += 8
+                    i += 8
+                    continue
+                }
+            }
+            let end = min(i + 8, n)
+            while i < end {
+                let b = base[i]
+                switch b {
+                case 0x26: Self.put("&amp;", at: out + o); o += 5
+                case 0x3C: Self.put("&lt;", at: out + o); o += 4
+                case 0x3E: Self.put("&gt;", at: out + o); o += 4
+                default: out[o] = b; o += 1
+                }
+                i += 1
             }
         }
-        return out
+        try emit(UnsafeRawBufferPointer(start: out, count: o))
     }
 
-    private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count, let first = needle.first else { return nil }
-        var i = 0
+    @inline(__always)
+    private static func put(_ entity: StaticString, at p: UnsafeMutablePointer<UInt8>) {
+        p.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
+    }
+
+    /// True when no byte of `x` is `&`, `<` or `>` (`(y - ones) & ~y & highs` is non-zero iff
+    /// some byte of `y` is zero).
+    @inline(__always)
+    private static func isClean(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let amp = x ^ (ones &* 0x26), lt = x ^ (ones &* 0x3C), gt = x ^ (ones &* 0x3E)
+        return ((amp &- ones) & ~amp | (lt &- ones) & ~lt | (gt &- ones) & ~gt) & highs == 0
+    }
+
+    /// Where `needle` begins in `haystack`: `memchr` finds each candidate first byte, `memcmp`
+    /// checks the rest.
+    private func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard haystack.count >= needle.count, let base = haystack.baseAddress, let first = needle.first else { return nil }
         let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
+        return needle.withUnsafeBytes { n -> Int? in
+            var i = 0
+            while i <= last, let hit = memchr(base + i, Int32(first), last - i + 1) {
+                i = UnsafeRawPointer(hit) - base
+                if memcmp(hit, n.baseAddress!, n.count) == 0 { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 }

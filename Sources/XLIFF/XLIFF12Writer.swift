@@ -721,8 +721,8 @@ public final class XLIFF12Writer: DocumentWriter {
                 if firstState == nil { firstState = state }
                 if qualifier == nil { qualifier = stateQualifier }
                 // A segment's own id when it is a valid mid, else its number ("1", "2"…).
-                if let id { hasOwnIDs = true; mids.append(Self.isNMTOKEN(id) ? id : String(mids.count + 1)) }
-                else { mids.append(String(mids.count + 1)) }
+                if let id { hasOwnIDs = true; mids.append(Self.isNMTOKEN(id) ? id : Self.decimal(mids.count + 1)) }
+                else { mids.append(Self.decimal(mids.count + 1)) }
                 if ordered { orderedTargets += 1 }
             case .ignorable(let ig):
                 let language = ig.source.language, target = ig.target, runs = ig.source.runs
@@ -1124,6 +1124,15 @@ public final class XLIFF12Writer: DocumentWriter {
 
 
 
+    /// `n` in decimal: segment and code numbers, which every segmented unit needs, made once
+    /// for the usual small ones (`String(n)` per segment went through `description`).
+    @inline(__always)
+    private static func decimal(_ n: Int) -> String {
+        n >= 0 && n < smallNumbers.count ? smallNumbers[n] : String(n)
+    }
+
+    private static let smallNumbers: [String] = (0..<256).map { String($0) }
+
     /// Takes a kept buffer (`tokenBuffer`, `midBuffer`: their capacity is what is reused). A
     /// nested call (a `<sub>` inside a code) finds it taken and starts an empty one.
     @inline(__always)
@@ -1320,7 +1329,7 @@ public final class XLIFF12Writer: DocumentWriter {
 
     /// `fallbackID`: the code's number in its content, its id when it has none.
     private func writeCode(_ c: InlineCode, form: Form, fallbackID: Int) throws {
-        let id = c.id.isEmpty ? String(fallbackID) : c.id
+        let id = c.id.isEmpty ? Self.decimal(fallbackID) : c.id
         let element: XLIFF12CodeElement
         switch c.kind {
         case .standalone:

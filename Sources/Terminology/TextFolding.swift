@@ -248,13 +248,17 @@ public enum Tokenizer {
     public static func tokens(of text: String, barriers: Set<Int> = []) -> [Token] {
         var out: [Token] = []
         let units = Array(text.utf16)
-        var scanner = TokenScanner(barriers: barriers)
-        units.withUnsafeBufferPointer { buf in
-            while let t = scanner.next(buf) {
-                out.append(Token(
-                    utf16Offset: t.start, utf16Length: t.end - t.start,
-                    folded: scanner.withFolded { String(transcodingUTF16: $0) },
-                    letterCase: t.letterCase, gapBefore: t.gap))
+        // The scanner's folding buffer and barriers, lent to it and kept alive here.
+        let storage = ScratchUnits(capacity: TokenScanner.capacity, barriers: barriers.sorted())
+        var scanner = TokenScanner(sortedBarriers: storage.barriers, storage: storage.base)
+        withExtendedLifetime(storage) {
+            units.withUnsafeBufferPointer { buf in
+                while let t = scanner.next(buf) {
+                    out.append(Token(
+                        utf16Offset: t.start, utf16Length: t.end - t.start,
+                        folded: scanner.withFolded { String(transcodingUTF16: $0) },
+                        letterCase: t.letterCase, gapBefore: t.gap))
+                }
             }
         }
         return out
@@ -285,11 +289,11 @@ struct ScannedToken {
     }
 }
 
-/// Scratch memory of a fixed size, owned by a scanner (or lent to one by the recognizer's pool
-/// of scan scratch) and freed with its owner.
+/// Scratch memory of a fixed size lent to a scanner (by `Tokenizer`, or by the recognizer's
+/// pool of scan scratch) and freed with its owner.
 final class ScratchUnits {
     let base: UnsafeMutablePointer<UInt16>
-    /// A copy of the barriers a scanner that owns this memory reads through a pointer.
+    /// A copy of the barriers a scanner given this memory reads through a pointer.
     let barriers: UnsafeBufferPointer<Int>
 
     init(capacity: Int, barriers: [Int] = []) {
@@ -314,10 +318,6 @@ struct TokenScanner {
     /// Longest folded word kept; longer runs of letters are still one token, but only their
     /// first units are compared (no term is that long).
     static let capacity = 256
-    /// The scanner's own folding buffer and barriers (`init(barriers:)`); nil when the caller
-    /// lends them (the recognizer, which scans segment after segment: holding no reference
-    /// spares a retain and a release per field and segment).
-    private let owner: ScratchUnits?
     /// Where the folded form of a token is written (`capacity` units at least).
     private let out: UnsafeMutablePointer<UInt16>
     // Read once here rather than through the lazy global on every call.
@@ -346,20 +346,13 @@ struct TokenScanner {
     private var i = 0
     private var gap: Token.Gap = .start
 
-    init(barriers: Set<Int> = []) {
-        let owner = ScratchUnits(capacity: Self.capacity, barriers: barriers.sorted())
-        self.owner = owner
-        out = owner.base
-        self.barriers = owner.barriers
-        nextBarrier = self.barriers.first ?? Int.max
-    }
-
     /// A scanner folding into `storage` (at least `capacity` units, used by one scanner at a
     /// time); `sortedBarriers` ascending. Both are lent: the caller keeps them alive and
     /// unchanged while the scanner is used. The recognizer scans many short segments and lends
-    /// each scan memory it keeps, rather than allocating it per segment.
-    init(sortedBarriers: UnsafeBufferPointer<Int>, storage: UnsafeMutablePointer<UInt16>) {
-        owner = nil
+    /// each scan memory it keeps, rather than allocating it per segment; holding no reference,
+    /// a scanner costs no retain, release or destruction per segment. (Out of line: inlined
+    /// into the recognizer's scan, it left the compiler no room to inline `next` there.)
+    @inline(never) init(sortedBarriers: UnsafeBufferPointer<Int>, storage: UnsafeMutablePointer<UInt16>) {
         out = storage
         barriers = sortedBarriers
         nextBarrier = sortedBarriers.first ?? Int.max
@@ -370,7 +363,7 @@ struct TokenScanner {
 
     /// Calls `body` with the folded units of the token last returned, without copying them.
     @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: out, count: foldedCount)) }
+        try body(UnsafeBufferPointer(start: out, count: foldedCount))
     }
 
     /// The next token of `units`, or nil at the end. Always pass the same text.

@@ -7,19 +7,29 @@ extension Content {
     /// when they start and outside when they end, so a marked term never swallows a tag.
     func insertingMarkers(_ spans: [(range: Range<Int>, start: Marker, end: Marker)]) -> Content {
         guard !spans.isEmpty else { return self }
-        let sorted = spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        // Boundaries in order: offsets apart from the markers, which are only read when placed.
+        // The term stage gives its spans in order already: sorting would copy every span (and
+        // its two markers' strings) for nothing.
+        var inOrder = true
+        for k in spans.indices.dropFirst() where spans[k].range.lowerBound < spans[k - 1].range.lowerBound {
+            inOrder = false
+            break
+        }
+        let sorted = inOrder ? spans : spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        // Boundaries in order: offsets apart from the markers, which are only read when placed
+        // (through `spanOf`), from the spans themselves rather than copied into a list.
         var offsets: [Int] = []
         var isEnd: [Bool] = []
-        var markers: [Marker] = []
+        var spanOf: [Int] = []
         offsets.reserveCapacity(2 * sorted.count)
         isEnd.reserveCapacity(2 * sorted.count)
-        markers.reserveCapacity(2 * sorted.count)
+        spanOf.reserveCapacity(2 * sorted.count)
         var lastEnd = -1
-        for s in sorted where s.range.lowerBound >= lastEnd && !s.range.isEmpty {
-            offsets.append(s.range.lowerBound); isEnd.append(false); markers.append(s.start)
-            offsets.append(s.range.upperBound); isEnd.append(true); markers.append(s.end)
-            lastEnd = s.range.upperBound
+        for k in sorted.indices {
+            let range = sorted[k].range
+            guard range.lowerBound >= lastEnd && !range.isEmpty else { continue }
+            offsets.append(range.lowerBound); isEnd.append(false); spanOf.append(k)
+            offsets.append(range.upperBound); isEnd.append(true); spanOf.append(k)
+            lastEnd = range.upperBound
         }
         let count = offsets.count
         // Plain loops, no nested function: a nested function capturing `out` would box it and
@@ -72,8 +82,8 @@ extension Content {
                         let first = next
                         while next < count && offsets[next] == offset { next += 1 }
                         // Ends before starts at the same offset: a span closes before the next opens.
-                        for k in first..<next where isEnd[k] { out.append(.marker(markers[k])) }
-                        for k in first..<next where !isEnd[k] { out.append(.marker(markers[k])) }
+                        for k in first..<next where isEnd[k] { out.append(.marker(sorted[spanOf[k]].end)) }
+                        for k in first..<next where !isEnd[k] { out.append(.marker(sorted[spanOf[k]].start)) }
                         cut = true
                     }
                     if cut && pendingStart < n {
@@ -85,13 +95,13 @@ extension Content {
                 // The offset at the run's end, unless no boundary can be met any more.
                 if !done { offset = runStart + t.utf16.count }
             case .code:
-                while next < count, offsets[next] == offset, isEnd[next] { out.append(.marker(markers[next])); next += 1 }
+                while next < count, offsets[next] == offset, isEnd[next] { out.append(.marker(sorted[spanOf[next]].end)); next += 1 }
                 out.append(run)
             case .marker:
                 out.append(run)
             }
         }
-        while next < count { out.append(.marker(markers[next])); next += 1 }
+        while next < count { out.append(.marker(isEnd[next] ? sorted[spanOf[next]].end : sorted[spanOf[next]].start)); next += 1 }
         return out
     }
 }

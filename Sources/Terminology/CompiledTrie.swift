@@ -241,23 +241,46 @@ struct CompiledTrie: Sendable {
 
         /// `find` for a word in a buffer with at least `WordRecord.inlineUnits` readable units
         /// past it (the scanner's): its inline form and its hash come from two masked loads.
+        ///
+        /// Only the hash and the presence bit are worked out here: most words of a text are
+        /// no vocabulary word and stop at that bit. The probe in the table and words longer
+        /// than the inline form are out of line, which keeps this call cheap (the recognizer's
+        /// word loop is too large for the compiler to inline it there).
         @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>) -> Int32 {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
             let len = units.count
-            if len <= WordRecord.inlineUnits {
-                let raw = UnsafeRawPointer(u)
-                let low = min(len, 4)
-                var text: (UInt64, UInt64) = (0, 0)
-                text.0 = raw.loadUnaligned(as: UInt64.self) & ((UInt64(1) << UInt64(16 * low)) &- 1)
-                if len > 4 { text.1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ((UInt64(1) << UInt64(16 * (len - 4))) &- 1) }
-                return find(u, len, CompiledTrie.hash(text.0, text.1, length: len), text)
-            }
-            return find(u, len, CompiledTrie.hash(padded: u, length: len), (0, 0))
+            guard len <= WordRecord.inlineUnits else { return findLong(u, len) }
+            let raw = UnsafeRawPointer(u)
+            let low = min(len, 4)
+            var text: (UInt64, UInt64) = (0, 0)
+            text.0 = raw.loadUnaligned(as: UInt64.self) & ((UInt64(1) << UInt64(16 * low)) &- 1)
+            if len > 4 { text.1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ((UInt64(1) << UInt64(16 * (len - 4))) &- 1) }
+            let h = CompiledTrie.hash(text.0, text.1, length: len)
+            guard mayHold(h) else { return -1 }
+            return probe(u, len, h, text)
+        }
+
+        /// `find(padded:)` of a word longer than `WordRecord.inlineUnits`.
+        @inline(never) private func findLong(_ u: UnsafePointer<UInt16>, _ len: Int) -> Int32 {
+            let h = CompiledTrie.hash(padded: u, length: len)
+            guard mayHold(h) else { return -1 }
+            return probe(u, len, h, (0, 0))
         }
 
         @inline(__always) private func find(_ u: UnsafePointer<UInt16>, _ len: Int, _ h: UInt32, _ text: (UInt64, UInt64)) -> Int32 {
-            let b = Int(h >> presenceShift)
-            if presence[b >> 6] & (UInt64(1) << UInt64(b & 63)) == 0 { return -1 }
+            mayHold(h) ? probe(u, len, h, text) : -1
+        }
+
+        /// False when no vocabulary word has hash `h` (the presence bitmap).
+        @inline(__always) private func mayHold(_ h: UInt32) -> Bool {
+            // (`presenceShift` is below 32: the masking shift needs no test for a larger one.)
+            let b = Int(h &>> presenceShift)
+            return presence[b >> 6] & (UInt64(1) << UInt64(b & 63)) != 0
+        }
+
+        /// The slot of the word `u` (`len` units, hash `h`, inline form `text` when short) in
+        /// the word table, or -1.
+        @inline(never) private func probe(_ u: UnsafePointer<UInt16>, _ len: Int, _ h: UInt32, _ text: (UInt64, UInt64)) -> Int32 {
             var i = Int(h) & mask
             while true {
                 let r = records[i]

@@ -398,16 +398,13 @@ public final class TermRecognizer: Sendable {
             // A word that is neither a term's word nor has a term word's stem can be in no
             // match, and no match spans it: it is not kept in the window, and the next word
             // kept is marked as after a barrier instead (probed stores need every word).
+            if probing { scratch.forgetWords() }
             var skipped = false
             while let t = scanner.next(units) {
                 let length = scanner.foldedCount
                 let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
                 var stem: Int32 = -1
-                if probing {
-                    let w = String(transcodingUTF16: UnsafeBufferPointer(start: folded, count: length))
-                    matcher.words.append(w)
-                    matcher.wordStems.append(stemmer.stem(w))
-                }
+                if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {
                     stem = trie.stem(fold)
                 } else if stems && length > 2 {
@@ -453,6 +450,18 @@ public final class TermRecognizer: Sendable {
         /// The UTF-16 text of the content being matched and its barriers (`occurrences(in: Content)`).
         let units = ScratchBuffer<UInt16>(capacity: 1024)
         let barriers = ScratchBuffer<Int>(capacity: 16)
+        /// For stores probed on disk: the window's folded words and their stems as strings
+        /// (the keys of `probe`), and the terms a probe found. Here rather than in the
+        /// matcher, which then holds no array to release at the end of every scan.
+        var words: [String] = []
+        var wordStems: [String] = []
+        var probeFound: [Candidate] = []
+
+        /// Empties `words` and `wordStems`, which an earlier scan may have left.
+        @inline(never) func forgetWords() {
+            words.removeAll(keepingCapacity: true)
+            wordStems.removeAll(keepingCapacity: true)
+        }
 
         /// Writes the text runs of `content` into `units` and the offsets of its standalone
         /// codes into `barriers`; returns the number of units and of barriers.
@@ -561,9 +570,8 @@ public final class TermRecognizer: Sendable {
         private(set) var count = 0
         unowned(unsafe) private let found: ScratchBuffer<Candidate>
         unowned(unsafe) private let stack: ScratchBuffer<Visit>
-        var words: [String] = []
-        var wordStems: [String] = []
-        private var probeFound: [Candidate] = []
+        /// Holds the words of probed stores (`keepWord`).
+        unowned(unsafe) private let scratch: ScanScratch
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
 
@@ -578,6 +586,15 @@ public final class TermRecognizer: Sendable {
             tokens = scratch.tokens.base
             found = scratch.found
             stack = scratch.stack
+            self.scratch = scratch
+        }
+
+        /// Keeps the folded word of the token about to be appended, and its stem, for the
+        /// stores probed on disk (which need every word, kept in the window or not).
+        @inline(never) func keepWord(_ folded: UnsafeBufferPointer<UInt16>, stemmer: LightStemmer) {
+            let w = String(transcodingUTF16: folded)
+            scratch.words.append(w)
+            scratch.wordStems.append(stemmer.stem(w))
         }
 
         @inline(__always) mutating func append(_ t: TextToken) {
@@ -597,9 +614,9 @@ public final class TermRecognizer: Sendable {
             while i < limit {
                 var nFound = 0
                 if probing {
-                    probeFound.removeAll(keepingCapacity: true)
-                    try recognizer.probe(at: i, tokens: UnsafeBufferPointer(start: tokens, count: count), words: words, stems: wordStems, into: &probeFound)
-                    for c in probeFound { found.put(c, at: nFound); nFound += 1 }
+                    scratch.probeFound.removeAll(keepingCapacity: true)
+                    try recognizer.probe(at: i, tokens: UnsafeBufferPointer(start: tokens, count: count), words: scratch.words, stems: scratch.wordStems, into: &scratch.probeFound)
+                    for c in scratch.probeFound { found.put(c, at: nFound); nFound += 1 }
                 }
                 if nFound == 0 && !tokens[i].startsTerm { i += 1; continue }
                 nFound = walk(from: i, count: count, found: nFound)
@@ -723,7 +740,7 @@ public final class TermRecognizer: Sendable {
             guard drop > 0 else { return }
             tokens.update(from: tokens + drop, count: count - drop)
             count -= drop
-            if !words.isEmpty { words.removeFirst(drop); wordStems.removeFirst(drop) }
+            if probing { scratch.words.removeFirst(drop); scratch.wordStems.removeFirst(drop) }
             i = 0
             coveredUntil = max(coveredUntil - drop, 0)
         }

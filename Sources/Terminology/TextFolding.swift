@@ -248,13 +248,17 @@ public enum Tokenizer {
     public static func tokens(of text: String, barriers: Set<Int> = []) -> [Token] {
         var out: [Token] = []
         let units = Array(text.utf16)
-        var scanner = TokenScanner(barriers: barriers)
-        units.withUnsafeBufferPointer { buf in
-            while let t = scanner.next(buf) {
-                out.append(Token(
-                    utf16Offset: t.start, utf16Length: t.end - t.start,
-                    folded: scanner.withFolded { String(transcodingUTF16: $0) },
-                    letterCase: t.letterCase, gapBefore: t.gap))
+        // The scanner's folding buffer and barriers, lent to it and kept alive here.
+        let storage = ScratchUnits(capacity: TokenScanner.capacity, barriers: barriers.sorted())
+        var scanner = TokenScanner(sortedBarriers: storage.barriers, storage: storage.base)
+        withExtendedLifetime(storage) {
+            units.withUnsafeBufferPointer { buf in
+                while let t = scanner.next(buf) {
+                    out.append(Token(
+                        utf16Offset: t.start, utf16Length: t.end - t.start,
+                        folded: scanner.withFolded { String(transcodingUTF16: $0) },
+                        letterCase: t.letterCase, gapBefore: t.gap))
+                }
             }
         }
         return out
@@ -266,15 +270,30 @@ public enum Tokenizer {
 struct ScannedToken {
     var start: Int
     var end: Int
-    var letterCase: LetterCase
+    /// Letters in upper (or title) case, and letters with a case.
+    var upper: Int
+    var cased: Int
+    /// The first letter is in upper case.
+    var firstUpper: Bool
     var gap: Token.Gap
+
+    /// Letter case as written. Worked out when asked: the recognizer asks only for the words it
+    /// keeps, a quarter of a text's words.
+    var letterCase: LetterCase {
+        let lower = cased &- upper
+        if cased == 0 { return .none }
+        if lower == 0 { return .upper }
+        if upper == 0 { return .lower }
+        if firstUpper && upper == 1 { return .title }
+        return .mixed
+    }
 }
 
-/// Scratch memory of a fixed size, owned by a scanner (or lent to one by the recognizer's pool
-/// of scan scratch) and freed with its owner.
+/// Scratch memory of a fixed size lent to a scanner (by `Tokenizer`, or by the recognizer's
+/// pool of scan scratch) and freed with its owner.
 final class ScratchUnits {
     let base: UnsafeMutablePointer<UInt16>
-    /// A copy of the barriers a scanner that owns this memory reads through a pointer.
+    /// A copy of the barriers a scanner given this memory reads through a pointer.
     let barriers: UnsafeBufferPointer<Int>
 
     init(capacity: Int, barriers: [Int] = []) {
@@ -299,10 +318,6 @@ struct TokenScanner {
     /// Longest folded word kept; longer runs of letters are still one token, but only their
     /// first units are compared (no term is that long).
     static let capacity = 256
-    /// The scanner's own folding buffer and barriers (`init(barriers:)`); nil when the caller
-    /// lends them (the recognizer, which scans segment after segment: holding no reference
-    /// spares a retain and a release per field and segment).
-    private let owner: ScratchUnits?
     /// Where the folded form of a token is written (`capacity` units at least).
     private let out: UnsafeMutablePointer<UInt16>
     // Read once here rather than through the lazy global on every call.
@@ -316,12 +331,6 @@ struct TokenScanner {
     private static let caseBits: UInt64 = 0x0020_0020_0020_0020
     private static let laneTops: UInt64 = 0x8000_8000_8000_8000
 
-    /// The number of lanes of `w` (four ASCII letters) in upper case, whose 0x20 bit is clear:
-    /// the lanes' bits moved to bit 0 and summed by one multiplication into the top lane (the
-    /// build targets baseline x86-64, where a population count is a dozen instructions).
-    @inline(__always) private static func upperLanes(_ w: UInt64) -> Int {
-        Int(truncatingIfNeeded: (((~w & caseBits) >> 5) &* 0x0001_0001_0001_0001) >> 48)
-    }
 
     /// The top bit of each lane of `lower` (four ASCII units with the 0x20 bit set) that holds a
     /// letter, `a`…`z`: lane + 0x7F9F reaches the top bit from `a` on, lane + 0x7F85 from `{`
@@ -337,20 +346,13 @@ struct TokenScanner {
     private var i = 0
     private var gap: Token.Gap = .start
 
-    init(barriers: Set<Int> = []) {
-        let owner = ScratchUnits(capacity: Self.capacity, barriers: barriers.sorted())
-        self.owner = owner
-        out = owner.base
-        self.barriers = owner.barriers
-        nextBarrier = self.barriers.first ?? Int.max
-    }
-
     /// A scanner folding into `storage` (at least `capacity` units, used by one scanner at a
     /// time); `sortedBarriers` ascending. Both are lent: the caller keeps them alive and
     /// unchanged while the scanner is used. The recognizer scans many short segments and lends
-    /// each scan memory it keeps, rather than allocating it per segment.
-    init(sortedBarriers: UnsafeBufferPointer<Int>, storage: UnsafeMutablePointer<UInt16>) {
-        owner = nil
+    /// each scan memory it keeps, rather than allocating it per segment; holding no reference,
+    /// a scanner costs no retain, release or destruction per segment. (Out of line: inlined
+    /// into the recognizer's scan, it left the compiler no room to inline `next` there.)
+    @inline(never) init(sortedBarriers: UnsafeBufferPointer<Int>, storage: UnsafeMutablePointer<UInt16>) {
         out = storage
         barriers = sortedBarriers
         nextBarrier = sortedBarriers.first ?? Int.max
@@ -361,7 +363,7 @@ struct TokenScanner {
 
     /// Calls `body` with the folded units of the token last returned, without copying them.
     @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: out, count: foldedCount)) }
+        try body(UnsafeBufferPointer(start: out, count: foldedCount))
     }
 
     /// The next token of `units`, or nil at the end. Always pass the same text.
@@ -385,94 +387,88 @@ struct TokenScanner {
             // (`(c | 0x20) - 0x61 < 26` holds for ASCII letters only, whatever the unit.)
             if (u | 0x20) &- 0x61 < 26 || u &- 0xC0 < 0xC0 {
                 let runEnd = min(n, barrierAt)
+                // The word ends before `limit`: at the run's end or after `capacity` units.
+                let limit = min(runEnd, position &+ Self.capacity)
                 let out = self.out
-                let cap = Self.capacity
                 let table = self.table
-                var upper = 0, cased = 0
-                var firstUpper = false
+                // Upper-case ASCII letters (0x20 bit clear) are counted per lane and the lanes
+                // summed once at the end by one multiplication into the top lane (a lane counts
+                // at most `capacity / 4`; the build targets baseline x86-64, where a population
+                // count is a dozen instructions); the Latin letters of the table are counted
+                // apart, with those that have no case.
+                var upperLaneCounts: UInt64 = 0
+                var upper = 0, uncased = 0
                 var p = position
                 var c = u
-                while p &- position < cap {
+                word: while true {
                     // Four units at a time while they are ASCII letters (most of a European
                     // text): one load, one test, one store, instead of a branch per letter.
                     // The scratch holds `capacity` units, so the whole group must fit.
-                    if runEnd &- p >= 4 && p &- position &+ 4 <= cap {
+                    while limit &- p >= 4 {
                         let w = UnsafeRawPointer(text + p).loadUnaligned(as: UInt64.self)
-                        if w & Self.nonASCIIBits == 0 {
-                            let lower = w | Self.caseBits
-                            let letters = Self.asciiLetterLanes(lower)
-                            UnsafeMutableRawPointer(out + (p &- position)).storeBytes(of: lower, as: UInt64.self)
-                            if letters == Self.laneTops {
-                                upper &+= Self.upperLanes(w)
-                                cased &+= 4
-                                p &+= 4
-                                if p == runEnd { break }
-                                c = text[p]
-                                continue
-                            }
+                        if w & Self.nonASCIIBits != 0 { break }
+                        let lower = w | Self.caseBits
+                        let letters = Self.asciiLetterLanes(lower)
+                        UnsafeMutableRawPointer(out + (p &- position)).storeBytes(of: lower, as: UInt64.self)
+                        if letters != Self.laneTops {
                             // The letters before the first other ASCII unit, which ends the
                             // word (the units stored past it are never read).
                             let k = (~letters & Self.laneTops).trailingZeroBitCount >> 4
                             let kept = (UInt64(1) << UInt64(16 &* k)) &- 1
-                            upper &+= Self.upperLanes(w | ~kept)
-                            cased &+= k
+                            upperLaneCounts &+= (~w & kept & Self.caseBits) >> 5
                             p &+= k
                             c = text[p]
-                            break
+                            break word
                         }
+                        upperLaneCounts &+= (~w & Self.caseBits) >> 5
+                        p &+= 4
                     }
+                    if p == limit { break }
+                    c = text[p]
                     let f: UInt16
                     if (c | 0x20) &- 0x61 < 26 {
                         f = c | 0x20
-                        let isUpper = Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
-                        upper &+= isUpper
-                        cased &+= 1
+                        upper &+= Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
                     } else if c &- 0xC0 < 0xC0 {
                         // Latin-1 letters and Latin Extended-A: a table entry of one folded unit.
                         let e = table[Int(c)]
                         guard UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.letter.rawValue, (e >> 8) & 0xFF == 1 else { break }
                         f = UInt16(truncatingIfNeeded: e >> 16)
-                        if e & TextFolding.caseUpperBit != 0 { upper &+= 1; cased &+= 1 }
-                        else if e & TextFolding.caseLowerBit != 0 { cased &+= 1 }
+                        if e & TextFolding.caseUpperBit != 0 { upper &+= 1 }
+                        else if e & TextFolding.caseLowerBit == 0 { uncased &+= 1 }
                     } else {
                         break
                     }
                     out[p &- position] = f
                     p &+= 1
-                    if p == runEnd { break }
-                    c = text[p]
+                    if p == limit { break }
                 }
+                // (A word is at least one letter; `c` is the unit at `p` when `p < limit`.)
                 if p > position {
-                    // Upper case of the first letter, as `scan` decides it.
-                    let e0 = u < 0x80 ? (u < 0x60 ? TextFolding.caseUpperBit : 0) : table[Int(u)]
-                    firstUpper = e0 & TextFolding.caseUpperBit != 0
-                }
-                var nextGap = Token.Gap.space
-                var done = p > position && p == n
-                if p > position && p < runEnd && p &- position < cap {
-                    // (A space, the usual end of a word, needs no table entry.)
-                    switch c == 0x20 ? CharacterClass.space.rawValue : UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
-                    case CharacterClass.space.rawValue: done = true
-                    case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
-                    case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
-                    case CharacterClass.other.rawValue: done = true; nextGap = .barrier
-                    default: break
+                    var nextGap = Token.Gap.space
+                    var done = p == n
+                    if p < limit {
+                        // (A space, the usual end of a word, needs no table entry.)
+                        switch c == 0x20 ? CharacterClass.space.rawValue : UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
+                        case CharacterClass.space.rawValue: done = true
+                        case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
+                        case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
+                        case CharacterClass.other.rawValue: done = true; nextGap = .barrier
+                        default: break
+                        }
                     }
-                }
-                if done {
-                    i = p == n ? p : p &+ 1
-                    let len = p &- position
-                    foldedCount = len
-                    let currentGap = gap
-                    gap = nextGap
-                    let lower = cased &- upper
-                    let lc: LetterCase
-                    if cased == 0 { lc = .none }
-                    else if lower == 0 { lc = .upper }
-                    else if upper == 0 { lc = .lower }
-                    else if firstUpper && upper == 1 { lc = .title }
-                    else { lc = .mixed }
-                    return ScannedToken(start: position, end: p, letterCase: lc, gap: currentGap)
+                    if done {
+                        i = p == n ? p : p &+ 1
+                        let len = p &- position
+                        foldedCount = len
+                        let currentGap = gap
+                        gap = nextGap
+                        upper &+= Int(truncatingIfNeeded: (upperLaneCounts &* 0x0001_0001_0001_0001) >> 48)
+                        // Upper case of the first letter, as `scan` decides it.
+                        let e0 = u < 0x80 ? (u < 0x60 ? TextFolding.caseUpperBit : 0) : table[Int(u)]
+                        return ScannedToken(start: position, end: p, upper: upper, cased: len &- uncased,
+                                            firstUpper: e0 & TextFolding.caseUpperBit != 0, gap: currentGap)
+                    }
                 }
             }
         }
@@ -628,13 +624,6 @@ struct TokenScanner {
         if end < 0 { end = position }
         foldedCount = min(len, cap)
         gap = nextGap
-        let lc: LetterCase
-        let lower = cased - upper
-        if cased == 0 { lc = .none }
-        else if lower == 0 { lc = .upper }
-        else if upper == 0 { lc = .lower }
-        else if firstUpper && upper == 1 { lc = .title }
-        else { lc = .mixed }
-        return ScannedToken(start: start, end: end, letterCase: lc, gap: currentGap)
+        return ScannedToken(start: start, end: end, upper: upper, cased: cased, firstUpper: firstUpper, gap: currentGap)
     }
 }

@@ -1,34 +1,40 @@
 internal import CLibXML2
 import Diagnostics
 
-/// Writes XML straight to a sink, a staging buffer at a time, so that memory stays flat whatever
+/// Writes XML through libxml2's output buffer (`xmlOutputBuffer`, the layer under `xmlsave` and
+/// `xmlTextWriter`), handing the bytes to a sink as it goes so that memory stays flat whatever
 /// the document's size.
 ///
-/// The markup is written directly rather than through libxml2's `xmlTextWriter`, whose per-node
-/// list bookkeeping and escaping copies cost more than libxml2's whole streaming parse; the
-/// output is byte for byte what `xmlTextWriter` wrote (no indentation, `<x/>` for empty elements,
-/// `"` quotes), escaped with the same rules as `xmlTextWriter`. Markup and escaped text are
+/// The markup is written directly rather than through `xmlTextWriter`, whose per-node list
+/// bookkeeping and escaping copies cost more than libxml2's whole streaming parse; the output
+/// is byte for byte what `xmlTextWriter` wrote (no indentation, `<x/>` for empty elements, `"`
+/// quotes), escaped with the same rules as `xmlTextWriter`. Markup and escaped text are first
 /// gathered in a staging buffer of `stagingCapacity` bytes (escaping and the XML 1.0 character
-/// check run in one pass straight into it, in the C shim) and the sink gets a whole staging
-/// buffer at a time: a call per node cost more than the node's bytes, and passing the bytes
-/// through libxml2's output buffer only copied them once more. Names are written as given
-/// (`"gls:glossary"`, `"xml:lang"`); namespace declarations are ordinary attributes
-/// (`xmlns:gls`), so a declaration is written once on the element where the caller puts it.
-/// Text that XML 1.0 cannot hold (control characters) is refused with an error, so callers
-/// encode it first (XLIFF 2 `<cp>`, for instance). Not `Sendable`: one owner writes it.
+/// check run in one pass straight into it, in the C shim) and handed to libxml2's output buffer
+/// a whole staging buffer at a time: a call into libxml2 per node cost more than the node's bytes. Names are written as given (`"gls:glossary"`, `"xml:lang"`);
+/// namespace declarations are ordinary attributes (`xmlns:gls`), so a declaration is written
+/// once on the element where the caller puts it. Text that XML 1.0 cannot hold (control
+/// characters) is refused with an error, so callers encode it first (XLIFF 2 `<cp>`, for
+/// instance). Not `Sendable`: one owner writes it.
 public final class XMLStreamWriter {
     /// Receives the bytes written so far, in order.
     public typealias Sink = (UnsafeRawBufferPointer) throws -> Void
 
-    private let sink: Sink
-    /// The first error the sink threw: the output is broken from there on, so every later
-    /// hand-over throws it again instead of writing after a gap.
-    private var sinkError: (any Error)?
-    /// Bytes written but not yet handed to the sink (`staged` of them).
+    /// The sink and the first error it threw, reached from libxml2's write callback.
+    private final class Output {
+        let sink: Sink
+        var error: (any Error)?
+        init(sink: @escaping Sink) { self.sink = sink }
+    }
+
+    @exclusivity(unchecked) private var out: UnsafeMutablePointer<xmlOutputBuffer>?
+    /// Bytes written but not yet handed to libxml2 (`staged` of them).
     private let staging: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var staged = 0
-    /// Big enough that a small document reaches the sink in one call.
+    /// Big enough that a small document reaches libxml2 in one write; libxml2 takes it in
+    /// chunks of about 16 KB anyway.
     private static let stagingCapacity = 1 << 14
+    private let output: Output
     private let displayPath: String
     /// The names of the open elements, back to back (`nameBytes` bytes), for their end tags, and
     /// where each starts (`depth` of them). Plain buffers grown by hand: with array properties
@@ -43,28 +49,43 @@ public final class XMLStreamWriter {
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
     public init(displayPath: String, sink: @escaping Sink) throws {
-        self.sink = sink
+        LibXML2.prepareThread()
+        self.output = Output(sink: sink)
         self.displayPath = displayPath
         openNames = .allocate(capacity: openNamesCapacity)
         openNameStarts = .allocate(capacity: openNameStartsCapacity)
         staging = .allocate(capacity: Self.stagingCapacity)
+        out = xmlOutputBufferCreateIO(Self.writeCallback, nil, Unmanaged.passUnretained(output).toOpaque(), nil)
+        guard out != nil else {
+            staging.deallocate()
+            openNames.deallocate()
+            openNameStarts.deallocate()
+            throw XMLError(location: .init(file: displayPath), message: "cannot start the XML writer")
+        }
     }
 
     deinit {
-        // Whatever is still staged was abandoned (after an error, or without `flush`).
+        // Output already handed over (or abandoned after an error): close without flushing again.
+        if let out {
+            out.pointee.writecallback = nil
+            xmlOutputBufferClose(out)
+        }
         staging.deallocate()
         openNames.deallocate()
         openNameStarts.deallocate()
     }
 
-    /// Hands `bytes` to the sink, or throws the error it threw before.
-    private func deliver(_ bytes: UnsafeRawBufferPointer) throws {
-        if let sinkError { throw sinkError }
+    /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
+    private static let writeCallback: xmlOutputWriteCallback = { context, buffer, length in
+        guard let context, let buffer else { return -1 }
+        let output = Unmanaged<Output>.fromOpaque(context).takeUnretainedValue()
+        if output.error != nil { return -1 }
         do {
-            try sink(bytes)
+            try output.sink(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+            return length
         } catch {
-            sinkError = error
-            throw error
+            output.error = error
+            return -1
         }
     }
 
@@ -73,39 +94,41 @@ public final class XMLStreamWriter {
 
     /// Writes `<?xml version="1.0" encoding="UTF-8"?>` and a line break.
     public func startDocument() throws {
-        try raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        try raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "XML declaration")
     }
 
     // MARK: - Raw output
 
-    /// Appends bytes to the staging buffer (handing it to the sink first when they do not fit).
+    /// Appends bytes to the staging buffer (handing it to libxml2 first when they do not fit).
     @inline(__always)
-    private func raw(_ bytes: UnsafePointer<UInt8>, _ count: Int) throws {
+    private func raw(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ what: @autoclosure () -> String) throws {
         if count <= Self.stagingCapacity - staged {
             (staging + staged).update(from: bytes, count: count)
             staged += count
         } else {
-            try rawLarge(bytes, count)
+            try rawLarge(bytes, count, what())
         }
     }
 
-    private func rawLarge(_ bytes: UnsafePointer<UInt8>, _ count: Int) throws {
+    private func rawLarge(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ what: @autoclosure () -> String) throws {
         try handOver()
         if count <= Self.stagingCapacity {
             (staging + staged).update(from: bytes, count: count)
             staged += count
             return
         }
-        // More than the staging buffer holds: straight to the sink.
-        try deliver(UnsafeRawBufferPointer(start: bytes, count: count))
+        // More than the staging buffer holds: straight to libxml2.
+        let r = bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
+        try check(r, what())
     }
 
-    /// Hands the staged bytes to the sink.
+    /// Hands the staged bytes to libxml2's output buffer (which passes them on to the sink).
     private func handOver() throws {
         guard staged > 0 else { return }
         let count = staged
         staged = 0
-        try deliver(UnsafeRawBufferPointer(start: staging, count: count))
+        let r = staging.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
+        try check(r, "output")
     }
 
     /// Appends `bytes` escaped as text or as an attribute value, each character XML 1.0 cannot
@@ -164,21 +187,21 @@ public final class XMLStreamWriter {
     private static let escapedScalars: Set<Unicode.Scalar> = ["&", "<", ">", "\"", "\t", "\n", "\r"]
 
     @inline(__always)
-    private func raw(_ literal: StaticString) throws {
-        try raw(literal.utf8Start, literal.utf8CodeUnitCount)
+    private func raw(_ literal: StaticString, _ what: @autoclosure () -> String) throws {
+        try raw(literal.utf8Start, literal.utf8CodeUnitCount, what())
     }
 
     @inline(__always)
-    private func raw(_ string: String) throws {
-        try withUTF8(of: string) { if let base = $0.baseAddress { try raw(base, $0.count) } }
+    private func raw(_ string: String, _ what: @autoclosure () -> String) throws {
+        try withUTF8(of: string) { if let base = $0.baseAddress { try raw(base, $0.count, what()) } }
     }
 
     /// `prefix`, `name` and `suffix` one after the other (`<name`, `</name>`, ` name="`).
     @inline(__always)
-    private func raw(prefix: StaticString, _ name: UnsafeBufferPointer<UInt8>, suffix: StaticString) throws {
-        try raw(prefix)
-        try raw(name.baseAddress!, name.count)
-        try raw(suffix)
+    private func raw(prefix: StaticString, _ name: UnsafeBufferPointer<UInt8>, suffix: StaticString, _ what: @autoclosure () -> String) throws {
+        try raw(prefix, what())
+        try raw(name.baseAddress!, name.count, what())
+        try raw(suffix, what())
     }
 
     /// Ends a start tag left open for attributes, before content or a child.
@@ -186,7 +209,7 @@ public final class XMLStreamWriter {
     private func closeStartTag() throws {
         if tagOpen {
             tagOpen = false
-            try raw(">")
+            try raw(">", "start tag")
         }
     }
 
@@ -207,7 +230,7 @@ public final class XMLStreamWriter {
             throw XMLError(location: .init(file: displayPath), message: "cannot write an element without a name")
         }
         try closeStartTag()
-        try raw(prefix: "<", name, suffix: "")
+        try raw(prefix: "<", name, suffix: "", "<\(String(decoding: name, as: UTF8.self))>")
         if nameBytes + name.count > openNamesCapacity {
             openNamesCapacity = max(2 * openNamesCapacity, nameBytes + name.count)
             openNames = Self.grown(openNames, count: nameBytes, to: openNamesCapacity)
@@ -242,11 +265,11 @@ public final class XMLStreamWriter {
         defer { nameBytes = start }
         if tagOpen && collapsing {
             tagOpen = false
-            try raw("/>")
+            try raw("/>", "end tag")
             return
         }
         try closeStartTag()
-        try raw(prefix: "</", UnsafeBufferPointer(start: openNames + start, count: nameBytes - start), suffix: ">")
+        try raw(prefix: "</", UnsafeBufferPointer(start: openNames + start, count: nameBytes - start), suffix: ">", "end tag")
     }
 
     /// A buffer of `capacity` holding the first `count` elements of `old`, which is freed.
@@ -288,9 +311,9 @@ public final class XMLStreamWriter {
         guard tagOpen else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(qualifiedName) outside a start tag")
         }
-        try raw(prefix: " ", UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), suffix: "=\"")
-        try raw(value)
-        try raw("\"")
+        try raw(prefix: " ", UnsafeBufferPointer(start: qualifiedName.utf8Start, count: qualifiedName.utf8CodeUnitCount), suffix: "=\"", "attribute")
+        try raw(value, "attribute")
+        try raw("\"", "attribute")
     }
 
     /// Writes an attribute only when `value` is not nil.
@@ -317,9 +340,9 @@ public final class XMLStreamWriter {
         guard tagOpen else {
             throw XMLError(location: .init(file: displayPath), message: "internal error: attribute \(String(decoding: name, as: UTF8.self)) outside a start tag")
         }
-        try raw(prefix: " ", name, suffix: "=\"")
+        try raw(prefix: " ", name, suffix: "=\"", "attribute \(String(decoding: name, as: UTF8.self))")
         let replaced = try escaped(value, attribute: true, replacement: replacement)
-        try raw("\"")
+        try raw("\"", "attribute")
         return replaced
     }
 
@@ -393,11 +416,11 @@ public final class XMLStreamWriter {
         try Self.blanks.withUnsafeBufferPointer { blanks in
             // The line break and the first 128 spaces, then further spaces 128 at a time.
             let first = min(left, blanks.count - 2)
-            try raw(blanks.baseAddress!, 1 + first)
+            try raw(blanks.baseAddress!, 1 + first, "indentation")
             left -= first
             while left > 0 {
                 let more = min(left, blanks.count - 2)
-                try raw(blanks.baseAddress! + 1, more)
+                try raw(blanks.baseAddress! + 1, more, "indentation")
                 left -= more
             }
         }
@@ -413,9 +436,9 @@ public final class XMLStreamWriter {
         }
         try checkCharacters(string)
         try closeStartTag()
-        try raw("<!--")
-        try raw(string)
-        try raw("-->")
+        try raw("<!--", "comment")
+        try raw(string, "comment")
+        try raw("-->", "comment")
     }
 
     /// Writes a processing instruction.
@@ -425,28 +448,38 @@ public final class XMLStreamWriter {
         }
         try checkCharacters(data)
         try closeStartTag()
-        try raw("<?")
-        try raw(target)
+        try raw("<?", "processing instruction")
+        try raw(target, "processing instruction")
         if !data.isEmpty {
-            try raw(" ")
-            try raw(data)
+            try raw(" ", "processing instruction")
+            try raw(data, "processing instruction")
         }
-        try raw("?>")
+        try raw("?>", "processing instruction")
     }
 
     /// Closes every open element, ends the document (with a line break) and hands the remaining
     /// bytes to the sink.
     public func endDocument() throws {
         while depth > 0 { try endElement() }
-        try raw("\n")
+        try raw("\n", "end of document")
         try flush()
     }
 
-    /// Hands everything written so far to the sink (throws the sink's earlier error, if any:
-    /// the output is incomplete).
+    /// Hands everything written so far to the sink.
     public func flush() throws {
-        if let sinkError { throw sinkError }
+        guard let out else { return }
         try handOver()
+        let r = xmlOutputBufferFlush(out)
+        try check(r, "output")
+    }
+
+    /// Throws when libxml2 reports a failure (or the sink threw); the description is built only then.
+    @inline(__always)
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
+        if result < 0 {
+            if let error = output.error { throw error }
+            throw XMLError(location: .init(file: displayPath), message: "cannot write \(what())")
+        }
     }
 
     /// XML 1.0 allows TAB, LF, CR and U+0020 and above, except U+FFFE and U+FFFF.

@@ -371,19 +371,20 @@ struct TextPosition {
 
 /// Word-at-a-time (eight bytes) tests over UTF-8, for the scans every byte of input goes
 /// through: the compiler does not vectorise their byte loops, and most words need no closer look.
-enum UTF8Words {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
+/// (`package`: the skeleton splicer of Pipeline escapes with them too.)
+package enum UTF8Words {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// The eight bytes at `offset` (unaligned).
-    @inline(__always)
-    static func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+    @inlinable @inline(__always)
+    package static func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
         base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
     }
 
     /// True when a byte of `w` is `b` (exact: a borrow only spoils bytes above a true match).
-    @inline(__always)
-    static func has(_ w: UInt64, _ b: UInt8) -> Bool {
+    @inlinable @inline(__always)
+    package static func has(_ w: UInt64, _ b: UInt8) -> Bool {
         let x = w ^ (ones &* UInt64(b))
         return (x &- ones) & ~x & highs != 0
     }

@@ -212,8 +212,8 @@ final class SkeletonSplicer {
                 o = 0
             }
             if i + 8 <= n {
-                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.isClean(x) {
+                let x = UTF8Words.load(base, i)
+                if !UTF8Words.has(x, 0x26) && !UTF8Words.has(x, 0x3C) && !UTF8Words.has(x, 0x3E) {
                     UnsafeMutableRawPointer(out + o).storeBytes(of: x, as: UInt64.self)
                     o += 8
                     i += 8
@@ -238,15 +238,6 @@ final class SkeletonSplicer {
     @inline(__always)
     private static func put(_ entity: StaticString, at p: UnsafeMutablePointer<UInt8>) {
         p.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
-    }
-
-    /// True when no byte of `x` is `&`, `<` or `>` (`(y - ones) & ~y & highs` is non-zero iff
-    /// some byte of `y` is zero).
-    @inline(__always)
-    private static func isClean(_ x: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let amp = x ^ (ones &* 0x26), lt = x ^ (ones &* 0x3C), gt = x ^ (ones &* 0x3E)
-        return ((amp &- ones) & ~amp | (lt &- ones) & ~lt | (gt &- ones) & ~gt) & highs == 0
     }
 
     /// Where `needle` begins in `haystack`: `memchr` finds each candidate first byte, `memcmp`

@@ -73,21 +73,40 @@ final class RegexTemplates: @unchecked Sendable {
     /// A matcher of its own for regex `id`, compiling the shared template first if no matcher
     /// needed it before; nil when ICU refuses the pattern.
     func matcher(_ id: Int) -> ICURegex? {
-        lock.withLock { _ -> ICURegex? in
+        let known = lock.withLock { _ -> ICURegex?? in
+            switch slots[id] {
+            case .compiled(let template): return .some(template.clone())
+            case .failed: return .some(nil)
+            case .notCompiled: return nil
+            }
+        }
+        if let known { return known }
+        // Compiled outside the lock: ICU takes about half a millisecond per pattern (its
+        // `\p{…}` sets), and holding the one lock meanwhile kept the other workers from every
+        // regex they needed. Two threads may compile the same pattern; the first one stored wins.
+        let fresh = Fresh(regex: Self.compile(sources[id]))
+        return lock.withLock { _ -> ICURegex? in
+            let compiled = fresh.regex
             switch slots[id] {
             case .compiled(let template):
                 return template.clone()
             case .failed:
                 return nil
             case .notCompiled:
-                guard let template = Self.compile(sources[id]) else {
+                guard let compiled else {
                     slots[id] = .failed
                     return nil
                 }
-                slots[id] = .compiled(template)
-                return template.clone()
+                slots[id] = .compiled(compiled)
+                return compiled.clone()
             }
         }
+    }
+
+    /// A template just compiled by this thread, not yet seen by any other: it is handed to
+    /// the slots under the lock and not used outside it afterwards.
+    private struct Fresh: @unchecked Sendable {
+        let regex: ICURegex?
     }
 
     private static func compile(_ source: Source) -> ICURegex? {

@@ -157,17 +157,32 @@ public enum SkeletonFormat {
 
     /// The header line (without the line break).
     public static func line(for header: SkeletonHeader) -> String {
-        var out = "{\"skeleton\":\"verso\",\"version\":\(version),\"format\":"
-        out += quote(header.format.rawValue)
-        out += ",\"encoding\":" + quote(header.encoding.name)
-        out += ",\"bom\":" + (header.hasByteOrderMark ? "true" : "false")
-        out += ",\"newline\":" + quote(header.newline)
+        // As bytes, like the entries' lines: a dozen string concatenations cost 11,000
+        // instructions per document.
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        append("{\"skeleton\":\"verso\",\"version\":", to: &out)
+        appendDecimal(version, to: &out)
+        append(",\"format\":", to: &out)
+        appendQuoted(header.format.rawValue, to: &out)
+        append(",\"encoding\":", to: &out)
+        appendQuoted(header.encoding.name, to: &out)
+        append(header.hasByteOrderMark ? ",\"bom\":true" : ",\"bom\":false", to: &out)
+        append(",\"newline\":", to: &out)
+        appendQuoted(header.newline, to: &out)
         if !header.preferredReferences.isEmpty {
+            append(",\"references\":{", to: &out)
             let pairs = header.preferredReferences.sorted { $0.key.value < $1.key.value }
-                .map { quote(String($0.key)) + ":" + quote($0.value) }
-            out += ",\"references\":{" + pairs.joined(separator: ",") + "}"
+            for (i, pair) in pairs.enumerated() {
+                if i > 0 { out.append(0x2C) } // ,
+                appendQuoted(String(pair.key), to: &out)
+                out.append(0x3A) // :
+                appendQuoted(pair.value, to: &out)
+            }
+            out.append(0x7D)
         }
-        return out + "}"
+        out.append(0x7D) // }
+        return ValidUTF8.string(out)
     }
 
     /// An entry's line (without the line break).

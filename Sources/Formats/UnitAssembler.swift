@@ -206,7 +206,14 @@ struct UnitAssembler {
     /// True when the item holds a character a reader sees.
     private static func hasVisible(_ item: Item) -> Bool {
         switch item {
-        case .text(let run, _): return run.unicodeScalars.contains(where: isVisible)
+        case .text(let run, _):
+            // From the bytes while they are ASCII (nearly always up to the first visible one);
+            // the scalars' properties only past a non-ASCII byte.
+            switch asciiPrefix(run, fromEnd: false) {
+            case .visible: return true
+            case .allInvisible: return false
+            case .undecided: return run.unicodeScalars.contains(where: isVisible)
+            }
         case .atom(let a): return a.scalar.map(isVisible) ?? false
         case .code: return false
         }
@@ -276,7 +283,35 @@ struct UnitAssembler {
     }
 
     /// UTF-8 length of the invisible characters that start `run`.
+    /// What the ASCII bytes at one end of a run say about its visible characters: one of them
+    /// is visible (`visible`, its distance from that end in `at`), the run is ASCII and all
+    /// invisible, or a non-ASCII byte came first (`undecided`: ask the scalars).
+    private enum ASCIIEdge {
+        case visible(at: Int)
+        case allInvisible
+        case undecided
+    }
+
+    private static func asciiPrefix(_ run: Substring, fromEnd: Bool) -> ASCIIEdge {
+        let answer = run.utf8.withContiguousStorageIfAvailable { bytes -> ASCIIEdge in
+            let n = bytes.count
+            for k in 0..<n {
+                let b = bytes[fromEnd ? n - 1 - k : k]
+                if b >= 0x80 { return .undecided }
+                // `isVisible` for ASCII: anything but an HTML space.
+                if !(b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C) { return .visible(at: k) }
+            }
+            return .allInvisible
+        }
+        return answer ?? .undecided
+    }
+
     private static func invisiblePrefixLength(_ run: Substring) -> Int {
+        switch asciiPrefix(run, fromEnd: false) {
+        case .visible(let k): return k
+        case .allInvisible: return run.utf8.count
+        case .undecided: break
+        }
         var k = 0
         for s in run.unicodeScalars {
             if isVisible(s) { return k }
@@ -287,6 +322,11 @@ struct UnitAssembler {
 
     /// UTF-8 length of the invisible characters that end `run`.
     private static func invisibleSuffixLength(_ run: Substring) -> Int {
+        switch asciiPrefix(run, fromEnd: true) {
+        case .visible(let k): return k
+        case .allInvisible: return run.utf8.count
+        case .undecided: break
+        }
         var k = 0
         for s in run.unicodeScalars.reversed() {
             if isVisible(s) { return k }

@@ -258,7 +258,9 @@ public final class DocumentPreparer: Sendable {
                 let prepared = try pipeline.process(Self.unit(of: consume event), in: context)
                 counter.count(prepared)
                 unitObserver?(prepared, context)
-                try writer.write(.unit(prepared))
+                // Moved into the event: a copy would retain every string and array once more
+                // and release them twice.
+                try writer.write(.unit(consume prepared))
             }
             try writer.finish()
             try splicer.finish()

@@ -252,6 +252,12 @@ public struct Unit: Sendable, Hashable {
         get { rareBox?.fields.xliff12Markup ?? XLIFF12UnitMarkup() }
         _modify { yield &rare.xliff12Markup }
     }
+    /// True when `xliff12Markup` holds anything: a writer that finds nothing there skips reading
+    /// it (reading makes a copy of the markup, a reference count per field, or an empty one).
+    @inlinable public var hasXLIFF12Markup: Bool {
+        guard let rareBox else { return false }
+        return !rareBox.fields.xliff12Markup.isEmpty
+    }
     /// Foreign attributes and elements.
     @inlinable public var extensions: Extensions {
         get { rareBox?.fields.extensions ?? Extensions() }

@@ -51,7 +51,10 @@ public final class XLIFF12Writer: DocumentWriter {
     @exclusivity(unchecked) private var fileSpace: Bool?
     @exclusivity(unchecked) private var depth = 0
     @exclusivity(unchecked) private var bindings: [String: String] = ["xml": XMLNamespace.xml]
-    @exclusivity(unchecked) private var bindingUndo: [[(prefix: String, previous: String?)]] = []
+    /// The bindings to restore when an element closes, each with the `depth` of the element that
+    /// changed it, in the order changed: one flat list, since few elements change any (a list
+    /// per element cost every element an array append and removal).
+    @exclusivity(unchecked) private var bindingUndo: [(depth: Int, prefix: String, previous: String?)] = []
     @exclusivity(unchecked) private var generatedPrefixes = 0
     /// Per open element: whether a structural child was written on its own line (then the end
     /// tag goes on its own line too).
@@ -65,6 +68,15 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Reused between units: the forms `nestingForms` decides, and its stack of open pairs.
     @exclusivity(unchecked) private var formBuffer: [Form] = []
     @exclusivity(unchecked) private var pairBuffer: [OpenPair] = []
+    /// Reused between units: what `<source>` wrote for each part, and the forms its tokens took,
+    /// for `<seg-source>` to copy (see `SourcePart`).
+    @exclusivity(unchecked) private var sourcePartBuffer: [SourcePart] = []
+    @exclusivity(unchecked) private var sourceFormBuffer: [Form] = []
+    /// Warnings reported and namespace declarations written so far: a part whose writing
+    /// changed either is written again rather than copied (its warnings count per writing; a
+    /// declaration depends on the elements around it).
+    @exclusivity(unchecked) private var warningCount = 0
+    @exclusivity(unchecked) private var declarationCount = 0
 
     private enum WriterState { case initial, document, file, finished }
 
@@ -171,6 +183,7 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     private func warn(_ key: String, _ message: @autoclosure () -> String, code: String = "xliff12.not-written") {
+        warningCount += 1
         log.warn(key, message(), at: sourceLocation ?? SourceLocation(file: displayPath), code: code)
     }
 
@@ -205,14 +218,27 @@ public final class XLIFF12Writer: DocumentWriter {
     private func opened() {
         depth += 1
         hasChildLines.append(false)
-        bindingUndo.append([])
+    }
+
+    /// Keeps the bindings `undo` changed, to restore when the element at `level` closes.
+    private func keepUndo(_ undo: [(prefix: String, previous: String?)], at level: Int) {
+        for entry in undo { bindingUndo.append((level, entry.prefix, entry.previous)) }
+    }
+
+    /// Restores the bindings the element at `level` changed, last change first.
+    @inline(__always)
+    private func restoreBindings(at level: Int) {
+        while let last = bindingUndo.last, last.depth == level {
+            bindings[last.prefix] = last.previous
+            bindingUndo.removeLast()
+        }
     }
 
     /// Writes foreign-namespace attributes of the element just started, declaring their namespaces.
     private func foreign(_ attributes: [ExtensionAttribute]) throws {
         guard !attributes.isEmpty else { return }
-        var undo = bindingUndo.removeLast()
-        defer { bindingUndo.append(undo) }
+        var undo: [(prefix: String, previous: String?)] = []
+        defer { keepUndo(undo, at: depth) }
         for a in attributes {
             guard let qname = try qualifiedAttributeName(a, undo: &undo) else { continue }
             try attribute(qname, a.value)
@@ -244,10 +270,11 @@ public final class XLIFF12Writer: DocumentWriter {
 
     /// Closes the innermost element, restoring namespace bindings.
     private func close(indent: Bool = true) throws {
+        let level = depth
         depth -= 1
         if indent, hasChildLines.popLast() == true { try newline() } else if !indent { hasChildLines.removeLast() }
         try xml.endElement()
-        for entry in bindingUndo.removeLast().reversed() { bindings[entry.prefix] = entry.previous }
+        if let last = bindingUndo.last, last.depth == level { restoreBindings(at: level) }
     }
 
     /// The prefix to use for `namespace`, declaring it on the element being opened if needed.
@@ -264,6 +291,7 @@ public final class XLIFF12Writer: DocumentWriter {
         }
         undo.append((prefix, bindings[prefix]))
         bindings[prefix] = namespace
+        declarationCount += 1
         try xml.attribute(prefix.isEmpty ? "xmlns" : "xmlns:\(prefix)", namespace)
         return prefix
     }
@@ -317,6 +345,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if bindings[""] != nil && bindings[""] != XLIFFNamespace.v1_2 {
                 undo.append(("", bindings[""]))
                 bindings[""] = XLIFFNamespace.v1_2
+                declarationCount += 1
                 try xml.attribute("xmlns", XLIFFNamespace.v1_2)
             }
             qname = e.name
@@ -325,6 +354,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if let d = bindings[""], !d.isEmpty {
                 undo.append(("", d))
                 bindings[""] = ""
+                declarationCount += 1
                 try xml.attribute("xmlns", "")
             }
             qname = e.name
@@ -340,6 +370,7 @@ public final class XLIFF12Writer: DocumentWriter {
             if bindings[prefix] != e.namespace {
                 undo.append((prefix, bindings[prefix]))
                 bindings[prefix] = e.namespace
+                declarationCount += 1
                 try xml.attribute(prefix.isEmpty ? "xmlns" : "xmlns:\(prefix)", e.namespace)
             }
         }
@@ -350,7 +381,7 @@ public final class XLIFF12Writer: DocumentWriter {
             guard let q = try qualifiedAttributeName(a, undo: &undo) else { continue }
             attributes.append((q, a.value))
         }
-        bindingUndo.append(undo)
+        keepUndo(undo, at: depth)
         for (n, v) in attributes { try attribute(n, v) }
         for child in e.children {
             switch child {
@@ -358,9 +389,9 @@ public final class XLIFF12Writer: DocumentWriter {
             case .element(let c): try writeExtensionElement(c, context: context, indent: false)
             }
         }
+        restoreBindings(at: depth)
         depth -= 1
         try xml.endElement()
-        for entry in bindingUndo.removeLast().reversed() { bindings[entry.prefix] = entry.previous }
         _ = qname
     }
 
@@ -385,7 +416,7 @@ public final class XLIFF12Writer: DocumentWriter {
             guard let q = try qualifiedAttributeName(a, undo: &undo) else { continue }
             attributes.append((q, a.value))
         }
-        bindingUndo.append(undo)
+        keepUndo(undo, at: depth)
         for (n, v) in attributes { try attribute(n, v) }
         try writeExtensionElements(info.extensions.elements, context: "xliff")
         if !info.notes.isEmpty { warn("doc-notes", "notes on the whole document (XLIFF 2.2) have no XLIFF 1.2 equivalent; not written") }
@@ -647,7 +678,16 @@ public final class XLIFF12Writer: DocumentWriter {
         if !unit.glossary.isEmpty { warn("glossary", "glossary entries have no XLIFF 1.2 equivalent; not written (unit '\(unit.id)')") }
         if unit.sourceDirection != nil || unit.targetDirection != nil { warn("dir", "text directions (srcDir/trgDir) have no XLIFF 1.2 equivalent; not written") }
 
-        let markup = unit.xliff12Markup
+        // Read only when there is some: reading copies it (a reference count per field).
+        if unit.hasXLIFF12Markup {
+            try writeUnitContent(unit, markup: unit.xliff12Markup)
+        } else {
+            try writeUnitContent(unit, markup: Self.noMarkup)
+        }
+    }
+
+    /// `<source>`, `<seg-source>`, `<target>` and the rest of a unit whose start tag is written.
+    private func writeUnitContent(_ unit: Unit, markup: XLIFF12UnitMarkup) throws {
         let parts = unit.parts
         // The common case, one segment without an id: plain <source> and <target>.
         if parts.count == 1, case .segment(let only) = parts[0], only.id == nil {
@@ -673,6 +713,9 @@ public final class XLIFF12Writer: DocumentWriter {
 
         try writeSegmented(unit, parts: parts, markup: markup)
     }
+
+    /// The markup of a unit that has none.
+    private static let noMarkup = XLIFF12UnitMarkup()
 
     /// What the segmented path reads of one part, taken out once per unit: each look at
     /// `parts[p]` (a switch binding its segment) copies the whole part, a retain per field and
@@ -742,6 +785,8 @@ public final class XLIFF12Writer: DocumentWriter {
                 used.insert(mids[k])
             }
         }
+        var sourceParts = Self.borrow(&sourcePartBuffer)
+        var sourceForms = Self.borrow(&sourceFormBuffer)
         if let kept = markup.unsegmentedSource {
             try writeSource(kept, attributes: markup.sourceAttributes)
         } else {
@@ -750,7 +795,17 @@ public final class XLIFF12Writer: DocumentWriter {
             try begin("source")
             if let l = sourceLanguage { try attribute("xml:lang", l) }
             try foreign(markup.sourceAttributes)
-            try writeJoinedSources(views, nests: sourceNests)
+            // Kept for <seg-source> to copy part by part, unless a namespace declared on
+            // <source> or <seg-source> could make a prefix inside mean something else there.
+            let records = markup.sourceAttributes.isEmpty && markup.segmentedSourceAttributes.isEmpty
+            let declarations = declarationCount
+            if records { xml.startCapture() }
+            try writeJoinedSources(views, nests: sourceNests, recording: records, parts: &sourceParts, forms: &sourceForms)
+            if records {
+                xml.endCapture()
+                // A declaration inside: the same content may declare other prefixes elsewhere.
+                if declarationCount != declarations { sourceParts.removeAll(keepingCapacity: true) }
+            }
             try close(indent: false)
         }
         for _ in 0..<orderedTargets { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
@@ -759,8 +814,9 @@ public final class XLIFF12Writer: DocumentWriter {
         try foreign(markup.segmentedSourceAttributes)
         var tokens = Self.borrow(&tokenBuffer)
         var i = 0
+        let copies = sourceParts.count == views.count
         if !sourceNests {
-            try writeFlatParts(views, mids: mids, target: false)
+            try writeFlatParts(views, mids: mids, target: false, copying: copies ? sourceParts : [])
         } else {
             for v in views.indices {
                 let runs = views[v].source
@@ -773,10 +829,37 @@ public final class XLIFF12Writer: DocumentWriter {
                     for k in runs.indices { tokens.append(.run(runs[k])) }
                 }
             }
-            try writeTokens(tokens, isTarget: false, joinsText: false)
+            var forms = Self.borrow(&formBuffer)
+            nestingForms(tokens, into: &forms)
+            var state = TokenState()
+            // `t`: the part's first token here; `s`: its first token in <source>.
+            var t = 0, s = 0
+            for v in views.indices {
+                let n = views[v].source.count
+                let isSegment = views[v].isSegment
+                let runsStart = isSegment ? t + 1 : t, runsEnd = runsStart + n, end = isSegment ? runsEnd + 1 : runsEnd
+                // A part whose runs take the forms they took in <source> is written as it was there.
+                if copies, sourceParts[v].reusable, !isSegment || views[v].attributes.isEmpty,
+                   Self.sameForms(forms, from: runsStart, as: sourceForms, from: s, count: n) {
+                    if case .segmentStart(let mid, _) = tokens[t] {
+                        try writeCopiedSegment(mid: mid, sourceParts[v].bytes)
+                    } else {
+                        try xml.writeCaptured(sourceParts[v].bytes)
+                    }
+                    state.codeIndex = sourceParts[v].codes
+                } else {
+                    try writeTokens(tokens, forms: forms, in: t..<end, isTarget: false, joinsText: false, state: &state)
+                }
+                t = end
+                s += n
+            }
+            if state.replaced > 0 { warnControlCharacters() }
+            Self.giveBack(&forms, to: &formBuffer)
             tokens.removeAll(keepingCapacity: true)
         }
         try close(indent: false)
+        Self.giveBack(&sourceParts, to: &sourcePartBuffer)
+        Self.giveBack(&sourceForms, to: &sourceFormBuffer)
 
         let stateValue = targetState(states, fallback: firstState, unitID: unit.id)
         if hasTarget || stateValue != nil || qualifier != nil || !markup.targetAttributes.isEmpty {
@@ -819,7 +902,8 @@ public final class XLIFF12Writer: DocumentWriter {
     /// `<mrk mtype="seg">`, the same bytes and warnings as the token path (`writeTokens`), without
     /// building the tokens or deciding nesting forms. For the target, a segment without one is
     /// left out, and an ignorable shows its target, or its source, only when some segment has a target.
-    private func writeFlatParts(_ views: [PartView], mids: [String], target: Bool, hasTarget: Bool = false) throws {
+    /// `copying`: what `<source>` wrote for each part (empty: nothing to copy), for `<seg-source>`.
+    private func writeFlatParts(_ views: [PartView], mids: [String], target: Bool, hasTarget: Bool = false, copying copies: [SourcePart] = []) throws {
         // Reported before anything is written, as the token path does.
         if target {
             for v in views.indices where !views[v].isSegment && views[v].hasTargetOrder {
@@ -837,15 +921,23 @@ public final class XLIFF12Writer: DocumentWriter {
                 } else {
                     runs = views[v].source
                 }
-                try begin("mrk", indent: false)
-                try xml.attribute("mtype", literal: "seg")
-                try attribute("mid", mids[i])
-                try foreign(views[v].attributes)
-                try writeFlatRuns(runs, codeIndex: &codeIndex)
-                try close(indent: false)
+                if !copies.isEmpty, copies[v].reusable, views[v].attributes.isEmpty {
+                    try writeCopiedSegment(mid: mids[i], copies[v].bytes)
+                    codeIndex = copies[v].codes
+                } else {
+                    try begin("mrk", indent: false)
+                    try xml.attribute("mtype", literal: "seg")
+                    try attribute("mid", mids[i])
+                    try foreign(views[v].attributes)
+                    try writeFlatRuns(runs, codeIndex: &codeIndex)
+                    try close(indent: false)
+                }
                 i += 1
             } else if target {
                 if hasTarget { try writeFlatRuns(views[v].target ?? views[v].source, codeIndex: &codeIndex) }
+            } else if !copies.isEmpty, copies[v].reusable {
+                try xml.writeCaptured(copies[v].bytes)
+                codeIndex = copies[v].codes
             } else {
                 try writeFlatRuns(views[v].source, codeIndex: &codeIndex)
             }
@@ -893,7 +985,9 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Context groups, count groups, notes, candidates and foreign elements, then `</trans-unit>`.
     private func writeUnitTail(_ unit: Unit, mids: Set<String>) throws {
         for m in unit.metadata { try writeContextGroup(m) }
-        for e in unit.xliff12Markup.elements { try writeExtensionElement(e, context: "trans-unit") }
+        if unit.hasXLIFF12Markup {
+            for e in unit.xliff12Markup.elements { try writeExtensionElement(e, context: "trans-unit") }
+        }
         for n in unit.notes { try writeNote(n) }
         for m in unit.matches { try writeAltTrans(m, mids: mids, unitID: unit.id) }
         if !unit.extensions.elements.isEmpty { try writeExtensionElements(unit.extensions.elements, context: "trans-unit") }
@@ -1091,23 +1185,34 @@ public final class XLIFF12Writer: DocumentWriter {
     /// Writes the sources of all parts as one `<source>` content, exactly as if their runs had
     /// been joined with `Content.append(contentsOf:)` first (adjacent text written as one stretch,
     /// so a control-character warning counts once per stretch), without building the joined text.
-    /// `nests`: some part's source has runs that nest (see `needsNesting`).
-    private func writeJoinedSources(_ parts: [PartView], nests: Bool) throws {
+    /// `nests`: some part's source has runs that nest (see `needsNesting`). When `recording` (the
+    /// writer capturing), says in `records` what each part wrote and in `forms` the forms of the
+    /// tokens, for `<seg-source>` to copy.
+    private func writeJoinedSources(_ parts: [PartView], nests: Bool, recording: Bool, parts records: inout [SourcePart], forms sourceForms: inout [Form]) throws {
         if !nests {
             var codeIndex = 0
             var replaced = 0
+            var replacedTotal = 0
             for p in parts.indices {
+                let start = recording ? contentMark() : 0
+                let warnings = warningCount, replacedBefore = replacedTotal
                 let runs = parts[p].source
                 for k in runs.indices {
                     switch runs[k] {
                     case .text(let t):
-                        replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                        let r = try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                        replaced += r
+                        replacedTotal += r
                     case .code(let c):
                         if replaced > 0 { warnControlCharacters(); replaced = 0 }
                         codeIndex += 1
                         try writeCode(c, form: .element, fallbackID: codeIndex)
                     case .marker: break
                     }
+                }
+                if recording {
+                    records.append(SourcePart(bytes: capturedSince(start), codes: codeIndex,
+                                              reusable: warnings == warningCount && replacedTotal == replacedBefore))
                 }
             }
             if replaced > 0 { warnControlCharacters() }
@@ -1118,11 +1223,72 @@ public final class XLIFF12Writer: DocumentWriter {
             let runs = parts[p].source
             for k in runs.indices { tokens.append(.run(runs[k])) }
         }
-        try writeTokens(tokens, isTarget: false, joinsText: true)
+        var forms = Self.borrow(&formBuffer)
+        nestingForms(tokens, into: &forms)
+        var state = TokenState()
+        var t = 0
+        for p in parts.indices {
+            let n = parts[p].source.count
+            let start = recording ? contentMark() : 0
+            let warnings = warningCount, replacedBefore = state.replacedTotal, level = state.level
+            state.lowestLevel = level
+            try writeTokens(tokens, forms: forms, in: t..<t + n, isTarget: false, joinsText: true, state: &state)
+            if recording {
+                // Copied only whole: elements it opens closed in it, none it did not open closed.
+                let whole = state.level == level && state.lowestLevel >= level
+                records.append(SourcePart(bytes: capturedSince(start), codes: state.codeIndex,
+                                          reusable: whole && warnings == warningCount && state.replacedTotal == replacedBefore))
+            }
+            t += n
+        }
+        if state.replaced > 0 { warnControlCharacters() }
+        if recording { swap(&forms, &sourceForms) }
+        Self.giveBack(&forms, to: &formBuffer)
         Self.giveBack(&tokens, to: &tokenBuffer)
     }
 
+    /// What `<source>` wrote for one part of a segmented unit, which `<seg-source>` writes
+    /// again as it is when `reusable`: its bytes in the writer's capture, and the number of codes
+    /// written up to its end (codes without an id are numbered on through the content).
+    /// Not reusable: the part reported something (a warning counts each writing), replaced a
+    /// character XML cannot hold (the warning then counts per stretch there, per run here), or
+    /// opened or closed an element it does not also close or open.
+    private struct SourcePart {
+        var bytes: Range<Int>
+        var codes: Int
+        var reusable: Bool
+    }
 
+    /// A segment of `<seg-source>` whose content is what `<source>` wrote for it (`bytes` in the
+    /// capture): `<mrk mtype="seg" mid="…">…</mrk>`, as `begin`, `attribute`, the content and
+    /// `close` write it (the element complete in one call: no bookkeeping of open elements).
+    @inline(__always)
+    private func writeCopiedSegment(mid: String, _ bytes: Range<Int>) throws {
+        if try xml.capturedElement(startTag: "<mrk mtype=\"seg\" mid=\"", value: mid, endTag: "</mrk>", content: bytes) > 0 {
+            warnControlCharacters()
+        }
+    }
+
+    /// Where the next content's bytes will start in the capture: after the `>` an open start
+    /// tag still needs.
+    @inline(__always)
+    private func contentMark() -> Int {
+        xml.captureMark + (xml.isStartTagOpen ? 1 : 0)
+    }
+
+    /// The bytes captured since `start` (`contentMark()`), none when nothing was written.
+    @inline(__always)
+    private func capturedSince(_ start: Int) -> Range<Int> {
+        let end = xml.captureMark
+        return start <= end ? start..<end : end..<end
+    }
+
+    /// True when `count` forms from `a` in `forms` equal those from `b` in `other`.
+    private static func sameForms(_ forms: [Form], from a: Int, as other: [Form], from b: Int, count: Int) -> Bool {
+        guard b + count <= other.count else { return false }
+        for k in 0..<count where forms[a + k] != other[b + k] { return false }
+        return true
+    }
 
     /// `n` in decimal: segment and code numbers, which every segmented unit needs, made once
     /// for the usual small ones (`String(n)` per segment went through `description`).
@@ -1155,19 +1321,39 @@ public final class XLIFF12Writer: DocumentWriter {
         var forms = Self.borrow(&formBuffer)
         defer { Self.giveBack(&forms, to: &formBuffer) }
         nestingForms(tokens, into: &forms)
+        var state = TokenState()
+        try writeTokens(tokens, forms: forms, in: tokens.indices, isTarget: isTarget, joinsText: joinsText, state: &state)
+        if state.replaced > 0 { warnControlCharacters() }
+    }
+
+    /// Where writing tokens stands, carried from one range of tokens to the next.
+    private struct TokenState {
+        /// Codes written so far (a code without an id is numbered by it).
         var codeIndex = 0
+        /// Elements opened by the tokens and still open.
         var level = 0
+        /// The lowest `level` since it was last set.
+        var lowestLevel = 0
+        /// Characters replaced in the current text stretch (joined text), not reported yet.
         var replaced = 0
-        for i in tokens.indices {
+        /// Characters replaced in all.
+        var replacedTotal = 0
+    }
+
+    /// Writes the tokens `range` of `tokens` in the forms `forms` says.
+    private func writeTokens(_ tokens: [Token], forms: [Form], in range: Range<Int>, isTarget: Bool, joinsText: Bool, state: inout TokenState) throws {
+        for i in range {
             if case .run(.text(let t)) = tokens[i] {
                 if joinsText {
-                    replaced += try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                    let r = try xml.text(t, replacingDisallowedWith: "\u{FFFD}")
+                    state.replaced += r
+                    state.replacedTotal += r
                 } else {
                     try writeText(t)
                 }
                 continue
             }
-            if replaced > 0 { warnControlCharacters(); replaced = 0 }
+            if state.replaced > 0 { warnControlCharacters(); state.replaced = 0 }
             switch tokens[i] {
             case .run(.text): break
             case .segmentStart(let mid, let attributes):
@@ -1175,19 +1361,19 @@ public final class XLIFF12Writer: DocumentWriter {
                 try xml.attribute("mtype", literal: "seg")
                 try attribute("mid", mid)
                 try foreign(attributes)
-                level += 1
+                state.level += 1
             case .segmentEnd:
                 try close(indent: false)
-                level -= 1
+                state.level -= 1
             case .run(.marker(let m)):
                 switch forms[i] {
                 case .nested:
                     if m.boundary == .start {
-                        try openMarker(m, allowID: !(isTarget && level == 0))
-                        level += 1
+                        try openMarker(m, allowID: !(isTarget && state.level == 0))
+                        state.level += 1
                     } else {
                         try close(indent: false)
-                        level -= 1
+                        state.level -= 1
                     }
                 default:
                     if m.boundary == .start {
@@ -1195,12 +1381,12 @@ public final class XLIFF12Writer: DocumentWriter {
                     }
                 }
             case .run(.code(let c)):
-                codeIndex += 1
-                if forms[i] == .nested { level += c.kind == .opening ? 1 : -1 }
-                try writeCode(c, form: forms[i], fallbackID: codeIndex)
+                state.codeIndex += 1
+                if forms[i] == .nested { state.level += c.kind == .opening ? 1 : -1 }
+                try writeCode(c, form: forms[i], fallbackID: state.codeIndex)
             }
+            if state.level < state.lowestLevel { state.lowestLevel = state.level }
         }
-        if replaced > 0 { warnControlCharacters() }
     }
 
     @inline(__always)

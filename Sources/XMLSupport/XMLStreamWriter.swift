@@ -46,6 +46,13 @@ public final class XMLStreamWriter {
     @exclusivity(unchecked) private var openNameStartsCapacity = 32
     /// The last start tag still lacks its `>` (attributes may follow; `/>` if nothing else does).
     @exclusivity(unchecked) private var tagOpen = false
+    /// What `startCapture` kept (`captured` bytes), grown by hand; nil until the first capture.
+    private var capture: UnsafeMutablePointer<UInt8>?
+    @exclusivity(unchecked) private var captureCapacity = 0
+    @exclusivity(unchecked) private var captured = 0
+    /// While capturing, where the staged bytes not yet copied into `capture` start; -1 otherwise.
+    /// The staged bytes are copied only when they leave the staging buffer or the capture ends.
+    @exclusivity(unchecked) private var captureFrom = -1
 
     /// Creates a writer that hands its output to `sink`. `displayPath` names the output in errors.
     public init(displayPath: String, sink: @escaping Sink) throws {
@@ -73,6 +80,7 @@ public final class XMLStreamWriter {
         staging.deallocate()
         openNames.deallocate()
         openNameStarts.deallocate()
+        capture?.deallocate()
     }
 
     /// libxml2 calls this with each full chunk of output (about 4 KB) and on flush.
@@ -117,7 +125,8 @@ public final class XMLStreamWriter {
             staged += count
             return
         }
-        // More than the staging buffer holds: straight to libxml2.
+        // More than the staging buffer holds: straight to libxml2 (and to the capture).
+        if captureFrom >= 0 { keep(bytes, count) }
         let r = bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
         try check(r, what())
     }
@@ -126,15 +135,112 @@ public final class XMLStreamWriter {
     private func handOver() throws {
         guard staged > 0 else { return }
         let count = staged
+        if captureFrom >= 0 {
+            keep(staging + captureFrom, count - captureFrom)
+            captureFrom = 0
+        }
         staged = 0
         let r = staging.withMemoryRebound(to: CChar.self, capacity: count) { xmlOutputBufferWrite(out, Int32(count), $0) }
         try check(r, "output")
+    }
+
+    // MARK: - Capture
+
+    /// Starts keeping a copy of every byte written from now on, for `writeCaptured` to write
+    /// again (XLIFF 1.2's `<seg-source>` repeats the content of `<source>`: copying its bytes
+    /// costs less than escaping the text and writing the codes a second time). Forgets what an
+    /// earlier capture kept.
+    public func startCapture() {
+        captured = 0
+        captureFrom = staged
+    }
+
+    /// How many bytes have been captured so far: a position for `writeCaptured`. While the last
+    /// start tag is open (`isStartTagOpen`), the next byte captured is its `>`.
+    public var captureMark: Int {
+        captureFrom >= 0 ? captured + staged - captureFrom : captured
+    }
+
+    /// Stops capturing; what was captured stays until the next `startCapture`.
+    public func endCapture() {
+        guard captureFrom >= 0 else { return }
+        keep(staging + captureFrom, staged - captureFrom)
+        captureFrom = -1
+    }
+
+    /// True while the last start tag still lacks its `>`, which the next content closes it with.
+    public var isStartTagOpen: Bool { tagOpen }
+
+    /// Writes the captured bytes `range` again, as they are, closing an open start tag first
+    /// when there are any (an empty range leaves an empty element to collapse to `<x/>`). The
+    /// caller vouches that they are whole content (elements in them closed in them) where the
+    /// namespace prefixes they use mean the same. Not while capturing.
+    public func writeCaptured(_ range: Range<Int>) throws {
+        precondition(captureFrom < 0 && range.lowerBound >= 0 && range.upperBound <= captured, "writeCaptured outside the captured bytes or while capturing")
+        guard !range.isEmpty, let capture else { return }
+        try closeStartTag()
+        try raw(capture + range.lowerBound, range.count, "content")
+    }
+
+    /// Writes a whole element with one attribute and captured bytes as its content, the bytes
+    /// `startElement`, `attribute`, `writeCaptured` and `endElement` would write, in one call
+    /// (XLIFF 1.2's `<seg-source>` writes one such `<mrk>` per segment). `startTag` is the start
+    /// tag up to the attribute's value (`<mrk mtype="seg" mid="`), `endTag` the end tag
+    /// (`</mrk>`): literals that need no escaping, naming the same element. The value is escaped
+    /// as an attribute's, each character XML 1.0 cannot hold replaced by U+FFFD; returns how
+    /// many were. An empty range gives `…"/>`, as `endElement` collapses an empty element.
+    public func capturedElement(startTag: StaticString, value: String, endTag: StaticString, content range: Range<Int>) throws -> Int {
+        precondition(captureFrom < 0 && range.lowerBound >= 0 && range.upperBound <= captured, "capturedElement outside the captured bytes or while capturing")
+        try closeStartTag()
+        try raw(startTag, "start tag")
+        let replaced = try escaped(value, attribute: true, replacement: "\u{FFFD}")
+        guard !range.isEmpty, let capture else {
+            try raw("\"/>", "end tag")
+            return replaced
+        }
+        try raw("\">", "start tag")
+        try raw(capture + range.lowerBound, range.count, "content")
+        try raw(endTag, "end tag")
+        return replaced
+    }
+
+    /// Appends to the capture.
+    private func keep(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
+        guard count > 0 else { return }
+        if captured + count > captureCapacity {
+            let capacity = max(2 * captureCapacity, captured + count, 4096)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            if let capture {
+                grown.initialize(from: capture, count: captured)
+                capture.deallocate()
+            }
+            capture = grown
+            captureCapacity = capacity
+        }
+        (capture! + captured).initialize(from: bytes, count: count)
+        captured += count
     }
 
     /// Appends `bytes` escaped as text or as an attribute value, each character XML 1.0 cannot
     /// hold replaced by `replacement` (UTF-8, a character needing no escape); returns how many
     /// were replaced.
     private func escaped(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, replacement: UnsafeBufferPointer<UInt8>) throws -> Int {
+        guard let input = bytes.baseAddress else { return 0 }
+        // The usual case, short text: even escaped at its widest (six bytes a byte) it fits in
+        // the staging buffer, so one call escapes all of it, with no hand-over to plan for.
+        if bytes.count <= (Self.stagingCapacity - staged) / 6 - 2 {
+            var consumed = 0, replaced = 0
+            staged += verso_escape_into(staging + staged, Self.stagingCapacity - staged, input, bytes.count,
+                                        attribute ? 1 : 0, replacement.baseAddress, Int32(replacement.count),
+                                        &consumed, &replaced)
+            return replaced
+        }
+        return try escapedInParts(bytes, attribute: attribute, replacement: replacement)
+    }
+
+    /// `escaped` for text that may not fit: escaped a staging buffer at a time.
+    @inline(never)
+    private func escapedInParts(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, replacement: UnsafeBufferPointer<UInt8>) throws -> Int {
         guard var input = bytes.baseAddress else { return 0 }
         var remaining = bytes.count
         var replaced = 0

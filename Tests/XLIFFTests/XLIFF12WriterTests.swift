@@ -173,6 +173,44 @@ final class XLIFF12WriterTests: XCTestCase {
         try validate(bytes, .strict)
     }
 
+    /// `<seg-source>` copies what `<source>` wrote for a part when it is written the same way
+    /// there, and writes it anew otherwise: the bytes and the warnings' counts are those of
+    /// writing every part twice (a term and a `<g>` inside their segments; a code whose warning
+    /// counts each writing; text longer than the writer's buffer).
+    func testSegmentedSourceAndSegSourceAgree() throws {
+        let term = Marker(boundary: .start, id: "t1", type: "term")
+        let bold = InlineCode(kind: .opening, id: "5", type: "fmt", subType: "xlf:b")
+        let long = String(repeating: "Ça & là. ", count: 2_500)
+        let unit = Unit(id: "p1", parts: [
+            .segment(Segment(source: Content([.text("A "), .marker(term), .text("b"), .marker(Marker(boundary: .end, id: "t1")), .text(" c.")]))),
+            .ignorable(Ignorable(source: " ")),
+            .segment(Segment(source: Content([.text("D "), .code(bold), .text("e"), .code(InlineCode(kind: .closing, id: "5")), .text(".")]))),
+            .ignorable(Ignorable(source: " ")),
+            .segment(Segment(source: Content([.text("F"), .code(InlineCode(kind: .standalone, id: "", originalData: "<br/>", canReorder: .no)), .text(".")]))),
+            .segment(Segment(source: Content(long))),
+        ])
+        let flat = Unit(id: "p2", parts: [
+            .segment(Segment(source: Content([.text("G "), .code(InlineCode(kind: .standalone, id: "", originalData: "<br/>")), .text("h.")]))),
+            .ignorable(Ignorable(source: " ")),
+            .segment(Segment(source: Content([.text("I"), .code(InlineCode(kind: .standalone, id: "", originalData: "<hr/>", canReorder: .no))]))),
+            .segment(Segment(source: Content([]))),
+            .segment(Segment(source: Content(long))),
+        ])
+        let doc = Document(info: DocumentInfo(sourceLanguage: "fr"), files: [File(info: FileInfo(id: "f", original: "a.html"), items: [.unit(unit), .unit(flat)])])
+        let (bytes, findings) = try XLIFF12Writer.bytes(of: doc)
+        let out = text(bytes)
+        let escaped = String(repeating: "Ça &amp; là. ", count: 2_500)
+        XCTAssertTrue(out.contains("<source>A <mrk mtype=\"term\" mid=\"t1\">b</mrk> c. D <g id=\"5\" ctype=\"bold\">e</g>. F<ph id=\"3\">&lt;br/&gt;</ph>.\(escaped)</source>"), out)
+        XCTAssertTrue(out.contains("<seg-source><mrk mtype=\"seg\" mid=\"1\">A <mrk mtype=\"term\" mid=\"t1\">b</mrk> c.</mrk> <mrk mtype=\"seg\" mid=\"2\">D <g id=\"5\" ctype=\"bold\">e</g>.</mrk> <mrk mtype=\"seg\" mid=\"3\">F<ph id=\"3\">&lt;br/&gt;</ph>.</mrk><mrk mtype=\"seg\" mid=\"4\">\(escaped)</mrk></seg-source>"), out)
+        XCTAssertTrue(out.contains("<source>G <ph id=\"1\">&lt;br/&gt;</ph>h. I<ph id=\"2\">&lt;hr/&gt;</ph>\(escaped)</source>"), out)
+        XCTAssertTrue(out.contains("<seg-source><mrk mtype=\"seg\" mid=\"1\">G <ph id=\"1\">&lt;br/&gt;</ph>h.</mrk> <mrk mtype=\"seg\" mid=\"2\">I<ph id=\"2\">&lt;hr/&gt;</ph></mrk><mrk mtype=\"seg\" mid=\"3\"/><mrk mtype=\"seg\" mid=\"4\">\(escaped)</mrk></seg-source>"), out)
+        // Two codes that cannot be reordered, each written in <source> and in <seg-source>.
+        let reorder = findings.filter { $0.message.contains("canReorder") }
+        XCTAssertEqual(reorder.count, 1)
+        XCTAssertTrue(reorder.first?.message.contains("(4 times") == true, reorder.first?.message ?? "")
+        try validate(bytes, .strict)
+    }
+
     func testIncompleteEventSequenceIsAnError() throws {
         let writer = try XLIFF12Writer(displayPath: "out.xlf") { _ in }
         try writer.write(.startDocument(DocumentInfo(sourceLanguage: "en")))

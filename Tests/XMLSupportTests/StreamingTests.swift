@@ -103,6 +103,38 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(root.children.first, .text(text))
     }
 
+    /// Captured bytes are written again exactly, also when the capture outlived a hand-over of the
+    /// staging buffer (long text) or began while a start tag was open.
+    func testWriterWritesCapturedBytesAgain() throws {
+        var bytes: [UInt8] = []
+        let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+        let long = String(repeating: "a<b>&\"c\" é ", count: 3_000)
+        try writer.startElement("r")
+        try writer.startElement("s")
+        XCTAssertTrue(writer.isStartTagOpen)
+        writer.startCapture()
+        let first = writer.captureMark + 1  // after the `>` of <s>
+        try writer.text("x & y")
+        let middle = writer.captureMark
+        try writer.startElement("c")
+        try writer.attribute("id", "1")
+        try writer.endElement()
+        try writer.text(long)
+        let end = writer.captureMark
+        writer.endCapture()
+        try writer.endElement()
+        try writer.startElement("t")
+        try writer.writeCaptured(middle..<end)
+        try writer.writeCaptured(first..<middle)
+        try writer.endElement()
+        try writer.startElement("empty")
+        try writer.writeCaptured(end..<end)
+        try writer.endDocument()
+        let escaped = String(repeating: "a&lt;b&gt;&amp;&quot;c&quot; é ", count: 3_000)
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self),
+                       "<r><s>x &amp; y<c id=\"1\"/>\(escaped)</s><t><c id=\"1\"/>\(escaped)x &amp; y</t><empty/></r>\n")
+    }
+
     func testWriterHandsTheSinksErrorBack() throws {
         struct DiskFull: Error {}
         let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in throw DiskFull() }

@@ -44,6 +44,10 @@ struct CompiledTrie: Sendable {
     /// them from a table small enough for the first-level cache instead of a probe in `records`.
     private let presence: FrozenBuffer<UInt64>
     private let presenceShift: UInt32
+    /// The ids of the words of one or two units from `a` to `z` (and the few ASCII units after
+    /// it), by `shortIndex`, or -1: a third of a text's words are that short (`de`, `la`, `l`),
+    /// and a load answers them where `find` works out a hash.
+    private let short: FrozenBuffer<Int32>
     private let arena: FrozenBuffer<UInt16>
     private let blocks: FrozenBuffer<UInt32>
     private let termFolds: FrozenBuffer<Int32>
@@ -54,7 +58,7 @@ struct CompiledTrie: Sendable {
 
     /// Bytes held, for memory reports.
     var memoryFootprint: Int {
-        records.count * MemoryLayout<WordRecord>.stride + presence.count * 8 + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
+        records.count * MemoryLayout<WordRecord>.stride + presence.count * 8 + short.count * 4 + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
     }
 
     /// Lays out the builder's tables. `stemOf`: per dense word id, its stem's dense id or -1.
@@ -70,6 +74,7 @@ struct CompiledTrie: Sendable {
         var records = [WordRecord](repeating: WordRecord(), count: size)
         var arena: [UInt16] = []
         var slotOf = [Int32](repeating: -1, count: vocabulary.count)
+        var short = [Int32](repeating: -1, count: 1 << 10)
         var units: [UInt16] = []
         for id in 0..<vocabulary.count {
             units = Array(vocabulary.word(Int32(id)).utf16)
@@ -87,6 +92,7 @@ struct CompiledTrie: Sendable {
             }
             records[s] = r
             slotOf[id] = Int32(s)
+            if let k = units.withUnsafeBufferPointer({ Self.shortIndex($0.baseAddress!, $0.count) }) { short[k] = Int32(s) }
         }
         // About 16 bits per word (one word in 16 that is not in the vocabulary gets past it),
         // from 8 KB up to 512 KB for a vocabulary of a few hundred thousand words.
@@ -162,6 +168,7 @@ struct CompiledTrie: Sendable {
         self.mask = mask
         self.presence = FrozenBuffer(presence)
         self.presenceShift = presenceShift
+        self.short = FrozenBuffer(short)
         self.arena = FrozenBuffer(arena)
         self.blocks = FrozenBuffer(blocks)
         self.termFolds = FrozenBuffer(termFolds.map { slot($0) })
@@ -215,9 +222,19 @@ struct CompiledTrie: Sendable {
         return hash(a, b, length: len)
     }
 
+    /// The index in `short` of a word of one or two units from 0x60 to 0x7F (the second above
+    /// 0x60), or nil: 32 rows of 32, the second unit's column 0 for a word of one unit.
+    @inline(__always) static func shortIndex(_ u: UnsafePointer<UInt16>, _ len: Int) -> Int? {
+        guard len <= 2 else { return nil }
+        let a = UInt32(u[0]) &- 0x60
+        let b = len == 2 ? UInt32(u[1]) &- 0x60 : 0
+        guard a < 32, b < 32, len == 1 || b != 0 else { return nil }
+        return Int(a << 5 | b)
+    }
+
     /// Pointers for a hot loop; valid while this trie is alive.
     var reader: Reader {
-        Reader(records: records.base, mask: mask, presence: presence.base, presenceShift: presenceShift,
+        Reader(records: records.base, mask: mask, presence: presence.base, presenceShift: presenceShift, short: short.base,
                arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
     }
 
@@ -226,6 +243,7 @@ struct CompiledTrie: Sendable {
         let mask: Int
         let presence: UnsafePointer<UInt64>
         let presenceShift: UInt32
+        let short: UnsafePointer<Int32>
         let arena: UnsafePointer<UInt16>
         let blocks: UnsafePointer<UInt32>
         let termFolds: UnsafePointer<Int32>
@@ -249,6 +267,7 @@ struct CompiledTrie: Sendable {
         @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>) -> Int32 {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
             let len = units.count
+            if let k = CompiledTrie.shortIndex(u, len) { return short[k] }
             guard len <= WordRecord.inlineUnits else { return findLong(u, len) }
             let raw = UnsafeRawPointer(u)
             let low = min(len, 4)

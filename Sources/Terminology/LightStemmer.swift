@@ -16,8 +16,17 @@ public struct LightStemmer: Sendable, Hashable {
     /// The rules in use; nil for a language without rules (folding only).
     public let rules: Rules?
 
+    /// The last units of a word that some rule of `rules` may remove or replace, as bits (ASCII
+    /// units 0–63, 64–127), and whether a unit above ASCII may be one: a word ending in any
+    /// other unit is its own stem. Most words of a text end so (`chat`, `pour`, `mot`), and
+    /// the recognizer's word loop asks this before it calls `stem`, which costs more.
+    private let finalUnitsLow: UInt64
+    private let finalUnitsHigh: UInt64
+    private let finalUnitsBeyondASCII: Bool
+
     /// The stemmer for a BCP 47 language tag.
     public init(language: String) {
+        let rules: Rules?
         switch LanguageTag.primary(language) {
         case "fr": rules = .french
         case "en": rules = .english
@@ -31,6 +40,35 @@ public struct LightStemmer: Sendable, Hashable {
         case "pl": rules = .polish
         default: rules = nil
         }
+        self.rules = rules
+        // The last unit of every suffix the rules below test first (a rule that fires changes
+        // the word's end, so later rules only see a word some earlier rule already matched).
+        let finals: [UInt16]
+        switch rules {
+        case .french: finals = Array("sxe".utf16)          // -aux, -s, -x; feminines in -e
+        case .english: finals = Array("s".utf16)           // -ies, -sses … -s
+        case .german: finals = Array("nmrse".utf16)        // -ern, -em, -en, -er, -es, -e, -s, -n
+        case .spanish, .portuguese: finals = Array("sao".utf16) // plurals in -s, then -a, -o
+        case .italian: finals = Array("aeioy".utf16)       // vowels but u
+        case .dutch: finals = Array("ns".utf16)            // -en, -s
+        case .russian, .ukrainian, .polish: finals = Self.slavicEndings[rules!]?.map { $0.last! } ?? []
+        case nil: finals = []
+        }
+        var low: UInt64 = 0, high: UInt64 = 0, beyond = false
+        for u in finals {
+            if u < 64 { low |= 1 << UInt64(u) } else if u < 128 { high |= 1 << UInt64(u - 64) } else { beyond = true }
+        }
+        finalUnitsLow = low
+        finalUnitsHigh = high
+        finalUnitsBeyondASCII = beyond
+    }
+
+    /// False when `stem` leaves every word that ends in `last` as it is (no rule, or no rule
+    /// for a word ending so); true when it may shorten it.
+    @inline(__always) func mayShorten(endingIn last: UInt16) -> Bool {
+        if last >= 128 { return finalUnitsBeyondASCII }
+        let bits = last < 64 ? finalUnitsLow : finalUnitsHigh
+        return bits & (1 << UInt64(last & 63)) != 0
     }
 
     /// Whether a term written with a capital should be stemmed: in German every noun is

@@ -267,13 +267,21 @@ public final class TermRecognizer: Sendable {
         /// `signatureBit` of `fold` and of `stem` (0 for an unknown word): which children
         /// signatures this token can be among.
         var keyBits: UInt64
-        var letterCase: LetterCase
+        /// Letter case as written; nil for a word the scanner's fast path read, whose case is
+        /// worked out from the text only when a term's case rule asks (`letterCase(in:)`):
+        /// most words kept are never the start of a term.
+        var countedCase: LetterCase?
         var gap: Token.Gap
         /// The blocks of the root's children along `fold` and `stem` (-1: none).
         var foldRoot: Int32
         var stemRoot: Int32
         /// The root has a child along `fold` or `stem`: a term may start here.
         var startsTerm: Bool { foldRoot >= 0 || stemRoot >= 0 }
+
+        /// Letter case as written; `text`: the text the token comes from.
+        @inline(__always) func letterCase(in text: UnsafePointer<UInt16>) -> LetterCase {
+            countedCase ?? TokenScanner.fastPathCase(text + Int(start), count: Int(end - start))
+        }
     }
 
     /// Every match in `text`. `barriers`: UTF-16 offsets no term may span (standalone codes).
@@ -392,8 +400,7 @@ public final class TermRecognizer: Sendable {
             // stemmed in place once looked up: the next token overwrites it anyway.
             let folded = scratch.folded.base
             let lookahead = maxTermTokens
-            var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch)
-            let stems = stemmer.rules != nil
+            var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch, text: units.baseAddress)
             let probing = !probedStores.isEmpty
             // A word that is neither a term's word nor has a term word's stem can be in no
             // match, and no match spans it: it is not kept in the window, and the next word
@@ -407,7 +414,9 @@ public final class TermRecognizer: Sendable {
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {
                     stem = trie.stem(fold)
-                } else if stems && length > 2 {
+                } else if length > 2 && stemmer.mayShorten(endingIn: folded[length - 1]) {
+                    // (Asked first: most words end in a unit no rule removes, and the call
+                    // cost more than the question.)
                     let n = stemmer.stem(folded, count: length)
                     if n != length {
                         stem = trie.find(padded: UnsafeBufferPointer(start: UnsafePointer(folded), count: n))
@@ -420,7 +429,7 @@ public final class TermRecognizer: Sendable {
                 }
                 // Whether a term can start here: the root has a child along the word or its stem.
                 let keyBits = (fold >= 0 ? Self.signatureBit(fold) : 0) | (stem >= 0 ? Self.signatureBit(stem) : 0)
-                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, letterCase: t.letterCase, gap: skipped ? .barrier : t.gap,
+                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, countedCase: scanner.countedCase(of: t), gap: skipped ? .barrier : t.gap,
                                          foldRoot: fold >= 0 ? trie.root(fold) : -1, stemRoot: stem >= 0 ? trie.root(stem) : -1))
                 skipped = false
                 if matcher.count >= Self.window + lookahead {
@@ -572,13 +581,16 @@ public final class TermRecognizer: Sendable {
         unowned(unsafe) private let stack: ScratchBuffer<Visit>
         /// Holds the words of probed stores (`keepWord`).
         unowned(unsafe) private let scratch: ScanScratch
+        /// The text the tokens come from (nil when empty: then there are none).
+        private let text: UnsafePointer<UInt16>?
         var i = 0
         var coveredUntil = 0 // leftmost-longest: first token not yet covered
 
         /// A matcher working in `scratch`, which the caller keeps alive and lends to no one
         /// else meanwhile.
-        init(recognizer: TermRecognizer, trie: CompiledTrie.Reader, overlapping: Bool, scratch: ScanScratch) {
+        init(recognizer: TermRecognizer, trie: CompiledTrie.Reader, overlapping: Bool, scratch: ScanScratch, text: UnsafePointer<UInt16>?) {
             self.recognizer = recognizer
+            self.text = text
             self.trie = trie
             self.overlapping = overlapping
             self.probing = !recognizer.probedStores.isEmpty
@@ -615,7 +627,7 @@ public final class TermRecognizer: Sendable {
                 var nFound = 0
                 if probing {
                     scratch.probeFound.removeAll(keepingCapacity: true)
-                    try recognizer.probe(at: i, tokens: UnsafeBufferPointer(start: tokens, count: count), words: scratch.words, stems: scratch.wordStems, into: &scratch.probeFound)
+                    try recognizer.probe(at: i, tokens: UnsafeBufferPointer(start: tokens, count: count), text: text!, words: scratch.words, stems: scratch.wordStems, into: &scratch.probeFound)
                     for c in scratch.probeFound { found.put(c, at: nFound); nFound += 1 }
                 }
                 if nFound == 0 && !tokens[i].startsTerm { i += 1; continue }
@@ -660,7 +672,7 @@ public final class TermRecognizer: Sendable {
                 let terms = Int(blocks[o + 2])
                 var p = blocks + o + 4
                 for _ in 0..<terms {
-                    if let kind = TermRecognizer.accept(p, tokens + i, trie) {
+                    if let kind = TermRecognizer.accept(p, tokens + i, text!, trie) {
                         found.put(Candidate(end: Int32(j + 1), store: Int32(p[0] & 0xFFFF), concept: Int32(bitPattern: p[1]), ordinal: Int32(bitPattern: p[2]), kind: kind), at: nFound)
                         nFound += 1
                     }
@@ -748,7 +760,7 @@ public final class TermRecognizer: Sendable {
 
     /// Looks up in the SQLite stores every term that starts at token `i`: the exact and stem
     /// keys of the 1…n words from `i` in one query, then the same case and stem rules as the trie.
-    private func probe(at i: Int, tokens: UnsafeBufferPointer<TextToken>, words: [String], stems: [String], into found: inout [Candidate]) throws {
+    private func probe(at i: Int, tokens: UnsafeBufferPointer<TextToken>, text: UnsafePointer<UInt16>, words: [String], stems: [String], into found: inout [Candidate]) throws {
         for si in probedStores {
             guard let index = glossary.stores[si] as? TermIndex else { continue }
             var exactKeys: [String] = [], stemKeys: [String] = []
@@ -772,8 +784,10 @@ public final class TermRecognizer: Sendable {
                 for k in 0..<n {
                     let tt = termTokens[k], tok = tokens[i + k]
                     switch Self.caseRule(tt, position: k) {
-                    case .upper: if tok.letterCase != .upper && tok.letterCase != .none { ok = false }
-                    case .notLower: if tok.letterCase == .lower { ok = false }
+                    case .upper:
+                        let c = tok.letterCase(in: text)
+                        if c != .upper && c != .none { ok = false }
+                    case .notLower: if tok.letterCase(in: text) == .lower { ok = false }
                     case .any: break
                     }
                     if tt.folded != words[i + k] {
@@ -792,7 +806,7 @@ public final class TermRecognizer: Sendable {
     /// How the term whose block entry is at `p` matches the tokens from `tokens[0]`: its case
     /// rules hold and every word is the term's folded word (`exact`) or has its stem
     /// (`inflected`); nil when a rule fails. Codes as in `Candidate.kind`.
-    @inline(__always) private static func accept(_ p: UnsafePointer<UInt32>, _ tokens: UnsafePointer<TextToken>, _ trie: CompiledTrie.Reader) -> UInt8? {
+    @inline(__always) private static func accept(_ p: UnsafePointer<UInt32>, _ tokens: UnsafePointer<TextToken>, _ text: UnsafePointer<UInt16>, _ trie: CompiledTrie.Reader) -> UInt8? {
         var exact = true
         let n = Int((p[0] >> 16) & 0xFF)
         let caseBits = p[3]
@@ -800,8 +814,10 @@ public final class TermRecognizer: Sendable {
             let tok = tokens[k]
             let rule = k < 16 ? UInt8(truncatingIfNeeded: caseBits >> (2 * UInt32(k))) & 3 : trie.termCases[Int(p[4]) + k]
             switch rule {
-            case CaseRule.notLower.rawValue: if tok.letterCase == .lower { return nil }
-            case CaseRule.upper.rawValue: if tok.letterCase != .upper && tok.letterCase != .none { return nil }
+            case CaseRule.notLower.rawValue: if tok.letterCase(in: text) == .lower { return nil }
+            case CaseRule.upper.rawValue:
+                let c = tok.letterCase(in: text)
+                if c != .upper && c != .none { return nil }
             default: break
             }
             let fold = k < 4 ? Int32(bitPattern: p[5 + k]) : trie.termFolds[Int(p[4]) + k]

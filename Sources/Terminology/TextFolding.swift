@@ -257,7 +257,7 @@ public enum Tokenizer {
                     out.append(Token(
                         utf16Offset: t.start, utf16Length: t.end - t.start,
                         folded: scanner.withFolded { String(transcodingUTF16: $0) },
-                        letterCase: t.letterCase, gapBefore: t.gap))
+                        letterCase: scanner.letterCase(of: t, in: buf), gapBefore: t.gap))
                 }
             }
         }
@@ -270,16 +270,17 @@ public enum Tokenizer {
 struct ScannedToken {
     var start: Int
     var end: Int
-    /// Letters in upper (or title) case, and letters with a case.
+    /// Letters in upper (or title) case, and letters with a case; `cased` is -1 for a word the
+    /// scanner's fast path read, whose letters are counted only when its case is asked
+    /// (`TokenScanner.letterCase(of:in:)`).
     var upper: Int
     var cased: Int
     /// The first letter is in upper case.
     var firstUpper: Bool
     var gap: Token.Gap
 
-    /// Letter case as written. Worked out when asked: the recognizer asks only for the words it
-    /// keeps, a quarter of a text's words.
-    var letterCase: LetterCase {
+    /// Letter case from the counts of a word's letters.
+    @inline(__always) static func letterCase(upper: Int, cased: Int, firstUpper: Bool) -> LetterCase {
         let lower = cased &- upper
         if cased == 0 { return .none }
         if lower == 0 { return .upper }
@@ -361,6 +362,39 @@ struct TokenScanner {
     /// The folded units of the token last returned.
     var folded: ArraySlice<UInt16> { withFolded { ArraySlice($0) } }
 
+    /// Letter case as written of `t`, a token this scanner returned from `units`. Worked out
+    /// when asked: counting cased letters as the fast path reads them cost a tenth of its
+    /// time, and the recognizer needs the case of few words (`countedCase(of:)`).
+    func letterCase(of t: ScannedToken, in units: UnsafeBufferPointer<UInt16>) -> LetterCase {
+        countedCase(of: t) ?? Self.fastPathCase(units.baseAddress! + t.start, count: t.end - t.start)
+    }
+
+    /// Letter case as written of `t` when `scan` counted it; nil for a word of the fast path,
+    /// whose case `fastPathCase` works out from the text.
+    @inline(__always) func countedCase(of t: ScannedToken) -> LetterCase? {
+        t.cased >= 0 ? ScannedToken.letterCase(upper: t.upper, cased: t.cased, firstUpper: t.firstUpper) : nil
+    }
+
+    /// The letter case of a word the fast path read: ASCII letters and Latin letters of one
+    /// folded unit (`count` of them at `u`), counted as `scan` counts them.
+    @inline(never) static func fastPathCase(_ u: UnsafePointer<UInt16>, count: Int) -> LetterCase {
+        let table = TextFolding.table
+        var upper = 0, uncased = 0
+        for k in 0..<count {
+            let c = u[k]
+            if c < 0x80 {
+                if c < 0x60 { upper &+= 1 }
+            } else {
+                let e = table[Int(c)]
+                if e & TextFolding.caseUpperBit != 0 { upper &+= 1 }
+                else if e & TextFolding.caseLowerBit == 0 { uncased &+= 1 }
+            }
+        }
+        let first = u[0]
+        let firstUpper = first < 0x80 ? first < 0x60 : table[Int(first)] & TextFolding.caseUpperBit != 0
+        return ScannedToken.letterCase(upper: upper, cased: count &- uncased, firstUpper: firstUpper)
+    }
+
     /// Calls `body` with the folded units of the token last returned, without copying them.
     @inline(__always) func withFolded<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: out, count: foldedCount))
@@ -391,13 +425,7 @@ struct TokenScanner {
                 let limit = min(runEnd, position &+ Self.capacity)
                 let out = self.out
                 let table = self.table
-                // Upper-case ASCII letters (0x20 bit clear) are counted per lane and the lanes
-                // summed once at the end by one multiplication into the top lane (a lane counts
-                // at most `capacity / 4`; the build targets baseline x86-64, where a population
-                // count is a dozen instructions); the Latin letters of the table are counted
-                // apart, with those that have no case.
-                var upperLaneCounts: UInt64 = 0
-                var upper = 0, uncased = 0
+                // (Letter case is not counted here but when asked: `letterCase(of:in:)`.)
                 var p = position
                 var c = u
                 word: while true {
@@ -414,13 +442,10 @@ struct TokenScanner {
                             // The letters before the first other ASCII unit, which ends the
                             // word (the units stored past it are never read).
                             let k = (~letters & Self.laneTops).trailingZeroBitCount >> 4
-                            let kept = (UInt64(1) << UInt64(16 &* k)) &- 1
-                            upperLaneCounts &+= (~w & kept & Self.caseBits) >> 5
                             p &+= k
                             c = text[p]
                             break word
                         }
-                        upperLaneCounts &+= (~w & Self.caseBits) >> 5
                         p &+= 4
                     }
                     if p == limit { break }
@@ -428,14 +453,11 @@ struct TokenScanner {
                     let f: UInt16
                     if (c | 0x20) &- 0x61 < 26 {
                         f = c | 0x20
-                        upper &+= Int(truncatingIfNeeded: ((c >> 5) & 1) ^ 1)
                     } else if c &- 0xC0 < 0xC0 {
                         // Latin-1 letters and Latin Extended-A: a table entry of one folded unit.
                         let e = table[Int(c)]
                         guard UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.letter.rawValue, (e >> 8) & 0xFF == 1 else { break }
                         f = UInt16(truncatingIfNeeded: e >> 16)
-                        if e & TextFolding.caseUpperBit != 0 { upper &+= 1 }
-                        else if e & TextFolding.caseLowerBit == 0 { uncased &+= 1 }
                     } else {
                         break
                     }
@@ -463,11 +485,7 @@ struct TokenScanner {
                         foldedCount = len
                         let currentGap = gap
                         gap = nextGap
-                        upper &+= Int(truncatingIfNeeded: (upperLaneCounts &* 0x0001_0001_0001_0001) >> 48)
-                        // Upper case of the first letter, as `scan` decides it.
-                        let e0 = u < 0x80 ? (u < 0x60 ? TextFolding.caseUpperBit : 0) : table[Int(u)]
-                        return ScannedToken(start: position, end: p, upper: upper, cased: len &- uncased,
-                                            firstUpper: e0 & TextFolding.caseUpperBit != 0, gap: currentGap)
+                        return ScannedToken(start: position, end: p, upper: 0, cased: -1, firstUpper: false, gap: currentGap)
                     }
                 }
             }

@@ -79,6 +79,37 @@ final class FoldingTests: XCTestCase {
         XCTAssertEqual(tokens[1].utf16Length, 3)
     }
 
+    /// The recognizer skips `stem` for a word whose last unit `mayShorten(endingIn:)` rules
+    /// out: every such word must be its own stem, in every language with rules.
+    func testStemmingLeavesWordsEndingInAnUnlistedUnitAlone() {
+        let letters = Array("aeiosxnmrtyulcdhz".utf16) + Array("аяоеыиьйуюіївхмкч".utf16)
+        for language in ["fr", "en", "de", "es", "pt", "it", "nl", "ru", "uk", "pl", "fi"] {
+            let stemmer = LightStemmer(language: language)
+            // Every word of three to six of these letters drawn from a fixed pseudo-random walk.
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for _ in 0..<20_000 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let count = 3 + Int(state >> 61) % 4
+                var units: [UInt16] = []
+                for k in 0..<count { units.append(letters[Int((state >> UInt64(8 * k)) & 0xFF) % letters.count]) }
+                guard !stemmer.mayShorten(endingIn: units[count - 1]) else { continue }
+                var stemmed = units
+                XCTAssertEqual(stemmer.stem(&stemmed, count: count), count, "\(language): \(String(decoding: units, as: UTF16.self))")
+            }
+        }
+    }
+
+    /// Words of the scanner's fast path have their case counted when asked: the same case as
+    /// counted in `scan` (forced here by a standalone code at the word's start, which sends it there).
+    func testFastPathWordsHaveTheCaseTheGeneralPathGives() {
+        for word in ["otan", "OTAN", "Otan", "BelTA", "ÉTAT", "État", "état", "ÉtAt", "x", "X", "ǅx", "ĲssEL", "ŁÓDŹ", "Łódź", "ªb", "ºB"] {
+            let fast = Tokenizer.tokens(of: " " + word)
+            let general = Tokenizer.tokens(of: " " + word, barriers: [1])
+            XCTAssertEqual(fast.map(\.letterCase), general.map(\.letterCase), word)
+            XCTAssertEqual(fast.map(\.folded), general.map(\.folded), word)
+        }
+    }
+
     func testLightStemmingMapsInflectionsToOneKey() {
         let fr = LightStemmer(language: "fr")
         XCTAssertEqual(fr.stem("bielorusses"), fr.stem("bielorusse"))

@@ -352,3 +352,136 @@ struct LookBehindOp {
     var firstChild: Int32 = 0
     var childCount: Int32 = 0
 }
+extension LookBehindProgram {
+    /// Tests of the last `depth` units before a position where the look-behind can hold: one
+    /// list of sets per way through the pattern (distance 1 first, nil: any unit there), each
+    /// set what the atoms read at that distance take, narrowed by one-character negative
+    /// look-behinds standing there (`(?<![\p{L}\p{N}])` rules out letters and digits). A
+    /// position where no way passes cannot match. Nil when the pattern has more than `limit`
+    /// ways within the window.
+    ///
+    /// Most guards fail on the third unit back (an initial or a one-letter item marker was
+    /// wanted and a word goes on), which the test of the unit second to last
+    /// (`units(atDistance:)`) cannot tell; following each way separately keeps a branch that
+    /// ends with `)` from widening the tests of one that ends with `.`.
+    func windows(depth: Int, limit: Int) -> [[UnitSet?]]? {
+        struct Way {
+            var sets: [UnitSet?]
+            /// Units taken so far, back from the end of the match (at most `depth`: past the
+            /// window, nothing more is learnt).
+            var offset: Int
+        }
+        var failed = false
+        // The ways through `node` taken after (to the right of) each of `ways`; ways already
+        // past the window go through unchanged.
+        func follow(_ node: Node, _ ways: [Way]) -> [Way] {
+            if failed { return [] }
+            var done: [Way] = []
+            var open: [Way] = []
+            for way in ways { if way.offset >= depth { done.append(way) } else { open.append(way) } }
+            if open.isEmpty { return done }
+            var out = done
+            switch node {
+            case .atom(let set):
+                for var way in open {
+                    if let known = way.sets[way.offset] {
+                        let narrowed = known.intersection(set)
+                        if narrowed.isEmpty { continue }
+                        way.sets[way.offset] = narrowed
+                    } else {
+                        way.sets[way.offset] = set
+                    }
+                    way.offset += 1
+                    out.append(way)
+                }
+            case .sequence(let items):
+                var current = open
+                for item in items.reversed() where !current.isEmpty { current = follow(item, current) }
+                out += current
+            case .alternation(let branches):
+                for branch in branches { out += follow(branch, open) }
+            case .repeated(let inner, let min, let max):
+                if min == 0 { out += open }
+                var current = open
+                var n = 1
+                while n <= max && !current.isEmpty && !failed {
+                    let next = follow(inner, current)
+                    current = []
+                    for way in next {
+                        // Past the window, more copies change nothing: kept once.
+                        if way.offset >= depth || n >= min { out.append(way) }
+                        if way.offset < depth { current.append(way) }
+                    }
+                    // A repetition of something that takes no unit: the ways so far stand
+                    // (fewer tests than could be made, never a wrong one).
+                    if n > depth + 1 {
+                        if n < min { out += current }
+                        break
+                    }
+                    n += 1
+                }
+            case .lookBehind(let inner, let negative):
+                if negative {
+                    // Only a one-character class is read as a test of the unit before.
+                    guard let set = Self.singleAtom(inner) else { out += open; break }
+                    var complement = set
+                    complement.invert()
+                    for var way in open {
+                        if let known = way.sets[way.offset] {
+                            let narrowed = known.intersection(complement)
+                            if narrowed.isEmpty { continue }
+                            way.sets[way.offset] = narrowed
+                        } else {
+                            way.sets[way.offset] = complement
+                        }
+                        out.append(way)
+                    }
+                } else {
+                    // The inner pattern's ways, ending where the look-behind stands.
+                    for way in open {
+                        for var inside in follow(inner, [way]) {
+                            inside.offset = way.offset
+                            out.append(inside)
+                        }
+                    }
+                }
+            }
+            if out.count > limit { failed = true; return [] }
+            return out
+        }
+        let ways = follow(root, [Way(sets: Array(repeating: nil, count: depth), offset: 0)])
+        if failed { return nil }
+        var result: [[UnitSet?]] = []
+        for way in ways where !result.contains(way.sets) { result.append(way.sets) }
+        return result
+    }
+
+    /// The set of a node that reads exactly one unit: an atom, or alternatives of atoms.
+    private static func singleAtom(_ node: Node) -> UnitSet? {
+        switch node {
+        case .atom(let set): return set
+        case .alternation(let branches):
+            var union = UnitSet()
+            for branch in branches {
+                guard let set = singleAtom(branch) else { return nil }
+                union.insert(contentsOf: set)
+            }
+            return union
+        default: return nil
+        }
+    }
+}
+
+extension UnitSet {
+    /// The units in both sets.
+    func intersection(_ other: UnitSet) -> UnitSet {
+        var result = self
+        result.withUnsafeMutableWords { words in
+            for i in 0..<1024 { words[i] &= other.words[i] }
+        }
+        return result
+    }
+
+    /// True when the set has no unit.
+    var isEmpty: Bool { !words.contains { $0 != 0 } }
+}

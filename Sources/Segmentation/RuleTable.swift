@@ -50,6 +50,17 @@ struct RuleEntry {
     /// known): most guards read past the unit a rule starts with, and this one test rules out
     /// most places without running the program.
     var guardSecondLastSet: Int32 = -1
+    /// The guard's tests of the units before the position (`LookBehindProgram.windows`):
+    /// where its windows start in `RuleTable.guardWindows`, how many (at most 8), and the
+    /// guard's number among those with windows (-1: none), which places its windows' bits in
+    /// the matcher's tables (`SRXMatcher.guardWindowPasses`).
+    var guardWindowStart: Int32 = 0
+    var guardWindowCount: Int32 = 0
+    var guardWindowSlot: Int32 = -1
+    /// The units the guard's windows allow third to last, surrogates included (bitmap offset,
+    /// -1: any): a no-break rule is left out at candidates after other units with the tests of
+    /// the units around them (`SRXMatcher.vetoMasks`).
+    var guardThirdLastSet: Int32 = -1
 }
 
 /// The compiled rules laid out for speed: a flat array of `RuleEntry`, all character bitmaps in one
@@ -83,6 +94,14 @@ final class RuleTable: @unchecked Sendable {
     /// lists of sequences, alternations, repetitions and look-behinds.
     let lookBehindOps: UnsafeBufferPointer<LookBehindOp>
     let lookBehindChildren: UnsafeBufferPointer<Int32>
+    /// Guards' windows (`RuleEntry.guardWindowStart`): `guardWindowDepth` bitmap offsets each
+    /// (-1: any), for the units last, second to last… before the position.
+    let guardWindows: UnsafeBufferPointer<Int32>
+    /// How many units before the position a guard window tests: five tell a word from the
+    /// initials and short acronyms (`J.`, `U.S.`) that many guards look for.
+    static let guardWindowDepth = 5
+    /// How many guards have windows (`RuleEntry.guardWindowSlot`).
+    let guardWindowSlots: Int
     private let retainedWordLists: [WordListMatcher]
 
     /// Lays out `rules`; `triggered` are the break rules found through the trigger table (at most
@@ -146,6 +165,8 @@ final class RuleTable: @unchecked Sendable {
         var branchPairSecondSets: [Int32] = []
         var branchPairReach: [Int32] = []
         var branchPrograms: [Int32] = []
+        var guardWindows: [Int32] = []
+        var guardWindowSlots = 0
         // Where the next split scanner's branches start in `CompiledSRX.branchPatterns`.
         var branchStart: Int32 = 0
         for (i, rule) in rules.enumerated() {
@@ -160,6 +181,20 @@ final class RuleTable: @unchecked Sendable {
                 entry.guardProgram = flatten(program.root)
                 entry.guardExact = program.exact
                 entry.guardSecondLastSet = offset(program.units(atDistance: 2))
+                if let windows = Self.guardWindows(program) {
+                    entry.guardWindowStart = Int32(guardWindows.count / Self.guardWindowDepth)
+                    entry.guardWindowCount = Int32(windows.count)
+                    entry.guardWindowSlot = Int32(guardWindowSlots)
+                    guardWindowSlots += 1
+                    for window in windows { guardWindows += window.map { offset($0) } }
+                    if rule.guardRegex != nil && !windows.contains(where: { $0[2] == nil }) {
+                        var third = UnitSet()
+                        for window in windows { third.insert(contentsOf: window[2]!) }
+                        third.insertHighSurrogates()
+                        third.insertLowSurrogates()
+                        entry.guardThirdLastSet = offset(third)
+                    }
+                }
             }
             if let prefix = rule.scanPrefixRegex, !rule.scanBranchPatterns.isEmpty {
                 entry.scanPrefixRegex = Int32(prefix)
@@ -226,6 +261,26 @@ final class RuleTable: @unchecked Sendable {
         self.wordLists = Self.buffer(wordLists.map { Unmanaged.passUnretained($0) })
         self.lookBehindOps = Self.buffer(ops)
         self.lookBehindChildren = Self.buffer(children)
+        self.guardWindows = Self.buffer(guardWindows)
+        self.guardWindowSlots = guardWindowSlots
+    }
+
+    /// At most eight windows of a guard program, `guardWindowDepth` units each: its ways
+    /// (`LookBehindProgram.windows`), cut to fewer units when there are more than eight of
+    /// them (ways that differ only further back become one). Nil when even the last unit
+    /// alone leaves more than eight.
+    private static func guardWindows(_ program: LookBehindProgram) -> [[UnitSet?]]? {
+        let depth = guardWindowDepth
+        let padded = { (ways: [[UnitSet?]]) in ways.map { $0 + Array(repeating: nil, count: depth - $0.count) } }
+        guard let ways = program.windows(depth: depth, limit: 64) ?? program.windows(depth: 3, limit: 64).map(padded) else { return nil }
+        var windows = ways
+        var kept = depth
+        while windows.count > 8 && kept > 1 {
+            kept -= 1
+            windows = []
+            for way in padded(ways.map { Array($0[..<kept]) }) where !windows.contains(way) { windows.append(way) }
+        }
+        return windows.count <= 8 ? windows : nil
     }
 
     private static func buffer<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
@@ -251,6 +306,7 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: branchPrograms.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindOps.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: guardWindows.baseAddress)?.deallocate()
     }
 
     /// True when `set` holds `unit`: a bitmap offset, -1 (everything), or -2 - u (just u).

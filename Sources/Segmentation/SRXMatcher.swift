@@ -56,6 +56,16 @@ final class SRXMatcher: @unchecked Sendable {
         /// The candidates' buffer, kept between calls (taken out while in use) rather than
         /// allocated and grown again for every paragraph.
         var hits: [UInt64] = []
+        /// The UTF-16 text of the unit being segmented (`unitBuffer(capacity:)`), kept between
+        /// units: allocating it per unit cost more than transcoding the unit into it.
+        var units: UnsafeMutablePointer<UInt16>? = nil
+        var unitCapacity = 0
+        /// The unit's items (`ContentItems.kinds`), kept the same way.
+        var items: UnsafeMutablePointer<Int>? = nil
+        var itemCapacity = 0
+        /// A unit's breaks and sentences (`Segmenter.segmentedParts(of:)`), kept the same way.
+        var breakBuffer: [Int] = []
+        var rangeBuffer: [Range<Int>] = []
     }
     private let state: UnsafeMutablePointer<State>
     private let nextFromBuffer: UnsafeMutableBufferPointer<Int>
@@ -65,7 +75,8 @@ final class SRXMatcher: @unchecked Sendable {
     /// The regex id of split scanners' first branch (`CompiledSRX.branchBase`).
     private let branchBase: Int
     /// No-break rules by the units around a candidate, filled in per unit when first seen: for
-    /// the unit last before the position (kind 0), second to last (1) and first after it (2),
+    /// the unit last before the position (kind 0), second to last (1), first after it (2) and
+    /// third to last (3, what the rule's guard windows allow there: `guardThirdLastSet`),
     /// bit k of word c is set when `noBreak[64 * c + k]`'s character test for that place lets
     /// the unit through. ANDed, the three leave the few rules worth a look at a candidate, where
     /// testing every rule's three sets in turn was most of the cost of `vetoed`. Per matcher
@@ -75,6 +86,14 @@ final class SRXMatcher: @unchecked Sendable {
     private let vetoMasks: UnsafeMutablePointer<UInt64>
     /// Bit u of kind k's 1,024 words: the masks of unit u for that kind are filled in.
     private let vetoKnown: UnsafeMutablePointer<UInt64>
+    /// Guard windows (`RuleTable.guardWindows`) by the unit at each of their distances,
+    /// filled in per unit when first seen like `vetoMasks`: guard number g owns byte g % 8 of
+    /// word g / 8, whose bit k is set when its window k lets the unit through there. ANDed for
+    /// the units before a position, a guard's byte says whether any window passes, where
+    /// testing its windows' sets in turn cost more than the program it spares for most guards.
+    private let windowWords: Int
+    private let windowMasks: UnsafeMutablePointer<UInt64>
+    private let windowKnown: UnsafeMutablePointer<UInt64>
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -106,8 +125,12 @@ final class SRXMatcher: @unchecked Sendable {
         afterStamp.initialize(repeating: -1, count: count)
         afterValue.initialize(repeating: false, count: count)
         vetoWords = max(1, (compiled.table.noBreak.count + 63) / 64)
-        vetoMasks = calloc(3 * 65536 * vetoWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 3 * 65536 * vetoWords)
-        vetoKnown = calloc(3 * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 3 * 1024)
+        vetoMasks = calloc(4 * 65536 * vetoWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 4 * 65536 * vetoWords)
+        vetoKnown = calloc(4 * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 4 * 1024)
+        windowWords = max(1, (compiled.table.guardWindowSlots + 7) / 8)
+        let depth = RuleTable.guardWindowDepth
+        windowMasks = calloc(depth * 65536 * windowWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: depth * 65536 * windowWords)
+        windowKnown = calloc(depth * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: depth * 1024)
     }
 
     deinit {
@@ -118,12 +141,70 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration.deallocate()
         afterStamp.deallocate()
         afterValue.deallocate()
+        state.pointee.units?.deallocate()
+        state.pointee.items?.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
         nextFromBuffer.deallocate()
         branchTables.deallocate()
         free(vetoMasks)
         free(vetoKnown)
+        free(windowMasks)
+        free(windowKnown)
+    }
+
+    /// Room for `capacity` UTF-16 units, valid until the next call or `trimUnitBuffer()`:
+    /// where `Segmenter.segmentedParts(of:)` transcodes a unit while it holds this matcher.
+    func unitBuffer(capacity: Int) -> UnsafeMutablePointer<UInt16> {
+        if let units = state.pointee.units, state.pointee.unitCapacity >= capacity { return units }
+        state.pointee.units?.deallocate()
+        let grown = max(capacity, 2 * state.pointee.unitCapacity, 1024)
+        let units = UnsafeMutablePointer<UInt16>.allocate(capacity: grown)
+        state.pointee.units = units
+        state.pointee.unitCapacity = grown
+        return units
+    }
+
+    /// Room for `capacity` items of a unit with codes (`ContentItems.kinds`), valid like
+    /// `unitBuffer(capacity:)`'s.
+    func itemBuffer(capacity: Int) -> UnsafeMutablePointer<Int> {
+        if let items = state.pointee.items, state.pointee.itemCapacity >= capacity { return items }
+        state.pointee.items?.deallocate()
+        let grown = max(capacity, 2 * state.pointee.itemCapacity, 1024)
+        let items = UnsafeMutablePointer<Int>.allocate(capacity: grown)
+        state.pointee.items = items
+        state.pointee.itemCapacity = grown
+        return items
+    }
+
+    /// Frees the unit and item buffers when a huge unit made them large: the (usually short)
+    /// units after it do not keep that memory.
+    func trimUnitBuffer() {
+        if state.pointee.unitCapacity > 1 << 18 {
+            state.pointee.units?.deallocate()
+            state.pointee.units = nil
+            state.pointee.unitCapacity = 0
+        }
+        if state.pointee.itemCapacity > 1 << 17 {
+            state.pointee.items?.deallocate()
+            state.pointee.items = nil
+            state.pointee.itemCapacity = 0
+        }
+    }
+
+    /// Takes out the arrays for a unit's breaks and sentences (empty, with the room earlier
+    /// units left), to be given back with `keepUnitArrays`.
+    func takeUnitArrays() -> (breaks: [Int], sentences: [Range<Int>]) {
+        var arrays: (breaks: [Int], sentences: [Range<Int>]) = ([], [])
+        swap(&arrays.breaks, &state.pointee.breakBuffer)
+        swap(&arrays.sentences, &state.pointee.rangeBuffer)
+        return arrays
+    }
+
+    /// Keeps the arrays `takeUnitArrays` lent (not when a huge unit grew them).
+    func keepUnitArrays(_ arrays: inout (breaks: [Int], sentences: [Range<Int>])) {
+        if arrays.breaks.capacity <= 1 << 14 { swap(&arrays.breaks, &state.pointee.breakBuffer) }
+        if arrays.sentences.capacity <= 1 << 14 { swap(&arrays.sentences, &state.pointee.rangeBuffer) }
     }
 
     /// The masks of no-break rules (`vetoMasks`) for `unit` in place `kind`, filled in first
@@ -144,12 +225,54 @@ final class SRXMatcher: @unchecked Sendable {
             var mask: UInt64 = 0
             for k in 0..<min(64, noBreak.count - 64 * w) {
                 let entry = entries[Int(noBreak[64 * w + k])]
-                let set = kind == 0 ? entry.lastSet : kind == 1 ? entry.secondLastSet : entry.afterFirstSet
+                let set = kind == 0 ? entry.lastSet : kind == 1 ? entry.secondLastSet : kind == 2 ? entry.afterFirstSet : entry.guardThirdLastSet
                 if table.contains(set, unit) { mask |= 1 << UInt64(k) }
             }
             out[w] = mask
         }
         vetoKnown[kind * 1024 + Int(unit) >> 6] |= 1 << UInt64(unit & 63)
+    }
+
+    /// False when the guard of `entry` certainly does not hold at `p`: no window of it passes
+    /// the units before `p` (`RuleTable.guardWindowDepth` of them). True when one does, when
+    /// `p` is too near the start, or when a unit read is a surrogate (the program gives up on
+    /// those and ICU decides, reading a supplementary character as one).
+    @inline(__always)
+    private func guardWindowPasses(_ entry: RuleEntry, at p: Int, in text: UnsafeBufferPointer<UInt16>) -> Bool {
+        let slot = Int(entry.guardWindowSlot)
+        // Five units: `RuleTable.guardWindowDepth`.
+        guard slot >= 0, p >= 5 else { return true }
+        let u1 = text[p - 1], u2 = text[p - 2], u3 = text[p - 3], u4 = text[p - 4], u5 = text[p - 5]
+        if (u1 & 0xF800 == 0xD800) || (u2 & 0xF800 == 0xD800) || (u3 & 0xF800 == 0xD800) || (u4 & 0xF800 == 0xD800) || (u5 & 0xF800 == 0xD800) { return true }
+        let w = slot &>> 3, shift = UInt64((slot & 7) &* 8)
+        // The nearest units first: most guards are ruled out by two or three of them.
+        var passing = (windowMasks(0, u1)[w] & windowMasks(1, u2)[w] & windowMasks(2, u3)[w]) &>> shift & 0xFF
+        if passing == 0 { return false }
+        passing &= windowMasks(3, u4)[w] &>> shift & windowMasks(4, u5)[w] &>> shift
+        return passing != 0
+    }
+
+    /// The window bits (`windowMasks`) of `unit` at distance `d + 1`, filled in first when
+    /// this is the unit's first time there.
+    @inline(__always)
+    private func windowMasks(_ d: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
+        let u = Int(unit)
+        if windowKnown[d &* 1024 &+ u >> 6] & (1 << UInt64(u & 63)) == 0 { fillWindowMasks(d, unit) }
+        return windowMasks + (d &* 65536 &+ u) &* windowWords
+    }
+
+    @inline(never)
+    private func fillWindowMasks(_ d: Int, _ unit: UInt16) {
+        let out = windowMasks + (d * 65536 + Int(unit)) * windowWords
+        for w in 0..<windowWords { out[w] = 0 }
+        for entry in table.entries where entry.guardWindowSlot >= 0 {
+            let slot = Int(entry.guardWindowSlot)
+            for k in 0..<Int(entry.guardWindowCount) {
+                let set = table.guardWindows[(Int(entry.guardWindowStart) + k) * RuleTable.guardWindowDepth + d]
+                if table.contains(set, unit) { out[slot >> 3] |= 1 << UInt64((slot & 7) * 8 + k) }
+            }
+        }
+        windowKnown[d * 1024 + Int(unit) >> 6] |= 1 << UInt64(unit & 63)
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text; nil when ICU refused the
@@ -245,8 +368,17 @@ final class SRXMatcher: @unchecked Sendable {
 
     /// The break positions in `text` (UTF-16 offsets, strictly between 0 and `text.count`), sorted.
     func breaks(in text: UnsafeBufferPointer<UInt16>) -> [Int] {
+        var result: [Int] = []
+        breaks(in: text, into: &result)
+        return result
+    }
+
+    /// `breaks(in:)` written to `result` (emptied first), whose storage a caller segmenting many
+    /// units keeps rather than allocating an array per unit.
+    func breaks(in text: UnsafeBufferPointer<UInt16>, into result: inout [Int]) {
+        result.removeAll(keepingCapacity: true)
         let n = text.count
-        guard n > 0 else { return [] }
+        guard n > 0 else { return }
         state.pointee.generation &+= 1
         state.pointee.textBase = text.baseAddress
         state.pointee.textCount = n
@@ -327,10 +459,9 @@ final class SRXMatcher: @unchecked Sendable {
                 if b > 0 { hits.append(UInt64(b) << 32 | UInt64(UInt32.max)) }
             }
         }
-        if hits.isEmpty && compiled.maskRegex == nil { return [] }
+        if hits.isEmpty && compiled.maskRegex == nil { return }
         hits.sort()
 
-        var result: [Int] = []
         var last = -1
         for hit in hits {
             let p = Int(hit >> 32)
@@ -358,7 +489,6 @@ final class SRXMatcher: @unchecked Sendable {
                 result = set.sorted()
             }
         }
-        return result
     }
 
     /// The first offset from `start` on where some triggered rule may start (`text.count` when
@@ -387,8 +517,14 @@ final class SRXMatcher: @unchecked Sendable {
             // The rules whose tests of the three units around `p` all pass, from the masks;
             // in cascade order, as the loop below would try them.
             let last = vetoMasks(0, text[p - 1]), secondLast = vetoMasks(1, text[p - 2]), first = vetoMasks(2, text[p])
+            // A rule's test of the unit third to last is its guard's windows' there, together:
+            // when it fails, so does the guard, unless a unit after it is a surrogate (then
+            // the guard is left to its program and ICU).
+            let thirdUsable = p >= 3 && text[p - 1] & 0xF800 != 0xD800 && text[p - 2] & 0xF800 != 0xD800
+            let thirdLast = thirdUsable ? vetoMasks(3, text[p - 3]) : nil
             for w in 0..<vetoWords {
                 var mask = last[w] & secondLast[w] & first[w]
+                if let thirdLast { mask &= thirdLast[w] }
                 while mask != 0 {
                     let r = noBreak[64 &* w &+ mask.trailingZeroBitCount]
                     mask &= mask &- 1
@@ -451,6 +587,7 @@ final class SRXMatcher: @unchecked Sendable {
                 let last = text[p - 1], secondLast = text[p - 2]
                 if last & 0xF800 != 0xD800 && secondLast & 0xF800 != 0xD800 && !table.contains(entry.guardSecondLastSet, secondLast) { return false }
             }
+            if !guardWindowPasses(entry, at: p, in: text) { return false }
             var gaveUp = false
             let found = table.lookBehind(entry.guardProgram, 1, in: text, at: p, gaveUp: &gaveUp) != 0
             if !gaveUp {

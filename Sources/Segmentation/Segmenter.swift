@@ -83,6 +83,12 @@ public struct Segmenter: Sendable {
     static func trimmedRanges(_ text: UnsafeBufferPointer<UInt16>, breaks: [Int]) -> [Range<Int>] {
         var result: [Range<Int>] = []
         result.reserveCapacity(breaks.count + 1)
+        trimmedRanges(text, breaks: breaks, into: &result)
+        return result
+    }
+
+    /// `trimmedRanges(_:breaks:)` appended to `result`.
+    static func trimmedRanges(_ text: UnsafeBufferPointer<UInt16>, breaks: [Int], into result: inout [Range<Int>]) {
         var start = 0
         for k in 0...breaks.count {
             let end = k < breaks.count ? breaks[k] : text.count
@@ -92,7 +98,6 @@ public struct Segmenter: Sendable {
             if s < e { result.append(s..<e) }
             start = end
         }
-        return result
     }
 }
 

@@ -183,12 +183,32 @@ extension Segmenter {
     /// Splits content with inline codes into sentences and the whitespace between them (see
     /// `segment(_:)`). Nil when there is no text to segment (empty, blank, or codes only).
     public func segmentedParts(of content: Content) -> [ContentPiece]? {
-        let items = ContentItems(content)
+        // One matcher for the whole unit: its buffer holds the unit's text while the pieces
+        // are cut from it.
+        compiled.withMatcher { matcher in
+            var arrays = matcher.takeUnitArrays()
+            defer {
+                matcher.keepUnitArrays(&arrays)
+                matcher.trimUnitBuffer()
+            }
+            return segmentedParts(of: content, items: ContentItems(content, matcher: matcher), matcher: matcher, breaks: &arrays.breaks, sentences: &arrays.sentences)
+        }
+    }
+
+    /// `segmentedParts(of:)` with the unit's text in `items`; `breaks` and `sentences` are
+    /// arrays to fill (the matcher's, kept from unit to unit).
+    private func segmentedParts(of content: Content, items: ContentItems, matcher: SRXMatcher, breaks: inout [Int], sentences: inout [Range<Int>]) -> [ContentPiece]? {
         guard items.text.contains(where: { !TextWhitespace.isWhitespace($0) }) else { return nil }
-        var breaks = items.text.withUnsafeBufferPointer { breakPositions(inUTF16: $0) }
+        matcher.breaks(in: items.text, into: &breaks)
+        if breaks.isEmpty && items.isSingleTextRun && !TextWhitespace.isWhitespace(items.text[0]) && !TextWhitespace.isWhitespace(items.text[items.text.count - 1]) {
+            // One sentence, all of the content (most short paragraphs, titles, list items): the
+            // content itself is the segment, as `textContent` would build it again.
+            return [ContentPiece(isSegment: true, content: content)]
+        }
         if items.isTextOnly {
             // No code or marker: items are the text units, and no span can straddle a break.
-            let sentences = items.text.withUnsafeBufferPointer { Self.trimmedRanges($0, breaks: breaks) }
+            sentences.removeAll(keepingCapacity: true)
+            Self.trimmedRanges(items.text, breaks: breaks, into: &sentences)
             guard !sentences.isEmpty else { return nil }
             var pieces: [ContentPiece] = []
             pieces.reserveCapacity(2 * sentences.count + 1)
@@ -209,11 +229,13 @@ extension Segmenter {
         if !breakInsideCodeSpans || items.hasMarkers {
             breaks = items.removingBreaksInsideSpans(breaks, codesToo: !breakInsideCodeSpans)
         }
-        let sentences = items.text.withUnsafeBufferPointer { Self.trimmedRanges($0, breaks: breaks) }
+        sentences.removeAll(keepingCapacity: true)
+        Self.trimmedRanges(items.text, breaks: breaks, into: &sentences)
         guard !sentences.isEmpty else { return nil }
 
         // Cut points in the item sequence (indexes into items.kinds).
         var pieces: [ContentPiece] = []
+        pieces.reserveCapacity(2 * sentences.count + 1)
         var cursor = 0 // first item not yet assigned
         var cut: (run: Int, slicer: UTF16Slicer)? = nil
         func emit(_ range: Range<Int>, segment: Bool) {
@@ -264,13 +286,15 @@ extension Segmenter {
 /// Content seen as a sequence of items: each UTF-16 unit of text, and each code or marker run.
 struct ContentItems {
     let runs: [Run]
-    /// The plain text.
-    private(set) var text: [UInt16] = []
+    /// The plain text, in a buffer the caller lends (`SRXMatcher.unitBuffer(capacity:)`): valid
+    /// while the caller holds it, so the items do not outlive the call that made them.
+    private(set) var text: UnsafeBufferPointer<UInt16>
     /// The items in order: a text unit as its offset in `text` (0 or more), a code or marker run
     /// as `~index` in `runs` (negative). Plain integers, so that a run of text units is appended
     /// as a range in one copy. Empty when the content is text only (`isTextOnly`): the items are
-    /// then the text units themselves, and nothing needs to map between the two.
-    private(set) var kinds: [Int] = []
+    /// then the text units themselves, and nothing needs to map between the two. Lent by the
+    /// caller like `text`.
+    private(set) var kinds = UnsafeBufferPointer<Int>(start: nil, count: 0)
     /// The text runs (not when text only): where each one's units start in `text`, and its
     /// index in `runs`.
     private var textRuns: [(start: Int, run: Int)] = []
@@ -281,11 +305,13 @@ struct ContentItems {
     /// when a piece covers all of it).
     private let singleText: String?
 
-    init(_ content: Content) {
+    /// The items of `content`, its text and items written to buffers of `matcher` (its
+    /// `unitBuffer(capacity:)` and `itemBuffer(capacity:)`).
+    init(_ content: Content, matcher: SRXMatcher) {
         runs = content.runs
         // One pass over the runs: whether any is a code or marker, and room for the text (at
-        // most a unit per UTF-8 byte), so that the runs are transcoded straight into one array
-        // of that size; appended run by run, it was grown (and copied) and zero-filled first.
+        // most a unit per UTF-8 byte), so that the runs are transcoded straight into a buffer
+        // of that size; appended run by run, an array was grown (and copied) and zero-filled.
         var codeRuns = 0
         var room = 0
         var markers = false
@@ -304,40 +330,40 @@ struct ContentItems {
         let runs = self.runs
         var textRuns: [(start: Int, run: Int)] = []
         if codeRuns > 0 { textRuns.reserveCapacity(runs.count - codeRuns) }
-        text = Array(unsafeUninitializedCapacity: room) { buffer, count in
-            var written = 0
-            for (r, run) in runs.enumerated() {
-                guard case .text(let t) = run else { continue }
-                // The text runs are only mapped when there are codes (`textRuns`).
-                if codeRuns > 0 { textRuns.append((written, r)) }
-                if !t.isEmpty { written += t.writeUTF16(to: buffer.baseAddress! + written) }
-            }
-            count = written
+        let out = matcher.unitBuffer(capacity: room)
+        var written = 0
+        for (r, run) in runs.enumerated() {
+            guard case .text(let t) = run else { continue }
+            // The text runs are only mapped when there are codes (`textRuns`).
+            if codeRuns > 0 { textRuns.append((written, r)) }
+            if !t.isEmpty { written += t.writeUTF16(to: out + written) }
         }
+        text = UnsafeBufferPointer(start: out, count: written)
         self.textRuns = textRuns
         if codeRuns == 0 { return }
         let textCount = text.count
-        kinds = Array(unsafeUninitializedCapacity: textCount + codeRuns) { kinds, kindsCount in
-            let out = kinds.baseAddress!
-            var item = 0
-            var nextTextRun = 0
-            for r in runs.indices {
-                if nextTextRun < textRuns.count && textRuns[nextTextRun].run == r {
-                    let start = textRuns[nextTextRun].start
-                    let end = nextTextRun + 1 < textRuns.count ? textRuns[nextTextRun + 1].start : textCount
-                    // The run's offsets, counting up: a loop the compiler turns into vector stores.
-                    let to = out + item
-                    for j in 0..<(end - start) { (to + j).initialize(to: start &+ j) }
-                    item += end - start
-                    nextTextRun += 1
-                } else {
-                    (out + item).initialize(to: ~r)
-                    item += 1
-                }
+        let items = matcher.itemBuffer(capacity: textCount + codeRuns)
+        var item = 0
+        var nextTextRun = 0
+        for r in runs.indices {
+            if nextTextRun < textRuns.count && textRuns[nextTextRun].run == r {
+                let start = textRuns[nextTextRun].start
+                let end = nextTextRun + 1 < textRuns.count ? textRuns[nextTextRun + 1].start : textCount
+                // The run's offsets, counting up: a loop the compiler turns into vector stores.
+                let to = items + item
+                for j in 0..<(end - start) { (to + j).initialize(to: start &+ j) }
+                item += end - start
+                nextTextRun += 1
+            } else {
+                (items + item).initialize(to: ~r)
+                item += 1
             }
-            kindsCount = item
         }
+        kinds = UnsafeBufferPointer(start: items, count: item)
     }
+
+    /// True when the content is one text run.
+    var isSingleTextRun: Bool { singleText != nil }
 
     /// The number of items.
     var count: Int { isTextOnly ? text.count : kinds.count }
@@ -425,6 +451,16 @@ struct ContentItems {
     /// the slicer of the text run last cut, since a run is cut at each sentence it holds.
     func content(_ range: Range<Int>, cut: inout (run: Int, slicer: UTF16Slicer)?, language: String?, preserveSpace: Bool?) -> Content {
         var out = Content(language: language, preserveSpace: preserveSpace)
+        // Room for the runs first (one per code or marker, one per text run met): appended
+        // one by one, the array was allocated and then grown again for most pieces.
+        var runCount = 0
+        var j = range.lowerBound
+        while j < range.upperBound {
+            let kind = kinds[j]
+            j = kind < 0 ? j + 1 : min(range.upperBound, j + (textRun(holding: kind).end - kind))
+            runCount += 1
+        }
+        out.runs.reserveCapacity(runCount)
         var i = range.lowerBound
         while i < range.upperBound {
             let kind = kinds[i]
@@ -464,16 +500,16 @@ struct ContentItems {
     /// UTF-8 bytes, or (a cut inside a character) the units transcoded.
     private func text(_ slice: Range<Int>, of t: (k: Int, start: Int, end: Int), cut: inout (run: Int, slicer: UTF16Slicer)?) -> String {
         let r = textRuns[t.k].run
-        guard case .text(let string) = runs[r] else { return String(transcodingUTF16: text[slice]) }
+        guard case .text(let string) = runs[r] else { return String(transcodingUTF16: UnsafeBufferPointer(rebasing: text[slice])) }
         if slice == t.start..<t.end { return string }
-        if cut?.run != r { cut = (r, UTF16Slicer(string, units: text, base: t.start, count: t.end - t.start)) }
+        if cut?.run != r { cut = (r, UTF16Slicer(string, units: text.baseAddress! + t.start, count: t.end - t.start)) }
         if let piece = cut!.slicer.slice((slice.lowerBound - t.start)..<(slice.upperBound - t.start)) { return piece }
-        return String(transcodingUTF16: text[slice])
+        return String(transcodingUTF16: UnsafeBufferPointer(rebasing: text[slice]))
     }
 
     /// A slicer of the single text run, when the content is one (see `textContent`).
     func slicer() -> UTF16Slicer? {
-        singleText.map { UTF16Slicer($0, units: text, count: text.count) }
+        singleText.map { UTF16Slicer($0, units: text.baseAddress!, count: text.count) }
     }
 
     /// Text units `range` of text-only content as content of one text run: a slice of the
@@ -486,7 +522,7 @@ struct ContentItems {
         } else if let slice = slicer?.slice(range) {
             string = slice
         } else {
-            string = String(transcodingUTF16: text[range])
+            string = String(transcodingUTF16: UnsafeBufferPointer(rebasing: text[range]))
         }
         return Content([.text(string)], language: language, preserveSpace: preserveSpace)
     }
@@ -498,9 +534,8 @@ struct ContentItems {
 /// units (which the segmenter has anyway), from where the last cut was.
 struct UTF16Slicer {
     private let string: String
-    /// The string's UTF-16 units: `units[base...]`.
-    private let units: [UInt16]
-    private let base: Int
+    /// The string's UTF-16 units (`count` of them), which must stay valid while the slicer is used.
+    private let units: UnsafePointer<UInt16>
     private let count: Int
     /// Every character is one byte and one unit: the offsets are the same.
     private let ascii: Bool
@@ -508,11 +543,10 @@ struct UTF16Slicer {
     private var utf16 = 0
     private var utf8 = 0
 
-    /// A slicer of `string`, whose UTF-16 units are `units[base ..< base + count]`.
-    init(_ string: String, units: [UInt16], base: Int = 0, count: Int) {
+    /// A slicer of `string`, whose UTF-16 units are the `count` at `units`.
+    init(_ string: String, units: UnsafePointer<UInt16>, count: Int) {
         self.string = string
         self.units = units
-        self.base = base
         self.count = count
         ascii = string.utf8.count == count
     }
@@ -521,12 +555,9 @@ struct UTF16Slicer {
     private mutating func utf8Offset(_ target: Int) -> Int? {
         if ascii { return target }
         // A trail surrogate always follows a lead in a string: a cut before one splits a pair.
-        if target > 0 && target < count && UTF16.isTrailSurrogate(units[base + target]) { return nil }
+        if target > 0 && target < count && UTF16.isTrailSurrogate(units[target]) { return nil }
         if target < utf16 { utf16 = 0; utf8 = 0 }
-        let bytes = units.withUnsafeBufferPointer { buffer in
-            Self.utf8Count(buffer.baseAddress! + base + utf16, count: target - utf16)
-        }
-        utf8 += bytes
+        utf8 += Self.utf8Count(units + utf16, count: target - utf16)
         utf16 = target
         return utf8
     }
@@ -534,14 +565,25 @@ struct UTF16Slicer {
     /// The UTF-8 length of `count` UTF-16 units: one byte per unit, one more from U+0080, one
     /// more from U+0800, one less for each half of a surrogate pair (four bytes for the two).
     /// Four units at a time while they are ASCII (one 64-bit load and test: most of a text in
-    /// a Latin script), unit by unit (branch-free) for the four that are not.
+    /// a Latin script) or below U+0800 (accented Latin letters: the units from U+0080 counted
+    /// in the same word), unit by unit (branch-free) for the four that are not.
     private static func utf8Count(_ start: UnsafePointer<UInt16>, count: Int) -> Int {
         var bytes = count
         var k = 0
         let raw = UnsafeRawPointer(start)
         while k &+ 4 <= count {
-            if raw.loadUnaligned(fromByteOffset: 2 &* k, as: UInt64.self) & 0xFF80_FF80_FF80_FF80 != 0 {
-                for j in k..<(k &+ 4) { bytes &+= extraBytes(start[j]) }
+            let word = raw.loadUnaligned(fromByteOffset: 2 &* k, as: UInt64.self)
+            let high = word & 0xFF80_FF80_FF80_FF80
+            if high != 0 {
+                if word & 0xF800_F800_F800_F800 == 0 {
+                    // Bit 15 of each 16-bit lane set when the lane is not zero (the low bits
+                    // added up cannot carry out of the lane), then the four bits summed into
+                    // the top lane by one multiplication.
+                    let nonZero = (((high & 0x7FFF_7FFF_7FFF_7FFF) &+ 0x7FFF_7FFF_7FFF_7FFF) | high) & 0x8000_8000_8000_8000
+                    bytes &+= Int(truncatingIfNeeded: ((nonZero &>> 15) &* 0x0001_0001_0001_0001) &>> 48)
+                } else {
+                    for j in k..<(k &+ 4) { bytes &+= extraBytes(start[j]) }
+                }
             }
             k &+= 4
         }

@@ -117,6 +117,71 @@ final class LookBehindProgramTests: XCTestCase {
         XCTAssertGreaterThan(programs, 80, "every branch of the built-in list rule should get a program")
     }
 
+    /// A guard's windows rule out places before its program runs (`SRXMatcher.guardHolds`):
+    /// wherever ICU finds the guard, some window must let the units before it through.
+    func testGuardWindowsNeverRuleOutWhatICUFinds() throws {
+        let texts = try texts() + ["a. b. 1. 22. iv. I. J.-P. (a) x) 12.) « Il dit. » ”. Étape 3. M. Mme. av. J.-C. U.S.A. c.-à-d. P.-S. s. t. n° 5."]
+        var guards = 0
+        var ruledOut = 0
+        var seen = Set<String>()
+        for rules in try ruleSets() {
+            for language in languages {
+                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
+                let table = compiled.table
+                for (i, rule) in compiled.rules.enumerated() {
+                    let entry = table.entries[i]
+                    guard entry.guardWindowSlot >= 0 else { continue }
+                    XCTAssertTrue(entry.guardWindowCount > 0 && entry.guardWindowCount <= 8)
+                    let pattern = compiled.regexes.sources[Int(entry.guardRegex)].pattern
+                    let regex = try ICURegex.compile(pattern)
+                    guard seen.insert(regex.pattern).inserted else { continue }
+                    guards += 1
+                    for text in texts {
+                        let units = Array(text.utf16)
+                        units.withUnsafeBufferPointer { buffer in
+                            regex.setText(buffer.baseAddress, count: buffer.count)
+                            let depth = RuleTable.guardWindowDepth
+                            for p in depth..<(buffer.count + 1) where !buffer[(p - depth)..<p].contains(where: { $0 & 0xF800 == 0xD800 }) {
+                                var passes = false
+                                for k in 0..<Int(entry.guardWindowCount) {
+                                    let w = (Int(entry.guardWindowStart) + k) * depth
+                                    if (0..<depth).allSatisfy({ table.contains(table.guardWindows[w + $0], buffer[p - 1 - $0]) }) { passes = true }
+                                }
+                                if !passes {
+                                    ruledOut += 1
+                                    XCTAssertFalse(regex.matches(at: p), "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
+                                }
+                                // The third-to-last test of the no-break rule masks is the windows' union.
+                                if !rule.isBreak && !table.contains(entry.guardThirdLastSet, buffer[p - 3]) {
+                                    XCTAssertFalse(passes, "\(regex.pattern) at \(p) in \(text)")
+                                }
+                            }
+                            regex.setText(nil, count: 0)
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(guards, 10, "most guards should get windows")
+        XCTAssertGreaterThan(ruledOut, 1000, "windows should rule out most places")
+    }
+
+    func testWindowsFollowEachWayThroughThePattern() throws {
+        let sets = RegexCharacterSets()
+        // Two ways: "x." after a space (the negative look-behind's class left out), and "xy)".
+        let program = try XCTUnwrap(LookBehindProgram(lookBehind: "(?<=(?<![\\p{L}])x\\.|xy\\))", sets: sets))
+        let windows = try XCTUnwrap(program.windows(depth: 3, limit: 32))
+        XCTAssertEqual(windows.count, 2)
+        var notLetters = try XCTUnwrap(sets.exactAtomSet("[\\p{L}]"))
+        notLetters.invert()
+        XCTAssertEqual(windows[0], [sets.exactAtomSet("\\."), sets.exactAtomSet("x"), notLetters])
+        XCTAssertEqual(windows[1], [sets.exactAtomSet("\\)"), sets.exactAtomSet("y"), sets.exactAtomSet("x")])
+        // A repetition: one or two digits, then whatever stands before (nothing is known there).
+        let repeated = try XCTUnwrap(LookBehindProgram(lookBehind: "(?<=[0-9]{1,2}x)", sets: sets))
+        XCTAssertEqual(repeated.windows(depth: 3, limit: 32)?.count, 2)
+        XCTAssertNil(repeated.windows(depth: 3, limit: 1))
+    }
+
     func testUnitsAtADistanceFollowEveryWayToEnd() throws {
         let sets = RegexCharacterSets()
         let program = try XCTUnwrap(LookBehindProgram(lookBehind: "(?<=(?<![^\\s(])\\(?p(?:\\.\\)?|[)）]))", sets: sets))

@@ -11,7 +11,16 @@ final class UTF16SlicerTests: XCTestCase {
             // Ranges in increasing order, and then going back (the slicer restarts).
             var ranges: [Range<Int>] = []
             for a in 0...units.count { for b in a...units.count { ranges.append(a..<b) } }
-            var slicer = UTF16Slicer(text, units: units, count: units.count)
+            // The slicer reads units from a buffer the caller keeps (`SRXMatcher.unitBuffer`):
+            // the text alone, and the same string standing after other units (a run of a
+            // paragraph with codes).
+            let plain = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: units.count)
+            defer { plain.deallocate() }
+            _ = plain.initialize(from: units)
+            let padded = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: units.count + 4)
+            defer { padded.deallocate() }
+            _ = padded.initialize(from: Array("ab😀".utf16) + units)
+            var slicer = UTF16Slicer(text, units: plain.baseAddress!, count: units.count)
             for r in ranges {
                 let inPair = { (k: Int) in k > 0 && k < units.count && UTF16.isTrailSurrogate(units[k]) }
                 let slice = slicer.slice(r)
@@ -21,9 +30,7 @@ final class UTF16SlicerTests: XCTestCase {
                     XCTAssertEqual(slice, String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
                 }
             }
-            // The same string standing after other units (a run of a paragraph with codes).
-            let padded = Array("ab😀".utf16) + units
-            var inner = UTF16Slicer(text, units: padded, base: 4, count: units.count)
+            var inner = UTF16Slicer(text, units: padded.baseAddress! + 4, count: units.count)
             for r in ranges where !(r.lowerBound > 0 && r.lowerBound < units.count && UTF16.isTrailSurrogate(units[r.lowerBound]))
                 && !(r.upperBound > 0 && r.upperBound < units.count && UTF16.isTrailSurrogate(units[r.upperBound])) {
                 XCTAssertEqual(inner.slice(r), String(decoding: units[r], as: UTF16.self), "\(text) \(r)")
@@ -41,8 +48,11 @@ extension UTF16SlicerTests {
             text += String(repeating: "a", count: k % 11) + ["é", "€", "😀", " ", "日本", "x.y"][k % 6]
         }
         let units = Array(text.utf16)
+        let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: units.count)
+        defer { buffer.deallocate() }
+        _ = buffer.initialize(from: units)
         for step in [1, 3, 4, 7, 64] {
-            var slicer = UTF16Slicer(text, units: units, count: units.count)
+            var slicer = UTF16Slicer(text, units: buffer.baseAddress!, count: units.count)
             var lower = 0
             var upper = 0
             while upper < units.count {

@@ -92,7 +92,7 @@ struct CompiledTrie: Sendable {
             }
             records[s] = r
             slotOf[id] = Int32(s)
-            if let k = units.withUnsafeBufferPointer({ Self.shortIndex($0.baseAddress!, $0.count) }) { short[k] = Int32(s) }
+            if let k = units.withUnsafeBufferPointer({ $0.isEmpty ? nil : Self.shortIndex($0.baseAddress!, $0.count) }) { short[k] = Int32(s) }
         }
         // About 16 bits per word (one word in 16 that is not in the vocabulary gets past it),
         // from 8 KB up to 512 KB for a vocabulary of a few hundred thousand words.

@@ -409,7 +409,8 @@ public final class TermRecognizer: Sendable {
             var skipped = false
             while let t = scanner.next(units) {
                 let length = scanner.foldedCount
-                let fold = trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
+                // (Words of one or two letters, a third of a text's, without the call.)
+                let fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
                 var stem: Int32 = -1
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {

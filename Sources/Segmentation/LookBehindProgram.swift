@@ -370,6 +370,19 @@ extension LookBehindProgram {
             /// Units taken so far, back from the end of the match (at most `depth`: past the
             /// window, nothing more is learnt).
             var offset: Int
+
+            /// Keeps only the units of `set` at the current offset; false when none is left
+            /// (the way cannot be taken).
+            mutating func narrow(to set: UnitSet) -> Bool {
+                guard let known = sets[offset] else {
+                    sets[offset] = set
+                    return true
+                }
+                let narrowed = known.intersection(set)
+                if narrowed.isEmpty { return false }
+                sets[offset] = narrowed
+                return true
+            }
         }
         var failed = false
         // The ways through `node` taken after (to the right of) each of `ways`; ways already
@@ -384,13 +397,7 @@ extension LookBehindProgram {
             switch node {
             case .atom(let set):
                 for var way in open {
-                    if let known = way.sets[way.offset] {
-                        let narrowed = known.intersection(set)
-                        if narrowed.isEmpty { continue }
-                        way.sets[way.offset] = narrowed
-                    } else {
-                        way.sets[way.offset] = set
-                    }
+                    guard way.narrow(to: set) else { continue }
                     way.offset += 1
                     out.append(way)
                 }
@@ -427,13 +434,7 @@ extension LookBehindProgram {
                     var complement = set
                     complement.invert()
                     for var way in open {
-                        if let known = way.sets[way.offset] {
-                            let narrowed = known.intersection(complement)
-                            if narrowed.isEmpty { continue }
-                            way.sets[way.offset] = narrowed
-                        } else {
-                            way.sets[way.offset] = complement
-                        }
+                        guard way.narrow(to: complement) else { continue }
                         out.append(way)
                     }
                 } else {

@@ -80,20 +80,14 @@ final class SRXMatcher: @unchecked Sendable {
     /// bit k of word c is set when `noBreak[64 * c + k]`'s character test for that place lets
     /// the unit through. ANDed, the three leave the few rules worth a look at a candidate, where
     /// testing every rule's three sets in turn was most of the cost of `vetoed`. Per matcher
-    /// (so filled without a lock), zeroed lazily by calloc: only the pages of units that stand
-    /// next to candidates are ever touched.
-    private let vetoWords: Int
-    private let vetoMasks: UnsafeMutablePointer<UInt64>
-    /// Bit u of kind k's 1,024 words: the masks of unit u for that kind are filled in.
-    private let vetoKnown: UnsafeMutablePointer<UInt64>
+    /// (so filled without a lock).
+    private let vetoTable: UnitMasks
     /// Guard windows (`RuleTable.guardWindows`) by the unit at each of their distances,
     /// filled in per unit when first seen like `vetoMasks`: guard number g owns byte g % 8 of
     /// word g / 8, whose bit k is set when its window k lets the unit through there. ANDed for
     /// the units before a position, a guard's byte says whether any window passes, where
     /// testing its windows' sets in turn cost more than the program it spares for most guards.
-    private let windowWords: Int
-    private let windowMasks: UnsafeMutablePointer<UInt64>
-    private let windowKnown: UnsafeMutablePointer<UInt64>
+    private let windowTable: UnitMasks
     private lazy var icuBreaker: ICUSentenceBreaker? = ICUSentenceBreaker(locale: compiled.icuLocale)
     /// When set, nanoseconds and counts per rule (see `Segmenter.profile(_:)`).
     var profile: RuleProfile?
@@ -124,13 +118,8 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration.initialize(repeating: -1, count: count)
         afterStamp.initialize(repeating: -1, count: count)
         afterValue.initialize(repeating: false, count: count)
-        vetoWords = max(1, (compiled.table.noBreak.count + 63) / 64)
-        vetoMasks = calloc(4 * 65536 * vetoWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 4 * 65536 * vetoWords)
-        vetoKnown = calloc(4 * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 4 * 1024)
-        windowWords = max(1, (compiled.table.guardWindowSlots + 7) / 8)
-        let depth = RuleTable.guardWindowDepth
-        windowMasks = calloc(depth * 65536 * windowWords, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: depth * 65536 * windowWords)
-        windowKnown = calloc(depth * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: depth * 1024)
+        vetoTable = UnitMasks(places: 4, words: (compiled.table.noBreak.count + 63) / 64)
+        windowTable = UnitMasks(places: RuleTable.guardWindowDepth, words: (compiled.table.guardWindowSlots + 7) / 8)
     }
 
     deinit {
@@ -147,34 +136,32 @@ final class SRXMatcher: @unchecked Sendable {
         state.deallocate()
         nextFromBuffer.deallocate()
         branchTables.deallocate()
-        free(vetoMasks)
-        free(vetoKnown)
-        free(windowMasks)
-        free(windowKnown)
+        vetoTable.deallocate()
+        windowTable.deallocate()
     }
 
     /// Room for `capacity` UTF-16 units, valid until the next call or `trimUnitBuffer()`:
     /// where `Segmenter.segmentedParts(of:)` transcodes a unit while it holds this matcher.
     func unitBuffer(capacity: Int) -> UnsafeMutablePointer<UInt16> {
-        if let units = state.pointee.units, state.pointee.unitCapacity >= capacity { return units }
-        state.pointee.units?.deallocate()
-        let grown = max(capacity, 2 * state.pointee.unitCapacity, 1024)
-        let units = UnsafeMutablePointer<UInt16>.allocate(capacity: grown)
-        state.pointee.units = units
-        state.pointee.unitCapacity = grown
-        return units
+        Self.room(capacity, in: &state.pointee.units, capacity: &state.pointee.unitCapacity)
     }
 
     /// Room for `capacity` items of a unit with codes (`ContentItems.kinds`), valid like
     /// `unitBuffer(capacity:)`'s.
     func itemBuffer(capacity: Int) -> UnsafeMutablePointer<Int> {
-        if let items = state.pointee.items, state.pointee.itemCapacity >= capacity { return items }
-        state.pointee.items?.deallocate()
-        let grown = max(capacity, 2 * state.pointee.itemCapacity, 1024)
-        let items = UnsafeMutablePointer<Int>.allocate(capacity: grown)
-        state.pointee.items = items
-        state.pointee.itemCapacity = grown
-        return items
+        Self.room(capacity, in: &state.pointee.items, capacity: &state.pointee.itemCapacity)
+    }
+
+    /// `buffer` (room for `current` elements) when it holds `needed`, else a larger one in its
+    /// place (the old contents are not kept: each unit writes its buffers anew).
+    private static func room<T>(_ needed: Int, in buffer: inout UnsafeMutablePointer<T>?, capacity current: inout Int) -> UnsafeMutablePointer<T> {
+        if let buffer, current >= needed { return buffer }
+        buffer?.deallocate()
+        let grown = max(needed, 2 * current, 1024)
+        let fresh = UnsafeMutablePointer<T>.allocate(capacity: grown)
+        buffer = fresh
+        current = grown
+        return fresh
     }
 
     /// Frees the unit and item buffers when a huge unit made them large: the (usually short)
@@ -211,17 +198,16 @@ final class SRXMatcher: @unchecked Sendable {
     /// when this is the unit's first time there.
     @inline(__always)
     private func vetoMasks(_ kind: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
-        let u = Int(unit)
-        if vetoKnown[kind &* 1024 &+ u >> 6] & (1 << UInt64(u & 63)) == 0 { fillVetoMasks(kind, unit) }
-        return vetoMasks + (kind &* 65536 &+ u) &* vetoWords
+        if !vetoTable.isFilled(kind, unit) { fillVetoMasks(kind, unit) }
+        return vetoTable.row(kind, unit)
     }
 
     @inline(never)
     private func fillVetoMasks(_ kind: Int, _ unit: UInt16) {
         let noBreak = table.noBreak
         let entries = table.entries
-        let out = vetoMasks + (kind * 65536 + Int(unit)) * vetoWords
-        for w in 0..<vetoWords {
+        let out = vetoTable.row(kind, unit)
+        for w in 0..<vetoTable.words {
             var mask: UInt64 = 0
             for k in 0..<min(64, noBreak.count - 64 * w) {
                 let entry = entries[Int(noBreak[64 * w + k])]
@@ -230,7 +216,7 @@ final class SRXMatcher: @unchecked Sendable {
             }
             out[w] = mask
         }
-        vetoKnown[kind * 1024 + Int(unit) >> 6] |= 1 << UInt64(unit & 63)
+        vetoTable.markFilled(kind, unit)
     }
 
     /// False when the guard of `entry` certainly does not hold at `p`: no window of it passes
@@ -256,15 +242,14 @@ final class SRXMatcher: @unchecked Sendable {
     /// this is the unit's first time there.
     @inline(__always)
     private func windowMasks(_ d: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
-        let u = Int(unit)
-        if windowKnown[d &* 1024 &+ u >> 6] & (1 << UInt64(u & 63)) == 0 { fillWindowMasks(d, unit) }
-        return windowMasks + (d &* 65536 &+ u) &* windowWords
+        if !windowTable.isFilled(d, unit) { fillWindowMasks(d, unit) }
+        return windowTable.row(d, unit)
     }
 
     @inline(never)
     private func fillWindowMasks(_ d: Int, _ unit: UInt16) {
-        let out = windowMasks + (d * 65536 + Int(unit)) * windowWords
-        for w in 0..<windowWords { out[w] = 0 }
+        let out = windowTable.row(d, unit)
+        for w in 0..<windowTable.words { out[w] = 0 }
         for entry in table.entries where entry.guardWindowSlot >= 0 {
             let slot = Int(entry.guardWindowSlot)
             for k in 0..<Int(entry.guardWindowCount) {
@@ -272,7 +257,7 @@ final class SRXMatcher: @unchecked Sendable {
                 if table.contains(set, unit) { out[slot >> 3] |= 1 << UInt64((slot & 7) * 8 + k) }
             }
         }
-        windowKnown[d * 1024 + Int(unit) >> 6] |= 1 << UInt64(unit & 63)
+        windowTable.markFilled(d, unit)
     }
 
     /// The ICU matcher for regex `id`, pointed at the current text; nil when ICU refused the
@@ -522,7 +507,7 @@ final class SRXMatcher: @unchecked Sendable {
             // the guard is left to its program and ICU).
             let thirdUsable = p >= 3 && text[p - 1] & 0xF800 != 0xD800 && text[p - 2] & 0xF800 != 0xD800
             let thirdLast = thirdUsable ? vetoMasks(3, text[p - 3]) : nil
-            for w in 0..<vetoWords {
+            for w in 0..<vetoTable.words {
                 var mask = last[w] & secondLast[w] & first[w]
                 if let thirdLast { mask &= thirdLast[w] }
                 while mask != 0 {
@@ -679,5 +664,46 @@ final class SRXMatcher: @unchecked Sendable {
         case 0x09...0x0D, 0x1C...0x20, 0x1680, 0x2000...0x2006, 0x2008...0x200A, 0x2028, 0x2029, 0x205F, 0x3000: return true
         default: return false
         }
+    }
+}
+
+/// Bit masks per UTF-16 unit and place (`places` × 65,536 rows of `words` words), each row filled
+/// in by its owner the first time the unit is met there (`isFilled`, `markFilled`): the no-break
+/// rules' and the guard windows' tables of `SRXMatcher`. Zeroed lazily by calloc: only the pages
+/// of units actually met are touched.
+struct UnitMasks {
+    /// Words per row (at least one).
+    let words: Int
+    private let masks: UnsafeMutablePointer<UInt64>
+    /// Bit u of place p's 1,024 words: unit u's row at p is filled in.
+    private let filled: UnsafeMutablePointer<UInt64>
+
+    init(places: Int, words: Int) {
+        self.words = max(1, words)
+        masks = calloc(places * 65536 * self.words, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: places * 65536 * self.words)
+        filled = calloc(places * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: places * 1024)
+    }
+
+    /// Frees the masks (in the owner's `deinit`).
+    func deallocate() {
+        free(masks)
+        free(filled)
+    }
+
+    /// True once unit `unit`'s row at `place` has been filled in.
+    @inline(__always) func isFilled(_ place: Int, _ unit: UInt16) -> Bool {
+        let u = Int(unit)
+        return filled[place &* 1024 &+ u >> 6] & (1 << UInt64(u & 63)) != 0
+    }
+
+    /// Records that unit `unit`'s row at `place` is filled in.
+    @inline(__always) func markFilled(_ place: Int, _ unit: UInt16) {
+        let u = Int(unit)
+        filled[place &* 1024 &+ u >> 6] |= 1 << UInt64(u & 63)
+    }
+
+    /// Unit `unit`'s row at `place`.
+    @inline(__always) func row(_ place: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
+        masks + (place &* 65536 &+ Int(unit)) &* words
     }
 }

@@ -707,7 +707,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 try close(indent: false)
             }
             if ordered { warn("order", "target order has no XLIFF 1.2 equivalent; not written") }
-            try writeUnitTail(unit, mids: [])
+            try writeUnitTail(unit, markup: markup, mids: [])
             return
         }
 
@@ -894,7 +894,7 @@ public final class XLIFF12Writer: DocumentWriter {
         // The mids as a set only for alternative translations, the one place that looks them up.
         let midSet: Set<String> = unit.matches.isEmpty ? [] : Set(mids)
         Self.giveBack(&mids, to: &midBuffer)
-        try writeUnitTail(unit, mids: midSet)
+        try writeUnitTail(unit, markup: markup, mids: midSet)
     }
 
     /// Writes the parts' sources (or targets) as `<seg-source>` (`<target>`) content when no run
@@ -983,11 +983,9 @@ public final class XLIFF12Writer: DocumentWriter {
     }
 
     /// Context groups, count groups, notes, candidates and foreign elements, then `</trans-unit>`.
-    private func writeUnitTail(_ unit: Unit, mids: Set<String>) throws {
+    private func writeUnitTail(_ unit: Unit, markup: XLIFF12UnitMarkup, mids: Set<String>) throws {
         for m in unit.metadata { try writeContextGroup(m) }
-        if unit.hasXLIFF12Markup {
-            for e in unit.xliff12Markup.elements { try writeExtensionElement(e, context: "trans-unit") }
-        }
+        for e in markup.elements { try writeExtensionElement(e, context: "trans-unit") }
         for n in unit.notes { try writeNote(n) }
         for m in unit.matches { try writeAltTrans(m, mids: mids, unitID: unit.id) }
         if !unit.extensions.elements.isEmpty { try writeExtensionElements(unit.extensions.elements, context: "trans-unit") }

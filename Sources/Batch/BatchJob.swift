@@ -26,8 +26,34 @@ public enum BatchFileKind: String, Sendable, Hashable, Codable, CaseIterable {
     public static func detect(_ name: String) -> BatchFileKind? {
         // On the bytes: a `Character` search breaks the name into graphemes.
         guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return nil }
-        let ext = name[name.utf8.index(after: dot)...].lowercased()
-        return allCases.first { $0.extensions.contains(ext) }
+        let ext = name[name.utf8.index(after: dot)...]
+        // An ASCII extension (every one of ours is) is compared lower-cased, packed into an
+        // integer: a folder walk asks for every file, and building the lower-cased string and
+        // each kind's list of extensions cost about a thousand instructions a file.
+        if let packed = packedLowercaseASCII(ext.utf8) {
+            return packedExtensions.first { $0.packed == packed }?.kind
+        }
+        if ext.utf8.allSatisfy({ $0 < 0x80 }) { return nil } // ASCII but longer than any of ours
+        let lowered = ext.lowercased()
+        return allCases.first { $0.extensions.contains(lowered) }
+    }
+
+    /// Up to eight ASCII bytes, lower-cased, in one integer (first byte lowest); nil when the
+    /// bytes are longer or not all ASCII.
+    private static func packedLowercaseASCII(_ bytes: some Collection<UInt8>) -> UInt64? {
+        guard bytes.count <= 8 else { return nil }
+        var packed: UInt64 = 0, shift: UInt64 = 0
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            packed |= UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) << shift
+            shift += 8
+        }
+        return packed
+    }
+
+    /// Each kind's extensions, packed, in the order `detect` searched them by name.
+    private static let packedExtensions: [(packed: UInt64, kind: BatchFileKind)] = allCases.flatMap { kind in
+        kind.extensions.map { (packed: packedLowercaseASCII($0.utf8)!, kind: kind) }
     }
 }
 

@@ -88,6 +88,9 @@ private struct Planner<Converter: BatchFileConverter> {
     /// The identity of each job's input as the walk saw it (`jobs[i]`'s at `i`; nil when it
     /// could not be taken), so that the conflict check does not `stat` every input again.
     var inputIdentities: [FileStatus.Identity?] = []
+    /// The folder of each job's output when the walk knows it (`jobs[i]`'s at `i`), so that the
+    /// conflict check does not take every output path apart again.
+    var outputFolders: [String?] = []
 
     init(request: BatchRequest, converter: Converter) {
         self.request = request
@@ -111,7 +114,9 @@ private struct Planner<Converter: BatchFileConverter> {
             if status.kind == .directory {
                 // One folder: its content goes straight under -o. Several inputs: each keeps its name.
                 let prefix = several ? folderName(input) : ""
-                walk(folder: input, relative: "", outputPrefix: prefix, layout: layout)
+                if case .folder(let root) = layout {
+                    walk(folder: input, relative: "", outputFolder: prefix.isEmpty ? root : join(root, prefix))
+                }
             } else {
                 addNamedFile(input, status: status, layout: layout)
             }
@@ -175,13 +180,15 @@ private struct Planner<Converter: BatchFileConverter> {
         }
     }
 
-    private mutating func add(_ job: BatchJob, identity: FileStatus.Identity) {
+    private mutating func add(_ job: BatchJob, identity: FileStatus.Identity, outputFolder: String? = nil) {
         jobs.append(job)
         inputIdentities.append(identity)
+        outputFolders.append(outputFolder.map { $0.isEmpty ? "." : $0 })
     }
 
-    private mutating func walk(folder: String, relative: String, outputPrefix: String, layout: OutputLayout) {
-        guard case .folder(let root) = layout else { return }
+    /// Walks `folder` (at `relative` under its input), whose outputs go into `outputFolder`
+    /// (worked out once per folder rather than from each file's relative path).
+    private mutating func walk(folder: String, relative: String, outputFolder: String) {
         let entries: [FolderEntry]
         do {
             entries = try FolderEntry.list(folder)
@@ -189,12 +196,13 @@ private struct Planner<Converter: BatchFileConverter> {
             fail(input: folder, error)
             return
         }
+        seenInputs.reserveCapacity(seenInputs.count + entries.count)
         for entry in entries {
             let name = entry.name
             // Hidden entries (.git, .DS_Store, our own .verso-tmp-* files) are never inputs.
             if name.hasPrefix(".") { continue }
             let path = join(folder, name)
-            let rel = relative.isEmpty ? name : relative + "/" + name
+            let rel = relative.isEmpty ? name : join(relative, name)
             guard let link = entry.link else { continue }
             var status = link
             if link.kind == .symbolicLink {
@@ -212,7 +220,7 @@ private struct Planner<Converter: BatchFileConverter> {
             if status.kind == .directory {
                 if let outputRootIdentity, status.identity == outputRootIdentity { continue }
                 if request.filter.prunes(folder: rel) { continue }
-                walk(folder: path, relative: rel, outputPrefix: outputPrefix, layout: layout)
+                walk(folder: path, relative: rel, outputFolder: join(outputFolder, name))
                 continue
             }
             guard request.filter.selects(rel) else { continue }
@@ -232,11 +240,8 @@ private struct Planner<Converter: BatchFileConverter> {
                 fail(input: path, error)
                 continue
             }
-            var outputFolder = root
-            if !outputPrefix.isEmpty { outputFolder = join(outputFolder, outputPrefix) }
-            // On the bytes: a `Character` search breaks the path into graphemes (5,000 instructions a file).
-            if let slash = rel.utf8.lastIndex(of: UInt8(ascii: "/")) { outputFolder = join(outputFolder, String(rel[..<slash])) }
-            add(BatchJob(input: path, relativePath: rel, output: join(outputFolder, outputName), kind: kind, action: action), identity: status.identity)
+            add(BatchJob(input: path, relativePath: rel, output: join(outputFolder, outputName), kind: kind, action: action),
+                identity: status.identity, outputFolder: outputFolder)
         }
     }
 
@@ -244,6 +249,7 @@ private struct Planner<Converter: BatchFileConverter> {
     /// job fails with a message naming the other file (nothing is overwritten silently).
     private mutating func resolveConflicts() {
         var inputsByIdentity: [FileStatus.Identity: String] = [:]
+        inputsByIdentity.reserveCapacity(jobs.count)
         for (job, identity) in zip(jobs, inputIdentities) {
             if let identity { inputsByIdentity[identity] = job.input }
         }
@@ -251,13 +257,14 @@ private struct Planner<Converter: BatchFileConverter> {
         // output tree has none) instead of one per output file.
         var folderExists: [String: Bool] = [:]
         var claims = OutputClaims()
+        claims.reserveCapacity(jobs.count)
         var kept: [BatchJob] = []
-        for job in jobs {
+        for (job, knownFolder) in zip(jobs, outputFolders) {
             if let conflict = claims.claim(job.output, for: job.input, advice: "rename one of them or use --exclude") {
                 fail(job: job, conflict)
                 continue
             }
-            let folder = PathNames.folder(of: job.output)
+            let folder = knownFolder ?? PathNames.folder(of: job.output)
             let inExistingFolder = folderExists[folder] ?? {
                 let exists = FileStatus.ifExists(folder)?.kind == .directory
                 folderExists[folder] = exists
@@ -274,6 +281,7 @@ private struct Planner<Converter: BatchFileConverter> {
         }
         jobs = kept
         inputIdentities = []
+        outputFolders = []
     }
 
     private mutating func fail(input: String, _ error: Error) {
@@ -286,6 +294,21 @@ private struct Planner<Converter: BatchFileConverter> {
 
     private func join(_ folder: String, _ name: String) -> String {
         if folder.isEmpty || folder == "." { return name }
-        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        // The bytes copied once into a string of the right size: `folder + "/" + name` built
+        // two strings, about a thousand instructions for each of the paths of every file.
+        var folder = folder, name = name
+        return folder.withUTF8 { f in
+            name.withUTF8 { n in
+                let slash = f.last != UInt8(ascii: "/")
+                return String(unsafeUninitializedCapacity: f.count + n.count + (slash ? 1 : 0)) { out in
+                    var i = out.initialize(fromContentsOf: f)
+                    if slash {
+                        out[i] = UInt8(ascii: "/")
+                        i += 1
+                    }
+                    return i + UnsafeMutableBufferPointer(rebasing: out[i...]).initialize(fromContentsOf: n)
+                }
+            }
+        }
     }
 }

@@ -10,15 +10,23 @@ public struct OutputClaims: Sendable {
         currentFolder = PathNames.currentFolder
     }
 
+    /// Makes room for `count` claims at once (growing the table step by step hashes every
+    /// path claimed so far again at each step).
+    public mutating func reserveCapacity(_ count: Int) {
+        claimed.reserveCapacity(count)
+    }
+
     /// Claims `output` for `input`. Returns nil when it is free (and now taken), else the error
     /// for `input`, naming the input that claimed it first; `advice` ends that message.
     public mutating func claim(_ output: String, for input: String, advice: String = "rename one of them or write them into different folders") -> FileAccessError? {
         let key = PathNames.normalized(output, currentFolder: currentFolder)
-        if let other = claimed[key] {
+        // One hash of the path for a free output (the usual case), not a look-up then an
+        // insertion; a taken one is given back to its first claimer.
+        if let other = claimed.updateValue(input, forKey: key) {
+            claimed[key] = other
             if other == input { return FileAccessError(path: input, "named more than once; its output \(output) is written once") }
             return FileAccessError(path: input, "its output \(output) is also the output of \(other); \(advice)")
         }
-        claimed[key] = input
         return nil
     }
 }

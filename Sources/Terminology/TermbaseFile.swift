@@ -46,13 +46,26 @@ public enum TermbaseFile {
 
     /// Reads a TBX, CSV or TSV file whole into memory, with the warnings reading produced.
     /// `scope`: the languages whose sections are read (see `LanguageScope`; default: all).
+    /// Goes through `TermbaseCache.shared` when there is one: a compiled copy made from the
+    /// file as it is now is loaded instead, with the same warnings.
     public static func read(path: String, displayPath: String? = nil, scope: LanguageScope = .all) throws -> (Termbase, [Finding]) {
-        switch try format(of: path) {
-        case .tbx: return try TBXReader.read(path: path, displayPath: displayPath, scope: scope)
-        case .csv, .tsv: return try CSVTermbaseReader.read(path: path, displayPath: displayPath, scope: scope)
-        case .sqlite:
+        try read(path: path, displayPath: displayPath, scope: scope, cache: TermbaseCache.shared)
+    }
+
+    /// `read(path:displayPath:scope:)` through `cache` (none when nil).
+    public static func read(path: String, displayPath: String? = nil, scope: LanguageScope = .all, cache: TermbaseCache?) throws -> (Termbase, [Finding]) {
+        let format = try format(of: path)
+        if format == .sqlite {
             throw TermbaseError("a SQLite index is opened with TermIndex, not read into memory", file: displayPath ?? path)
         }
+        let shown = displayPath ?? path
+        let entry = cache?.entry(for: path, scope: scope)
+        if let entry, let compiled = entry.load(displayPath: shown) { return compiled }
+        let read = format == .tbx
+            ? try TBXReader.read(path: path, displayPath: displayPath, scope: scope)
+            : try CSVTermbaseReader.read(path: path, displayPath: displayPath, scope: scope)
+        entry?.store(read.0, read.1, displayPath: shown)
+        return read
     }
 
     /// Streams the concepts of a TBX, CSV or TSV file, calling `body` for each; returns the

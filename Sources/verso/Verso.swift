@@ -1,4 +1,5 @@
 import ArgumentParser
+import Terminology
 
 /// The `verso` command: prepares documents for translation.
 @main
@@ -24,11 +25,19 @@ struct Verso: AsyncParsableCommand {
     /// subcommand's own usage (UsageErrors), not `verso <subcommand>`.
     static func main() async {
         AllocatorTuning.apply()
+        // Compiled termbases are kept between runs (see TermbaseCache) by the command, not the
+        // library, which writes nothing into the user's home on its own.
+        TermbaseCache.shared = TermbaseCache.fromEnvironment()
         let command: ParsableCommand
         do { command = try await asyncParseAsRoot() } catch { exit(withError: error) }
         do {
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            // The subcommands are all synchronous; only the root (run without one: it prints
+            // its help) is async. Testing for that type compares metadata pointers, where
+            // casting to `AsyncParsableCommand` searched the program's protocol conformances (a
+            // negative answer reads all of them: half a million instructions at every start).
+            assert(command is Verso || !(command is AsyncParsableCommand), "an async subcommand needs its own branch here")
+            if var root = command as? Verso {
+                try root.run()
             } else {
                 var syncCommand = command
                 try syncCommand.run()

@@ -181,6 +181,7 @@ final class ConvertFolderTests: XCTestCase {
         let process = Process()
         process.executableURL = VersoCommand.executable
         process.arguments = ["convert"] + args + ["-o", out.path]
+        process.environment = VersoCommand.environment
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until the large output is being written, then kill -9.

@@ -36,9 +36,7 @@ public enum VersoCommand {
         process.executableURL = program
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = self.environment.merging(environment ?? [:]) { $1 }
         // Temporary files rather than pipes: no deadlock on large outputs, no threads.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verso-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -58,6 +56,19 @@ public enum VersoCommand {
         process.waitUntilExit()
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
         return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The `VERSO_CACHE_DIR` every program run by the tests gets: one folder for the suite's
+    /// runs, in the temporary folder.
+    public static let testCacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("verso-tests-cache")
+
+    /// The environment to run `verso` in: this process's, with the suite's own compiled-termbase
+    /// cache (`testCacheDirectory`), never the user's `~/.cache/verso`. A test that starts a
+    /// `Process` itself gives it this.
+    public static var environment: [String: String] {
+        var variables = ProcessInfo.processInfo.environment
+        variables["VERSO_CACHE_DIR"] = testCacheDirectory.path
+        return variables
     }
 
     /// Finds a program on PATH (`xmllint`, `python3`), or nil.

@@ -48,6 +48,12 @@ struct CompiledTrie: Sendable {
     /// it), by `shortIndex`, or -1: a third of a text's words are that short (`de`, `la`, `l`),
     /// and a load answers them where `find` works out a hash.
     private let short: FrozenBuffer<Int32>
+    /// The lengths of the vocabulary's words of three units or more, by their first two units
+    /// (`startIndex`): bit `min(length, 63)` of a pair's entry is set when a word of that
+    /// length starts with it. Two loads and a test answer most of a text's words that no term
+    /// has (`maison`, `politique`) before their hash is worked out: few words of the
+    /// vocabulary share both their start and their length with them.
+    private let lengthsByStart: FrozenBuffer<UInt64>
     private let arena: FrozenBuffer<UInt16>
     private let blocks: FrozenBuffer<UInt32>
     private let termFolds: FrozenBuffer<Int32>
@@ -58,7 +64,7 @@ struct CompiledTrie: Sendable {
 
     /// Bytes held, for memory reports.
     var memoryFootprint: Int {
-        records.count * MemoryLayout<WordRecord>.stride + presence.count * 8 + short.count * 4 + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
+        records.count * MemoryLayout<WordRecord>.stride + presence.count * 8 + short.count * 4 + lengthsByStart.count * 8 + arena.count * 2 + blocks.count * 4 + termFolds.count * 4 + termCases.count
     }
 
     /// Lays out the builder's tables. `stemOf`: per dense word id, its stem's dense id or -1.
@@ -75,6 +81,7 @@ struct CompiledTrie: Sendable {
         var arena: [UInt16] = []
         var slotOf = [Int32](repeating: -1, count: vocabulary.count)
         var short = [Int32](repeating: -1, count: 1 << 10)
+        var lengthsByStart = [UInt64](repeating: 0, count: 1 << 10)
         var units: [UInt16] = []
         for id in 0..<vocabulary.count {
             units = Array(vocabulary.word(Int32(id)).utf16)
@@ -93,6 +100,9 @@ struct CompiledTrie: Sendable {
             records[s] = r
             slotOf[id] = Int32(s)
             if let k = units.withUnsafeBufferPointer({ $0.isEmpty ? nil : Self.shortIndex($0.baseAddress!, $0.count) }) { short[k] = Int32(s) }
+            if units.count >= 3, let k = units.withUnsafeBufferPointer({ Self.startIndex($0.baseAddress!) }) {
+                lengthsByStart[k] |= Self.lengthBit(units.count)
+            }
         }
         // About 16 bits per word (one word in 16 that is not in the vocabulary gets past it),
         // from 8 KB up to 512 KB for a vocabulary of a few hundred thousand words.
@@ -169,6 +179,7 @@ struct CompiledTrie: Sendable {
         self.presence = FrozenBuffer(presence)
         self.presenceShift = presenceShift
         self.short = FrozenBuffer(short)
+        self.lengthsByStart = FrozenBuffer(lengthsByStart)
         self.arena = FrozenBuffer(arena)
         self.blocks = FrozenBuffer(blocks)
         self.termFolds = FrozenBuffer(termFolds.map { slot($0) })
@@ -232,10 +243,24 @@ struct CompiledTrie: Sendable {
         return Int(a << 5 | b)
     }
 
+    /// The index in `lengthsByStart` of a word's first two units when both are from 0x60 to
+    /// 0x7F (folded ASCII letters), or nil.
+    @inline(__always) static func startIndex(_ u: UnsafePointer<UInt16>) -> Int? {
+        let a = UInt32(u[0]) &- 0x60
+        let b = UInt32(u[1]) &- 0x60
+        guard a < 32, b < 32 else { return nil }
+        return Int(a << 5 | b)
+    }
+
+    /// The bit of `lengthsByStart` for a word of `length` units.
+    @inline(__always) static func lengthBit(_ length: Int) -> UInt64 {
+        UInt64(1) << UInt64(min(length, 63))
+    }
+
     /// Pointers for a hot loop; valid while this trie is alive.
     var reader: Reader {
         Reader(records: records.base, mask: mask, presence: presence.base, presenceShift: presenceShift, short: short.base,
-               arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
+               lengthsByStart: lengthsByStart.base, arena: arena.base, blocks: blocks.base, termFolds: termFolds.base, termCases: termCases.base)
     }
 
     struct Reader {
@@ -244,6 +269,7 @@ struct CompiledTrie: Sendable {
         let presence: UnsafePointer<UInt64>
         let presenceShift: UInt32
         let short: UnsafePointer<Int32>
+        let lengthsByStart: UnsafePointer<UInt64>
         let arena: UnsafePointer<UInt16>
         let blocks: UnsafePointer<UInt32>
         let termFolds: UnsafePointer<Int32>
@@ -268,6 +294,7 @@ struct CompiledTrie: Sendable {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
             let len = units.count
             if let k = CompiledTrie.shortIndex(u, len) { return short[k] }
+            if lacks(u, len) { return -1 }
             guard len <= WordRecord.inlineUnits else { return findLong(u, len) }
             let raw = UnsafeRawPointer(u)
             let low = min(len, 4)
@@ -277,6 +304,13 @@ struct CompiledTrie: Sendable {
             let h = CompiledTrie.hash(text.0, text.1, length: len)
             guard mayHold(h) else { return -1 }
             return probe(u, len, h, text)
+        }
+
+        /// True when no word of the vocabulary has the first two units and the length of the
+        /// word `u` (`len` units, three or more): `find` would return -1.
+        @inline(__always) private func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
+            guard len >= 3, let k = CompiledTrie.startIndex(u) else { return false }
+            return lengthsByStart[k] & CompiledTrie.lengthBit(len) == 0
         }
 
         /// `find(padded:)` of a word longer than `WordRecord.inlineUnits`.

@@ -98,7 +98,8 @@ public struct LightStemmer: Sendable, Hashable {
     /// Stems the `count` units at `u` in place and returns the new length. Rules only
     /// shorten a word (a suffix is replaced by a shorter one), so nothing is written at or past
     /// `count`; and they keep at least its first two units, which recognition relies on.
-    func stem(_ u: UnsafeMutablePointer<UInt16>, count: Int) -> Int {
+    /// (Inlined: the recognizer's word loop then calls its language's rules directly.)
+    @inline(__always) func stem(_ u: UnsafeMutablePointer<UInt16>, count: Int) -> Int {
         guard let rules, count > 2 else { return count }
         switch rules {
         case .french: return french(u, count)

@@ -396,22 +396,23 @@ public final class TermRecognizer: Sendable {
         try withExtendedLifetime(scratch) {
             let trie = self.trie.reader
             var scanner = TokenScanner(sortedBarriers: barriers, storage: scratch.folded.base)
-            // The scanner's folded word, read in place (the scratch outlives the scan), and
-            // stemmed in place once looked up: the next token overwrites it anyway.
-            let folded = scratch.folded.base
             let lookahead = maxTermTokens
             var matcher = WindowMatcher(recognizer: self, trie: trie, overlapping: overlapping, scratch: scratch, text: units.baseAddress)
             let probing = !probedStores.isEmpty
             // A word that is neither a term's word nor has a term word's stem can be in no
-            // match, and no match spans it: it is not kept in the window, and the next word
-            // kept is marked as after a barrier instead (probed stores need every word).
+            // match, and no match spans it: the scanner passes over it (`keep` says no), and
+            // the next word kept is marked as after a barrier instead (probed stores need
+            // every word).
             if probing { scratch.forgetWords() }
-            var skipped = false
-            while let t = scanner.next(units) {
-                let length = scanner.foldedCount
+            // The word's id and its stem's, worked out by `keep` below for each word the
+            // scanner reads, from its folded units (the scanner's scratch, read in place and
+            // stemmed in place once looked up: the next word overwrites them anyway).
+            var fold: Int32 = -1
+            var stem: Int32 = -1
+            while let t = scanner.next(units, keeping: { folded, length in
                 // (Words of one or two letters, a third of a text's, without the call.)
-                let fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
-                var stem: Int32 = -1
+                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
+                stem = -1
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {
                     stem = trie.stem(fold)
@@ -424,15 +425,12 @@ public final class TermRecognizer: Sendable {
                     }
                 }
                 if stem == fold { stem = -1 }
-                if fold < 0 && stem < 0 && !probing {
-                    skipped = true
-                    continue
-                }
+                return fold >= 0 || stem >= 0 || probing
+            }) {
                 // Whether a term can start here: the root has a child along the word or its stem.
                 let keyBits = (fold >= 0 ? Self.signatureBit(fold) : 0) | (stem >= 0 ? Self.signatureBit(stem) : 0)
-                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, countedCase: scanner.countedCase(of: t), gap: skipped ? .barrier : t.gap,
+                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, countedCase: scanner.countedCase(of: t), gap: t.afterDropped ? .barrier : t.gap,
                                          foldRoot: fold >= 0 ? trie.root(fold) : -1, stemRoot: stem >= 0 ? trie.root(stem) : -1))
-                skipped = false
                 if matcher.count >= Self.window + lookahead {
                     try matcher.process(upTo: matcher.count - lookahead, emit)
                     matcher.dropProcessed()

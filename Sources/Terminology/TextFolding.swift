@@ -278,6 +278,9 @@ struct ScannedToken {
     /// The first letter is in upper case.
     var firstUpper: Bool
     var gap: Token.Gap
+    /// Tokens were passed over between the previous token returned and this one
+    /// (`TokenScanner.next(_:keeping:)`).
+    var afterDropped = false
 
     /// Letter case from the counts of a word's letters.
     @inline(__always) static func letterCase(upper: Int, cased: Int, firstUpper: Bool) -> LetterCase {
@@ -402,95 +405,127 @@ struct TokenScanner {
 
     /// The next token of `units`, or nil at the end. Always pass the same text.
     @inline(__always) mutating func next(_ units: UnsafeBufferPointer<UInt16>) -> ScannedToken? {
+        next(units) { _, _ in true }
+    }
+
+    /// The next token of `units` that `keep` accepts, or nil at the end. Always pass the same
+    /// text. `keep` is given each token's folded units (which it may change in place, as
+    /// stemming does; they are not read again) and their number; a token it refuses is passed
+    /// over, and the token returned after it says so (`afterDropped`).
+    ///
+    /// (The recognizer keeps about a quarter of a text's words: passing over the others here,
+    /// in the loop that reads them, spares returning each, and reloading the scanner's state
+    /// and working out the fast path's bounds again for the next.)
+    @inline(__always) mutating func next(_ units: UnsafeBufferPointer<UInt16>, keeping keep: (UnsafeMutablePointer<UInt16>, Int) -> Bool) -> ScannedToken? {
         let n = units.count
         guard i < n, let text = units.baseAddress else {
             foldedCount = 0
             return nil
         }
+        var dropped = false
+        let out = self.out
+        let table = self.table
         // Fast path, for most words of European text: spaces, then a word of ASCII letters and
         // Latin-1/Latin Extended-A letters that fold to one letter (`é`, `Ł`), ending at a space,
         // punctuation or the end of the text, with no standalone code on the way. Anything else
         // (digits, ligatures, combining marks, other scripts, codes) goes through `scan`, from
         // the word's start.
         var position = i
-        let barrierAt = nextBarrier
-        while position < n && position < barrierAt && text[position] == 0x20 { position &+= 1 }
-        i = position
-        if position < n && position < barrierAt {
-            let u = text[position]
-            // (`(c | 0x20) - 0x61 < 26` holds for ASCII letters only, whatever the unit.)
-            if (u | 0x20) &- 0x61 < 26 || u &- 0xC0 < 0xC0 {
-                let runEnd = min(n, barrierAt)
-                // The word ends before `limit`: at the run's end or after `capacity` units.
-                let limit = min(runEnd, position &+ Self.capacity)
-                let out = self.out
-                let table = self.table
-                // (Letter case is not counted here but when asked: `letterCase(of:in:)`.)
-                var p = position
-                var c = u
-                word: while true {
-                    // Four units at a time while they are ASCII letters (most of a European
-                    // text): one load, one test, one store, instead of a branch per letter.
-                    // The scratch holds `capacity` units, so the whole group must fit.
-                    while limit &- p >= 4 {
-                        let w = UnsafeRawPointer(text + p).loadUnaligned(as: UInt64.self)
-                        if w & Self.nonASCIIBits != 0 { break }
-                        let lower = w | Self.caseBits
-                        let letters = Self.asciiLetterLanes(lower)
-                        UnsafeMutableRawPointer(out + (p &- position)).storeBytes(of: lower, as: UInt64.self)
-                        if letters != Self.laneTops {
-                            // The letters before the first other ASCII unit, which ends the
-                            // word (the units stored past it are never read).
-                            let k = (~letters & Self.laneTops).trailingZeroBitCount >> 4
-                            p &+= k
-                            c = text[p]
-                            break word
+        // (The fast path never passes a standalone code: `nextBarrier` stays as it is from
+        // word to word until `scan` is called.)
+        var runEnd = min(n, nextBarrier)
+        words: while true {
+            while position < runEnd && text[position] == 0x20 { position &+= 1 }
+            if position < runEnd {
+                let u = text[position]
+                // (`(c | 0x20) - 0x61 < 26` holds for ASCII letters only, whatever the unit.)
+                if (u | 0x20) &- 0x61 < 26 || u &- 0xC0 < 0xC0 {
+                    // The word ends before `limit`: at the run's end or after `capacity` units.
+                    let limit = min(runEnd, position &+ Self.capacity)
+                    // (Letter case is not counted here but when asked: `letterCase(of:in:)`.)
+                    var p = position
+                    var c = u
+                    word: while true {
+                        // Four units at a time while they are ASCII letters (most of a European
+                        // text): one load, one test, one store, instead of a branch per letter.
+                        // The scratch holds `capacity` units, so the whole group must fit.
+                        while limit &- p >= 4 {
+                            let w = UnsafeRawPointer(text + p).loadUnaligned(as: UInt64.self)
+                            if w & Self.nonASCIIBits != 0 { break }
+                            let lower = w | Self.caseBits
+                            let letters = Self.asciiLetterLanes(lower)
+                            UnsafeMutableRawPointer(out + (p &- position)).storeBytes(of: lower, as: UInt64.self)
+                            if letters != Self.laneTops {
+                                // The letters before the first other ASCII unit, which ends the
+                                // word (the units stored past it are never read).
+                                let k = (~letters & Self.laneTops).trailingZeroBitCount >> 4
+                                p &+= k
+                                c = text[p]
+                                break word
+                            }
+                            p &+= 4
                         }
-                        p &+= 4
-                    }
-                    if p == limit { break }
-                    c = text[p]
-                    let f: UInt16
-                    if (c | 0x20) &- 0x61 < 26 {
-                        f = c | 0x20
-                    } else if c &- 0xC0 < 0xC0 {
-                        // Latin-1 letters and Latin Extended-A: a table entry of one folded unit.
-                        let e = table[Int(c)]
-                        guard UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.letter.rawValue, (e >> 8) & 0xFF == 1 else { break }
-                        f = UInt16(truncatingIfNeeded: e >> 16)
-                    } else {
-                        break
-                    }
-                    out[p &- position] = f
-                    p &+= 1
-                    if p == limit { break }
-                }
-                // (A word is at least one letter; `c` is the unit at `p` when `p < limit`.)
-                if p > position {
-                    var nextGap = Token.Gap.space
-                    var done = p == n
-                    if p < limit {
-                        // (A space, the usual end of a word, needs no table entry.)
-                        switch c == 0x20 ? CharacterClass.space.rawValue : UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
-                        case CharacterClass.space.rawValue: done = true
-                        case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
-                        case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
-                        case CharacterClass.other.rawValue: done = true; nextGap = .barrier
-                        default: break
+                        if p == limit { break }
+                        c = text[p]
+                        let f: UInt16
+                        if (c | 0x20) &- 0x61 < 26 {
+                            f = c | 0x20
+                        } else if c &- 0xC0 < 0xC0 {
+                            // Latin-1 letters and Latin Extended-A: a table entry of one folded unit.
+                            let e = table[Int(c)]
+                            guard UInt8(truncatingIfNeeded: e) & 0x0F == CharacterClass.letter.rawValue, (e >> 8) & 0xFF == 1 else { break }
+                            f = UInt16(truncatingIfNeeded: e >> 16)
+                        } else {
+                            break
                         }
+                        out[p &- position] = f
+                        p &+= 1
+                        if p == limit { break }
                     }
-                    if done {
-                        i = p == n ? p : p &+ 1
-                        let len = p &- position
-                        foldedCount = len
-                        let currentGap = gap
-                        gap = nextGap
-                        return ScannedToken(start: position, end: p, upper: 0, cased: -1, firstUpper: false, gap: currentGap)
+                    // (A word is at least one letter; `c` is the unit at `p` when `p < limit`.)
+                    if p > position {
+                        var nextGap = Token.Gap.space
+                        var done = p == n
+                        if p < limit {
+                            // (A space, the usual end of a word, needs no table entry.)
+                            switch c == 0x20 ? CharacterClass.space.rawValue : UInt8(truncatingIfNeeded: table[Int(c)]) & 0x0F {
+                            case CharacterClass.space.rawValue: done = true
+                            case CharacterClass.apostrophe.rawValue: done = true; nextGap = .apostrophe
+                            case CharacterClass.hyphen.rawValue: done = true; nextGap = .hyphen
+                            case CharacterClass.other.rawValue: done = true; nextGap = .barrier
+                            default: break
+                            }
+                        }
+                        if done {
+                            let len = p &- position
+                            let after = p == n ? p : p &+ 1
+                            let currentGap = gap
+                            gap = nextGap
+                            if !keep(out, len) {
+                                dropped = true
+                                if after == n { i = n; foldedCount = 0; return nil }
+                                position = after
+                                continue words
+                            }
+                            i = after
+                            foldedCount = len
+                            return ScannedToken(start: position, end: p, upper: 0, cased: -1, firstUpper: false, gap: currentGap, afterDropped: dropped)
+                        }
                     }
                 }
             }
+            i = position
+            guard var t = scan(units) else { return nil }
+            if !keep(out, foldedCount) {
+                dropped = true
+                guard i < n else { foldedCount = 0; return nil }
+                position = i
+                runEnd = min(n, nextBarrier)
+                continue words
+            }
+            t.afterDropped = dropped
+            return t
         }
-        return scan(units)
     }
 
     /// The general case of `next`: any character, standalone codes.

@@ -110,6 +110,75 @@ final class FoldingTests: XCTestCase {
         }
     }
 
+    /// The scanner passes over the words its `keep` refuses, on the fast path and the general
+    /// one alike: the words it returns are those a scan keeping every word returns (same place,
+    /// gap, folded units, case), each saying whether words were passed over before it.
+    func testWordsPassedOverLeaveTheOthersAsAFullScanReadsThem() {
+        let texts = [
+            "La mobilisation partielle, l’OTAN et l'ONU à Saint-Pétersbourg.",
+            "zorglub zorglub Biélorussie zorg2lub cœurs ŒUVRE 1234 x y",
+            "😀 l’OTAN, Saint-Pétersbourg 𝒜bc 𠀀x fin",
+            "Лукашенко заявил, что в Белоруссии — ΣΟΦΟΣ σοφος; 北約 와 NATO",
+            "e\u{301}te\u{301} anti\u{AD}corruption « guillemets » l' apostrophe -tiret- fin'",
+            "  espaces   en tête et en fin   ",
+            String(repeating: "Abcdefgh", count: 40) + " mot " + String(repeating: "é", count: 300) + " x",
+            "a", "", "ab'", "'ab", "-", "x1 y2 z3",
+        ]
+        // Refusals by length, by content and by place, so that a word is passed over before
+        // and after each kind of word and separator.
+        let rules: [(String, (ArraySlice<UInt16>, Int) -> Bool)] = [
+            ("all", { _, _ in true }), ("none", { _, _ in false }),
+            ("odd length", { f, _ in f.count % 2 == 0 }),
+            ("with an a", { f, _ in !f.contains(0x61) }),
+            ("every other", { _, k in k % 2 == 0 }),
+            ("every third", { _, k in k % 3 != 1 }),
+        ]
+        for text in texts {
+            let units = Array(text.utf16)
+            for barriers in [[], [3], [0, 5, 17]] where barriers.allSatisfy({ $0 <= units.count }) {
+                let storage = ScratchUnits(capacity: TokenScanner.capacity, barriers: barriers)
+                var all: [(ScannedToken, [UInt16], LetterCase)] = []
+                units.withUnsafeBufferPointer { buf in
+                    var scanner = TokenScanner(sortedBarriers: storage.barriers, storage: storage.base)
+                    while let t = scanner.next(buf) { all.append((t, Array(scanner.folded), scanner.letterCase(of: t, in: buf))) }
+                }
+                for (name, rule) in rules {
+                    var expected: [(ScannedToken, [UInt16], LetterCase, Bool)] = []
+                    var droppedSince = false
+                    for (k, a) in all.enumerated() {
+                        if rule(a.1[...], k) { expected.append((a.0, a.1, a.2, droppedSince)); droppedSince = false } else { droppedSince = true }
+                    }
+                    var got: [(ScannedToken, [UInt16], LetterCase, Bool)] = []
+                    units.withUnsafeBufferPointer { buf in
+                        var scanner = TokenScanner(sortedBarriers: storage.barriers, storage: storage.base)
+                        var k = 0
+                        var seen: [UInt16] = []
+                        while let t = scanner.next(buf, keeping: { f, n in
+                            defer { k += 1 }
+                            seen = Array(UnsafeBufferPointer(start: f, count: n))
+                            let keep = rule(seen[...], k)
+                            // What the recognizer does to a word it keeps or not: stem it in place.
+                            if n > 1 { f[n - 1] = 0x2A }
+                            return keep
+                        }) {
+                            got.append((t, seen, scanner.letterCase(of: t, in: buf), t.afterDropped))
+                        }
+                    }
+                    let label = "\(name), barriers \(barriers): \(text.prefix(40))"
+                    XCTAssertEqual(got.count, expected.count, label)
+                    for (g, e) in zip(got, expected) {
+                        XCTAssertEqual(g.0.start, e.0.start, label)
+                        XCTAssertEqual(g.0.end, e.0.end, label)
+                        XCTAssertEqual(g.0.gap, e.0.gap, label)
+                        XCTAssertEqual(g.1, e.1, label)
+                        XCTAssertEqual(g.2, e.2, label)
+                        XCTAssertEqual(g.3, e.3, label)
+                    }
+                }
+            }
+        }
+    }
+
     func testLightStemmingMapsInflectionsToOneKey() {
         let fr = LightStemmer(language: "fr")
         XCTAssertEqual(fr.stem("bielorusses"), fr.stem("bielorusse"))

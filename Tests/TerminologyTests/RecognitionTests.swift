@@ -128,6 +128,46 @@ final class RecognitionTests: XCTestCase {
         XCTAssertEqual(try Self.french.occurrences(in: text).map(\.utf16Offset), [3, 38])
     }
 
+    func testWordsOfNoTermBreakTermsAndKeepOffsetsWhateverTheirScript() throws {
+        // Words of no term, which the scanner passes over: read by its fast path (ASCII and
+        // Latin-1 letters) or its general one (digits, a ligature, Greek, letters outside the
+        // BMP, a combining accent), each breaks the term around it, and the offsets after it
+        // stay right; so do elisions and the case rule of an acronym after it.
+        for word in ["zorglub", "Zorglubé", "qz", "zorg2lub", "œzorg", "Ζορκ", "𝒵org", "zorge\u{301}", "ZORGLUB"] {
+            var text = "Le 𝒜 " + word + " la "
+            let first = text.utf16.count
+            text += "mobilisation " + word + " partielle " + word + ", la "
+            let second = text.utf16.count
+            text += "mobilisation partielle " + word + " l’"
+            let third = text.utf16.count
+            text += "OTAN " + word + " l'otan " + word
+            let occurrences = try Self.french.occurrences(in: text)
+            XCTAssertEqual(occurrences.map(\.text), ["mobilisation", "mobilisation partielle", "OTAN"], word)
+            XCTAssertEqual(occurrences.map(\.utf16Offset), [first, second, third], word)
+        }
+    }
+
+    func testEveryTermOfTheBuiltInGlossariesIsFoundWhereItIsWritten() throws {
+        // Every word of a recognizer's vocabulary, whatever its length and its first units,
+        // is looked up: each term (that no punctuation splits) is found in a text holding it,
+        // in several scripts. (Its concept: of two spellings that fold alike, `Kyiv` and
+        // `Kyïv`, one is reported.)
+        for language in ["fr", "en", "de", "ru", "uk", "es"] {
+            let recognizer = try TermRecognizer(glossary: Self.builtIn, language: language)
+            var checked = 0
+            for (si, store) in Self.builtIn.stores.enumerated() {
+                try store.forEachTerm(language: language) { ref, text, _ in
+                    let tokens = Tokenizer.tokens(of: text)
+                    guard !tokens.isEmpty, !tokens.contains(where: { $0.gapBefore == .barrier }) else { return }
+                    let matches = try recognizer.matches(in: "« " + text + " »")
+                    XCTAssertTrue(matches.contains { $0.store == si && $0.ref.concept == ref.concept }, "\(language): \(text)")
+                    checked += 1
+                }
+            }
+            XCTAssertGreaterThan(checked, 50, language)
+        }
+    }
+
     func testLongWordsAreFoundExactlyAndInflected() throws {
         // Words of 9 to 25 units, whose lookup folds several groups of four units together.
         let words = ["anticonstitutionnellement", "intergouvernementale", "désinstitutionnalisation", "radiodiffusion", "télécommunication", "hydroélectrique"]

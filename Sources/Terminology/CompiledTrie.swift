@@ -48,11 +48,11 @@ struct CompiledTrie: Sendable {
     /// it), by `shortIndex`, or -1: a third of a text's words are that short (`de`, `la`, `l`),
     /// and a load answers them where `find` works out a hash.
     private let short: FrozenBuffer<Int32>
-    /// The lengths of the vocabulary's words of three units or more, by their first two units
-    /// (`startIndex`): bit `min(length, 63)` of a pair's entry is set when a word of that
-    /// length starts with it. Two loads and a test answer most of a text's words that no term
-    /// has (`maison`, `politique`) before their hash is worked out: few words of the
-    /// vocabulary share both their start and their length with them.
+    /// The lengths of the vocabulary's words of three units or more, by their first three units
+    /// (`startIndex`, 4,096 entries that several starts may share): bit `min(length, 63)` of an
+    /// entry is set when a word of that length starts so. Two loads and a test answer most of
+    /// a text's words that no term has (`maison`, `politique`) before their hash is worked
+    /// out: few words of the vocabulary share both their start and their length with them.
     private let lengthsByStart: FrozenBuffer<UInt64>
     private let arena: FrozenBuffer<UInt16>
     private let blocks: FrozenBuffer<UInt32>
@@ -81,7 +81,7 @@ struct CompiledTrie: Sendable {
         var arena: [UInt16] = []
         var slotOf = [Int32](repeating: -1, count: vocabulary.count)
         var short = [Int32](repeating: -1, count: 1 << 10)
-        var lengthsByStart = [UInt64](repeating: 0, count: 1 << 10)
+        var lengthsByStart = [UInt64](repeating: 0, count: 1 << 12)
         var units: [UInt16] = []
         for id in 0..<vocabulary.count {
             units = Array(vocabulary.word(Int32(id)).utf16)
@@ -243,13 +243,16 @@ struct CompiledTrie: Sendable {
         return Int(a << 5 | b)
     }
 
-    /// The index in `lengthsByStart` of a word's first two units when both are from 0x60 to
-    /// 0x7F (folded ASCII letters), or nil.
+    /// The index in `lengthsByStart` of a word's first three units when each is from 0x60 to
+    /// 0x7F (folded ASCII letters), or nil: their 15 bits, the top three folded onto the
+    /// bottom ones.
     @inline(__always) static func startIndex(_ u: UnsafePointer<UInt16>) -> Int? {
         let a = UInt32(u[0]) &- 0x60
         let b = UInt32(u[1]) &- 0x60
-        guard a < 32, b < 32 else { return nil }
-        return Int(a << 5 | b)
+        let c = UInt32(u[2]) &- 0x60
+        guard a | b | c < 32 else { return nil }
+        let k = a << 10 | b << 5 | c
+        return Int((k ^ (k >> 12)) & 0xFFF)
     }
 
     /// The bit of `lengthsByStart` for a word of `length` units.
@@ -292,9 +295,18 @@ struct CompiledTrie: Sendable {
         /// word loop is too large for the compiler to inline it there).
         @inline(__always) func find(padded units: UnsafeBufferPointer<UInt16>) -> Int32 {
             guard let u = units.baseAddress, units.count > 0 else { return -1 }
-            let len = units.count
-            if let k = CompiledTrie.shortIndex(u, len) { return short[k] }
-            if lacks(u, len) { return -1 }
+            return find(padded: u, count: units.count)
+        }
+
+        /// `find(padded:)` of the `len` units at `u`, at least one: the recognizer's word loop
+        /// calls this, and words of three units or more (those it does not answer from `short`
+        /// itself) are filtered by `lacks` first.
+        @inline(__always) func find(padded u: UnsafePointer<UInt16>, count len: Int) -> Int32 {
+            if len < 3 {
+                if let k = CompiledTrie.shortIndex(u, len) { return short[k] }
+            } else if lacks(u, len) {
+                return -1
+            }
             guard len <= WordRecord.inlineUnits else { return findLong(u, len) }
             let raw = UnsafeRawPointer(u)
             let low = min(len, 4)
@@ -306,7 +318,7 @@ struct CompiledTrie: Sendable {
             return probe(u, len, h, text)
         }
 
-        /// True when no word of the vocabulary has the first two units and the length of the
+        /// True when no word of the vocabulary has the first three units and the length of the
         /// word `u` (`len` units, three or more): `find` would return -1.
         @inline(__always) private func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
             guard len >= 3, let k = CompiledTrie.startIndex(u) else { return false }

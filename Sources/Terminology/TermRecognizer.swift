@@ -411,7 +411,7 @@ public final class TermRecognizer: Sendable {
             var stem: Int32 = -1
             while let t = scanner.next(units, keeping: { folded, length in
                 // (Words of one or two letters, a third of a text's, without the call.)
-                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: UnsafeBufferPointer(start: folded, count: length))
+                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: folded, count: length)
                 stem = -1
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {
@@ -421,7 +421,7 @@ public final class TermRecognizer: Sendable {
                     // cost more than the question.)
                     let n = stemmer.stem(folded, count: length)
                     if n != length {
-                        stem = trie.find(padded: UnsafeBufferPointer(start: UnsafePointer(folded), count: n))
+                        stem = trie.find(padded: folded, count: n)
                     }
                 }
                 if stem == fold { stem = -1 }

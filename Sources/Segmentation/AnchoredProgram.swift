@@ -620,7 +620,8 @@ struct AnchoredOp {
     /// Children (operation indexes) in `RuleTable.anchoredChildren`.
     var firstChild: Int32 = 0
     var childCount: Int32 = 0
-    /// Groups: the units one of which must stand where the operation starts for it to match
+    /// Groups: the units one of which must stand where the operation starts for it to match;
+    /// loops and look-aheads: for a pass, for the look-ahead's content to match
     /// (`RuleTable.containsUnitOrSet`: a bitmap offset, -2 - unit, -1: not known).
     var first: Int32 = -1
 }

@@ -233,8 +233,13 @@ final class RuleTable: @unchecked Sendable {
                 op = AnchoredOp(kind: negative ? .negativeLookBehind : .lookBehind, set: flatten(program.root))
             }
             switch node {
-            case .unit, .atom, .run, .lookBehind: break
-            default: op.first = unitsOffset(AnchoredProgram.required(node))
+            case .unit, .atom, .run, .lookBehind:
+                break
+            case .loop(let inner, _, _), .lookahead(let inner, _):
+                // What a pass (what the look-ahead) must start with: no pass, no match here.
+                op.first = unitsOffset(AnchoredProgram.required(inner))
+            default:
+                op.first = unitsOffset(AnchoredProgram.required(node))
             }
             anchoredOps.append(op)
             return Int32(anchoredOps.count - 1)
@@ -502,10 +507,25 @@ final class RuleTable: @unchecked Sendable {
             return anchoredStep(o, in: text, at: p, limit: limit)
         default:
             if o.first != -1 {
-                guard p < text.count else { return -1 }
-                let u = text[p]
-                // (A surrogate is left to the child, which gives up on it.)
-                if u & 0xF800 != 0xD800 && !containsUnitOrSet(o.first, u) { return -1 }
+                // What the child (a loop's pass, a look-ahead's content) cannot start with: the
+                // child fails, or for a loop without a required pass and a negative look-ahead,
+                // holds here taking nothing. (A surrogate is left to the child: it gives up.)
+                let cannotStart = p >= text.count || (text[p] & 0xF800 != 0xD800 && !containsUnitOrSet(o.first, text[p]))
+                if cannotStart {
+                    switch o.kind {
+                    case .loop: return o.min == 0 ? p : -1
+                    case .negativeLookahead: return p
+                    default: return -1
+                    }
+                }
+                if o.kind == .lookahead || o.kind == .negativeLookahead {
+                    // A look-ahead of one unit or class (most are): its first units decide.
+                    let inner = anchoredOps[Int(anchoredChildren[Int(o.firstChild)])]
+                    if inner.kind == .unit || inner.kind == .atom {
+                        if text[p] & 0xF800 == 0xD800 { return -2 }
+                        return o.kind == .lookahead ? p : -1
+                    }
+                }
             }
             return anchoredEnd(op, in: text, at: p, limit: limit)
         }

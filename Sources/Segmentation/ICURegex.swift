@@ -92,6 +92,13 @@ final class ICURegex {
         return end < 0 ? nil : Int(end)
     }
 
+    /// End of an anchored match starting at `index` that takes no unit at or past `limit`
+    /// (look-arounds still see the whole text, as `SRXMatcher` matches afterbreaks), or nil.
+    func matchEnd(at index: Int, limit: Int) -> Int? {
+        let end = cicu_regex_looking_at_within(handle, Int32(index), Int32(limit))
+        return end < 0 ? nil : Int(end)
+    }
+
     /// True when the pattern matches starting exactly at `index`.
     @inline(__always)
     func matches(at index: Int) -> Bool {

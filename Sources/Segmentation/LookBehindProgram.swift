@@ -24,6 +24,10 @@ struct LookBehindProgram: Sendable {
         case repeated(Node, min: Int, max: Int)
         /// A nested look-behind ending where it stands; `negative` for `(?<!…)`.
         case lookBehind(Node, negative: Bool)
+        /// `^`: the start of the text (ICU's `^` without multi-line mode).
+        case start
+        /// `\b` (`\B`: `negated`), as ICU tells a word boundary (`RuleTable.isWordBoundary`).
+        case wordBoundary(negated: Bool)
     }
 
     /// The look-behind's content.
@@ -80,7 +84,7 @@ struct LookBehindProgram: Sendable {
                     n += 1
                 }
                 return starts
-            case .lookBehind:
+            case .lookBehind, .start, .wordBoundary:
                 return ends
             }
         }
@@ -93,6 +97,7 @@ struct LookBehindProgram: Sendable {
     private static func reach(_ node: Node) -> Int? {
         switch node {
         case .atom: return 1
+        case .start, .wordBoundary: return 0
         case .lookBehind(let inner, _): return reach(inner)
         case .sequence(let items):
             // Read from the last item back: each item starts where the ones after it end.
@@ -124,7 +129,7 @@ struct LookBehindProgram: Sendable {
     private static func widths(_ node: Node) -> (shortest: Int, longest: Int) {
         switch node {
         case .atom: return (1, 1)
-        case .lookBehind: return (0, 0)
+        case .lookBehind, .start, .wordBoundary: return (0, 0)
         case .sequence(let items):
             var total = (shortest: 0, longest: 0)
             for item in items {
@@ -199,6 +204,9 @@ struct LookBehindProgram: Sendable {
                     high = h
                 }
                 guard j < s.count, s[j] == "}", high >= low else { failed = true; return node }
+                // More units than the program can reach back: no program, found without
+                // parsing the rest (the list rules' `[^\n]{1,300}`).
+                if case .atom = node, high > LookBehindProgram.maximumWidth { failed = true; return node }
                 min = low; max = high; i = j + 1
             case "*", "+":
                 // Unbounded: ICU bounds nothing in a look-behind; leave it to ICU.
@@ -231,6 +239,9 @@ struct LookBehindProgram: Sendable {
                 let start = i
                 let e = s[i + 1]
                 switch e {
+                case "b", "B":
+                    i += 2
+                    return .wordBoundary(negated: e == "B")
                 case "p", "P", "N":
                     i += 2
                     guard i < s.count, s[i] == "{" else { failed = true; return .atom(UnitSet()) }
@@ -252,7 +263,10 @@ struct LookBehindProgram: Sendable {
                 }
                 guard i <= s.count else { failed = true; return .atom(UnitSet()) }
                 return set(start, i)
-            case ".", "^", "$", "*", "+", "?", "{", "|", ")":
+            case "^":
+                i += 1
+                return .start
+            case ".", "$", "*", "+", "?", "{", "|", ")":
                 failed = true
                 return .atom(UnitSet())
             default:
@@ -340,12 +354,13 @@ struct LookBehindProgram: Sendable {
 /// One operation of a flattened `LookBehindProgram` (see `RuleTable.lookBehindHolds`): plain
 /// integers, so that the hot loop reads them without reference counting.
 struct LookBehindOp {
-    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind }
+    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind, start, wordBoundary, notWordBoundary }
     var kind: Kind
     /// Atoms: bitmap offset in `RuleTable.bitmaps`; `unit`: the one code unit the atom matches
     /// (most atoms of long alternations are one letter or digit: no 8 KiB bitmap for each).
     var set: Int32 = -1
-    /// Repetitions.
+    /// Repetitions; word boundaries: `set` is the units ICU skips back over (marks, format
+    /// characters), `min` the word units' bitmap offset.
     var min: Int32 = 0
     var max: Int32 = 0
     /// Children (operation indexes) in `RuleTable.lookBehindChildren`.
@@ -407,6 +422,9 @@ extension LookBehindProgram {
                 out += current
             case .alternation(let branches):
                 for branch in branches { out += follow(branch, open) }
+            case .start, .wordBoundary:
+                // No unit taken: the way's tests stay as they are (never wrong).
+                out += open
             case .repeated(let inner, let min, let max):
                 if min == 0 { out += open }
                 var current = open
@@ -485,4 +503,12 @@ extension UnitSet {
 
     /// True when the set has no unit.
     var isEmpty: Bool { !words.contains { $0 != 0 } }
+}
+
+extension LookBehindProgram {
+    /// The units ICU's `\b` counts as word characters (its `URX_ISWORD_SET`: `\w`).
+    static let wordUnits = ICUCharacters.bmpSet(ofSetPattern: RegexCharacterSets.classEscapeSets["\\w"]!) ?? UnitSet()
+    /// The units ICU's `\b` passes over, as if they were not there: grapheme extenders (marks)
+    /// and format characters.
+    static let boundarySkipUnits = ICUCharacters.bmpSet(ofSetPattern: "[\\p{Grapheme_Extend}\\p{Cf}]") ?? UnitSet()
 }

@@ -22,6 +22,12 @@ struct UnitSet: Sendable, Hashable {
         }
     }
 
+    /// Where the bitmap is stored: equal for copies of one set, so that a set met again is
+    /// known without comparing 8 KiB (valid while some copy keeps the storage alive).
+    var storageIdentity: UnsafeRawPointer {
+        words.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+    }
+
     /// Every code unit.
     static var all: UnitSet {
         var s = UnitSet()

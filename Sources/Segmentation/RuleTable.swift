@@ -69,8 +69,11 @@ final class RuleTable: @unchecked Sendable {
     // @unchecked: immutable after init; the buffers are only read.
     let entries: UnsafeMutableBufferPointer<RuleEntry>
     let bitmaps: UnsafeMutablePointer<UInt64>
-    /// For each code unit, bit k set when `triggered[k]` can start a match there.
+    /// For each code unit, bit k set when `triggered[k]` can start a match there (one word
+    /// only when there is no triggered rule).
     let triggers: UnsafeMutablePointer<UInt64>
+    private let hasTriggers: Bool
+    private static let triggersBytes = 65536 * MemoryLayout<UInt64>.stride
     let triggered: UnsafeBufferPointer<Int32>
     let searched: UnsafeBufferPointer<Int32>
     let noBreak: UnsafeBufferPointer<Int32>
@@ -102,23 +105,44 @@ final class RuleTable: @unchecked Sendable {
     static let guardWindowDepth = 5
     /// How many guards have windows (`RuleEntry.guardWindowSlot`).
     let guardWindowSlots: Int
+    /// Flattened `AnchoredProgram`s (operations, each after its children, and the children
+    /// lists), and by key of the `anchored` programs given to `init` the operation each starts
+    /// with (-1: none).
+    let anchoredOps: UnsafeBufferPointer<AnchoredOp>
+    let anchoredChildren: UnsafeBufferPointer<Int32>
+    let anchoredPrograms: UnsafeBufferPointer<Int32>
     private let retainedWordLists: [WordListMatcher]
 
     /// Lays out `rules`; `triggered` are the break rules found through the trigger table (at most
-    /// 64, each with the units that can start its match), `searched` the others.
-    init(rules: [CompiledRule], wordLists: [WordListMatcher], triggered: [(rule: Int, first: UnitSet)], searched: [Int]) {
+    /// 64, each with the units that can start its match), `searched` the others; `anchored`,
+    /// programs keyed by numbers below `regexCount` (see `CompiledSRX.anchoredTable(forRegex:)`).
+    init(rules: [CompiledRule], wordLists: [WordListMatcher], triggered: [(rule: Int, first: UnitSet)], searched: [Int], anchored: [Int: AnchoredProgram] = [:], regexCount: Int = 0) {
         var sets: [UnitSet] = []
         // Equal sets share one bitmap; found by fingerprint (hashing 8 KiB sets the usual way
         // for every atom of every program was a third of compiling French).
         var byFingerprint: [UInt64: [Int32]] = [:]
         byFingerprint.reserveCapacity(rules.count * 4)
+        // And sets already met by their storage: most atoms of the programs are the same few
+        // classes (`\s`, `\p{Lu}`), one bitmap each that the atom cache hands out again.
+        var byStorage: [UnsafeRawPointer: Int32] = [:]
+        var retained: [UnitSet] = [] // keeps the storage of `byStorage`'s keys alive
         func offset(_ set: UnitSet?) -> Int32 {
             guard let set else { return -1 }
+            let storage = set.storageIdentity
+            if let o = byStorage[storage] { return o }
             let fingerprint = set.fingerprint
-            for o in byFingerprint[fingerprint] ?? [] where sets[Int(o) / 1024] == set { return o }
-            let o = Int32(sets.count * 1024)
-            sets.append(set)
-            byFingerprint[fingerprint, default: []].append(o)
+            var found: Int32? = nil
+            for o in byFingerprint[fingerprint] ?? [] where sets[Int(o) / 1024] == set { found = o; break }
+            let o: Int32
+            if let found {
+                o = found
+            } else {
+                o = Int32(sets.count * 1024)
+                sets.append(set)
+                byFingerprint[fingerprint, default: []].append(o)
+            }
+            byStorage[storage] = o
+            retained.append(set)
             return o
         }
         /// A set as `containsUnitOrSet` reads it: its one unit (as -2 - unit) or a bitmap offset.
@@ -153,9 +177,76 @@ final class RuleTable: @unchecked Sendable {
                 op.max = Int32(max)
             case .lookBehind(let inner, let negative):
                 op = withChildren(negative ? .negativeLookBehind : .lookBehind, [inner])
+            case .start:
+                op = LookBehindOp(kind: .start)
+            case .wordBoundary(let negated):
+                op = LookBehindOp(kind: negated ? .notWordBoundary : .wordBoundary, set: offset(LookBehindProgram.boundarySkipUnits))
+                op.min = offset(LookBehindProgram.wordUnits)
             }
             ops.append(op)
             return Int32(ops.count - 1)
+        }
+        var anchoredOps: [AnchoredOp] = []
+        var anchoredChildren: [Int32] = []
+        /// A set as `containsUnitOrSet` reads it (nil: -1, any unit).
+        func unitsOffset(_ units: AnchoredProgram.Units?) -> Int32 {
+            switch units {
+            case nil: return -1
+            case .few(let list)? where list.count == 1: return -2 - Int32(list[0])
+            case let units?: return offset(units.bitmap)
+            }
+        }
+        func flattenAnchored(_ node: AnchoredProgram.Node) -> Int32 {
+            var op: AnchoredOp
+            func withChildren(_ kind: AnchoredOp.Kind, _ nodes: [AnchoredProgram.Node]) -> AnchoredOp {
+                let indexes = nodes.map(flattenAnchored)
+                let first = Int32(anchoredChildren.count)
+                anchoredChildren += indexes
+                return AnchoredOp(kind: kind, firstChild: first, childCount: Int32(indexes.count))
+            }
+            switch node {
+            case .unit(let unit):
+                op = AnchoredOp(kind: .unit, set: Int32(unit))
+            case .atom(let set):
+                op = AnchoredOp(kind: .atom, set: offset(set))
+            case .sequence(let items):
+                op = withChildren(.sequence, items)
+            case .alternation(let branches):
+                op = withChildren(.alternation, branches)
+            case .uniqueAlternation(let branches, let viable):
+                op = withChildren(.uniqueAlternation, branches)
+                op.set = unitsOffset(viable)
+            case .run(let set, let min, let max):
+                op = AnchoredOp(kind: .run, set: offset(set), min: Int32(min), max: max.map { Int32(clamping: $0) } ?? -1)
+            case .loop(let inner, let min, let max):
+                op = withChildren(.loop, [inner])
+                op.min = Int32(min)
+                op.max = max.map { Int32(clamping: $0) } ?? -1
+            case .uniqueLoop(let inner, let min, let max, let viable):
+                op = withChildren(.uniqueLoop, [inner])
+                op.min = Int32(min)
+                op.max = max.map { Int32(clamping: $0) } ?? -1
+                op.set = unitsOffset(viable)
+            case .lookahead(let inner, let negative):
+                op = withChildren(negative ? .negativeLookahead : .lookahead, [inner])
+            case .lookBehind(let program, let negative):
+                op = AnchoredOp(kind: negative ? .negativeLookBehind : .lookBehind, set: flatten(program.root))
+            }
+            switch node {
+            case .unit, .atom, .run, .lookBehind:
+                break
+            case .loop(let inner, _, _), .lookahead(let inner, _):
+                // What a pass (what the look-ahead) must start with: no pass, no match here.
+                op.first = unitsOffset(AnchoredProgram.required(inner))
+            default:
+                op.first = unitsOffset(AnchoredProgram.required(node))
+            }
+            anchoredOps.append(op)
+            return Int32(anchoredOps.count - 1)
+        }
+        var anchoredPrograms = [Int32](repeating: -1, count: regexCount)
+        for (regex, program) in anchored.sorted(by: { $0.key < $1.key }) where regex < regexCount {
+            anchoredPrograms[regex] = flattenAnchored(program.root)
         }
         entries = .allocate(capacity: rules.count)
         var branchLastSets: [Int32] = []
@@ -237,10 +328,12 @@ final class RuleTable: @unchecked Sendable {
         for (k, set) in sets.enumerated() {
             for (w, word) in set.words.enumerated() { (bitmaps + k * 1024 + w).initialize(to: word) }
         }
-        // Zeroed by calloc: a fresh mapping whose pages the kernel zeroes when first touched, so
-        // the 512 KiB cost only the pages of the units that start a rule (and those the texts
-        // read), where filling a Swift array and copying it faulted in every page twice.
-        self.triggers = calloc(65536, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: 65536)
+        // Zeroed pages whose pages the kernel zeroes when first touched, so the 512 KiB cost only
+        // the pages of the units that start a rule (and those the texts read), where filling a
+        // Swift array and copying it faulted in every page twice. None without triggered rules
+        // (branch tables, anchored programs' tables): the matcher reads it only with some.
+        self.triggers = ZeroedPages.allocate(triggered.isEmpty ? 8 : Self.triggersBytes).bindMemory(to: UInt64.self, capacity: triggered.isEmpty ? 1 : 65536)
+        self.hasTriggers = !triggered.isEmpty
         for (k, rule) in triggered.enumerated() {
             let bit = UInt64(1) << UInt64(k)
             for (w, word) in rule.first.words.enumerated() where word != 0 {
@@ -263,6 +356,9 @@ final class RuleTable: @unchecked Sendable {
         self.lookBehindChildren = Self.buffer(children)
         self.guardWindows = Self.buffer(guardWindows)
         self.guardWindowSlots = guardWindowSlots
+        self.anchoredOps = Self.buffer(anchoredOps)
+        self.anchoredChildren = Self.buffer(anchoredChildren)
+        self.anchoredPrograms = Self.buffer(anchoredPrograms)
     }
 
     /// At most eight windows of a guard program, `guardWindowDepth` units each: its ways
@@ -292,7 +388,7 @@ final class RuleTable: @unchecked Sendable {
     deinit {
         entries.deallocate()
         bitmaps.deallocate()
-        free(triggers)
+        ZeroedPages.deallocate(triggers, hasTriggers ? Self.triggersBytes : 8)
         UnsafeMutablePointer(mutating: triggered.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: searched.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: noBreak.baseAddress)?.deallocate()
@@ -307,6 +403,154 @@ final class RuleTable: @unchecked Sendable {
         UnsafeMutablePointer(mutating: lookBehindOps.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: lookBehindChildren.baseAddress)?.deallocate()
         UnsafeMutablePointer(mutating: guardWindows.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: anchoredOps.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: anchoredChildren.baseAddress)?.deallocate()
+        UnsafeMutablePointer(mutating: anchoredPrograms.baseAddress)?.deallocate()
+    }
+
+    /// Runs anchored-match operation `op` at `p`: the end of its match, -1 when there is none,
+    /// -2 when it gave up (it read a surrogate, or would take a unit at or past `limit`; then ICU
+    /// must decide). Look-aheads see the whole text, like ICU's transparent bounds.
+    func anchoredEnd(_ op: Int32, in text: UnsafeBufferPointer<UInt16>, at p: Int, limit: Int) -> Int {
+        let o = anchoredOps[Int(op)]
+        switch o.kind {
+        case .atom, .unit, .run:
+            return anchoredStep(o, in: text, at: p, limit: limit)
+        case .sequence:
+            var q = p
+            for k in Int(o.firstChild)..<Int(o.firstChild &+ o.childCount) {
+                q = anchoredChild(anchoredChildren[k], in: text, at: q, limit: limit)
+                if q < 0 { return q }
+            }
+            return q
+        case .alternation:
+            for k in Int(o.firstChild)..<Int(o.firstChild &+ o.childCount) {
+                let e = anchoredChild(anchoredChildren[k], in: text, at: p, limit: limit)
+                if e != -1 { return e }
+            }
+            return -1
+        case .uniqueAlternation:
+            var found = -1
+            for k in Int(o.firstChild)..<Int(o.firstChild &+ o.childCount) {
+                let e = anchoredChild(anchoredChildren[k], in: text, at: p, limit: limit)
+                if e == -2 { return -2 }
+                if e < 0 || e == found { continue }
+                if e < text.count {
+                    let u = text[e]
+                    if u & 0xF800 == 0xD800 { return -2 }
+                    // What follows cannot match after this end.
+                    if !containsUnitOrSet(o.set, u) { continue }
+                }
+                if found >= 0 { return -2 }
+                found = e
+            }
+            return found
+        case .loop:
+            let child = anchoredChildren[Int(o.firstChild)]
+            var q = p
+            var passes: Int32 = 0
+            while o.max < 0 || passes < o.max {
+                let e = anchoredChild(child, in: text, at: q, limit: limit)
+                if e == -2 { return -2 }
+                if e < 0 { break }
+                q = e
+                passes &+= 1
+            }
+            return passes >= o.min ? q : -1
+        case .uniqueLoop:
+            let child = anchoredChildren[Int(o.firstChild)]
+            var q = p
+            var passes: Int32 = 0
+            var found = -1
+            while true {
+                if passes >= o.min {
+                    // The end after this many passes: could what follows start here?
+                    var viable = true
+                    if q < text.count {
+                        let u = text[q]
+                        if u & 0xF800 == 0xD800 { return -2 }
+                        viable = containsUnitOrSet(o.set, u)
+                    }
+                    if viable {
+                        if found >= 0 { return -2 }
+                        found = q
+                    }
+                }
+                if o.max >= 0 && passes >= o.max { break }
+                let e = anchoredChild(child, in: text, at: q, limit: limit)
+                if e == -2 { return -2 }
+                if e < 0 { break }
+                q = e
+                passes &+= 1
+            }
+            return found
+        case .lookahead, .negativeLookahead:
+            let e = anchoredChild(anchoredChildren[Int(o.firstChild)], in: text, at: p, limit: text.count)
+            if e == -2 { return -2 }
+            return (e >= 0) == (o.kind == .lookahead) ? p : -1
+        case .lookBehind, .negativeLookBehind:
+            var gaveUp = false
+            let found = lookBehind(o.set, 1, in: text, at: p, gaveUp: &gaveUp) != 0
+            if gaveUp { return -2 }
+            return found == (o.kind == .lookBehind) ? p : -1
+        }
+    }
+
+    /// `anchoredEnd` of a child: units, classes and runs (most children) are read here rather
+    /// than through another call, and a child whose first unit cannot stand here fails without
+    /// one (a loop of closing quotes after a period, most branches of an alternation).
+    @inline(__always)
+    private func anchoredChild(_ op: Int32, in text: UnsafeBufferPointer<UInt16>, at p: Int, limit: Int) -> Int {
+        let o = anchoredOps[Int(op)]
+        switch o.kind {
+        case .atom, .unit, .run:
+            return anchoredStep(o, in: text, at: p, limit: limit)
+        default:
+            if o.first != -1 {
+                // What the child (a loop's pass, a look-ahead's content) cannot start with: the
+                // child fails, or for a loop without a required pass and a negative look-ahead,
+                // holds here taking nothing. (A surrogate is left to the child: it gives up.)
+                let cannotStart = p >= text.count || (text[p] & 0xF800 != 0xD800 && !containsUnitOrSet(o.first, text[p]))
+                if cannotStart {
+                    switch o.kind {
+                    case .loop: return o.min == 0 ? p : -1
+                    case .negativeLookahead: return p
+                    default: return -1
+                    }
+                }
+                if o.kind == .lookahead || o.kind == .negativeLookahead {
+                    // A look-ahead of one unit or class (most are): its first units decide.
+                    let inner = anchoredOps[Int(anchoredChildren[Int(o.firstChild)])]
+                    if inner.kind == .unit || inner.kind == .atom {
+                        if text[p] & 0xF800 == 0xD800 { return -2 }
+                        return o.kind == .lookahead ? p : -1
+                    }
+                }
+            }
+            return anchoredEnd(op, in: text, at: p, limit: limit)
+        }
+    }
+
+    /// `anchoredEnd` of a unit, a class or a run `o`.
+    @inline(__always)
+    private func anchoredStep(_ o: AnchoredOp, in text: UnsafeBufferPointer<UInt16>, at p: Int, limit: Int) -> Int {
+        if o.kind == .run {
+            let end = o.max < 0 ? text.count : Swift.min(text.count, p &+ Int(o.max))
+            var q = p
+            while q < end {
+                let u = text[q]
+                if u & 0xF800 == 0xD800 { return -2 }
+                if !contains(o.set, u) { break }
+                if q >= limit { return -2 }
+                q &+= 1
+            }
+            return q &- p >= Int(o.min) ? q : -1
+        }
+        guard p < text.count else { return -1 }
+        let u = text[p]
+        if u & 0xF800 == 0xD800 { return -2 }
+        guard o.kind == .unit ? Int32(u) == o.set : contains(o.set, u) else { return -1 }
+        return p < limit ? p &+ 1 : -2
     }
 
     /// True when `set` holds `unit`: a bitmap offset, -1 (everything), or -2 - u (just u).
@@ -370,6 +614,20 @@ final class RuleTable: @unchecked Sendable {
         switch o.kind {
         case .atom, .unit:
             return atomStep(o, mask, in: text, at: p, gaveUp: &gaveUp)
+        case .start:
+            // Bit d stands for position p - d: only d == p is the start.
+            return p < 64 ? mask & (1 << UInt64(p)) : 0
+        case .wordBoundary, .notWordBoundary:
+            var out: UInt64 = 0
+            var m = mask
+            while m != 0 {
+                let d = m.trailingZeroBitCount
+                m &= m &- 1
+                guard p - d >= 0 else { continue }
+                guard let boundary = isWordBoundary(at: p - d, skip: o.set, word: o.min, in: text) else { gaveUp = true; return 0 }
+                if boundary == (o.kind == .wordBoundary) { out |= 1 << UInt64(d) }
+            }
+            return out
         case .sequence:
             var m = mask
             var k = end - 1
@@ -412,6 +670,32 @@ final class RuleTable: @unchecked Sendable {
             }
             return out
         }
+    }
+
+    /// ICU's `\b` at `q` (`RegexMatcher::isChunkWordBoundary` without `UREGEX_UWORD`): a word unit
+    /// (bitmap `word`) on one side and not on the other, where a unit of `skip` (marks, format
+    /// characters) at `q` is never a boundary and those before `q` are passed over; the end and
+    /// the start of the text count as no word unit. Nil on a surrogate (ICU reads a character).
+    private func isWordBoundary(at q: Int, skip: Int32, word: Int32, in text: UnsafeBufferPointer<UInt16>) -> Bool? {
+        var isWord = false
+        if q < text.count {
+            let u = text[q]
+            if u & 0xF800 == 0xD800 { return nil }
+            if contains(skip, u) { return false }
+            isWord = contains(word, u)
+        }
+        var k = q
+        var previousIsWord = false
+        while k > 0 {
+            k -= 1
+            let u = text[k]
+            if u & 0xF800 == 0xD800 { return nil }
+            if !contains(skip, u) {
+                previousIsWord = contains(word, u)
+                break
+            }
+        }
+        return isWord != previousIsWord
     }
 
     /// `lookBehind` of a child: an atom (most children are) is read here rather than through

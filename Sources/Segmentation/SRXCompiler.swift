@@ -255,6 +255,14 @@ final class CompiledSRX: @unchecked Sendable {
     /// By rule position: the branch tests of split scanners, once analysed (`branchTable(forRule:)`).
     private let branchTables = Mutex<[Int: RuleTable]>([:])
 
+    /// The anchored programs made so far (`anchoredTable(forRegex:)`), and the atom sets
+    /// measured while compiling the rules, which they are made from.
+    private struct AnchoredPrograms {
+        var tables: [Int: RuleTable?] = [:]
+        let sets: RegexCharacterSets
+    }
+    private let anchored: Mutex<AnchoredPrograms>
+
     /// Compiles the rules of `srx` for `language`. `patternsKnownValid` (Verso's own rules, which
     /// the tests compile whole for every language) leaves every ICU pattern to be compiled when a
     /// matcher first needs it (`RegexTemplates`), and lets a break rule split into a prefix and
@@ -492,6 +500,7 @@ final class CompiledSRX: @unchecked Sendable {
             triggered.append((r, first))
         }
         self.table = RuleTable(rules: compiled, wordLists: wordLists, triggered: triggered, searched: searched)
+        self.anchored = Mutex(AnchoredPrograms(sets: sets))
 
     }
 
@@ -512,6 +521,25 @@ final class CompiledSRX: @unchecked Sendable {
 
     /// How many split scanners have had their branches analysed (for tests).
     var analysedBranchTableCount: Int { branchTables.withLock { $0.count } }
+
+    /// For regex `id`, matched anchored at a place (an `afterbreak`, a scanner, a `beforebreak`
+    /// look-behind, a word list's tail, a split scanner's prefix): a table whose one anchored
+    /// program (`RuleTable.anchoredPrograms[0]`) finds its match exactly as ICU would, or nil
+    /// when the pattern has none (see `AnchoredProgram`). Made the first time a matcher asks,
+    /// then shared, like the ICU regexes: a program is far cheaper to make than ICU's compile
+    /// (which it spares, unless the program gives up on some text), but most of the rules'
+    /// patterns never meet a text that reaches them, and analysing them all up front cost more
+    /// than a run of one file saved.
+    func anchoredTable(forRegex id: Int) -> RuleTable? {
+        anchored.withLock { state in
+            if let known = state.tables[id] { return known }
+            let table = AnchoredProgram(pattern: regexes.sources[id].pattern, sets: state.sets).map {
+                RuleTable(rules: [], wordLists: [], triggered: [], searched: [], anchored: [0: $0], regexCount: 1)
+            }
+            state.tables[id] = .some(table)
+            return table
+        }
+    }
 
     /// Fills the per-branch tests of a split scanner from its branches.
     static func analyseBranches(of rule: inout CompiledRule, sets: RegexCharacterSets) {

@@ -46,6 +46,10 @@ final class SRXMatcher: @unchecked Sendable {
     private let regexGeneration: UnsafeMutablePointer<Int>
     private let afterStamp: UnsafeMutablePointer<Int>
     private let afterValue: UnsafeMutablePointer<Bool>
+    /// By regex id: its anchored program's table (`CompiledSRX.anchoredTable(forRegex:)`, nil:
+    /// none, ICU matches it), and whether it was asked for.
+    private let anchoredTables: UnsafeMutablePointer<Unmanaged<RuleTable>?>
+    private let anchoredLoaded: UnsafeMutablePointer<Bool>
     /// Mutable per-call state behind a pointer: stored `var`s of a class would cost a dynamic
     /// exclusivity check on every access in the hot loops.
     private struct State {
@@ -108,6 +112,10 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration = .allocate(capacity: count)
         afterStamp = .allocate(capacity: count)
         afterValue = .allocate(capacity: count)
+        anchoredTables = .allocate(capacity: count)
+        anchoredTables.initialize(repeating: nil, count: count)
+        anchoredLoaded = .allocate(capacity: count)
+        anchoredLoaded.initialize(repeating: false, count: count)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         nextFromBuffer = .allocate(capacity: max(1, compiled.table.triggered.count))
@@ -130,6 +138,8 @@ final class SRXMatcher: @unchecked Sendable {
         regexGeneration.deallocate()
         afterStamp.deallocate()
         afterValue.deallocate()
+        anchoredTables.deallocate()
+        anchoredLoaded.deallocate()
         state.pointee.units?.deallocate()
         state.pointee.items?.deallocate()
         state.deinitialize(count: 1)
@@ -289,8 +299,30 @@ final class SRXMatcher: @unchecked Sendable {
     /// End of an anchored match of regex `id` at `index`, or -1.
     @inline(__always)
     private func matchEnd(_ id: Int32, at index: Int) -> Int {
+        let e = anchoredEnd(Int(id), at: index, limit: state.pointee.textCount)
+        if e != -2 { return e }
         guard let h = regex(id) else { return -1 }
         return Int(cicu_regex_looking_at(h, Int32(index)))
+    }
+
+    /// The end of regex `i`'s anchored match at `index` found by its program
+    /// (`CompiledSRX.anchoredTable(forRegex:)`), taking no unit at or past `limit`: -1 when
+    /// there is none, -2 when ICU must decide (no program, or it gave up).
+    @inline(__always)
+    private func anchoredEnd(_ i: Int, at index: Int, limit: Int) -> Int {
+        if !anchoredLoaded[i] { loadAnchored(i) }
+        guard let table = anchoredTables[i], let base = state.pointee.textBase else { return -2 }
+        return table._withUnsafeGuaranteedRef { table in
+            table.anchoredEnd(table.anchoredPrograms[0], in: UnsafeBufferPointer(start: base, count: state.pointee.textCount), at: index, limit: limit)
+        }
+    }
+
+    /// Fetches regex `i`'s anchored program (once per regex and matcher; out of line).
+    @inline(never)
+    private func loadAnchored(_ i: Int) {
+        anchoredLoaded[i] = true
+        // Unretained: the compiled rules keep their tables as long as they (and so this matcher) live.
+        anchoredTables[i] = compiled.anchoredTable(forRegex: i).map { Unmanaged.passUnretained($0) }
     }
 
     @inline(__always)
@@ -298,6 +330,12 @@ final class SRXMatcher: @unchecked Sendable {
         let i = Int(id)
         if afterStamp[i] == state.pointee.stamp { return afterValue[i] }
         let limit = position + lookAheadLimit
+        let e = anchoredEnd(i, at: position, limit: min(limit, state.pointee.textCount))
+        if e != -2 {
+            afterStamp[i] = state.pointee.stamp
+            afterValue[i] = e >= 0
+            return e >= 0
+        }
         let value: Bool
         if limit < state.pointee.textCount {
             value = regex(id).map { cicu_regex_looking_at_within($0, Int32(position), Int32(limit)) >= 0 } ?? false
@@ -669,25 +707,29 @@ final class SRXMatcher: @unchecked Sendable {
 
 /// Bit masks per UTF-16 unit and place (`places` × 65,536 rows of `words` words), each row filled
 /// in by its owner the first time the unit is met there (`isFilled`, `markFilled`): the no-break
-/// rules' and the guard windows' tables of `SRXMatcher`. Zeroed lazily by calloc: only the pages
-/// of units actually met are touched.
+/// rules' and the guard windows' tables of `SRXMatcher`. Zeroed lazily (`ZeroedPages`): only the
+/// pages of units actually met are touched.
 struct UnitMasks {
     /// Words per row (at least one).
     let words: Int
     private let masks: UnsafeMutablePointer<UInt64>
     /// Bit u of place p's 1,024 words: unit u's row at p is filled in.
     private let filled: UnsafeMutablePointer<UInt64>
+    private let maskBytes: Int
+    private let filledBytes: Int
 
     init(places: Int, words: Int) {
         self.words = max(1, words)
-        masks = calloc(places * 65536 * self.words, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: places * 65536 * self.words)
-        filled = calloc(places * 1024, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: places * 1024)
+        maskBytes = places * 65536 * self.words * MemoryLayout<UInt64>.stride
+        filledBytes = places * 1024 * MemoryLayout<UInt64>.stride
+        masks = ZeroedPages.allocate(maskBytes).bindMemory(to: UInt64.self, capacity: places * 65536 * self.words)
+        filled = ZeroedPages.allocate(filledBytes).bindMemory(to: UInt64.self, capacity: places * 1024)
     }
 
     /// Frees the masks (in the owner's `deinit`).
     func deallocate() {
-        free(masks)
-        free(filled)
+        ZeroedPages.deallocate(masks, maskBytes)
+        ZeroedPages.deallocate(filled, filledBytes)
     }
 
     /// True once unit `unit`'s row at `place` has been filled in.
@@ -705,5 +747,24 @@ struct UnitMasks {
     /// Unit `unit`'s row at `place`.
     @inline(__always) func row(_ place: Int, _ unit: UInt16) -> UnsafeMutablePointer<UInt64> {
         masks + (place &* 65536 &+ Int(unit)) &* words
+    }
+}
+
+/// Large zeroed tables mapped straight from the kernel, which zeroes each page when it is first
+/// touched: tables indexed by UTF-16 unit (megabytes, of which a text touches a few pages). Not
+/// calloc: with the allocator tuned to keep freed memory (`verso_keep_freed_memory`), calloc
+/// served them from the heap and cleared every byte, a twentieth of a one-file run.
+enum ZeroedPages {
+    /// `bytes` zeroed bytes, page-aligned.
+    static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        // Out of address space, like the allocator's failure before: nothing sensible to do.
+        guard let mapped, mapped != MAP_FAILED else { fatalError("cannot map \(bytes) bytes for a segmentation table") }
+        return mapped
+    }
+
+    /// Unmaps what `allocate(bytes)` mapped.
+    static func deallocate(_ pointer: UnsafeMutableRawPointer, _ bytes: Int) {
+        munmap(pointer, bytes)
     }
 }

@@ -7,69 +7,32 @@ import XCTest
 /// (`LookBehindProgram`). Its answer must be ICU's at every position of real text, for every
 /// guard of every SRX file we ship or test against.
 final class LookBehindProgramTests: XCTestCase {
-    private let languages = ["am", "ar", "bg", "da", "de", "el", "en", "es", "fa", "fr", "hi", "hy", "it", "ja", "kk", "mr", "my", "nl", "pl", "ru", "sk", "ur", "zh"]
-
-    /// Golden texts of every language, plus lists, initials, abbreviations, quotes and
-    /// supplementary characters (where the program must give way to ICU).
-    private func texts() throws -> [String] {
-        var result = [
-            "Il faut : 1. acheter du pain 2. rentrer 3. Manger. Voir p. 12 et q. 4. « Oui ! » Non.",
-            "Options: a) the first b) the second (c) the third. J. Smith and J.-P. Sartre, U.S.A. i.e. Ph.D. XIXe s. Fin.",
-            "Math 𝐀. 𝐁. and 😀. Next 𝓍) (ii) iii. Then 12.) and x.) end. Emoji 👍🏽! ok.",
-            "\n. a.\tb.\u{00A0}c.» d.” 1. 22. 333. (1) 1) A) B. b)",
-        ]
-        for language in languages {
-            let cases = try GoldCase.load(TestPaths.sharedFile("data/segmentation/golden/\(language).jsonl")).prefix(40)
-            result += cases.map(\.text)
-        }
-        return result
-    }
-
-    private func ruleSets() throws -> [SRXRules] {
-        var sets = [try SRXRules.builtIn()]
-        for name in ["languagetool-segment.srx", "okapi-defaultSegmentation.srx", "okapi_default_icu4j.srx"] {
-            sets.append(try SRXRules(contentsOf: TestPaths.sharedFile("data/segmentation/srx/\(name)").path))
-        }
-        return sets
-    }
-
     func testGuardProgramsAgreeWithICUAtEveryPosition() throws {
-        let texts = try texts()
+        let texts = try RuleSweep.texts()
         var programs = 0
         var seen = Set<String>()
-        for rules in try ruleSets() {
-            for language in languages {
-                // Some third-party files have rules ICU rejects for some languages (LanguageTool's Polish).
-                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
-                for (i, rule) in compiled.rules.enumerated() {
-                    let entry = compiled.table.entries[i]
-                    guard entry.guardProgram >= 0 else { continue }
-                    // Guards are compiled lazily, and one ICU refuses would hold everywhere (see
-                    // SRXMatcher.guardHolds) while its program still answered: none may be refused.
-                    let pattern = compiled.regexes.sources[Int(entry.guardRegex)].pattern
-                    guard let regex = try? ICURegex.compile(pattern) else {
-                        XCTFail("ICU refuses guard \(pattern) (\(rule.source.location))")
-                        continue
-                    }
-                    guard seen.insert(regex.pattern).inserted else { continue }
-                    programs += 1
-                    for text in texts {
-                        let units = Array(text.utf16)
-                        units.withUnsafeBufferPointer { buffer in
-                            regex.setText(buffer.baseAddress, count: buffer.count)
-                            for p in 0...buffer.count {
-                                var gaveUp = false
-                                let found = compiled.table.lookBehind(entry.guardProgram, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
-                                if gaveUp { continue }
-                                let icu = regex.matches(at: p)
-                                if entry.guardExact {
-                                    XCTAssertEqual(found, icu, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
-                                } else if icu {
-                                    XCTAssertTrue(found, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
-                                }
-                            }
-                            regex.setText(nil, count: 0)
-                        }
+        try RuleSweep.forEachCompiled { compiled in
+            for (i, rule) in compiled.rules.enumerated() {
+                let entry = compiled.table.entries[i]
+                guard entry.guardProgram >= 0 else { continue }
+                // Guards are compiled lazily, and one ICU refuses would hold everywhere (see
+                // SRXMatcher.guardHolds) while its program still answered: none may be refused.
+                let pattern = compiled.regexes.sources[Int(entry.guardRegex)].pattern
+                guard let regex = try? ICURegex.compile(pattern) else {
+                    XCTFail("ICU refuses guard \(pattern) (\(rule.source.location))")
+                    continue
+                }
+                guard seen.insert(regex.pattern).inserted else { continue }
+                programs += 1
+                RuleSweep.forEachPosition(of: regex, in: texts) { buffer, p, text in
+                    var gaveUp = false
+                    let found = compiled.table.lookBehind(entry.guardProgram, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
+                    if gaveUp { return }
+                    let icu = regex.matches(at: p)
+                    if entry.guardExact {
+                        XCTAssertEqual(found, icu, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
+                    } else if icu {
+                        XCTAssertTrue(found, "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
                     }
                 }
             }
@@ -81,36 +44,27 @@ final class LookBehindProgramTests: XCTestCase {
     /// The branches of a split break rule are ruled out by the program of the look-behind each
     /// starts with: wherever ICU finds that look-behind, the program must not say "no".
     func testBranchProgramsNeverRuleOutWhatICUFinds() throws {
-        let texts = try texts() + ["Il faut : A) un B) deux C) trois. Puis (M) et N.) puis x) y) z) (iv) v. vi. Fin."]
+        let texts = try RuleSweep.texts(["Il faut : A) un B) deux C) trois. Puis (M) et N.) puis x) y) z) (iv) v. vi. Fin."])
         let sets = RegexCharacterSets()
         var programs = 0
         var seen = Set<String>()
-        for rules in try ruleSets() {
-            for language in languages {
-                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
-                for r in compiled.rules.indices where !compiled.rules[r].scanBranches.isEmpty {
-                  let branches = compiled.branchTable(forRule: r)
-                  let start = Int(compiled.table.entries[r].scanBranchStart)
-                  for k in compiled.rules[r].scanBranches.indices {
+        try RuleSweep.forEachCompiled { compiled in
+            for r in compiled.rules.indices where !compiled.rules[r].scanBranches.isEmpty {
+                let branches = compiled.branchTable(forRule: r)
+                let start = Int(compiled.table.entries[r].scanBranchStart)
+                for k in compiled.rules[r].scanBranches.indices {
                     let pattern = compiled.branchPatterns[start + k]
                     let program = branches.branchPrograms[k]
                     guard program >= 0, seen.insert(pattern).inserted else { continue }
                     let lookBehind = "(?<=\(try XCTUnwrap(sets.leadingLookBehind(of: pattern), pattern)))"
                     let regex = try ICURegex.compile(lookBehind)
                     programs += 1
-                    for text in texts {
-                        let units = Array(text.utf16)
-                        units.withUnsafeBufferPointer { buffer in
-                            regex.setText(buffer.baseAddress, count: buffer.count)
-                            for p in 0...buffer.count where regex.matches(at: p) {
-                                var gaveUp = false
-                                let found = branches.lookBehind(program, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
-                                XCTAssertTrue(found || gaveUp, "\(lookBehind) at \(p) in \(text)")
-                            }
-                            regex.setText(nil, count: 0)
-                        }
+                    RuleSweep.forEachPosition(of: regex, in: texts) { buffer, p, text in
+                        guard regex.matches(at: p) else { return }
+                        var gaveUp = false
+                        let found = branches.lookBehind(program, 1, in: buffer, at: p, gaveUp: &gaveUp) != 0
+                        XCTAssertTrue(found || gaveUp, "\(lookBehind) at \(p) in \(text)")
                     }
-                  }
                 }
             }
         }
@@ -120,44 +74,35 @@ final class LookBehindProgramTests: XCTestCase {
     /// A guard's windows rule out places before its program runs (`SRXMatcher.guardHolds`):
     /// wherever ICU finds the guard, some window must let the units before it through.
     func testGuardWindowsNeverRuleOutWhatICUFinds() throws {
-        let texts = try texts() + ["a. b. 1. 22. iv. I. J.-P. (a) x) 12.) « Il dit. » ”. Étape 3. M. Mme. av. J.-C. U.S.A. c.-à-d. P.-S. s. t. n° 5."]
+        let texts = try RuleSweep.texts(["a. b. 1. 22. iv. I. J.-P. (a) x) 12.) « Il dit. » ”. Étape 3. M. Mme. av. J.-C. U.S.A. c.-à-d. P.-S. s. t. n° 5."])
         var guards = 0
         var ruledOut = 0
         var seen = Set<String>()
-        for rules in try ruleSets() {
-            for language in languages {
-                guard let compiled = try? CompiledSRX(rules: rules, language: language, options: SRXCompileOptions()) else { continue }
-                let table = compiled.table
-                for (i, rule) in compiled.rules.enumerated() {
-                    let entry = table.entries[i]
-                    guard entry.guardWindowSlot >= 0 else { continue }
-                    XCTAssertTrue(entry.guardWindowCount > 0 && entry.guardWindowCount <= 8)
-                    let pattern = compiled.regexes.sources[Int(entry.guardRegex)].pattern
-                    let regex = try ICURegex.compile(pattern)
-                    guard seen.insert(regex.pattern).inserted else { continue }
-                    guards += 1
-                    for text in texts {
-                        let units = Array(text.utf16)
-                        units.withUnsafeBufferPointer { buffer in
-                            regex.setText(buffer.baseAddress, count: buffer.count)
-                            let depth = RuleTable.guardWindowDepth
-                            for p in depth..<(buffer.count + 1) where !buffer[(p - depth)..<p].contains(where: { $0 & 0xF800 == 0xD800 }) {
-                                var passes = false
-                                for k in 0..<Int(entry.guardWindowCount) {
-                                    let w = (Int(entry.guardWindowStart) + k) * depth
-                                    if (0..<depth).allSatisfy({ table.contains(table.guardWindows[w + $0], buffer[p - 1 - $0]) }) { passes = true }
-                                }
-                                if !passes {
-                                    ruledOut += 1
-                                    XCTAssertFalse(regex.matches(at: p), "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
-                                }
-                                // The third-to-last test of the no-break rule masks is the windows' union.
-                                if !rule.isBreak && !table.contains(entry.guardThirdLastSet, buffer[p - 3]) {
-                                    XCTAssertFalse(passes, "\(regex.pattern) at \(p) in \(text)")
-                                }
-                            }
-                            regex.setText(nil, count: 0)
-                        }
+        try RuleSweep.forEachCompiled { compiled in
+            let table = compiled.table
+            for (i, rule) in compiled.rules.enumerated() {
+                let entry = table.entries[i]
+                guard entry.guardWindowSlot >= 0 else { continue }
+                XCTAssertTrue(entry.guardWindowCount > 0 && entry.guardWindowCount <= 8)
+                let pattern = compiled.regexes.sources[Int(entry.guardRegex)].pattern
+                let regex = try ICURegex.compile(pattern)
+                guard seen.insert(regex.pattern).inserted else { continue }
+                guards += 1
+                let depth = RuleTable.guardWindowDepth
+                RuleSweep.forEachPosition(of: regex, in: texts) { buffer, p, text in
+                    guard p >= depth, !buffer[(p - depth)..<p].contains(where: { $0 & 0xF800 == 0xD800 }) else { return }
+                    var passes = false
+                    for k in 0..<Int(entry.guardWindowCount) {
+                        let w = (Int(entry.guardWindowStart) + k) * depth
+                        if (0..<depth).allSatisfy({ table.contains(table.guardWindows[w + $0], buffer[p - 1 - $0]) }) { passes = true }
+                    }
+                    if !passes {
+                        ruledOut += 1
+                        XCTAssertFalse(regex.matches(at: p), "\(regex.pattern) at \(p) in \(text) (\(rule.source.location))")
+                    }
+                    // The third-to-last test of the no-break rule masks is the windows' union.
+                    if !rule.isBreak && !table.contains(entry.guardThirdLastSet, buffer[p - 3]) {
+                        XCTAssertFalse(passes, "\(regex.pattern) at \(p) in \(text)")
                     }
                 }
             }
@@ -196,10 +141,10 @@ final class LookBehindProgramTests: XCTestCase {
 
     func testUnsupportedSyntaxGetsNoProgram() {
         let sets = RegexCharacterSets()
-        for pattern in ["(?<=a+)", "(?<=\\ba\\.)", "(?<=(?i)a\\.)", "(?<=(?<!a(?=b))c)", "(?<=.a)", "(?<=^a)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70})"] {
+        for pattern in ["(?<=a+)", "(?<=(?i)a\\.)", "(?<=(?<!a(?=b))c)", "(?<=.a)", "(?<=a$)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70})"] {
             XCTAssertNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
         }
-        for pattern in ["(?<=\\s[0-9]{1,2}\\.)", "(?<=(?<![\\p{L}\\p{N}])\\p{L}\\.)", "(?<=(?:\\p{Ll}{2}|[)\\]])\\.)", "(?<=a(?<=\\sa))"] {
+        for pattern in ["(?<=\\s[0-9]{1,2}\\.)", "(?<=(?<![\\p{L}\\p{N}])\\p{L}\\.)", "(?<=(?:\\p{Ll}{2}|[)\\]])\\.)", "(?<=a(?<=\\sa))", "(?<=(?:^|\\s)a)", "(?<=\\ba\\.)"] {
             XCTAssertNotNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
         }
         XCTAssertEqual(LookBehindProgram(lookBehind: "(?<=a{1,3}+b)", sets: sets)?.exact, false)

@@ -280,9 +280,7 @@ struct LookBehindProgram: Sendable {
 
         /// The set of the one-character atom `s[a..<b]`, as ICU measures it.
         mutating func set(_ a: Int, _ b: Int) -> Node {
-            var text = ""
-            text.unicodeScalars.append(contentsOf: s[a..<b])
-            guard let set = sets.exactAtomSet(text) else { failed = true; return .atom(UnitSet()) }
+            guard let set = sets.exactAtomSet(s[a..<b]) else { failed = true; return .atom(UnitSet()) }
             return .atom(set)
         }
 
@@ -327,26 +325,7 @@ struct LookBehindProgram: Sendable {
         }
 
         mutating func skipClass() {
-            var depth = 0
-            while i < s.count {
-                let c = s[i]
-                if c == "\\" { i += 2; continue }
-                if c == "[" {
-                    depth += 1
-                    i += 1
-                    if i < s.count && s[i] == "^" { i += 1 }
-                    if i < s.count && s[i] == "]" { i += 1 }
-                    continue
-                }
-                if c == "]" {
-                    depth -= 1
-                    i += 1
-                    if depth == 0 { return }
-                    continue
-                }
-                i += 1
-            }
-            failed = true
+            if let end = RegexSyntax.classEnd(in: s, from: i) { i = end } else { i = s.count; failed = true }
         }
     }
 }

@@ -691,6 +691,13 @@ final class RegexCharacterSets {
         atomSet(text, caseInsensitive: false)
     }
 
+    /// `exactAtomSet(_:)` of the atom spelled by `scalars` (a slice of a parsed pattern).
+    func exactAtomSet(_ scalars: ArraySlice<Unicode.Scalar>) -> UnitSet? {
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return exactAtomSet(text)
+    }
+
     /// The units a one-character atom matches, measured with ICU over the BMP; nil when ICU
     /// rejects it on its own (then anything is possible).
     private func atomSet(_ text: String, caseInsensitive: Bool) -> UnitSet? {
@@ -988,6 +995,34 @@ enum RegexSyntax {
         case sequence([Node], flagChanges: [Bool?])
     }
 
+    /// Where the character class opening at `start` (its `[`) ends: the index just past its
+    /// closing `]`, nested classes and escapes skipped, a `]` first (after an optional `^`) taken
+    /// literally; nil when the pattern ends first. The one reading of a class's extent that this
+    /// parser, `LookBehindProgram`'s and `AnchoredProgram`'s share.
+    static func classEnd(in s: [Unicode.Scalar], from start: Int) -> Int? {
+        var i = start
+        var depth = 0
+        while i < s.count {
+            let c = s[i]
+            if c == "\\" { i += 2; continue }
+            if c == "[" {
+                depth += 1
+                i += 1
+                if i < s.count && s[i] == "^" { i += 1 }
+                if i < s.count && s[i] == "]" { i += 1 } // literal ] first
+                continue
+            }
+            if c == "]" {
+                depth -= 1
+                i += 1
+                if depth == 0 { return i }
+                continue
+            }
+            i += 1
+        }
+        return nil
+    }
+
     static func parse(_ pattern: String) -> Node? {
         var parser = Parser(pattern)
         let node = parser.alternation()
@@ -1222,26 +1257,7 @@ enum RegexSyntax {
 
         mutating func skipClass() {
             // at "["
-            var depth = 0
-            while i < s.count {
-                let c = s[i]
-                if c == "\\" { i += 2; continue }
-                if c == "[" {
-                    depth += 1
-                    i += 1
-                    if i < s.count && s[i] == "^" { i += 1 }
-                    if i < s.count && s[i] == "]" { i += 1 } // literal ] first
-                    continue
-                }
-                if c == "]" {
-                    depth -= 1
-                    i += 1
-                    if depth == 0 { return }
-                    continue
-                }
-                i += 1
-            }
-            failed = true
+            if let end = RegexSyntax.classEnd(in: s, from: i) { i = end } else { i = s.count; failed = true }
         }
 
         func text(_ a: Int, _ b: Int) -> String {

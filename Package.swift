@@ -89,7 +89,7 @@ let package = Package(
         // MARK: Pipeline (stages and the streaming driver)
         .target(
             name: "Pipeline",
-            dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XLIFF", "Formats", "Segmentation", "Terminology"]
+            dependencies: ["TranslationModel", "Diagnostics", "FileAccess", "XMLSupport", "XLIFF", "Formats", "Segmentation", "Terminology"]
         ),
 
         // MARK: Batch conversion (folders, parallel jobs, atomic outputs, reports)

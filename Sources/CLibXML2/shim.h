@@ -37,31 +37,42 @@ static inline void verso_xml_silence_thread(void) {
 // chunked escaping. Stops when the input is used up or fewer than 6 bytes of room are left
 // before a byte that expands; returns the bytes written and sets *consumed to the bytes read
 // (the caller hands the buffer on and calls again with the rest).
-// Byte classes: 1-7 the escaped characters; 8: a control byte XML 1.0 refuses; 9: 0xEF, which
-// may start U+FFFE/U+FFFF.
+// Byte classes: 1-2 TAB and LF (escaped in attribute values only), 3-7 the other escaped
+// characters; 8: a control byte XML 1.0 refuses; 9: 0xEF, which may start U+FFFE/U+FFFF. A byte
+// passes as it is when its class is at most 0 (attribute) or 2 (text).
 static const unsigned char verso_output_class[256] = {
-    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\r'] = 5, ['\n'] = 6, ['\t'] = 7,
+    ['\t'] = 1, ['\n'] = 2, ['&'] = 3, ['<'] = 4, ['>'] = 5, ['"'] = 6, ['\r'] = 7,
     [0x00] = 8, [0x01] = 8, [0x02] = 8, [0x03] = 8, [0x04] = 8, [0x05] = 8, [0x06] = 8, [0x07] = 8,
     [0x08] = 8, [0x0B] = 8, [0x0C] = 8, [0x0E] = 8, [0x0F] = 8, [0x10] = 8, [0x11] = 8, [0x12] = 8,
     [0x13] = 8, [0x14] = 8, [0x15] = 8, [0x16] = 8, [0x17] = 8, [0x18] = 8, [0x19] = 8, [0x1A] = 8,
     [0x1B] = 8, [0x1C] = 8, [0x1D] = 8, [0x1E] = 8, [0x1F] = 8, [0xEF] = 9,
 };
-// True when none of the 8 bytes in `x` is below 0x20, '&', '<', '>', '"' or 0xEF: the word is
-// copied as it is. (Each test is the exact has-byte test: (y - ones) & ~y & highs is non-zero
-// iff some byte of y is zero, and (x - 0x20 * ones) & ~x & highs iff some byte is below 0x20.)
-static inline int verso_clean_word(uint64_t x) {
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t amp = x ^ (ones * '&'), lt = x ^ (ones * '<'), gt = x ^ (ones * '>');
-    uint64_t quot = x ^ (ones * '"'), ef = x ^ (ones * 0xEF);
-    uint64_t hits = ((x - ones * 0x20) & ~x) | ((amp - ones) & ~amp) | ((lt - ones) & ~lt)
-                  | ((gt - ones) & ~gt) | ((quot - ones) & ~quot) | ((ef - ones) & ~ef);
-    return (hits & highs) == 0;
-}
-// Sixteen bytes at a time where the compiler has vectors (clang's vector extension: SSE2 on
-// x86_64, NEON on arm64): a mask byte 0xFF for each byte `verso_clean_word` would reject.
+// Sixteen bytes at a time (clang's vector extension: SSE2 on x86_64, NEON on arm64): a mask
+// byte 0xFF for each byte below 0x20, '&', '<', '>', '"' or 0xEF, the bytes to look at.
 typedef unsigned char verso_bytes16 __attribute__((vector_size(16)));
+typedef char verso_chars16 __attribute__((vector_size(16)));
 static inline verso_bytes16 verso_unclean_bytes16(verso_bytes16 x) {
-    return (verso_bytes16)((x < 0x20) | (x == '&') | (x == '<') | (x == '>') | (x == '"') | (x == 0xEF));
+    // '<' is 0x3C and '>' 0x3E: they differ only in bit 1.
+    return (verso_bytes16)((x < 0x20) | (x == '&') | ((x & 0xFD) == '<') | (x == '"') | (x == 0xEF));
+}
+// The index of the first marked byte of a mask, 16 when none is.
+static inline long verso_first_marked16(verso_bytes16 mask) {
+#if defined(__SSE2__)
+    unsigned bits = (unsigned)__builtin_ia32_pmovmskb128((verso_chars16)mask);
+    return bits ? (long)__builtin_ctz(bits) : 16;
+#else
+    uint64_t lo, hi;
+    memcpy(&lo, &mask, 8);
+    memcpy(&hi, (const unsigned char *)&mask + 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (lo) return (long)(__builtin_ctzll(lo) >> 3);
+    if (hi) return 8 + (long)(__builtin_ctzll(hi) >> 3);
+    return 16;
+#else
+    // Big-endian: the block is looked at byte by byte from its start.
+    return (lo | hi) ? 0 : 16;
+#endif
+#endif
 }
 static inline long verso_escape_into(unsigned char *out, long room, const unsigned char *in, long n,
                                      int attribute, const unsigned char *replacement, int replacementLength,
@@ -70,62 +81,43 @@ static inline long verso_escape_into(unsigned char *out, long room, const unsign
     unsigned char *const oend = out + room;
     const unsigned char *i = in;
     const unsigned char *const end = in + n;
+    const unsigned char passing = attribute ? 0 : 2;
     while (i < end) {
         // Sixteen bytes at a time while they pass unchanged (most text): each block is stored
         // whole, then only its clean prefix counts when it holds a byte to look at.
-        while (end - i >= 16 && oend - o >= 16) {
+        long blocks = (end - i < oend - o ? end - i : oend - o) >> 4;
+        long clean = 16;
+        while (blocks > 0) {
             verso_bytes16 x;
             memcpy(&x, i, 16);
             memcpy(o, &x, 16);
-            verso_bytes16 bad = verso_unclean_bytes16(x);
-            uint64_t lo, hi;
-            memcpy(&lo, &bad, 8);
-            memcpy(&hi, (const unsigned char *)&bad + 8, 8);
-            if ((lo | hi) == 0) {
-                i += 16;
-                o += 16;
-                continue;
-            }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            // The first byte to look at is the lowest set mask byte (byte 0 is the low byte).
-            long clean = lo ? (long)(__builtin_ctzll(lo) >> 3) : 8 + (long)(__builtin_ctzll(hi) >> 3);
+            clean = verso_first_marked16(verso_unclean_bytes16(x));
             i += clean;
             o += clean;
-#endif
-            break;
+            if (clean < 16) break;
+            blocks -= 1;
         }
-        // Eight bytes at a time while they pass unchanged, copied as they are checked.
-        while (end - i >= 8 && oend - o >= 8) {
-            uint64_t x;
-            memcpy(&x, i, 8);
-            if (!verso_clean_word(x)) break;
-            memcpy(o, &x, 8);
-            o += 8;
-            i += 8;
+        if (clean == 16) {
+            // Fewer than sixteen bytes of input (or room) left: one by one.
+            while (i < end && o < oend && verso_output_class[*i] <= passing) *o++ = *i++;
+            if (i == end || o == oend) break;
+        } else if (verso_output_class[*i] <= passing) {
+            // TAB or LF in text.
+            *o++ = *i++;
+            continue;
         }
-        // Then up to eight bytes one by one: the word that held a byte to look at, or the tail.
-        // In text TAB (class 7) and LF (6) pass; in an attribute value every class changes.
-        const unsigned char *limit = end - i > 8 ? i + 8 : end;
-        if (limit - i > oend - o) limit = i + (oend - o);
-        if (attribute) {
-            while (i < limit && verso_output_class[*i] == 0) *o++ = *i++;
-        } else {
-            while (i < limit && (verso_output_class[*i] == 0 || verso_output_class[*i] - 6u < 2u)) *o++ = *i++;
-        }
-        if (i == end || o == oend) break;
-        if (i == limit) continue;
         // A byte that changes: room for the widest replacement (`&quot;`) first.
         if (oend - o < 6) break;
         const char *rep;
         int m;
         switch (verso_output_class[*i]) {
-        case 1: rep = "&amp;"; m = 5; break;
-        case 2: rep = "&lt;"; m = 4; break;
-        case 3: rep = "&gt;"; m = 4; break;
-        case 4: rep = "&quot;"; m = 6; break;
-        case 5: rep = "&#13;"; m = 5; break;
-        case 6: rep = "&#10;"; m = 5; break;
-        case 7: rep = "&#9;"; m = 4; break;
+        case 1: rep = "&#9;"; m = 4; break;
+        case 2: rep = "&#10;"; m = 5; break;
+        case 3: rep = "&amp;"; m = 5; break;
+        case 4: rep = "&lt;"; m = 4; break;
+        case 5: rep = "&gt;"; m = 4; break;
+        case 6: rep = "&quot;"; m = 6; break;
+        case 7: rep = "&#13;"; m = 5; break;
         case 8:
             memcpy(o, replacement, (size_t)replacementLength);
             o += replacementLength;
@@ -147,6 +139,47 @@ static inline long verso_escape_into(unsigned char *out, long room, const unsign
         memcpy(o, rep, (size_t)m);
         o += m;
         i++;
+    }
+    *consumed = (long)(i - in);
+    return (long)(o - out);
+}
+
+// XMLEscaping.escapeMarkup: escapes only `&`, `<` and `>` of `n` bytes into `out` (`room` bytes),
+// for text known to hold nothing else that needs escaping or that XML 1.0 refuses (the skeleton
+// of a document, JSON lines, which may hold `"` as it is). Sixteen bytes at a time while none of
+// the three is among them (an HTML page's skeleton is mostly markup, so stretches between them
+// are short, and those are copied byte by byte). Stops when the input is used up or fewer than
+// 5 bytes of room are left; returns the bytes written and sets *consumed to the bytes read.
+static inline verso_bytes16 verso_markup_bytes16(verso_bytes16 x) {
+    // '<' is 0x3C and '>' 0x3E: they differ only in bit 1.
+    return (verso_bytes16)(((x & 0xFD) == '<') | (x == '&'));
+}
+static inline long verso_escape_markup(unsigned char *out, long room, const unsigned char *in, long n, long *consumed) {
+    unsigned char *o = out;
+    unsigned char *const oend = out + room;
+    const unsigned char *i = in;
+    const unsigned char *const end = in + n;
+    while (i < end) {
+        while (end - i >= 16 && oend - o >= 16) {
+            verso_bytes16 x;
+            memcpy(&x, i, 16);
+            memcpy(o, &x, 16);
+            long clean = verso_first_marked16(verso_markup_bytes16(x));
+            i += clean;
+            o += clean;
+            if (clean < 16) break;
+        }
+        // Up to sixteen bytes one by one: the block that held one of the three, or the tail.
+        const unsigned char *limit = end - i > 16 ? i + 16 : end;
+        while (i < limit) {
+            if (oend - o < 5) { *consumed = (long)(i - in); return (long)(o - out); }
+            unsigned char b = *i++;
+            if (b == '&') { memcpy(o, "&amp;", 5); o += 5; }
+            else if (b == '<') { memcpy(o, "&lt;", 4); o += 4; }
+            else if (b == '>') { memcpy(o, "&gt;", 4); o += 4; }
+            else *o++ = b;
+        }
+        if (oend - o < 5) break;
     }
     *consumed = (long)(i - in);
     return (long)(o - out);

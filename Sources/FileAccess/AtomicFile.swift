@@ -115,9 +115,16 @@ public final class AtomicFile {
     /// Appends bytes from a raw buffer without copying them into a Swift array first.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         bytesWritten += Int64(bytes.count)
-        // The whole buffer at once (most outputs fit): growing it step by step copied what was
-        // written again at each step.
-        if buffer.capacity == 0 { buffer.reserveCapacity(bufferLimit) }
+        // A large piece (an XML writer's output comes in buffers of about 16 KB, a small
+        // document's whole at its end) goes to the file where it is, after what is buffered:
+        // copying it into the buffer first cost as much as producing it had.
+        if bytes.count >= Self.writeThroughMinimum {
+            try writeThrough(bytes)
+            return
+        }
+        // Room for the small pieces up front (a writer's large ones bypass the buffer): growing it
+        // step by step copied what was written again at each step.
+        if buffer.capacity == 0 { buffer.reserveCapacity(Self.writeThroughMinimum) }
         // As typed bytes: appending the raw buffer itself went through its iterator a byte at
         // a time instead of one copy.
         buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
@@ -131,6 +138,41 @@ public final class AtomicFile {
             var done = 0
             while done < raw.count {
                 let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return nil
+        }
+        if let failure {
+            throw FileAccessError(path: destination, "write failed: \(InputFile.describe(errno: failure))")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Pieces at least this large are written where they are rather than buffered.
+    private static let writeThroughMinimum = 4096
+
+    /// Writes the buffered bytes and then `bytes`, in one `writev` (a write per piece would
+    /// double the system calls of a small output); what a partial write leaves goes by `write`.
+    private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
+        guard fd >= 0 else { throw FileAccessError(path: destination, "output already closed") }
+        guard let tail = bytes.baseAddress else { return }
+        let failure: Int32? = buffer.withUnsafeBytes { head in
+            let headCount = head.count
+            let total = headCount + bytes.count
+            var done = 0
+            while done < total {
+                let n: Int
+                if done < headCount, let headBase = head.baseAddress {
+                    var pieces = (iovec(iov_base: UnsafeMutableRawPointer(mutating: headBase + done), iov_len: headCount - done),
+                                  iovec(iov_base: UnsafeMutableRawPointer(mutating: tail), iov_len: bytes.count))
+                    n = withUnsafeMutableBytes(of: &pieces) { writev(fd, $0.baseAddress!.assumingMemoryBound(to: iovec.self), 2) }
+                } else {
+                    n = systemWrite(fd, tail + (done - headCount), total - done)
+                }
                 if n < 0 {
                     if errno == EINTR { continue }
                     return errno

@@ -1,6 +1,7 @@
 import Foundation
 import FileAccess
 import Formats
+import XMLSupport
 
 /// Keeps the skeleton of a document being prepared in memory up to 64 KiB, then in a temporary
 /// file beside the output, so that preparing a file of any size needs no more memory than a
@@ -195,49 +196,16 @@ final class SkeletonSplicer {
     }
 
     /// Emits `bytes` as XML character data (the skeleton holds no character XML forbids): `&`,
-    /// `<` and `>` escaped, through `escapeBuffer` a part at a time. Written with pointers: an
-    /// HTML page's skeleton is mostly markup, and an array append per escape cost more than
-    /// the bytes.
+    /// `<` and `>` escaped, through `escapeBuffer` a part at a time (by the C shim, sixteen
+    /// bytes at a time: an HTML page's skeleton is mostly markup).
     private func emitEscaped(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        let n = bytes.count
-        let capacity = Self.escapeCapacity
-        let out = escapeBuffer
-        var i = 0
-        var o = 0
-        while i < n {
-            // Room for eight bytes escaped at the most (`&amp;` each) before each step.
-            if capacity - o < 40 {
-                try emit(UnsafeRawBufferPointer(start: out, count: o))
-                o = 0
-            }
-            if i + 8 <= n {
-                let x = UTF8Words.load(base, i)
-                if !UTF8Words.has(x, 0x26) && !UTF8Words.has(x, 0x3C) && !UTF8Words.has(x, 0x3E) {
-                    UnsafeMutableRawPointer(out + o).storeBytes(of: x, as: UInt64.self)
-                    o += 8
-                    i += 8
-                    continue
-                }
-            }
-            let end = min(i + 8, n)
-            while i < end {
-                let b = base[i]
-                switch b {
-                case 0x26: Self.put("&amp;", at: out + o); o += 5
-                case 0x3C: Self.put("&lt;", at: out + o); o += 4
-                case 0x3E: Self.put("&gt;", at: out + o); o += 4
-                default: out[o] = b; o += 1
-                }
-                i += 1
-            }
+        var rest = bytes
+        let out = UnsafeMutableRawBufferPointer(start: escapeBuffer, count: Self.escapeCapacity)
+        while !rest.isEmpty {
+            let (read, written) = XMLEscaping.escapeMarkup(rest, into: out)
+            try emit(UnsafeRawBufferPointer(start: escapeBuffer, count: written))
+            rest = UnsafeRawBufferPointer(rebasing: rest[read...])
         }
-        try emit(UnsafeRawBufferPointer(start: out, count: o))
-    }
-
-    @inline(__always)
-    private static func put(_ entity: StaticString, at p: UnsafeMutablePointer<UInt8>) {
-        p.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
     }
 
     /// Where `needle` begins in `haystack`: `memchr` finds each candidate first byte, `memcmp`

@@ -99,7 +99,16 @@ public final class XLIFF12Writer: DocumentWriter {
         self.displayPath = displayPath
         self.options = options
         xml = try XMLStreamWriter(displayPath: displayPath, sink: sink)
+        // Room for a usual unit's parts up front: a writer lives for one file, and growing each
+        // kept buffer step by step cost more per file than these few allocations.
+        partViewBuffer.reserveCapacity(Self.keptBufferCapacity)
+        midBuffer.reserveCapacity(Self.keptBufferCapacity)
+        sourcePartBuffer.reserveCapacity(Self.keptBufferCapacity)
+        tokenBuffer.reserveCapacity(2 * Self.keptBufferCapacity)
     }
+
+    /// The parts a kept buffer has room for from the start.
+    private static let keptBufferCapacity = 32
 
     /// Creates a writer into an atomic output file (commit it after `finish()`).
     public convenience init(file: AtomicFile, options: Options = Options()) throws {
@@ -816,7 +825,7 @@ public final class XLIFF12Writer: DocumentWriter {
         var i = 0
         let copies = sourceParts.count == views.count
         if !sourceNests {
-            try writeFlatParts(views, mids: mids, target: false, copying: copies ? sourceParts : [])
+            try writeFlatParts(views, mids: mids, numbered: !hasOwnIDs, target: false, copying: copies ? sourceParts : [])
         } else {
             for v in views.indices {
                 let runs = views[v].source
@@ -832,8 +841,9 @@ public final class XLIFF12Writer: DocumentWriter {
             var forms = Self.borrow(&formBuffer)
             nestingForms(tokens, into: &forms)
             var state = TokenState()
-            // `t`: the part's first token here; `s`: its first token in <source>.
-            var t = 0, s = 0
+            // `t`: the part's first token here; `s`: its first token in <source>; `segment`: the
+            // segments so far.
+            var t = 0, s = 0, segment = 0
             for v in views.indices {
                 let n = views[v].source.count
                 let isSegment = views[v].isSegment
@@ -842,7 +852,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 if copies, sourceParts[v].reusable, !isSegment || views[v].attributes.isEmpty,
                    Self.sameForms(forms, from: runsStart, as: sourceForms, from: s, count: n) {
                     if case .segmentStart(let mid, _) = tokens[t] {
-                        try writeCopiedSegment(mid: mid, sourceParts[v].bytes)
+                        try writeCopiedSegment(mid: mid, number: hasOwnIDs ? nil : segment + 1, sourceParts[v].bytes)
                     } else {
                         try xml.writeCaptured(sourceParts[v].bytes)
                     }
@@ -852,6 +862,7 @@ public final class XLIFF12Writer: DocumentWriter {
                 }
                 t = end
                 s += n
+                if isSegment { segment += 1 }
             }
             if state.replaced > 0 { warnControlCharacters() }
             Self.giveBack(&forms, to: &formBuffer)
@@ -866,7 +877,7 @@ public final class XLIFF12Writer: DocumentWriter {
             try beginTarget(language: targetLanguage, state: stateValue, qualifier: qualifier, markup: markup)
             i = 0
             if !targetNests && !(hasTarget && sourceNests && views.contains(where: { !$0.isSegment && $0.target == nil })) {
-                try writeFlatParts(views, mids: mids, target: true, hasTarget: hasTarget)
+                try writeFlatParts(views, mids: mids, numbered: !hasOwnIDs, target: true, hasTarget: hasTarget)
             } else {
                 for v in views.indices {
                     if views[v].isSegment {
@@ -903,7 +914,8 @@ public final class XLIFF12Writer: DocumentWriter {
     /// building the tokens or deciding nesting forms. For the target, a segment without one is
     /// left out, and an ignorable shows its target, or its source, only when some segment has a target.
     /// `copying`: what `<source>` wrote for each part (empty: nothing to copy), for `<seg-source>`.
-    private func writeFlatParts(_ views: [PartView], mids: [String], target: Bool, hasTarget: Bool = false, copying copies: [SourcePart] = []) throws {
+    /// `numbered`: the mids are the segments' numbers ("1", "2"…).
+    private func writeFlatParts(_ views: [PartView], mids: [String], numbered: Bool, target: Bool, hasTarget: Bool = false, copying copies: [SourcePart] = []) throws {
         // Reported before anything is written, as the token path does.
         if target {
             for v in views.indices where !views[v].isSegment && views[v].hasTargetOrder {
@@ -922,7 +934,7 @@ public final class XLIFF12Writer: DocumentWriter {
                     runs = views[v].source
                 }
                 if !copies.isEmpty, copies[v].reusable, views[v].attributes.isEmpty {
-                    try writeCopiedSegment(mid: mids[i], copies[v].bytes)
+                    try writeCopiedSegment(mid: mids[i], number: numbered ? i + 1 : nil, copies[v].bytes)
                     codeIndex = copies[v].codes
                 } else {
                     try begin("mrk", indent: false)
@@ -1260,9 +1272,12 @@ public final class XLIFF12Writer: DocumentWriter {
     /// A segment of `<seg-source>` whose content is what `<source>` wrote for it (`bytes` in the
     /// capture): `<mrk mtype="seg" mid="…">…</mrk>`, as `begin`, `attribute`, the content and
     /// `close` write it (the element complete in one call: no bookkeeping of open elements).
+    /// `number`: the segment's number when it is its mid, written without escaping.
     @inline(__always)
-    private func writeCopiedSegment(mid: String, _ bytes: Range<Int>) throws {
-        if try xml.capturedElement(startTag: "<mrk mtype=\"seg\" mid=\"", value: mid, endTag: "</mrk>", content: bytes) > 0 {
+    private func writeCopiedSegment(mid: String, number: Int?, _ bytes: Range<Int>) throws {
+        if let number {
+            try xml.capturedElement(startTag: "<mrk mtype=\"seg\" mid=\"", number: number, endTag: "</mrk>", content: bytes)
+        } else if try xml.capturedElement(startTag: "<mrk mtype=\"seg\" mid=\"", value: mid, endTag: "</mrk>", content: bytes) > 0 {
             warnControlCharacters()
         }
     }

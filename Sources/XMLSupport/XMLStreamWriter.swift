@@ -194,14 +194,45 @@ public final class XMLStreamWriter {
         try closeStartTag()
         try raw(startTag, "start tag")
         let replaced = try escaped(value, attribute: true, replacement: "\u{FFFD}")
+        try capturedElementEnd(endTag: endTag, content: range)
+        return replaced
+    }
+
+    /// `capturedElement` whose attribute value is `number` in decimal (XLIFF 1.2 numbers the
+    /// segments of `<seg-source>`, `mid="1"`, `"2"`…): its digits are written as they are,
+    /// without the escaping pass a `String` value gets.
+    public func capturedElement(startTag: StaticString, number: Int, endTag: StaticString, content range: Range<Int>) throws {
+        precondition(captureFrom < 0 && range.lowerBound >= 0 && range.upperBound <= captured, "capturedElement outside the captured bytes or while capturing")
+        precondition(number >= 0, "capturedElement with a negative number")
+        try closeStartTag()
+        try raw(startTag, "start tag")
+        // The digits from the last, into a buffer big enough for any Int.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        try withUnsafeMutableBytes(of: &digits) { buffer in
+            let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var start = buffer.count
+            var rest = number
+            repeat {
+                start -= 1
+                base[start] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            try raw(base + start, buffer.count - start, "start tag")
+        }
+        try capturedElementEnd(endTag: endTag, content: range)
+    }
+
+    /// The rest of a captured element after its attribute value: `">`, the bytes and the end
+    /// tag, or `"/>` for no bytes.
+    @inline(__always)
+    private func capturedElementEnd(endTag: StaticString, content range: Range<Int>) throws {
         guard !range.isEmpty, let capture else {
             try raw("\"/>", "end tag")
-            return replaced
+            return
         }
         try raw("\">", "start tag")
         try raw(capture + range.lowerBound, range.count, "content")
         try raw(endTag, "end tag")
-        return replaced
     }
 
     /// Appends to the capture.
@@ -223,7 +254,8 @@ public final class XMLStreamWriter {
 
     /// Appends `bytes` escaped as text or as an attribute value, each character XML 1.0 cannot
     /// hold replaced by `replacement` (UTF-8, a character needing no escape); returns how many
-    /// were replaced.
+    /// were replaced. Inlined into its callers: it is the inner step of every text and value.
+    @inline(__always)
     private func escaped(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, replacement: UnsafeBufferPointer<UInt8>) throws -> Int {
         guard let input = bytes.baseAddress else { return 0 }
         // The usual case, short text: even escaped at its widest (six bytes a byte) it fits in
@@ -519,21 +551,21 @@ public final class XMLStreamWriter {
     public func newline(indent spaces: Int) throws {
         try closeStartTag()
         var left = max(spaces, 0)
-        try Self.blanks.withUnsafeBufferPointer { blanks in
-            // The line break and the first 128 spaces, then further spaces 128 at a time.
-            let first = min(left, blanks.count - 2)
-            try raw(blanks.baseAddress!, 1 + first, "indentation")
-            left -= first
-            while left > 0 {
-                let more = min(left, blanks.count - 2)
-                try raw(blanks.baseAddress! + 1, more, "indentation")
-                left -= more
-            }
+        // The line break and the first 128 spaces, then further spaces 128 at a time.
+        let blanks = Self.blanks.utf8Start, spaces = Self.blanks.utf8CodeUnitCount - 1
+        let first = min(left, spaces)
+        try raw(blanks, 1 + first, "indentation")
+        left -= first
+        while left > 0 {
+            let more = min(left, spaces)
+            try raw(blanks + 1, more, "indentation")
+            left -= more
         }
     }
 
-    /// "\n" and 128 spaces: the source of every indentation.
-    private static let blanks: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128) + [0]
+    /// "\n" and 128 spaces: the source of every indentation (a literal: reading a static array
+    /// cost a lazy-initialisation check and a reference count per line).
+    private static var blanks: StaticString { "\n                                                                                                                                " }
 
     /// Writes a comment (`--` inside is refused, as XML requires).
     public func comment(_ string: String) throws {
@@ -596,6 +628,21 @@ public final class XMLStreamWriter {
             let hex = String(scalar.value, radix: 16, uppercase: true)
             throw XMLError(location: .init(file: displayPath), message: "character U+\(hex) cannot appear in XML 1.0; encode it before writing")
         }
+    }
+}
+
+/// Escaping done outside an `XMLStreamWriter`, for bytes spliced into its output afterwards.
+public enum XMLEscaping {
+    /// Escapes `&`, `<` and `>` of `input` into `output`, every other byte copied as it is: for
+    /// character data that holds no other character needing escape or refused by XML 1.0 (a
+    /// document's skeleton, JSON lines whose `"` stay as they are). Stops when the input is used
+    /// up or fewer than 5 bytes of `output` are left; returns the bytes read and written.
+    public static func escapeMarkup(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> (read: Int, written: Int) {
+        guard let source = input.baseAddress, let target = output.baseAddress else { return (0, 0) }
+        var consumed = 0
+        let written = verso_escape_markup(target.assumingMemoryBound(to: UInt8.self), output.count,
+                                          source.assumingMemoryBound(to: UInt8.self), input.count, &consumed)
+        return (consumed, written)
     }
 }
 

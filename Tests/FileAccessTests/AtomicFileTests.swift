@@ -16,6 +16,27 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file.temporaryPath))
     }
 
+    /// Large raw pieces go to the file where they are (after what is buffered), small ones
+    /// through the buffer: the file holds them all in order either way.
+    func testLargeAndSmallRawPiecesKeepTheirOrder() throws {
+        let dir = TestPaths.temporaryFolder()
+        let dest = dir.appendingPathComponent("mixed.bin").path
+        let file = try AtomicFile(destination: dest)
+        var expected: [UInt8] = []
+        for (k, size) in [10, 5_000, 3, 70_000, 4_095, 4_096, 1, 200_000, 17].enumerated() {
+            let piece = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ k) }
+            try piece.withUnsafeBytes { try file.write($0) }
+            expected += piece
+            if k == 4 {
+                try file.write("text")
+                expected += Array("text".utf8)
+            }
+        }
+        XCTAssertEqual(file.bytesWritten, Int64(expected.count))
+        try file.commit()
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: dest))), expected)
+    }
+
     func testDiscardedOutputLeavesTheOldFileAlone() throws {
         let dir = TestPaths.temporaryFolder()
         let dest = dir.appendingPathComponent("out.txt").path

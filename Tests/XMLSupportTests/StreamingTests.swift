@@ -135,6 +135,66 @@ final class StreamingTests: XCTestCase {
                        "<r><s>x &amp; y<c id=\"1\"/>\(escaped)</s><t><c id=\"1\"/>\(escaped)x &amp; y</t><empty/></r>\n")
     }
 
+    /// A captured element numbered by an Int writes the same bytes as one whose value is the
+    /// number's text.
+    func testCapturedElementWithANumberWritesItsDigits() throws {
+        func written(_ number: Int, asNumber: Bool) throws -> String {
+            var bytes: [UInt8] = []
+            let writer = try XMLStreamWriter(displayPath: "out.xml") { bytes.append(contentsOf: $0) }
+            try writer.startElement("r")
+            writer.startCapture()
+            let start = writer.captureMark + 1
+            try writer.text("a < b")
+            let end = writer.captureMark
+            writer.endCapture()
+            for range in [start..<end, end..<end] {
+                if asNumber {
+                    try writer.capturedElement(startTag: "<m mid=\"", number: number, endTag: "</m>", content: range)
+                } else {
+                    XCTAssertEqual(try writer.capturedElement(startTag: "<m mid=\"", value: String(number), endTag: "</m>", content: range), 0)
+                }
+            }
+            try writer.endDocument()
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        for number in [0, 1, 9, 10, 255, 256, 123_456_789, Int.max] {
+            let numbered = try written(number, asNumber: true)
+            XCTAssertEqual(numbered, "<r>a &lt; b<m mid=\"\(number)\">a &lt; b</m><m mid=\"\(number)\"/></r>\n")
+            XCTAssertEqual(numbered, try written(number, asNumber: false))
+        }
+    }
+
+    /// `XMLEscaping.escapeMarkup` changes `&`, `<` and `>` only, in any piece of output room.
+    func testEscapeMarkupChangesOnlyAmpersandAndAngleBrackets() {
+        let pieces = ["{\"t\":\"<p class=\\\"x\\\">\"}\n", "&amp;", "é", "\u{FFFE}", "\r", "plain text longer than sixteen bytes ", ">", "<", "&"]
+        var generator = SystemRandomNumberGenerator()
+        let input = Array((0..<3_000).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+        var expected: [UInt8] = []
+        for b in input {
+            switch b {
+            case UInt8(ascii: "&"): expected += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): expected += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): expected += Array("&gt;".utf8)
+            default: expected.append(b)
+            }
+        }
+        for room in [5, 6, 17, 64, 100_000] {
+            var out: [UInt8] = []
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: room, alignment: 1)
+            defer { buffer.deallocate() }
+            input.withUnsafeBytes { all in
+                var rest = all
+                while !rest.isEmpty {
+                    let (read, written) = XMLEscaping.escapeMarkup(rest, into: buffer)
+                    XCTAssertTrue(read > 0 || written > 0, "no progress with \(room) bytes of room")
+                    out += buffer[..<written]
+                    rest = UnsafeRawBufferPointer(rebasing: rest[read...])
+                }
+            }
+            XCTAssertEqual(out, expected, "\(room) bytes of room")
+        }
+    }
+
     func testWriterHandsTheSinksErrorBack() throws {
         struct DiskFull: Error {}
         let writer = try XMLStreamWriter(displayPath: "out.xml") { _ in throw DiskFull() }

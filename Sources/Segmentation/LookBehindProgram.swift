@@ -10,7 +10,11 @@
 ///
 /// Only a subset of ICU syntax is compiled (classes and escapes that stand for one character,
 /// `(?:…)`, capture groups, `|`, bounded quantifiers, nested `(?<=…)` and `(?<!…)`, and
-/// look-aheads, which are left out); any other pattern gets no program and keeps using ICU. The
+/// look-aheads, which are left out); any other pattern gets no program and keeps using ICU. A
+/// look-behind (nested, or the whole pattern) that ends in a bounded run of one class longer
+/// than the bitmask reaches (the list rules' `(?<=(?<![^\s•(])1\.[^\n]{1,300})`) is a
+/// `runLookBehind`: the run is read back unit by unit and what precedes it is tried at each
+/// place it may begin. The
 /// answer is exact except when the pattern has a possessive quantifier or a look-ahead (then
 /// only "no match" is certain: `exact == false`) and when a unit read is a surrogate
 /// (supplementary characters are one atom for ICU, two units here): the evaluation then gives
@@ -28,6 +32,12 @@ struct LookBehindProgram: Sendable {
         case start
         /// `\b` (`\B`: `negated`), as ICU tells a word boundary (`RuleTable.isWordBoundary`).
         case wordBoundary(negated: Bool)
+        /// A look-behind `(?<=X R{min,max})` ending where it stands (`negative`: `(?<!…)`),
+        /// whose last item is a run of one class `R` that may be longer than the bitmask
+        /// reaches: the run is read back from here, and at each place where it may begin, `X`
+        /// (`head`, an ordinary program of its own) is tried as a look-behind ending there.
+        /// Exact: the look-behind holds if and only if some length of the run has `X` before it.
+        case runLookBehind(head: Node, run: UnitSet, min: Int, max: Int, negative: Bool)
     }
 
     /// The look-behind's content.
@@ -45,10 +55,22 @@ struct LookBehindProgram: Sendable {
         let s = Array(pattern.unicodeScalars)
         guard s.count >= 5, s[0] == "(", s[1] == "?", s[2] == "<", s[3] == "=", s.last == ")" else { return nil }
         var parser = Parser(s: s, i: 4, sets: sets)
-        let node = parser.alternation()
-        guard !parser.failed, parser.i == s.count - 1, let reach = Self.reach(node), reach <= Self.maximumWidth else { return nil }
+        parser.inLookBehind = true
+        var node = parser.alternation()
+        guard !parser.failed, parser.i == s.count - 1 else { return nil }
+        if let split = Self.splitRun(node) {
+            // The whole look-behind ends in a long run (`(?<=(?:…|www\.)[^\s]{0,200})`).
+            node = .runLookBehind(head: split.head, run: split.run, min: split.min, max: split.max, negative: false)
+        }
+        guard let reach = Self.reach(node), reach <= Self.maximumWidth else { return nil }
         root = node
         exact = !parser.possessive
+    }
+
+    /// A program of `root` as it is (a run look-behind's head, asked what it ends with).
+    init(root: Node, exact: Bool) {
+        self.root = root
+        self.exact = exact
     }
 
     /// The units that can stand `distance` units before the end of a match (1: the last one),
@@ -84,7 +106,7 @@ struct LookBehindProgram: Sendable {
                     n += 1
                 }
                 return starts
-            case .lookBehind, .start, .wordBoundary:
+            case .lookBehind, .start, .wordBoundary, .runLookBehind:
                 return ends
             }
         }
@@ -99,6 +121,11 @@ struct LookBehindProgram: Sendable {
         case .atom: return 1
         case .start, .wordBoundary: return 0
         case .lookBehind(let inner, _): return reach(inner)
+        case .runLookBehind(let head, _, _, _, _):
+            // The head is tried where the run begins, from a place of its own: only it must fit
+            // the bitmask.
+            guard let r = reach(head), r <= maximumWidth else { return nil }
+            return 0
         case .sequence(let items):
             // Read from the last item back: each item starts where the ones after it end.
             var after = 0, farthest = 0
@@ -129,7 +156,7 @@ struct LookBehindProgram: Sendable {
     private static func widths(_ node: Node) -> (shortest: Int, longest: Int) {
         switch node {
         case .atom: return (1, 1)
-        case .lookBehind, .start, .wordBoundary: return (0, 0)
+        case .lookBehind, .start, .wordBoundary, .runLookBehind: return (0, 0)
         case .sequence(let items):
             var total = (shortest: 0, longest: 0)
             for item in items {
@@ -152,11 +179,29 @@ struct LookBehindProgram: Sendable {
         }
     }
 
+    /// A look-behind's content `X R{min,max}` whose last item is a run of one class longer than
+    /// the bitmask reaches, as head `X` and the run; nil for any other content.
+    private static func splitRun(_ node: Node) -> (head: Node, run: UnitSet, min: Int, max: Int)? {
+        switch node {
+        case .repeated(.atom(let set), let min, let max) where max > maximumWidth:
+            return (.sequence([]), set, min, max)
+        case .sequence(let items):
+            guard let last = items.last, case .repeated(.atom(let set), let min, let max) = last, max > maximumWidth else { return nil }
+            let head = Array(items.dropLast())
+            return (head.count == 1 ? head[0] : .sequence(head), set, min, max)
+        default:
+            return nil
+        }
+    }
+
     private struct Parser {
         let s: [Unicode.Scalar]
         var i: Int
         let sets: RegexCharacterSets
         var failed = false
+        /// True while the parser reads the content of a look-behind (not of a group inside it):
+        /// only there may a run end the content with more units than the bitmask reaches.
+        var inLookBehind = false
         /// Set by a possessive quantifier or a look-ahead left out: matches are a superset.
         var possessive = false
 
@@ -172,7 +217,10 @@ struct LookBehindProgram: Sendable {
         mutating func sequence() -> Node {
             var items: [Node] = []
             while !failed && i < s.count && s[i] != "|" && s[i] != ")" {
+                let inLookBehind = self.inLookBehind
+                self.inLookBehind = false
                 let item = atom()
+                self.inLookBehind = inLookBehind
                 if failed { break }
                 items.append(quantified(item))
             }
@@ -205,8 +253,14 @@ struct LookBehindProgram: Sendable {
                 }
                 guard j < s.count, s[j] == "}", high >= low else { failed = true; return node }
                 // More units than the program can reach back: no program, found without
-                // parsing the rest (the list rules' `[^\n]{1,300}`).
-                if case .atom = node, high > LookBehindProgram.maximumWidth { failed = true; return node }
+                // parsing the rest, unless the run ends a look-behind's content (a lazy run
+                // has the same matches there; a possessive one is left to ICU), which
+                // `runLookBehind` reads (the list rules' `[^\n]{1,300}`).
+                if case .atom = node, high > LookBehindProgram.maximumWidth {
+                    var k = j + 1
+                    if k < s.count && s[k] == "?" { k += 1 }
+                    guard inLookBehind, k < s.count, s[k] == ")" else { failed = true; return node }
+                }
                 min = low; max = high; i = j + 1
             case "*", "+":
                 // Unbounded: ICU bounds nothing in a look-behind; leave it to ICU.
@@ -313,12 +367,17 @@ struct LookBehindProgram: Sendable {
             } else {
                 i += 1
             }
+            inLookBehind = lookBehind
             let inner = alternation()
+            inLookBehind = false
             guard !failed, i < s.count, s[i] == ")" else { failed = true; return .atom(UnitSet()) }
             i += 1
             if lookBehind {
                 // `(?<!X)` is the complement of X's matches: only exact when X is.
                 if negative && possessive { failed = true }
+                if let split = LookBehindProgram.splitRun(inner) {
+                    return .runLookBehind(head: split.head, run: split.run, min: split.min, max: split.max, negative: negative)
+                }
                 return .lookBehind(inner, negative: negative)
             }
             return inner
@@ -333,18 +392,23 @@ struct LookBehindProgram: Sendable {
 /// One operation of a flattened `LookBehindProgram` (see `RuleTable.lookBehindHolds`): plain
 /// integers, so that the hot loop reads them without reference counting.
 struct LookBehindOp {
-    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind, start, wordBoundary, notWordBoundary }
+    enum Kind: UInt8 { case atom, unit, sequence, alternation, repeated, lookBehind, negativeLookBehind, start, wordBoundary, notWordBoundary, runLookBehind, negativeRunLookBehind }
     var kind: Kind
     /// Atoms: bitmap offset in `RuleTable.bitmaps`; `unit`: the one code unit the atom matches
     /// (most atoms of long alternations are one letter or digit: no 8 KiB bitmap for each).
     var set: Int32 = -1
-    /// Repetitions; word boundaries: `set` is the units ICU skips back over (marks, format
-    /// characters), `min` the word units' bitmap offset.
+    /// Repetitions (and a run look-behind's run, whose class is `set`); word boundaries: `set`
+    /// is the units ICU skips back over (marks, format characters), `min` the word units'
+    /// bitmap offset.
     var min: Int32 = 0
     var max: Int32 = 0
     /// Children (operation indexes) in `RuleTable.lookBehindChildren`.
     var firstChild: Int32 = 0
     var childCount: Int32 = 0
+    /// A run look-behind: the units its head can end with (bitmap offset; -1: unknown), tested
+    /// before the head is tried where the run may begin (most units of a run of `[^\n]` are
+    /// not the `.` or `)` of an item marker).
+    var headLast: Int32 = -1
 }
 extension LookBehindProgram {
     /// Tests of the last `depth` units before a position where the look-behind can hold: one
@@ -401,8 +465,9 @@ extension LookBehindProgram {
                 out += current
             case .alternation(let branches):
                 for branch in branches { out += follow(branch, open) }
-            case .start, .wordBoundary:
-                // No unit taken: the way's tests stay as they are (never wrong).
+            case .start, .wordBoundary, .runLookBehind:
+                // No unit taken (a run look-behind reads too far back for a window): the way's
+                // tests stay as they are (never wrong).
                 out += open
             case .repeated(let inner, let min, let max):
                 if min == 0 { out += open }

@@ -102,12 +102,24 @@ struct UnitSet: Sendable, Hashable {
 
     /// The set's one unit, when it has exactly one.
     var singleUnit: UInt16? {
-        var found: UInt16? = nil
-        for (w, word) in words.enumerated() where word != 0 {
-            guard found == nil, word.nonzeroBitCount == 1 else { return nil }
-            found = UInt16(w * 64 + word.trailingZeroBitCount)
+        words.withUnsafeBufferPointer { words in
+            // Four words at a time past the empty ones: a set of one unit is read to its end
+            // (1,024 words) to know, for each literal of every program laid out.
+            var found = -1
+            var w = 0
+            while w < words.count {
+                if w &+ 4 <= words.count && words[w] | words[w &+ 1] | words[w &+ 2] | words[w &+ 3] == 0 {
+                    w &+= 4
+                    continue
+                }
+                if words[w] != 0 {
+                    guard found < 0, words[w].nonzeroBitCount == 1 else { return nil }
+                    found = w
+                }
+                w &+= 1
+            }
+            return found < 0 ? nil : UInt16(found * 64 + words[found].trailingZeroBitCount)
         }
-        return found
     }
 
     /// A hash of the bitmap far cheaper than `Hashable`'s (SipHash over 8 KiB), to find equal

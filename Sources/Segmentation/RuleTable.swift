@@ -182,6 +182,12 @@ final class RuleTable: @unchecked Sendable {
             case .wordBoundary(let negated):
                 op = LookBehindOp(kind: negated ? .notWordBoundary : .wordBoundary, set: offset(LookBehindProgram.boundarySkipUnits))
                 op.min = offset(LookBehindProgram.wordUnits)
+            case .runLookBehind(let head, let run, let min, let max, let negative):
+                op = withChildren(negative ? .negativeRunLookBehind : .runLookBehind, [head])
+                op.set = offset(run)
+                op.headLast = offset(LookBehindProgram(root: head, exact: true).units(atDistance: 1))
+                op.min = Int32(min)
+                op.max = Int32(max)
             }
             ops.append(op)
             return Int32(ops.count - 1)
@@ -669,6 +675,47 @@ final class RuleTable: @unchecked Sendable {
                 if found == wanted { out |= 1 << UInt64(d) }
             }
             return out
+        case .runLookBehind, .negativeRunLookBehind:
+            let wanted = o.kind == .runLookBehind
+            var out: UInt64 = 0
+            var m = mask
+            while m != 0 {
+                let d = m.trailingZeroBitCount
+                m &= m &- 1
+                let found = runLookBehindHolds(o, at: p - d, in: text, gaveUp: &gaveUp)
+                if gaveUp { return 0 }
+                if found == wanted { out |= 1 << UInt64(d) }
+            }
+            return out
+        }
+    }
+
+    /// Whether run look-behind `o` (`LookBehindProgram.Node.runLookBehind`) holds at `q`: the
+    /// run is read back from `q`, and where it may begin (`o.min` … `o.max` units back), its
+    /// head is tried as a look-behind of its own, if the unit there can end it. Sets `gaveUp`
+    /// on reading a surrogate (ICU counts a supplementary character as one in the run).
+    private func runLookBehindHolds(_ o: LookBehindOp, at q: Int, in text: UnsafeBufferPointer<UInt16>, gaveUp: inout Bool) -> Bool {
+        let head = lookBehindChildren[Int(o.firstChild)]
+        var length = 0
+        while true {
+            if length >= Int(o.min) {
+                // With `headLast` known, every match of the head takes a unit: none at the start.
+                var tried = o.headLast < 0
+                if !tried && q - length > 0 {
+                    let u = text[q - length - 1]
+                    if u & 0xF800 == 0xD800 { gaveUp = true; return false }
+                    tried = contains(o.headLast, u)
+                }
+                if tried {
+                    if step(head, 1, in: text, at: q - length, gaveUp: &gaveUp) != 0 { return true }
+                    if gaveUp { return false }
+                }
+            }
+            guard length < Int(o.max), q - length > 0 else { return false }
+            let u = text[q - length - 1]
+            if u & 0xF800 == 0xD800 { gaveUp = true; return false }
+            guard contains(o.set, u) else { return false }
+            length += 1
         }
     }
 

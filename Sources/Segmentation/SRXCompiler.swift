@@ -444,8 +444,14 @@ final class CompiledSRX: @unchecked Sendable {
                     }
                     if let (prefix, branches) = split {
                         let lookahead = rule.afterBreak.isEmpty ? "" : "(?=\(after.pattern))"
-                        if let regex = try? ICURegex.compile(prefix.isEmpty ? "(?:)" : prefix) {
-                            compiledRule.scanPrefixRegex = internCompiled(prefix.isEmpty ? "(?:)" : prefix, regex)
+                        let prefixPattern = prefix.isEmpty ? "(?:)" : prefix
+                        // Known valid rules (the tests compile them with `patternsKnownValid`
+                        // false, which compiles every prefix here): compiled when first needed,
+                        // as the prefix's anchored program nearly always answers (the list
+                        // rule's prefix took ICU 4.5M instructions, before the first file).
+                        let prefixRegex = patternsKnownValid ? internLazy(prefixPattern) : (try? ICURegex.compile(prefixPattern)).map { internCompiled(prefixPattern, $0) }
+                        if let prefixRegex {
+                            compiledRule.scanPrefixRegex = prefixRegex
                             if let deferredScanner {
                                 // Offset by the branches of every rule once they are all known.
                                 compiledRule.scanFallbackPattern = fallbackPatterns.count
@@ -512,7 +518,10 @@ final class CompiledSRX: @unchecked Sendable {
         branchTables.withLock { tables in
             if let table = tables[rule] { return table }
             var analysed = rules[rule]
-            Self.analyseBranches(of: &analysed, sets: RegexCharacterSets())
+            // With the atom sets measured while compiling the rules (under their lock, taken
+            // here only after this one): the branches' classes (`[^\s•◦▪‣⁃·(]`, `\p{L}`) were
+            // measured again, through ICU, for every table.
+            anchored.withLock { state in Self.analyseBranches(of: &analysed, sets: state.sets) }
             let table = RuleTable(rules: [analysed], wordLists: [], triggered: [], searched: [])
             tables[rule] = table
             return table

@@ -13,36 +13,50 @@ import TranslationModel
 /// shared, and each call borrows ICU matcher state of its own.
 public struct Segmenter: Sendable {
     /// The language the rules were selected for (BCP 47, as given).
-    public let language: String
+    public var language: String { shared.language }
     /// Where inline codes standing at a boundary go (the SRX file's `<formathandle>`s).
     public var codePlacement: SRXCodePlacement { compiled.codePlacement }
     /// Whether a break may fall between a paired code's opening and closing.
     public var breakInsideCodeSpans: Bool { compiled.breakInsideCodeSpans }
     /// The names of the SRX language rules in use, in the order they are tried.
-    public let languageRuleNames: [String]
+    public var languageRuleNames: [String] { shared.languageRuleNames }
     /// Set when the rules have nothing specific to `language` (`german`, `xx`): the warning to
     /// show the user, once per run (see `SRXRules.missingLanguageRulesWarning(for:)`).
-    public let missingLanguageRulesWarning: String?
+    public var missingLanguageRulesWarning: String? { shared.missingLanguageRulesWarning }
 
-    let compiled: CompiledSRX
+    var compiled: CompiledSRX { shared.compiled }
+
+    /// Everything a segmenter holds, in one immutable object: a pipeline takes a copy of its
+    /// segmenter for every unit, and a copy is then one reference count rather than one per
+    /// field (four, with the language's strings).
+    private final class Shared: Sendable {
+        let language: String
+        let languageRuleNames: [String]
+        let missingLanguageRulesWarning: String?
+        let compiled: CompiledSRX
+
+        init(language: String, languageRuleNames: [String], missingLanguageRulesWarning: String?, compiled: CompiledSRX) {
+            self.language = language
+            self.languageRuleNames = languageRuleNames
+            self.missingLanguageRulesWarning = missingLanguageRulesWarning
+            self.compiled = compiled
+        }
+    }
+    private let shared: Shared
 
     /// Compiles the rules of `rules` that apply to `language` (all matching map rules when the file
     /// cascades). Throws `SRXError` naming the file, line and rule when a pattern is invalid.
     public init(rules: SRXRules, language: String, options: SRXCompileOptions = SRXCompileOptions()) throws(SRXError) {
-        self.language = language
-        self.languageRuleNames = try rules.languageRuleNames(for: language)
-        self.missingLanguageRulesWarning = rules.missingLanguageRulesWarning(for: language)
-        self.compiled = try CompiledSRX(rules: rules, language: language, options: options)
+        let names = try rules.languageRuleNames(for: language)
+        let warning = rules.missingLanguageRulesWarning(for: language)
+        shared = Shared(language: language, languageRuleNames: names, missingLanguageRulesWarning: warning, compiled: try CompiledSRX(rules: rules, language: language, options: options))
     }
 
     /// Verso's built-in rules (`Sources/Segmentation/Resources/verso.srx`) for `language`.
     /// Compiled once per language and process.
     public init(language: String) throws {
         let compiled = try BuiltInCache.shared.compiled(for: language)
-        self.language = language
-        self.languageRuleNames = compiled.names
-        self.missingLanguageRulesWarning = compiled.warning
-        self.compiled = compiled.rules
+        shared = Shared(language: language, languageRuleNames: compiled.names, missingLanguageRulesWarning: compiled.warning, compiled: compiled.rules)
     }
 
     /// Break positions in `text`, UTF-16 offsets strictly between 0 and its length, in order.

@@ -75,16 +75,16 @@ extension Segmenter {
         var seenSegment = false
         for piece in pieces {
             if piece.isSegment {
-                var segment = Segment(id: parts.isEmpty ? firstID : nil, source: piece.content)
+                // Every field given to the initialiser: set one by one afterwards, each setter
+                // checked that the segment's storage was not shared.
+                let id = parts.isEmpty ? firstID : nil
+                let segment: Segment
                 if let first = template {
-                    segment.state = first.state
-                    segment.subState = first.subState
-                    segment.xliff12State = first.xliff12State
-                    segment.stateQualifier = first.stateQualifier
-                    if emptyTargets { segment.target = Content(language: first.target?.language) }
-                    if !seenSegment { segment.extensions = first.extensions }
-                } else if emptyTargets {
-                    segment.target = Content()
+                    segment = Segment(id: id, source: piece.content, target: emptyTargets ? Content(language: first.target?.language) : nil,
+                                      state: first.state, subState: first.subState, xliff12State: first.xliff12State, stateQualifier: first.stateQualifier,
+                                      extensions: seenSegment ? Extensions() : first.extensions)
+                } else {
+                    segment = Segment(id: id, source: piece.content, target: emptyTargets ? Content() : nil)
                 }
                 seenSegment = true
                 parts.append(.segment(segment))

@@ -141,15 +141,64 @@ final class LookBehindProgramTests: XCTestCase {
 
     func testUnsupportedSyntaxGetsNoProgram() {
         let sets = RegexCharacterSets()
-        for pattern in ["(?<=a+)", "(?<=(?i)a\\.)", "(?<=(?<!a(?=b))c)", "(?<=.a)", "(?<=a$)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70})"] {
+        // A run longer than the bitmask reaches is read only where it ends a look-behind, and
+        // not possessive.
+        for pattern in ["(?<=a+)", "(?<=(?i)a\\.)", "(?<=(?<!a(?=b))c)", "(?<=.a)", "(?<=a$)", "(?<=\\1a)", "(?<=a{2,})", "(?<=a{70}b)",
+                        "(?<=b|a{70})", "(?<=(?:a{70}))", "(?<=a{70}+)", "(?<=x(?<=b[a-z]{70}+))", "(?<=[a-z]{70}(?<=b[a-z]{70}))"] {
             XCTAssertNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
         }
-        for pattern in ["(?<=\\s[0-9]{1,2}\\.)", "(?<=(?<![\\p{L}\\p{N}])\\p{L}\\.)", "(?<=(?:\\p{Ll}{2}|[)\\]])\\.)", "(?<=a(?<=\\sa))", "(?<=(?:^|\\s)a)", "(?<=\\ba\\.)"] {
+        for pattern in ["(?<=\\s[0-9]{1,2}\\.)", "(?<=(?<![\\p{L}\\p{N}])\\p{L}\\.)", "(?<=(?:\\p{Ll}{2}|[)\\]])\\.)", "(?<=a(?<=\\sa))", "(?<=(?:^|\\s)a)", "(?<=\\ba\\.)",
+                        "(?<=a{70})", "(?<=x(?<=b[a-z]{1,300}?))"] {
             XCTAssertNotNil(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
         }
         XCTAssertEqual(LookBehindProgram(lookBehind: "(?<=a{1,3}+b)", sets: sets)?.exact, false)
         // A look-ahead is left out: only "no match" is certain.
         XCTAssertEqual(LookBehindProgram(lookBehind: "(?<=a(?=b)[.)])", sets: sets)?.exact, false)
         XCTAssertEqual(LookBehindProgram(lookBehind: "(?<=a(?![a-z])\\.)", sets: sets)?.exact, false)
+    }
+
+    /// A look-behind that ends in a run of one class longer than the bitmask reaches (the list
+    /// rules' `(?<=(?<![^\\s•(])1\\.[^\\n]{1,300})`, a URL rule's `[^\\s]{0,200}`) is read
+    /// back unit by unit, what precedes the run tried wherever it may begin: ICU's answer at
+    /// every position, or a hand-over to ICU (a surrogate in the run).
+    func testLongRunLookBehindsAgreeWithICU() throws {
+        let sets = RegexCharacterSets()
+        let patterns = [
+            "(?<=\\.(?<=\\s[0-9]{1,2}\\.)(?:(?<=(?<![\\p{L}\\p{N}])2(?:\\.\\)?|\\)))(?<=(?<![^\\s•(])1(?:\\.\\)?|[)）])[^\\n]{1,300})|(?<=(?<![\\p{L}\\p{N}])3(?:\\.\\)?|\\)))(?<=(?<![^\\s•(])2(?:\\.\\)?|[)）])[^\\n]{1,300})))",
+            "(?<=\\)(?:(?<=b\\.\\)?|b\\))(?<=(?<![^\\s•(])\\(?a(?:\\.\\)?|\\))[^\\n]{1,300})))",
+            "(?<=(?:\\b(?:https?|ftp)://|\\bwww\\.)[^\\s]{0,200})",
+            "(?<=a(?<!b[^\\n]{2,80}?))",
+            "(?<=x[a-z ]{70})",
+            "(?<=[^\\n]{63,100})",
+            "(?<=(?<=^[a-z]{0,64}) )",
+        ]
+        let long = String(repeating: "abc de ", count: 14)
+        let texts = [
+            "Voici 1. le premier point 2. le second 3) et le troisième.\n2. Non 1) oui (2) puis 3. fin 2.",
+            "Liste : 1. " + long + " 2. " + long + long + long + " 3. trop loin. 1.\n 2. x",
+            "Cas : a) un b) deux (a) trois b. quatre a. " + long + " b) cinq",
+            "Voir https://example.org/a.b puis www.verso.fr/x. Fin. ftp://x.y z (www.a.b c)",
+            "b" + long + "a a " + long + "b a ba",
+            "x" + long + long + " x" + long,
+            "1. un 𝐀 deux 2. trois 😀 www.a😀b.c 3. x",
+            long + long + " " + long,
+        ]
+        for pattern in patterns {
+            let program = try XCTUnwrap(LookBehindProgram(lookBehind: pattern, sets: sets), pattern)
+            XCTAssertTrue(program.exact, pattern)
+            let anchored = try XCTUnwrap(AnchoredProgram(pattern: pattern, sets: sets), pattern)
+            let table = RuleTable(rules: [], wordLists: [], triggered: [], searched: [], anchored: [0: anchored], regexCount: 1)
+            let regex = try ICURegex.compile(pattern)
+            var answered = 0, matched = 0
+            RuleSweep.forEachPosition(of: regex, in: texts) { buffer, p, text in
+                let end = table.anchoredEnd(table.anchoredPrograms[0], in: buffer, at: p, limit: buffer.count)
+                guard end != -2 else { return }
+                answered += 1
+                if end >= 0 { matched += 1 }
+                XCTAssertEqual(end >= 0, regex.matches(at: p), "\(pattern) at \(p) in \(text)")
+            }
+            XCTAssertGreaterThan(answered, 100, pattern)
+            XCTAssertGreaterThan(matched, 0, pattern)
+        }
     }
 }

@@ -272,8 +272,8 @@ struct UnitAssembler {
     }
 
     /// Nil unless the bytes may form a run (no C0 control but TAB and LF, no U+FFFE/U+FFFF);
-    /// else whether they hold no tab, no line feed and no two spaces in a row (`Item.text`'s
-    /// `collapsed`). Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the
+    /// else their facts, first whether they hold no tab, no line feed and no two spaces in a
+    /// row (`RunFacts.collapsed`). Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the
     /// lead byte of U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither; two
     /// spaces in a row are found in the word itself (and across words by their edge bytes).
     ///

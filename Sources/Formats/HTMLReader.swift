@@ -188,7 +188,7 @@ final class HTMLReader: SourceReader {
             try pump()
         }
         defer { queueIndex += 1 }
-        return queue[queueIndex]
+        return queue.takeEvent(at: queueIndex)
     }
 
     // MARK: - Input
@@ -421,9 +421,16 @@ final class HTMLReader: SourceReader {
             try handleOther(tag.raw, ctype: "x-html-\(HTMLVocabulary.sanitized(tag.name))")
             return
         }
-        let frame = stack[index]
         let parentMode = index > 0 ? stack[index - 1].mode : Mode.normal
-        stack.removeSubrange(index...)
+        // The innermost element (nearly always) is moved off the stack rather than copied out
+        // of it and then removed.
+        let frame: Frame
+        if index == stack.count - 1 {
+            frame = stack.removeLast()
+        } else {
+            frame = stack[index]
+            stack.removeSubrange(index...)
+        }
         switch frame.mode {
         case .code:
             assembler.appendToLastCode(tag.raw)
@@ -444,9 +451,7 @@ final class HTMLReader: SourceReader {
                 guard !tag.raw.isEmpty else { return } // closed by the parser: the opening code stays isolated
                 // The opening code may be in an earlier unit (a block started inside the element).
                 let sameUnit = frame.codeID != nil && frame.codeUnitSerial == unitSerial
-                var code = makeCode(name: tag.name, raw: tag.raw, kind: .closing, id: sameUnit ? frame.codeID! : assembler.makeCodeID())
-                code.code.isolated = !sameUnit
-                assembler.append(code)
+                assembler.append(makeCode(name: tag.name, raw: tag.raw, kind: .closing, id: sameUnit ? frame.codeID! : assembler.makeCodeID(), isolated: !sameUnit))
             case .void:
                 if !tag.raw.isEmpty { try handleOther(tag.raw, ctype: "x-html-\(HTMLVocabulary.sanitized(tag.name))") }
             }
@@ -470,7 +475,10 @@ final class HTMLReader: SourceReader {
             if text.raw == text.decoded {
                 // No reference in the text (the common case): every character stands for
                 // itself (what `RawAlignment.align` would say), counted, and added as one run.
-                countLater(text.raw[...])
+                // Whitespace before anything else (between block tags) is only held: it has
+                // nothing to count, and usually goes to the skeleton at the next tag.
+                if assembler.holdLeadingBlank(text.raw) { return }
+                countLater(Substring(text.raw))
                 assembler.append(literal: text.raw)
             } else {
                 // Stretches of characters written as themselves become runs, as text without
@@ -514,10 +522,10 @@ final class HTMLReader: SourceReader {
         return code
     }
 
-    private func makeCode(name: String, raw: String, kind: InlineCode.Kind, id: String) -> PendingCode {
+    private func makeCode(name: String, raw: String, kind: InlineCode.Kind, id: String, isolated: Bool = false) -> PendingCode {
         let types = HTMLVocabulary.codeTypes(for: name)
         let element: XLIFF12CodeElement = kind == .opening ? .bpt : kind == .closing ? .ept : .ph
-        let code = InlineCode(kind: kind, id: id, originalData: raw, type: types.type, subType: types.subType, ctype: types.ctype, xliff12Element: element)
+        let code = InlineCode(kind: kind, id: id, isolated: isolated, originalData: raw, type: types.type, subType: types.subType, ctype: types.ctype, xliff12Element: element)
         return PendingCode(code: code, raw: raw)
     }
 
@@ -561,7 +569,7 @@ final class HTMLReader: SourceReader {
 
     private func nextUnitID() -> String {
         unitCounter += 1
-        return "u\(unitCounter)"
+        return UnitIDs.make(unitCounter)
     }
 
     private func skeletonText(_ raw: String) throws {
@@ -580,6 +588,11 @@ final class HTMLReader: SourceReader {
         let collapse = !unitIsPreformatted
         unitIsPreformatted = false
         unitSerial += 1
+        if let blank = assembler.takeLoneBlank() {
+            // Only whitespace (between block tags): skeleton text, as `finish` would say.
+            try skeleton.append(.text(String(blank)))
+            return
+        }
         switch assembler.finish(unitID: nextUnitID, policy: policy, collapseWhitespace: collapse) {
         case nil:
             return

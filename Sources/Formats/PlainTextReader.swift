@@ -168,7 +168,7 @@ final class PlainTextReader: SourceReader {
             try pump()
         }
         defer { queueIndex += 1 }
-        return queue[queueIndex]
+        return queue.takeEvent(at: queueIndex)
     }
 
     private func pump() throws {
@@ -365,7 +365,7 @@ final class PlainTextReader: SourceReader {
             try skeleton.append(.text(string(skeletonPending[...])))
         }
         unitCounter += 1
-        let id = "u" + String(unitCounter)
+        let id = UnitIDs.make(unitCounter)
         let text = string(paragraph[..<cut])
         try skeleton.append(.unit(UnitLayout(unitID: id, sourceUTF16Length: utf16, substitutions: substitutions)))
         // Made in place in the event (a copy of a local `Unit` retained each of its fields).

@@ -438,6 +438,8 @@ public final class SkeletonCompactor: SkeletonSink {
     // and back for every unit. Unchecked exclusivity: one reader drives the compactor, and no
     // access spans a call that could reach it again.
     @exclusivity(unchecked) private var runPrefix: String?
+    /// True when `runPrefix` is ASCII, whose ids `isID` can tell (`simple`'s first case).
+    @exclusivity(unchecked) private var runPrefixIsASCII = false
     @exclusivity(unchecked) private var runFirst = 0
     @exclusivity(unchecked) private var runCount = 0
     @exclusivity(unchecked) private var runSeparator: String?
@@ -455,6 +457,15 @@ public final class SkeletonCompactor: SkeletonSink {
         case .text(let t):
             if runPrefix != nil { gap += t } else { try sink.append(entry) }
         case .unit(let layout):
+            // The next unit of the run (nearly always): told from its id's bytes, without
+            // splitting the id into a new prefix string and a number.
+            if let p = runPrefix, runPrefixIsASCII, layout.substitutions.isEmpty, layout.nestedUnits.isEmpty, layout.attributeQuote == nil,
+               runSeparator == nil || runSeparator == gap, Self.isID(layout.unitID, prefix: p, number: runFirst + runCount) {
+                if runSeparator == nil { runSeparator = gap }
+                runCount += 1
+                gap = ""
+                return
+            }
             if let (prefix, number) = Self.simple(layout) {
                 if let p = runPrefix, p == prefix, runFirst + runCount == number, runSeparator == nil || runSeparator == gap {
                     if runSeparator == nil { runSeparator = gap }
@@ -464,6 +475,7 @@ public final class SkeletonCompactor: SkeletonSink {
                 }
                 try flush()
                 runPrefix = prefix
+                runPrefixIsASCII = prefix.utf8.allSatisfy { $0 < 0x80 }
                 runFirst = number
                 runCount = 1
                 runSeparator = nil
@@ -497,6 +509,30 @@ public final class SkeletonCompactor: SkeletonSink {
         if !gap.isEmpty {
             try sink.append(.text(gap))
             gap = ""
+        }
+    }
+
+    /// True when `id` is `prefix` followed by `number` in decimal (no leading zero): what
+    /// `simple` splits into that prefix and number, for an ASCII prefix (which never ends with
+    /// a digit: `simple` takes them all into the number).
+    private static func isID(_ id: String, prefix: String, number: Int) -> Bool {
+        var id = id, prefix = prefix
+        return id.withUTF8 { idBytes in
+            prefix.withUTF8 { prefixBytes in
+                let p = prefixBytes.count
+                // `simple` takes 17 digits at most.
+                guard idBytes.count > p, number >= 0, number < 100_000_000_000_000_000 else { return false }
+                for k in 0..<p where idBytes[k] != prefixBytes[k] { return false }
+                // The digits from the last: each must be the number's next lowest digit.
+                var rest = number
+                var k = idBytes.count
+                repeat {
+                    k -= 1
+                    guard k >= p, idBytes[k] == UInt8(truncatingIfNeeded: 0x30 + rest % 10) else { return false }
+                    rest /= 10
+                } while rest > 0
+                return k == p
+            }
         }
     }
 

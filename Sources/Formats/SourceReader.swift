@@ -145,3 +145,31 @@ public enum SourceDocuments {
         return (document, reader.findings)
     }
 }
+
+/// The ids readers give their units: `u1`, `u2`…
+enum UnitIDs {
+    /// `u` followed by `number` (positive) in decimal. The first ids, which every document
+    /// uses, are made once for the process: an id is made per unit, and `"u\(n)"` went through
+    /// string interpolation, several hundred instructions each.
+    static func make(_ number: Int) -> String {
+        number >= 0 && number < first.count ? first[number] : "u\(number)"
+    }
+
+    /// `u0` to `u1023`.
+    private static let first: [String] = (0..<1024).map { "u\($0)" }
+}
+
+extension Array where Element == DocumentEvent {
+    /// Moves the event at `index` out to the caller, leaving `.endFile` (which holds nothing)
+    /// in its place: a reader's queue is emptied once all its events are taken, and a copy
+    /// retained each field of a unit only for the queue to release them again.
+    mutating func takeEvent(at index: Int) -> DocumentEvent {
+        withUnsafeMutableBufferPointer { events in
+            precondition(index >= 0 && index < events.count)
+            let slot = events.baseAddress! + index
+            let event = slot.move()
+            slot.initialize(to: .endFile)
+            return event
+        }
+    }
+}

@@ -399,6 +399,21 @@ package enum UTF8Words {
         return found & highs != 0
     }
 
+    /// Non-zero (in high bits) when a byte of `w` is `a` or `b`: `hasEither` before its test,
+    /// for a scan that ORs the masks of many words and tests once.
+    @inline(__always)
+    static func eitherMask(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> UInt64 {
+        let x = w ^ (ones &* UInt64(a)), y = w ^ (ones &* UInt64(b))
+        return ((x &- ones) & ~x | (y &- ones) & ~y) & highs
+    }
+
+    /// True when a byte of `w` is `a` or `b` (`hasAny` for two values).
+    @inline(__always)
+    static func hasEither(_ w: UInt64, _ a: UInt8, _ b: UInt8) -> Bool {
+        let x = w ^ (ones &* UInt64(a)), y = w ^ (ones &* UInt64(b))
+        return ((x &- ones) & ~x | (y &- ones) & ~y) & highs != 0
+    }
+
     /// The high bit of each byte of `w` that is zero, and no other bit (exact: each byte is
     /// tested on its own, without a borrow from its neighbour).
     @inline(__always)

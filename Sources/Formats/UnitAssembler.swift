@@ -116,19 +116,67 @@ struct UnitAssembler {
         /// `collapsed` is true when the run is known to hold no tab, no line feed and no two
         /// spaces in a row (learnt when it was appended, whose scan reads every byte anyway), so
         /// that collapsing whitespace need not read it again; false when it may hold one. A part
-        /// of a run keeps its flag (a part of a collapsed run is collapsed too).
-        case text(Substring, collapsed: Bool)
+        /// of a run keeps its flag (a part of a collapsed run is collapsed too). `facts` also
+        /// carries the run's UTF-16 length when the same scan learnt it (`RunFacts`).
+        case text(Substring, facts: RunFacts)
         case atom(SourceAtom)
         // Indirect: a code is ten times the size of an atom, and most items are text or atoms;
         // inline, every item would take a code's 272 bytes (measured).
         indirect case code(PendingCode)
     }
 
+    /// What the scan of a run's bytes as it was appended learnt of it, so that ending the unit
+    /// need not read them again.
+    struct RunFacts {
+        /// No tab, no line feed and no two spaces in a row (see `Item.text`).
+        var collapsed: Bool
+        /// The run's UTF-16 length when it holds no `&`, `<` or line feed (the characters of
+        /// element content that may need a substitution), else -1: `measureRun` then reads it.
+        var plainUTF16: Int32
+
+        /// Facts of a part of the run: as collapsed, of a length not known.
+        var part: RunFacts { RunFacts(collapsed: collapsed, plainUTF16: -1) }
+    }
+
     private(set) var items: [Item] = []
     private var nextCodeID = 1
+    /// Whitespace that came first (`holdLeadingBlank`), not yet an item: most often the line
+    /// break and indentation between two block tags, which the next block boundary sends to
+    /// the skeleton as it is (`takeLoneBlank`) without the whole of `finish`. Anything else
+    /// added after it makes it the first item, as if it had been appended.
+    private var leadingBlank: Substring?
 
     /// True when nothing was added since the last `finish()`.
-    var isEmpty: Bool { items.isEmpty }
+    var isEmpty: Bool { items.isEmpty && leadingBlank == nil }
+
+    /// Takes `text` aside when nothing came before it and it is only spaces, tabs and line
+    /// feeds; false (nothing done) otherwise, and the caller appends it as usual.
+    mutating func holdLeadingBlank(_ text: String) -> Bool {
+        guard items.isEmpty, leadingBlank == nil, !text.isEmpty else { return false }
+        let blank = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy(Self.isRunSpace)
+        }
+        guard blank == true else { return false }
+        leadingBlank = Substring(text)
+        return true
+    }
+
+    /// The held whitespace when it is all there is (the unit then ends as that skeleton text,
+    /// what `finish` would make of it), resetting the assembler; nil otherwise.
+    mutating func takeLoneBlank() -> Substring? {
+        guard items.isEmpty, let blank = leadingBlank else { return nil }
+        leadingBlank = nil
+        nextCodeID = 1
+        return blank
+    }
+
+    /// Makes the held whitespace the first item, before something else is added.
+    @inline(__always)
+    private mutating func releaseLeadingBlank() {
+        guard let blank = leadingBlank else { return }
+        leadingBlank = nil
+        items.append(.text(blank, facts: Self.withUTF8(blank, Self.scanRun) ?? RunFacts(collapsed: false, plainUTF16: -1)))
+    }
 
     /// True when a non-whitespace character was added.
     var hasText: Bool { items.contains(where: Self.hasVisible) }
@@ -140,6 +188,7 @@ struct UnitAssembler {
     }
 
     mutating func append(_ atom: SourceAtom) {
+        releaseLeadingBlank()
         if let s = atom.scalar, !XMLCharacters.isAllowed(s) {
             // XML cannot carry it: keep the original text, show the translator nothing.
             items.append(.atom(SourceAtom(scalar: nil, raw: atom.raw)))
@@ -155,26 +204,29 @@ struct UnitAssembler {
     /// Appends text whose every character is written as itself (no reference in it): one run,
     /// unless it holds a carriage return or a character XML cannot carry (then atoms).
     mutating func append(literal text: String) {
-        append(literal: text[...])
+        append(literal: Substring(text))
     }
 
     /// Appends a stretch of text whose every character is written as itself (see
     /// `append(literal:)` for a whole string).
     mutating func append(literal run: Substring) {
         guard !run.isEmpty else { return }
-        if let collapsed = Self.withUTF8(run, Self.scanRun) {
-            items.append(.text(run, collapsed: collapsed))
+        releaseLeadingBlank()
+        if let facts = Self.withUTF8(run, Self.scanRun) {
+            items.append(.text(run, facts: facts))
         } else {
             for s in run.unicodeScalars { append(SourceAtom(literal: s)) }
         }
     }
 
     mutating func append(_ code: PendingCode) {
+        releaseLeadingBlank()
         items.append(.code(code))
     }
 
     /// Appends original text to the last code (a protected region being read).
     mutating func appendToLastCode(_ raw: String) {
+        releaseLeadingBlank()
         guard case .code(var c)? = items.last else {
             // Not expected (a protected region always starts with its code); never lose text.
             items.append(.atom(SourceAtom(scalar: nil, raw: raw)))
@@ -220,17 +272,28 @@ struct UnitAssembler {
     }
 
     /// Nil unless the bytes may form a run (no C0 control but TAB and LF, no U+FFFE/U+FFFF);
-    /// else whether they hold no tab, no line feed and no two spaces in a row (`Item.text`'s
-    /// `collapsed`). Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the
+    /// else their facts, first whether they hold no tab, no line feed and no two spaces in a
+    /// row (`RunFacts.collapsed`). Eight bytes at a time: only a word with a byte below 0x20 or an 0xEF (the
     /// lead byte of U+FFFE/U+FFFF) is looked at byte by byte, and most text has neither; two
     /// spaces in a row are found in the word itself (and across words by their edge bytes).
-    private static func scanRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+    ///
+    /// The same pass measures the run for `RunFacts.plainUTF16` (what `measureRun` would count,
+    /// summed in byte lanes as there) and looks for `&`, `<` and line feeds, so that most runs
+    /// are read once, not again when the unit ends.
+    private static func scanRun(_ bytes: UnsafeBufferPointer<UInt8>) -> RunFacts? {
         let n = bytes.count
         var i = 0
         let base = UnsafeRawPointer(bytes.baseAddress)
         var collapsed = true
         // 0x80 when the byte before `i` is a space (the high bit of its byte in a zero-byte mask).
         var previousSpace: UInt64 = 0
+        var utf16 = 0
+        var lanes: UInt64 = 0
+        var words = 0
+        // Non-zero once a word held `&` or `<`; `special` once a byte looked at alone was one
+        // of them or a line feed.
+        var ampOrLess: UInt64 = 0
+        var special = false
         while i < n {
             var end = i + 1
             if i + 8 <= n, let base {
@@ -243,6 +306,14 @@ struct UnitAssembler {
                     let spaces = UTF8Words.zeroBytes(w &- UTF8Words.ones &* 0x20)
                     if spaces & (spaces << 8 | previousSpace) != 0 { collapsed = false }
                     previousSpace = spaces >> 56
+                    ampOrLess |= UTF8Words.eitherMask(w, 0x26, 0x3C)
+                    lanes &+= UTF8Words.utf16Lanes(w)
+                    words += 1
+                    if words == UTF8Words.wordsPerLaneSum {
+                        utf16 += UTF8Words.laneTotal(lanes)
+                        lanes = 0
+                        words = 0
+                    }
                     i += 8
                     continue
                 }
@@ -253,16 +324,23 @@ struct UnitAssembler {
                 if b < 0x20 {
                     if b != 0x09 && b != 0x0A { return nil }
                     collapsed = false
+                    if b == 0x0A { special = true }
                 } else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE {
                     return nil
                 } else if b == 0x20 && previousSpace != 0 {
                     collapsed = false
+                } else if b == 0x26 || b == 0x3C {
+                    special = true
                 }
+                // One UTF-16 unit per lead byte, two for a four-byte sequence (`measureRun`).
+                utf16 += (b & 0xC0 != 0x80 ? 1 : 0) + (b >= 0xF0 ? 1 : 0)
                 previousSpace = b == 0x20 ? 0x80 : 0
                 i += 1
             }
         }
-        return collapsed
+        utf16 += UTF8Words.laneTotal(lanes)
+        let known = !special && ampOrLess & UTF8Words.highs == 0 && utf16 <= Int(Int32.max)
+        return RunFacts(collapsed: collapsed, plainUTF16: known ? Int32(utf16) : -1)
     }
 
     /// Calls `body` with the UTF-8 bytes of `run` (in place for native strings).
@@ -337,6 +415,7 @@ struct UnitAssembler {
 
     /// Ends the unit: returns what it became and resets the assembler.
     mutating func finish(unitID: () -> String, policy: SpellingPolicy, collapseWhitespace: Bool) -> AssembledUnit? {
+        releaseLeadingBlank()
         defer { items.removeAll(keepingCapacity: true); nextCodeID = 1 }
         guard !items.isEmpty else { return nil }
         // Nothing visible (the line breaks and indentation between blocks, most often): all of
@@ -356,13 +435,13 @@ struct UnitAssembler {
                 case .atom(let a):
                     if let s = a.scalar, Self.isVisible(s) { break leading }
                     start += 1
-                case .text(let run, let collapsed):
+                case .text(let run, let facts):
                     let k = Self.invisiblePrefixLength(run)
                     let n = run.utf8.count
                     if k == n { start += 1; continue }
                     if k > 0 {
-                        list[start] = .text(Self.slice(run, k, n), collapsed: collapsed)
-                        list.insert(.text(Self.slice(run, 0, k), collapsed: collapsed), at: start)
+                        list[start] = .text(Self.slice(run, k, n), facts: facts.part)
+                        list.insert(.text(Self.slice(run, 0, k), facts: facts.part), at: start)
                         start += 1
                         end += 1
                     }
@@ -375,13 +454,13 @@ struct UnitAssembler {
                 case .atom(let a):
                     if let s = a.scalar, Self.isVisible(s) { break trailing }
                     end -= 1
-                case .text(let run, let collapsed):
+                case .text(let run, let facts):
                     let k = Self.invisibleSuffixLength(run)
                     let n = run.utf8.count
                     if k == n { end -= 1; continue }
                     if k > 0 {
-                        list[end - 1] = .text(Self.slice(run, 0, n - k), collapsed: collapsed)
-                        list.insert(.text(Self.slice(run, n - k, n), collapsed: collapsed), at: end)
+                        list[end - 1] = .text(Self.slice(run, 0, n - k), facts: facts.part)
+                        list.insert(.text(Self.slice(run, n - k, n), facts: facts.part), at: end)
                     }
                     break trailing
                 }
@@ -405,14 +484,27 @@ struct UnitAssembler {
         var single: Substring?
         var offset = 0
         var codes = 0
+        var hasPairedCode = false
         var layout = UnitLayout(unitID: unitID())
         var nested: [UnitLayout] = []
+        // Whether a line feed or a quote written as itself may differ from its default spelling
+        // (`measureRun` then looks at them too): only where the file ends lines otherwise, or in
+        // an attribute value. `&` and `<` always may.
+        let inAttribute: Bool
+        if case .htmlAttribute = policy.context { inAttribute = true } else { inAttribute = false }
+        let watchAll = inAttribute || policy.newline != "\n"
         // No nested function here: a closure capturing `text` would box it and make every
         // append copy the whole string.
         for item in list[start..<end] {
             switch item {
-            case .text(let run, _):
-                Self.withUTF8(run) { Self.measureRun($0, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy) }
+            case .text(let run, let facts):
+                // A run whose length its scan learnt has nothing to substitute in element
+                // content (line feeds written as the file writes them, quotes as themselves).
+                if facts.plainUTF16 >= 0 && !inAttribute {
+                    offset += Int(facts.plainUTF16)
+                } else {
+                    Self.withUTF8(run) { Self.measureRun($0, offset: &offset, substitutions: &layout.substitutions, codesBefore: codes, policy: policy, watchAll: watchAll) }
+                }
                 if text.isEmpty && single == nil {
                     single = run
                 } else {
@@ -435,6 +527,7 @@ struct UnitAssembler {
                 if let pending = single { content.append(.text(String(pending))); single = nil }
                 if !text.isEmpty { content.append(.text(ValidUTF8.string(text))); text.removeAll(keepingCapacity: true) }
                 content.append(.code(c.code))
+                if c.code.kind != .standalone { hasPairedCode = true }
                 for n in c.nested {
                     layout.nestedUnits.append(NestedUnitPlacement(codeID: c.code.id, utf16Start: n.utf16Range.lowerBound, utf16End: n.utf16Range.upperBound, unitID: n.layout.unitID))
                     nested.append(n.layout)
@@ -445,15 +538,37 @@ struct UnitAssembler {
         if let pending = single { content.append(.text(String(pending))) }
         if !text.isEmpty { content.append(.text(ValidUTF8.string(text))) }
         layout.sourceUTF16Length = offset
-        content = Self.pairCodes(content)
+        // Most units have no paired code (`pairCodes` would look through their runs for none).
+        if hasPairedCode { content = Self.pairCodes(content) }
         return .unit(content: content, layout: layout, nested: nested, leading: leading, trailing: trailing)
     }
 
     /// Advances the UTF-16 offset over a run's bytes and records the characters whose default
     /// spelling is not themselves (`&` and `<` in HTML, a line feed where the file ends lines
     /// otherwise): the same substitutions an atom per character gave.
+    ///
+    /// `watchAll` false says that a line feed, `"` and `'` written as themselves are their
+    /// default spelling: a word then needs a closer look only for `&` or `<` (element content
+    /// in a file whose lines end with line feeds, the usual case), two tests instead of five,
+    /// and an apostrophe in a word no longer sends it byte by byte.
     private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
-                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy) {
+                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy, watchAll: Bool) {
+        if watchAll {
+            measureRun(bytes, offset: &offset, substitutions: &substitutions, codesBefore: codesBefore, policy: policy) {
+                UTF8Words.hasAny($0, 0x0A, 0x26, 0x3C, 0x22, 0x27)
+            }
+        } else {
+            measureRun(bytes, offset: &offset, substitutions: &substitutions, codesBefore: codesBefore, policy: policy) {
+                UTF8Words.hasEither($0, 0x26, 0x3C)
+            }
+        }
+    }
+
+    /// `measureRun` with `needsLook` saying which words may hold a byte to look at.
+    @inline(__always)
+    private static func measureRun(_ bytes: UnsafeBufferPointer<UInt8>, offset: inout Int,
+                                   substitutions: inout [RawSubstitution], codesBefore: Int, policy: SpellingPolicy,
+                                   needsLook: (UInt64) -> Bool) {
         // One pass, eight bytes at a time: a word without a byte that may need a substitution
         // (most) only adds its UTF-16 length, summed in byte lanes (`UTF8Words.utf16Lanes`)
         // and totalled every `wordsPerLaneSum` words; a word with one is looked at byte by
@@ -467,7 +582,7 @@ struct UnitAssembler {
             var words = 0
             while i + 8 <= n {
                 let w = UTF8Words.load(base, i)
-                if UTF8Words.hasAny(w, 0x0A, 0x26, 0x3C, 0x22, 0x27) {
+                if needsLook(w) {
                     // The offset of each byte of the word is needed: the lanes so far first.
                     utf16 += UTF8Words.laneTotal(lanes)
                     lanes = 0
@@ -553,10 +668,10 @@ struct UnitAssembler {
                     i += 2
                     continue
                 }
-                if i + 1 < items.count, case .text(let run, let collapsed) = items[i + 1], run.utf8.first == 0x0A {
+                if i + 1 < items.count, case .text(let run, let facts) = items[i + 1], run.utf8.first == 0x0A {
                     out.append(.atom(SourceAtom(scalar: "\n", raw: a.raw + "\n")))
                     let n = run.utf8.count
-                    if n > 1 { out.append(.text(Self.slice(run, 1, n), collapsed: collapsed)) }
+                    if n > 1 { out.append(.text(Self.slice(run, 1, n), facts: facts.part)) }
                     i += 2
                     continue
                 }
@@ -584,11 +699,11 @@ struct UnitAssembler {
                 previousIsSpace = true
             case .code:
                 previousIsSpace = false
-            case .text(let run, let known):
+            case .text(let run, let facts):
                 let collapsed = Self.withUTF8(run) { bytes -> Bool in
                     let n = bytes.count
                     guard n > 0 else { return true }
-                    if known {
+                    if facts.collapsed {
                         // No tab, line feed or two spaces inside (seen when it was appended):
                         // only its first space may follow another.
                         if bytes[0] == 0x20 && previousIsSpace { return false }
@@ -628,7 +743,7 @@ struct UnitAssembler {
                 if let s = a.scalar, Self.isHTMLSpace(s) { Self.addSpace(a.raw, to: &out) } else { out.append(item) }
             case .code:
                 out.append(item)
-            case .text(let run, let known):
+            case .text(let run, let facts):
                 // Spans of spaces are cut out of the run, except a single " " after a visible
                 // character, which already reads as collapsed and stays in the text.
                 Self.withUTF8(run) { bytes in
@@ -643,12 +758,12 @@ struct UnitAssembler {
                             i = j
                             continue
                         }
-                        if i > runStart { out.append(.text(Self.slice(run, runStart, i), collapsed: known)) }
+                        if i > runStart { out.append(.text(Self.slice(run, runStart, i), facts: facts.part)) }
                         Self.addSpace(String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self), to: &out)
                         i = j
                         runStart = j
                     }
-                    if runStart < n { out.append(.text(runStart == 0 ? run : Self.slice(run, runStart, n), collapsed: known)) }
+                    if runStart < n { out.append(runStart == 0 ? .text(run, facts: facts) : .text(Self.slice(run, runStart, n), facts: facts.part)) }
                 }
             }
         }
@@ -670,17 +785,17 @@ struct UnitAssembler {
         switch out.last {
         case .atom(let previous)? where previous.scalar == " ":
             out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: previous.raw + raw))
-        case .text(let run, let known)? where run.utf8.last == 0x20:
+        case .text(let run, let facts)? where run.utf8.last == 0x20:
             // The run's final " " is a collapsed space: it takes this whitespace in.
             let n = run.utf8.count
             if n == 1 {
                 out[out.count - 1] = .atom(SourceAtom(scalar: " ", raw: " " + raw))
             } else {
-                out[out.count - 1] = .text(slice(run, 0, n - 1), collapsed: known)
+                out[out.count - 1] = .text(slice(run, 0, n - 1), facts: facts.part)
                 out.append(.atom(SourceAtom(scalar: " ", raw: " " + raw)))
             }
         default:
-            out.append(raw == " " ? .text(" ", collapsed: true) : .atom(SourceAtom(scalar: " ", raw: raw)))
+            out.append(raw == " " ? .text(" ", facts: RunFacts(collapsed: true, plainUTF16: 1)) : .atom(SourceAtom(scalar: " ", raw: raw)))
         }
     }
 
@@ -745,17 +860,22 @@ enum RawAlignment {
     /// whole paragraph made the unit assembler carry one item each (a run per stretch is what it
     /// gets for text without references).
     static func pieces(raw: String, decoded: String) -> [Piece] {
-        let r = scalars(raw)
-        let d = scalars(decoded)
+        // The characters both texts start with, up to the first `&`, are what the loop below
+        // would take as literal one by one: they open the first stretch, and only the rest is
+        // decoded to scalars (a paragraph with an `&nbsp;` near its end was all decoded twice).
+        let shared = sharedLiteralPrefix(raw, decoded)
+        let r = scalars(raw, from: shared)
+        let d = scalars(decoded, from: shared)
         var out: [Piece] = []
         var i = 0, j = 0
         // Original text that the decoded text does not account for, waiting to become an atom.
         var pending = ""
-        // The stretch of literal characters being gathered: `r[literalFrom..<i]`, starting at
-        // UTF-8 offset `literalOffset` of `raw`; `offset` is the UTF-8 offset of `r[i]`.
-        var literalFrom = -1
+        // The stretch of literal characters being gathered (`literalFrom` ≥ 0 while there is
+        // one), starting at UTF-8 offset `literalOffset` of `raw`; `offset` is the UTF-8 offset
+        // of `r[i]`.
+        var literalFrom = shared > 0 ? 0 : -1
         var literalOffset = 0
-        var offset = 0
+        var offset = shared
         while i < r.count {
             var matched: SourceAtom?
             var consumed = 0
@@ -837,11 +957,48 @@ enum RawAlignment {
 
     /// The scalars of `text` in one decoding pass (`Array(text.unicodeScalars)` decodes twice:
     /// once to count them, once to copy them). Room for one per UTF-8 byte, the most there can be.
-    private static func scalars(_ text: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars { out.append(c) }
-        return out
+    /// Decoded from the UTF-8 bytes themselves from `utf8Offset` (a character boundary) on:
+    /// iterating a slice of the scalar view cost twice as much.
+    private static func scalars(_ text: String, from utf8Offset: Int = 0) -> [Unicode.Scalar] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(bytes.count - utf8Offset)
+            var i = utf8Offset
+            let n = bytes.count
+            while i < n {
+                // A string's bytes are valid UTF-8: a lead byte and its continuation bytes.
+                let b = bytes[i]
+                if b < 0x80 {
+                    out.append(Unicode.Scalar(b))
+                    i += 1
+                    continue
+                }
+                var value: UInt32
+                let length: Int
+                if b < 0xE0 { value = UInt32(b & 0x1F); length = 2 } else if b < 0xF0 { value = UInt32(b & 0x0F); length = 3 } else { value = UInt32(b & 0x07); length = 4 }
+                for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                out.append(Unicode.Scalar(value)!)
+                i += length
+            }
+            return out
+        }
+    }
+
+    /// The length in UTF-8 bytes of the longest common start of `raw` and `decoded` that holds
+    /// no `&` and ends between two characters.
+    private static func sharedLiteralPrefix(_ raw: String, _ decoded: String) -> Int {
+        var raw = raw, decoded = decoded
+        return raw.withUTF8 { a in
+            decoded.withUTF8 { b in
+                let n = min(a.count, b.count)
+                var p = 0
+                while p < n && a[p] == b[p] && a[p] != 0x26 { p += 1 }
+                // Equal bytes end on a character boundary in both texts or in neither.
+                while p > 0 && p < a.count && a[p] & 0xC0 == 0x80 { p -= 1 }
+                return p
+            }
+        }
     }
 
     /// Parses a character or entity reference at `i`: `&#233;`, `&#xE9;` (`;` optional, as

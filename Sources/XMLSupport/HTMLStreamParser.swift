@@ -159,10 +159,23 @@ public final class HTMLStreamParser {
     /// Where the character data being collected starts, and whether it is script or style
     /// content; nil when none is.
     @exclusivity(unchecked) private var pendingText: (start: Int, isRawText: Bool)?
-    /// The collected character data as the parser decoded it. Emptied, not replaced, after
-    /// each text: its buffer serves the whole document instead of an allocation per text.
+    /// How many bytes the parser decoded for the character data being collected, while they
+    /// are the input's own bytes from its start (no reference, no line break it changed: most
+    /// text). Such text is compared, not copied: the decoded text is then the original's.
+    @exclusivity(unchecked) private var pendingDecodedLength = 0
+    /// True once the decoded bytes differ from the input's: they are then collected in
+    /// `pendingDecoded`.
+    @exclusivity(unchecked) private var pendingDecodedDiffers = false
+    /// The collected character data as the parser decoded it, when it differs from the input.
+    /// Emptied, not replaced, after each text: its buffer serves the whole document.
     @exclusivity(unchecked) private var pendingDecoded: [UInt8] = []
-    @exclusivity(unchecked) private var events: [HTMLEvent] = []
+    /// The events reported and not yet handed out: `eventCount` initialised ones in storage for
+    /// `eventCapacity`, handed out from `eventIndex` on. Kept by hand rather than in an array so
+    /// that each event is moved out to its reader: an array's element is copied out (a retain
+    /// of each of its strings), then released again when the array is emptied.
+    @exclusivity(unchecked) private var events: UnsafeMutablePointer<HTMLEvent>
+    @exclusivity(unchecked) private var eventCount = 0
+    @exclusivity(unchecked) private var eventCapacity = 64
     @exclusivity(unchecked) private var eventIndex = 0
     private var finished = false
     private let sink: LibXML2ErrorSink
@@ -176,6 +189,7 @@ public final class HTMLStreamParser {
     public init(displayPath: String) throws {
         LibXML2.prepareThread()
         sink = LibXML2ErrorSink(displayPath: displayPath)
+        events = .allocate(capacity: eventCapacity)
         sax.initialized = XML_SAX2_MAGIC // so that libxml2 uses `serror`; the HTML parser still calls the SAX1 element callbacks
         sax.startElement = { ctx, name, attributes in HTMLStreamParser.with(ctx) { $0.didStart(name, attributes) } }
         sax.endElement = { ctx, name in HTMLStreamParser.with(ctx) { $0.didEnd(name) } }
@@ -200,6 +214,25 @@ public final class HTMLStreamParser {
 
     deinit {
         if let context { htmlFreeParserCtxt(context) }
+        (events + eventIndex).deinitialize(count: eventCount - eventIndex)
+        events.deallocate()
+    }
+
+    /// Queues an event for `next()` or `drainEvents`, moved in (taken, not copied).
+    @inline(__always)
+    private func report(_ event: consuming HTMLEvent) {
+        if eventCount == eventCapacity {
+            // The events not handed out yet, moved (not copied) to the start of twice the room.
+            let larger = UnsafeMutablePointer<HTMLEvent>.allocate(capacity: eventCapacity * 2)
+            larger.moveInitialize(from: events + eventIndex, count: eventCount - eventIndex)
+            events.deallocate()
+            events = larger
+            eventCapacity *= 2
+            eventCount -= eventIndex
+            eventIndex = 0
+        }
+        (events + eventCount).initialize(to: event)
+        eventCount += 1
     }
 
     private static func from(_ ctx: UnsafeMutableRawPointer?) -> HTMLStreamParser {
@@ -267,7 +300,7 @@ public final class HTMLStreamParser {
         flushText()
         let end = bufferBase + buffer.count
         if mark < end {
-            events.append(.skipped(raw: string(mark, end), byteOffset: mark))
+            report(.skipped(raw: string(mark, end), byteOffset: mark))
             mark = end
         }
         finished = true
@@ -275,26 +308,29 @@ public final class HTMLStreamParser {
 
     /// The next event, or nil when none is available (feed more, or the document is done).
     public func next() -> HTMLEvent? {
-        guard eventIndex < events.count else {
-            if eventIndex > 0 { events.removeAll(keepingCapacity: true); eventIndex = 0 }
+        guard eventIndex < eventCount else {
+            eventIndex = 0
+            eventCount = 0
             return nil
         }
         defer { eventIndex += 1 }
-        return events[eventIndex]
+        return (events + eventIndex).move()
     }
 
     /// Hands every available event to `body`, in order, and forgets them: what calling
-    /// `next()` until nil does, without copying each event out of the queue (a retain and a
-    /// release of each of its strings). `body` must not feed the parser. If it throws, the
-    /// events after the one it threw on are dropped too.
+    /// `next()` until nil does. `body` must not feed the parser. If it throws, the events after
+    /// the one it threw on are dropped too.
     public func drainEvents(_ body: (HTMLEvent) throws -> Void) rethrows {
         defer {
-            events.removeAll(keepingCapacity: true)
+            // Only after a throw are events left here.
+            (events + eventIndex).deinitialize(count: eventCount - eventIndex)
             eventIndex = 0
+            eventCount = 0
         }
-        let start = eventIndex
-        try events.withUnsafeBufferPointer { buffer in
-            for i in start..<buffer.count { try body(buffer[i]) }
+        while eventIndex < eventCount {
+            let event = (events + eventIndex).move()
+            eventIndex += 1
+            try body(event)
         }
     }
 
@@ -384,20 +420,22 @@ public final class HTMLStreamParser {
         let raw = string(text.start, mark)
         // Text without a reference or a line break the parser changed decodes to its own bytes:
         // one string then serves both (half the strings, and `raw == decoded` is immediate).
-        let decoded = sameBytes(pendingDecoded, text.start, mark) ? raw : String(decoding: pendingDecoded, as: UTF8.self)
-        pendingDecoded.removeAll(keepingCapacity: true)
-        events.append(.text(HTMLText(decoded: decoded, raw: raw, isRawText: text.isRawText, byteOffset: text.start)))
-    }
-
-    /// True when `bytes` equal the input bytes `start..<end`.
-    private func sameBytes(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
-        guard bytes.count == end - start else { return false }
-        return bytes.withUnsafeBufferPointer { a in
-            buffer.withUnsafeBufferPointer { b in
-                guard let a = a.baseAddress, let b = b.baseAddress else { return bytes.isEmpty }
-                return memcmp(a, b + (start - bufferBase), bytes.count) == 0
+        let decoded: String
+        if pendingDecodedDiffers {
+            decoded = String(decoding: pendingDecoded, as: UTF8.self)
+            pendingDecoded.removeAll(keepingCapacity: true)
+        } else if pendingDecodedLength == mark - text.start {
+            decoded = raw
+        } else {
+            // The parser's bytes are the input's from the text's start, but not as many as
+            // it consumed.
+            decoded = buffer.withUnsafeBufferPointer { b in
+                String(decoding: UnsafeBufferPointer(rebasing: b[(text.start - bufferBase)..<(text.start - bufferBase + pendingDecodedLength)]), as: UTF8.self)
             }
         }
+        pendingDecodedLength = 0
+        pendingDecodedDiffers = false
+        report(.text(HTMLText(decoded: decoded, raw: raw, isRawText: text.isRawText, byteOffset: text.start)))
     }
 
     private func didText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32, isRawText: Bool) {
@@ -405,29 +443,54 @@ public final class HTMLStreamParser {
         let end = max(cursor, mark)
         if pendingText == nil { pendingText = (mark, isRawText) }
         if let bytes, length > 0 {
-            pendingDecoded.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+            let piece = UnsafeBufferPointer(start: bytes, count: Int(length))
+            if pendingDecodedDiffers {
+                pendingDecoded.append(contentsOf: piece)
+            } else {
+                collectDecoded(piece)
+            }
         }
         mark = end
     }
 
+    /// Adds decoded character data while it has been the input's own bytes: compared with the
+    /// input where it would stand, and copied (with what came before it) only if it differs.
+    private func collectDecoded(_ piece: UnsafeBufferPointer<UInt8>) {
+        let start = (pendingText?.start ?? mark) - bufferBase
+        let at = start + pendingDecodedLength
+        buffer.withUnsafeBufferPointer { input in
+            if at + piece.count <= input.count, memcmp(input.baseAddress! + at, piece.baseAddress!, piece.count) == 0 {
+                pendingDecodedLength += piece.count
+            } else {
+                pendingDecoded.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<at]))
+                pendingDecoded.append(contentsOf: piece)
+                pendingDecodedDiffers = true
+            }
+        }
+    }
+
     private func didStart(_ namePointer: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         flushText()
-        let name = Self.lowercasedName(namePointer)
+        let name = lowercasedName(namePointer)
         var attrs: [HTMLAttribute] = []
         if let attributes {
+            // Room for all of them at once (libxml2 ends the name/value pairs with a null name).
+            var count = 0
+            while attributes[2 * count] != nil { count += 1 }
+            attrs.reserveCapacity(count)
             var i = 0
             while let n = attributes[i] {
-                attrs.append(HTMLAttribute(name: Self.lowercasedName(n), value: attributes[i + 1].map { String(cString: $0) }))
+                attrs.append(HTMLAttribute(name: lowercasedName(n), value: attributes[i + 1].map { String(cString: $0) }))
                 i += 2
             }
         }
         let pos = max(cursor, mark)
         let line = self.line
         guard let at = findTag(name, closing: false, from: mark, to: pos) else {
-            events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: "", isImplied: true, byteOffset: mark, line: line)))
+            report(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: "", isImplied: true, byteOffset: mark, line: line)))
             return
         }
-        if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
+        if at > mark { report(.skipped(raw: string(mark, at), byteOffset: mark)) }
         // The callback fires before the tag's end is consumed: take `>` or `/>` with the tag.
         var end = pos
         var selfClosing = false
@@ -438,29 +501,77 @@ public final class HTMLStreamParser {
             selfClosing = true
         }
         mark = end
-        events.append(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: string(at, end), isSelfClosing: selfClosing, byteOffset: at, line: line)))
+        report(.startTag(HTMLStartTag(name: name, attributes: attrs, raw: string(at, end), isSelfClosing: selfClosing, byteOffset: at, line: line)))
     }
 
     private func didEnd(_ namePointer: UnsafePointer<xmlChar>?) {
         flushText()
-        let name = Self.lowercasedName(namePointer)
+        let name = lowercasedName(namePointer)
         let pos = max(cursor, mark)
         // A real end tag is `</name …>` ending where the cursor stands; anything else is implied.
         guard pos > mark, byte(at: pos - 1) == UInt8(ascii: ">"),
               let at = findTag(name, closing: true, from: mark, to: pos) else {
-            events.append(.endTag(HTMLEndTag(name: name, raw: "", byteOffset: mark)))
+            report(.endTag(HTMLEndTag(name: name, raw: "", byteOffset: mark)))
             return
         }
-        if at > mark { events.append(.skipped(raw: string(mark, at), byteOffset: mark)) }
-        events.append(.endTag(HTMLEndTag(name: name, raw: string(at, pos), byteOffset: at)))
+        if at > mark { report(.skipped(raw: string(mark, at), byteOffset: mark)) }
+        report(.endTag(HTMLEndTag(name: name, raw: string(at, pos), byteOffset: at)))
         mark = pos
+    }
+
+    /// Names made lately, by where libxml2 keeps their bytes (`nameSlot`): it reports every
+    /// element and attribute name from its dictionary, the same bytes at the same place each
+    /// time, so a page's few dozen names are made once rather than at every tag. An entry is
+    /// used only when the bytes still spell it, whatever libxml2 does with its memory.
+    @exclusivity(unchecked) private var names = [CachedName](repeating: CachedName(), count: 64)
+
+    /// A name made from the bytes at `pointer` (at most 16, kept in `bytes` to check a reuse).
+    private struct CachedName {
+        var pointer: UnsafePointer<xmlChar>?
+        var bytes: (UInt64, UInt64) = (0, 0)
+        var length = 0
+        var name = ""
+    }
+
+    /// An element or attribute name in lower case, from `names` when it holds it.
+    private func lowercasedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let slot = Int(truncatingIfNeeded: UInt(bitPattern: pointer) >> 3) & (names.count - 1)
+        return names.withUnsafeMutableBufferPointer { names in
+            let entry = names[slot]
+            if entry.pointer == pointer, Self.spells(pointer, entry) { return entry.name }
+            let name = Self.lowercasedName(pointer)
+            var cached = CachedName(pointer: pointer, name: name)
+            // Names of up to 16 bytes (nearly all) are kept with their bytes to check them by.
+            var length = 0
+            let fits = withUnsafeMutableBytes(of: &cached.bytes) { bytes -> Bool in
+                while pointer[length] != 0 {
+                    guard length < 16 else { return false }
+                    bytes[length] = pointer[length]
+                    length += 1
+                }
+                return true
+            }
+            if fits {
+                cached.length = length
+                names[slot] = cached
+            }
+            return name
+        }
+    }
+
+    /// True when the bytes at `pointer` are those of `entry`, ended by a null.
+    private static func spells(_ pointer: UnsafePointer<xmlChar>, _ entry: CachedName) -> Bool {
+        withUnsafeBytes(of: entry.bytes) { bytes in
+            for k in 0..<entry.length where pointer[k] != bytes[k] { return false }
+            return pointer[entry.length] == 0
+        }
     }
 
     /// An element or attribute name in lower case. libxml2's HTML parser already lowers the
     /// names it reads, so the (allocating) `lowercased()` only runs for a name with an ASCII
     /// capital or non-ASCII.
-    private static func lowercasedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        guard let pointer else { return "" }
+    private static func lowercasedName(_ pointer: UnsafePointer<xmlChar>) -> String {
         var i = 0
         var plain = true
         while pointer[i] != 0 {
@@ -475,7 +586,7 @@ public final class HTMLStreamParser {
     private func didWhole(_ make: (String, Int) -> HTMLEvent) {
         flushText()
         let pos = max(cursor, mark)
-        events.append(make(string(mark, pos), mark))
+        report(make(string(mark, pos), mark))
         mark = pos
     }
 

@@ -323,7 +323,7 @@ struct CompiledTrie: Sendable {
 
         /// True when no word of the vocabulary has the first three units and the length of the
         /// word `u` (`len` units, three or more): `find` would return -1.
-        @inline(__always) private func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
+        @inline(__always) func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
             guard len >= 3, let k = CompiledTrie.startIndex(u) else { return false }
             return lengthsByStart[k] & CompiledTrie.lengthBit(len) == 0
         }

@@ -415,7 +415,8 @@ public final class TermRecognizer: Sendable {
             var previousKept = false
             while let t = scanner.next(units, keeping: { folded, length in
                 // (Words of one or two letters, a third of a text's, without the call.)
-                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: folded, count: length)
+                // (And most longer words, by their first three units and length, too.)
+                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? (trie.lacks(folded, length) ? -1 : trie.find(padded: folded, count: length))
                 stem = -1
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {

@@ -299,11 +299,11 @@ struct CompiledTrie: Sendable {
         }
 
         /// `find(padded:)` of the `len` units at `u`, at least one: the recognizer's word loop
-        /// calls this, and words of three units or more (those it does not answer from `short`
-        /// itself) are filtered by `lacks` first. (Never inlined: inlined into the recognizer's
-        /// word test, it made that test too large for the compiler to inline into the
-        /// scanner's loop, and a call per word of the text cost more than one per word of
-        /// three units or more.)
+        /// calls this for the words it does not answer from `short` or rule out by `lacks`
+        /// itself (both are asked again here, for other callers). (Never inlined: inlined into
+        /// the recognizer's word test, it made that test too large for the compiler to inline
+        /// into the scanner's loop, and a call per word of the text cost more than the calls
+        /// for the few words that get past `lacks`.)
         @inline(never) func find(padded u: UnsafePointer<UInt16>, count len: Int) -> Int32 {
             if len < 3 {
                 if let k = CompiledTrie.shortIndex(u, len) { return short[k] }

@@ -27,7 +27,7 @@ public struct LightStemmer: Sendable, Hashable {
     /// The shortest word whose stem keeps its first three units unchanged (and so has three
     /// units at least); `Int.max` without rules. The recognizer then rules out the stem of a
     /// longer word from the vocabulary's words by their first three units and their lengths
-    /// before it stems the word (`LightStemmerTests` checks this bound against the rules).
+    /// before it stems the word (`FoldingTests` checks this bound against the rules).
     /// Every rule below removes or replaces a suffix; the bound is where the earliest unit a
     /// rule may change is the fourth: from three units for rules that only remove units or
     /// rewrite a suffix's first unit as itself (French `aux` → `al`, `trice` → `teur`), from

@@ -299,9 +299,12 @@ struct CompiledTrie: Sendable {
         }
 
         /// `find(padded:)` of the `len` units at `u`, at least one: the recognizer's word loop
-        /// calls this, and words of three units or more (those it does not answer from `short`
-        /// itself) are filtered by `lacks` first.
-        @inline(__always) func find(padded u: UnsafePointer<UInt16>, count len: Int) -> Int32 {
+        /// calls this for the words it does not answer from `short` or rule out by `lacks`
+        /// itself (both are asked again here, for other callers). (Never inlined: inlined into
+        /// the recognizer's word test, it made that test too large for the compiler to inline
+        /// into the scanner's loop, and a call per word of the text cost more than the calls
+        /// for the few words that get past `lacks`.)
+        @inline(never) func find(padded u: UnsafePointer<UInt16>, count len: Int) -> Int32 {
             if len < 3 {
                 if let k = CompiledTrie.shortIndex(u, len) { return short[k] }
             } else if lacks(u, len) {
@@ -320,9 +323,18 @@ struct CompiledTrie: Sendable {
 
         /// True when no word of the vocabulary has the first three units and the length of the
         /// word `u` (`len` units, three or more): `find` would return -1.
-        @inline(__always) private func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
+        @inline(__always) func lacks(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
             guard len >= 3, let k = CompiledTrie.startIndex(u) else { return false }
             return lengthsByStart[k] & CompiledTrie.lengthBit(len) == 0
+        }
+
+        /// True when no word of the vocabulary of three units or more is shorter than `len`
+        /// and starts with the first three units of `u` (`len` units, three or more): a
+        /// stem of `u` that keeps those units is not in the vocabulary.
+        @inline(__always) func lacksShorter(_ u: UnsafePointer<UInt16>, _ len: Int) -> Bool {
+            // (Bit 63 stands for every length from 63 on: no test for such words.)
+            guard len >= 3, len < 64, let k = CompiledTrie.startIndex(u) else { return false }
+            return lengthsByStart[k] & (CompiledTrie.lengthBit(len) &- 1) == 0
         }
 
         /// `find(padded:)` of a word longer than `WordRecord.inlineUnits`.

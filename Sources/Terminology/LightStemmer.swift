@@ -24,6 +24,16 @@ public struct LightStemmer: Sendable, Hashable {
     private let finalUnitsHigh: UInt64
     private let finalUnitsBeyondASCII: Bool
 
+    /// The shortest word whose stem keeps its first three units unchanged (and so has three
+    /// units at least); `Int.max` without rules. The recognizer then rules out the stem of a
+    /// longer word from the vocabulary's words by their first three units and their lengths
+    /// before it stems the word (`FoldingTests` checks this bound against the rules).
+    /// Every rule below removes or replaces a suffix; the bound is where the earliest unit a
+    /// rule may change is the fourth: from three units for rules that only remove units or
+    /// rewrite a suffix's first unit as itself (French `aux` → `al`, `trice` → `teur`), from
+    /// six for English `ies` → `y` and Spanish/Portuguese `ces` → `z` (`flies`, `paces`).
+    let keepsFirstThreeUnitsFrom: Int
+
     /// The stemmer for a BCP 47 language tag.
     public init(language: String) {
         let rules: Rules?
@@ -41,6 +51,11 @@ public struct LightStemmer: Sendable, Hashable {
         default: rules = nil
         }
         self.rules = rules
+        switch rules {
+        case .english, .spanish, .portuguese: keepsFirstThreeUnitsFrom = 6
+        case .french, .german, .italian, .dutch, .russian, .ukrainian, .polish: keepsFirstThreeUnitsFrom = 3
+        case nil: keepsFirstThreeUnitsFrom = .max
+        }
         // The last unit of every suffix the rules below test first (a rule that fires changes
         // the word's end, so later rules only see a word some earlier rule already matched).
         let finals: [UInt16]

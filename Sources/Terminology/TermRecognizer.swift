@@ -409,32 +409,48 @@ public final class TermRecognizer: Sendable {
             // stemmed in place once looked up: the next word overwrites them anyway).
             var fold: Int32 = -1
             var stem: Int32 = -1
+            // A word kept by `keep` was passed over since the last one appended (see below).
+            var passedOver = false
+            // `keep` kept the word before the one it is asked about.
+            var previousKept = false
             while let t = scanner.next(units, keeping: { folded, length in
                 // (Words of one or two letters, a third of a text's, without the call.)
-                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? trie.find(padded: folded, count: length)
+                // (And most longer words, by their first three units and length, too.)
+                fold = CompiledTrie.shortIndex(folded, length).map { trie.short[$0] } ?? (trie.lacks(folded, length) ? -1 : trie.find(padded: folded, count: length))
                 stem = -1
                 if probing { matcher.keepWord(UnsafeBufferPointer(start: folded, count: length), stemmer: stemmer) }
                 if fold >= 0 {
                     stem = trie.stem(fold)
-                } else if length > 2 && stemmer.mayShorten(endingIn: folded[length - 1]) {
+                } else if length > 2 && stemmer.mayShorten(endingIn: folded[length - 1])
+                            && !(length >= stemmer.keepsFirstThreeUnitsFrom && trie.lacksShorter(folded, length)) {
                     // (Asked first: most words end in a unit no rule removes, and the call
-                    // cost more than the question.)
-                    let n = stemmer.stem(folded, count: length)
-                    if n != length {
-                        stem = trie.find(padded: folded, count: n)
-                    }
+                    // cost more than the question. Then, when the stem keeps the word's first
+                    // three units, the vocabulary's lengths for them rule most stems out.)
+                    stem = Self.stemID(folded, length, stemmer, trie)
                 }
                 if stem == fold { stem = -1 }
-                return fold >= 0 || stem >= 0 || probing
+                // A word right after one passed over that starts no term is in no match
+                // either (no term continues across the gap): passed over too. Most words a
+                // term has are such (`de`, `la`), inside terms only. (The loop below applies
+                // the same rule after punctuation, which this test does not see.)
+                let kept = probing || ((fold >= 0 || stem >= 0)
+                    && (previousKept || (fold >= 0 && trie.root(fold) >= 0) || (stem >= 0 && trie.root(stem) >= 0)))
+                previousKept = kept
+                return kept
             }) {
-                // Whether a term can start here: the root has a child along the word or its stem.
-                let keyBits = (fold >= 0 ? Self.signatureBit(fold) : 0) | (stem >= 0 ? Self.signatureBit(stem) : 0)
-                matcher.append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, countedCase: scanner.countedCase(of: t), gap: t.afterDropped ? .barrier : t.gap,
-                                         foldRoot: fold >= 0 ? trie.root(fold) : -1, stemRoot: stem >= 0 ? trie.root(stem) : -1))
-                if matcher.count >= Self.window + lookahead {
-                    try matcher.process(upTo: matcher.count - lookahead, emit)
-                    matcher.dropProcessed()
+                let foldRoot = fold >= 0 ? trie.root(fold) : -1
+                let stemRoot = stem >= 0 ? trie.root(stem) : -1
+                let gap = t.afterDropped || passedOver ? Token.Gap.barrier : t.gap
+                // A word that starts no term and comes after a barrier (or first) continues
+                // none either, so it is in no match: passed over like a word no term has
+                // (`de`, `la`, kept only because some term has them inside). The next word
+                // kept then comes after a barrier. (Probed stores need every word.)
+                if foldRoot < 0 && stemRoot < 0 && (gap == .barrier || gap == .start) && !probing {
+                    passedOver = true
+                    continue
                 }
+                passedOver = false
+                try matcher.add(t, fold: fold, stem: stem, foldRoot: foldRoot, stemRoot: stemRoot, gap: gap, lookahead: lookahead, emit)
             }
             try matcher.process(upTo: matcher.count, emit)
         }
@@ -442,6 +458,18 @@ public final class TermRecognizer: Sendable {
 
     /// Words matched per window.
     private static let window = 4096
+
+    /// The id of the stem of the folded word `u` (`length` units, more than two), which is not
+    /// in the vocabulary, or -1: its stem is worked out in place in `u` and looked up.
+    ///
+    /// Asked only for words ending in a unit some rule removes, whose stem the vocabulary
+    /// may hold (`CompiledTrie.Reader.lacksShorter`): a fifth of a French text's words.
+    /// (Out of line: the scan loop is near the size past which the compiler stops inlining
+    /// into it, and the rules of every language are a switch.)
+    @inline(never) private static func stemID(_ u: UnsafeMutablePointer<UInt16>, _ length: Int, _ stemmer: LightStemmer, _ trie: CompiledTrie.Reader) -> Int32 {
+        let n = stemmer.stem(u, count: length)
+        return n != length ? trie.find(padded: u, count: n) : -1
+    }
 
     /// The memory one scan works in: the window of tokens, the candidates and the walk's stack,
     /// the scanner's folded word. A document is matched a segment at
@@ -606,6 +634,22 @@ public final class TermRecognizer: Sendable {
             let w = String(transcodingUTF16: folded)
             scratch.words.append(w)
             scratch.wordStems.append(stemmer.stem(w))
+        }
+
+        /// Appends the token `t` the scanner read, with its word's and stem's ids, their
+        /// blocks at the root and the gap before it; matches the window when it is full,
+        /// leaving `lookahead` tokens. (Out of line: the scan loop that calls it is near the
+        /// size past which the compiler stops inlining the scanner and the lookup into it, and
+        /// it is called for the few words that may be in a term.)
+        @inline(never) mutating func add(_ t: ScannedToken, fold: Int32, stem: Int32, foldRoot: Int32, stemRoot: Int32, gap: Token.Gap, lookahead: Int, _ emit: (TermMatch) -> Void) throws {
+            // Which children signatures the token can be among.
+            let keyBits = (fold >= 0 ? TermRecognizer.signatureBit(fold) : 0) | (stem >= 0 ? TermRecognizer.signatureBit(stem) : 0)
+            append(TextToken(start: Int32(t.start), end: Int32(t.end), fold: fold, stem: stem, keyBits: keyBits, countedCase: t.countedCase, gap: gap,
+                             foldRoot: foldRoot, stemRoot: stemRoot))
+            if count >= TermRecognizer.window + lookahead {
+                try process(upTo: count - lookahead, emit)
+                dropProcessed()
+            }
         }
 
         @inline(__always) mutating func append(_ t: TextToken) {

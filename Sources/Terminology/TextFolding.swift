@@ -282,6 +282,12 @@ struct ScannedToken {
     /// (`TokenScanner.next(_:keeping:)`).
     var afterDropped = false
 
+    /// Letter case as written when `scan` counted it; nil for a word of the fast path
+    /// (`TokenScanner.fastPathCase` works it out from the text).
+    @inline(__always) var countedCase: LetterCase? {
+        cased >= 0 ? Self.letterCase(upper: upper, cased: cased, firstUpper: firstUpper) : nil
+    }
+
     /// Letter case from the counts of a word's letters.
     @inline(__always) static func letterCase(upper: Int, cased: Int, firstUpper: Bool) -> LetterCase {
         let lower = cased &- upper
@@ -375,7 +381,7 @@ struct TokenScanner {
     /// Letter case as written of `t` when `scan` counted it; nil for a word of the fast path,
     /// whose case `fastPathCase` works out from the text.
     @inline(__always) func countedCase(of t: ScannedToken) -> LetterCase? {
-        t.cased >= 0 ? ScannedToken.letterCase(upper: t.upper, cased: t.cased, firstUpper: t.firstUpper) : nil
+        t.countedCase
     }
 
     /// The letter case of a word the fast path read: ASCII letters and Latin letters of one

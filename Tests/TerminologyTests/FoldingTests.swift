@@ -99,6 +99,35 @@ final class FoldingTests: XCTestCase {
         }
     }
 
+    /// The recognizer rules out a word's stem by the vocabulary's words of the same first three
+    /// units before stemming it, from `keepsFirstThreeUnitsFrom` units on: every rule's stem
+    /// of such a word must start with the word's first three units.
+    func testStemsOfLongEnoughWordsKeepTheirFirstThreeUnits() {
+        let letters = Array("aeiosxnmrtyulcdhz".utf16) + Array("аяоеыиьйуюіївхмкч".utf16)
+        // Every suffix some rule tests, so that each rule fires on some words.
+        let suffixes = ["aux", "s", "x", "ienne", "enne", "onne", "elle", "ale", "euse", "trice", "ive", "ee", "e",
+                        "ies", "eies", "sses", "xes", "ches", "shes", "zzes", "us", "is", "ern", "em", "en", "er", "es", "n",
+                        "oes", "aes", "ces", "a", "o", "i", "y", "ami", "ach", "owi", "ego", "emu", "ymi", "imi", "om", "ow",
+                        "ie", "ii", "ia", "ym", "im", "ej", "u", "ами", "ями", "ого", "ому", "ими", "ах", "ів", "ою", "ий",
+                        "ая", "ої", "ия", "ії", "ка", "ки", "а", "я", "ь", "й", "ю", "ї"].map { Array($0.utf16) }
+        for language in ["fr", "en", "de", "es", "pt", "it", "nl", "ru", "uk", "pl"] {
+            let stemmer = LightStemmer(language: language)
+            XCTAssertLessThanOrEqual(stemmer.keepsFirstThreeUnitsFrom, 6, language)
+            var state: UInt64 = 0x2545_F491_4F6C_DD1D
+            for _ in 0..<40_000 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                var units: [UInt16] = []
+                for k in 0..<(1 + Int(state >> 60) % 6) { units.append(letters[Int((state >> UInt64(8 * k)) & 0xFF) % letters.count]) }
+                units += suffixes[Int((state >> 40) & 0xFFFF) % suffixes.count]
+                if state & 1 == 0 { units += suffixes[Int((state >> 24) & 0xFFFF) % suffixes.count] }
+                guard units.count >= stemmer.keepsFirstThreeUnitsFrom else { continue }
+                var stemmed = units
+                let n = stemmer.stem(&stemmed, count: units.count)
+                XCTAssertTrue(n >= 3 && stemmed[0..<3] == units[0..<3], "\(language): \(String(decoding: units, as: UTF16.self))")
+            }
+        }
+    }
+
     /// Words of the scanner's fast path have their case counted when asked: the same case as
     /// counted in `scan` (forced here by a standalone code at the word's start, which sends it there).
     func testFastPathWordsHaveTheCaseTheGeneralPathGives() {

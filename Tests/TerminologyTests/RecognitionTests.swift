@@ -147,6 +147,29 @@ final class RecognitionTests: XCTestCase {
         }
     }
 
+    func testWordsFoundOnlyInsideTermsAreMatchedWhereATermReachesThem() throws {
+        // `de` and `monétaire` start no term: after a word passed over, after punctuation or
+        // first in the text they are passed over too, and terms around them are found as
+        // before; after a word that may start a term they are kept. `conseils` is found through
+        // its stem (a shorter vocabulary word starts like it).
+        var concepts: [Concept] = []
+        for (k, term) in ["conseil de sécurité", "sécurité", "fonds monétaire international", "paix"].enumerated() {
+            concepts.append(Concept(id: "c\(k)", languageSections: [LanguageSection(language: "fr", terms: [Term(term)]), LanguageSection(language: "en", terms: [Term("t\(k)")])]))
+        }
+        let recognizer = try TermRecognizer(glossary: Glossary(stores: [InMemoryTermStore(Termbase(name: "inner", concepts: concepts))]), language: "fr")
+        func found(_ text: String, overlapping: Bool = false) throws -> [String] {
+            try recognizer.occurrences(in: text, overlapping: overlapping).map { "\($0.concept.id)@\($0.utf16Offset)" }
+        }
+        XCTAssertEqual(try found("de conseil de sécurité"), ["c0@3"])
+        XCTAssertEqual(try found("zorglub de sécurité"), ["c1@11"])
+        XCTAssertEqual(try found("conseil, de sécurité"), ["c1@12"])
+        XCTAssertEqual(try found("conseil de de sécurité"), ["c1@14"])
+        XCTAssertEqual(try found("Le conseils de sécurité de paix."), ["c0@3", "c3@27"])
+        XCTAssertEqual(try found("fonds monétaire international monétaire international fonds, monétaire international"), ["c2@0"])
+        XCTAssertEqual(try found("monétaire de conseil de sécurité", overlapping: true), ["c0@13", "c1@24"])
+        XCTAssertEqual(try found("de paix de paix, de"), ["c3@3", "c3@11"])
+    }
+
     func testEveryTermOfTheBuiltInGlossariesIsFoundWhereItIsWritten() throws {
         // Every word of a recognizer's vocabulary, whatever its length and its first units,
         // is looked up: each term (that no punctuation splits) is found in a text holding it,

@@ -134,44 +134,36 @@ public final class AtomicFile {
     private func flush() throws {
         guard fd >= 0 else { throw FileAccessError(path: destination, "output already closed") }
         guard !buffer.isEmpty else { return }
-        let failure: Int32? = buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return nil
-        }
-        if let failure {
-            throw FileAccessError(path: destination, "write failed: \(InputFile.describe(errno: failure))")
-        }
-        buffer.removeAll(keepingCapacity: true)
+        try writeThrough(UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// Pieces at least this large are written where they are rather than buffered.
     private static let writeThroughMinimum = 4096
 
-    /// Writes the buffered bytes and then `bytes`, in one `writev` (a write per piece would
-    /// double the system calls of a small output); what a partial write leaves goes by `write`.
+    /// Writes the buffered bytes and then `bytes` (which may be empty: `flush()`), in one
+    /// `writev` (a write per piece would double the system calls of a small output); what a
+    /// partial write leaves goes by `write`.
     private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw FileAccessError(path: destination, "output already closed") }
-        guard let tail = bytes.baseAddress else { return }
+        let tail = bytes.count > 0 ? bytes.baseAddress : nil
         let failure: Int32? = buffer.withUnsafeBytes { head in
             let headCount = head.count
-            let total = headCount + bytes.count
+            let total = headCount + (tail == nil ? 0 : bytes.count)
             var done = 0
             while done < total {
                 let n: Int
                 if done < headCount, let headBase = head.baseAddress {
-                    var pieces = (iovec(iov_base: UnsafeMutableRawPointer(mutating: headBase + done), iov_len: headCount - done),
-                                  iovec(iov_base: UnsafeMutableRawPointer(mutating: tail), iov_len: bytes.count))
-                    n = withUnsafeMutableBytes(of: &pieces) { writev(fd, $0.baseAddress!.assumingMemoryBound(to: iovec.self), 2) }
-                } else {
+                    if let tail {
+                        var pieces = (iovec(iov_base: UnsafeMutableRawPointer(mutating: headBase + done), iov_len: headCount - done),
+                                      iovec(iov_base: UnsafeMutableRawPointer(mutating: tail), iov_len: bytes.count))
+                        n = withUnsafeMutableBytes(of: &pieces) { writev(fd, $0.baseAddress!.assumingMemoryBound(to: iovec.self), 2) }
+                    } else {
+                        n = systemWrite(fd, headBase + done, headCount - done)
+                    }
+                } else if let tail {
                     n = systemWrite(fd, tail + (done - headCount), total - done)
+                } else {
+                    break
                 }
                 if n < 0 {
                     if errno == EINTR { continue }

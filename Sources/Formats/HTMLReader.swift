@@ -635,8 +635,7 @@ final class HTMLReader: SourceReader {
     private func countUncountedTexts() {
         defer { uncountedTexts = []; uncountedBytes = 0 }
         guard !referenceCounts.isEmpty else { return }
-        let wanted = Array(referenceCounts.keys)
-        for t in uncountedTexts { literalCounts.addLiterals(of: wanted, in: t) }
+        literalCounts.addLiterals(of: Array(referenceCounts.keys), in: uncountedTexts)
     }
 
     private func count(_ atom: SourceAtom) {
@@ -746,42 +745,84 @@ final class ScalarCounts {
         }
     }
 
-    /// Counts, in `text`, the occurrences of the characters of `wanted` written as themselves
-    /// that `addLiterals(in:)` counts (all but ASCII, and `>`, `"`, `'`). Each is found by its
-    /// UTF-8 bytes (UTF-8 never matches a character's bytes inside another's), eight bytes at
-    /// a time while its first byte is absent.
-    func addLiterals(of wanted: [Unicode.Scalar], in text: Substring) {
-        var text = text
-        text.withUTF8 { bytes in
-            let n = bytes.count
-            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-            for s in wanted where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
-                var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-                var length = 0
-                withUnsafeMutableBytes(of: &encoded) { e in UTF8.encode(s) { e[length] = $0; length += 1 } }
-                let first = encoded.0
-                var found = 0
-                var i = 0
-                while i + length <= n {
-                    if i + 8 <= n, !UTF8Words.has(UTF8Words.load(base, i), first) {
-                        i += 8
-                        continue
-                    }
-                    if bytes[i] == first, withUnsafeBytes(of: encoded, { e in (1..<length).allSatisfy { bytes[i + $0] == e[$0] } }) {
-                        found += 1
-                        i += length
-                    } else {
-                        i += 1
+    /// Counts, in `texts`, the occurrences of the characters of `wanted` written as themselves
+    /// that `addLiterals(in:)` counts (all but ASCII, and `>`, `"`, `'`). One pass over each
+    /// text for all of them (a pass per character was most of the counting on pages with
+    /// several references): a character is found by its UTF-8 bytes (UTF-8 never matches a
+    /// character's bytes inside another's), eight bytes at a time while none of their first
+    /// bytes occurs; those are few (`&nbsp;`'s U+00A0 and the other Latin-1 signs share C2).
+    func addLiterals(of wanted: [Unicode.Scalar], in texts: [Substring]) {
+        // Each character's UTF-8 bytes in a word, the first byte lowest, with the mask of its length.
+        var scalars: [Unicode.Scalar] = []
+        var encodings: [(bytes: UInt32, mask: UInt32)] = []
+        var leads: [UInt8] = []
+        for s in wanted where s.value >= 0x80 || s == ">" || s == "\"" || s == "'" {
+            var encoded: UInt32 = 0
+            var length: UInt32 = 0
+            UTF8.encode(s) { encoded |= UInt32($0) << (8 * length); length += 1 }
+            scalars.append(s)
+            encodings.append((encoded, length == 4 ? ~0 : (1 << (8 * length)) - 1))
+            let lead = UInt8(truncatingIfNeeded: encoded)
+            if !leads.contains(lead) { leads.append(lead) }
+        }
+        guard !scalars.isEmpty else { return }
+        var found = [Int](repeating: 0, count: scalars.count)
+        encodings.withUnsafeBufferPointer { encodings in
+            leads.withUnsafeBufferPointer { leads in
+                found.withUnsafeMutableBufferPointer { found in
+                    for text in texts {
+                        var text = text
+                        text.withUTF8 { Self.count(encodings, leads: leads, in: $0, into: found) }
                     }
                 }
-                if found > 0 { add(s, count: found) }
+            }
+        }
+        for k in found.indices where found[k] > 0 { add(value: scalars[k].value, count: found[k]) }
+    }
+
+    /// Adds to `found[k]` the occurrences of `encodings[k]` in `bytes` (valid UTF-8).
+    private static func count(_ encodings: UnsafeBufferPointer<(bytes: UInt32, mask: UInt32)>, leads: UnsafeBufferPointer<UInt8>,
+                              in bytes: UnsafeBufferPointer<UInt8>, into found: UnsafeMutableBufferPointer<Int>) {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            if i + 8 <= n {
+                let w = UInt64(littleEndian: UTF8Words.load(base, i))
+                // The high bit of each byte that is a first byte (exact up to the lowest such
+                // byte: a borrow only spoils the bytes above a true match).
+                var hits: UInt64 = 0
+                for lead in leads {
+                    let x = w ^ (UTF8Words.ones &* UInt64(lead))
+                    hits |= (x &- UTF8Words.ones) & ~x
+                }
+                hits &= UTF8Words.highs
+                if hits == 0 { i += 8; continue }
+                i += hits.trailingZeroBitCount &>> 3
+            } else if !leads.contains(bytes[i]) {
+                i += 1
+                continue
+            }
+            // Up to four bytes from `i` (fewer at the end: a character's bytes are all there).
+            var next: UInt32 = 0
+            if i + 4 <= n {
+                next = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            } else {
+                for k in 0..<(n - i) { next |= UInt32(bytes[i + k]) << (8 * k) }
+            }
+            i += 1
+            for k in encodings.indices where next & encodings[k].mask == encodings[k].bytes {
+                found[k] += 1
+                // Past the rest of its bytes (the lead byte is passed already).
+                i += (encodings[k].mask.nonzeroBitCount &>> 3) - 1
+                break
             }
         }
     }
 
-    /// Counts `count` occurrences of `s`.
-    private func add(_ s: Unicode.Scalar, count: Int) {
-        for _ in 0..<count { add(value: s.value) }
+    /// Counts `count` more occurrences of the character with the (valid) scalar value `v`.
+    private func add(value v: UInt32, count: Int) {
+        if v < 0x100 { latin1[Int(v)] &+= count } else { for _ in 0..<count { addBeyondLatin1(v) } }
     }
 
     /// The number of occurrences of `s`.

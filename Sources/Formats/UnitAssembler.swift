@@ -299,7 +299,10 @@ struct UnitAssembler {
             if i + 8 <= n, let base {
                 // Little-endian order whatever the machine: the first byte is the lowest.
                 let w = UInt64(littleEndian: UTF8Words.load(base, i))
-                if !UTF8Words.hasLess(w, than: 0x20) && !UTF8Words.has(w, 0xEF) {
+                // An ASCII word (most of them) holds no 0xEF, and one subtraction finds a
+                // byte below a space in it (no high bit to mask out first).
+                let ascii = w & UTF8Words.highs == 0
+                if ascii ? (w &- UTF8Words.ones &* 0x20) & UTF8Words.highs == 0 : !UTF8Words.hasLess(w, than: 0x20) && !UTF8Words.has(w, 0xEF) {
                     // No byte is below a space here, so the spaces are the zero bytes of
                     // `w - 0x20…20` (no borrow between bytes); a space also pairs with the last
                     // byte of the word before (its flag carried in `previousSpace`).
@@ -307,12 +310,17 @@ struct UnitAssembler {
                     if spaces & (spaces << 8 | previousSpace) != 0 { collapsed = false }
                     previousSpace = spaces >> 56
                     ampOrLess |= UTF8Words.eitherMask(w, 0x26, 0x3C)
-                    lanes &+= UTF8Words.utf16Lanes(w)
-                    words += 1
-                    if words == UTF8Words.wordsPerLaneSum {
-                        utf16 += UTF8Words.laneTotal(lanes)
-                        lanes = 0
-                        words = 0
+                    if ascii {
+                        // A UTF-16 unit per byte: counted by the word, not in the lanes.
+                        utf16 &+= 8
+                    } else {
+                        lanes &+= UTF8Words.utf16Lanes(w)
+                        words += 1
+                        if words == UTF8Words.wordsPerLaneSum {
+                            utf16 += UTF8Words.laneTotal(lanes)
+                            lanes = 0
+                            words = 0
+                        }
                     }
                     i += 8
                     continue
